@@ -1,0 +1,24 @@
+// Configuration, read once from the environment and failing fast with a clear message.
+import { z } from 'zod';
+
+const Config = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  GATECELL_DB_URL: z.string().regex(/^(file:|libsql:|https?:|wss?:)/, 'a libSQL URL: file:…, libsql://…, http(s)://…').default('file:data/gatecell.db'),
+  GATECELL_DB_AUTH_TOKEN: z.string().optional(),
+  GATECELL_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  GATECELL_TLS: z.string().default('dev'),
+  GATECELL_SEED: z.enum(['demo', 'none']).default('demo'),
+});
+export type Config = z.infer<typeof Config>;
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Config.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const tls = parsed.data.GATECELL_TLS;
+  if (tls !== 'dev' && tls !== 'off' && !/^[^,]+,[^,]+$/.test(tls))
+    throw new Error('Invalid configuration:\n  GATECELL_TLS: "dev", "off", or "cert.pem,key.pem"');
+  return parsed.data;
+}

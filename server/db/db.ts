@@ -1,0 +1,83 @@
+// The database handle the whole service shares. Stateless across instances: everything lives in
+// libSQL; the only thing held in memory is a queue that orders this process's own writes.
+import { createClient, type Client, type InArgs, type Transaction } from '@libsql/client';
+import { ApiError } from '../http/errors.js';
+
+export type Row = Record<string, unknown>;
+/** Anything that runs a statement: the client, or an open transaction. */
+export type Exec = Pick<Client, 'execute'>;
+
+export interface DbConfig {
+  url: string;
+  authToken?: string | undefined;
+}
+
+const isBusy = (e: unknown) => /SQLITE_BUSY|database is locked/i.test(String((e as { code?: string })?.code ?? '') + String(e));
+
+export class Db {
+  #client: Client;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly config: DbConfig) {
+    this.#client = Db.#open(config);
+  }
+
+  static #open(config: DbConfig): Client {
+    // `timeout` reaches every pooled connection (a PRAGMA would reach one): writers wait for the
+    // lock instead of failing, and a failed one never leaves a hidden transaction behind.
+    return createClient({ url: config.url, authToken: config.authToken, timeout: 5000, intMode: 'number' });
+  }
+
+  get client() {
+    return this.#client;
+  }
+
+  /**
+   * Runs `fn` in one write transaction. Writes from this process go one at a time: the embedded
+   * engine is synchronous, so two interleaved write transactions on one thread would wait on
+   * each other's lock. Other processes are ordered by SQLite's own lock (busy timeout).
+   * After SQLITE_BUSY the client is replaced, since such a connection can silently lose writes.
+   */
+  write<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => this.#transact(fn));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #transact<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    let tx: Transaction | undefined;
+    try {
+      tx = await this.#client.transaction('write');
+      const result = await fn(tx);
+      await tx.commit();
+      return result;
+    } catch (e) {
+      if (tx && !tx.closed) await tx.rollback().catch(() => undefined);
+      if (isBusy(e)) {
+        this.#reopen();
+        throw new ApiError(503, 'BUSY', 'The database is busy; nothing was written. Try again.');
+      }
+      throw e;
+    } finally {
+      tx?.close();
+    }
+  }
+
+  #reopen() {
+    const old = this.#client;
+    this.#client = Db.#open(this.config);
+    old.close();
+  }
+
+  close() {
+    this.#client.close();
+  }
+}
+
+export async function rows<T = Row>(x: Exec, sql: string, args: InArgs = []): Promise<T[]> {
+  return (await x.execute({ sql, args })).rows as unknown as T[];
+}
+
+export async function one<T = Row>(x: Exec, sql: string, args: InArgs = []): Promise<T | undefined> {
+  return (await rows<T>(x, sql, args))[0];
+}

@@ -1,0 +1,94 @@
+// Change requests: material or post-Detailed plan changes wait for the measure's controller.
+import { type Context, Hono } from 'hono';
+import { ChangeRequestsQuery, Decision } from '../../../shared/api/schemas.js';
+import { visiblePrefixes } from '../../../shared/domain/access.js';
+import { isFrozen } from '../../../shared/model.js';
+import { fromMinorOrNull } from '../../../shared/money.js';
+import { one, rows } from '../../db/db.js';
+import type { AppEnv, Deps } from '../../http/env.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
+import { validate } from '../../http/validate.js';
+import { write } from '../../http/write.js';
+import { moneyRules, settingsByOrg, underPrefixes, visibleNode } from '../hierarchy/store.js';
+import { type ChangeRequestRow, measuresUnder, requireMeasure } from '../measures/state.js';
+import { changeRequestView, peopleById } from '../measures/view.js';
+import { visibleMeasure } from '../measures/routes.js';
+
+export const approvalRoutes = (deps: Deps) =>
+  new Hono<AppEnv>()
+    .get('/change-requests', validate('query', ChangeRequestsQuery), async (c) => {
+      const actor = c.get('actor');
+      const q = c.req.valid('query');
+      const prefixes = q.scope
+        ? visiblePrefixes(actor, (await visibleNode(deps.db.client, actor, q.scope)).path)
+        : actor.superAdmin ? ['/'] : actor.grants.map((g) => g.nodePath);
+      const measures = new Map((await measuresUnder(deps.db.client, prefixes)).map((m) => [m.id, m]));
+      const found = prefixes.length
+        ? await rows<ChangeRequestRow>(deps.db.client,
+          `SELECT cr.* FROM change_requests cr JOIN nodes n ON n.id = cr.measure_id
+           WHERE cr.status = ? AND ${underPrefixes('n.path')} ORDER BY cr.requested_at, cr.id`, [q.status, JSON.stringify(prefixes)])
+        : [];
+      const settings = await settingsByOrg(deps.db.client, [...measures.values()].map((m) => m.org_id));
+      const people = await peopleById(deps.db.client, [...found.flatMap((r) => [r.requested_by, r.decided_by]), ...[...measures.values()].map((m) => m.controller_id)]);
+      return c.json({
+        changeRequests: found.map((r) => {
+          const m = measures.get(r.measure_id)!;
+          return changeRequestView(r, m, moneyRules(settings.get(m.org_id)!).digits, people);
+        }),
+      }, 200);
+    })
+    .post('/change-requests/:id/approve', validate('json', Decision), (c) => decide(deps, c.get('actor').userId, c.req.param('id'), c.req.valid('json').comment, true, c))
+    .post('/change-requests/:id/reject', validate('json', Decision), (c) => decide(deps, c.get('actor').userId, c.req.param('id'), c.req.valid('json').comment, false, c));
+
+async function decide(deps: Deps, userId: string, id: string, comment: string, approve: boolean, c: Context<AppEnv>) {
+  const actor = c.get('actor');
+  const found = await one<ChangeRequestRow>(deps.db.client, 'SELECT * FROM change_requests WHERE id = ?', [id]);
+  const code = found && (await one<{ code: string }>(deps.db.client, 'SELECT code FROM nodes WHERE id = ?', [found.measure_id]))?.code;
+  if (!found || !code) throw notFound(`Change request ${id}`);
+  const m = await visibleMeasure(deps.db.client, actor, code);
+  if (userId === found.requested_by) throw forbidden('Nobody approves their own request.');
+  if (userId !== m.controller_id) throw forbidden(`Only the measure's controller decides this request.`);
+  if (!approve && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say why the change is rejected: the planner sees it on the cell.');
+  const digits = moneyRules((await settingsByOrg(deps.db.client, [m.org_id])).get(m.org_id)!).digits;
+  const outcome = await write(deps, c, async (w) => {
+    const cr = (await one<ChangeRequestRow>(w.tx, 'SELECT * FROM change_requests WHERE id = ?', [id]))!;
+    if (cr.status !== 'pending') throw conflict('NOT_PENDING', `This request is already ${cr.status}.`);
+    const measure = await requireMeasure(w.tx, code);
+    const rev = await w.revision();
+    const close = (status: string, note: string) =>
+      w.tx.execute({
+        sql: 'UPDATE change_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ?, revision = ? WHERE id = ?',
+        args: [status, userId, w.at, note, rev, id],
+      });
+    const cell = await one<{ value: number | null; version: number }>(w.tx, 'SELECT value, version FROM cells WHERE measure_id = ? AND kind = ? AND period = ?', [cr.measure_id, cr.kind, cr.period]);
+    const version = cell?.version ?? 0;
+    if (approve && (isFrozen(measure.stage) || version !== cr.base_version)) {
+      // The cell moved on (or the measure froze) since the request: approving it would overwrite
+      // a newer record, so it is withdrawn instead, and that is what the caller learns.
+      const why = isFrozen(measure.stage) ? `the measure is ${measure.stage}` : `the cell changed since the request (version ${cr.base_version} → ${version})`;
+      await close('withdrawn', `withdrawn: ${why}`);
+      w.audit({ action: 'change_request.withdrawn', nodeId: cr.measure_id, subject: id, after: { reason: why } });
+      return { withdrawn: why };
+    }
+    if (approve) {
+      await w.tx.execute({
+        sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision) VALUES (?, ?, ?, ?, ?, ?)
+              ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision`,
+        args: [cr.measure_id, cr.kind, cr.period, cr.new_value, version + 1, rev],
+      });
+      w.audit({
+        action: 'cell.changed', nodeId: cr.measure_id, subject: `${cr.kind} ${cr.period}`,
+        before: { value: fromMinorOrNull(cell?.value, digits), version },
+        after: { value: fromMinorOrNull(cr.new_value, digits), version: version + 1, note: cr.note ?? undefined, changeRequest: id },
+        source: cr.source ? JSON.parse(cr.source) : null,
+      });
+    }
+    await close(approve ? 'approved' : 'rejected', comment.trim());
+    await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [rev, cr.measure_id] });
+    w.audit({ action: approve ? 'change_request.approved' : 'change_request.rejected', nodeId: cr.measure_id, subject: id, after: { comment: comment.trim() } });
+    return null;
+  });
+  if (outcome?.withdrawn) throw conflict('STALE_REQUEST', `The request was withdrawn: ${outcome.withdrawn}.`);
+  const after = (await one<ChangeRequestRow>(deps.db.client, 'SELECT * FROM change_requests WHERE id = ?', [id]))!;
+  return c.json(changeRequestView(after, m, digits, await peopleById(deps.db.client, [after.requested_by, after.decided_by, m.controller_id])), 200);
+}

@@ -1,0 +1,133 @@
+// Stage gates: the owner requests the next stage, the approver of the model decides.
+import { randomUUID } from 'node:crypto';
+import { type Context, Hono } from 'hono';
+import { Decision, GateRequest } from '../../../shared/api/schemas.js';
+import { approverRule, closureShortfallError, gateStepError, type GateFacts, mayDecideGate, missingForGate } from '../../../shared/domain/gates.js';
+import type { OrgSettings } from '../../../shared/domain/settings.js';
+import { isFrozen, type Stage } from '../../../shared/model.js';
+import { one } from '../../db/db.js';
+import type { AppEnv, Deps } from '../../http/env.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
+import { validate } from '../../http/validate.js';
+import { write } from '../../http/write.js';
+import { moneyRules, orgSettings } from '../hierarchy/store.js';
+import { visibleMeasure } from '../measures/routes.js';
+import { type GateRequestRow, type MeasureRow, loadStates, type MeasureState, periodValues, requireMeasure } from '../measures/state.js';
+import { gateRequestView, peopleById } from '../measures/view.js';
+import type { Exec } from '../../db/db.js';
+
+function gateFacts(state: MeasureState, settings: OrgSettings): GateFacts {
+  const m = state.measure;
+  const byPeriod = periodValues(state);
+  const withValue = (kind: 'baseline' | 'target' | 'actual') => new Set([...byPeriod].filter(([, v]) => v[kind] !== null).map(([p]) => p));
+  const total = (kind: 'target' | 'actual') => [...byPeriod.values()].reduce((s, v) => s + (v[kind] ?? 0), 0);
+  return {
+    stage: m.stage,
+    onHold: !!m.on_hold,
+    sponsorId: m.sponsor_id,
+    controllerId: m.controller_id,
+    category: m.category,
+    impactType: m.impact_type,
+    startPeriod: m.start_period,
+    endPeriod: m.end_period,
+    periodsWith: { baseline: withValue('baseline'), target: withValue('target'), actual: withValue('actual') },
+    targetTotal: total('target'),
+    actualTotal: total('actual'),
+    milestones: state.milestones.map((ms) => ({ done: !!ms.done })),
+    closedThrough: settings.closedThrough,
+    steeringThreshold: moneyRules(settings).steeringThreshold,
+  };
+}
+
+async function factsOf(x: Exec, m: MeasureRow) {
+  const [state] = await loadStates(x, [m]);
+  return gateFacts(state!, await orgSettings(x, m.org_id));
+}
+
+const criteriaError = (to: Stage, missing: string[]) =>
+  unprocessable('GATE_CRITERIA_NOT_MET', `Cannot enter ${to} yet: ${missing.join('; ')}.`, { missing });
+
+async function answer(deps: Deps, id: string, m: MeasureRow, status: 200 | 201, c: Context<AppEnv>) {
+  const g = (await one<GateRequestRow>(deps.db.client, 'SELECT * FROM gate_requests WHERE id = ?', [id]))!;
+  const people = await peopleById(deps.db.client, [g.requested_by, g.decided_by, m.sponsor_id, m.controller_id]);
+  return c.json({ ...gateRequestView(g, m, people), stage: (await requireMeasure(deps.db.client, m.code)).stage }, status);
+}
+
+export const gateRoutes = (deps: Deps) =>
+  new Hono<AppEnv>()
+    .post('/measures/:code/gate', validate('json', GateRequest), async (c) => {
+      const actor = c.get('actor');
+      const { to, comment } = c.req.valid('json');
+      const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
+      if (actor.userId !== m.owner_id) throw forbidden('Only the owner of the measure requests a gate.');
+      const stepError = gateStepError(m.stage, to);
+      if (stepError) throw unprocessable('INVALID_GATE', stepError);
+      const id = `gr_${randomUUID()}`;
+      await write(deps, c, async (w) => {
+        const fresh = await requireMeasure(w.tx, m.code);
+        if (await one(w.tx, "SELECT 1 FROM gate_requests WHERE measure_id = ? AND status = 'pending'", [m.id]))
+          throw conflict('GATE_REQUEST_OPEN', `Measure ${m.code} already has an open gate request.`);
+        const facts = await factsOf(w.tx, fresh);
+        const missing = missingForGate(to, facts, comment);
+        if (missing.length) throw criteriaError(to, missing);
+        const approver = approverRule(to, facts);
+        await w.tx.execute({
+          sql: `INSERT INTO gate_requests (id, measure_id, from_stage, to_stage, approver, status, comment, requested_by, requested_at)
+                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+          args: [id, m.id, fresh.stage, to, approver, comment.trim(), actor.userId, w.at],
+        });
+        await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [await w.revision(), m.id] });
+        w.audit({ action: 'gate.requested', nodeId: m.id, subject: id, before: { stage: fresh.stage }, after: { to, approver, comment: comment.trim() } });
+      });
+      return answer(deps, id, m, 201, c);
+    })
+    .post('/gate-requests/:id/approve', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, true))
+    .post('/gate-requests/:id/reject', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, false));
+
+async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: boolean) {
+  const actor = c.get('actor');
+  const id = c.req.param('id')!;
+  const found = await one<GateRequestRow>(deps.db.client, 'SELECT * FROM gate_requests WHERE id = ?', [id]);
+  const code = found && (await one<{ code: string }>(deps.db.client, 'SELECT code FROM nodes WHERE id = ?', [found.measure_id]))?.code;
+  if (!found || !code) throw notFound(`Gate request ${id}`);
+  const m = await visibleMeasure(deps.db.client, actor, code);
+  if (actor.userId === found.requested_by) throw forbidden('Nobody approves their own request.');
+  if (!mayDecideGate(actor, { requestedBy: found.requested_by, approver: found.approver as never }, { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id }))
+    throw forbidden(found.approver === 'controller' ? "Only the measure's controller decides this gate."
+      : found.approver === 'steering' ? 'Only a steering member decides this gate (the value passes the steering threshold).'
+      : "Only the measure's sponsor or a steering member decides this gate.");
+  if (!approve && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say why the gate is refused.');
+  await write(deps, c, async (w) => {
+    const g = (await one<GateRequestRow>(w.tx, 'SELECT * FROM gate_requests WHERE id = ?', [id]))!;
+    if (g.status !== 'pending') throw conflict('NOT_PENDING', `This gate request is already ${g.status}.`);
+    const fresh = await requireMeasure(w.tx, code);
+    if (approve) {
+      if (fresh.stage !== g.from_stage) throw conflict('STAGE_MOVED', `The measure moved to ${fresh.stage} since the request.`);
+      const facts = await factsOf(w.tx, fresh);
+      const missing = missingForGate(g.to_stage, facts, g.comment ?? comment);
+      if (missing.length) throw criteriaError(g.to_stage, missing);
+      if (g.to_stage === 'closed') {
+        const shortfall = closureShortfallError(facts, comment);
+        if (shortfall) throw unprocessable('EXPLANATION_REQUIRED', shortfall);
+      }
+    }
+    const rev = await w.revision();
+    await w.tx.execute({
+      sql: 'UPDATE gate_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ? WHERE id = ?',
+      args: [approve ? 'approved' : 'rejected', actor.userId, w.at, comment.trim(), id],
+    });
+    if (approve) {
+      await w.tx.execute({ sql: 'UPDATE measures SET stage = ?, revision = ? WHERE node_id = ?', args: [g.to_stage, rev, fresh.id] });
+      if (isFrozen(g.to_stage)) {
+        // Frozen: nothing may change its values again, so waiting requests can never be applied.
+        const open = await w.tx.execute({ sql: "UPDATE change_requests SET status = 'withdrawn', decided_at = ?, decision_comment = ?, revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id", args: [w.at, `withdrawn: the measure is ${g.to_stage}`, rev, fresh.id] });
+        for (const r of open.rows) w.audit({ action: 'change_request.withdrawn', nodeId: fresh.id, subject: String(r.id), after: { reason: `the measure is ${g.to_stage}` } });
+      }
+    } else await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [rev, fresh.id] });
+    w.audit({
+      action: approve ? 'gate.approved' : 'gate.rejected', nodeId: fresh.id, subject: id,
+      before: { stage: fresh.stage }, after: { stage: approve ? g.to_stage : fresh.stage, comment: comment.trim() },
+    });
+  });
+  return answer(deps, id, m, 200, c);
+}

@@ -1,0 +1,58 @@
+import type { Actor } from '../../../shared/domain/access.js';
+import { seesWithin } from '../../../shared/domain/access.js';
+import { OrgSettingsSchema, type OrgSettings } from '../../../shared/domain/settings.js';
+import type { Level } from '../../../shared/model.js';
+import { minorDigits, toMinor } from '../../../shared/money.js';
+import { type Exec, one, rows } from '../../db/db.js';
+import { notFound } from '../../http/errors.js';
+
+export interface NodeRow {
+  id: number;
+  code: string;
+  level: Level;
+  parent_id: number | null;
+  org_id: number;
+  path: string;
+  name: string;
+}
+
+export const nodeByCode = (x: Exec, code: string) =>
+  one<NodeRow>(x, 'SELECT id, code, level, parent_id, org_id, path, name FROM nodes WHERE code = ?', [code]);
+
+/** The node, when the actor sees it or something inside it; else 404 (existence is not leaked). */
+export async function visibleNode(x: Exec, actor: Actor, code: string): Promise<NodeRow> {
+  const node = await nodeByCode(x, code);
+  if (!node || !seesWithin(actor, node.path)) throw notFound(`Node ${code}`);
+  return node;
+}
+
+export async function orgSettings(x: Exec, orgId: number): Promise<OrgSettings> {
+  const row = await one<{ settings: string }>(x, 'SELECT settings FROM org_settings WHERE org_id = ?', [orgId]);
+  return OrgSettingsSchema.parse(row ? JSON.parse(row.settings) : {});
+}
+
+export async function settingsByOrg(x: Exec, orgIds: Iterable<number>): Promise<Map<number, OrgSettings>> {
+  const ids = [...new Set(orgIds)];
+  const found = await rows<{ org_id: number; settings: string }>(
+    x, 'SELECT org_id, settings FROM org_settings WHERE org_id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
+  const map = new Map(found.map((r) => [r.org_id, OrgSettingsSchema.parse(JSON.parse(r.settings))]));
+  for (const id of ids) if (!map.has(id)) map.set(id, OrgSettingsSchema.parse({}));
+  return map;
+}
+
+/** An organization's money thresholds in minor units, the way the rules compare them. */
+export function moneyRules(s: OrgSettings) {
+  const digits = minorDigits(s.currency);
+  const minor = (v: number | null) => (v === null ? null : Math.round(v * 10 ** digits));
+  return {
+    digits,
+    materialityAbs: minor(s.materialityAbs),
+    steeringThreshold: minor(s.steeringThreshold),
+    escalation: { level2: minor(s.escalationValueLevel2), level3: minor(s.escalationValueLevel3) },
+  };
+}
+export { toMinor };
+
+/** SQL that keeps rows whose `column` path lies under one of the prefixes (bound as JSON). */
+export const underPrefixes = (column: string, param = '?') =>
+  `EXISTS (SELECT 1 FROM json_each(${param}) WHERE substr(${column}, 1, length(value)) = value)`;

@@ -1,0 +1,262 @@
+// Measures: create, read, update; milestones, risks, dependencies; hold and resume.
+import { randomUUID } from 'node:crypto';
+import { type Context, Hono } from 'hono';
+import { CreateDependency, CreateMeasure, CreateMilestone, CreateRisk, Decision, PatchDependency, PatchMeasure, PatchMilestone, PatchRisk } from '../../../shared/api/schemas.js';
+import { type Actor, canSee, hasRole, mayEditPlan, rolesAt, segregationViolation } from '../../../shared/domain/access.js';
+import { isFrozen, type Role } from '../../../shared/model.js';
+import { type Exec, one } from '../../db/db.js';
+import type { AppEnv, Deps } from '../../http/env.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
+import { validate } from '../../http/validate.js';
+import { type Write, write } from '../../http/write.js';
+import { nodeByCode, orgSettings } from '../hierarchy/store.js';
+import { type MeasureRow, loadStates, requireMeasure } from './state.js';
+import { measureView } from './view.js';
+
+/** The measure, when the actor holds a role on it; else 404. */
+export async function visibleMeasure(x: Exec, actor: Actor, code: string): Promise<MeasureRow> {
+  const m = await requireMeasure(x, code);
+  if (!canSee(actor, m.path)) throw notFound(`Measure ${code}`);
+  return m;
+}
+
+export const assertNotFrozen = (m: MeasureRow) => {
+  if (isFrozen(m.stage)) throw unprocessable('MEASURE_FROZEN', `Measure ${m.code} is ${m.stage}: it can no longer change.`);
+};
+
+const assertPlanEditor = (actor: Actor, m: MeasureRow) => {
+  if (!mayEditPlan(actor, m.path, { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id }))
+    throw forbidden(`Only the owner or a planner of ${m.code} changes its plan.`);
+};
+
+/** Named people must be able to act on the measure: they hold the role their part needs there. */
+async function assertPeople(x: Exec, path: string, people: { ownerId?: string | null; sponsorId?: string | null; controllerId?: string | null }) {
+  const parts: [string | null | undefined, string, Role[]][] = [
+    [people.ownerId, 'owner', ['planner']],
+    [people.sponsorId, 'sponsor', ['sponsor', 'steering']],
+    [people.controllerId, 'controller', ['controller']],
+  ];
+  for (const [userId, part, roles] of parts) {
+    if (!userId) continue;
+    const grants = await x.execute({
+      sql: 'SELECT n.path, g.role FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ?',
+      args: [userId],
+    });
+    if (!grants.rows.length && !(await one(x, 'SELECT 1 FROM users WHERE id = ?', [userId]))) throw unprocessable('UNKNOWN_USER', `No user ${userId}.`);
+    const held = rolesAt({ userId, superAdmin: false, grants: grants.rows.map((g) => ({ nodePath: String(g.path), role: g.role as Role })) }, path);
+    if (!roles.some((r) => held.has(r)))
+      throw unprocessable('ROLE_MISSING', `${userId} cannot be the ${part}: they hold no ${roles.join(' or ')} role here.`);
+  }
+}
+
+async function bump(w: Write, m: MeasureRow) {
+  await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [await w.revision(), m.id] });
+}
+
+async function answerMeasure(deps: Deps, code: string) {
+  const m = await requireMeasure(deps.db.client, code);
+  const [state] = await loadStates(deps.db.client, [m]);
+  return measureView(deps.db.client, state!, await orgSettings(deps.db.client, m.org_id), deps.now());
+}
+
+export const measureRoutes = (deps: Deps) => {
+  const owned = async (actor: Actor, code: string) => {
+    const m = await visibleMeasure(deps.db.client, actor, code);
+    assertNotFrozen(m);
+    assertPlanEditor(actor, m);
+    return m;
+  };
+  const child = async (actor: Actor, table: 'milestones' | 'risks' | 'dependencies', id: string) => {
+    const row = await one<{ measure_id: number }>(deps.db.client, `SELECT measure_id FROM ${table} WHERE id = ?`, [id]);
+    const code = row && (await one<{ code: string }>(deps.db.client, 'SELECT code FROM nodes WHERE id = ?', [row.measure_id]));
+    if (!code) throw notFound(`${table.slice(0, -1)} ${id}`);
+    return owned(actor, code.code);
+  };
+
+  return new Hono<AppEnv>()
+    .post('/measures', validate('json', CreateMeasure), async (c) => {
+      const actor = c.get('actor');
+      const body = c.req.valid('json');
+      await write(deps, c, async (w) => {
+        const pkg = await nodeByCode(w.tx, body.packageCode);
+        if (!pkg || !canSee(actor, pkg.path)) throw notFound(`Package ${body.packageCode}`);
+        if (!hasRole(actor, pkg.path, 'planner')) throw forbidden('Only a planner creates measures.');
+        if (await nodeByCode(w.tx, body.code)) throw conflict('DUPLICATE_CODE', `Code ${body.code} is already used.`);
+        if (pkg.level !== 'package') throw unprocessable('INVALID_PARENT', `${pkg.code} is a ${pkg.level}: measures belong to a measure package.`);
+        const sod = segregationViolation({ ownerId: body.ownerId, sponsorId: body.sponsorId ?? null, controllerId: body.controllerId ?? null });
+        if (sod) throw unprocessable('SEGREGATION_OF_DUTIES', sod);
+        if (body.startPeriod && body.endPeriod && body.startPeriod > body.endPeriod)
+          throw unprocessable('INVALID_WINDOW', `The window starts (${body.startPeriod}) after it ends (${body.endPeriod}).`);
+        await assertPeople(w.tx, pkg.path, body);
+        const id = (await one<{ id: number }>(w.tx,
+          `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, 'measure', ?, ?, '', ?, ?) RETURNING id`,
+          [body.code, pkg.id, pkg.org_id, body.title, w.at]))!.id;
+        await w.tx.execute({ sql: 'UPDATE nodes SET path = ? WHERE id = ?', args: [`${pkg.path}${id}/`, id] });
+        await w.tx.execute({
+          sql: `INSERT INTO measures (node_id, title, description, category, impact_type, owner_id, sponsor_id, controller_id,
+                  start_period, end_period, stage, revision, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'defined', ?, ?)`,
+          args: [id, body.title, body.description ?? null, body.category ?? null, body.impactType ?? null, body.ownerId, body.sponsorId ?? null,
+            body.controllerId ?? null, body.startPeriod ?? null, body.endPeriod ?? null, await w.revision(), w.at],
+        });
+        w.audit({ action: 'measure.created', nodeId: id, subject: body.code, after: body });
+      });
+      return c.json(await answerMeasure(deps, body.code), 201);
+    })
+
+    .get('/measures/:code', async (c) => {
+      const m = await visibleMeasure(deps.db.client, c.get('actor'), c.req.param('code'));
+      return c.json(await answerMeasure(deps, m.code), 200);
+    })
+
+    .patch('/measures/:code', validate('json', PatchMeasure), async (c) => {
+      const actor = c.get('actor');
+      const body = c.req.valid('json');
+      const m = await owned(actor, c.req.param('code'));
+      if (body.declaredStatus !== undefined && actor.userId !== m.owner_id) throw forbidden('Only the owner declares the status.');
+      const next = {
+        title: body.title ?? m.title,
+        description: body.description !== undefined ? body.description : m.description,
+        category: body.category !== undefined ? body.category : m.category,
+        impact_type: body.impactType !== undefined ? body.impactType : m.impact_type,
+        sponsor_id: body.sponsorId !== undefined ? body.sponsorId : m.sponsor_id,
+        controller_id: body.controllerId !== undefined ? body.controllerId : m.controller_id,
+        start_period: body.startPeriod !== undefined ? body.startPeriod : m.start_period,
+        end_period: body.endPeriod !== undefined ? body.endPeriod : m.end_period,
+        declared_status: body.declaredStatus !== undefined ? body.declaredStatus : m.declared_status,
+      };
+      const sod = segregationViolation({ ownerId: m.owner_id, sponsorId: next.sponsor_id, controllerId: next.controller_id });
+      if (sod) throw unprocessable('SEGREGATION_OF_DUTIES', sod);
+      if (next.start_period && next.end_period && next.start_period > next.end_period)
+        throw unprocessable('INVALID_WINDOW', `The window starts (${next.start_period}) after it ends (${next.end_period}).`);
+      await write(deps, c, async (w) => {
+        await assertPeople(w.tx, m.path, { sponsorId: body.sponsorId, controllerId: body.controllerId });
+        await w.tx.execute({
+          sql: `UPDATE measures SET title = ?, description = ?, category = ?, impact_type = ?, sponsor_id = ?, controller_id = ?,
+                start_period = ?, end_period = ?, declared_status = ? WHERE node_id = ?`,
+          args: [next.title, next.description, next.category, next.impact_type, next.sponsor_id, next.controller_id,
+            next.start_period, next.end_period, next.declared_status, m.id],
+        });
+        await w.tx.execute({ sql: 'UPDATE nodes SET name = ? WHERE id = ?', args: [next.title, m.id] });
+        await bump(w, m);
+        const before = Object.fromEntries(Object.keys(next).map((k) => [k, m[k as keyof MeasureRow]]));
+        w.audit({ action: 'measure.updated', nodeId: m.id, subject: m.code, before, after: next });
+      });
+      return c.json(await answerMeasure(deps, m.code), 200);
+    })
+
+    .post('/measures/:code/milestones', validate('json', CreateMilestone), async (c) => {
+      const m = await owned(c.get('actor'), c.req.param('code'));
+      const body = c.req.valid('json');
+      const id = `ms_${randomUUID()}`;
+      await write(deps, c, async (w) => {
+        await w.tx.execute({ sql: 'INSERT INTO milestones (id, measure_id, title, due, created_at) VALUES (?, ?, ?, ?, ?)', args: [id, m.id, body.title, body.due, w.at] });
+        await bump(w, m);
+        w.audit({ action: 'milestone.added', nodeId: m.id, subject: id, after: body });
+      });
+      return c.json({ id, measure: m.code, ...body, done: false }, 201);
+    })
+
+    .patch('/milestones/:id', validate('json', PatchMilestone), async (c) => {
+      const id = c.req.param('id');
+      const m = await child(c.get('actor'), 'milestones', id);
+      const body = c.req.valid('json');
+      const row = await write(deps, c, async (w) => {
+        const before = (await one<Record<string, unknown>>(w.tx, 'SELECT title, due, done FROM milestones WHERE id = ?', [id]))!;
+        await w.tx.execute({
+          sql: `UPDATE milestones SET title = COALESCE(?, title), due = COALESCE(?, due), done = COALESCE(?, done),
+                done_at = CASE WHEN ? = 1 AND done = 0 THEN ? WHEN ? = 0 THEN NULL ELSE done_at END WHERE id = ?`,
+          args: [body.title ?? null, body.due ?? null, body.done === undefined ? null : Number(body.done),
+            body.done === undefined ? null : Number(body.done), w.at, body.done === undefined ? null : Number(body.done), id],
+        });
+        await bump(w, m);
+        const after = (await one<Record<string, unknown>>(w.tx, 'SELECT id, title, due, done FROM milestones WHERE id = ?', [id]))!;
+        w.audit({ action: 'milestone.updated', nodeId: m.id, subject: id, before, after });
+        return after;
+      });
+      return c.json({ ...row, measure: m.code, done: !!row.done }, 200);
+    })
+
+    .post('/measures/:code/risks', validate('json', CreateRisk), async (c) => {
+      const m = await owned(c.get('actor'), c.req.param('code'));
+      const body = c.req.valid('json');
+      const id = `rk_${randomUUID()}`;
+      await write(deps, c, async (w) => {
+        await w.tx.execute({ sql: 'INSERT INTO risks (id, measure_id, title, severity, created_at) VALUES (?, ?, ?, ?, ?)', args: [id, m.id, body.title, body.severity, w.at] });
+        await bump(w, m);
+        w.audit({ action: 'risk.added', nodeId: m.id, subject: id, after: body });
+      });
+      return c.json({ id, measure: m.code, ...body, open: true }, 201);
+    })
+
+    .patch('/risks/:id', validate('json', PatchRisk), async (c) => {
+      const id = c.req.param('id');
+      const m = await child(c.get('actor'), 'risks', id);
+      const body = c.req.valid('json');
+      const row = await write(deps, c, async (w) => {
+        const before = await one(w.tx, 'SELECT severity, open FROM risks WHERE id = ?', [id]);
+        await w.tx.execute({
+          sql: 'UPDATE risks SET open = COALESCE(?, open), severity = COALESCE(?, severity) WHERE id = ?',
+          args: [body.open === undefined ? null : Number(body.open), body.severity ?? null, id],
+        });
+        await bump(w, m);
+        const after = (await one<Record<string, unknown>>(w.tx, 'SELECT id, title, severity, open FROM risks WHERE id = ?', [id]))!;
+        w.audit({ action: 'risk.updated', nodeId: m.id, subject: id, before, after });
+        return after;
+      });
+      return c.json({ ...row, measure: m.code, open: !!row.open }, 200);
+    })
+
+    .post('/measures/:code/dependencies', validate('json', CreateDependency), async (c) => {
+      const m = await owned(c.get('actor'), c.req.param('code'));
+      const body = c.req.valid('json');
+      const id = `dp_${randomUUID()}`;
+      await write(deps, c, async (w) => {
+        if (body.ownerId && !(await one(w.tx, 'SELECT 1 FROM users WHERE id = ?', [body.ownerId]))) throw unprocessable('UNKNOWN_USER', `No user ${body.ownerId}.`);
+        await w.tx.execute({
+          sql: 'INSERT INTO dependencies (id, measure_id, title, due, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+          args: [id, m.id, body.title, body.due, body.ownerId ?? null, w.at],
+        });
+        await bump(w, m);
+        w.audit({ action: 'dependency.added', nodeId: m.id, subject: id, after: body });
+      });
+      return c.json({ id, measure: m.code, ...body, done: false }, 201);
+    })
+
+    .patch('/dependencies/:id', validate('json', PatchDependency), async (c) => {
+      const id = c.req.param('id');
+      const m = await child(c.get('actor'), 'dependencies', id);
+      const body = c.req.valid('json');
+      const row = await write(deps, c, async (w) => {
+        const before = await one(w.tx, 'SELECT due, done FROM dependencies WHERE id = ?', [id]);
+        await w.tx.execute({
+          sql: 'UPDATE dependencies SET done = COALESCE(?, done), due = COALESCE(?, due) WHERE id = ?',
+          args: [body.done === undefined ? null : Number(body.done), body.due ?? null, id],
+        });
+        await bump(w, m);
+        const after = (await one<Record<string, unknown>>(w.tx, 'SELECT id, title, due, done FROM dependencies WHERE id = ?', [id]))!;
+        w.audit({ action: 'dependency.updated', nodeId: m.id, subject: id, before, after });
+        return after;
+      });
+      return c.json({ ...row, measure: m.code, done: !!row.done }, 200);
+    })
+
+    .post('/measures/:code/hold', validate('json', Decision), (c) => holdOrResume(deps, c, true))
+    .post('/measures/:code/resume', validate('json', Decision), (c) => holdOrResume(deps, c, false));
+};
+
+// Hold and resume: the named sponsor or a steering member, with a reason.
+async function holdOrResume(deps: Deps, c: Context<AppEnv>, hold: boolean) {
+  const actor = c.get('actor');
+  const m = await visibleMeasure(deps.db.client, actor, c.req.param('code')!);
+  const { comment } = await c.req.json<{ comment?: string }>();
+  if (actor.userId !== m.sponsor_id && !hasRole(actor, m.path, 'steering'))
+    throw forbidden('Only the sponsor or a steering member puts a measure on hold or resumes it.');
+  assertNotFrozen(m);
+  if (!comment?.trim()) throw unprocessable('REASON_REQUIRED', `Say why the measure is ${hold ? 'put on hold' : 'resumed'}.`);
+  if (!!m.on_hold === hold) throw conflict(hold ? 'ALREADY_ON_HOLD' : 'NOT_ON_HOLD', `Measure ${m.code} is ${hold ? 'already' : 'not'} on hold.`);
+  await write(deps, c, async (w) => {
+    await w.tx.execute({ sql: 'UPDATE measures SET on_hold = ?, hold_reason = ?, revision = ? WHERE node_id = ?', args: [Number(hold), hold ? comment.trim() : null, await w.revision(), m.id] });
+    w.audit({ action: hold ? 'measure.held' : 'measure.resumed', nodeId: m.id, subject: m.code, before: { onHold: !!m.on_hold }, after: { onHold: hold, reason: comment.trim() } });
+  });
+  return c.json(await answerMeasure(deps, m.code), 200);
+}

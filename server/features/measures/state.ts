@@ -1,0 +1,146 @@
+// The measure read model: measures with everything the rules look at, loaded in bulk
+// (a handful of statements whatever the number of measures), and the derived statuses.
+import type { OrgSettings } from '../../../shared/domain/settings.js';
+import { type PeriodValues, implementationStatus, potentialRatio, potentialStatus } from '../../../shared/domain/status.js';
+import type { CellKind, ImplementationStatus, Stage } from '../../../shared/model.js';
+import { periodsBetween } from '../../../shared/periods.js';
+import { type Exec, one, rows } from '../../db/db.js';
+import { notFound } from '../../http/errors.js';
+import { underPrefixes } from '../hierarchy/store.js';
+
+export interface MeasureRow {
+  id: number;
+  code: string;
+  path: string;
+  org_id: number;
+  package_code: string;
+  title: string;
+  description: string | null;
+  category: string | null;
+  impact_type: string | null;
+  owner_id: string;
+  sponsor_id: string | null;
+  controller_id: string | null;
+  start_period: string | null;
+  end_period: string | null;
+  stage: Stage;
+  on_hold: number;
+  hold_reason: string | null;
+  declared_status: ImplementationStatus | null;
+  revision: number;
+}
+
+const MEASURE_SELECT = `SELECT n.id, n.code, n.path, n.org_id, p.code AS package_code, m.title, m.description, m.category,
+  m.impact_type, m.owner_id, m.sponsor_id, m.controller_id, m.start_period, m.end_period, m.stage, m.on_hold,
+  m.hold_reason, m.declared_status, m.revision
+  FROM measures m JOIN nodes n ON n.id = m.node_id JOIN nodes p ON p.id = n.parent_id`;
+
+export const measureByCode = (x: Exec, code: string) => one<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code = ?`, [code]);
+
+export async function requireMeasure(x: Exec, code: string): Promise<MeasureRow> {
+  const m = await measureByCode(x, code);
+  if (!m) throw notFound(`Measure ${code}`);
+  return m;
+}
+
+export const measuresByCodes = (x: Exec, codes: readonly string[]) =>
+  rows<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code IN (SELECT value FROM json_each(?))`, [JSON.stringify(codes)]);
+
+export const measuresUnder = (x: Exec, prefixes: readonly string[]) =>
+  prefixes.length ? rows<MeasureRow>(x, `${MEASURE_SELECT} WHERE ${underPrefixes('n.path')} ORDER BY n.code`, [JSON.stringify(prefixes)]) : Promise.resolve([]);
+
+export const measuresChangedSince = (x: Exec, prefixes: readonly string[], since: number) =>
+  rows<MeasureRow>(x, `${MEASURE_SELECT} WHERE m.revision > ? AND ${underPrefixes('n.path')} ORDER BY n.code`, [since, JSON.stringify(prefixes)]);
+
+export interface CellRow { measure_id: number; kind: CellKind; period: string; value: number | null; version: number; revision: number }
+export interface MilestoneRow { id: string; measure_id: number; title: string; due: string; done: number; done_at: string | null }
+export interface RiskRow { id: string; measure_id: number; title: string; severity: string; open: number }
+export interface DependencyRow { id: string; measure_id: number; title: string; due: string; owner_id: string | null; done: number }
+export interface ChangeRequestRow {
+  id: string; measure_id: number; kind: CellKind; period: string; base_version: number; old_value: number | null;
+  new_value: number; note: string | null; reason_code: string; status: string; requested_by: string; requested_at: string;
+  source: string | null; decided_by: string | null; decided_at: string | null; decision_comment: string | null;
+}
+export interface GateRequestRow {
+  id: string; measure_id: number; from_stage: Stage; to_stage: Stage; approver: string; status: string; comment: string | null;
+  requested_by: string; requested_at: string; decided_by: string | null; decided_at: string | null; decision_comment: string | null;
+}
+
+export interface MeasureState {
+  measure: MeasureRow;
+  cells: CellRow[];
+  milestones: MilestoneRow[];
+  risks: RiskRow[];
+  dependencies: DependencyRow[];
+  changeRequests: ChangeRequestRow[];
+  gateRequest: GateRequestRow | null;
+}
+
+const byMeasure = <T extends { measure_id: number }>(list: T[]) => {
+  const map = new Map<number, T[]>();
+  for (const item of list) {
+    let bucket = map.get(item.measure_id);
+    if (!bucket) map.set(item.measure_id, (bucket = []));
+    bucket.push(item);
+  }
+  return map;
+};
+
+export async function loadStates(x: Exec, measures: readonly MeasureRow[]): Promise<MeasureState[]> {
+  const ids = JSON.stringify(measures.map((m) => m.id));
+  const inIds = 'measure_id IN (SELECT value FROM json_each(?))';
+  const [cells, milestones, risks, deps, crs, gates] = await Promise.all([
+    rows<CellRow>(x, `SELECT measure_id, kind, period, value, version, revision FROM cells WHERE ${inIds} ORDER BY period`, [ids]),
+    rows<MilestoneRow>(x, `SELECT id, measure_id, title, due, done, done_at FROM milestones WHERE ${inIds} ORDER BY due, id`, [ids]),
+    rows<RiskRow>(x, `SELECT id, measure_id, title, severity, open FROM risks WHERE ${inIds} ORDER BY created_at, id`, [ids]),
+    rows<DependencyRow>(x, `SELECT id, measure_id, title, due, owner_id, done FROM dependencies WHERE ${inIds} ORDER BY due, id`, [ids]),
+    rows<ChangeRequestRow>(x, `SELECT * FROM change_requests WHERE status = 'pending' AND ${inIds} ORDER BY requested_at`, [ids]),
+    rows<GateRequestRow>(x, `SELECT * FROM gate_requests WHERE status = 'pending' AND ${inIds}`, [ids]),
+  ]);
+  const [c, ms, rs, ds, cr, gr] = [byMeasure(cells), byMeasure(milestones), byMeasure(risks), byMeasure(deps), byMeasure(crs), byMeasure(gates)];
+  return measures.map((measure) => ({
+    measure,
+    cells: c.get(measure.id) ?? [],
+    milestones: ms.get(measure.id) ?? [],
+    risks: rs.get(measure.id) ?? [],
+    dependencies: ds.get(measure.id) ?? [],
+    changeRequests: cr.get(measure.id) ?? [],
+    gateRequest: gr.get(measure.id)?.[0] ?? null,
+  }));
+}
+
+/** Target, forecast and actual per period of the window (cells outside it are ignored). */
+export function periodValues(state: MeasureState): Map<string, PeriodValues & { baseline: number | null }> {
+  const { start_period: start, end_period: end } = state.measure;
+  const map = new Map<string, PeriodValues & { baseline: number | null }>();
+  if (!start || !end) return map;
+  for (const p of periodsBetween(start, end)) map.set(p, { baseline: null, target: null, forecast: null, actual: null });
+  for (const cell of state.cells) {
+    const slot = map.get(cell.period);
+    if (slot && cell.value !== null) slot[cell.kind] = cell.value;
+  }
+  return map;
+}
+
+export interface DerivedStatus {
+  implementation: ImplementationStatus;
+  potential: ReturnType<typeof potentialStatus>;
+  cumulativeTarget: number;
+  cumulativeExpected: number;
+}
+
+export function deriveStatus(state: MeasureState, settings: OrgSettings, now: Date): DerivedStatus {
+  const byPeriod = periodValues(state);
+  const { target, expected } = potentialRatio(byPeriod, settings.closedThrough);
+  return {
+    implementation: implementationStatus({
+      stage: state.measure.stage,
+      milestones: state.milestones.map((m) => ({ due: m.due, done: !!m.done })),
+      risks: state.risks.map((r) => ({ severity: r.severity, open: !!r.open })),
+      dependencies: state.dependencies.map((d) => ({ due: d.due, done: !!d.done })),
+    }, now),
+    potential: potentialStatus(byPeriod, settings.closedThrough),
+    cumulativeTarget: target,
+    cumulativeExpected: expected,
+  };
+}

@@ -1,0 +1,141 @@
+// How measures and their requests look on the wire.
+import type { OrgSettings } from '../../../shared/domain/settings.js';
+import { variances } from '../../../shared/domain/status.js';
+import { DOI } from '../../../shared/model.js';
+import { fromMinor, fromMinorOrNull } from '../../../shared/money.js';
+import { type Exec, rows } from '../../db/db.js';
+import type { Deps } from '../../http/env.js';
+import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
+import { type ChangeRequestRow, type GateRequestRow, type MeasureRow, type MeasureState, deriveStatus, loadStates, measuresChangedSince, periodValues } from './state.js';
+
+export type People = Map<string, { id: string; name: string }>;
+
+export async function peopleById(x: Exec, ids: Iterable<string | null | undefined>): Promise<People> {
+  const wanted = [...new Set([...ids].filter((id): id is string => !!id))];
+  const found = await rows<{ id: string; name: string }>(x, 'SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(wanted)]);
+  const map: People = new Map(found.map((u) => [u.id, u]));
+  if (wanted.includes('admin')) map.set('admin', { id: 'admin', name: 'Administrator (service token)' });
+  return map;
+}
+
+const person = (people: People, id: string | null) => (id ? (people.get(id) ?? { id, name: id }) : null);
+
+export function changeRequestView(cr: ChangeRequestRow, m: Pick<MeasureRow, 'code' | 'controller_id'>, digits: number, people: People) {
+  return {
+    id: cr.id,
+    measure: m.code,
+    kind: cr.kind,
+    period: cr.period,
+    oldValue: fromMinorOrNull(cr.old_value, digits),
+    value: fromMinor(cr.new_value, digits),
+    baseVersion: cr.base_version,
+    note: cr.note,
+    reason: cr.reason_code,
+    status: cr.status,
+    requestedBy: person(people, cr.requested_by),
+    requestedAt: cr.requested_at,
+    waitingOn: cr.status === 'pending' ? { role: 'controller', user: person(people, m.controller_id) } : null,
+    source: cr.source ? JSON.parse(cr.source) : null,
+    decidedBy: person(people, cr.decided_by),
+    decidedAt: cr.decided_at,
+    comment: cr.decision_comment,
+  };
+}
+
+export function gateRequestView(g: GateRequestRow, m: Pick<MeasureRow, 'code' | 'sponsor_id' | 'controller_id'>, people: People) {
+  const user = g.approver === 'controller' ? m.controller_id : g.approver === 'steering' ? null : m.sponsor_id;
+  return {
+    id: g.id,
+    measure: m.code,
+    from: g.from_stage,
+    to: g.to_stage,
+    comment: g.comment,
+    status: g.status,
+    requestedBy: person(people, g.requested_by),
+    requestedAt: g.requested_at,
+    waitingOn: g.status === 'pending' ? { role: g.approver, user: person(people, user) } : null,
+    decidedBy: person(people, g.decided_by),
+    decidedAt: g.decided_at,
+    decisionComment: g.decision_comment,
+  };
+}
+
+export async function measureView(x: Exec, state: MeasureState, settings: OrgSettings, now: Date) {
+  const m = state.measure;
+  const { digits } = moneyRules(settings);
+  const people = await peopleById(x, [m.owner_id, m.sponsor_id, m.controller_id, ...state.changeRequests.map((r) => r.requested_by),
+    state.gateRequest?.requested_by, ...state.dependencies.map((d) => d.owner_id)]);
+  const status = deriveStatus(state, settings, now);
+  const byPeriod = periodValues(state);
+  const v = variances(byPeriod, settings.closedThrough);
+  const money = (n: number) => fromMinor(n, digits);
+  const total = (kind: 'baseline' | 'target' | 'forecast' | 'actual') => money([...byPeriod.values()].reduce((s, p) => s + (p[kind] ?? 0), 0));
+  const pendingByCell = new Map(state.changeRequests.map((r) => [`${r.kind}|${r.period}`, r]));
+  return {
+    code: m.code,
+    title: m.title,
+    description: m.description,
+    packageCode: m.package_code,
+    category: m.category,
+    impactType: m.impact_type,
+    stage: m.stage,
+    doi: DOI[m.stage],
+    onHold: !!m.on_hold,
+    holdReason: m.hold_reason,
+    startPeriod: m.start_period,
+    endPeriod: m.end_period,
+    currency: settings.currency,
+    owner: person(people, m.owner_id),
+    sponsor: person(people, m.sponsor_id),
+    controller: person(people, m.controller_id),
+    implementationStatus: status.implementation,
+    potentialStatus: status.potential,
+    declaredStatus: m.declared_status,
+    figures: {
+      baseline: total('baseline'),
+      target: total('target'),
+      forecast: total('forecast'),
+      actual: total('actual'),
+      expected: money(status.cumulativeExpected),
+      forecastVariance: money(v.cumulative.forecastVariance),
+      actualVariance: money(v.cumulative.actualVariance),
+      realization: v.realization,
+      perPeriod: v.perPeriod.map((p) => ({
+        period: p.period,
+        forecastVariance: fromMinorOrNull(p.forecastVariance, digits),
+        actualVariance: fromMinorOrNull(p.actualVariance, digits),
+      })),
+    },
+    milestones: state.milestones.map((ms) => ({ id: ms.id, title: ms.title, due: ms.due, done: !!ms.done, doneAt: ms.done_at })),
+    risks: state.risks.map((r) => ({ id: r.id, title: r.title, severity: r.severity, open: !!r.open })),
+    dependencies: state.dependencies.map((d) => ({ id: d.id, title: d.title, due: d.due, owner: person(people, d.owner_id), done: !!d.done })),
+    cells: state.cells.map((cell) => {
+      const pending = pendingByCell.get(`${cell.kind}|${cell.period}`);
+      return {
+        kind: cell.kind, period: cell.period, value: fromMinorOrNull(cell.value, digits), version: cell.version,
+        ...(pending ? { pending: { changeRequestId: pending.id, value: fromMinor(pending.new_value, digits) } } : {}),
+      };
+    }),
+    openRequests: {
+      changeRequests: state.changeRequests.map((r) => changeRequestView(r, m, digits, people)),
+      gateRequest: state.gateRequest ? gateRequestView(state.gateRequest, m, people) : null,
+    },
+    revision: m.revision,
+  };
+}
+
+/** Stage and statuses of the measures under the prefixes that changed after `since`. */
+export async function measureSummaries(deps: Deps, prefixes: readonly string[], since: number) {
+  if (!prefixes.length) return [];
+  const x = deps.db.client;
+  const changed = await measuresChangedSince(x, prefixes, since);
+  const settings = await settingsByOrg(x, changed.map((m) => m.org_id));
+  const now = deps.now();
+  return (await loadStates(x, changed)).map((s) => {
+    const status = deriveStatus(s, settings.get(s.measure.org_id)!, now);
+    return {
+      code: s.measure.code, stage: s.measure.stage, onHold: !!s.measure.on_hold,
+      implementationStatus: status.implementation, potentialStatus: status.potential, revision: s.measure.revision,
+    };
+  });
+}

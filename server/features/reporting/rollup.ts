@@ -1,0 +1,103 @@
+// Portfolio rollup for executive reporting: all money rolls up from measures.
+import { Hono } from 'hono';
+import { RollupQuery } from '../../../shared/api/schemas.js';
+import { visiblePrefixes } from '../../../shared/domain/access.js';
+import { IMPLEMENTATION_STATUSES, POTENTIAL_STATUSES, STAGES } from '../../../shared/model.js';
+import { fromMinor } from '../../../shared/money.js';
+import { type Exec, rows } from '../../db/db.js';
+import type { AppEnv, Deps } from '../../http/env.js';
+import { validate } from '../../http/validate.js';
+import { moneyRules, orgSettings, underPrefixes, visibleNode } from '../hierarchy/store.js';
+import { reconcileExceptions } from '../exceptions/reconcile.js';
+import { openExceptions } from '../exceptions/routes.js';
+import { deriveStatus, loadStates, measuresUnder } from '../measures/state.js';
+
+interface Range { from?: string | undefined; to?: string | undefined }
+
+/**
+ * Baseline, target, forecast and actual of the measures under the prefixes (cancelled ones left
+ * out), inside each measure's window and the range; actualVariance covers periods with actuals.
+ */
+export async function rollupTotals(x: Exec, prefixes: readonly string[], orgId: number, range: Range) {
+  const digits = moneyRules(await orgSettings(x, orgId)).digits;
+  const [sums] = prefixes.length ? await rows<Record<string, number | null>>(x,
+    `SELECT SUM(CASE WHEN c.kind = 'baseline' THEN c.value END) AS baseline,
+            SUM(CASE WHEN c.kind = 'target' THEN c.value END) AS target,
+            SUM(CASE WHEN c.kind = 'forecast' THEN c.value END) AS forecast,
+            SUM(CASE WHEN c.kind = 'actual' THEN c.value END) AS actual,
+            SUM(CASE WHEN c.kind = 'actual' THEN c.value - COALESCE(
+              (SELECT t.value FROM cells t WHERE t.measure_id = c.measure_id AND t.kind = 'target' AND t.period = c.period), 0) END) AS actualVariance
+     FROM cells c JOIN nodes n ON n.id = c.measure_id JOIN measures m ON m.node_id = c.measure_id
+     WHERE m.stage <> 'cancelled' AND c.period BETWEEN m.start_period AND m.end_period
+       AND c.period >= ?2 AND c.period <= ?3 AND ${underPrefixes('n.path', '?1')}`,
+    [JSON.stringify(prefixes), range.from ?? '0000-00', range.to ?? '9999-99']) : [{}];
+  const money = (v: number | null | undefined) => fromMinor(v ?? 0, digits);
+  return {
+    baseline: money(sums?.baseline),
+    target: money(sums?.target),
+    forecast: money(sums?.forecast),
+    actual: money(sums?.actual),
+    forecastVariance: money((sums?.forecast ?? 0) - (sums?.target ?? 0)),
+    actualVariance: money(sums?.actualVariance),
+  };
+}
+
+export const reportingRoutes = (deps: Deps) =>
+  new Hono<AppEnv>().get('/reports/rollup', validate('query', RollupQuery), async (c) => {
+    const actor = c.get('actor');
+    const q = c.req.valid('query');
+    const node = await visibleNode(deps.db.client, actor, q.scope);
+    const prefixes = visiblePrefixes(actor, node.path);
+    const settings = await orgSettings(deps.db.client, node.org_id);
+    const { digits } = moneyRules(settings);
+    const now = deps.now();
+    await reconcileExceptions(deps, prefixes);
+
+    const byStage = Object.fromEntries(STAGES.map((s) => [s, { count: 0, target: 0, forecast: 0 }]));
+    const onHold = { count: 0, target: 0, forecast: 0 };
+    const implementationStatus = Object.fromEntries(IMPLEMENTATION_STATUSES.map((s) => [s, 0]));
+    const potentialStatus = Object.fromEntries(POTENTIAL_STATUSES.map((s) => [s, 0]));
+    const waiting = new Map<string, { approver: string; changeRequests: number; gateRequests: number }>();
+    const wait = (who: string, kind: 'changeRequests' | 'gateRequests') => {
+      const slot = waiting.get(who) ?? { approver: who, changeRequests: 0, gateRequests: 0 };
+      slot[kind] += 1;
+      waiting.set(who, slot);
+    };
+    for (const s of await loadStates(deps.db.client, await measuresUnder(deps.db.client, prefixes))) {
+      const m = s.measure;
+      const inRange = (p: string) => (!q.from || p >= q.from) && (!q.to || p <= q.to) && p >= (m.start_period ?? '') && p <= (m.end_period ?? '');
+      const sumOf = (kind: string) => s.cells.filter((x) => x.kind === kind && inRange(x.period)).reduce((t, x) => t + (x.value ?? 0), 0);
+      const [target, forecast] = [sumOf('target'), sumOf('forecast')];
+      const stage = byStage[m.stage]!;
+      stage.count += 1;
+      stage.target += target;
+      stage.forecast += forecast;
+      if (m.on_hold) {
+        onHold.count += 1;
+        onHold.target += target;
+        onHold.forecast += forecast;
+      }
+      if (m.stage !== 'cancelled') {
+        const status = deriveStatus(s, settings, now);
+        implementationStatus[status.implementation]! += 1;
+        potentialStatus[status.potential]! += 1;
+      }
+      for (const _ of s.changeRequests) wait(m.controller_id ?? 'controller', 'changeRequests');
+      if (s.gateRequest) wait(s.gateRequest.approver === 'controller' ? (m.controller_id ?? 'controller') : s.gateRequest.approver === 'steering' ? 'steering' : (m.sponsor_id ?? 'sponsor'), 'gateRequests');
+    }
+    const money = (b: { count: number; target: number; forecast: number }) => ({ count: b.count, target: fromMinor(b.target, digits), forecast: fromMinor(b.forecast, digits) });
+    const exceptionsByLevel: Record<string, number> = { 1: 0, 2: 0, 3: 0 };
+    for (const e of await openExceptions(deps, prefixes)) exceptionsByLevel[String(e.level)]! += 1;
+    return c.json({
+      scope: node.code,
+      currency: settings.currency,
+      from: q.from ?? null,
+      to: q.to ?? null,
+      totals: await rollupTotals(deps.db.client, prefixes, node.org_id, q),
+      byStage: { ...Object.fromEntries(Object.entries(byStage).map(([k, v]) => [k, money(v)])), onHold: money(onHold) },
+      implementationStatus,
+      potentialStatus,
+      exceptionsByLevel,
+      decisionsWaiting: [...waiting.values()].sort((a, b) => b.changeRequests + b.gateRequests - a.changeRequests - a.gateRequests),
+    }, 200);
+  });

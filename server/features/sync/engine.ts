@@ -1,0 +1,173 @@
+// Applies a batch of cell changes inside one write: every change gets exactly one outcome, and
+// the record, change requests, revisions and audit events are written in a few bulk statements
+// (per-statement round trips, not SQLite, are what a 100,000-change batch costs).
+import { randomUUID } from 'node:crypto';
+import { type Actor, canSee } from '../../../shared/domain/access.js';
+import { type CellChange, type Decision, evaluateChange, type EditRules } from '../../../shared/domain/finance.js';
+import type { CellKind, Outcome, ReasonCode } from '../../../shared/model.js';
+import { fromMinorOrNull } from '../../../shared/money.js';
+import { rows } from '../../db/db.js';
+import type { Write } from '../../http/write.js';
+import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
+import { measuresByCodes, type MeasureRow } from '../measures/state.js';
+
+export interface EngineChange extends CellChange {
+  measure: string;
+  cell?: string | undefined;
+  /** Imports: judge the change against the current record instead of a version the sender saw. */
+  againstCurrent?: boolean;
+}
+
+export interface ChangeResult {
+  index: number;
+  outcome: Outcome;
+  value: number | null;
+  version: number;
+  changeRequestId?: string;
+  reason?: { code: ReasonCode; message: string };
+}
+
+interface Slot {
+  value: number | null;
+  version: number;
+}
+
+const keyOf = (measureId: number, kind: string, period: string) => `${measureId}|${kind}|${period}`;
+
+export async function applyChanges(
+  w: Write,
+  actor: Actor,
+  changes: readonly EngineChange[],
+  source: Record<string, unknown> | undefined,
+): Promise<ChangeResult[]> {
+  const codes = [...new Set(changes.map((c) => c.measure))];
+  const measures = new Map<string, MeasureRow>();
+  for (const m of await measuresByCodes(w.tx, codes)) if (canSee(actor, m.path)) measures.set(m.code, m);
+  const settings = await settingsByOrg(w.tx, [...measures.values()].map((m) => m.org_id));
+  const rulesByOrg = new Map<number, EditRules & { digits: number }>();
+  for (const [orgId, s] of settings) {
+    const money = moneyRules(s);
+    rulesByOrg.set(orgId, { digits: money.digits, closedThrough: s.closedThrough, materialityPct: s.materialityPct, materialityAbs: money.materialityAbs });
+  }
+
+  // The record of every cell the batch touches, plus the targets and forecasts materiality reads.
+  const kinds = new Set<CellKind>(changes.map((c) => c.kind));
+  if (kinds.has('forecast')) kinds.add('target');
+  const ids = JSON.stringify([...measures.values()].map((m) => m.id));
+  const record = new Map<string, Slot>();
+  for (const r of await rows<{ measure_id: number; kind: string; period: string; value: number | null; version: number }>(
+    w.tx,
+    `SELECT measure_id, kind, period, value, version FROM cells
+     WHERE measure_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))`,
+    [ids, JSON.stringify([...kinds])],
+  ))
+    record.set(keyOf(r.measure_id, r.kind, r.period), { value: r.value, version: r.version });
+  const openRequests = new Map<string, string>();
+  for (const r of await rows<{ id: string; measure_id: number; kind: string; period: string }>(
+    w.tx, `SELECT id, measure_id, kind, period FROM change_requests WHERE status = 'pending' AND measure_id IN (SELECT value FROM json_each(?))`, [ids],
+  ))
+    openRequests.set(keyOf(r.measure_id, r.kind, r.period), r.id);
+  // Changes apply in order: materiality reads the approved record as the batch has left it so far.
+  const approved = (k: string) => record.get(k)?.value ?? null;
+
+  const written = new Map<string, [number, string, string, number | null, number]>();
+  const newRequests: unknown[][] = [];
+  const withdrawn: string[] = [];
+  const touched = new Set<number>();
+  const outcomes: { decision: Decision | null; key: string | null; digits: number; requestId?: string }[] = [];
+  const revision = () => w.revision();
+
+  for (const change of changes) {
+    const m = measures.get(change.measure);
+    if (!m) {
+      outcomes.push({ decision: { outcome: 'rejected', reason: 'UNKNOWN_MEASURE', message: `No measure ${change.measure} that you can see.` }, key: null, digits: 2 });
+      continue;
+    }
+    const rules = rulesByOrg.get(m.org_id)!;
+    const key = keyOf(m.id, change.kind, change.period);
+    const current = record.get(key) ?? { value: null, version: 0 };
+    const decision = evaluateChange(change.againstCurrent ? { ...change, baseVersion: current.version } : change, {
+      actor,
+      measure: {
+        path: m.path, stage: m.stage, startPeriod: m.start_period ?? '', endPeriod: m.end_period ?? '',
+        ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id,
+      },
+      rules,
+      current,
+      periodTarget: approved(keyOf(m.id, 'target', change.period)),
+      periodForecast: approved(keyOf(m.id, 'forecast', change.period)),
+    });
+    const outcome: (typeof outcomes)[number] = { decision, key, digits: rules.digits };
+    const where = { ...source, cell: change.cell };
+    if (decision.outcome === 'applied' && !decision.unchanged) {
+      const next = { value: decision.value, version: current.version + 1 };
+      record.set(key, next);
+      written.set(key, [m.id, change.kind, change.period, next.value, next.version]);
+      touched.add(m.id);
+      w.audit({
+        action: 'cell.changed', nodeId: m.id, subject: `${change.kind} ${change.period}`,
+        before: { value: fromMinorOrNull(current.value, rules.digits), version: current.version },
+        after: { value: fromMinorOrNull(next.value, rules.digits), version: next.version, note: change.note || undefined },
+        source: where,
+      });
+    } else if (decision.outcome === 'pending') {
+      const replaced = openRequests.get(key);
+      if (replaced) {
+        withdrawn.push(replaced);
+        w.audit({ action: 'change_request.withdrawn', nodeId: m.id, subject: replaced, after: { reason: 'replaced by a newer change' } });
+      }
+      const id = `cr_${randomUUID()}`;
+      openRequests.set(key, id);
+      outcome.requestId = id;
+      newRequests.push([id, m.id, change.kind, change.period, current.version, current.value, decision.value,
+        change.note?.trim() || null, decision.reason, JSON.stringify(where)]);
+      touched.add(m.id);
+      w.audit({
+        action: 'change_request.opened', nodeId: m.id, subject: id,
+        before: { kind: change.kind, period: change.period, value: fromMinorOrNull(current.value, rules.digits), version: current.version },
+        after: { value: fromMinorOrNull(decision.value, rules.digits), note: change.note || undefined, reason: decision.reason },
+        source: where,
+      });
+    }
+    outcomes.push(outcome);
+  }
+
+  if (written.size) {
+    await w.tx.execute({
+      sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision)
+            SELECT value->>0, value->>1, value->>2, value->>3, value->>4, ? FROM json_each(?) WHERE true
+            ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision`,
+      args: [await revision(), JSON.stringify([...written.values()])],
+    });
+  }
+  if (withdrawn.length) {
+    await w.tx.execute({
+      sql: `UPDATE change_requests SET status = 'withdrawn', decided_at = ?, decision_comment = 'replaced by a newer change', revision = ?
+            WHERE id IN (SELECT value FROM json_each(?))`,
+      args: [w.at, await revision(), JSON.stringify(withdrawn)],
+    });
+  }
+  if (newRequests.length) {
+    await w.tx.execute({
+      sql: `INSERT INTO change_requests (id, measure_id, kind, period, base_version, old_value, new_value, note, reason_code, source,
+              status, requested_by, requested_at, revision)
+            SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9,
+              'pending', ?, ?, ? FROM json_each(?)`,
+      args: [actor.userId, w.at, await revision(), JSON.stringify(newRequests)],
+    });
+  }
+  if (touched.size)
+    await w.tx.execute({
+      sql: 'UPDATE measures SET revision = ? WHERE node_id IN (SELECT value FROM json_each(?))',
+      args: [await revision(), JSON.stringify([...touched])],
+    });
+
+  // Value and version are the record after the whole batch, so the add-in writes them back as is.
+  return outcomes.map(({ decision, key, digits, requestId }, index) => {
+    const slot = (key && record.get(key)) || { value: null, version: 0 };
+    const result: ChangeResult = { index, outcome: decision!.outcome, value: fromMinorOrNull(slot.value, digits), version: slot.version };
+    if (requestId) result.changeRequestId = requestId;
+    if (decision!.outcome !== 'applied') result.reason = { code: decision!.reason, message: decision!.message };
+    return result;
+  });
+}

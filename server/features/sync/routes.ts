@@ -1,0 +1,116 @@
+// The workbook's side of the record: pull cells, push a batch, follow changes, import actuals.
+import { parse } from 'csv-parse/sync';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import { CellsQuery, ChangesQuery, MAX_PUSH_CHANGES, Push } from '../../../shared/api/schemas.js';
+import { visiblePrefixes } from '../../../shared/domain/access.js';
+import { one } from '../../db/db.js';
+import type { AppEnv, Deps } from '../../http/env.js';
+import { ApiError, forbidden } from '../../http/errors.js';
+import { validate } from '../../http/validate.js';
+import { currentRevision, write } from '../../http/write.js';
+import { visibleNode } from '../hierarchy/store.js';
+import { measureSummaries } from '../measures/view.js';
+import { cellsChangedSince, cellsUnder } from './cells.js';
+import { applyChanges, type EngineChange } from './engine.js';
+
+const MAX_BODY = 64 * 1024 * 1024;
+const tooLarge = bodyLimit({
+  maxSize: MAX_BODY,
+  onError: () => {
+    throw new ApiError(413, 'TOO_LARGE', `The body is over ${MAX_BODY / 1024 / 1024} MB: split the batch.`);
+  },
+});
+
+/** 413 for a batch over the limit, before the schema says the same with a 400. */
+const batchSize = createMiddleware(async (c, next) => {
+  const body = await c.req.json().catch(() => null);
+  const n = Array.isArray(body?.changes) ? body.changes.length : 0;
+  if (n > MAX_PUSH_CHANGES)
+    throw new ApiError(413, 'TOO_MANY_CHANGES', `A batch holds at most ${MAX_PUSH_CHANGES} changes; this one has ${n}.`);
+  await next();
+});
+
+export const syncRoutes = (deps: Deps) =>
+  new Hono<AppEnv>()
+    .get('/cells', validate('query', CellsQuery), async (c) => {
+      const q = c.req.valid('query');
+      const actor = c.get('actor');
+      const node = await visibleNode(deps.db.client, actor, q.scope);
+      const revision = await currentRevision(deps); // read first: a cell changed meanwhile comes again next time
+      const cells = await cellsUnder(deps.db.client, visiblePrefixes(actor, node.path), q);
+      return c.json({ revision, cells }, 200);
+    })
+
+    .get('/sync/changes', validate('query', ChangesQuery), async (c) => {
+      const q = c.req.valid('query');
+      const actor = c.get('actor');
+      const node = await visibleNode(deps.db.client, actor, q.scope);
+      const prefixes = visiblePrefixes(actor, node.path);
+      const revision = await currentRevision(deps);
+      const [cells, measures] = await Promise.all([
+        cellsChangedSince(deps.db.client, prefixes, q.since),
+        measureSummaries(deps, prefixes, q.since),
+      ]);
+      return c.json({ revision, cells, measures }, 200);
+    })
+
+    .post('/sync/push', tooLarge, batchSize, validate('json', Push), async (c) => {
+      const body = c.req.valid('json');
+      const actor = c.get('actor');
+      const answer = await write(deps, c, async (w) => {
+        const seen = await one<{ response: string }>(w.tx, 'SELECT response FROM idempotency WHERE user_id = ? AND key = ?', [actor.userId, body.idempotencyKey]);
+        if (seen) return JSON.parse(seen.response) as unknown;
+        const results = await applyChanges(w, actor, body.changes, body.source);
+        const revision = w.events.length ? await w.revision() : (await one<{ value: number }>(w.tx, "SELECT value FROM meta WHERE key = 'revision'"))!.value;
+        const response = { revision, results };
+        await w.tx.execute({
+          sql: 'INSERT INTO idempotency (user_id, key, response, created_at) VALUES (?, ?, ?, ?)',
+          args: [actor.userId, body.idempotencyKey, JSON.stringify(response), w.at],
+        });
+        return response;
+      });
+      return c.json(answer as object, 200);
+    })
+
+    .post('/import/actuals', tooLarge, async (c) => {
+      const actor = c.get('actor');
+      if (!actor.superAdmin && !actor.grants.some((g) => g.role === 'controller'))
+        throw forbidden('Only a controller imports actuals.');
+      const rows = parseActualsCsv(await c.req.text());
+      const changes: EngineChange[] = rows.map((r) => ({
+        measure: r.measure, kind: 'actual', period: r.period, value: r.amount,
+        note: r.note, againstCurrent: true, cell: `line ${r.line}`,
+      }));
+      const results = await write(deps, c, (w) => applyChanges(w, actor, changes, { import: 'actuals' }));
+      return c.json({
+        results: results.map((r, i) => ({
+          row: rows[i]!.line, outcome: r.outcome, value: r.value, version: r.version,
+          ...(r.reason ? { reason: r.reason } : {}),
+        })),
+      }, 200);
+    });
+
+interface CsvRow { line: number; measure: string; period: string; amount: string; note?: string }
+
+/** CSV with header `measure,period,amount[,note]`; `line` is the row's line in the file. */
+function parseActualsCsv(text: string): CsvRow[] {
+  let records: Record<string, string>[];
+  let header: string[] = [];
+  try {
+    records = (parse(text, {
+      columns: (h: string[]) => (header = h.map((x) => x.trim().toLowerCase())),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      info: true,
+    }) as { record: Record<string, string>; info: { lines: number } }[]).map((r) => ({ ...r.record, __line: String(r.info.lines) }));
+  } catch (e) {
+    throw new ApiError(400, 'INVALID_CSV', `The CSV could not be read: ${(e as Error).message}`);
+  }
+  const missing = ['measure', 'period', 'amount'].filter((h) => !header.includes(h));
+  if (missing.length)
+    throw new ApiError(400, 'INVALID_CSV', `The CSV header must name measure, period and amount; missing: ${missing.join(', ')}.`, { header });
+  return records.map((r) => ({ line: Number(r.__line), measure: r.measure ?? '', period: r.period ?? '', amount: r.amount ?? '', note: r.note || undefined }));
+}

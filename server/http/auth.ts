@@ -1,0 +1,45 @@
+// Bearer tokens → the acting user and their grants. Tokens are stored only as SHA-256 hashes:
+// they are 256-bit random values, so a slow password hash adds nothing.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createMiddleware } from 'hono/factory';
+import type { Actor } from '../../shared/domain/access.js';
+import type { Role } from '../../shared/model.js';
+import { rows } from '../db/db.js';
+import { ApiError } from './errors.js';
+import type { AppEnv, Deps } from './env.js';
+
+export const ADMIN_USER_ID = 'admin';
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+export const newToken = () => `gc_${randomBytes(32).toString('base64url')}`;
+
+const sameSecret = (a: string, b: string) => {
+  const x = Buffer.from(hashToken(a));
+  const y = Buffer.from(hashToken(b));
+  return timingSafeEqual(x, y);
+};
+
+export const authenticate = (deps: Deps) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Send "Authorization: Bearer <token>".');
+    c.set('actor', await actorFor(deps, token));
+    await next();
+  });
+
+async function actorFor(deps: Deps, token: string): Promise<Actor> {
+  if (deps.adminToken && sameSecret(token, deps.adminToken)) return { userId: ADMIN_USER_ID, superAdmin: true, grants: [] };
+  const grants = await rows<{ id: string; path: string | null; role: Role | null }>(
+    deps.db.client,
+    `SELECT u.id, n.path, g.role FROM users u
+     LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN nodes n ON n.id = g.node_id
+     WHERE u.token_hash = ?`,
+    [hashToken(token)],
+  );
+  if (!grants.length) throw new ApiError(401, 'UNAUTHORIZED', 'Unknown or revoked token.');
+  return {
+    userId: grants[0]!.id,
+    superAdmin: false,
+    grants: grants.filter((g) => g.path && g.role).map((g) => ({ nodePath: g.path!, role: g.role! })),
+  };
+}

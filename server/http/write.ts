@@ -1,0 +1,51 @@
+// One write = one transaction that raises the service's revision at most once and appends the
+// audit events of everything it changed.
+import type { Context } from 'hono';
+import type { Transaction } from '@libsql/client';
+import { one } from '../db/db.js';
+import { appendAudit, type AuditEvent } from '../features/audit/trail.js';
+import type { AppEnv, Deps } from './env.js';
+
+export class Write {
+  readonly events: AuditEvent[] = [];
+  #revision: number | null = null;
+
+  constructor(
+    readonly tx: Transaction,
+    readonly actorId: string,
+    readonly now: Date,
+  ) {}
+
+  get at() {
+    return this.now.toISOString();
+  }
+
+  /** The revision of this write: raised once, on first use. */
+  async revision(): Promise<number> {
+    if (this.#revision === null) {
+      const r = await one<{ value: number }>(this.tx, "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value");
+      this.#revision = r!.value;
+    }
+    return this.#revision;
+  }
+
+  audit(event: AuditEvent) {
+    this.events.push(event);
+  }
+}
+
+export function write<T>(deps: Deps, c: Context<AppEnv>, fn: (w: Write) => Promise<T>): Promise<T> {
+  return writeAs(deps, c.get('actor').userId, c.get('requestId') ?? null, fn);
+}
+
+export function writeAs<T>(deps: Deps, actorId: string, requestId: string | null, fn: (w: Write) => Promise<T>): Promise<T> {
+  return deps.db.write(async (tx) => {
+    const w = new Write(tx, actorId, deps.now());
+    const result = await fn(w);
+    await appendAudit(tx, { at: w.at, actor: actorId, requestId }, w.events);
+    return result;
+  });
+}
+
+export const currentRevision = async (deps: Deps) =>
+  (await one<{ value: number }>(deps.db.client, "SELECT value FROM meta WHERE key = 'revision'"))!.value;

@@ -1,0 +1,88 @@
+// `npm start`: migrate, seed the demo organization into an empty database, serve API and pane.
+import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import { dirname, resolve } from 'node:path';
+import { serve } from '@hono/node-server';
+import { readConfig, type Config } from './config.js';
+import { Db } from './db/db.js';
+import { migrate } from './db/migrate.js';
+import { createApp } from './app.js';
+import { reconcileExceptions } from './features/exceptions/reconcile.js';
+import { isEmpty, seedDemo } from './seed/demo.js';
+
+const SWEEP_MS = 10 * 60_000;
+
+async function tls(config: Config): Promise<{ cert: Buffer; key: Buffer } | null> {
+  if (config.GATECELL_TLS === 'off') return null;
+  if (config.GATECELL_TLS === 'dev') {
+    // Office's localhost development certificates: generated offline if missing. Trusting the CA
+    // is the user's explicit step (`npx office-addin-dev-certs install`), never done here.
+    const certs = await import('office-addin-dev-certs');
+    const { localhostCertificatePath: cert, localhostKeyPath: key } = await import('office-addin-dev-certs/lib/defaults.js');
+    const exists = await access(cert).then(() => true, () => false);
+    if (!exists) {
+      await mkdir(dirname(cert), { recursive: true });
+      await certs.generateCertificates();
+      console.log(`Generated Office development certificates in ${dirname(cert)}.`);
+      console.log('To trust them (once, needs admin rights): npx office-addin-dev-certs install');
+    }
+    return { cert: await readFile(cert), key: await readFile(key) };
+  }
+  const [cert, key] = config.GATECELL_TLS.split(',') as [string, string];
+  return { cert: await readFile(cert), key: await readFile(key) };
+}
+
+async function main() {
+  const config = readConfig();
+  const url = config.GATECELL_DB_URL;
+  const local = url.startsWith('file:') ? resolve(url.slice('file:'.length)) : null;
+  if (local) await mkdir(dirname(local), { recursive: true });
+  const db = new Db({ url, authToken: config.GATECELL_DB_AUTH_TOKEN });
+  const applied = await migrate(db);
+  if (applied.length) console.log(`Migrated: ${applied.join(', ')}`);
+
+  const tokensFile = local ? resolve(dirname(local), 'demo-users.json') : null;
+  if (config.GATECELL_SEED === 'demo' && (await isEmpty(db))) {
+    console.log('Empty database: seeding the demo organization ACME (about a minute)…');
+    const users = await seedDemo(db);
+    if (tokensFile) await writeFile(tokensFile, JSON.stringify(users, null, 2), { mode: 0o600 });
+    console.log('\nDemo users (role, name, id, token):');
+    for (const u of users) console.log(`  ${u.role.padEnd(10)} ${u.name.padEnd(17)} ${u.id}  ${u.token}`);
+    if (tokensFile) console.log(`(also saved in ${tokensFile})`);
+  } else if (tokensFile && (await access(tokensFile).then(() => true, () => false))) {
+    console.log(`Demo users and their tokens: ${tokensFile}`);
+  }
+
+  const deps = { db, now: () => new Date(), adminToken: config.GATECELL_ADMIN_TOKEN };
+  const app = createApp(deps);
+  const certs = await tls(config);
+  const server = serve({
+    fetch: app.fetch,
+    port: config.PORT,
+    ...(certs ? { createServer, serverOptions: certs } : {}),
+  }, (info) => {
+    console.log(`Gatecell ${certs ? 'https' : 'http'}://localhost:${info.port}/api/v1 (database ${url})`);
+  });
+
+  // Exceptions escalate with time even when nobody looks: sweep now and then. Idempotent, so
+  // several instances sweeping the same database agree.
+  const sweep = setInterval(() => {
+    reconcileExceptions(deps, ['/']).catch((e) => console.error('exception sweep failed:', e));
+  }, SWEEP_MS);
+  sweep.unref();
+
+  const stop = () => {
+    clearInterval(sweep);
+    server.close(() => {
+      db.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

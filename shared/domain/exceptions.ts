@@ -1,0 +1,127 @@
+// Exceptions the service raises by itself, and their escalation (governance model,
+// "Exceptions and escalation"). detectExceptions says which conditions hold now; the store
+// reconciles them with what is already open.
+import type { ExceptionType, ImplementationStatus, PotentialStatus } from '../model.js';
+import { isFrozen, type Stage } from '../model.js';
+import { declaredIsBetter, isPastDue } from './status.js';
+
+export const ESCALATION_DAYS = 7;
+const DAY = 86_400_000;
+
+export interface ExceptionFacts {
+  stage: Stage;
+  onHold: boolean;
+  ownerId: string;
+  cumulativeTarget: number;
+  cumulativeExpected: number;
+  implementation: ImplementationStatus;
+  potential: PotentialStatus;
+  declared: ImplementationStatus | null;
+  milestones: readonly { id: string; title: string; due: string; done: boolean }[];
+  dependencies: readonly { id: string; title: string; due: string; done: boolean; ownerId: string | null }[];
+  openRequests: readonly { id: string; what: string; approverId: string | null; requestedAt: string }[];
+  approvalSlaDays: number;
+}
+
+export interface DetectedException {
+  type: ExceptionType;
+  /** What the exception is about within the measure (a milestone id, a request id…). */
+  subject: string;
+  /** Changes when the condition changes: a hand-resolved exception stays resolved until then. */
+  fingerprint: string;
+  ownerId: string;
+  decisionNeeded: string;
+  valueAtStake: number; // minor units
+}
+
+export function detectExceptions(f: ExceptionFacts, now: Date): DetectedException[] {
+  if (isFrozen(f.stage)) return [];
+  const out: DetectedException[] = [];
+  const gap = Math.max(0, f.cumulativeTarget - f.cumulativeExpected);
+  const atStake = f.cumulativeTarget;
+  // On hold: overdue milestones raise no new exceptions.
+  if (!f.onHold)
+    for (const m of f.milestones)
+      if (!m.done && isPastDue(m.due, now))
+        out.push({
+          type: 'milestone_overdue',
+          subject: m.id,
+          fingerprint: m.due,
+          ownerId: f.ownerId,
+          decisionNeeded: `Milestone "${m.title}" was due ${m.due}: complete it or re-plan it.`,
+          valueAtStake: atStake,
+        });
+  if (f.potential !== 'on_track')
+    out.push({
+      type: 'value_slipping',
+      subject: 'potential',
+      fingerprint: f.potential,
+      ownerId: f.ownerId,
+      decisionNeeded: 'Value is slipping: recover the forecast or re-baseline the target.',
+      valueAtStake: gap,
+    });
+  if (f.implementation === 'on_track' && f.potential === 'off_track')
+    out.push({
+      type: 'masked_slippage',
+      subject: 'status',
+      fingerprint: 'masked',
+      ownerId: f.ownerId,
+      decisionNeeded: 'Milestones are on track but the value is off track: confirm the value or stop the measure.',
+      valueAtStake: gap,
+    });
+  for (const d of f.dependencies)
+    if (!d.done && isPastDue(d.due, now))
+      out.push({
+        type: 'dependency_late',
+        subject: d.id,
+        fingerprint: d.due,
+        ownerId: f.ownerId,
+        decisionNeeded: `Dependency "${d.title}" was due ${d.due}: chase it or re-plan around it.`,
+        valueAtStake: atStake,
+      });
+  for (const r of f.openRequests)
+    if (now.getTime() - Date.parse(r.requestedAt) > f.approvalSlaDays * DAY)
+      out.push({
+        type: 'approval_overdue',
+        subject: r.id,
+        fingerprint: r.id,
+        ownerId: r.approverId ?? f.ownerId,
+        decisionNeeded: `${r.what} has waited more than ${f.approvalSlaDays} days: approve or reject it.`,
+        valueAtStake: atStake,
+      });
+  if (declaredIsBetter(f.declared, f.implementation))
+    out.push({
+      type: 'status_mismatch',
+      subject: 'declared',
+      fingerprint: `${f.declared}>${f.implementation}`,
+      ownerId: f.ownerId,
+      decisionNeeded: `Declared ${f.declared} but the milestones say ${f.implementation}: correct the status or the plan.`,
+      valueAtStake: gap,
+    });
+  return out;
+}
+
+export interface EscalationThresholds {
+  /** Minor units; null: never starts higher. */
+  level2: number | null;
+  level3: number | null;
+}
+
+/** 1 local, 2 cross-functional, 3 steering: starts higher by value at stake. */
+export function startLevel(valueAtStake: number, t: EscalationThresholds): 1 | 2 | 3 {
+  if (t.level3 !== null && valueAtStake >= t.level3) return 3;
+  if (t.level2 !== null && valueAtStake >= t.level2) return 2;
+  return 1;
+}
+
+/** Climbs a level after every 7 days open, up to 3. Acknowledging stops nothing. */
+export function escalatedLevel(start: number, openedAt: string, now: Date): number {
+  const days = Math.floor((now.getTime() - Date.parse(openedAt)) / DAY);
+  return Math.min(3, start + Math.max(0, Math.floor(days / ESCALATION_DAYS)));
+}
+
+export const WAITS_ON: Record<number, string> = {
+  1: 'owner',
+  2: 'sponsor and controller',
+  3: 'steering committee',
+};

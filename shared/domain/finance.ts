@@ -1,0 +1,140 @@
+// Finance validation of one cell change: exactly one outcome per change (governance model,
+// "Finance validation of edits"). Pure: the caller supplies the record and the people.
+import { type Actor, type MeasurePeople, mayEditPlan, mayEnterActuals } from './access.js';
+import { type CellKind, type ReasonCode, type Stage, GATE_ORDER, isFrozen } from '../model.js';
+import { inWindow, isPeriod } from '../periods.js';
+import { toMinor } from '../money.js';
+
+export interface CellRecord {
+  value: number | null; // minor units
+  version: number; // 0 for a cell never written
+}
+
+export interface MeasureForEdit extends MeasurePeople {
+  path: string;
+  stage: Stage;
+  startPeriod: string;
+  endPeriod: string;
+}
+
+export interface EditRules {
+  digits: number;
+  closedThrough: string | null;
+  materialityPct: number;
+  /** In minor units; null: no absolute threshold. */
+  materialityAbs: number | null;
+}
+
+export interface CellChange {
+  kind: CellKind;
+  period: string;
+  value: unknown;
+  baseVersion?: number | undefined;
+  note?: string | undefined;
+}
+
+export interface EditContext {
+  actor: Actor;
+  measure: MeasureForEdit;
+  rules: EditRules;
+  current: CellRecord;
+  /** The approved target of the same period, minor units (for materiality). */
+  periodTarget: number | null;
+  /** The approved forecast of the same period, minor units (for materiality). */
+  periodForecast: number | null;
+}
+
+export type Decision =
+  | { outcome: 'rejected'; reason: ReasonCode; message: string }
+  | { outcome: 'conflict'; reason: 'STALE_VERSION'; message: string }
+  | { outcome: 'applied'; value: number; unchanged: boolean }
+  | { outcome: 'pending'; value: number; reason: 'MATERIAL_CHANGE' | 'APPROVAL_REQUIRED'; message: string };
+
+const reject = (reason: ReasonCode, message: string): Decision => ({ outcome: 'rejected', reason, message });
+
+const stageIndex = (stage: Stage) => GATE_ORDER.indexOf(stage);
+
+export function evaluateChange(change: CellChange, ctx: EditContext): Decision {
+  const { actor, measure, rules, current } = ctx;
+  if (isFrozen(measure.stage))
+    return reject('MEASURE_FROZEN', `Measure is ${measure.stage}: its values can no longer change.`);
+
+  const value = toMinor(change.value, rules.digits);
+  if (value === null)
+    return reject('INVALID_VALUE', `"${String(change.value)}" is not an amount with at most ${rules.digits} decimals.`);
+
+  if (!isPeriod(change.period)) return reject('INVALID_VALUE', `"${change.period}" is not a period YYYY-MM.`);
+  if (!inWindow(change.period, measure.startPeriod, measure.endPeriod))
+    return reject('OUT_OF_WINDOW', `${change.period} is outside the measure's window ${measure.startPeriod} to ${measure.endPeriod}.`);
+
+  const note = change.note?.trim() ?? '';
+  const locked = rules.closedThrough !== null && change.period <= rules.closedThrough;
+
+  if (change.kind === 'actual') {
+    if (!mayEnterActuals(actor, measure.path, measure))
+      return reject('FORBIDDEN', 'Only a controller of this measure (not its owner) may enter actuals.');
+  } else {
+    if (!mayEditPlan(actor, measure.path, measure))
+      return reject('FORBIDDEN', `Only the owner or a planner of this measure may edit its ${change.kind}.`);
+    if (change.kind === 'forecast' && locked)
+      return reject('PERIOD_LOCKED', `${change.period} is closed (closed through ${rules.closedThrough}): its forecast is locked.`);
+  }
+
+  // Optimistic concurrency: an edit made against an older record never overwrites a newer one.
+  const stale =
+    change.baseVersion === undefined
+      ? current.version > 0 && current.value !== value
+      : change.baseVersion !== current.version && current.value !== value;
+  if (stale)
+    return {
+      outcome: 'conflict',
+      reason: 'STALE_VERSION',
+      message: `Someone changed this cell since you last saw it (now version ${current.version}).`,
+    };
+
+  if (current.value === value && current.version > 0) return { outcome: 'applied', value, unchanged: true };
+
+  if (change.kind === 'actual') {
+    if (locked && current.value !== null && !note)
+      return reject('NOTE_REQUIRED', `Changing a booked actual of closed period ${change.period} needs a reason.`);
+    return { outcome: 'applied', value, unchanged: false };
+  }
+
+  if (change.kind === 'baseline' || change.kind === 'target') {
+    if (stageIndex(measure.stage) >= stageIndex('detailed'))
+      return {
+        outcome: 'pending',
+        value,
+        reason: 'APPROVAL_REQUIRED',
+        message: `From Detailed on, a ${change.kind} change waits for the controller's approval.`,
+      };
+    return { outcome: 'applied', value, unchanged: false };
+  }
+
+  // forecast
+  if (isMaterial(value, ctx)) {
+    if (!note)
+      return reject('NOTE_REQUIRED', 'This change is material: add a note explaining it, and it goes to the controller.');
+    return {
+      outcome: 'pending',
+      value,
+      reason: 'MATERIAL_CHANGE',
+      message: "Material change: it waits for the controller's approval; the approved value stays the record.",
+    };
+  }
+  return { outcome: 'applied', value, unchanged: false };
+}
+
+/**
+ * Material when the change moves the forecast — from the approved forecast, or from the target
+ * where there is none — by more than materialityPct of the period's target, or by more than the
+ * absolute threshold. With neither a target nor an absolute threshold nothing is material.
+ */
+export function isMaterial(value: number, ctx: Pick<EditContext, 'rules' | 'periodTarget' | 'periodForecast'>): boolean {
+  const { rules, periodTarget, periodForecast } = ctx;
+  const reference = periodForecast ?? periodTarget;
+  if (reference === null) return rules.materialityAbs !== null && Math.abs(value) > rules.materialityAbs;
+  const move = Math.abs(value - reference);
+  if (periodTarget !== null && periodTarget !== 0 && move * 100 > Math.abs(periodTarget) * rules.materialityPct) return true;
+  return rules.materialityAbs !== null && move > rules.materialityAbs;
+}

@@ -1,0 +1,53 @@
+// Money is stored and computed as integer minor units; decimals only exist on the wire.
+// Minor units stay exact in a double up to 2^53 (≈ 9·10^13 units of a 2-digit currency).
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+export function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/**
+ * Parses a wire amount (JSON number or decimal string) into minor units, or null when it is not
+ * a number with at most `digits` decimals. Numbers go through their shortest decimal form, so
+ * 0.1 + 0.2 style binary noise is refused rather than silently rounded.
+ */
+export function toMinor(value: unknown, digits: number): number | null {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return null;
+    text = Math.abs(value) < 1e21 ? numberToPlain(value) : '';
+  } else if (typeof value === 'string') {
+    text = value.trim();
+  } else return null;
+  if (!DECIMAL.test(text)) return null;
+  const negative = text.startsWith('-');
+  const [whole, frac = ''] = (negative ? text.slice(1) : text).split('.') as [string, string?];
+  const trimmed = frac.replace(/0+$/, '');
+  if (trimmed.length > digits) return null;
+  const minor = Number(whole) * 10 ** digits + Number(trimmed.padEnd(digits, '0') || '0');
+  if (!Number.isSafeInteger(minor)) return null;
+  return negative && minor !== 0 ? -minor : minor;
+}
+
+function numberToPlain(n: number): string {
+  const s = String(n);
+  if (!/e/i.test(s)) return s;
+  // Small numbers such as 1e-7 have more decimals than any currency: refuse them.
+  return n.toFixed(20).replace(/\.?0+$/, '');
+}
+
+/** Minor units back to a JSON number rounded to the currency's digits. */
+export const fromMinor = (minor: number, digits: number) => minor / 10 ** digits;
+export const fromMinorOrNull = (minor: number | null | undefined, digits: number) =>
+  minor == null ? null : fromMinor(minor, digits);
+
+export const sum = (values: Iterable<number>) => {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+};

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { type Actor, canSee, mayEditPlan, mayEnterActuals, rolesAt, segregationViolation, seesWithin, visiblePrefixes } from '../../shared/domain/access.js';
+
+const actor = (grants: [string, string][], userId = 'u1'): Actor => ({ userId, superAdmin: false, grants: grants.map(([nodePath, role]) => ({ nodePath, role: role as never })) });
+const people = { ownerId: 'owner', sponsorId: 'sponsor', controllerId: 'ctl' };
+
+describe('roles hold for the whole subtree', () => {
+  it('a role granted on a node holds below it, not above or beside', () => {
+    const a = actor([['/1/2/', 'planner']]);
+    expect(rolesAt(a, '/1/2/3/4/').has('planner')).toBe(true);
+    expect(rolesAt(a, '/1/').has('planner')).toBe(false);
+    expect(rolesAt(a, '/1/5/').has('planner')).toBe(false);
+    // "/1/2/" must not match "/1/20/": paths end with a slash.
+    expect(rolesAt(a, '/1/20/').size).toBe(0);
+  });
+  it('a user sees nothing outside the subtrees they hold a role on', () => {
+    const a = actor([['/1/2/', 'viewer']]);
+    expect(canSee(a, '/1/2/9/')).toBe(true);
+    expect(canSee(a, '/1/3/')).toBe(false);
+    expect(canSee(a, '/1/')).toBe(false);
+    expect(seesWithin(a, '/1/')).toBe(true); // may ask for the organization, sees only their part
+    expect(visiblePrefixes(a, '/1/')).toEqual(['/1/2/']);
+    expect(visiblePrefixes(a, '/7/')).toEqual([]);
+  });
+});
+
+describe('segregation of duties', () => {
+  it('the owner of a measure can never be its controller', () => {
+    expect(segregationViolation({ ownerId: 'a', sponsorId: 'b', controllerId: 'a' })).toMatch(/owner.*controller/);
+    expect(segregationViolation({ ownerId: 'a', sponsorId: 'b', controllerId: 'c' })).toBeNull();
+  });
+  it('the owner never enters actuals, even holding a controller role', () => {
+    expect(mayEnterActuals(actor([['/1/', 'controller']], 'owner'), '/1/2/', people)).toBe(false);
+    expect(mayEnterActuals(actor([['/1/', 'controller']], 'x'), '/1/2/', people)).toBe(true);
+    expect(mayEnterActuals(actor([['/1/', 'planner']], 'x'), '/1/2/', people)).toBe(false);
+  });
+  it('the plan is edited by the owner or a planner on the subtree', () => {
+    expect(mayEditPlan(actor([], 'owner'), '/1/2/', people)).toBe(true);
+    expect(mayEditPlan(actor([['/1/', 'planner']]), '/1/2/', people)).toBe(true);
+    expect(mayEditPlan(actor([['/1/', 'viewer'], ['/1/', 'controller']]), '/1/2/', people)).toBe(false);
+  });
+});

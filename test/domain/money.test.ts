@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fromMinor, minorDigits, toMinor } from '../../shared/money.js';
+import { addMonths, periodsBetween } from '../../shared/periods.js';
+
+describe('money is exact minor units', () => {
+  it('parses numbers and decimal strings with at most the currency digits', () => {
+    expect(toMinor(12500, 2)).toBe(1_250_000);
+    expect(toMinor('12500.5', 2)).toBe(1_250_050);
+    expect(toMinor('-0.01', 2)).toBe(-1);
+    expect(toMinor(0.1, 2)).toBe(10);
+    expect(toMinor('1.50', 2)).toBe(150);
+    expect(toMinor(1234, 0)).toBe(1234);
+  });
+  it('refuses more decimals than the currency has, and anything not a number', () => {
+    for (const bad of [0.001, '1.234', 'abc', '', '1e5', '#N/A', null, undefined, true, {}, [], NaN, Infinity, '1,5', ' ', 1e-7])
+      expect(toMinor(bad, 2)).toBeNull();
+    expect(toMinor('1.5', 0)).toBeNull();
+  });
+  it('round-trips every amount with two decimals exactly (no binary float drift)', () => {
+    fc.assert(fc.property(fc.integer({ min: -1e13, max: 1e13 }), (minor) => {
+      expect(toMinor(fromMinor(minor, 2), 2)).toBe(minor);
+      expect(toMinor((minor / 100).toFixed(2), 2)).toBe(minor);
+    }));
+  });
+  it('knows the currency minor digits', () => {
+    expect(minorDigits('EUR')).toBe(2);
+    expect(minorDigits('JPY')).toBe(0);
+    expect(minorDigits('KWD')).toBe(3);
+  });
+});
+
+describe('periods', () => {
+  it('adds months across years and lists a window', () => {
+    expect(addMonths('2027-11', 3)).toBe('2028-02');
+    expect(addMonths('2027-01', -1)).toBe('2026-12');
+    expect(periodsBetween('2026-11', '2027-02')).toEqual(['2026-11', '2026-12', '2027-01', '2027-02']);
+  });
+});

@@ -1,0 +1,99 @@
+// A real service over a real libSQL file per test file, called in process through app.request.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { createApp } from '../server/app.js';
+import { Db } from '../server/db/db.js';
+import { migrate } from '../server/db/migrate.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export interface Harness {
+  db: Db;
+  app: ReturnType<typeof createApp>;
+  clock: { now: Date };
+  dir: string;
+  call: <T = any>(token: string, method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
+}
+
+export async function harness(start = new Date('2027-01-15T09:00:00Z')): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'gatecell-'));
+  const db = new Db({ url: `file:${join(dir, 'test.db')}` });
+  await migrate(db);
+  const clock = { now: start };
+  const app = createApp({ db, now: () => clock.now, adminToken: ADMIN_TOKEN });
+  afterAll(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const call = async (token: string, method: string, path: string, body?: unknown) => {
+    const res = await app.request(`/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  return { db, app, clock, dir, call };
+}
+
+export interface World extends Harness {
+  users: Record<'admin' | 'owner' | 'planner2' | 'controller' | 'controller2' | 'sponsor' | 'steering' | 'viewer' | 'outsider', { id: string; token: string }>;
+}
+
+/**
+ * ORG > PF > PG > PRJ > PKG, and a second organization OTHER > … that most users cannot see.
+ * Roles are granted on ORG. Window of measures: 2027-01 … 2027-06.
+ */
+export async function world(start?: Date): Promise<World> {
+  const h = await harness(start);
+  const a = ADMIN_TOKEN;
+  const ok = async (method: string, path: string, body?: unknown, token = a) => {
+    const r = await h.call(token, method, path, body);
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  for (const org of ['ORG', 'OTHER']) {
+    await ok('POST', '/nodes', { parentCode: null, level: 'organization', code: org, name: org });
+    await ok('POST', '/nodes', { parentCode: org, level: 'portfolio', code: `${org}-PF`, name: 'Portfolio' });
+    await ok('POST', '/nodes', { parentCode: `${org}-PF`, level: 'program', code: `${org}-PG`, name: 'Program' });
+    await ok('POST', '/nodes', { parentCode: `${org}-PG`, level: 'project', code: `${org}-PRJ`, name: 'Project' });
+    await ok('POST', '/nodes', { parentCode: `${org}-PRJ`, level: 'package', code: `${org}-PKG`, name: 'Package' });
+  }
+  const roles = { admin: 'admin', owner: 'planner', planner2: 'planner', controller: 'controller', controller2: 'controller', sponsor: 'sponsor', steering: 'steering', viewer: 'viewer' } as const;
+  const users = {} as World['users'];
+  for (const [name, role] of Object.entries(roles)) {
+    const u = await ok('POST', '/users', { name, email: `${name}@example.com` });
+    await ok('POST', '/nodes/ORG/roles', { userId: u.id, role });
+    users[name as keyof typeof roles] = { id: u.id, token: u.token };
+  }
+  const outsider = await ok('POST', '/users', { name: 'outsider', email: 'outsider@example.com' });
+  await ok('POST', '/nodes/OTHER/roles', { userId: outsider.id, role: 'planner' });
+  users.outsider = { id: outsider.id, token: outsider.token };
+  return { ...h, users };
+}
+
+/** A measure of ORG-PKG owned by `owner`, with sponsor and controller, window 2027-01…2027-06. */
+export async function measure(w: World, code: string, extra: Record<string, unknown> = {}) {
+  const r = await w.call(w.users.owner.token, 'POST', '/measures', {
+    packageCode: 'ORG-PKG', code, title: `Measure ${code}`, category: 'Procurement', impactType: 'cost_reduction',
+    ownerId: w.users.owner.id, sponsorId: w.users.sponsor.id, controllerId: w.users.controller.id,
+    startPeriod: '2027-01', endPeriod: '2027-06', ...extra,
+  });
+  if (r.status !== 201) throw new Error(`measure ${code}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export const PERIODS = ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06'];
+let keys = 0;
+export const key = () => `k-${process.pid}-${++keys}`;
+
+/** Push and return the results (asserting the batch was understood). */
+export async function push(w: Harness, token: string, changes: unknown[], idempotencyKey = key()) {
+  const r = await w.call(token, 'POST', '/sync/push', { idempotencyKey, source: { workbook: 'Plan.xlsx', sheet: 'Forecast' }, changes });
+  if (r.status !== 200) throw new Error(`push: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body as { revision: number; results: any[] };
+}
+
+export const plan = (code: string, kind: string, value: number) => PERIODS.map((period) => ({ measure: code, kind, period, value }));
