@@ -1,0 +1,164 @@
+import { describe, expect, it, vi } from 'vitest';
+import { key, measure, plan, push, world } from '../helpers.js';
+
+describe('push: the four outcomes', async () => {
+  const w = await world();
+  const { users } = w;
+  const owner = users.owner.token;
+  await measure(w, 'M-P');
+  await push(w, owner, plan('M-P', 'target', 1000));
+  await push(w, owner, plan('M-P', 'forecast', 1000));
+  const cell = async (kind: string, period: string, code = 'M-P') =>
+    (await w.call(owner, 'GET', `/cells?scope=${code}&kinds=${kind}&from=${period}&to=${period}`)).body.cells[0];
+
+  it('applied within tolerance: the value is now the record, version +1', async () => {
+    const r = await push(w, owner, [{ measure: 'M-P', kind: 'forecast', period: '2027-03', value: 1050.25, baseVersion: 1, cell: 'F12' }]);
+    expect(r.results).toEqual([{ index: 0, outcome: 'applied', value: 1050.25, version: 2 }]);
+    expect(await cell('forecast', '2027-03')).toEqual({ measure: 'M-P', kind: 'forecast', period: '2027-03', value: 1050.25, version: 2 });
+  });
+
+  it('material without a note: rejected NOTE_REQUIRED; with a note: pending, the approved value stays', async () => {
+    const noNote = await push(w, owner, [{ measure: 'M-P', kind: 'forecast', period: '2027-04', value: 500, baseVersion: 1 }]);
+    expect(noNote.results[0]).toMatchObject({ outcome: 'rejected', value: 1000, version: 1, reason: { code: 'NOTE_REQUIRED' } });
+    const withNote = await push(w, owner, [{ measure: 'M-P', kind: 'forecast', period: '2027-04', value: 500, baseVersion: 1, note: 'customer lost' }]);
+    expect(withNote.results[0]).toMatchObject({ outcome: 'pending', value: 1000, version: 1, changeRequestId: expect.stringMatching(/^cr_/), reason: { code: 'MATERIAL_CHANGE' } });
+    expect(await cell('forecast', '2027-04')).toMatchObject({ value: 1000, version: 1, pending: { changeRequestId: withNote.results[0].changeRequestId, value: 500 } });
+  });
+
+  it('a new material change on a cell with a pending request replaces it', async () => {
+    const before = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-P')).body.changeRequests;
+    const again = await push(w, owner, [{ measure: 'M-P', kind: 'forecast', period: '2027-04', value: 400, baseVersion: 1, note: 'worse' }]);
+    const after = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-P')).body.changeRequests;
+    expect(after).toHaveLength(before.length);
+    expect(after.find((r: any) => r.period === '2027-04')).toMatchObject({ id: again.results[0].changeRequestId, value: 400, oldValue: 1000 });
+    const withdrawn = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-P&status=withdrawn')).body.changeRequests;
+    expect(withdrawn.map((r: any) => r.id)).toContain(before.find((r: any) => r.period === '2027-04').id);
+  });
+
+  it('conflict on a stale version: the current value and version come back, nothing is overwritten', async () => {
+    const r = await push(w, owner, [{ measure: 'M-P', kind: 'forecast', period: '2027-03', value: 990, baseVersion: 1 }]);
+    expect(r.results[0]).toMatchObject({ outcome: 'conflict', value: 1050.25, version: 2, reason: { code: 'STALE_VERSION' } });
+    expect(await cell('forecast', '2027-03')).toMatchObject({ value: 1050.25, version: 2 });
+  });
+
+  it('same value resent: applied, no new version', async () => {
+    const r = await push(w, owner, [{ measure: 'M-P', kind: 'forecast', period: '2027-03', value: '1050.25', baseVersion: 2 }]);
+    expect(r.results[0]).toEqual({ index: 0, outcome: 'applied', value: 1050.25, version: 2 });
+  });
+
+  it('a change without baseVersion fills an empty cell and conflicts on a filled one', async () => {
+    await measure(w, 'M-Q');
+    const r = await push(w, owner, [
+      { measure: 'M-Q', kind: 'target', period: '2027-01', value: 10 },
+      { measure: 'M-P', kind: 'target', period: '2027-01', value: 10 },
+    ]);
+    expect(r.results.map((x: any) => x.outcome)).toEqual(['applied', 'conflict']);
+  });
+
+  it('pending on an empty cell answers value null and version 0', async () => {
+    await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { materialityAbs: 100 });
+    const r = await push(w, owner, [{ measure: 'M-Q', kind: 'forecast', period: '2027-02', value: 5000, note: 'big' }]);
+    expect(r.results[0]).toMatchObject({ outcome: 'pending', value: null, version: 0 });
+    await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { materialityAbs: null });
+  });
+
+  it('every reason code of a rejection', async () => {
+    await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { closedThrough: '2027-01' });
+    const r = await push(w, owner, [
+      { measure: 'M-P', kind: 'forecast', period: '2027-05', value: 'lots', baseVersion: 1 },
+      { measure: 'M-NOPE', kind: 'forecast', period: '2027-05', value: 1 },
+      { measure: 'M-P', kind: 'forecast', period: '2027-09', value: 1 },
+      { measure: 'M-P', kind: 'forecast', period: '2027-01', value: 1001, baseVersion: 1 },
+      { measure: 'M-P', kind: 'actual', period: '2027-01', value: 1 },
+      { measure: 'M-P', kind: 'forecast', period: '2027-05', value: 1.234, baseVersion: 1 },
+    ]);
+    expect(r.results.map((x: any) => x.reason.code)).toEqual(['INVALID_VALUE', 'UNKNOWN_MEASURE', 'OUT_OF_WINDOW', 'PERIOD_LOCKED', 'FORBIDDEN', 'INVALID_VALUE']);
+    expect(r.results.every((x: any) => x.outcome === 'rejected' && x.reason.message.length > 10)).toBe(true);
+    const viewer = await push(w, users.viewer.token, [{ measure: 'M-P', kind: 'forecast', period: '2027-05', value: 1000, baseVersion: 1 }]);
+    expect(viewer.results[0].reason.code).toBe('FORBIDDEN');
+    const outsider = await push(w, users.outsider.token, [{ measure: 'M-P', kind: 'forecast', period: '2027-05', value: 1000, baseVersion: 1 }]);
+    expect(outsider.results[0].reason.code).toBe('UNKNOWN_MEASURE'); // invisible is unknown
+    await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { closedThrough: null });
+  });
+
+  it('a planner on the subtree edits the plan too; the controller enters actuals; the owner may not', async () => {
+    const r = await push(w, users.planner2.token, [{ measure: 'M-P', kind: 'forecast', period: '2027-06', value: 1010, baseVersion: 1 }]);
+    expect(r.results[0].outcome).toBe('applied');
+    const actual = await push(w, users.controller.token, [{ measure: 'M-P', kind: 'actual', period: '2027-01', value: 990 }]);
+    expect(actual.results[0]).toMatchObject({ outcome: 'applied', value: 990, version: 1 });
+    expect((await push(w, owner, [{ measure: 'M-P', kind: 'actual', period: '2027-02', value: 990 }])).results[0].reason.code).toBe('FORBIDDEN');
+  });
+
+  it('resending a batch with the same idempotency key returns the first answer and writes nothing', async () => {
+    const k = key();
+    const batch = [{ measure: 'M-P', kind: 'forecast', period: '2027-05', value: 1020, baseVersion: 1 }];
+    const first = await push(w, owner, batch, k);
+    const events = (await w.db.client.execute('SELECT COUNT(*) AS n FROM audit_events')).rows[0]!.n;
+    const second = await push(w, owner, batch, k);
+    expect(second).toEqual(first);
+    expect((await w.db.client.execute('SELECT COUNT(*) AS n FROM audit_events')).rows[0]!.n).toBe(events);
+    expect(await cell('forecast', '2027-05')).toMatchObject({ value: 1020, version: 2 });
+    // The key is per user: another user with the same key gets their own answer.
+    const other = await push(w, users.planner2.token, [{ ...batch[0], value: 1030, baseVersion: 2 }], k);
+    expect(other.results[0]).toMatchObject({ outcome: 'applied', value: 1030, version: 3 });
+  });
+
+  it('a batch is one transaction: a failure part-way writes nothing', async () => {
+    await measure(w, 'M-ATOM');
+    // Make the database refuse one row of the batch, as a crash or disk error would mid-way.
+    await w.db.client.execute(`CREATE TRIGGER fail_on_666 BEFORE INSERT ON cells WHEN NEW.value = 66600 BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`);
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const r = await w.call(owner, 'POST', '/sync/push', { idempotencyKey: key(), changes: [
+      { measure: 'M-ATOM', kind: 'target', period: '2027-01', value: 100 },
+      { measure: 'M-ATOM', kind: 'target', period: '2027-02', value: 666 },
+    ] });
+    errors.mockRestore();
+    await w.db.client.execute('DROP TRIGGER fail_on_666');
+    expect(r.status).toBe(500);
+    expect((await w.call(owner, 'GET', '/cells?scope=M-ATOM')).body.cells).toEqual([]);
+    const audit = await w.call(owner, 'GET', '/audit?scope=M-ATOM');
+    expect(audit.body.events.map((e: any) => e.action)).toEqual(['measure.created']);
+  });
+
+  it('20 concurrent writers on one cell version: exactly one applies', async () => {
+    const before = await cell('forecast', '2027-06');
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      push(w, i % 2 ? owner : users.planner2.token, [{ measure: 'M-P', kind: 'forecast', period: '2027-06', value: 1000 + i + 1, baseVersion: before.version }])));
+    const outcomes = answers.map((a) => a.results[0].outcome);
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'conflict')).toHaveLength(19);
+    const winner = answers.find((a) => a.results[0].outcome === 'applied')!.results[0];
+    expect(await cell('forecast', '2027-06')).toMatchObject({ value: winner.value, version: before.version + 1 });
+    for (const a of answers) expect(a.results[0]).toMatchObject({ value: winner.value, version: before.version + 1 });
+  });
+
+  it('malformed batches are 400 and write nothing; over 100,000 changes is 413', async () => {
+    const rev = (await w.call(owner, 'GET', '/cells?scope=M-P')).body.revision;
+    for (const body of [{}, { idempotencyKey: 'x' }, { idempotencyKey: 'x', changes: [{ measure: 'M-P', kind: 'guess', period: '2027-01', value: 1 }] }, { idempotencyKey: 'x', changes: 'all' }]) {
+      const r = await w.call(owner, 'POST', '/sync/push', body);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('INVALID_REQUEST');
+    }
+    const big = { idempotencyKey: key(), changes: Array.from({ length: 100_001 }, () => ({ measure: 'M-P', kind: 'forecast', period: '2027-01', value: 1 })) };
+    const r = await w.call(owner, 'POST', '/sync/push', big);
+    expect(r.status).toBe(413);
+    expect((await w.call(owner, 'GET', '/cells?scope=M-P')).body.revision).toBe(rev);
+  });
+
+  it('revision rises once per committed batch; /sync/changes answers what changed after a revision', async () => {
+    const start = (await w.call(owner, 'GET', '/cells?scope=ORG')).body.revision;
+    const r = await push(w, owner, [
+      { measure: 'M-P', kind: 'forecast', period: '2027-02', value: 1001, baseVersion: 1 },
+      { measure: 'M-P', kind: 'forecast', period: '2027-05', value: 1021, baseVersion: 3 },
+    ]);
+    expect(r.revision).toBe(start + 1);
+    const changes = await w.call(users.viewer.token, 'GET', `/sync/changes?since=${start}&scope=ORG`);
+    expect(changes.body.revision).toBe(start + 1);
+    expect(changes.body.cells.map((c: any) => `${c.measure} ${c.period} ${c.value}`)).toEqual(['M-P 2027-02 1001', 'M-P 2027-05 1021']);
+    expect(changes.body.measures).toEqual([expect.objectContaining({ code: 'M-P', stage: 'defined', implementationStatus: expect.any(String), potentialStatus: expect.any(String) })]);
+    const none = await w.call(users.viewer.token, 'GET', `/sync/changes?since=${start + 1}&scope=ORG`);
+    expect(none.body).toEqual({ revision: start + 1, cells: [], measures: [] });
+    const nothing = await push(w, owner, [{ measure: 'M-P', kind: 'forecast', period: '2027-02', value: 1001, baseVersion: 2 }]);
+    expect(nothing.revision).toBe(start + 1);
+  });
+});
