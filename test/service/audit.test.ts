@@ -35,17 +35,17 @@ describe('audit trail', async () => {
   it('detects a row edited in the database file behind the service\'s back', async () => {
     const seq = (await w.db.client.execute("SELECT seq FROM audit_events WHERE action = 'cell.changed' AND subject = 'target 2027-02'")).rows[0]!.seq;
     await w.db.client.execute('DROP TRIGGER audit_events_no_update');
-    await w.db.client.execute({ sql: `UPDATE audit_events SET after = '{"value":999,"version":1}' WHERE seq = ?`, args: [seq] });
+    await w.db.client.execute({ sql: `UPDATE audit_events SET after = '{"value":999,"version":1}' WHERE seq = ?`, args: [Number(seq)] });
     const v = (await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body;
     expect(v).toMatchObject({ ok: false, problem: expect.stringMatching(/altered/) });
-    await w.db.client.execute({ sql: `UPDATE audit_events SET after = '{"value":123.45,"version":1}' WHERE seq = ?`, args: [seq] });
+    await w.db.client.execute({ sql: `UPDATE audit_events SET after = '{"value":123.45,"version":1}' WHERE seq = ?`, args: [Number(seq)] });
     expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body.ok).toBe(true);
   });
 
   it('detects a deleted event and an inserted one', async () => {
     await w.db.client.execute('DROP TRIGGER audit_events_no_delete');
     const last = (await w.db.client.execute('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0]!;
-    await w.db.client.execute({ sql: 'DELETE FROM audit_events WHERE seq = ?', args: [last.seq] });
+    await w.db.client.execute({ sql: 'DELETE FROM audit_events WHERE seq = ?', args: [Number(last.seq)] });
     expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body).toMatchObject({ ok: false, problem: expect.stringMatching(/missing/) });
     await w.db.client.execute({ sql: 'INSERT INTO audit_events SELECT * FROM (SELECT ? , batch_id, at, actor, action, node_id, subject, before, after, source, request_id FROM audit_events WHERE seq = 1)', args: [Number(last.seq)] });
     expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body.ok).toBe(false);

@@ -7,9 +7,10 @@ describe('actuals import (CSV)', async () => {
   await measure(w, 'M-I');
   await push(w, users.owner.token, plan('M-I', 'target', 100));
   await w.call(users.controller.token, 'PATCH', '/nodes/ORG/settings', { closedThrough: '2027-02' });
-  const upload = (csv: string, token = users.controller.token) =>
-    w.app.request('/api/v1/import/actuals', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: csv })
-      .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+  const upload = async (csv: string, token = users.controller.token) => {
+    const r = await w.app.request('/api/v1/import/actuals', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: csv });
+    return { status: r.status, body: (await r.json()) as any };
+  };
 
   it('one outcome per row; a bad row is reported with its line and changes nothing else', async () => {
     const r = await upload('measure,period,amount\nM-I,2027-01,95.5\nM-I,2027-02,abc\nM-NOPE,2027-01,1\nM-I,2027-13,1\nM-I,2027-02,101\n');
