@@ -17,13 +17,17 @@ export function minorDigits(currency: string): number {
  * 0.1 + 0.2 style binary noise is refused rather than silently rounded.
  */
 export function toMinor(value: unknown, digits: number): number | null {
-  let text: string;
   if (typeof value === 'number') {
+    // n / 10^d is the double nearest the decimal n·10^-d, so the round trip holds exactly when the
+    // number has at most d decimals (0.30000000000000004 and 10.001 fail it, 1050.25 passes).
     if (!Number.isFinite(value)) return null;
-    text = Math.abs(value) < 1e21 ? numberToPlain(value) : '';
-  } else if (typeof value === 'string') {
-    text = value.trim();
-  } else return null;
+    const scale = 10 ** digits;
+    const minor = Math.round(value * scale);
+    if (!Number.isSafeInteger(minor) || minor / scale !== value) return null;
+    return minor === 0 ? 0 : minor;
+  }
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
   if (!DECIMAL.test(text)) return null;
   const negative = text.startsWith('-');
   const [whole, frac = ''] = (negative ? text.slice(1) : text).split('.') as [string, string?];
@@ -32,13 +36,6 @@ export function toMinor(value: unknown, digits: number): number | null {
   const minor = Number(whole) * 10 ** digits + Number(trimmed.padEnd(digits, '0') || '0');
   if (!Number.isSafeInteger(minor)) return null;
   return negative && minor !== 0 ? -minor : minor;
-}
-
-function numberToPlain(n: number): string {
-  const s = String(n);
-  if (!/e/i.test(s)) return s;
-  // Small numbers such as 1e-7 have more decimals than any currency: refuse them.
-  return n.toFixed(20).replace(/\.?0+$/, '');
 }
 
 /** Minor units back to a JSON number rounded to the currency's digits. */

@@ -3,11 +3,14 @@
 import type { Context } from 'hono';
 import type { Transaction } from '@libsql/client';
 import { one } from '../db/db.js';
-import { appendAudit, type AuditEvent } from '../features/audit/trail.js';
+import { type AuditEvent, appendAudit, AuditBuffer } from '../features/audit/trail.js';
 import type { AppEnv, Deps } from './env.js';
 
 export class Write {
-  readonly events: AuditEvent[] = [];
+  /** Events are serialized as they come: a 100,000-cell push keeps strings, not objects. */
+  readonly trail = new AuditBuffer();
+  /** Where the whole write came from (workbook, sheet, binding); events may add a cell. */
+  source: unknown = null;
   #revision: number | null = null;
 
   constructor(
@@ -30,7 +33,12 @@ export class Write {
   }
 
   audit(event: AuditEvent) {
-    this.events.push(event);
+    this.trail.add(event);
+  }
+
+  /** Whether anything was changed (and so audited) so far. */
+  get changed() {
+    return this.trail.size > 0;
   }
 }
 
@@ -42,7 +50,7 @@ export function writeAs<T>(deps: Deps, actorId: string, requestId: string | null
   return deps.db.write(async (tx) => {
     const w = new Write(tx, actorId, deps.now());
     const result = await fn(w);
-    await appendAudit(tx, { at: w.at, actor: actorId, requestId }, w.events);
+    await appendAudit(tx, { at: w.at, actor: actorId, requestId, source: w.source }, w.trail);
     return result;
   });
 }

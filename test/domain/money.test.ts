@@ -23,6 +23,16 @@ describe('money is exact minor units', () => {
       expect(toMinor((minor / 100).toFixed(2), 2)).toBe(minor);
     }));
   });
+  it('a JSON number is judged exactly as its decimal text would be', () => {
+    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 3 }), (v, digits) => {
+      const text = String(v);
+      if (/e/i.test(text)) return;
+      expect(toMinor(v, digits)).toBe(toMinor(text, digits));
+    }), { numRuns: 5000 });
+    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (minor) => {
+      expect(toMinor(minor / 100, 2)).toBe(minor);
+    }));
+  });
   it('knows the currency minor digits', () => {
     expect(minorDigits('EUR')).toBe(2);
     expect(minorDigits('JPY')).toBe(0);

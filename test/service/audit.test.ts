@@ -28,28 +28,38 @@ describe('audit trail', async () => {
   });
 
   it('the service itself refuses to edit or delete events', async () => {
-    await expect(w.db.client.execute("UPDATE audit_events SET actor = 'x' WHERE seq = 1")).rejects.toThrow(/append-only/);
-    await expect(w.db.client.execute('DELETE FROM audit_events WHERE seq = 1')).rejects.toThrow(/append-only/);
+    await expect(w.db.client.execute("UPDATE audit_segments SET events = '[]'")).rejects.toThrow(/append-only/);
+    await expect(w.db.client.execute('DELETE FROM audit_segments')).rejects.toThrow(/append-only/);
+    await expect(w.db.client.execute("UPDATE audit_batches SET actor = 'x'")).rejects.toThrow(/append-only/);
   });
 
-  it('detects a row edited in the database file behind the service\'s back', async () => {
-    const seq = (await w.db.client.execute("SELECT seq FROM audit_events WHERE action = 'cell.changed' AND subject = 'target 2027-02'")).rows[0]!.seq;
-    await w.db.client.execute('DROP TRIGGER audit_events_no_update');
-    await w.db.client.execute({ sql: `UPDATE audit_events SET after = '{"value":999,"version":1}' WHERE seq = ?`, args: [Number(seq)] });
+  it("detects an event edited in the database file behind the service's back", async () => {
+    const where = "events LIKE '%target 2027-02%'";
+    const original = String((await w.db.client.execute(`SELECT events FROM audit_segments WHERE ${where}`)).rows[0]!.events);
+    expect(original).toContain('123.45');
+    await w.db.client.execute('DROP TRIGGER audit_segments_no_update');
+    await w.db.client.execute({ sql: `UPDATE audit_segments SET events = ? WHERE ${where}`, args: [original.replace('123.45', '999')] });
     const v = (await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body;
     expect(v).toMatchObject({ ok: false, problem: expect.stringMatching(/altered/) });
-    await w.db.client.execute({ sql: `UPDATE audit_events SET after = '{"value":123.45,"version":1}' WHERE seq = ?`, args: [Number(seq)] });
+    await w.db.client.execute({ sql: `UPDATE audit_segments SET events = ? WHERE ${where}`, args: [original] });
     expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body.ok).toBe(true);
   });
 
-  it('detects a deleted event and an inserted one', async () => {
-    await w.db.client.execute('DROP TRIGGER audit_events_no_delete');
-    const last = (await w.db.client.execute('SELECT * FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0]!;
-    await w.db.client.execute({ sql: 'DELETE FROM audit_events WHERE seq = ?', args: [Number(last.seq)] });
-    expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body).toMatchObject({ ok: false, problem: expect.stringMatching(/missing/) });
-    await w.db.client.execute({ sql: 'INSERT INTO audit_events SELECT * FROM (SELECT ? , batch_id, at, actor, action, node_id, subject, before, after, source, request_id FROM audit_events WHERE seq = 1)', args: [Number(last.seq)] });
+  it('detects a deleted event, an added one, and a replaced batch', async () => {
+    await w.db.client.execute('DROP TRIGGER audit_segments_no_delete');
+    const seg = (await w.db.client.execute('SELECT * FROM audit_segments ORDER BY batch_id DESC, ord DESC LIMIT 1')).rows[0]!;
+    const args: (number | string | null)[] = [Number(seg.batch_id), Number(seg.ord), seg.node_id === null ? null : Number(seg.node_id), Number(seg.last_seq), String(seg.events)];
+    await w.db.client.execute({ sql: 'DELETE FROM audit_segments WHERE batch_id = ? AND ord = ?', args: [args[0]!, args[1]!] });
     expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body.ok).toBe(false);
-    await w.db.client.execute({ sql: 'INSERT INTO audit_events (seq, batch_id, at, actor, action) VALUES (?, 1, ?, ?, ?)', args: [Number(last.seq) + 1000, 'x', 'x', 'x'] });
+    await w.db.client.execute({ sql: 'INSERT INTO audit_segments (batch_id, ord, node_id, last_seq, events) VALUES (?, ?, ?, ?, ?)', args });
+    expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body.ok).toBe(true);
+    // An event slipped into an existing batch.
+    await w.db.client.execute({ sql: 'INSERT INTO audit_segments (batch_id, ord, node_id, last_seq, events) VALUES (?, 999, NULL, 1, ?)', args: [args[0]!, '[[1,"cell.changed",null,null,null,null]]'] });
     expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body.ok).toBe(false);
+    await w.db.client.execute({ sql: 'DELETE FROM audit_segments WHERE batch_id = ? AND ord = 999', args: [args[0]!] });
+    // A whole batch rewritten with a self-consistent hash still breaks the chain after it.
+    await w.db.client.execute('DROP TRIGGER audit_batches_no_update');
+    await w.db.client.execute("UPDATE audit_batches SET hash = 'f00d' WHERE id = 2");
+    expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body).toMatchObject({ ok: false, brokenBatch: 2 });
   });
 });

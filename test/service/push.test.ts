@@ -93,10 +93,10 @@ describe('push: the four outcomes', async () => {
     const k = key();
     const batch = [{ measure: 'M-P', kind: 'forecast', period: '2027-05', value: 1020, baseVersion: 1 }];
     const first = await push(w, owner, batch, k);
-    const events = (await w.db.client.execute('SELECT COUNT(*) AS n FROM audit_events')).rows[0]!.n;
+    const events = (await w.db.client.execute('SELECT COUNT(*) AS n FROM audit_batches')).rows[0]!.n;
     const second = await push(w, owner, batch, k);
     expect(second).toEqual(first);
-    expect((await w.db.client.execute('SELECT COUNT(*) AS n FROM audit_events')).rows[0]!.n).toBe(events);
+    expect((await w.db.client.execute('SELECT COUNT(*) AS n FROM audit_batches')).rows[0]!.n).toBe(events);
     expect(await cell('forecast', '2027-05')).toMatchObject({ value: 1020, version: 2 });
     // The key is per user: another user with the same key gets their own answer.
     const other = await push(w, users.planner2.token, [{ ...batch[0], value: 1030, baseVersion: 2 }], k);

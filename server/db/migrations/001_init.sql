@@ -63,7 +63,8 @@ CREATE TABLE cells (
   revision INTEGER NOT NULL,
   PRIMARY KEY (measure_id, kind, period)
 ) WITHOUT ROWID;
-CREATE INDEX cells_revision ON cells(revision);
+-- No index on revision: changed cells are found through their measure's revision, which every
+-- change of a cell raises (an index here would tax every push for the sake of a rare read).
 
 CREATE TABLE milestones (
   id TEXT PRIMARY KEY,
@@ -161,30 +162,33 @@ CREATE INDEX exceptions_measure ON exceptions(measure_id, type, subject);
 CREATE INDEX exceptions_status ON exceptions(status);
 CREATE UNIQUE INDEX exceptions_active ON exceptions(measure_id, type, subject) WHERE status IN ('open', 'acknowledged');
 
--- Append-only, hash-chained: each batch hashes its events and the previous batch's hash.
+-- Append-only, hash-chained. A batch is what one transaction changed; its events are stored in
+-- segments, one per node, and the batch hash covers the header, every segment and the previous
+-- batch's hash. Served as one event per change (GET /audit).
 CREATE TABLE audit_batches (
   id INTEGER PRIMARY KEY,
   first_seq INTEGER NOT NULL,
   last_seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  request_id TEXT,
+  source TEXT,
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL
 );
-CREATE TABLE audit_events (
-  seq INTEGER PRIMARY KEY,
+CREATE TABLE audit_segments (
   batch_id INTEGER NOT NULL,
-  at TEXT NOT NULL,
-  actor TEXT NOT NULL,
-  action TEXT NOT NULL,
+  ord INTEGER NOT NULL,
   node_id INTEGER,
-  subject TEXT,
-  before TEXT,
-  after TEXT,
-  source TEXT,
-  request_id TEXT
-);
-CREATE INDEX audit_events_node ON audit_events(node_id, seq);
-CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
-CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+  last_seq INTEGER NOT NULL,
+  events TEXT NOT NULL, -- JSON: [[seq, action, subject, before, after, source], …]
+  PRIMARY KEY (batch_id, ord)
+) WITHOUT ROWID;
+CREATE INDEX audit_segments_node ON audit_segments(node_id, last_seq);
+CREATE TRIGGER audit_batches_no_update BEFORE UPDATE ON audit_batches BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_batches_no_delete BEFORE DELETE ON audit_batches BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_segments_no_update BEFORE UPDATE ON audit_segments BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER audit_segments_no_delete BEFORE DELETE ON audit_segments BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 
 CREATE TABLE idempotency (
   user_id TEXT NOT NULL,

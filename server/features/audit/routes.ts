@@ -6,9 +6,8 @@ import { forbidden } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { underPrefixes } from '../hierarchy/store.js';
 import { scopePrefixes } from '../exceptions/routes.js';
-import { verifyAudit } from './trail.js';
+import { type StoredEvent, verifyAudit } from './trail.js';
 
-const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : null);
 
 export const auditRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -16,18 +15,28 @@ export const auditRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const q = c.req.valid('query');
       const prefixes = await scopePrefixes(deps, actor, q.scope);
-      // Events about no node (users) are for admins only.
-      const found = prefixes.length ? await rows<Record<string, unknown>>(deps.db.client,
-        `SELECT e.seq, e.at, e.actor, e.action, n.code AS node, e.subject, e.before, e.after, e.source, e.request_id
-         FROM audit_events e LEFT JOIN nodes n ON n.id = e.node_id
-         WHERE e.seq > ?2 AND (${underPrefixes('n.path', '?1')} OR (n.id IS NULL AND ?4 = 1))
-         ORDER BY e.seq LIMIT ?3`, [JSON.stringify(prefixes), q.since, q.limit, Number(actor.superAdmin && !q.scope)]) : [];
-      return c.json({
-        events: found.map((e) => ({
-          seq: e.seq, at: e.at, actor: e.actor, action: e.action, node: e.node, subject: e.subject,
-          before: parse(e.before), after: parse(e.after), source: parse(e.source), requestId: e.request_id,
-        })),
-      }, 200);
+      if (!prefixes.length) return c.json({ events: [] }, 200);
+      // Segments of the visible nodes (and, for the service admin without a scope, events about
+      // no node such as users); each segment holds at least one event, so `limit` segments suffice.
+      const segments = await rows<{ batch_id: number; node: string | null; events: string; at: string; actor: string; request_id: string | null; source: string | null }>(
+        deps.db.client,
+        `SELECT s.batch_id, n.code AS node, s.events, b.at, b.actor, b.request_id, b.source
+         FROM audit_segments s JOIN audit_batches b ON b.id = s.batch_id LEFT JOIN nodes n ON n.id = s.node_id
+         WHERE s.last_seq > ?2 AND (${underPrefixes('n.path', '?1')} OR (s.node_id IS NULL AND ?4 = 1))
+         ORDER BY s.batch_id, s.ord LIMIT ?3`,
+        [JSON.stringify(prefixes), q.since, q.limit, Number(actor.superAdmin && !q.scope)],
+      );
+      const events = segments.flatMap((s) => {
+        const batchSource = s.source ? (JSON.parse(s.source) as object) : null;
+        return (JSON.parse(s.events) as StoredEvent[])
+          .filter(([seq]) => seq > q.since)
+          .map(([seq, action, subject, before, after, source]) => ({
+            seq, at: s.at, actor: s.actor, action, node: s.node, subject, before, after,
+            source: batchSource || source ? { ...batchSource, ...(source as object) } : null, requestId: s.request_id,
+          }));
+      });
+      events.sort((a, b) => a.seq - b.seq);
+      return c.json({ events: events.slice(0, q.limit) }, 200);
     })
     .get('/audit/verify', async (c) => {
       const actor = c.get('actor');

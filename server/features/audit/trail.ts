@@ -1,7 +1,10 @@
-// The audit trail: append-only events, hash-chained per batch. A batch is what one transaction
-// changed; its hash covers every event in it and the previous batch's hash, so editing,
-// inserting or deleting any single stored event fails verification.
+// The audit trail: append-only events, hash-chained per batch (what one transaction changed).
+// A batch's events are stored in segments, one per node, so a 100,000-cell push writes a few
+// thousand rows instead of 100,000, and a measure's history reads only its own segments. The
+// batch hash covers the header, every segment and the previous batch's hash: editing, adding or
+// deleting any stored event fails verification.
 import { createHash } from 'node:crypto';
+import type { InArgs } from '@libsql/client';
 import type { Exec } from '../../db/db.js';
 import { one, rows } from '../../db/db.js';
 
@@ -11,79 +14,117 @@ export interface AuditEvent {
   subject?: string | null;
   before?: unknown;
   after?: unknown;
+  /** Where it came from, beyond the batch's source (a cell, a request). */
   source?: unknown;
 }
 
-type StoredEvent = [seq: number, at: string, actor: string, action: string, nodeId: number | null, subject: string | null,
-  before: string | null, after: string | null, source: string | null, requestId: string | null];
+export interface BatchMeta {
+  at: string;
+  actor: string;
+  requestId: string | null;
+  source: unknown;
+}
+
+/** [seq, action, subject, before, after, source] */
+export type StoredEvent = [number, string, string | null, unknown, unknown, unknown];
 
 const GENESIS = 'gatecell:genesis';
-const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+const SEGMENT_ROWS_PER_STATEMENT = 200;
 
-function chainHash(prevHash: string, events: readonly StoredEvent[]): string {
-  const h = createHash('sha256').update(prevHash);
-  for (const e of events) h.update('\n').update(JSON.stringify(e));
+interface Segment { ord: number; nodeId: number | null; lastSeq: number; events: string }
+
+function batchHash(prevHash: string, header: unknown[], segments: readonly Segment[]): string {
+  const h = createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(header));
+  for (const s of segments) h.update('\n').update(JSON.stringify([s.ord, s.nodeId, s.lastSeq])).update(s.events);
   return h.digest('hex');
 }
 
-export async function appendAudit(
-  tx: Exec,
-  meta: { at: string; actor: string; requestId: string | null },
-  events: readonly AuditEvent[],
-): Promise<void> {
-  if (!events.length) return;
-  const last = await one<{ id: number; hash: string; last_seq: number }>(
-    tx, 'SELECT id, hash, last_seq FROM audit_batches ORDER BY id DESC LIMIT 1');
-  const firstSeq = (last?.last_seq ?? 0) + 1;
+const orNull = (v: unknown) => (v === undefined ? null : v);
+
+/**
+ * The events of one write, grouped by node and serialized as they are added (without their
+ * sequence number, which is known only when the batch is appended).
+ */
+export class AuditBuffer {
+  readonly #byNode = new Map<number | null, { order: number[]; json: string[] }>();
+  #size = 0;
+
+  add(e: AuditEvent) {
+    let node = this.#byNode.get(e.nodeId);
+    if (!node) this.#byNode.set(e.nodeId, (node = { order: [], json: [] }));
+    node.order.push(this.#size++);
+    // "[action,…]" → stored later as "[seq,action,…]"
+    node.json.push(JSON.stringify([e.action, e.subject ?? null, orNull(e.before), orNull(e.after), orNull(e.source)]).slice(1));
+  }
+
+  get size() {
+    return this.#size;
+  }
+
+  segments(firstSeq: number): Segment[] {
+    return [...this.#byNode].map(([nodeId, { order, json }], ord) => ({
+      ord,
+      nodeId,
+      lastSeq: firstSeq + order.at(-1)!,
+      events: `[${json.map((rest, i) => `[${firstSeq + order[i]!},${rest}`).join(',')}]`,
+    }));
+  }
+}
+
+export async function appendAudit(tx: Exec, meta: BatchMeta, events: AuditBuffer): Promise<void> {
+  if (!events.size) return;
+  const last = await one<{ id: number; hash: string; last_seq: number }>(tx, 'SELECT id, hash, last_seq FROM audit_batches ORDER BY id DESC LIMIT 1');
   const batchId = (last?.id ?? 0) + 1;
-  const stored: StoredEvent[] = events.map((e, i) => [
-    firstSeq + i, meta.at, meta.actor, e.action, e.nodeId, e.subject ?? null,
-    json(e.before), json(e.after), json(e.source), meta.requestId,
-  ]);
-  const hash = chainHash(last?.hash ?? GENESIS, stored);
-  // One statement for the whole batch: per-row round trips are what costs, not SQLite.
+  const firstSeq = (last?.last_seq ?? 0) + 1;
+  const lastSeq = firstSeq + events.size - 1;
+  const segments = events.segments(firstSeq);
+  const source = meta.source === undefined || meta.source === null ? null : JSON.stringify(meta.source);
+  const header = [batchId, firstSeq, lastSeq, meta.at, meta.actor, meta.requestId, source];
+  const hash = batchHash(last?.hash ?? GENESIS, header, segments);
   await tx.execute({
-    sql: `INSERT INTO audit_events (seq, batch_id, at, actor, action, node_id, subject, before, after, source, request_id)
-          SELECT value->>0, ?, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9
-          FROM json_each(?)`,
-    args: [batchId, JSON.stringify(stored)],
+    sql: 'INSERT INTO audit_batches (id, first_seq, last_seq, at, actor, request_id, source, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    args: [...header, last?.hash ?? GENESIS, hash] as InArgs,
   });
-  await tx.execute({
-    sql: 'INSERT INTO audit_batches (id, first_seq, last_seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?)',
-    args: [batchId, firstSeq, firstSeq + stored.length - 1, last?.hash ?? GENESIS, hash],
-  });
+  // Bound parameters, many rows a statement: the event text is stored exactly as it was hashed.
+  for (let i = 0; i < segments.length; i += SEGMENT_ROWS_PER_STATEMENT) {
+    const chunk = segments.slice(i, i + SEGMENT_ROWS_PER_STATEMENT);
+    await tx.execute({
+      sql: `INSERT INTO audit_segments (batch_id, ord, node_id, last_seq, events) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
+      args: chunk.flatMap((s) => [batchId, s.ord, s.nodeId, s.lastSeq, s.events]),
+    });
+  }
 }
 
 export interface Verification {
   ok: boolean;
   events: number;
   head: string | null;
-  firstBrokenBatch?: number;
+  brokenBatch?: number;
   problem?: string;
 }
 
-/** Recomputes the whole chain from the stored events. */
+/** Recomputes the whole chain from what is stored. */
 export async function verifyAudit(x: Exec): Promise<Verification> {
-  const batches = await rows<{ id: number; first_seq: number; last_seq: number; prev_hash: string; hash: string }>(
-    x, 'SELECT id, first_seq, last_seq, prev_hash, hash FROM audit_batches ORDER BY id');
+  const batches = await rows<{ id: number; first_seq: number; last_seq: number; at: string; actor: string; request_id: string | null; source: string | null; prev_hash: string; hash: string }>(
+    x, 'SELECT * FROM audit_batches ORDER BY id');
   let prev = GENESIS;
   let counted = 0;
-  const fail = (id: number, problem: string): Verification => ({ ok: false, events: counted, head: prev, firstBrokenBatch: id, problem });
+  let expectedId = 1;
   for (const b of batches) {
-    const stored = (
-      await rows<Record<string, unknown>>(
-        x, `SELECT seq, at, actor, action, node_id, subject, before, after, source, request_id, batch_id
-            FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq`, [b.first_seq, b.last_seq])
-    ).map((r) => [r.seq, r.at, r.actor, r.action, r.node_id, r.subject, r.before, r.after, r.source, r.request_id, r.batch_id]);
-    if (b.prev_hash !== prev) return fail(b.id, 'the chain is broken before this batch');
-    if (stored.length !== b.last_seq - b.first_seq + 1 || stored.some((e) => e[10] !== b.id))
-      return fail(b.id, 'events are missing from or foreign to this batch');
-    if (chainHash(prev, stored.map((e) => e.slice(0, 10) as StoredEvent)) !== b.hash)
-      return fail(b.id, 'an event of this batch was altered');
+    const fail = (problem: string): Verification => ({ ok: false, events: counted, head: prev, brokenBatch: b.id, problem });
+    if (b.id !== expectedId++ || b.prev_hash !== prev) return fail('the chain is broken before this batch (a batch is missing or was replaced)');
+    const segments = (await rows<{ ord: number; node_id: number | null; last_seq: number; events: string }>(
+      x, 'SELECT ord, node_id, last_seq, events FROM audit_segments WHERE batch_id = ? ORDER BY ord', [b.id],
+    )).map((s) => ({ ord: s.ord, nodeId: s.node_id, lastSeq: s.last_seq, events: s.events }));
+    if (batchHash(prev, [b.id, b.first_seq, b.last_seq, b.at, b.actor, b.request_id, b.source], segments) !== b.hash)
+      return fail('an event of this batch was altered, added or removed');
+    const seqs = new Set<number>();
+    for (const s of segments) for (const e of JSON.parse(s.events) as StoredEvent[]) seqs.add(e[0]);
+    if (seqs.size !== b.last_seq - b.first_seq + 1) return fail('events of this batch are missing or duplicated');
     prev = b.hash;
-    counted += stored.length;
+    counted += seqs.size;
   }
-  const total = await one<{ n: number }>(x, 'SELECT COUNT(*) AS n FROM audit_events');
-  if ((total?.n ?? 0) !== counted) return { ok: false, events: counted, head: prev, problem: 'events exist outside any batch' };
+  const orphans = await one<{ n: number }>(x, 'SELECT COUNT(*) AS n FROM audit_segments WHERE batch_id NOT IN (SELECT id FROM audit_batches)');
+  if (orphans?.n) return { ok: false, events: counted, head: prev, problem: 'events exist outside any batch' };
   return { ok: true, events: counted, head: batches.length ? prev : null };
 }

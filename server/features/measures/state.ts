@@ -4,7 +4,7 @@ import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { type PeriodValues, implementationStatus, potentialRatio, potentialStatus } from '../../../shared/domain/status.js';
 import type { CellKind, ImplementationStatus, Stage } from '../../../shared/model.js';
 import { periodsBetween } from '../../../shared/periods.js';
-import { type Exec, one, rows } from '../../db/db.js';
+import { type Exec, jsonRows, rows } from '../../db/db.js';
 import { notFound } from '../../http/errors.js';
 import { underPrefixes } from '../hierarchy/store.js';
 
@@ -30,12 +30,13 @@ export interface MeasureRow {
   revision: number;
 }
 
-const MEASURE_SELECT = `SELECT n.id, n.code, n.path, n.org_id, p.code AS package_code, m.title, m.description, m.category,
-  m.impact_type, m.owner_id, m.sponsor_id, m.controller_id, m.start_period, m.end_period, m.stage, m.on_hold,
-  m.hold_reason, m.declared_status, m.revision
+const MEASURE_SELECT = `SELECT json_object('id', n.id, 'code', n.code, 'path', n.path, 'org_id', n.org_id, 'package_code', p.code,
+  'title', m.title, 'description', m.description, 'category', m.category, 'impact_type', m.impact_type, 'owner_id', m.owner_id,
+  'sponsor_id', m.sponsor_id, 'controller_id', m.controller_id, 'start_period', m.start_period, 'end_period', m.end_period,
+  'stage', m.stage, 'on_hold', m.on_hold, 'hold_reason', m.hold_reason, 'declared_status', m.declared_status, 'revision', m.revision) AS j
   FROM measures m JOIN nodes n ON n.id = m.node_id JOIN nodes p ON p.id = n.parent_id`;
 
-export const measureByCode = (x: Exec, code: string) => one<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code = ?`, [code]);
+export const measureByCode = async (x: Exec, code: string) => (await jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code = ?`, [code]))[0];
 
 export async function requireMeasure(x: Exec, code: string): Promise<MeasureRow> {
   const m = await measureByCode(x, code);
@@ -44,13 +45,13 @@ export async function requireMeasure(x: Exec, code: string): Promise<MeasureRow>
 }
 
 export const measuresByCodes = (x: Exec, codes: readonly string[]) =>
-  rows<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code IN (SELECT value FROM json_each(?))`, [JSON.stringify(codes)]);
+  jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code IN (SELECT value FROM json_each(?))`, [JSON.stringify(codes)]);
 
 export const measuresUnder = (x: Exec, prefixes: readonly string[]) =>
-  prefixes.length ? rows<MeasureRow>(x, `${MEASURE_SELECT} WHERE ${underPrefixes('n.path')} ORDER BY n.code`, [JSON.stringify(prefixes)]) : Promise.resolve([]);
+  prefixes.length ? jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE ${underPrefixes('n.path')} ORDER BY n.code`, [JSON.stringify(prefixes)]) : Promise.resolve([]);
 
 export const measuresChangedSince = (x: Exec, prefixes: readonly string[], since: number) =>
-  rows<MeasureRow>(x, `${MEASURE_SELECT} WHERE m.revision > ? AND ${underPrefixes('n.path')} ORDER BY n.code`, [since, JSON.stringify(prefixes)]);
+  jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE m.revision > ? AND ${underPrefixes('n.path')} ORDER BY n.code`, [since, JSON.stringify(prefixes)]);
 
 export interface CellRow { measure_id: number; kind: CellKind; period: string; value: number | null; version: number; revision: number }
 export interface MilestoneRow { id: string; measure_id: number; title: string; due: string; done: number; done_at: string | null }
@@ -90,7 +91,8 @@ export async function loadStates(x: Exec, measures: readonly MeasureRow[]): Prom
   const ids = JSON.stringify(measures.map((m) => m.id));
   const inIds = 'measure_id IN (SELECT value FROM json_each(?))';
   const [cells, milestones, risks, deps, crs, gates] = await Promise.all([
-    rows<CellRow>(x, `SELECT measure_id, kind, period, value, version, revision FROM cells WHERE ${inIds} ORDER BY period`, [ids]),
+    jsonRows<CellRow>(x, `SELECT json_object('measure_id', measure_id, 'kind', kind, 'period', period, 'value', value, 'version', version, 'revision', revision) AS j
+      FROM cells WHERE ${inIds} ORDER BY period`, [ids]),
     rows<MilestoneRow>(x, `SELECT id, measure_id, title, due, done, done_at FROM milestones WHERE ${inIds} ORDER BY due, id`, [ids]),
     rows<RiskRow>(x, `SELECT id, measure_id, title, severity, open FROM risks WHERE ${inIds} ORDER BY created_at, id`, [ids]),
     rows<DependencyRow>(x, `SELECT id, measure_id, title, due, owner_id, done FROM dependencies WHERE ${inIds} ORDER BY due, id`, [ids]),

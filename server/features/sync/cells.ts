@@ -1,7 +1,7 @@
 // Reading cells for the add-in: by scope (pull) and by revision (changes since).
 import type { CellKind } from '../../../shared/model.js';
 import { fromMinorOrNull } from '../../../shared/money.js';
-import { type Exec, rows } from '../../db/db.js';
+import { type Exec, jsonRows } from '../../db/db.js';
 import { moneyRules, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
 
 export interface WireCell {
@@ -13,22 +13,20 @@ export interface WireCell {
   pending?: { changeRequestId: string; value: number };
 }
 
-interface CellQueryRow {
-  code: string; org_id: number; kind: CellKind; period: string; value: number | null; version: number;
-  cr_id: string | null; cr_value: number | null;
-}
+/** [code, org_id, kind, period, value, version, open request id, requested value] */
+type CellQueryRow = [string, number, CellKind, string, number | null, number, string | null, number | null];
 
-const SELECT = `SELECT n.code, n.org_id, k.kind, k.period, c.value, COALESCE(c.version, 0) AS version, cr.id AS cr_id, cr.new_value AS cr_value
+const SELECT = `SELECT json_array(n.code, n.org_id, k.kind, k.period, c.value, COALESCE(c.version, 0), cr.id, cr.new_value) AS j
   FROM keys k JOIN nodes n ON n.id = k.measure_id
   LEFT JOIN cells c ON c.measure_id = k.measure_id AND c.kind = k.kind AND c.period = k.period
   LEFT JOIN change_requests cr ON cr.measure_id = k.measure_id AND cr.kind = k.kind AND cr.period = k.period AND cr.status = 'pending'`;
 
 async function toWire(x: Exec, found: CellQueryRow[]): Promise<WireCell[]> {
-  const digits = new Map([...(await settingsByOrg(x, found.map((r) => r.org_id)))].map(([id, s]) => [id, moneyRules(s).digits]));
-  return found.map((r) => {
-    const d = digits.get(r.org_id)!;
-    const cell: WireCell = { measure: r.code, kind: r.kind, period: r.period, value: fromMinorOrNull(r.value, d), version: r.version };
-    if (r.cr_id) cell.pending = { changeRequestId: r.cr_id, value: fromMinorOrNull(r.cr_value, d)! };
+  const digits = new Map([...(await settingsByOrg(x, new Set(found.map((r) => r[1]))))].map(([id, s]) => [id, moneyRules(s).digits]));
+  return found.map(([measure, orgId, kind, period, value, version, requestId, requested]) => {
+    const d = digits.get(orgId)!;
+    const cell: WireCell = { measure, kind, period, value: fromMinorOrNull(value, d), version };
+    if (requestId) cell.pending = { changeRequestId: requestId, value: fromMinorOrNull(requested, d)! };
     return cell;
   });
 }
@@ -42,7 +40,7 @@ export async function cellsUnder(
   if (!prefixes.length) return [];
   const filter = `WHERE measure_id IN (SELECT n.id FROM nodes n WHERE n.level = 'measure' AND ${underPrefixes('n.path', '?1')})
     AND (?2 IS NULL OR kind IN (SELECT value FROM json_each(?2))) AND period >= ?3 AND period <= ?4`;
-  const found = await rows<CellQueryRow>(
+  const found = await jsonRows<CellQueryRow>(
     x,
     `WITH keys AS (SELECT measure_id, kind, period FROM cells ${filter}
        UNION SELECT measure_id, kind, period FROM change_requests ${filter} AND status = 'pending')
@@ -55,10 +53,11 @@ export async function cellsUnder(
 /** Cells whose value or open request changed after `since`. */
 export async function cellsChangedSince(x: Exec, prefixes: readonly string[], since: number): Promise<WireCell[]> {
   if (!prefixes.length) return [];
-  const found = await rows<CellQueryRow>(
+  const found = await jsonRows<CellQueryRow>(
     x,
-    `WITH keys AS (SELECT measure_id, kind, period FROM cells WHERE revision > ?2
-       UNION SELECT measure_id, kind, period FROM change_requests WHERE revision > ?2)
+    `WITH changed AS (SELECT node_id FROM measures WHERE revision > ?2),
+     keys AS (SELECT measure_id, kind, period FROM cells WHERE measure_id IN changed AND revision > ?2
+       UNION SELECT measure_id, kind, period FROM change_requests WHERE measure_id IN changed AND revision > ?2)
      ${SELECT} WHERE ${underPrefixes('n.path', '?1')} ORDER BY n.code, k.kind, k.period`,
     [JSON.stringify(prefixes), since],
   );

@@ -3,10 +3,10 @@
 // (per-statement round trips, not SQLite, are what a 100,000-change batch costs).
 import { randomUUID } from 'node:crypto';
 import { type Actor, canSee } from '../../../shared/domain/access.js';
-import { type CellChange, type Decision, evaluateChange, type EditRules } from '../../../shared/domain/finance.js';
+import { type CellChange, type Decision, evaluateChange, type EditRules, type MeasureForEdit } from '../../../shared/domain/finance.js';
 import type { CellKind, Outcome, ReasonCode } from '../../../shared/model.js';
-import { fromMinorOrNull } from '../../../shared/money.js';
-import { rows } from '../../db/db.js';
+import { fromMinor, fromMinorOrNull } from '../../../shared/money.js';
+import { jsonRows, rows } from '../../db/db.js';
 import type { Write } from '../../http/write.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
 import { measuresByCodes, type MeasureRow } from '../measures/state.js';
@@ -32,7 +32,22 @@ interface Slot {
   version: number;
 }
 
-const keyOf = (measureId: number, kind: string, period: string) => `${measureId}|${kind}|${period}`;
+const EMPTY: Slot = { value: null, version: 0 };
+const KIND_INDEX: Record<string, number> = { baseline: 0, target: 1, forecast: 2, actual: 3 };
+
+/**
+ * Cells are keyed by a number, not a string: a 100,000-change batch looks cells up several
+ * hundred thousand times, and building and hashing string keys was most of its cost.
+ */
+function cellKeys() {
+  const periods = new Map<string, number>();
+  const periodIndex = (period: string) => {
+    let i = periods.get(period);
+    if (i === undefined) periods.set(period, (i = /^\d{4}-\d{2}$/.test(period) ? Number(period.slice(0, 4)) * 12 + Number(period.slice(5)) : -1));
+    return i;
+  };
+  return (measureId: number, kind: string, period: string) => ((measureId * 4 + KIND_INDEX[kind]!) * 1_000_000) + periodIndex(period);
+}
 
 export async function applyChanges(
   w: Write,
@@ -40,6 +55,7 @@ export async function applyChanges(
   changes: readonly EngineChange[],
   source: Record<string, unknown> | undefined,
 ): Promise<ChangeResult[]> {
+  w.source = source ?? null;
   const codes = [...new Set(changes.map((c) => c.measure))];
   const measures = new Map<string, MeasureRow>();
   for (const m of await measuresByCodes(w.tx, codes)) if (canSee(actor, m.path)) measures.set(m.code, m);
@@ -54,51 +70,71 @@ export async function applyChanges(
   const kinds = new Set<CellKind>(changes.map((c) => c.kind));
   if (kinds.has('forecast')) kinds.add('target');
   const ids = JSON.stringify([...measures.values()].map((m) => m.id));
-  const record = new Map<string, Slot>();
-  for (const r of await rows<{ measure_id: number; kind: string; period: string; value: number | null; version: number }>(
+  const keyOf = cellKeys();
+  const record = new Map<number, Slot>();
+  for (const [measureId, kind, period, value, version] of await jsonRows<[number, string, string, number | null, number]>(
     w.tx,
-    `SELECT measure_id, kind, period, value, version FROM cells
+    `SELECT json_array(measure_id, kind, period, value, version) AS j FROM cells
      WHERE measure_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))`,
     [ids, JSON.stringify([...kinds])],
   ))
-    record.set(keyOf(r.measure_id, r.kind, r.period), { value: r.value, version: r.version });
-  const openRequests = new Map<string, string>();
+    record.set(keyOf(measureId, kind, period), { value, version });
+  const openRequests = new Map<number, string>();
   for (const r of await rows<{ id: string; measure_id: number; kind: string; period: string }>(
     w.tx, `SELECT id, measure_id, kind, period FROM change_requests WHERE status = 'pending' AND measure_id IN (SELECT value FROM json_each(?))`, [ids],
   ))
     openRequests.set(keyOf(r.measure_id, r.kind, r.period), r.id);
   // Changes apply in order: materiality reads the approved record as the batch has left it so far.
-  const approved = (k: string) => record.get(k)?.value ?? null;
+  const approved = (k: number) => record.get(k)?.value ?? null;
 
-  const written = new Map<string, [number, string, string, number | null, number]>();
+  const written = new Map<number, [number, string, string, number | null, number]>();
   const newRequests: unknown[][] = [];
   const withdrawn: string[] = [];
   const touched = new Set<number>();
-  const outcomes: { decision: Decision | null; key: string | null; digits: number; requestId?: string }[] = [];
+  // One slot per change, in parallel arrays: the answer is built once the batch is done.
+  const decisions: Decision[] = new Array(changes.length);
+  const keys: number[] = new Array(changes.length);
+  const digitsOf: number[] = new Array(changes.length);
+  const requestIds = new Map<number, string>();
   const revision = () => w.revision();
 
-  for (const change of changes) {
-    const m = measures.get(change.measure);
-    if (!m) {
-      outcomes.push({ decision: { outcome: 'rejected', reason: 'UNKNOWN_MEASURE', message: `No measure ${change.measure} that you can see.` }, key: null, digits: 2 });
-      continue;
-    }
-    const rules = rulesByOrg.get(m.org_id)!;
-    const key = keyOf(m.id, change.kind, change.period);
-    const current = record.get(key) ?? { value: null, version: 0 };
-    const decision = evaluateChange(change.againstCurrent ? { ...change, baseVersion: current.version } : change, {
-      actor,
-      measure: {
+  // What the rules need of each measure, built once per measure rather than once per change.
+  const facts = new Map<string, { m: MeasureRow; edit: MeasureForEdit; rules: EditRules }>();
+  for (const m of measures.values())
+    facts.set(m.code, {
+      m,
+      rules: rulesByOrg.get(m.org_id)!,
+      edit: {
         path: m.path, stage: m.stage, startPeriod: m.start_period ?? '', endPeriod: m.end_period ?? '',
         ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id,
       },
+    });
+
+  for (let i = 0; i < changes.length; i++) {
+    const change = changes[i]!;
+    const f = facts.get(change.measure);
+    if (!f) {
+      decisions[i] = { outcome: 'rejected', reason: 'UNKNOWN_MEASURE', message: `No measure ${change.measure} that you can see.` };
+      keys[i] = -1;
+      digitsOf[i] = 2;
+      continue;
+    }
+    const { m, rules } = f;
+    const key = keyOf(m.id, change.kind, change.period);
+    const current = record.get(key) ?? EMPTY;
+    const forecast = change.kind === 'forecast';
+    const decision = evaluateChange(change.againstCurrent ? { ...change, baseVersion: current.version } : change, {
+      actor,
+      measure: f.edit,
       rules,
       current,
-      periodTarget: approved(keyOf(m.id, 'target', change.period)),
-      periodForecast: approved(keyOf(m.id, 'forecast', change.period)),
+      periodTarget: forecast ? approved(keyOf(m.id, 'target', change.period)) : null,
+      periodForecast: forecast ? current.value : null,
     });
-    const outcome: (typeof outcomes)[number] = { decision, key, digits: rules.digits };
-    const where = { ...source, cell: change.cell };
+    decisions[i] = decision;
+    keys[i] = key;
+    digitsOf[i] = rules.digits;
+    const cell = change.cell === undefined ? undefined : { cell: change.cell };
     if (decision.outcome === 'applied' && !decision.unchanged) {
       const next = { value: decision.value, version: current.version + 1 };
       record.set(key, next);
@@ -107,8 +143,8 @@ export async function applyChanges(
       w.audit({
         action: 'cell.changed', nodeId: m.id, subject: `${change.kind} ${change.period}`,
         before: { value: fromMinorOrNull(current.value, rules.digits), version: current.version },
-        after: { value: fromMinorOrNull(next.value, rules.digits), version: next.version, note: change.note || undefined },
-        source: where,
+        after: change.note ? { value: fromMinor(next.value, rules.digits), version: next.version, note: change.note } : { value: fromMinor(next.value, rules.digits), version: next.version },
+        source: cell,
       });
     } else if (decision.outcome === 'pending') {
       const replaced = openRequests.get(key);
@@ -118,18 +154,17 @@ export async function applyChanges(
       }
       const id = `cr_${randomUUID()}`;
       openRequests.set(key, id);
-      outcome.requestId = id;
+      requestIds.set(i, id);
       newRequests.push([id, m.id, change.kind, change.period, current.version, current.value, decision.value,
-        change.note?.trim() || null, decision.reason, JSON.stringify(where)]);
+        change.note?.trim() || null, decision.reason, JSON.stringify({ ...source, ...cell })]);
       touched.add(m.id);
       w.audit({
         action: 'change_request.opened', nodeId: m.id, subject: id,
         before: { kind: change.kind, period: change.period, value: fromMinorOrNull(current.value, rules.digits), version: current.version },
-        after: { value: fromMinorOrNull(decision.value, rules.digits), note: change.note || undefined, reason: decision.reason },
-        source: where,
+        after: { value: fromMinor(decision.value, rules.digits), note: change.note || undefined, reason: decision.reason },
+        source: cell,
       });
     }
-    outcomes.push(outcome);
   }
 
   if (written.size) {
@@ -163,11 +198,15 @@ export async function applyChanges(
     });
 
   // Value and version are the record after the whole batch, so the add-in writes them back as is.
-  return outcomes.map(({ decision, key, digits, requestId }, index) => {
-    const slot = (key && record.get(key)) || { value: null, version: 0 };
-    const result: ChangeResult = { index, outcome: decision!.outcome, value: fromMinorOrNull(slot.value, digits), version: slot.version };
+  const results: ChangeResult[] = new Array(changes.length);
+  for (let index = 0; index < changes.length; index++) {
+    const decision = decisions[index]!;
+    const slot = record.get(keys[index]!) ?? EMPTY;
+    const result: ChangeResult = { index, outcome: decision.outcome, value: fromMinorOrNull(slot.value, digitsOf[index]!), version: slot.version };
+    const requestId = requestIds.get(index);
     if (requestId) result.changeRequestId = requestId;
-    if (decision!.outcome !== 'applied') result.reason = { code: decision!.reason, message: decision!.message };
-    return result;
-  });
+    if (decision.outcome !== 'applied') result.reason = { code: decision.reason, message: decision.message };
+    results[index] = result;
+  }
+  return results;
 }

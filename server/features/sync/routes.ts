@@ -59,19 +59,20 @@ export const syncRoutes = (deps: Deps) =>
     .post('/sync/push', tooLarge, batchSize, validate('json', Push), async (c) => {
       const body = c.req.valid('json');
       const actor = c.get('actor');
+      // The answer is serialized once: stored for retries and sent as the same text.
       const answer = await write(deps, c, async (w) => {
         const seen = await one<{ response: string }>(w.tx, 'SELECT response FROM idempotency WHERE user_id = ? AND key = ?', [actor.userId, body.idempotencyKey]);
-        if (seen) return JSON.parse(seen.response) as unknown;
+        if (seen) return seen.response;
         const results = await applyChanges(w, actor, body.changes, body.source);
-        const revision = w.events.length ? await w.revision() : (await one<{ value: number }>(w.tx, "SELECT value FROM meta WHERE key = 'revision'"))!.value;
-        const response = { revision, results };
+        const revision = w.changed ? await w.revision() : (await one<{ value: number }>(w.tx, "SELECT value FROM meta WHERE key = 'revision'"))!.value;
+        const response = JSON.stringify({ revision, results });
         await w.tx.execute({
           sql: 'INSERT INTO idempotency (user_id, key, response, created_at) VALUES (?, ?, ?, ?)',
-          args: [actor.userId, body.idempotencyKey, JSON.stringify(response), w.at],
+          args: [actor.userId, body.idempotencyKey, response, w.at],
         });
         return response;
       });
-      return c.json(answer as object, 200);
+      return c.body(answer, 200, { 'content-type': 'application/json; charset=UTF-8' });
     })
 
     .post('/import/actuals', tooLarge, async (c) => {
