@@ -50,11 +50,25 @@ export class AuditBuffer {
   #size = 0;
 
   add(e: AuditEvent) {
-    let node = this.#byNode.get(e.nodeId);
-    if (!node) this.#byNode.set(e.nodeId, (node = { order: [], json: [] }));
-    node.order.push(this.#size++);
     // "[action,…]" → stored later as "[seq,action,…]"
-    node.json.push(JSON.stringify([e.action, e.subject ?? null, orNull(e.before), orNull(e.after), orNull(e.source)]).slice(1));
+    this.#push(e.nodeId, JSON.stringify([e.action, e.subject ?? null, orNull(e.before), orNull(e.after), orNull(e.source)]).slice(1));
+  }
+
+  /**
+   * The hot path of a push: one cell's new value, written straight as the text `add` would
+   * produce, without building four objects per change to serialize them again.
+   */
+  addCellChange(nodeId: number, subject: string, before: [number | null, number], after: [number, number], note: string | undefined, cell: string | undefined) {
+    const tail = note ? `,"note":${JSON.stringify(note)}}` : '}';
+    const where = cell === undefined ? 'null' : `{"cell":${JSON.stringify(cell)}}`;
+    this.#push(nodeId, `"cell.changed",${JSON.stringify(subject)},{"value":${before[0]},"version":${before[1]}},{"value":${after[0]},"version":${after[1]}${tail},${where}]`);
+  }
+
+  #push(nodeId: number | null, json: string) {
+    let node = this.#byNode.get(nodeId);
+    if (!node) this.#byNode.set(nodeId, (node = { order: [], json: [] }));
+    node.order.push(this.#size++);
+    node.json.push(json);
   }
 
   get size() {

@@ -33,6 +33,7 @@ interface Slot {
 }
 
 const EMPTY: Slot = { value: null, version: 0 };
+const WRITE_CHUNK = 5000;
 const KIND_INDEX: Record<string, number> = { baseline: 0, target: 1, forecast: 2, actual: 3 };
 
 /**
@@ -140,12 +141,8 @@ export async function applyChanges(
       record.set(key, next);
       written.set(key, [m.id, change.kind, change.period, next.value, next.version]);
       touched.add(m.id);
-      w.audit({
-        action: 'cell.changed', nodeId: m.id, subject: `${change.kind} ${change.period}`,
-        before: { value: fromMinorOrNull(current.value, rules.digits), version: current.version },
-        after: change.note ? { value: fromMinor(next.value, rules.digits), version: next.version, note: change.note } : { value: fromMinor(next.value, rules.digits), version: next.version },
-        source: cell,
-      });
+      w.trail.addCellChange(m.id, `${change.kind} ${change.period}`, [fromMinorOrNull(current.value, rules.digits), current.version],
+        [fromMinor(next.value, rules.digits), next.version], change.note || undefined, change.cell);
     } else if (decision.outcome === 'pending') {
       const replaced = openRequests.get(key);
       if (replaced) {
@@ -167,14 +164,15 @@ export async function applyChanges(
     }
   }
 
-  if (written.size) {
+  // In chunks: SQLite's parse of one huge JSON argument costs native memory, not time.
+  const rowsWritten = [...written.values()];
+  for (let i = 0; i < rowsWritten.length; i += WRITE_CHUNK)
     await w.tx.execute({
       sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision)
             SELECT value->>0, value->>1, value->>2, value->>3, value->>4, ? FROM json_each(?) WHERE true
             ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision`,
-      args: [await revision(), JSON.stringify([...written.values()])],
+      args: [await revision(), JSON.stringify(rowsWritten.slice(i, i + WRITE_CHUNK))],
     });
-  }
   if (withdrawn.length) {
     await w.tx.execute({
       sql: `UPDATE change_requests SET status = 'withdrawn', decided_at = ?, decision_comment = 'replaced by a newer change', revision = ?

@@ -3,12 +3,12 @@ import { parse } from 'csv-parse/sync';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { CellsQuery, ChangesQuery, MAX_PUSH_CHANGES, Push } from '../../../shared/api/schemas.js';
+import { CellsQuery, ChangesQuery, MAX_PUSH_CHANGES, PushChange, type PushChangeBody, PushEnvelope } from '../../../shared/api/schemas.js';
 import { visiblePrefixes } from '../../../shared/domain/access.js';
 import { one } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { ApiError, forbidden } from '../../http/errors.js';
-import { validate } from '../../http/validate.js';
+import { validate, validateEach } from '../../http/validate.js';
 import { currentRevision, write } from '../../http/write.js';
 import { visibleNode } from '../hierarchy/store.js';
 import { measureSummaries } from '../measures/view.js';
@@ -56,14 +56,15 @@ export const syncRoutes = (deps: Deps) =>
       return c.json({ revision, cells, measures }, 200);
     })
 
-    .post('/sync/push', tooLarge, batchSize, validate('json', Push), async (c) => {
+    .post('/sync/push', tooLarge, batchSize, validate('json', PushEnvelope), validateEach('changes', PushChange), async (c) => {
       const body = c.req.valid('json');
+      const changes = body.changes as PushChangeBody[];
       const actor = c.get('actor');
       // The answer is serialized once: stored for retries and sent as the same text.
       const answer = await write(deps, c, async (w) => {
         const seen = await one<{ response: string }>(w.tx, 'SELECT response FROM idempotency WHERE user_id = ? AND key = ?', [actor.userId, body.idempotencyKey]);
         if (seen) return seen.response;
-        const results = await applyChanges(w, actor, body.changes, body.source);
+        const results = await applyChanges(w, actor, changes, body.source);
         const revision = w.changed ? await w.revision() : (await one<{ value: number }>(w.tx, "SELECT value FROM meta WHERE key = 'revision'"))!.value;
         const response = JSON.stringify({ revision, results });
         await w.tx.execute({
