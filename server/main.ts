@@ -43,7 +43,7 @@ async function main() {
 
   const tokensFile = local ? resolve(dirname(local), 'demo-users.json') : null;
   if (config.GATECELL_SEED === 'demo' && (await isEmpty(db))) {
-    console.log('Empty database: seeding the demo organization ACME (about a minute)…');
+    console.log('Empty database: seeding the demo organization ACME (a few seconds)…');
     const users = await seedDemo(db);
     if (tokensFile) await writeFile(tokensFile, JSON.stringify(users, null, 2), { mode: 0o600 });
     console.log('\nDemo users (role, name, id, token):');
