@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseHeader, parsePeriod, proposeMapping } from '../../shared/sync/mapping.js';
+
+describe('header mapping', () => {
+  it('reads the ways planners write months', () => {
+    for (const [text, period] of [['2027-03', '2027-03'], ['2027/3', '2027-03'], ['03/2027', '2027-03'], ['Mar 2027', '2027-03'], ['March 2027', '2027-03'], ["Mar-27", '2027-03'], ['mar27', '2027-03']])
+      expect(parsePeriod(text), text).toBe(period);
+    for (const bad of ['2027-13', '13/2027', 'Foo 2027', '2027', 'next month']) expect(parsePeriod(bad), bad).toBeNull();
+  });
+  it('reads kind and period from a header', () => {
+    expect(parseHeader('Forecast 2027-03')).toEqual({ kind: 'forecast', period: '2027-03' });
+    expect(parseHeader('FC Mar 2027')).toEqual({ kind: 'forecast', period: '2027-03' });
+    expect(parseHeader('target_2027-04')).toEqual({ kind: 'target', period: '2027-04' });
+    expect(parseHeader('Actual: 2027-01')).toEqual({ kind: 'actual', period: '2027-01' });
+    expect(parseHeader('Baseline Jan-27')).toEqual({ kind: 'baseline', period: '2027-01' });
+    expect(parseHeader('Comment')).toBeNull();
+    expect(parseHeader('Budget 2027-01')).toBeNull();
+    expect(parseHeader(42)).toBeNull();
+  });
+  it('proposes the code column and every governed column, and leaves the rest alone', () => {
+    const p = proposeMapping(['Measure', 'Title', 'Forecast 2027-03', 'Target 2027-03', 'Owner note', 'Actual Mar 2027']);
+    expect(p.mapping).toEqual({ codeColumn: 0, columns: [
+      { column: 2, kind: 'forecast', period: '2027-03' }, { column: 3, kind: 'target', period: '2027-03' }, { column: 5, kind: 'actual', period: '2027-03' },
+    ] });
+    expect(p.ignored.map((i) => i.header)).toEqual(['Title', 'Owner note']);
+    expect(p.problems).toEqual([]);
+  });
+  it('says what is missing or ambiguous', () => {
+    expect(proposeMapping(['Title', 'Forecast 2027-03']).problems[0]).toMatch(/measure codes/);
+    expect(proposeMapping(['Code', 'Title']).problems[0]).toMatch(/Forecast 2027-03/);
+    const dup = proposeMapping(['Code', 'Forecast 2027-03', 'FC Mar 2027']);
+    expect(dup.mapping!.columns).toHaveLength(1);
+    expect(dup.problems[0]).toMatch(/both map to forecast 2027-03/);
+  });
+});
