@@ -3,7 +3,7 @@ import { parseHeader, parsePeriod, proposeMapping } from '../../shared/sync/mapp
 
 describe('header mapping', () => {
   it('reads the ways planners write months', () => {
-    for (const [text, period] of [['2027-03', '2027-03'], ['2027/3', '2027-03'], ['03/2027', '2027-03'], ['Mar 2027', '2027-03'], ['March 2027', '2027-03'], ["Mar-27", '2027-03'], ['mar27', '2027-03']])
+    for (const [text, period] of <[string, string][]>[['2027-03', '2027-03'], ['2027/3', '2027-03'], ['03/2027', '2027-03'], ['Mar 2027', '2027-03'], ['March 2027', '2027-03'], ["Mar-27", '2027-03'], ['mar27', '2027-03']])
       expect(parsePeriod(text), text).toBe(period);
     for (const bad of ['2027-13', '13/2027', 'Foo 2027', '2027', 'next month']) expect(parsePeriod(bad), bad).toBeNull();
   });
