@@ -1,9 +1,9 @@
 // zod validation at the edge: one hook answers 400 in the contract's error shape.
 import { zValidator } from '@hono/zod-validator';
 import type { Context, ValidationTargets } from 'hono';
-import { createMiddleware } from 'hono/factory';
+import { validator } from 'hono/validator';
 import type { z } from 'zod';
-import { errorBody } from './errors.js';
+import { ApiError, errorBody } from './errors.js';
 
 type Issue = { path: PropertyKey[]; message: string };
 
@@ -22,17 +22,22 @@ export const validate = <T extends z.ZodType, Target extends keyof ValidationTar
 const MAX_ISSUES = 50;
 
 /**
- * Checks every item of the (already validated) JSON body's `key` array against `schema`,
- * keeping the parsed items as they are: for large batches whose schema has no transforms.
+ * A JSON body carrying a large array (a push): parsed once, the envelope checked by `envelope`,
+ * then every item by `item` with zod's parsed copies thrown away at once (the items are used as
+ * parsed, so `item` must have no transforms). More than `max` items is a 413.
  */
-export const validateEach = (key: string, schema: z.ZodType) =>
-  createMiddleware(async (c, next) => {
-    const items = ((await c.req.json()) as Record<string, unknown[]>)[key] ?? [];
+export const validateBatch = <E extends z.ZodType>(envelope: E, key: string, item: z.ZodType, max: number) =>
+  validator('json', (value: unknown, c) => {
+    const items = (value as Record<string, unknown> | null)?.[key];
+    if (Array.isArray(items) && items.length > max)
+      throw new ApiError(413, 'TOO_MANY_CHANGES', `A batch holds at most ${max} ${key}; this one has ${items.length}.`);
+    const parsed = envelope.safeParse(value);
+    if (!parsed.success) return invalid(c, 'json', parsed.error.issues);
     const issues: Issue[] = [];
-    for (let i = 0; i < items.length && issues.length < MAX_ISSUES; i++) {
-      const result = schema.safeParse(items[i]);
+    for (let i = 0; i < (items as unknown[]).length && issues.length < MAX_ISSUES; i++) {
+      const result = item.safeParse((items as unknown[])[i]);
       if (!result.success) for (const issue of result.error.issues) issues.push({ path: [key, i, ...issue.path], message: issue.message });
     }
     if (issues.length) return invalid(c, 'json', issues);
-    await next();
+    return parsed.data as z.infer<E>;
   });

@@ -3,12 +3,12 @@
 import type { Context } from 'hono';
 import type { Transaction } from '@libsql/client';
 import { one } from '../db/db.js';
-import { type AuditEvent, appendAudit, AuditBuffer } from '../features/audit/trail.js';
+import { type AuditEvent, type AuditHead, appendAudit, AuditBuffer, auditHead } from '../features/audit/trail.js';
 import type { AppEnv, Deps } from './env.js';
 
 export class Write {
   /** Events are serialized as they come: a 100,000-cell push keeps strings, not objects. */
-  readonly trail = new AuditBuffer();
+  readonly trail: AuditBuffer;
   /** Where the whole write came from (workbook, sheet, binding); events may add a cell. */
   source: unknown = null;
   #revision: number | null = null;
@@ -17,7 +17,10 @@ export class Write {
     readonly tx: Transaction,
     readonly actorId: string,
     readonly now: Date,
-  ) {}
+    readonly head: AuditHead,
+  ) {
+    this.trail = new AuditBuffer(head.lastSeq + 1);
+  }
 
   get at() {
     return this.now.toISOString();
@@ -48,9 +51,9 @@ export function write<T>(deps: Deps, c: Context<AppEnv>, fn: (w: Write) => Promi
 
 export function writeAs<T>(deps: Deps, actorId: string, requestId: string | null, fn: (w: Write) => Promise<T>): Promise<T> {
   return deps.db.write(async (tx) => {
-    const w = new Write(tx, actorId, deps.now());
+    const w = new Write(tx, actorId, deps.now(), await auditHead(tx));
     const result = await fn(w);
-    await appendAudit(tx, { at: w.at, actor: actorId, requestId, source: w.source }, w.trail);
+    await appendAudit(tx, { at: w.at, actor: actorId, requestId, source: w.source }, w.trail, w.head);
     return result;
   });
 }

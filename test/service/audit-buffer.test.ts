@@ -3,8 +3,8 @@ import { AuditBuffer } from '../../server/features/audit/trail.js';
 
 describe('audit buffer', () => {
   it('writes a cell change exactly as the general form would', () => {
-    const fast = new AuditBuffer();
-    const general = new AuditBuffer();
+    const fast = new AuditBuffer(100);
+    const general = new AuditBuffer(100);
     const cases: [number | null, number, number, number, string | undefined, string | undefined][] = [
       [null, 0, 1050.25, 1, undefined, 'F12'], [12.5, 3, -7, 4, 'supplier "X" \\ delay', undefined], [0, 1, 0, 2, '', 'Sheet1!A1'],
     ];
@@ -13,7 +13,22 @@ describe('audit buffer', () => {
       general.add({ action: 'cell.changed', nodeId: 7, subject: 'forecast 2027-03', before: { value: v0, version: n0 },
         after: note ? { value: v1, version: n1, note } : { value: v1, version: n1 }, source: cell === undefined ? undefined : { cell } });
     }
-    expect(fast.segments(100)).toEqual(general.segments(100));
-    expect(JSON.parse(fast.segments(100)[0]!.events)[1]).toEqual([101, 'cell.changed', 'forecast 2027-03', { value: 12.5, version: 3 }, { value: -7, version: 4, note: 'supplier "X" \\ delay' }, null]);
+    expect(fast.segments()).toEqual(general.segments());
+    expect(JSON.parse(fast.segments()[0]!.events)[1]).toEqual([101, 'cell.changed', 'forecast 2027-03', { value: 12.5, version: 3 }, { value: -7, version: 4, note: 'supplier "X" \\ delay' }, null]);
+  });
+});
+
+describe('push answer', () => {
+  it('the JSON written without objects equals JSON.stringify of the results', async () => {
+    const { Outcomes } = await import('../../server/features/sync/engine.js');
+    const o = new Outcomes(4);
+    o.set(0, { outcome: 'applied', value: 105025, unchanged: false }, 11, 2);
+    o.set(1, { outcome: 'pending', value: 1, reason: 'MATERIAL_CHANGE', message: 'Waits "for" the controller.' }, 12, 2);
+    o.requestIds.set(1, 'cr_1');
+    o.set(2, { outcome: 'rejected', reason: 'UNKNOWN_MEASURE', message: 'No measure X.' }, -1, 2);
+    o.set(3, { outcome: 'conflict', reason: 'STALE_VERSION', message: 'Changed.' }, 13, 0);
+    o.finish(new Map([[11, { value: 105025, version: 2 }], [12, { value: null, version: 0 }], [13, { value: -7, version: 9 }]]));
+    expect(o.resultsJson()).toBe(JSON.stringify(o.results()));
+    expect(o.results()[0]).toEqual({ index: 0, outcome: 'applied', value: 1050.25, version: 2 });
   });
 });

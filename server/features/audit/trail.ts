@@ -41,17 +41,27 @@ function batchHash(prevHash: string, header: unknown[], segments: readonly Segme
 
 const orNull = (v: unknown) => (v === undefined ? null : v);
 
-/**
- * The events of one write, grouped by node and serialized as they are added (without their
- * sequence number, which is known only when the batch is appended).
- */
+export interface AuditHead {
+  batchId: number;
+  hash: string;
+  lastSeq: number;
+}
+
+/** Where the chain ends: read inside the write transaction, which holds the write lock. */
+export async function auditHead(tx: Exec): Promise<AuditHead> {
+  const last = await one<{ id: number; hash: string; last_seq: number }>(tx, 'SELECT id, hash, last_seq FROM audit_batches ORDER BY id DESC LIMIT 1');
+  return { batchId: last?.id ?? 0, hash: last?.hash ?? GENESIS, lastSeq: last?.last_seq ?? 0 };
+}
+
+/** The events of one write, grouped by node and serialized, sequence number and all, as they come. */
 export class AuditBuffer {
-  readonly #byNode = new Map<number | null, { order: number[]; json: string[] }>();
+  readonly #byNode = new Map<number | null, { lastSeq: number; json: string[] }>();
   #size = 0;
 
+  constructor(readonly firstSeq: number) {}
+
   add(e: AuditEvent) {
-    // "[action,…]" → stored later as "[seq,action,…]"
-    this.#push(e.nodeId, JSON.stringify([e.action, e.subject ?? null, orNull(e.before), orNull(e.after), orNull(e.source)]).slice(1));
+    this.#push(e.nodeId, (seq) => JSON.stringify([seq, e.action, e.subject ?? null, orNull(e.before), orNull(e.after), orNull(e.source)]));
   }
 
   /**
@@ -61,43 +71,39 @@ export class AuditBuffer {
   addCellChange(nodeId: number, subject: string, before: [number | null, number], after: [number, number], note: string | undefined, cell: string | undefined) {
     const tail = note ? `,"note":${JSON.stringify(note)}}` : '}';
     const where = cell === undefined ? 'null' : `{"cell":${JSON.stringify(cell)}}`;
-    this.#push(nodeId, `"cell.changed",${JSON.stringify(subject)},{"value":${before[0]},"version":${before[1]}},{"value":${after[0]},"version":${after[1]}${tail},${where}]`);
+    this.#push(nodeId, (seq) => `[${seq},"cell.changed",${JSON.stringify(subject)},{"value":${before[0]},"version":${before[1]}},{"value":${after[0]},"version":${after[1]}${tail},${where}]`);
   }
 
-  #push(nodeId: number | null, json: string) {
+  #push(nodeId: number | null, event: (seq: number) => string) {
+    const seq = this.firstSeq + this.#size++;
     let node = this.#byNode.get(nodeId);
-    if (!node) this.#byNode.set(nodeId, (node = { order: [], json: [] }));
-    node.order.push(this.#size++);
-    node.json.push(json);
+    if (!node) this.#byNode.set(nodeId, (node = { lastSeq: seq, json: [] }));
+    node.lastSeq = seq;
+    node.json.push(event(seq));
   }
 
   get size() {
     return this.#size;
   }
 
-  segments(firstSeq: number): Segment[] {
-    return [...this.#byNode].map(([nodeId, { order, json }], ord) => ({
-      ord,
-      nodeId,
-      lastSeq: firstSeq + order.at(-1)!,
-      events: `[${json.map((rest, i) => `[${firstSeq + order[i]!},${rest}`).join(',')}]`,
-    }));
+  segments(): Segment[] {
+    return [...this.#byNode].map(([nodeId, { lastSeq, json }], ord) => ({ ord, nodeId, lastSeq, events: `[${json.join(',')}]` }));
   }
 }
 
-export async function appendAudit(tx: Exec, meta: BatchMeta, events: AuditBuffer): Promise<void> {
+/** Appends the buffer's events as the batch after `head` (the head read when the write began). */
+export async function appendAudit(tx: Exec, meta: BatchMeta, events: AuditBuffer, head: AuditHead): Promise<void> {
   if (!events.size) return;
-  const last = await one<{ id: number; hash: string; last_seq: number }>(tx, 'SELECT id, hash, last_seq FROM audit_batches ORDER BY id DESC LIMIT 1');
-  const batchId = (last?.id ?? 0) + 1;
-  const firstSeq = (last?.last_seq ?? 0) + 1;
+  const batchId = head.batchId + 1;
+  const firstSeq = events.firstSeq;
   const lastSeq = firstSeq + events.size - 1;
-  const segments = events.segments(firstSeq);
+  const segments = events.segments();
   const source = meta.source === undefined || meta.source === null ? null : JSON.stringify(meta.source);
   const header = [batchId, firstSeq, lastSeq, meta.at, meta.actor, meta.requestId, source];
-  const hash = batchHash(last?.hash ?? GENESIS, header, segments);
+  const hash = batchHash(head.hash, header, segments);
   await tx.execute({
     sql: 'INSERT INTO audit_batches (id, first_seq, last_seq, at, actor, request_id, source, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    args: [...header, last?.hash ?? GENESIS, hash] as InArgs,
+    args: [...header, head.hash, hash] as InArgs,
   });
   // Bound parameters, many rows a statement: the event text is stored exactly as it was hashed.
   for (let i = 0; i < segments.length; i += SEGMENT_ROWS_PER_STATEMENT) {

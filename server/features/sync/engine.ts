@@ -50,12 +50,71 @@ function cellKeys() {
   return (measureId: number, kind: string, period: string) => ((measureId * 4 + KIND_INDEX[kind]!) * 1_000_000) + periodIndex(period);
 }
 
+const OUTCOME_CODES: readonly Outcome[] = ['applied', 'pending', 'rejected', 'conflict'];
+
+/** The outcome of every change of a batch, read as objects (imports) or as the answer's JSON (push). */
+export class Outcomes {
+  readonly #outcome: Uint8Array;
+  readonly #keys: Float64Array;
+  readonly #digits: Uint8Array;
+  readonly #reasons = new Map<number, { code: ReasonCode; message: string }>();
+  readonly requestIds = new Map<number, string>();
+  #record: Map<number, Slot> = new Map();
+
+  constructor(readonly length: number) {
+    this.#outcome = new Uint8Array(length);
+    this.#keys = new Float64Array(length);
+    this.#digits = new Uint8Array(length);
+  }
+
+  set(i: number, d: Decision, key: number, digits: number) {
+    this.#outcome[i] = OUTCOME_CODES.indexOf(d.outcome);
+    this.#keys[i] = key;
+    this.#digits[i] = digits;
+    if (d.outcome !== 'applied') this.#reasons.set(i, { code: d.reason, message: d.message });
+  }
+
+  finish(record: Map<number, Slot>) {
+    this.#record = record;
+  }
+
+  result(index: number): ChangeResult {
+    const slot = this.#record.get(this.#keys[index]!) ?? EMPTY;
+    const result: ChangeResult = { index, outcome: OUTCOME_CODES[this.#outcome[index]!]!, value: fromMinorOrNull(slot.value, this.#digits[index]!), version: slot.version };
+    const requestId = this.requestIds.get(index);
+    if (requestId) result.changeRequestId = requestId;
+    const reason = this.#reasons.get(index);
+    if (reason) result.reason = reason;
+    return result;
+  }
+
+  results(): ChangeResult[] {
+    return Array.from({ length: this.length }, (_, i) => this.result(i));
+  }
+
+  /** Exactly JSON.stringify(results()), written without an object per change. */
+  resultsJson(): string {
+    const parts: string[] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) {
+      const slot = this.#record.get(this.#keys[i]!) ?? EMPTY;
+      const value = fromMinorOrNull(slot.value, this.#digits[i]!);
+      let part = `{"index":${i},"outcome":"${OUTCOME_CODES[this.#outcome[i]!]}","value":${value === null ? 'null' : value},"version":${slot.version}`;
+      const requestId = this.requestIds.get(i);
+      if (requestId) part += `,"changeRequestId":${JSON.stringify(requestId)}`;
+      const reason = this.#reasons.get(i);
+      if (reason) part += `,"reason":{"code":"${reason.code}","message":${JSON.stringify(reason.message)}}`;
+      parts[i] = `${part}}`;
+    }
+    return `[${parts.join(',')}]`;
+  }
+}
+
 export async function applyChanges(
   w: Write,
   actor: Actor,
   changes: readonly EngineChange[],
   source: Record<string, unknown> | undefined,
-): Promise<ChangeResult[]> {
+): Promise<Outcomes> {
   w.source = source ?? null;
   const codes = [...new Set(changes.map((c) => c.measure))];
   const measures = new Map<string, MeasureRow>();
@@ -88,15 +147,14 @@ export async function applyChanges(
   // Changes apply in order: materiality reads the approved record as the batch has left it so far.
   const approved = (k: number) => record.get(k)?.value ?? null;
 
-  const written = new Map<number, [number, string, string, number | null, number]>();
+  /** Cell key → index of the change that last wrote it. */
+  const written = new Map<number, number>();
   const newRequests: unknown[][] = [];
   const withdrawn: string[] = [];
   const touched = new Set<number>();
-  // One slot per change, in parallel arrays: the answer is built once the batch is done.
-  const decisions: Decision[] = new Array(changes.length);
-  const keys: number[] = new Array(changes.length);
-  const digitsOf: number[] = new Array(changes.length);
-  const requestIds = new Map<number, string>();
+  // One slot per change in typed arrays, objects only for what is not applied: a 100,000-change
+  // batch keeps no object per change alive until its answer is written.
+  const outcomes = new Outcomes(changes.length);
   const revision = () => w.revision();
 
   // What the rules need of each measure, built once per measure rather than once per change.
@@ -115,9 +173,7 @@ export async function applyChanges(
     const change = changes[i]!;
     const f = facts.get(change.measure);
     if (!f) {
-      decisions[i] = { outcome: 'rejected', reason: 'UNKNOWN_MEASURE', message: `No measure ${change.measure} that you can see.` };
-      keys[i] = -1;
-      digitsOf[i] = 2;
+      outcomes.set(i, { outcome: 'rejected', reason: 'UNKNOWN_MEASURE', message: `No measure ${change.measure} that you can see.` }, -1, 2);
       continue;
     }
     const { m, rules } = f;
@@ -132,14 +188,12 @@ export async function applyChanges(
       periodTarget: forecast ? approved(keyOf(m.id, 'target', change.period)) : null,
       periodForecast: forecast ? current.value : null,
     });
-    decisions[i] = decision;
-    keys[i] = key;
-    digitsOf[i] = rules.digits;
+    outcomes.set(i, decision, key, rules.digits);
     const cell = change.cell === undefined ? undefined : { cell: change.cell };
     if (decision.outcome === 'applied' && !decision.unchanged) {
       const next = { value: decision.value, version: current.version + 1 };
       record.set(key, next);
-      written.set(key, [m.id, change.kind, change.period, next.value, next.version]);
+      written.set(key, i);
       touched.add(m.id);
       w.trail.addCellChange(m.id, `${change.kind} ${change.period}`, [fromMinorOrNull(current.value, rules.digits), current.version],
         [fromMinor(next.value, rules.digits), next.version], change.note || undefined, change.cell);
@@ -151,7 +205,7 @@ export async function applyChanges(
       }
       const id = `cr_${randomUUID()}`;
       openRequests.set(key, id);
-      requestIds.set(i, id);
+      outcomes.requestIds.set(i, id);
       newRequests.push([id, m.id, change.kind, change.period, current.version, current.value, decision.value,
         change.note?.trim() || null, decision.reason, JSON.stringify({ ...source, ...cell })]);
       touched.add(m.id);
@@ -165,7 +219,11 @@ export async function applyChanges(
   }
 
   // In chunks: SQLite's parse of one huge JSON argument costs native memory, not time.
-  const rowsWritten = [...written.values()];
+  const rowsWritten = [...written].map(([key, i]) => {
+    const { measure, kind, period } = changes[i]!;
+    const slot = record.get(key)!;
+    return [facts.get(measure)!.m.id, kind, period, slot.value, slot.version];
+  });
   for (let i = 0; i < rowsWritten.length; i += WRITE_CHUNK)
     await w.tx.execute({
       sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision)
@@ -196,15 +254,7 @@ export async function applyChanges(
     });
 
   // Value and version are the record after the whole batch, so the add-in writes them back as is.
-  const results: ChangeResult[] = new Array(changes.length);
-  for (let index = 0; index < changes.length; index++) {
-    const decision = decisions[index]!;
-    const slot = record.get(keys[index]!) ?? EMPTY;
-    const result: ChangeResult = { index, outcome: decision.outcome, value: fromMinorOrNull(slot.value, digitsOf[index]!), version: slot.version };
-    const requestId = requestIds.get(index);
-    if (requestId) result.changeRequestId = requestId;
-    if (decision.outcome !== 'applied') result.reason = { code: decision.reason, message: decision.message };
-    results[index] = result;
-  }
-  return results;
+  outcomes.finish(record);
+  return outcomes;
+
 }

@@ -2,13 +2,12 @@
 import { parse } from 'csv-parse/sync';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { createMiddleware } from 'hono/factory';
 import { CellsQuery, ChangesQuery, MAX_PUSH_CHANGES, PushChange, type PushChangeBody, PushEnvelope } from '../../../shared/api/schemas.js';
 import { visiblePrefixes } from '../../../shared/domain/access.js';
 import { one } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { ApiError, forbidden } from '../../http/errors.js';
-import { validate, validateEach } from '../../http/validate.js';
+import { validate, validateBatch } from '../../http/validate.js';
 import { currentRevision, write } from '../../http/write.js';
 import { visibleNode } from '../hierarchy/store.js';
 import { measureSummaries } from '../measures/view.js';
@@ -21,15 +20,6 @@ const tooLarge = bodyLimit({
   onError: () => {
     throw new ApiError(413, 'TOO_LARGE', `The body is over ${MAX_BODY / 1024 / 1024} MB: split the batch.`);
   },
-});
-
-/** 413 for a batch over the limit, before the schema says the same with a 400. */
-const batchSize = createMiddleware(async (c, next) => {
-  const body = await c.req.json().catch(() => null);
-  const n = Array.isArray(body?.changes) ? body.changes.length : 0;
-  if (n > MAX_PUSH_CHANGES)
-    throw new ApiError(413, 'TOO_MANY_CHANGES', `A batch holds at most ${MAX_PUSH_CHANGES} changes; this one has ${n}.`);
-  await next();
 });
 
 export const syncRoutes = (deps: Deps) =>
@@ -56,7 +46,7 @@ export const syncRoutes = (deps: Deps) =>
       return c.json({ revision, cells, measures }, 200);
     })
 
-    .post('/sync/push', tooLarge, batchSize, validate('json', PushEnvelope), validateEach('changes', PushChange), async (c) => {
+    .post('/sync/push', tooLarge, validateBatch(PushEnvelope, 'changes', PushChange, MAX_PUSH_CHANGES), async (c) => {
       const body = c.req.valid('json');
       const changes = body.changes as PushChangeBody[];
       const actor = c.get('actor');
@@ -64,9 +54,9 @@ export const syncRoutes = (deps: Deps) =>
       const answer = await write(deps, c, async (w) => {
         const seen = await one<{ response: string }>(w.tx, 'SELECT response FROM idempotency WHERE user_id = ? AND key = ?', [actor.userId, body.idempotencyKey]);
         if (seen) return seen.response;
-        const results = await applyChanges(w, actor, changes, body.source);
+        const outcomes = await applyChanges(w, actor, changes, body.source);
         const revision = w.changed ? await w.revision() : (await one<{ value: number }>(w.tx, "SELECT value FROM meta WHERE key = 'revision'"))!.value;
-        const response = JSON.stringify({ revision, results });
+        const response = `{"revision":${revision},"results":${outcomes.resultsJson()}}`;
         await w.tx.execute({
           sql: 'INSERT INTO idempotency (user_id, key, response, created_at) VALUES (?, ?, ?, ?)',
           args: [actor.userId, body.idempotencyKey, response, w.at],
@@ -85,7 +75,7 @@ export const syncRoutes = (deps: Deps) =>
         measure: r.measure, kind: 'actual', period: r.period, value: r.amount,
         note: r.note, againstCurrent: true, cell: `line ${r.line}`,
       }));
-      const results = await write(deps, c, (w) => applyChanges(w, actor, changes, { import: 'actuals' }));
+      const results = (await write(deps, c, (w) => applyChanges(w, actor, changes, { import: 'actuals' }))).results();
       return c.json({
         results: results.map((r, i) => ({
           row: rows[i]!.line, outcome: r.outcome, value: r.value, version: r.version,
