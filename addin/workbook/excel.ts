@@ -1,0 +1,185 @@
+// The only module that calls the Excel API. One Excel.run per user action, everything queued
+// and synced in a fixed number of round trips (Microsoft's "correlated objects" pattern), values
+// written as whole arrays, calculation and screen updating suspended while writing. Office errors
+// are never swallowed: they reach the pane as WorkbookError with Office's code and debug info.
+import { type Binding, type CellPaint, LOOK_FILL, type Selection, type TableData, type WorkbookPort } from './port.js';
+
+const SETTINGS_KEY = 'gatecell.bindings';
+/** Cells per read request: Excel on the web refuses requests or responses over 5 MB. */
+export const READ_CHUNK_CELLS = 200_000;
+
+export class WorkbookError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly debugInfo?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+async function run<T>(what: string, batch: (context: Excel.RequestContext) => Promise<T>): Promise<T> {
+  try {
+    return await Excel.run(batch);
+  } catch (e) {
+    const err = e as OfficeExtension.Error;
+    throw new WorkbookError(`${what}: ${err.message ?? String(e)}`, err.code ?? 'OfficeError', err.debugInfo);
+  }
+}
+
+/** Contiguous runs of rows in one column that share a key: one range operation per run. */
+function runsOf<T extends { row: number; column: number }>(cells: readonly T[], key: (c: T) => string) {
+  const sorted = [...cells].sort((a, b) => a.column - b.column || a.row - b.row);
+  const runs: T[][] = [];
+  for (const c of sorted) {
+    const last = runs.at(-1);
+    const prev = last?.at(-1);
+    if (prev && prev.column === c.column && prev.row === c.row - 1 && key(prev) === key(c)) last!.push(c);
+    else runs.push([c]);
+  }
+  return runs;
+}
+
+export class ExcelWorkbook implements WorkbookPort {
+  workbookName() {
+    return run('Reading the workbook name', async (context) => {
+      const wb = context.workbook.load('name');
+      await context.sync();
+      return wb.name;
+    });
+  }
+
+  tableAtSelection() {
+    return run('Finding the table at the selection', async (context) => {
+      const range = context.workbook.getSelectedRange();
+      const tables = range.getTables(false);
+      const count = tables.getCount();
+      await context.sync();
+      if (count.value > 0) {
+        const table = tables.getFirst().load('name');
+        await context.sync();
+        return table.name;
+      }
+      // A plain range with a header row becomes a table around the selection.
+      const created = range.worksheet.tables.add(range.getSurroundingRegion(), true).load('name');
+      await context.sync();
+      return created.name;
+    });
+  }
+
+  readTable(name: string): Promise<TableData> {
+    return run(`Reading table ${name}`, async (context) => {
+      const table = context.workbook.tables.getItem(name);
+      const header = table.getHeaderRowRange().load('values');
+      const body = table.getDataBodyRange().load('rowCount, columnCount, rowIndex, columnIndex');
+      const sheet = table.worksheet.load('name');
+      await context.sync();
+      // Values in row chunks under the request limit, all in one more sync.
+      const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_CELLS / Math.max(1, body.columnCount)));
+      const chunks: Excel.Range[] = [];
+      for (let r = 0; r < body.rowCount; r += rowsPerChunk) {
+        const count = Math.min(rowsPerChunk, body.rowCount - r);
+        chunks.push(body.getCell(r, 0).getResizedRange(count - 1, body.columnCount - 1).load('values'));
+      }
+      await context.sync();
+      return {
+        name,
+        sheet: sheet.name,
+        headers: (header.values[0] ?? []).map((h) => String(h)),
+        rows: chunks.flatMap((c) => c.values),
+        firstCell: { row: body.rowIndex, column: body.columnIndex },
+      };
+    });
+  }
+
+  paint(tableName: string, cells: readonly CellPaint[]) {
+    if (!cells.length) return Promise.resolve();
+    return run(`Writing to table ${tableName}`, async (context) => {
+      const table = context.workbook.tables.getItem(tableName);
+      const body = table.getDataBodyRange().load('rowIndex, columnIndex');
+      const sheet = table.worksheet.load('name');
+      await context.sync(); // 1: where the table is
+
+      context.application.suspendApiCalculationUntilNextSync();
+      context.application.suspendScreenUpdatingUntilNextSync();
+      const at = (row: number, column: number, rows = 1) => body.getCell(row, column).getResizedRange(rows - 1, 0);
+      for (const run of runsOf(cells.filter((c) => c.value !== undefined), () => 'v'))
+        at(run[0]!.row, run[0]!.column, run.length).values = run.map((c) => [c.value ?? '']);
+      for (const run of runsOf(cells, (c) => c.look)) {
+        const fill = at(run[0]!.row, run[0]!.column, run.length).format.fill;
+        if (run[0]!.look === 'plain') fill.clear();
+        else fill.color = LOOK_FILL[run[0]!.look];
+      }
+      const noted = cells.filter((c) => c.note !== undefined);
+      const address = (c: CellPaint) => `'${sheet.name.replace(/'/g, "''")}'!${columnName(body.columnIndex + c.column)}${body.rowIndex + c.row + 1}`;
+      const existing = noted.map((c) => context.workbook.notes.getItemOrNullObject(address(c)).load('isNullObject'));
+      await context.sync(); // 2: values and fills written, existing notes known
+
+      noted.forEach((c, i) => {
+        if (!existing[i]!.isNullObject) existing[i]!.delete();
+        if (c.note) context.workbook.notes.add(address(c), c.note);
+      });
+      await context.sync(); // 3: notes
+    });
+  }
+
+  appendRows(tableName: string, rows: readonly unknown[][]) {
+    if (!rows.length) return Promise.resolve();
+    return run(`Adding rows to table ${tableName}`, async (context) => {
+      context.workbook.tables.getItem(tableName).rows.add(undefined, rows as (string | number | boolean)[][]);
+      await context.sync();
+    });
+  }
+
+  async loadBindings(): Promise<Binding[]> {
+    const saved = Office.context.document.settings.get(SETTINGS_KEY) as Binding[] | null;
+    return Array.isArray(saved) ? saved : [];
+  }
+
+  saveBindings(bindings: readonly Binding[]) {
+    Office.context.document.settings.set(SETTINGS_KEY, bindings);
+    return new Promise<void>((resolve, reject) =>
+      Office.context.document.settings.saveAsync((r) =>
+        r.status === Office.AsyncResultStatus.Succeeded ? resolve() : reject(new WorkbookError(`Saving the bindings: ${r.error.message}`, String(r.error.code)))));
+  }
+
+  async onSelection(handler: (selection: Selection | null) => void) {
+    const listener = await run('Listening to the selection', async (context) => {
+      const registered = context.workbook.onSelectionChanged.add(async () => {
+        try {
+          handler(await this.#selection());
+        } catch {
+          handler(null);
+        }
+      });
+      await context.sync();
+      return registered;
+    });
+    return () =>
+      run('Stopping the selection listener', async (context) => {
+        listener.remove();
+        await context.sync();
+      });
+  }
+
+  #selection() {
+    return run('Reading the selection', async (context) => {
+      const range = context.workbook.getSelectedRange().load('rowIndex, columnIndex');
+      const tables = range.getTables(false);
+      const count = tables.getCount();
+      await context.sync();
+      if (!count.value) return null;
+      const table = tables.getFirst().load('name');
+      const body = table.getDataBodyRange().load('rowIndex, columnIndex');
+      await context.sync();
+      const row = range.rowIndex - body.rowIndex;
+      return row < 0 ? null : { table: table.name, row, column: range.columnIndex - body.columnIndex };
+    });
+  }
+}
+
+function columnName(index: number): string {
+  let name = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  return name;
+}

@@ -1,0 +1,74 @@
+// The seam between the add-in and Excel. Only addin/workbook/excel.ts calls the Excel API; the
+// rest of the add-in (sync, React) talks to a WorkbookPort, and tests give it an in-memory one.
+import type { Mapping } from '../../shared/sync/mapping.js';
+
+export interface TableData {
+  name: string;
+  sheet: string;
+  headers: string[];
+  /** Data body values, row by row, as Excel reports them (numbers, strings, booleans, ""). */
+  rows: unknown[][];
+  /** A1 address of the data body's first cell, for cell addresses in pushes and notes. */
+  firstCell: { row: number; column: number };
+}
+
+/** How a governed cell looks in the sheet. */
+export type CellLook = 'applied' | 'pending' | 'rejected' | 'conflict' | 'variance' | 'stale' | 'readonly' | 'plain';
+
+export interface CellPaint {
+  row: number;
+  column: number;
+  /** Written when present (null empties the cell); absent leaves the value as it is. */
+  value?: number | null;
+  look: CellLook;
+  /** The reason, readable on the cell without the pane; null removes it; absent leaves it. */
+  note?: string | null;
+}
+
+/** A binding is saved in the workbook: it survives closing and reopening (no secrets in it). */
+export interface Binding {
+  id: string;
+  name: string;
+  table: string;
+  mapping: Mapping;
+  /** The scope pulled into this table (a node code), for adding missing rows. */
+  scope: string | null;
+}
+
+export interface Selection {
+  table: string;
+  row: number;
+  column: number;
+}
+
+export interface WorkbookPort {
+  workbookName(): Promise<string>;
+  /** The table the selection is in; a plain range with a header row is first turned into a table. */
+  tableAtSelection(): Promise<string>;
+  readTable(name: string): Promise<TableData>;
+  /** Values, fills and notes of many cells: one Excel.run, a fixed number of syncs. */
+  paint(table: string, cells: readonly CellPaint[]): Promise<void>;
+  appendRows(table: string, rows: readonly unknown[][]): Promise<void>;
+  loadBindings(): Promise<Binding[]>;
+  saveBindings(bindings: readonly Binding[]): Promise<void>;
+  /** Calls back when the user selects a cell inside a table; returns a function to stop. */
+  onSelection(handler: (selection: Selection | null) => void): Promise<() => Promise<void>>;
+}
+
+/** Fill colours of the legend, shared by the sheet and the pane. */
+export const LOOK_FILL: Record<Exclude<CellLook, 'plain'>, string> = {
+  applied: '#E6F4EA',
+  pending: '#FFF4CE',
+  rejected: '#FDE7E9',
+  conflict: '#F3D6F5',
+  variance: '#FCE9D4',
+  stale: '#DCEBFA',
+  readonly: '#EDEBE9',
+};
+
+/** Zero-based (row, column) → "C12". */
+export function a1(row: number, column: number): string {
+  let col = '';
+  for (let n = column + 1; n > 0; n = Math.floor((n - 1) / 26)) col = String.fromCharCode(65 + ((n - 1) % 26)) + col;
+  return `${col}${row + 1}`;
+}
