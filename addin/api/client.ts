@@ -1,0 +1,115 @@
+// The add-in's client of the Gatecell API: request shapes from shared/api, errors as ApiCallError.
+import type { PushBody } from '../../shared/api/schemas.js';
+import type { PushResult } from '../../shared/sync/push.js';
+
+export interface WireCell {
+  measure: string;
+  kind: string;
+  period: string;
+  value: number | null;
+  version: number;
+  pending?: { changeRequestId: string; value: number };
+}
+
+export class ApiCallError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+export class GatecellClient {
+  readonly base: string;
+
+  constructor(
+    serviceUrl: string,
+    readonly token: string,
+    readonly fetchImpl: Fetch = (input, init) => fetch(input, init),
+  ) {
+    this.base = `${serviceUrl.replace(/\/+$/, '')}/api/v1`;
+  }
+
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new ApiCallError(0, 'UNREACHABLE', `The Gatecell service at ${this.base} cannot be reached: ${(e as Error).message}`);
+    }
+    const text = await res.text();
+    const json = text ? (JSON.parse(text) as unknown) : null;
+    if (!res.ok) {
+      const err = (json as { error?: { code: string; message: string; details?: unknown } } | null)?.error;
+      throw new ApiCallError(res.status, err?.code ?? 'HTTP_ERROR', err?.message ?? `${method} ${path} answered ${res.status}.`, err?.details);
+    }
+    return json as T;
+  }
+
+  me() {
+    return this.call<{ user: { id: string; name: string; email: string | null }; superAdmin: boolean; grants: { node: string; level: string; name: string; role: string }[] }>('GET', '/me');
+  }
+  cells(scope: string, q: { kinds?: string[]; from?: string; to?: string } = {}) {
+    const params = new URLSearchParams({ scope });
+    if (q.kinds?.length) params.set('kinds', q.kinds.join(','));
+    if (q.from) params.set('from', q.from);
+    if (q.to) params.set('to', q.to);
+    return this.call<{ revision: number; cells: WireCell[] }>('GET', `/cells?${params}`);
+  }
+  changes(scope: string, since: number) {
+    return this.call<{ revision: number; cells: WireCell[]; measures: { code: string; stage: string; onHold: boolean; implementationStatus: string; potentialStatus: string }[] }>(
+      'GET', `/sync/changes?${new URLSearchParams({ scope, since: String(since) })}`);
+  }
+  push(body: PushBody) {
+    return this.call<{ revision: number; results: PushResult[] }>('POST', '/sync/push', body);
+  }
+  measure(code: string) {
+    return this.call<MeasureView>('GET', `/measures/${encodeURIComponent(code)}`);
+  }
+  changeRequests(scope?: string) {
+    return this.call<{ changeRequests: ChangeRequestView[] }>('GET', `/change-requests${scope ? `?scope=${encodeURIComponent(scope)}` : ''}`);
+  }
+  decideChange(id: string, approve: boolean, comment: string) {
+    return this.call<ChangeRequestView>('POST', `/change-requests/${id}/${approve ? 'approve' : 'reject'}`, { comment });
+  }
+  requestGate(code: string, to: string, comment: string) {
+    return this.call<{ id: string }>('POST', `/measures/${encodeURIComponent(code)}/gate`, { to, comment });
+  }
+  decideGate(id: string, approve: boolean, comment: string) {
+    return this.call<{ id: string }>('POST', `/gate-requests/${id}/${approve ? 'approve' : 'reject'}`, { comment });
+  }
+  audit(scope: string) {
+    return this.call<{ events: { seq: number; at: string; actor: string; action: string; subject: string | null; before: unknown; after: unknown }[] }>(
+      'GET', `/audit?scope=${encodeURIComponent(scope)}&limit=200`);
+  }
+  settings(org: string) {
+    return this.call<{ children: unknown[] }>('GET', `/nodes/${encodeURIComponent(org)}`);
+  }
+}
+
+export interface Person { id: string; name: string }
+
+export interface ChangeRequestView {
+  id: string; measure: string; kind: string; period: string; oldValue: number | null; value: number; baseVersion: number;
+  note: string | null; reason: string; status: string; requestedBy: Person | null; requestedAt: string;
+  waitingOn: { role: string; user: Person | null } | null; source: { workbook?: string; sheet?: string; cell?: string } | null;
+}
+
+export interface MeasureView {
+  code: string; title: string; stage: string; doi: number | null; onHold: boolean; holdReason: string | null;
+  startPeriod: string | null; endPeriod: string | null; currency: string;
+  owner: Person | null; sponsor: Person | null; controller: Person | null;
+  implementationStatus: string; potentialStatus: string; declaredStatus: string | null;
+  figures: { baseline: number; target: number; forecast: number; actual: number; forecastVariance: number; actualVariance: number; realization: number | null };
+  milestones: { id: string; title: string; due: string; done: boolean }[];
+  openRequests: { changeRequests: ChangeRequestView[]; gateRequest: { id: string; to: string; waitingOn: { role: string; user: Person | null } | null } | null };
+}

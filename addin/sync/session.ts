@@ -1,0 +1,225 @@
+// What the pane's buttons do: pull, push, refresh and the on-open check, for one binding. Plain
+// TypeScript over the WorkbookPort and the API client; the rules stay in shared/sync.
+import { type RecordCell, type Snapshot, cellKey } from '../../shared/sync/cells.js';
+import { diffTable, type LocalError } from '../../shared/sync/diff.js';
+import { type Mapping, proposeMapping, type Proposal } from '../../shared/sync/mapping.js';
+import { applyResults, planPush, varianceFlags } from '../../shared/sync/push.js';
+import type { GatecellClient, WireCell } from '../api/client.js';
+import { a1, type Binding, type CellPaint, type TableData, type WorkbookPort } from '../workbook/port.js';
+
+/** What the add-in remembers of a binding between sessions: kept in the add-in's storage, not the file. */
+export interface BindingState {
+  snapshot: Snapshot;
+  revision: number;
+  /** Cells the add-in put a note on, so it can take them off when the cause is gone. */
+  noted: Set<string>;
+}
+
+export interface StateStore {
+  load(bindingId: string): Promise<BindingState | null>;
+  save(bindingId: string, state: BindingState): Promise<void>;
+}
+
+export class MemoryStateStore implements StateStore {
+  readonly states = new Map<string, BindingState>();
+  async load(id: string) {
+    return this.states.get(id) ?? null;
+  }
+  async save(id: string, state: BindingState) {
+    this.states.set(id, state);
+  }
+}
+
+export interface PushReport {
+  sent: number;
+  applied: number;
+  pending: number;
+  rejected: number;
+  conflict: number;
+  localErrors: LocalError[];
+  duplicates: string[];
+}
+
+export interface SessionOptions {
+  /** Minor digits of the organization's currency. */
+  digits: number;
+  /** Variance of forecast to target flagged beyond this percentage of the target. */
+  tolerancePct: number;
+  newKey: () => string;
+}
+
+const periodsOf = (m: Mapping) => m.columns.map((c) => c.period).sort();
+
+export class SyncSession {
+  constructor(
+    readonly port: WorkbookPort,
+    readonly client: GatecellClient,
+    readonly store: StateStore,
+    readonly options: SessionOptions,
+  ) {}
+
+  async propose(): Promise<{ table: TableData; proposal: Proposal }> {
+    const table = await this.port.readTable(await this.port.tableAtSelection());
+    return { table, proposal: proposeMapping(table.headers) };
+  }
+
+  async saveBinding(binding: Binding) {
+    const all = (await this.port.loadBindings()).filter((b) => b.id !== binding.id && b.name !== binding.name);
+    await this.port.saveBindings([...all, binding]);
+  }
+
+  async #state(binding: Binding): Promise<BindingState> {
+    return (await this.store.load(binding.id)) ?? { snapshot: new Map(), revision: 0, noted: new Set() };
+  }
+
+  async #record(binding: Binding): Promise<{ revision: number; cells: WireCell[] }> {
+    const periods = periodsOf(binding.mapping);
+    const kinds = [...new Set(binding.mapping.columns.map((c) => c.kind))];
+    return this.client.cells(binding.scope ?? '', { kinds, from: periods[0], to: periods.at(-1) });
+  }
+
+  /** Rows by measure code: the only way a row is found. */
+  static rowsByCode(table: TableData, mapping: Mapping) {
+    const rows = new Map<string, number>();
+    table.rows.forEach((r, i) => {
+      const code = String(r[mapping.codeColumn] ?? '').trim();
+      if (code && !rows.has(code)) rows.set(code, i);
+    });
+    return rows;
+  }
+
+  /** Fills the bound cells with the record and remembers every version it wrote. */
+  async pull(binding: Binding, opts: { addMissingRows?: boolean } = {}) {
+    const state = await this.#state(binding);
+    const record = await this.#record(binding);
+    let table = await this.port.readTable(binding.table);
+    const byCell = new Map(record.cells.map((c) => [cellKey(c.measure, c.kind, c.period), c]));
+    let rows = SyncSession.rowsByCode(table, binding.mapping);
+    let added = 0;
+    if (opts.addMissingRows) {
+      const missing = [...new Set(record.cells.map((c) => c.measure))].filter((code) => !rows.has(code)).sort();
+      if (missing.length) {
+        const width = table.headers.length;
+        await this.port.appendRows(binding.table, missing.map((code) => Object.assign(new Array(width).fill(''), { [binding.mapping.codeColumn]: code })));
+        added = missing.length;
+        table = await this.port.readTable(binding.table);
+        rows = SyncSession.rowsByCode(table, binding.mapping);
+      }
+    }
+    const variance = varianceFlags(record.cells, this.options.tolerancePct);
+    const paint: CellPaint[] = [];
+    for (const [code, row] of rows)
+      for (const { column, kind, period } of binding.mapping.columns) {
+        const key = cellKey(code, kind, period);
+        const cell = byCell.get(key);
+        const known: RecordCell = { value: cell?.value ?? null, version: cell?.version ?? 0 };
+        state.snapshot.set(key, known);
+        const note = cell?.pending ? `Pending approval: ${cell.pending.value} requested; ${known.value ?? '(empty)'} is the approved value.` : null;
+        paint.push(this.#look(state, key, { row, column, value: known.value, look: cell?.pending ? 'pending' : variance.has(key) ? 'variance' : 'plain' }, note, variance.has(key) ? 'Forecast beyond tolerance of the target.' : null));
+      }
+    await this.port.paint(binding.table, paint);
+    state.revision = record.revision;
+    await this.store.save(binding.id, state);
+    return { cells: paint.length, added, revision: record.revision };
+  }
+
+  /** Sends the cells changed since the last pull or push; writes back and flags every outcome. */
+  async push(binding: Binding, notes: ReadonlyMap<string, string> = new Map(), onProgress?: (done: number, total: number) => void): Promise<PushReport> {
+    const state = await this.#state(binding);
+    const table = await this.port.readTable(binding.table);
+    const diff = diffTable(table.rows, binding.mapping, state.snapshot, this.options.digits);
+    const report: PushReport = { sent: diff.changes.length, applied: 0, pending: 0, rejected: 0, conflict: 0, localErrors: diff.errors, duplicates: diff.duplicates };
+    const local: CellPaint[] = diff.errors.map((e) =>
+      this.#look(state, cellKey(e.measure, e.kind, e.period), { row: e.row, column: e.column, look: 'rejected' }, `Not sent: ${e.message}`));
+    if (local.length) await this.port.paint(binding.table, local);
+    const workbook = await this.port.workbookName();
+    const plan = planPush(diff.changes, {
+      source: { workbook, sheet: table.sheet, binding: binding.name },
+      notes,
+      newKey: this.options.newKey,
+      cellAddress: (c) => a1(table.firstCell.row + c.row, table.firstCell.column + c.column),
+    });
+    let done = 0;
+    for (let b = 0; b < plan.batches.length; b++) {
+      const answer = await this.client.push(plan.batches[b]!);
+      const writes = applyResults(plan.sent[b]!, answer.results, state.snapshot);
+      await this.port.paint(binding.table, writes.map((w, i) => {
+        report[w.flag] += 1;
+        const c = plan.sent[b]![i]!;
+        return this.#look(state, cellKey(c.measure, c.kind, c.period), { row: w.row, column: w.column, value: w.value, look: w.flag }, w.note);
+      }));
+      state.revision = Math.max(state.revision, answer.revision);
+      await this.store.save(binding.id, state);
+      done += plan.sent[b]!.length;
+      onProgress?.(done, diff.changes.length);
+    }
+    return report;
+  }
+
+  /**
+   * Takes in what others changed since the last pull: cells the planner has not touched take the
+   * new record value and are flagged; touched ones keep the planner's value and say they will conflict.
+   */
+  async refresh(binding: Binding) {
+    const state = await this.#state(binding);
+    const changes = await this.client.changes(binding.scope ?? '', state.revision);
+    const table = await this.port.readTable(binding.table);
+    const rows = SyncSession.rowsByCode(table, binding.mapping);
+    const columns = new Map(binding.mapping.columns.map((c) => [`${c.kind}\u0001${c.period}`, c.column]));
+    const paint: CellPaint[] = [];
+    for (const cell of changes.cells) {
+      const row = rows.get(cell.measure);
+      const column = columns.get(`${cell.kind}\u0001${cell.period}`);
+      if (row === undefined || column === undefined) continue;
+      const key = cellKey(cell.measure, cell.kind, cell.period);
+      const known = state.snapshot.get(key);
+      if (known && known.value === cell.value && known.version === cell.version) continue;
+      const onSheet = table.rows[row]![column];
+      const untouched = !known || onSheet === (known.value ?? '') || onSheet === known.value;
+      if (untouched) {
+        state.snapshot.set(key, { value: cell.value, version: cell.version });
+        paint.push(this.#look(state, key, { row, column, value: cell.value, look: cell.pending ? 'pending' : 'stale' },
+          cell.pending ? `Pending approval: ${cell.pending.value} requested.` : `Updated from the record (was ${known?.value ?? '(empty)'}): changed by someone else since your last pull.`));
+      } else {
+        paint.push(this.#look(state, key, { row, column, look: 'conflict' },
+          `Changed by someone else to ${cell.value ?? '(empty)'} since your last pull: pushing your value will conflict. Pull to take theirs.`));
+      }
+    }
+    await this.port.paint(binding.table, paint);
+    state.revision = changes.revision;
+    await this.store.save(binding.id, state);
+    return { changed: paint.length, measures: changes.measures };
+  }
+
+  /** On open: every bound cell checked against the record; a value that is not the approved one is flagged. */
+  async verify(binding: Binding) {
+    const state = await this.#state(binding);
+    const record = await this.#record(binding);
+    const table = await this.port.readTable(binding.table);
+    const byCell = new Map(record.cells.map((c) => [cellKey(c.measure, c.kind, c.period), c]));
+    const paint: CellPaint[] = [];
+    for (const [code, row] of SyncSession.rowsByCode(table, binding.mapping))
+      for (const { column, kind, period } of binding.mapping.columns) {
+        const key = cellKey(code, kind, period);
+        const approved = byCell.get(key)?.value ?? null;
+        const onSheet = table.rows[row]![column];
+        const shown = onSheet === '' || onSheet === null || onSheet === undefined ? null : onSheet;
+        if (shown !== approved)
+          paint.push(this.#look(state, key, { row, column, look: 'stale' }, `Not the approved value: the record holds ${approved ?? '(nothing)'}. Push it for approval, or pull to restore the record.`));
+      }
+    await this.port.paint(binding.table, paint);
+    await this.store.save(binding.id, state);
+    return { mismatches: paint.length };
+  }
+
+  /** A cell's look and note, remembering which cells carry the add-in's notes. */
+  #look(state: BindingState, key: string, paint: Omit<CellPaint, 'note'>, note: string | null, fallback: string | null = null): CellPaint {
+    const text = note ?? fallback;
+    if (text) {
+      state.noted.add(key);
+      return { ...paint, note: text };
+    }
+    if (state.noted.delete(key)) return { ...paint, note: null };
+    return paint;
+  }
+}

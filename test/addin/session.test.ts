@@ -1,0 +1,122 @@
+// The add-in's sync session against the real service (in process, real libSQL file), with the
+// workbook held by the in-memory port.
+import { describe, expect, it } from 'vitest';
+import { GatecellClient } from '../../addin/api/client.js';
+import { MemoryStateStore, SyncSession } from '../../addin/sync/session.js';
+import { MemoryWorkbook } from '../../addin/workbook/memory.js';
+import type { Binding } from '../../addin/workbook/port.js';
+import { cellKey } from '../../shared/sync/cells.js';
+import { measure, push, world } from '../helpers.js';
+
+describe('sync session against the service', async () => {
+  const w = await world(new Date('2027-02-10T09:00:00Z'));
+  const { users } = w;
+  for (const code of ['M-1', 'M-2', 'M-3']) {
+    await measure(w, code);
+    await push(w, users.owner.token, ['2027-03', '2027-04'].flatMap((period) => [
+      { measure: code, kind: 'target', period, value: 100 },
+      { measure: code, kind: 'forecast', period, value: 100 },
+    ]));
+  }
+  const clientFor = (token: string) => new GatecellClient('https://gatecell.test', token, (url, init) => Promise.resolve(w.app.request(url, init)));
+  const book = new MemoryWorkbook('FY27 plan.xlsx');
+  book.addTable('Forecast', 'Forecast', ['Measure', 'Title', 'Target 2027-03', 'Forecast 2027-03', 'Forecast 2027-04'], [
+    ['M-2', 'Energy', '', '', ''],
+    ['M-1', 'Freight', '', '', ''],
+  ]);
+  let keys = 0;
+  const session = new SyncSession(book, clientFor(users.owner.token), new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `pane-${++keys}` });
+  let binding: Binding;
+  const col = { target03: 2, fc03: 3, fc04: 4 };
+  const row = (code: string) => book.tables.get('Forecast')!.rows.findIndex((r) => r[0] === code);
+
+  it('proposes the mapping from the headers and saves the binding in the workbook', async () => {
+    const { proposal } = await session.propose();
+    expect(proposal.problems).toEqual([]);
+    binding = { id: 'b1', name: 'forecast-eu', table: 'Forecast', mapping: proposal.mapping!, scope: 'ORG' };
+    await session.saveBinding(binding);
+    expect(await book.loadBindings()).toEqual([binding]);
+  });
+
+  it('pulls the record into the bound cells, and adds missing rows when asked', async () => {
+    const r = await session.pull(binding, { addMissingRows: true });
+    expect(r.added).toBe(1);
+    expect(book.tables.get('Forecast')!.rows).toEqual([
+      ['M-2', 'Energy', 100, 100, 100],
+      ['M-1', 'Freight', 100, 100, 100],
+      ['M-3', '', 100, 100, 100],
+    ]);
+  });
+
+  it('pushes only what changed; writes back and flags every outcome; text never leaves the sheet', async () => {
+    book.sortBy('Forecast', 0); // sorting must not send a value to the wrong measure
+    book.type('Forecast', row('M-1'), col.fc03, 104);
+    book.type('Forecast', row('M-2'), col.fc04, 50);
+    book.type('Forecast', row('M-3'), col.fc04, '#N/A');
+    book.type('Forecast', row('M-3'), col.fc03, 60); // material, no note
+    const report = await session.push(binding, new Map([[cellKey('M-2', 'forecast', '2027-04'), 'key account lost']]));
+    expect(report).toMatchObject({ sent: 3, applied: 1, pending: 1, rejected: 1, conflict: 0 });
+    expect(report.localErrors.map((e) => [e.measure, e.period])).toEqual([['M-3', '2027-04']]);
+
+    expect(book.value('Forecast', row('M-1'), col.fc03)).toBe(104);
+    expect(book.look('Forecast', row('M-1'), col.fc03)).toBe('applied');
+    // Pending: the approved value is back in the cell, the request is on its note.
+    expect(book.value('Forecast', row('M-2'), col.fc04)).toBe(100);
+    expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('pending');
+    expect(book.note('Forecast', row('M-2'), col.fc04)).toMatch(/^Pending approval: you asked 50/);
+    expect(book.look('Forecast', row('M-3'), col.fc03)).toBe('rejected');
+    expect(book.note('Forecast', row('M-3'), col.fc03)).toMatch(/NOTE_REQUIRED/);
+    expect(book.look('Forecast', row('M-3'), col.fc04)).toBe('rejected');
+    expect(book.note('Forecast', row('M-3'), col.fc04)).toMatch(/^Not sent: #N\/A is an Excel error/);
+
+    const cells = (await clientFor(users.viewer.token).cells('M-1', { kinds: ['forecast'] })).cells;
+    expect(cells.find((c) => c.period === '2027-03')).toMatchObject({ value: 104, version: 2 });
+    const audit = (await clientFor(users.viewer.token).audit('M-1')).events.find((e) => e.action === 'cell.changed' && e.after && (e.after as any).value === 104);
+    expect(audit).toBeDefined();
+  });
+
+  it("after the controller approves, the cell takes the value on the next refresh, flagged", async () => {
+    const controller = clientFor(users.controller.token);
+    const [request] = (await controller.changeRequests('ORG')).changeRequests;
+    expect(request).toMatchObject({ measure: 'M-2', value: 50, note: 'key account lost', source: { workbook: 'FY27 plan.xlsx', sheet: 'Forecast', cell: 'E3' } }); // sorted: M-2 is on sheet row 3
+    await controller.decideChange(request!.id, true, 'agreed in S&OP');
+    const r = await session.refresh(binding);
+    expect(r.changed).toBe(1);
+    expect(book.value('Forecast', row('M-2'), col.fc04)).toBe(50);
+    expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('stale');
+    expect(book.note('Forecast', row('M-2'), col.fc04)).toMatch(/changed by someone else/);
+  });
+
+  it("someone else's change to a cell the planner is editing is flagged, and the planner's value stays", async () => {
+    await push(w, users.planner2.token, [{ measure: 'M-1', kind: 'forecast', period: '2027-04', value: 99, baseVersion: 1 }]);
+    book.type('Forecast', row('M-1'), col.fc04, 101);
+    await session.refresh(binding);
+    expect(book.value('Forecast', row('M-1'), col.fc04)).toBe(101);
+    expect(book.look('Forecast', row('M-1'), col.fc04)).toBe('conflict');
+    const report = await session.push(binding);
+    expect(report.conflict).toBe(1);
+    expect(book.value('Forecast', row('M-1'), col.fc04)).toBe(99);
+  });
+
+  it('on open, a value that is not the approved one is flagged (no phantom numbers)', async () => {
+    book.type('Forecast', row('M-1'), col.target03, 1000); // pasted over offline
+    const r = await session.verify(binding);
+    expect(r.mismatches).toBe(2); // and the #N/A that was never sent
+    expect(book.note('Forecast', row('M-3'), col.fc04)).toMatch(/Not the approved value: the record holds 100/);
+    expect(book.look('Forecast', row('M-1'), col.target03)).toBe('stale');
+    expect(book.note('Forecast', row('M-1'), col.target03)).toMatch(/Not the approved value: the record holds 100/);
+  });
+
+  it('a fresh pull clears flags and notes whose cause is gone', async () => {
+    await session.pull(binding);
+    // M-2 2027-04: forecast 50 against target 100 passes the 10 % tolerance; all else is plain again.
+    expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('variance');
+    expect(book.note('Forecast', row('M-2'), col.fc04)).toBe('Forecast beyond tolerance of the target.');
+    for (const code of ['M-1', 'M-2', 'M-3'])
+      for (const c of Object.values(col)) {
+        if (code === 'M-2' && c === col.fc04) continue;
+        expect(book.look('Forecast', row(code), c), `${code} ${c}`).toBe('plain');
+        expect(book.note('Forecast', row(code), c), `${code} ${c}`).toBeUndefined();
+      }
+  });
+});
