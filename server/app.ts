@@ -1,5 +1,6 @@
 // The Gatecell service: small middleware and one router per feature, composed here.
 import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './http/auth.js';
 import type { AppEnv, Deps } from './http/env.js';
@@ -30,10 +31,27 @@ export function createApi(deps: Deps) {
   return api;
 }
 
-export function createApp(deps: Deps) {
+export interface PaneOptions {
+  /** The built task pane (dist/pane). */
+  dir: string;
+  /** office.js from Microsoft's CDN (the default for users) or the copy in node_modules (offline). */
+  officeJs: 'cdn' | 'local';
+}
+
+const OFFICE_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/';
+
+export function createApp(deps: Deps, pane?: PaneOptions) {
   const app = new Hono<AppEnv>()
     .use('*', requestId())
     .route('/api/v1', createApi(deps));
+  if (pane) {
+    app.get('/', (c) => c.redirect('/taskpane.html'));
+    app.get('/office-js/*', pane.officeJs === 'local'
+      ? serveStatic({ root: 'node_modules/@microsoft/office-js/dist', rewriteRequestPath: (p) => p.slice('/office-js'.length) })
+      : (c) => c.redirect(OFFICE_CDN + c.req.path.slice('/office-js/'.length)));
+    app.get('/manifest.xml', serveStatic({ path: 'manifest.xml' }));
+    app.use('/*', serveStatic({ root: pane.dir }));
+  }
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
   app.onError(onError);
   return app;

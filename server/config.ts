@@ -8,6 +8,8 @@ const Config = z.object({
   GATECELL_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   GATECELL_TLS: z.string().default('dev'),
   GATECELL_SEED: z.enum(['demo', 'none']).default('demo'),
+  GATECELL_OFFICE_JS: z.enum(['cdn', 'local']).default('cdn'),
+  GATECELL_PANE_DIR: z.string().default('dist/pane'),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -54,14 +54,16 @@ async function main() {
   }
 
   const deps = { db, now: () => new Date(), adminToken: config.GATECELL_ADMIN_TOKEN };
-  const app = createApp(deps);
+  const app = createApp(deps, { dir: config.GATECELL_PANE_DIR, officeJs: config.GATECELL_OFFICE_JS });
   const certs = await tls(config);
   const server = serve({
     fetch: app.fetch,
     port: config.PORT,
     ...(certs ? { createServer, serverOptions: certs } : {}),
   }, (info) => {
-    console.log(`Gatecell ${certs ? 'https' : 'http'}://localhost:${info.port}/api/v1 (database ${url})`);
+    const origin = `${certs ? 'https' : 'http'}://localhost:${info.port}`;
+    console.log(`Gatecell API ${origin}/api/v1 (database ${url})`);
+    console.log(`Task pane ${origin}/taskpane.html · manifest ${origin}/manifest.xml`);
   });
 
   // Exceptions escalate with time even when nobody looks: sweep now and then. Idempotent, so

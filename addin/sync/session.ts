@@ -38,6 +38,8 @@ export interface PushReport {
   conflict: number;
   localErrors: LocalError[];
   duplicates: string[];
+  /** Cells refused only for a missing note: the typed value is kept; send again with a note. */
+  needNote: string[];
 }
 
 export interface SessionOptions {
@@ -128,7 +130,7 @@ export class SyncSession {
     const state = await this.#state(binding);
     const table = await this.port.readTable(binding.table);
     const diff = diffTable(table.rows, binding.mapping, state.snapshot, this.options.digits);
-    const report: PushReport = { sent: diff.changes.length, applied: 0, pending: 0, rejected: 0, conflict: 0, localErrors: diff.errors, duplicates: diff.duplicates };
+    const report: PushReport = { sent: diff.changes.length, applied: 0, pending: 0, rejected: 0, conflict: 0, localErrors: diff.errors, duplicates: diff.duplicates, needNote: [] };
     const local: CellPaint[] = diff.errors.map((e) =>
       this.#look(state, cellKey(e.measure, e.kind, e.period), { row: e.row, column: e.column, look: 'rejected' }, `Not sent: ${e.message}`));
     if (local.length) await this.port.paint(binding.table, local);
@@ -146,7 +148,9 @@ export class SyncSession {
       await this.port.paint(binding.table, writes.map((w, i) => {
         report[w.flag] += 1;
         const c = plan.sent[b]![i]!;
-        return this.#look(state, cellKey(c.measure, c.kind, c.period), { row: w.row, column: w.column, value: w.value, look: w.flag }, w.note);
+        const key = cellKey(c.measure, c.kind, c.period);
+        if (w.flag === 'rejected' && w.value === undefined) report.needNote.push(key);
+        return this.#look(state, key, { row: w.row, column: w.column, value: w.value, look: w.flag }, w.note);
       }));
       state.revision = Math.max(state.revision, answer.revision);
       await this.store.save(binding.id, state);

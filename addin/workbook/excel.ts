@@ -41,6 +41,13 @@ function runsOf<T extends { row: number; column: number }>(cells: readonly T[], 
 }
 
 export class ExcelWorkbook implements WorkbookPort {
+  /** Cell notes need ExcelApi 1.18; without them the reasons are in the pane only. */
+  readonly notes: boolean;
+
+  constructor(options: { notes?: boolean } = {}) {
+    this.notes = options.notes ?? Office.context.requirements.isSetSupported('ExcelApi', '1.18');
+  }
+
   workbookName() {
     return run('Reading the workbook name', async (context) => {
       const wb = context.workbook.load('name');
@@ -110,10 +117,11 @@ export class ExcelWorkbook implements WorkbookPort {
         if (run[0]!.look === 'plain') fill.clear();
         else fill.color = LOOK_FILL[run[0]!.look];
       }
-      const noted = cells.filter((c) => c.note !== undefined);
+      const noted = this.notes ? cells.filter((c) => c.note !== undefined) : [];
       const address = (c: CellPaint) => `'${sheet.name.replace(/'/g, "''")}'!${columnName(body.columnIndex + c.column)}${body.rowIndex + c.row + 1}`;
       const existing = noted.map((c) => context.workbook.notes.getItemOrNullObject(address(c)).load('isNullObject'));
       await context.sync(); // 2: values and fills written, existing notes known
+      if (!noted.length) return;
 
       noted.forEach((c, i) => {
         if (!existing[i]!.isNullObject) existing[i]!.delete();

@@ -52,8 +52,11 @@ export type Flag = 'applied' | 'pending' | 'rejected' | 'conflict';
 export interface CellWrite {
   row: number;
   column: number;
-  /** The record's value, written back as it is (null: leave the cell empty). */
-  value: number | null;
+  /**
+   * The record's value, written back as it is (null: empty the cell); undefined keeps what the
+   * planner typed — only when the change merely lacks its note, so it can be sent again with one.
+   */
+  value: number | null | undefined;
   flag: Flag;
   /** What the cell's note says: the reason, in the planner's words. */
   note: string | null;
@@ -69,7 +72,8 @@ export function applyResults(sent: readonly CellChange[], results: readonly Push
       : r.outcome === 'pending' ? `Pending approval: you asked ${c.value}. ${r.reason?.message ?? ''}`.trim()
       : r.outcome === 'conflict' ? `Conflict: ${r.reason?.message ?? 'changed by someone else'} The current value ${r.value ?? '(empty)'} is back; you typed ${c.value}.`
       : `Rejected (${r.reason?.code}): ${r.reason?.message ?? ''} You typed ${c.value}.`;
-    return { row: c.row, column: c.column, value: r.value, flag: r.outcome, note };
+    const keepTyped = r.outcome === 'rejected' && r.reason?.code === 'NOTE_REQUIRED';
+    return { row: c.row, column: c.column, value: keepTyped ? undefined : r.value, flag: r.outcome, note: keepTyped ? `Needs a note: ${r.reason!.message} You typed ${c.value}; add the note in the pane and push again.` : note };
   });
 }
 

@@ -70,7 +70,7 @@ describe('Excel adapter', () => {
 
   it('reads a 10,000-row table in two syncs, values in whole-range chunks', async () => {
     const sync = vi.spyOn(mock.excel.context, 'sync');
-    const t = await new ExcelWorkbook().readTable('Forecast');
+    const t = await new ExcelWorkbook({ notes: true }).readTable('Forecast');
     expect(sync).toHaveBeenCalledTimes(2);
     expect(t.sheet).toBe('Forecast');
     expect(t.headers).toEqual(headers);
@@ -85,7 +85,7 @@ describe('Excel adapter', () => {
       { row, column: 2, value: 1000 + row, look: row === 9 ? ('pending' as const) : ('applied' as const), note: row === 9 ? 'Pending approval' : undefined },
       { row, column: 3, look: 'plain' as const, note: row === 9 ? null : undefined },
     ]);
-    await new ExcelWorkbook().paint('Forecast', cells);
+    await new ExcelWorkbook({ notes: true }).paint('Forecast', cells);
     expect(sync).toHaveBeenCalledTimes(3);
     expect(mock.excel.context.application.suspendApiCalculationUntilNextSync).toHaveBeenCalled();
     expect(mock.excel.context.application.suspendScreenUpdatingUntilNextSync).toHaveBeenCalled();
@@ -105,7 +105,7 @@ describe('Excel adapter', () => {
       const err = Object.assign(new Error('The requested resource doesn\'t exist.'), { code: 'ItemNotFound', debugInfo: { errorLocation: 'TableCollection.getItem' } });
       throw err;
     };
-    const e = await new ExcelWorkbook().readTable('Nope').catch((x) => x);
+    const e = await new ExcelWorkbook({ notes: true }).readTable('Nope').catch((x) => x);
     expect(e).toBeInstanceOf(WorkbookError);
     expect(e).toMatchObject({ code: 'ItemNotFound', debugInfo: { errorLocation: 'TableCollection.getItem' } });
     expect(e.message).toMatch(/^Reading table Nope: The requested resource/);

@@ -57,6 +57,7 @@ describe('sync session against the service', async () => {
     const report = await session.push(binding, new Map([[cellKey('M-2', 'forecast', '2027-04'), 'key account lost']]));
     expect(report).toMatchObject({ sent: 3, applied: 1, pending: 1, rejected: 1, conflict: 0 });
     expect(report.localErrors.map((e) => [e.measure, e.period])).toEqual([['M-3', '2027-04']]);
+    expect(report.needNote).toEqual([cellKey('M-3', 'forecast', '2027-03')]);
 
     expect(book.value('Forecast', row('M-1'), col.fc03)).toBe(104);
     expect(book.look('Forecast', row('M-1'), col.fc03)).toBe('applied');
@@ -65,7 +66,8 @@ describe('sync session against the service', async () => {
     expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('pending');
     expect(book.note('Forecast', row('M-2'), col.fc04)).toMatch(/^Pending approval: you asked 50/);
     expect(book.look('Forecast', row('M-3'), col.fc03)).toBe('rejected');
-    expect(book.note('Forecast', row('M-3'), col.fc03)).toMatch(/NOTE_REQUIRED/);
+    expect(book.value('Forecast', row('M-3'), col.fc03)).toBe(60); // kept, to be sent again with a note
+    expect(book.note('Forecast', row('M-3'), col.fc03)).toMatch(/^Needs a note/);
     expect(book.look('Forecast', row('M-3'), col.fc04)).toBe('rejected');
     expect(book.note('Forecast', row('M-3'), col.fc04)).toMatch(/^Not sent: #N\/A is an Excel error/);
 
@@ -75,9 +77,18 @@ describe('sync session against the service', async () => {
     expect(audit).toBeDefined();
   });
 
+  it('the same change sent again with its note becomes a request', async () => {
+    const report = await session.push(binding, new Map([[cellKey('M-3', 'forecast', '2027-03'), 'plant shutdown']]));
+    expect(report).toMatchObject({ sent: 1, pending: 1 });
+    expect(book.value('Forecast', row('M-3'), col.fc03)).toBe(100);
+    const pending = (await clientFor(users.controller.token).changeRequests('M-3')).changeRequests;
+    expect(pending).toEqual([expect.objectContaining({ value: 60, note: 'plant shutdown' })]);
+    await clientFor(users.controller.token).decideChange(pending[0]!.id, false, 'shutdown is not confirmed');
+  });
+
   it("after the controller approves, the cell takes the value on the next refresh, flagged", async () => {
     const controller = clientFor(users.controller.token);
-    const [request] = (await controller.changeRequests('ORG')).changeRequests;
+    const [request] = (await controller.changeRequests('M-2')).changeRequests;
     expect(request).toMatchObject({ measure: 'M-2', value: 50, note: 'key account lost', source: { workbook: 'FY27 plan.xlsx', sheet: 'Forecast', cell: 'E3' } }); // sorted: M-2 is on sheet row 3
     await controller.decideChange(request!.id, true, 'agreed in S&OP');
     const r = await session.refresh(binding);

@@ -42,6 +42,10 @@ describe('results into the sheet', () => {
     expect(writes[3]!.note).toMatch(/^Conflict: Someone changed this cell\. The current value 444 is back; you typed 4\.$/);
     expect(snapshot.get(cellKey('M-4', 'forecast', '2027-03'))).toEqual({ value: 444, version: 5 });
   });
+  it('a change refused only for its missing note keeps the typed value, to be sent again with one', () => {
+    const writes = applyResults([change(7)], [{ index: 0, outcome: 'rejected', value: 100, version: 3, reason: { code: 'NOTE_REQUIRED', message: 'This change is material.' } }], new Map());
+    expect(writes[0]).toMatchObject({ value: undefined, flag: 'rejected', note: expect.stringMatching(/^Needs a note: This change is material\. You typed 7/) });
+  });
   it('flags forecast cells whose variance to target passes the tolerance, and only those', () => {
     const flags = varianceFlags([
       { measure: 'M-1', kind: 'target', period: '2027-03', value: 100 }, { measure: 'M-1', kind: 'forecast', period: '2027-03', value: 89 },

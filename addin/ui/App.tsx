@@ -1,0 +1,352 @@
+// The task pane: connect, bind, pull, push, see the measure behind the cell, approve.
+import {
+  Badge, Body1, Button, Caption1, Card, CardHeader, Divider, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle,
+  ProgressBar, Spinner, Subtitle2, Switch, Tab, TabList, Text, Textarea, tokens, Title3,
+} from '@fluentui/react-components';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Proposal } from '../../shared/sync/mapping.js';
+import { ApiCallError, type ChangeRequestView, GatecellClient, type MeasureView } from '../api/client.js';
+import { type PushReport, SyncSession } from '../sync/session.js';
+import { WorkbookError } from '../workbook/excel.js';
+import type { Binding, WorkbookPort } from '../workbook/port.js';
+import { LocalStateStore } from './localState.js';
+import { Legend } from './Legend.js';
+import { type Connection, loadConnection, saveConnection } from './state.js';
+
+const REFRESH_MS = 30_000;
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, padding: tokens.spacingHorizontalL, minWidth: '300px', maxWidth: '480px', boxSizing: 'border-box' },
+  row: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
+  stack: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  mapping: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+type Me = Awaited<ReturnType<GatecellClient['me']>>;
+interface Notice { intent: 'error' | 'warning' | 'success' | 'info'; title: string; text: string }
+
+function explain(e: unknown): Notice {
+  if (e instanceof ApiCallError) return { intent: 'error', title: e.code, text: e.message + (Array.isArray((e.details as { missing?: string[] })?.missing) ? ` Missing: ${(e.details as { missing: string[] }).missing.join('; ')}.` : '') };
+  if (e instanceof WorkbookError) return { intent: 'error', title: `Excel: ${e.code}`, text: `${e.message}${e.debugInfo ? ` (${JSON.stringify(e.debugInfo)})` : ''}` };
+  return { intent: 'error', title: 'Error', text: e instanceof Error ? e.message : String(e) };
+}
+
+export function App({ port, hostNote }: { port: WorkbookPort; hostNote?: string }) {
+  const s = useStyles();
+  const [connection, setConnection] = useState<Connection | null>(loadConnection());
+  const [me, setMe] = useState<Me | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(hostNote ? { intent: 'info', title: 'Not inside Excel', text: hostNote } : null);
+  const [tab, setTab] = useState<'sheet' | 'measure' | 'approvals'>('sheet');
+  const client = useMemo(() => (connection ? new GatecellClient(connection.url, connection.token) : null), [connection]);
+  const session = useMemo(() => (client ? new SyncSession(port, client, new LocalStateStore(), { digits: 2, tolerancePct: 10, newKey: () => crypto.randomUUID() }) : null), [client, port]);
+
+  const guard = useCallback(async <T,>(work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await work();
+    } catch (e) {
+      setNotice(explain(e));
+      return undefined;
+    }
+  }, []);
+
+  useEffect(() => {
+    if (!client) return;
+    void guard(async () => setMe(await client.me()));
+  }, [client, guard]);
+
+  if (!connection || !me)
+    return (
+      <main className={s.root}>
+        <Title3 as="h1">Gatecell</Title3>
+        {notice && <NoticeBar notice={notice} />}
+        <ConnectForm
+          initial={connection}
+          onConnect={async (c) => {
+            const probe = new GatecellClient(c.url, c.token);
+            const who = await guard(() => probe.me());
+            if (!who) return;
+            saveConnection(c);
+            setConnection(c);
+            setMe(who);
+            setNotice(null);
+          }}
+        />
+      </main>
+    );
+
+  return (
+    <main className={s.root}>
+      <div className={s.row} style={{ justifyContent: 'space-between' }}>
+        <Title3 as="h1">Gatecell</Title3>
+        <Button appearance="subtle" size="small" onClick={() => { saveConnection(null); setConnection(null); setMe(null); }}>Sign out</Button>
+      </div>
+      <Caption1 aria-label="Signed in as">
+        {me.user.name} · {me.superAdmin ? 'administrator' : [...new Set(me.grants.map((g) => `${g.role} on ${g.node}`))].join(', ')}
+      </Caption1>
+      {notice && <NoticeBar notice={notice} onDismiss={() => setNotice(null)} />}
+      <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as typeof tab)}>
+        <Tab value="sheet">Sheet</Tab>
+        <Tab value="measure">Measure</Tab>
+        <Tab value="approvals">Approvals</Tab>
+      </TabList>
+      {tab === 'sheet' && session && <SheetTab port={port} session={session} me={me} guard={guard} setNotice={setNotice} />}
+      {tab === 'measure' && client && <MeasureTab port={port} client={client} me={me} guard={guard} />}
+      {tab === 'approvals' && client && <ApprovalsTab client={client} me={me} guard={guard} setNotice={setNotice} />}
+    </main>
+  );
+}
+
+function NoticeBar({ notice, onDismiss }: { notice: Notice; onDismiss?: () => void }) {
+  return (
+    <MessageBar intent={notice.intent} role="status">
+      <MessageBarBody>
+        <MessageBarTitle>{notice.title}</MessageBarTitle>
+        {notice.text}
+      </MessageBarBody>
+      {onDismiss && <Button appearance="transparent" size="small" onClick={onDismiss}>Dismiss</Button>}
+    </MessageBar>
+  );
+}
+
+function ConnectForm({ initial, onConnect }: { initial: Connection | null; onConnect: (c: Connection) => Promise<void> }) {
+  const s = useStyles();
+  const [url, setUrl] = useState(initial?.url ?? location.origin);
+  const [token, setToken] = useState(initial?.token ?? '');
+  const [busy, setBusy] = useState(false);
+  return (
+    <form className={s.stack} onSubmit={async (e) => { e.preventDefault(); setBusy(true); await onConnect({ url: url.trim(), token: token.trim() }); setBusy(false); }}>
+      <Body1>Connect to your Gatecell service once; the token stays in this add-in on this computer, never in the workbook.</Body1>
+      <Field label="Service URL" required><Input value={url} onChange={(_, d) => setUrl(d.value)} type="url" /></Field>
+      <Field label="Your token" required><Input value={token} onChange={(_, d) => setToken(d.value)} type="password" /></Field>
+      <Button appearance="primary" type="submit" disabled={busy || !url || !token}>{busy ? 'Connecting…' : 'Connect'}</Button>
+    </form>
+  );
+}
+
+type Guard = <T>(work: () => Promise<T>) => Promise<T | undefined>;
+
+function SheetTab({ port, session, me, guard, setNotice }: { port: WorkbookPort; session: SyncSession; me: Me; guard: Guard; setNotice: (n: Notice | null) => void }) {
+  const s = useStyles();
+  const [bindings, setBindings] = useState<Binding[]>([]);
+  const [active, setActive] = useState<Binding | null>(null);
+  const [proposal, setProposal] = useState<{ table: string; proposal: Proposal; headers: string[] } | null>(null);
+  const [name, setName] = useState('');
+  const [scope, setScope] = useState(me.grants[0]?.node ?? '');
+  const [addRows, setAddRows] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [report, setReport] = useState<PushReport | null>(null);
+  const [note, setNote] = useState('');
+  const needNote = useRef<string[]>([]);
+
+  const reload = useCallback(async () => {
+    const list = await port.loadBindings();
+    setBindings(list);
+    setActive((a) => list.find((b) => b.id === a?.id) ?? list[0] ?? null);
+    return list;
+  }, [port]);
+
+  // On open: check every bound cell against the record, then keep current while the pane is open.
+  useEffect(() => {
+    void guard(async () => {
+      const list = await reload();
+      let flagged = 0;
+      for (const b of list) flagged += (await session.verify(b)).mismatches;
+      if (flagged) setNotice({ intent: 'warning', title: 'Not the approved values', text: `${flagged} bound cell(s) differ from the record; they are flagged in the sheet.` });
+    });
+  }, [guard, reload, session, setNotice]);
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => void guard(() => session.refresh(active)), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [active, guard, session]);
+
+  const act = async (label: string, work: () => Promise<void>) => {
+    setBusy(label);
+    await guard(work);
+    setBusy(null);
+    setProgress(null);
+  };
+
+  return (
+    <section className={s.stack} aria-label="Sheet">
+      {bindings.length > 0 && (
+        <Field label="Binding">
+          <div className={s.row} role="radiogroup">
+            {bindings.map((b) => (
+              <Button key={b.id} size="small" appearance={active?.id === b.id ? 'primary' : 'secondary'} onClick={() => setActive(b)}>{b.name}</Button>
+            ))}
+          </div>
+        </Field>
+      )}
+      {active && (
+        <Card>
+          <CardHeader header={<Subtitle2>{active.name}</Subtitle2>} description={<Caption1>Table {active.table} · scope {active.scope} · {active.mapping.columns.length} governed columns</Caption1>} />
+          <Switch label="Add rows for measures missing from the table" checked={addRows} onChange={(_, d) => setAddRows(d.checked)} />
+          <div className={s.row}>
+            <Button appearance="primary" disabled={!!busy} onClick={() => act('Pulling', async () => {
+              const r = await session.pull(active, { addMissingRows: addRows });
+              setNotice({ intent: 'success', title: 'Pulled', text: `${r.cells} cells from the record${r.added ? `, ${r.added} rows added` : ''}.` });
+            })}>Pull</Button>
+            <Button disabled={!!busy} onClick={() => act('Pushing', async () => {
+              const notes = new Map(needNote.current.map((k) => [k, note.trim()]));
+              const r = await session.push(active, note.trim() ? notes : new Map(), (done, total) => setProgress(done / total));
+              needNote.current = [];
+              setReport(r);
+              setNote('');
+              setNotice({ intent: r.rejected || r.conflict || r.localErrors.length ? 'warning' : 'success', title: 'Pushed', text: summary(r) });
+            })}>Push</Button>
+            <Button appearance="subtle" disabled={!!busy} onClick={() => act('Refreshing', async () => {
+              const r = await session.refresh(active);
+              setNotice({ intent: 'info', title: 'Refreshed', text: r.changed ? `${r.changed} cell(s) changed by others are flagged.` : 'Nothing changed since your last pull.' });
+            })}>Refresh</Button>
+          </div>
+          {busy && (progress === null ? <Spinner size="tiny" label={`${busy}…`} /> : <Field label={`${busy}…`} validationMessage={`${Math.round(progress * 100)} %`} validationState="none"><ProgressBar value={progress} /></Field>)}
+          {report && report.needNote.length > 0 && (
+            <Field label={`${report.needNote.length} material change(s) need a note for the controller`} hint="Your typed values are still in the sheet: write why, then push again.">
+              <Textarea value={note} onChange={(_, d) => { setNote(d.value); needNote.current = report.needNote; }} />
+            </Field>
+          )}
+        </Card>
+      )}
+      {proposal ? (
+        <Card>
+          <CardHeader header={<Subtitle2>Bind table {proposal.table}</Subtitle2>} />
+          {proposal.proposal.problems.map((p) => <Caption1 key={p} className={s.muted}>{p}</Caption1>)}
+          {proposal.proposal.mapping && (
+            <ul className={s.mapping} aria-label="Proposed mapping">
+              <li><Caption1>{proposal.headers[proposal.proposal.mapping.codeColumn]} → measure code</Caption1></li>
+              {proposal.proposal.mapping.columns.map((c) => <li key={c.column}><Caption1>{proposal.headers[c.column]} → {c.kind} {c.period}</Caption1></li>)}
+            </ul>
+          )}
+          <Field label="Binding name" required><Input value={name} onChange={(_, d) => setName(d.value)} /></Field>
+          <Field label="Scope (node code)" required hint="The organization, portfolio, program, project or package whose measures this table holds."><Input value={scope} onChange={(_, d) => setScope(d.value)} /></Field>
+          <div className={s.row}>
+            <Button appearance="primary" disabled={!proposal.proposal.mapping || !name.trim() || !scope.trim()} onClick={() => act('Saving', async () => {
+              const binding: Binding = { id: crypto.randomUUID(), name: name.trim(), table: proposal.table, mapping: proposal.proposal.mapping!, scope: scope.trim() };
+              await session.saveBinding(binding);
+              setProposal(null);
+              await reload();
+              setActive(binding);
+            })}>Confirm binding</Button>
+            <Button onClick={() => setProposal(null)}>Cancel</Button>
+          </div>
+        </Card>
+      ) : (
+        <Button disabled={!!busy} onClick={() => act('Reading', async () => {
+          const { table, proposal: p } = await session.propose();
+          setProposal({ table: table.name, proposal: p, headers: table.headers });
+          setName(table.name);
+        })}>Bind the selected table</Button>
+      )}
+      <Divider />
+      <Legend />
+    </section>
+  );
+}
+
+function summary(r: PushReport) {
+  const parts = [`${r.sent} sent`, `${r.applied} applied`, `${r.pending} pending approval`, `${r.rejected} rejected`, `${r.conflict} in conflict`];
+  if (r.localErrors.length) parts.push(`${r.localErrors.length} not sent (see the cell notes)`);
+  if (r.duplicates.length) parts.push(`codes on several rows: ${r.duplicates.join(', ')}`);
+  return `${parts.join(', ')}.`;
+}
+
+function MeasureTab({ port, client, me, guard }: { port: WorkbookPort; client: GatecellClient; me: Me; guard: Guard }) {
+  const s = useStyles();
+  const [measure, setMeasure] = useState<MeasureView | null>(null);
+  const [history, setHistory] = useState<Awaited<ReturnType<GatecellClient['audit']>>['events']>([]);
+  const [missing, setMissing] = useState<string[]>([]);
+  useEffect(() => {
+    let stop: (() => Promise<void>) | undefined;
+    void guard(async () => {
+      stop = await port.onSelection(async (sel) => {
+        if (!sel) return;
+        const bindings = await port.loadBindings();
+        const binding = bindings.find((b) => b.table === sel.table);
+        if (!binding) return;
+        const table = await port.readTable(sel.table);
+        const code = String(table.rows[sel.row]?.[binding.mapping.codeColumn] ?? '').trim();
+        if (!code) return;
+        const [m, audit] = await Promise.all([client.measure(code), client.audit(code)]);
+        setMeasure(m);
+        setHistory(audit.events.slice(-8).reverse());
+        setMissing([]);
+      });
+    });
+    return () => void stop?.();
+  }, [client, guard, port]);
+  if (!measure) return <Body1>Select a cell in a bound row to see its measure.</Body1>;
+  const next = ['defined', 'identified', 'detailed', 'decided', 'implemented', 'closed'][(measure.doi ?? 0)] ?? null;
+  return (
+    <section className={s.stack} aria-label="Measure">
+      <Subtitle2>{measure.code} · {measure.title}</Subtitle2>
+      <div className={s.row}>
+        <Badge appearance="filled" color="brand">{measure.stage}{measure.doi ? ` (DoI ${measure.doi})` : ''}</Badge>
+        {measure.onHold && <Badge color="warning">on hold</Badge>}
+      </div>
+      <div className={s.row} aria-label="Dual status">
+        <Text>Implementation</Text><StatusBadge status={measure.implementationStatus} />
+        <Text>Potential</Text><StatusBadge status={measure.potentialStatus} />
+      </div>
+      <Caption1>Owner {measure.owner?.name ?? '—'} · Sponsor {measure.sponsor?.name ?? '—'} · Controller {measure.controller?.name ?? '—'}</Caption1>
+      <Caption1>Target {measure.figures.target.toLocaleString()} · Forecast {measure.figures.forecast.toLocaleString()} · Actual {measure.figures.actual.toLocaleString()} {measure.currency}</Caption1>
+      <Subtitle2>Milestones</Subtitle2>
+      {measure.milestones.length ? measure.milestones.map((m) => <Caption1 key={m.id}>{m.done ? '✓' : '○'} {m.title} · due {m.due}</Caption1>) : <Caption1 className={s.muted}>None yet.</Caption1>}
+      <Subtitle2>Open requests</Subtitle2>
+      {measure.openRequests.changeRequests.map((r) => <Caption1 key={r.id}>{r.kind} {r.period}: {r.oldValue ?? '—'} → {r.value} (waits on {r.waitingOn?.user?.name ?? r.waitingOn?.role})</Caption1>)}
+      {measure.openRequests.gateRequest && <Caption1>Gate to {measure.openRequests.gateRequest.to} waits on {measure.openRequests.gateRequest.waitingOn?.user?.name ?? measure.openRequests.gateRequest.waitingOn?.role}</Caption1>}
+      {!measure.openRequests.changeRequests.length && !measure.openRequests.gateRequest && <Caption1 className={s.muted}>None.</Caption1>}
+      {measure.owner?.id === me.user.id && next && !measure.openRequests.gateRequest && (
+        <Button onClick={async () => {
+          try {
+            await client.requestGate(measure.code, next, `Ready for ${next}`);
+            setMeasure(await client.measure(measure.code));
+          } catch (e) {
+            const details = (e as ApiCallError).details as { missing?: string[] } | undefined;
+            if (details?.missing) setMissing(details.missing);
+            else await guard(() => Promise.reject(e));
+          }
+        }}>Request gate to {next}</Button>
+      )}
+      {missing.length > 0 && <MessageBar intent="warning"><MessageBarBody><MessageBarTitle>Not yet</MessageBarTitle>Missing: {missing.join('; ')}.</MessageBarBody></MessageBar>}
+      <Subtitle2>Recent history</Subtitle2>
+      {history.map((e) => <Caption1 key={e.seq}>{e.at.slice(0, 16).replace('T', ' ')} · {e.action} {e.subject ?? ''}</Caption1>)}
+    </section>
+  );
+}
+
+function StatusBadge({ status }: { status: string }) {
+  const color = status === 'on_track' || status === 'completed' ? 'success' : status === 'at_risk' ? 'warning' : 'danger';
+  return <Badge appearance="tint" color={color}>{status.replace('_', ' ')}</Badge>;
+}
+
+function ApprovalsTab({ client, me, guard, setNotice }: { client: GatecellClient; me: Me; guard: Guard; setNotice: (n: Notice | null) => void }) {
+  const s = useStyles();
+  const [requests, setRequests] = useState<ChangeRequestView[] | null>(null);
+  const [comments, setComments] = useState<Record<string, string>>({});
+  const load = useCallback(() => guard(async () => {
+    const all = (await client.changeRequests()).changeRequests;
+    setRequests(all.filter((r) => r.waitingOn?.user?.id === me.user.id));
+  }), [client, guard, me.user.id]);
+  useEffect(() => void load(), [load]);
+  if (!requests) return <Spinner size="tiny" label="Loading requests…" />;
+  if (!requests.length) return <Body1>Nothing waits on you.</Body1>;
+  return (
+    <section className={s.stack} aria-label="Approvals">
+      {requests.map((r) => (
+        <Card key={r.id} aria-label={`Request ${r.measure} ${r.kind} ${r.period}`}>
+          <CardHeader header={<Subtitle2>{r.measure} · {r.kind} {r.period}</Subtitle2>} description={<Caption1>{r.oldValue ?? '—'} → {r.value} · {r.requestedBy?.name} · {r.source?.workbook ?? ''} {r.source?.sheet ? `${r.source.sheet}!` : ''}{r.source?.cell ?? ''}</Caption1>} />
+          {r.note && <Body1>“{r.note}”</Body1>}
+          <Field label="Comment"><Input value={comments[r.id] ?? ''} onChange={(_, d) => setComments((c) => ({ ...c, [r.id]: d.value }))} /></Field>
+          <div className={s.row}>
+            <Button appearance="primary" onClick={() => guard(async () => { await client.decideChange(r.id, true, comments[r.id] ?? ''); setNotice({ intent: 'success', title: 'Approved', text: `${r.measure} ${r.kind} ${r.period} is now ${r.value}.` }); await load(); })}>Approve</Button>
+            <Button onClick={() => guard(async () => { await client.decideChange(r.id, false, comments[r.id] ?? ''); setNotice({ intent: 'info', title: 'Rejected', text: `${r.measure} ${r.kind} ${r.period} keeps its approved value.` }); await load(); })}>Reject</Button>
+          </div>
+        </Card>
+      ))}
+    </section>
+  );
+}
+

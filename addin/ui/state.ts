@@ -1,0 +1,22 @@
+// Where the pane keeps its connection: the add-in's own storage on this machine, never the
+// workbook (a workbook is shared; a token is personal).
+const KEY = 'gatecell.connection';
+
+export interface Connection {
+  url: string;
+  token: string;
+}
+
+export function loadConnection(): Connection | null {
+  try {
+    const raw = localStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as Connection) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveConnection(c: Connection | null) {
+  if (c) localStorage.setItem(KEY, JSON.stringify(c));
+  else localStorage.removeItem(KEY);
+}

@@ -1,0 +1,44 @@
+// `office-addin-manifest validate` needs Microsoft's service; offline, the manifest is checked
+// here: it parses, it is an Excel task pane, and every URL in it is HTTPS and served by us.
+import { readFileSync } from 'node:fs';
+import { OfficeAddinManifest } from 'office-addin-manifest';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../server/app.js';
+import { harness } from '../helpers.js';
+
+describe('manifest.xml', async () => {
+  const h = await harness();
+  const app = createApp({ db: h.db, now: () => new Date() }, { dir: 'dist/pane', officeJs: 'local' });
+  const text = readFileSync('manifest.xml', 'utf8');
+
+  it('is an Excel task-pane add-in with a GUID id', async () => {
+    const info = await OfficeAddinManifest.readManifestFile('manifest.xml');
+    expect(info.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(info.officeAppType).toBe('TaskPaneApp');
+    expect(info.hosts).toEqual(['Workbook']);
+    expect(info.version).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(info.defaultSettings?.sourceLocation).toBe('https://localhost:3000/taskpane.html');
+    expect(info.permissions).toBe('ReadWriteDocument');
+  });
+
+  it('points only at HTTPS URLs the service serves', async () => {
+    const urls = [...new Set([...text.matchAll(/DefaultValue="(https?:\/\/[^"]+)"/g)].map((m) => m[1]!))];
+    expect(urls.length).toBeGreaterThanOrEqual(5); // pane, three icon sizes, and the 64 px icon
+    for (const url of urls) {
+      expect(url).toMatch(/^https:\/\/localhost:3000\//);
+      const res = await app.request(new URL(url).pathname);
+      expect(res.status, url).toBe(200);
+      if (url.endsWith('.png')) expect([...new Uint8Array(await res.arrayBuffer()).slice(0, 4)]).toEqual([137, 80, 78, 71]);
+    }
+    for (const domain of [...text.matchAll(/<AppDomain>([^<]+)<\/AppDomain>/g)].map((m) => m[1]!)) expect(domain).toBe('https://localhost:3000');
+  });
+
+  it('the pane page loads office.js and the bundle, both served', async () => {
+    const page = await (await app.request('/taskpane.html')).text();
+    for (const src of [...page.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!)) expect((await app.request(src)).status, src).toBe(200);
+    const cdn = createApp({ db: h.db, now: () => new Date() }, { dir: 'dist/pane', officeJs: 'cdn' });
+    const redirect = await cdn.request('/office-js/office.js');
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toBe('https://appsforoffice.microsoft.com/lib/1/hosted/office.js');
+  });
+});
