@@ -99,7 +99,7 @@ export function App({ port, hostNote }: { port: WorkbookPort; hostNote?: string 
 
 function NoticeBar({ notice, onDismiss }: { notice: Notice; onDismiss?: () => void }) {
   return (
-    <MessageBar intent={notice.intent} role="status">
+    <MessageBar intent={notice.intent} role="status" layout="multiline">
       <MessageBarBody>
         <MessageBarTitle>{notice.title}</MessageBarTitle>
         {notice.text}
@@ -310,11 +310,33 @@ function MeasureTab({ port, client, me, guard }: { port: WorkbookPort; client: G
           }
         }}>Request gate to {next}</Button>
       )}
-      {missing.length > 0 && <MessageBar intent="warning"><MessageBarBody><MessageBarTitle>Not yet</MessageBarTitle>Missing: {missing.join('; ')}.</MessageBarBody></MessageBar>}
+      {missing.length > 0 && <MessageBar intent="warning" layout="multiline"><MessageBarBody><MessageBarTitle>Not yet</MessageBarTitle>Missing: {missing.join('; ')}.</MessageBarBody></MessageBar>}
       <Subtitle2>Recent history</Subtitle2>
-      {history.map((e) => <Caption1 key={e.seq}>{e.at.slice(0, 16).replace('T', ' ')} · {e.action} {e.subject ?? ''}</Caption1>)}
+      {history.map((e) => <Caption1 key={e.seq}>{e.at.slice(0, 16).replace('T', ' ')} · {describe(e)}</Caption1>)}
     </section>
   );
+}
+
+type AuditEvent = Awaited<ReturnType<GatecellClient['audit']>>['events'][number];
+
+/** An audit event in a planner's words. */
+function describe(e: AuditEvent): string {
+  const before = e.before as Record<string, unknown> | null;
+  const after = e.after as Record<string, unknown> | null;
+  switch (e.action) {
+    case 'cell.changed': return `${e.subject}: ${before?.value ?? '—'} → ${after?.value}${after?.note ? ` (“${after.note}”)` : ''}`;
+    case 'change_request.opened': return `change requested: ${before?.kind} ${before?.period} ${before?.value ?? '—'} → ${after?.value}`;
+    case 'change_request.approved': return `change approved${after?.comment ? `: “${after.comment}”` : ''}`;
+    case 'change_request.rejected': return `change rejected: “${after?.comment}”`;
+    case 'change_request.withdrawn': return `change withdrawn (${after?.reason})`;
+    case 'gate.requested': return `gate to ${after?.to} requested`;
+    case 'gate.approved': return `moved to ${after?.stage}${after?.comment ? `: “${after.comment}”` : ''}`;
+    case 'gate.rejected': return `gate refused: “${after?.comment}”`;
+    case 'measure.created': return 'measure created';
+    case 'measure.held': return `put on hold: “${after?.reason}”`;
+    case 'measure.resumed': return `resumed: “${after?.reason}”`;
+    default: return e.action.replace(/[._]/g, ' ');
+  }
 }
 
 function StatusBadge({ status }: { status: string }) {

@@ -1,62 +1,8 @@
 // The Excel adapter against office-addin-mock: what it reads and writes, and in how many syncs.
-import { OfficeMockObject } from 'office-addin-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExcelWorkbook, WorkbookError } from '../../addin/workbook/excel.js';
 import { LOOK_FILL } from '../../addin/workbook/port.js';
-
-const ROWS = 10_000;
-const headers = ['Measure', 'Title', 'Forecast 2027-03', 'Forecast 2027-04', 'Target 2027-03'];
-const body = Array.from({ length: ROWS }, (_, i) => [`M-${i}`, `Measure ${i}`, 100 + i, 200 + i, 150]);
-
-/** Write-only ranges are plain recorders: the test reads back exactly what the adapter wrote. */
-interface Written { row: number; column: number; rows: number; values?: unknown[][]; fill?: string; cleared?: boolean }
-
-function excelMock() {
-  const written: Written[] = [];
-  const recorder = (row: number, column: number) => ({
-    getResizedRange(dr: number) {
-      const w: Written = { row, column, rows: dr + 1 };
-      written.push(w);
-      return {
-        set values(v: unknown[][]) { w.values = v; },
-        format: { fill: { set color(c: string) { w.fill = c; }, clear() { w.cleared = true; } } },
-        load() { return { values: body.slice(row, row + dr + 1) }; },
-      };
-    },
-  });
-  const notes = { added: [] as [string, string][], deleted: [] as string[], existing: new Set(['\'Forecast\'!D11']) };
-  const data = {
-    context: {
-      workbook: {
-        name: 'FY27 plan.xlsx',
-        tables: {
-          table: {
-            worksheet: { name: 'Forecast' },
-            header: { values: [headers] },
-            body: { rowCount: ROWS, columnCount: headers.length, rowIndex: 1, columnIndex: 0, getCell: vi.fn(recorder) },
-            getHeaderRowRange() { return this.header; },
-            getDataBodyRange() { return this.body; },
-          },
-          getItem(this: { table: unknown }) { return this.table; },
-        },
-        notes: {
-          getItemOrNullObject: vi.fn((address: string) => ({
-            isNullObject: !notes.existing.has(address),
-            load() { return this; },
-            delete: () => notes.deleted.push(address),
-          })),
-          add: vi.fn((address: string, content: string) => notes.added.push([address, content])),
-        },
-      },
-      application: { suspendApiCalculationUntilNextSync: vi.fn(), suspendScreenUpdatingUntilNextSync: vi.fn() },
-    },
-    run: async function (this: { context: unknown }, batch: (context: unknown) => Promise<unknown>) {
-      return batch(this.context);
-    },
-  };
-  const excel = new OfficeMockObject(data) as unknown as { context: { sync: () => Promise<void>; workbook: any; application: any }; run: unknown };
-  return { excel, written, notes };
-}
+import { body, excelMock, headers, ROWS } from './excel-mock.js';
 
 describe('Excel adapter', () => {
   let mock: ReturnType<typeof excelMock>;
