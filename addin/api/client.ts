@@ -11,6 +11,15 @@ export interface WireCell {
   pending?: { changeRequestId: string; value: number };
 }
 
+/** A cell the signed-in user may not change, and why (the service's own rule). */
+export interface Lock {
+  measure: string;
+  kind: string;
+  period: string;
+  reason: string;
+  message: string;
+}
+
 export class ApiCallError extends Error {
   constructor(
     readonly status: number,
@@ -58,12 +67,13 @@ export class GatecellClient {
   me() {
     return this.call<{ user: { id: string; name: string; email: string | null }; superAdmin: boolean; grants: { node: string; level: string; name: string; role: string }[] }>('GET', '/me');
   }
-  cells(scope: string, q: { kinds?: string[]; from?: string; to?: string } = {}) {
+  cells(scope: string, q: { kinds?: string[]; from?: string; to?: string; editable?: boolean } = {}) {
     const params = new URLSearchParams({ scope });
     if (q.kinds?.length) params.set('kinds', q.kinds.join(','));
     if (q.from) params.set('from', q.from);
     if (q.to) params.set('to', q.to);
-    return this.call<{ revision: number; cells: WireCell[] }>('GET', `/cells?${params}`);
+    if (q.editable) params.set('editable', 'true');
+    return this.call<{ revision: number; cells: WireCell[]; locks?: Lock[] }>('GET', `/cells?${params}`);
   }
   changes(scope: string, since: number) {
     return this.call<{ revision: number; cells: WireCell[]; measures: { code: string; stage: string; onHold: boolean; implementationStatus: string; potentialStatus: string }[] }>(

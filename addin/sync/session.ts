@@ -74,10 +74,11 @@ export class SyncSession {
     return (await this.store.load(binding.id)) ?? { snapshot: new Map(), revision: 0, noted: new Set() };
   }
 
-  async #record(binding: Binding): Promise<{ revision: number; cells: WireCell[] }> {
+  async #record(binding: Binding): Promise<{ revision: number; cells: WireCell[]; locks: Set<string> }> {
     const periods = periodsOf(binding.mapping);
     const kinds = [...new Set(binding.mapping.columns.map((c) => c.kind))];
-    return this.client.cells(binding.scope ?? '', { kinds, from: periods[0], to: periods.at(-1) });
+    const r = await this.client.cells(binding.scope ?? '', { kinds, from: periods[0], to: periods.at(-1), editable: true });
+    return { revision: r.revision, cells: r.cells, locks: new Set((r.locks ?? []).map((l) => cellKey(l.measure, l.kind, l.period))) };
   }
 
   /** Rows by measure code: the only way a row is found. */
@@ -117,7 +118,8 @@ export class SyncSession {
         const known: RecordCell = { value: cell?.value ?? null, version: cell?.version ?? 0 };
         state.snapshot.set(key, known);
         const note = cell?.pending ? `Pending approval: ${cell.pending.value} requested; ${known.value ?? '(empty)'} is the approved value.` : null;
-        paint.push(this.#look(state, key, { row, column, value: known.value, look: cell?.pending ? 'pending' : variance.has(key) ? 'variance' : 'plain' }, note, variance.has(key) ? 'Forecast beyond tolerance of the target.' : null));
+        const look = cell?.pending ? 'pending' : record.locks.has(key) ? 'readonly' : variance.has(key) ? 'variance' : 'plain';
+        paint.push(this.#look(state, key, { row, column, value: known.value, look }, note, look === 'variance' ? 'Forecast beyond tolerance of the target.' : null));
       }
     await this.port.paint(binding.table, paint);
     state.revision = record.revision;
@@ -189,10 +191,21 @@ export class SyncSession {
           `Changed by someone else to ${cell.value ?? '(empty)'} since your last pull: pushing your value will conflict. Pull to take theirs.`));
       }
     }
+    // A measure that passed a gate (or was put on hold) may lock or unlock its cells.
+    const moved = new Set(changes.measures.map((m) => m.code).filter((code) => rows.has(code)));
+    const flagged = new Set(paint.map((p) => `${p.row}:${p.column}`));
+    if (moved.size) {
+      const { locks } = await this.#record(binding);
+      for (const code of moved)
+        for (const { column, kind, period } of binding.mapping.columns) {
+          const row = rows.get(code)!;
+          if (!flagged.has(`${row}:${column}`)) paint.push({ row, column, look: locks.has(cellKey(code, kind, period)) ? 'readonly' : 'plain' });
+        }
+    }
     await this.port.paint(binding.table, paint);
     state.revision = changes.revision;
     await this.store.save(binding.id, state);
-    return { changed: paint.length, measures: changes.measures };
+    return { changed: flagged.size, measures: changes.measures };
   }
 
   /** On open: every bound cell checked against the record; a value that is not the approved one is flagged. */

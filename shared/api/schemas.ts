@@ -81,6 +81,8 @@ export const CellsQuery = z.object({
   kinds: z.string().transform(commaList).pipe(z.array(z.enum(CELL_KINDS))).optional(),
   from: Period.optional(),
   to: Period.optional(),
+  /** Also answer the cells the caller may not change, and why (for a read-only look in the sheet). */
+  editable: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 export const ChangesQuery = z.object({ scope: Code, since: z.coerce.number().int().nonnegative().default(0) });
 export const ScopeQuery = z.object({ scope: Code.optional() });

@@ -54,31 +54,44 @@ const reject = (reason: ReasonCode, message: string): Decision => ({ outcome: 'r
 
 const stageIndex = (stage: Stage) => GATE_ORDER.indexOf(stage);
 
+export interface EditBlock {
+  reason: ReasonCode;
+  message: string;
+}
+
+/**
+ * Why the actor may not change this cell at all, whatever value they type; null when they may.
+ * The push applies it to every change, and the add-in shows it in the sheet before anyone types.
+ */
+export function editBlock(kind: CellKind, period: string, ctx: Pick<EditContext, 'actor' | 'measure' | 'rules'>): EditBlock | null {
+  const { actor, measure, rules } = ctx;
+  if (isFrozen(measure.stage)) return { reason: 'MEASURE_FROZEN', message: `Measure is ${measure.stage}: its values can no longer change.` };
+  if (!inWindow(period, measure.startPeriod, measure.endPeriod))
+    return { reason: 'OUT_OF_WINDOW', message: `${period} is outside the measure's window ${measure.startPeriod} to ${measure.endPeriod}.` };
+  if (kind === 'actual') {
+    if (!mayEnterActuals(actor, measure.path, measure))
+      return { reason: 'FORBIDDEN', message: 'Only a controller of this measure (not its owner) may enter actuals.' };
+    return null;
+  }
+  if (!mayEditPlan(actor, measure.path, measure))
+    return { reason: 'FORBIDDEN', message: `Only the owner or a planner of this measure may edit its ${kind}.` };
+  if (kind === 'forecast' && rules.closedThrough !== null && period <= rules.closedThrough)
+    return { reason: 'PERIOD_LOCKED', message: `${period} is closed (closed through ${rules.closedThrough}): its forecast is locked.` };
+  return null;
+}
+
 export function evaluateChange(change: CellChange, ctx: EditContext): Decision {
-  const { actor, measure, rules, current } = ctx;
-  if (isFrozen(measure.stage))
-    return reject('MEASURE_FROZEN', `Measure is ${measure.stage}: its values can no longer change.`);
+  const { rules, current, measure } = ctx;
+  if (!isPeriod(change.period)) return reject('INVALID_VALUE', `"${change.period}" is not a period YYYY-MM.`);
+  const block = editBlock(change.kind, change.period, ctx);
+  if (block) return reject(block.reason, block.message);
 
   const value = toMinor(change.value, rules.digits);
   if (value === null)
     return reject('INVALID_VALUE', `"${String(change.value)}" is not an amount with at most ${rules.digits} decimals.`);
 
-  if (!isPeriod(change.period)) return reject('INVALID_VALUE', `"${change.period}" is not a period YYYY-MM.`);
-  if (!inWindow(change.period, measure.startPeriod, measure.endPeriod))
-    return reject('OUT_OF_WINDOW', `${change.period} is outside the measure's window ${measure.startPeriod} to ${measure.endPeriod}.`);
-
   const note = change.note?.trim() ?? '';
   const locked = rules.closedThrough !== null && change.period <= rules.closedThrough;
-
-  if (change.kind === 'actual') {
-    if (!mayEnterActuals(actor, measure.path, measure))
-      return reject('FORBIDDEN', 'Only a controller of this measure (not its owner) may enter actuals.');
-  } else {
-    if (!mayEditPlan(actor, measure.path, measure))
-      return reject('FORBIDDEN', `Only the owner or a planner of this measure may edit its ${change.kind}.`);
-    if (change.kind === 'forecast' && locked)
-      return reject('PERIOD_LOCKED', `${change.period} is closed (closed through ${rules.closedThrough}): its forecast is locked.`);
-  }
 
   // Optimistic concurrency: an edit made against an older record never overwrites a newer one.
   const stale =

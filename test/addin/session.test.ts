@@ -118,12 +118,27 @@ describe('sync session against the service', async () => {
     expect(book.note('Forecast', row('M-1'), col.target03)).toMatch(/Not the approved value: the record holds 100/);
   });
 
+  it('cells the user may not change look read-only, and change as the measure passes its gates', async () => {
+    const viewerBook = new MemoryWorkbook('Viewer.xlsx');
+    viewerBook.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03'], [['M-1', '']]);
+    const viewer = new SyncSession(viewerBook, clientFor(users.viewer.token), new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `v-${++keys}` });
+    const vb: Binding = { id: 'v1', name: 'view', table: 'Forecast', mapping: { codeColumn: 0, columns: [{ column: 1, kind: 'forecast', period: '2027-03' }] }, scope: 'ORG' };
+    await viewer.pull(vb);
+    expect(viewerBook.look('Forecast', 0, 1)).toBe('readonly');
+
+    expect(book.look('Forecast', row('M-3'), col.fc04)).not.toBe('readonly');
+    const gate = await clientFor(users.owner.token).requestGate('M-3', 'cancelled', 'supplier exit');
+    await clientFor(users.sponsor.token).decideGate(gate.id, true, 'agreed');
+    await session.refresh(binding);
+    for (const c of Object.values(col)) expect(book.look('Forecast', row('M-3'), c)).toBe('readonly');
+  });
+
   it('a fresh pull clears flags and notes whose cause is gone', async () => {
     await session.pull(binding);
     // M-2 2027-04: forecast 50 against target 100 passes the 10 % tolerance; all else is plain again.
     expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('variance');
     expect(book.note('Forecast', row('M-2'), col.fc04)).toBe('Forecast beyond tolerance of the target.');
-    for (const code of ['M-1', 'M-2', 'M-3'])
+    for (const code of ['M-1', 'M-2'])
       for (const c of Object.values(col)) {
         if (code === 'M-2' && c === col.fc04) continue;
         expect(book.look('Forecast', row(code), c), `${code} ${c}`).toBe('plain');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/domain/access.js';
-import { type CellChange, type EditContext, evaluateChange, isMaterial } from '../../shared/domain/finance.js';
+import { type CellChange, type EditContext, editBlock, evaluateChange, isMaterial } from '../../shared/domain/finance.js';
 import type { Stage } from '../../shared/model.js';
 
 const owner: Actor = { userId: 'owner', superAdmin: false, grants: [{ nodePath: '/1/', role: 'planner' }] };
@@ -96,5 +96,21 @@ describe('materiality', () => {
   it('with no target only the absolute threshold applies; with neither nothing is material', () => {
     expect(isMaterial(9_999_999, { rules, periodTarget: null, periodForecast: null })).toBe(false);
     expect(isMaterial(5_000, { rules: { ...rules, materialityAbs: 1_000 }, periodTarget: null, periodForecast: 3_000 })).toBe(true);
+  });
+});
+
+describe('what a user may not change, known before typing', () => {
+  it('answers the same reason the push would give, and nothing for an editable cell', () => {
+    expect(editBlock('forecast', '2027-05', ctx())).toBeNull();
+    expect(editBlock('forecast', '2027-02', ctx())).toMatchObject({ reason: 'PERIOD_LOCKED' });
+    expect(editBlock('actual', '2027-02', ctx())).toMatchObject({ reason: 'FORBIDDEN' });
+    expect(editBlock('actual', '2027-02', ctx({ actor: controller }))).toBeNull();
+    expect(editBlock('target', '2027-05', ctx({ actor: viewer }))).toMatchObject({ reason: 'FORBIDDEN' });
+    expect(editBlock('forecast', '2028-01', ctx())).toMatchObject({ reason: 'OUT_OF_WINDOW' });
+    expect(editBlock('forecast', '2027-05', ctx({ stage: 'cancelled' }))).toMatchObject({ reason: 'MEASURE_FROZEN' });
+    for (const [kind, period, actor] of [['forecast', '2027-02', owner], ['actual', '2027-03', owner], ['target', '2027-04', viewer]] as const) {
+      const push = evaluateChange({ kind, period, value: 1, baseVersion: 3 }, ctx({ actor }));
+      expect(push).toMatchObject({ outcome: 'rejected', reason: editBlock(kind, period, ctx({ actor }))!.reason });
+    }
   });
 });

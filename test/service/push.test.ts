@@ -145,6 +145,21 @@ describe('push: the four outcomes', async () => {
     expect((await w.call(owner, 'GET', '/cells?scope=M-P')).body.revision).toBe(rev);
   });
 
+  it('GET /cells?editable=true answers the cells the caller may not change, and why', async () => {
+    await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { closedThrough: '2027-02' });
+    const owner = (await w.call(users.owner.token, 'GET', '/cells?scope=M-P&kinds=forecast,actual&from=2027-02&to=2027-03&editable=true')).body;
+    expect(owner.locks).toEqual([
+      { measure: 'M-P', kind: 'forecast', period: '2027-02', reason: 'PERIOD_LOCKED', message: expect.any(String) },
+      { measure: 'M-P', kind: 'actual', period: '2027-02', reason: 'FORBIDDEN', message: expect.any(String) },
+      { measure: 'M-P', kind: 'actual', period: '2027-03', reason: 'FORBIDDEN', message: expect.any(String) },
+    ]);
+    const viewer = (await w.call(users.viewer.token, 'GET', '/cells?scope=M-P&kinds=forecast&editable=true')).body;
+    expect(viewer.locks).toHaveLength(6);
+    expect(viewer.locks.every((l: any) => l.reason === 'FORBIDDEN')).toBe(true);
+    expect((await w.call(users.owner.token, 'GET', '/cells?scope=M-P')).body.locks).toBeUndefined();
+    await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { closedThrough: null });
+  });
+
   it('revision rises once per committed batch; /sync/changes answers what changed after a revision', async () => {
     const start = (await w.call(owner, 'GET', '/cells?scope=ORG')).body.revision;
     const r = await push(w, owner, [

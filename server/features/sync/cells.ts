@@ -1,5 +1,9 @@
 // Reading cells for the add-in: by scope (pull) and by revision (changes since).
-import type { CellKind } from '../../../shared/model.js';
+import type { Actor } from '../../../shared/domain/access.js';
+import { editBlock } from '../../../shared/domain/finance.js';
+import { CELL_KINDS, type CellKind } from '../../../shared/model.js';
+import { periodsBetween } from '../../../shared/periods.js';
+import { measuresUnder } from '../measures/state.js';
 import { fromMinorOrNull } from '../../../shared/money.js';
 import { type Exec, jsonRows } from '../../db/db.js';
 import { moneyRules, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
@@ -62,4 +66,46 @@ export async function cellsChangedSince(x: Exec, prefixes: readonly string[], si
     [JSON.stringify(prefixes), since],
   );
   return toWire(x, found);
+}
+
+export interface Lock {
+  measure: string;
+  kind: CellKind;
+  period: string;
+  reason: string;
+  message: string;
+}
+
+/**
+ * Every cell of the grid (measures under the prefixes × kinds × periods of their windows within
+ * the range) that the actor may not change, with the reason: the push's own rule, asked ahead.
+ */
+export async function locksUnder(
+  x: Exec,
+  actor: Actor,
+  prefixes: readonly string[],
+  q: { kinds?: readonly CellKind[] | undefined; from?: string | undefined; to?: string | undefined },
+): Promise<Lock[]> {
+  const measures = await measuresUnder(x, prefixes);
+  const settings = await settingsByOrg(x, measures.map((m) => m.org_id));
+  const kinds = q.kinds?.length ? q.kinds : CELL_KINDS;
+  const locks: Lock[] = [];
+  for (const m of measures) {
+    if (!m.start_period || !m.end_period) continue;
+    const s = settings.get(m.org_id)!;
+    const ctx = {
+      actor,
+      measure: { path: m.path, stage: m.stage, startPeriod: m.start_period, endPeriod: m.end_period, ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id },
+      rules: { digits: moneyRules(s).digits, closedThrough: s.closedThrough, materialityPct: s.materialityPct, materialityAbs: null },
+    };
+    const from = q.from && q.from > m.start_period ? q.from : m.start_period;
+    const to = q.to && q.to < m.end_period ? q.to : m.end_period;
+    if (from > to) continue;
+    for (const period of periodsBetween(from, to))
+      for (const kind of kinds) {
+        const block = editBlock(kind, period, ctx);
+        if (block) locks.push({ measure: m.code, kind, period, reason: block.reason, message: block.message });
+      }
+  }
+  return locks;
 }

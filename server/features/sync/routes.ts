@@ -11,7 +11,7 @@ import { validate, validateBatch } from '../../http/validate.js';
 import { currentRevision, write } from '../../http/write.js';
 import { visibleNode } from '../hierarchy/store.js';
 import { measureSummaries } from '../measures/view.js';
-import { cellsChangedSince, cellsUnder } from './cells.js';
+import { cellsChangedSince, cellsUnder, locksUnder } from './cells.js';
 import { applyChanges, type EngineChange } from './engine.js';
 
 const MAX_BODY = 64 * 1024 * 1024;
@@ -29,8 +29,10 @@ export const syncRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const node = await visibleNode(deps.db.client, actor, q.scope);
       const revision = await currentRevision(deps); // read first: a cell changed meanwhile comes again next time
-      const cells = await cellsUnder(deps.db.client, visiblePrefixes(actor, node.path), q);
-      return c.json({ revision, cells }, 200);
+      const prefixes = visiblePrefixes(actor, node.path);
+      const cells = await cellsUnder(deps.db.client, prefixes, q);
+      if (!q.editable) return c.json({ revision, cells }, 200);
+      return c.json({ revision, cells, locks: await locksUnder(deps.db.client, actor, prefixes, q) }, 200);
     })
 
     .get('/sync/changes', validate('query', ChangesQuery), async (c) => {
