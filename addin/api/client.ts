@@ -88,6 +88,9 @@ export class GatecellClient {
   changeRequests(scope?: string) {
     return this.call<{ changeRequests: ChangeRequestView[] }>('GET', `/change-requests${scope ? `?scope=${encodeURIComponent(scope)}` : ''}`);
   }
+  gateRequests(scope?: string) {
+    return this.call<{ gateRequests: GateRequestView[] }>('GET', `/gate-requests${scope ? `?scope=${encodeURIComponent(scope)}` : ''}`);
+  }
   decideChange(id: string, approve: boolean, comment: string) {
     return this.call<ChangeRequestView>('POST', `/change-requests/${id}/${approve ? 'approve' : 'reject'}`, { comment });
   }
@@ -112,6 +115,13 @@ export interface ChangeRequestView {
   id: string; measure: string; kind: string; period: string; oldValue: number | null; value: number; baseVersion: number;
   note: string | null; reason: string; status: string; requestedBy: Person | null; requestedAt: string;
   waitingOn: { role: string; user: Person | null } | null; source: { workbook?: string; sheet?: string; cell?: string } | null;
+  /** Whether the signed-in user may decide it (the service's own rule). */
+  mayDecide?: boolean;
+}
+
+export interface GateRequestView {
+  id: string; measure: string; title: string; from: string; to: string; comment: string | null; status: string;
+  requestedBy: Person | null; requestedAt: string; waitingOn: { role: string; user: Person | null } | null; mayDecide: boolean;
 }
 
 export interface MeasureView {

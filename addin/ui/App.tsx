@@ -5,7 +5,7 @@ import {
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Proposal } from '../../shared/sync/mapping.js';
-import { ApiCallError, type ChangeRequestView, GatecellClient, type MeasureView } from '../api/client.js';
+import { ApiCallError, type ChangeRequestView, GatecellClient, type GateRequestView, type MeasureView } from '../api/client.js';
 import { type PushReport, SyncSession } from '../sync/session.js';
 import { WorkbookError } from '../workbook/excel.js';
 import type { Binding, WorkbookPort } from '../workbook/port.js';
@@ -344,31 +344,51 @@ function StatusBadge({ status }: { status: string }) {
   return <Badge appearance="tint" color={color}>{status.replace('_', ' ')}</Badge>;
 }
 
-function ApprovalsTab({ client, me, guard, setNotice }: { client: GatecellClient; me: Me; guard: Guard; setNotice: (n: Notice | null) => void }) {
+function ApprovalsTab({ client, guard, setNotice }: { client: GatecellClient; me: Me; guard: Guard; setNotice: (n: Notice | null) => void }) {
   const s = useStyles();
-  const [requests, setRequests] = useState<ChangeRequestView[] | null>(null);
+  const [changes, setChanges] = useState<ChangeRequestView[] | null>(null);
+  const [gates, setGates] = useState<GateRequestView[]>([]);
   const [comments, setComments] = useState<Record<string, string>>({});
   const load = useCallback(() => guard(async () => {
-    const all = (await client.changeRequests()).changeRequests;
-    setRequests(all.filter((r) => r.waitingOn?.user?.id === me.user.id));
-  }), [client, guard, me.user.id]);
+    const [c, g] = await Promise.all([client.changeRequests(), client.gateRequests()]);
+    setChanges(c.changeRequests.filter((r) => r.mayDecide));
+    setGates(g.gateRequests.filter((r) => r.mayDecide));
+  }), [client, guard]);
   useEffect(() => void load(), [load]);
-  if (!requests) return <Spinner size="tiny" label="Loading requests…" />;
-  if (!requests.length) return <Body1>Nothing waits on you.</Body1>;
+  if (!changes) return <Spinner size="tiny" label="Loading requests…" />;
+  if (!changes.length && !gates.length) return <Body1>Nothing waits on you.</Body1>;
+  const decide = (work: () => Promise<unknown>, done: Notice) => guard(async () => {
+    await work();
+    setNotice(done);
+    await load();
+  });
+  const comment = (id: string) => (
+    <Field label="Comment"><Input value={comments[id] ?? ''} onChange={(_, d) => setComments((c) => ({ ...c, [id]: d.value }))} /></Field>
+  );
   return (
     <section className={s.stack} aria-label="Approvals">
-      {requests.map((r) => (
+      {gates.map((g) => (
+        <Card key={g.id} aria-label={`Gate ${g.measure} to ${g.to}`}>
+          <CardHeader header={<Subtitle2>{g.measure} · gate to {g.to}</Subtitle2>} description={<Caption1>{g.title} · from {g.from} · {g.requestedBy?.name} · {g.requestedAt.slice(0, 10)}</Caption1>} />
+          {g.comment && <Body1>“{g.comment}”</Body1>}
+          {comment(g.id)}
+          <div className={s.row}>
+            <Button appearance="primary" onClick={() => decide(() => client.decideGate(g.id, true, comments[g.id] ?? ''), { intent: 'success', title: 'Gate approved', text: `${g.measure} is now ${g.to}.` })}>Approve</Button>
+            <Button onClick={() => decide(() => client.decideGate(g.id, false, comments[g.id] ?? ''), { intent: 'info', title: 'Gate refused', text: `${g.measure} stays ${g.from}.` })}>Reject</Button>
+          </div>
+        </Card>
+      ))}
+      {changes.map((r) => (
         <Card key={r.id} aria-label={`Request ${r.measure} ${r.kind} ${r.period}`}>
           <CardHeader header={<Subtitle2>{r.measure} · {r.kind} {r.period}</Subtitle2>} description={<Caption1>{r.oldValue ?? '—'} → {r.value} · {r.requestedBy?.name} · {r.source?.workbook ?? ''} {r.source?.sheet ? `${r.source.sheet}!` : ''}{r.source?.cell ?? ''}</Caption1>} />
           {r.note && <Body1>“{r.note}”</Body1>}
-          <Field label="Comment"><Input value={comments[r.id] ?? ''} onChange={(_, d) => setComments((c) => ({ ...c, [r.id]: d.value }))} /></Field>
+          {comment(r.id)}
           <div className={s.row}>
-            <Button appearance="primary" onClick={() => guard(async () => { await client.decideChange(r.id, true, comments[r.id] ?? ''); setNotice({ intent: 'success', title: 'Approved', text: `${r.measure} ${r.kind} ${r.period} is now ${r.value}.` }); await load(); })}>Approve</Button>
-            <Button onClick={() => guard(async () => { await client.decideChange(r.id, false, comments[r.id] ?? ''); setNotice({ intent: 'info', title: 'Rejected', text: `${r.measure} ${r.kind} ${r.period} keeps its approved value.` }); await load(); })}>Reject</Button>
+            <Button appearance="primary" onClick={() => decide(() => client.decideChange(r.id, true, comments[r.id] ?? ''), { intent: 'success', title: 'Approved', text: `${r.measure} ${r.kind} ${r.period} is now ${r.value}.` })}>Approve</Button>
+            <Button onClick={() => decide(() => client.decideChange(r.id, false, comments[r.id] ?? ''), { intent: 'info', title: 'Rejected', text: `${r.measure} ${r.kind} ${r.period} keeps its approved value.` })}>Reject</Button>
           </div>
         </Card>
       ))}
     </section>
   );
 }
-

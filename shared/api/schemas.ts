@@ -87,6 +87,7 @@ export const CellsQuery = z.object({
 export const ChangesQuery = z.object({ scope: Code, since: z.coerce.number().int().nonnegative().default(0) });
 export const ScopeQuery = z.object({ scope: Code.optional() });
 export const ChangeRequestsQuery = z.object({ scope: Code.optional(), status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).default('pending') });
+export const GateRequestsQuery = z.object({ scope: Code.optional(), status: z.enum(['pending', 'approved', 'rejected']).default('pending') });
 export const ExceptionsQuery = z.object({ scope: Code.optional(), level: z.coerce.number().int().min(1).max(3).optional() });
 export const RollupQuery = z.object({ scope: Code, from: Period.optional(), to: Period.optional() });
 export const AuditQuery = z.object({ scope: Code.optional(), since: z.coerce.number().int().nonnegative().default(0), limit: z.coerce.number().int().min(1).max(10000).default(1000) });

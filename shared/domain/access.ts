@@ -64,3 +64,7 @@ export const mayEditPlan = (actor: Actor, path: string, people: MeasurePeople) =
 /** Actuals: a controller on the subtree, never the measure's owner. */
 export const mayEnterActuals = (actor: Actor, path: string, people: MeasurePeople) =>
   actor.userId !== people.ownerId && (actor.userId === people.controllerId || hasRole(actor, path, 'controller'));
+
+/** A change request is decided by the measure's named controller, never by its requester. */
+export const mayDecideChange = (actor: Actor, request: { requestedBy: string }, measure: { controllerId: string | null }) =>
+  actor.userId !== request.requestedBy && actor.userId === measure.controllerId;

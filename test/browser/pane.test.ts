@@ -97,6 +97,21 @@ describe('task pane in Chromium', async () => {
     expect(await cell(owner, 0, 3)).toMatchObject({ value: 50, look: 'stale' });
   });
 
+  it('the owner requests the next gate from the measure; the sponsor approves it in the pane', async () => {
+    await owner.getByRole('tab', { name: 'Measure' }).click();
+    await owner.evaluate(() => window.gatecellWorkbook!.select({ table: 'Forecast', row: 1, column: 3 }));
+    await owner.getByRole('button', { name: 'Request gate to identified' }).click();
+    await expect.poll(() => owner.getByLabel('Measure').innerText()).toContain('Gate to identified waits on sponsor');
+    const sponsor = await openPane(users.sponsor.token, 320);
+    await sponsor.getByRole('tab', { name: 'Approvals' }).click();
+    const gate = sponsor.getByLabel('Gate M-1 to identified');
+    await gate.getByLabel('Comment').fill('Sized and sponsored');
+    await sponsor.screenshot({ path: `${SHOTS}/pane-gate-320.png`, fullPage: true });
+    await gate.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => status(sponsor)).toContain('M-1 is now identified');
+    await owner.getByRole('tab', { name: 'Sheet' }).click();
+  });
+
   it('shows the measure behind the selected cell at task-pane widths', async () => {
     for (const width of [320, 450]) {
       await owner.setViewportSize({ width, height: 900 });

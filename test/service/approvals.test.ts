@@ -20,6 +20,9 @@ describe('change requests', async () => {
       source: { workbook: 'Plan.xlsx', sheet: 'Forecast', cell: 'C7' },
     })]);
     expect((await w.call(users.outsider.token, 'GET', '/change-requests')).body.changeRequests).toEqual([]);
+    expect(list[0].mayDecide).toBe(true);
+    const others = await Promise.all([users.owner, users.controller2, users.steering].map((u) => w.call(u.token, 'GET', '/change-requests?scope=ORG')));
+    expect(others.map((r) => r.body.changeRequests[0].mayDecide)).toEqual([false, false, false]);
   });
 
   it("only the measure's named controller decides; nobody approves their own request", async () => {

@@ -33,6 +33,15 @@ describe('stage gates', async () => {
     expect((await request('M-G', 'cancelled', 'stop')).status).toBe(409);
   });
 
+  it('lists gate requests with whether the caller may decide each', async () => {
+    const mine = (await w.call(users.sponsor.token, 'GET', '/gate-requests?scope=ORG')).body.gateRequests;
+    expect(mine).toEqual([expect.objectContaining({ measure: 'M-G', to: 'identified', mayDecide: true, waitingOn: { role: 'sponsor', user: { id: users.sponsor.id, name: 'sponsor' } } })]);
+    expect((await w.call(users.controller.token, 'GET', '/gate-requests')).body.gateRequests[0].mayDecide).toBe(false);
+    expect((await w.call(users.owner.token, 'GET', '/gate-requests')).body.gateRequests[0].mayDecide).toBe(false); // their own
+    expect((await w.call(users.steering.token, 'GET', '/gate-requests')).body.gateRequests[0].mayDecide).toBe(true);
+    expect((await w.call(users.outsider.token, 'GET', '/gate-requests')).body.gateRequests).toEqual([]);
+  });
+
   it('Identified is approved by the sponsor (or steering), not by the controller or another sponsor', async () => {
     const id = (await w.call(users.viewer.token, 'GET', '/measures/M-G')).body.openRequests.gateRequest.id;
     expect((await decide(id, users.controller.token)).status).toBe(403);

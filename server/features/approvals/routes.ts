@@ -1,7 +1,7 @@
 // Change requests: material or post-Detailed plan changes wait for the measure's controller.
 import { type Context, Hono } from 'hono';
 import { ChangeRequestsQuery, Decision } from '../../../shared/api/schemas.js';
-import { visiblePrefixes } from '../../../shared/domain/access.js';
+import { mayDecideChange } from '../../../shared/domain/access.js';
 import { isFrozen } from '../../../shared/model.js';
 import { fromMinorOrNull } from '../../../shared/money.js';
 import { one, rows } from '../../db/db.js';
@@ -9,7 +9,7 @@ import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
-import { moneyRules, settingsByOrg, underPrefixes, visibleNode } from '../hierarchy/store.js';
+import { moneyRules, scopePrefixes, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
 import { type ChangeRequestRow, measuresUnder, requireMeasure } from '../measures/state.js';
 import { changeRequestView, peopleById } from '../measures/view.js';
 import { visibleMeasure } from '../measures/routes.js';
@@ -19,9 +19,7 @@ export const approvalRoutes = (deps: Deps) =>
     .get('/change-requests', validate('query', ChangeRequestsQuery), async (c) => {
       const actor = c.get('actor');
       const q = c.req.valid('query');
-      const prefixes = q.scope
-        ? visiblePrefixes(actor, (await visibleNode(deps.db.client, actor, q.scope)).path)
-        : actor.superAdmin ? ['/'] : actor.grants.map((g) => g.nodePath);
+      const prefixes = await scopePrefixes(deps.db.client, actor, q.scope);
       const measures = new Map((await measuresUnder(deps.db.client, prefixes)).map((m) => [m.id, m]));
       const found = prefixes.length
         ? await rows<ChangeRequestRow>(deps.db.client,
@@ -33,7 +31,7 @@ export const approvalRoutes = (deps: Deps) =>
       return c.json({
         changeRequests: found.map((r) => {
           const m = measures.get(r.measure_id)!;
-          return changeRequestView(r, m, moneyRules(settings.get(m.org_id)!).digits, people);
+          return { ...changeRequestView(r, m, moneyRules(settings.get(m.org_id)!).digits, people), mayDecide: r.status === 'pending' && mayDecideChange(actor, { requestedBy: r.requested_by }, { controllerId: m.controller_id }) };
         }),
       }, 200);
     })
@@ -47,7 +45,7 @@ async function decide(deps: Deps, userId: string, id: string, comment: string, a
   if (!found || !code) throw notFound(`Change request ${id}`);
   const m = await visibleMeasure(deps.db.client, actor, code);
   if (userId === found.requested_by) throw forbidden('Nobody approves their own request.');
-  if (userId !== m.controller_id) throw forbidden(`Only the measure's controller decides this request.`);
+  if (!mayDecideChange(actor, { requestedBy: found.requested_by }, { controllerId: m.controller_id })) throw forbidden(`Only the measure's controller decides this request.`);
   if (!approve && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say why the change is rejected: the planner sees it on the cell.');
   const digits = moneyRules((await settingsByOrg(deps.db.client, [m.org_id])).get(m.org_id)!).digits;
   const outcome = await write(deps, c, async (w) => {

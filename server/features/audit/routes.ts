@@ -4,8 +4,7 @@ import { rows } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { forbidden } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
-import { underPrefixes } from '../hierarchy/store.js';
-import { scopePrefixes } from '../exceptions/routes.js';
+import { scopePrefixes, underPrefixes } from '../hierarchy/store.js';
 import { type StoredEvent, verifyAudit } from './trail.js';
 
 
@@ -14,7 +13,7 @@ export const auditRoutes = (deps: Deps) =>
     .get('/audit', validate('query', AuditQuery), async (c) => {
       const actor = c.get('actor');
       const q = c.req.valid('query');
-      const prefixes = await scopePrefixes(deps, actor, q.scope);
+      const prefixes = await scopePrefixes(deps.db.client, actor, q.scope);
       if (!prefixes.length) return c.json({ events: [] }, 200);
       // Segments of the visible nodes (and, for the service admin without a scope, events about
       // no node such as users); each segment holds at least one event, so `limit` segments suffice.

@@ -1,7 +1,7 @@
 // Open exceptions of a scope; acknowledge (stops nothing) or resolve (with a comment).
 import { type Context, Hono } from 'hono';
 import { Decision, ExceptionsQuery } from '../../../shared/api/schemas.js';
-import { type Actor, hasRole, visiblePrefixes } from '../../../shared/domain/access.js';
+import { hasRole } from '../../../shared/domain/access.js';
 import { WAITS_ON } from '../../../shared/domain/exceptions.js';
 import { fromMinor } from '../../../shared/money.js';
 import { one, rows } from '../../db/db.js';
@@ -9,7 +9,7 @@ import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
-import { moneyRules, settingsByOrg, underPrefixes, visibleNode } from '../hierarchy/store.js';
+import { moneyRules, scopePrefixes, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
 import { visibleMeasure } from '../measures/routes.js';
 import { peopleById } from '../measures/view.js';
 import { reconcileExceptions } from './reconcile.js';
@@ -17,12 +17,6 @@ import { reconcileExceptions } from './reconcile.js';
 interface ExceptionRow {
   id: string; type: string; code: string; org_id: number; owner_id: string; decision_needed: string; value_at_stake: number;
   level: number; status: string; opened_at: string; acknowledged_at: string | null; sponsor_id: string | null; controller_id: string | null;
-}
-
-/** What the actor may see: the scope's visible part, or every subtree they hold a role on. */
-export async function scopePrefixes(deps: Deps, actor: Actor, scope: string | undefined) {
-  if (scope) return visiblePrefixes(actor, (await visibleNode(deps.db.client, actor, scope)).path);
-  return actor.superAdmin ? ['/'] : [...new Set(actor.grants.map((g) => g.nodePath))];
 }
 
 export async function openExceptions(deps: Deps, prefixes: readonly string[], level?: number) {
@@ -56,7 +50,7 @@ export const exceptionRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/exceptions', validate('query', ExceptionsQuery), async (c) => {
       const q = c.req.valid('query');
-      const prefixes = await scopePrefixes(deps, c.get('actor'), q.scope);
+      const prefixes = await scopePrefixes(deps.db.client, c.get('actor'), q.scope);
       await reconcileExceptions(deps, prefixes);
       return c.json({ exceptions: await openExceptions(deps, prefixes, q.level) }, 200);
     })

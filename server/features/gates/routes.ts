@@ -1,18 +1,18 @@
 // Stage gates: the owner requests the next stage, the approver of the model decides.
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
-import { Decision, GateRequest } from '../../../shared/api/schemas.js';
-import { approverRule, closureShortfallError, gateStepError, type GateFacts, mayDecideGate, missingForGate } from '../../../shared/domain/gates.js';
+import { Decision, GateRequest, GateRequestsQuery } from '../../../shared/api/schemas.js';
+import { type ApproverRule, approverRule, closureShortfallError, gateStepError, type GateFacts, mayDecideGate, missingForGate } from '../../../shared/domain/gates.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { isFrozen, type Stage } from '../../../shared/model.js';
-import { one } from '../../db/db.js';
+import { one, rows } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
-import { moneyRules, orgSettings } from '../hierarchy/store.js';
+import { moneyRules, orgSettings, scopePrefixes, underPrefixes } from '../hierarchy/store.js';
 import { visibleMeasure } from '../measures/routes.js';
-import { type GateRequestRow, type MeasureRow, loadStates, type MeasureState, periodValues, requireMeasure } from '../measures/state.js';
+import { type GateRequestRow, type MeasureRow, loadStates, type MeasureState, measuresByCodes, periodValues, requireMeasure } from '../measures/state.js';
 import { gateRequestView, peopleById } from '../measures/view.js';
 import type { Exec } from '../../db/db.js';
 
@@ -55,6 +55,26 @@ async function answer(deps: Deps, id: string, m: MeasureRow, status: 200 | 201, 
 
 export const gateRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
+    .get('/gate-requests', validate('query', GateRequestsQuery), async (c) => {
+      const actor = c.get('actor');
+      const q = c.req.valid('query');
+      const prefixes = await scopePrefixes(deps.db.client, actor, q.scope);
+      const found = prefixes.length ? await rows<GateRequestRow & { code: string }>(deps.db.client,
+        `SELECT g.*, n.code FROM gate_requests g JOIN nodes n ON n.id = g.measure_id
+         WHERE g.status = ? AND ${underPrefixes('n.path')} ORDER BY g.requested_at, g.id`, [q.status, JSON.stringify(prefixes)]) : [];
+      const measures = new Map((await measuresByCodes(deps.db.client, found.map((g) => g.code))).map((m) => [m.id, m]));
+      const people = await peopleById(deps.db.client, [...found.flatMap((g) => [g.requested_by, g.decided_by]), ...[...measures.values()].flatMap((m) => [m.sponsor_id, m.controller_id])]);
+      return c.json({
+        gateRequests: found.map((g) => {
+          const m = measures.get(g.measure_id)!;
+          return {
+            ...gateRequestView(g, m, people),
+            title: m.title,
+            mayDecide: g.status === 'pending' && mayDecideGate(actor, { requestedBy: g.requested_by, approver: g.approver as ApproverRule }, { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id }),
+          };
+        }),
+      }, 200);
+    })
     .post('/measures/:code/gate', validate('json', GateRequest), async (c) => {
       const actor = c.get('actor');
       const { to, comment } = c.req.valid('json');
@@ -92,7 +112,7 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
   if (!found || !code) throw notFound(`Gate request ${id}`);
   const m = await visibleMeasure(deps.db.client, actor, code);
   if (actor.userId === found.requested_by) throw forbidden('Nobody approves their own request.');
-  if (!mayDecideGate(actor, { requestedBy: found.requested_by, approver: found.approver as never }, { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id }))
+  if (!mayDecideGate(actor, { requestedBy: found.requested_by, approver: found.approver as ApproverRule }, { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id }))
     throw forbidden(found.approver === 'controller' ? "Only the measure's controller decides this gate."
       : found.approver === 'steering' ? 'Only a steering member decides this gate (the value passes the steering threshold).'
       : "Only the measure's sponsor or a steering member decides this gate.");

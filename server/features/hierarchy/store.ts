@@ -1,5 +1,5 @@
 import type { Actor } from '../../../shared/domain/access.js';
-import { seesWithin } from '../../../shared/domain/access.js';
+import { seesWithin, visiblePrefixes } from '../../../shared/domain/access.js';
 import { OrgSettingsSchema, type OrgSettings } from '../../../shared/domain/settings.js';
 import type { Level } from '../../../shared/model.js';
 import { minorDigits, toMinor } from '../../../shared/money.js';
@@ -24,6 +24,12 @@ export async function visibleNode(x: Exec, actor: Actor, code: string): Promise<
   const node = await nodeByCode(x, code);
   if (!node || !seesWithin(actor, node.path)) throw notFound(`Node ${code}`);
   return node;
+}
+
+/** What the actor may see of a scope (or, without one, every subtree they hold a role on). */
+export async function scopePrefixes(x: Exec, actor: Actor, scope: string | undefined): Promise<string[]> {
+  if (scope) return visiblePrefixes(actor, (await visibleNode(x, actor, scope)).path);
+  return actor.superAdmin ? ['/'] : [...new Set(actor.grants.map((g) => g.nodePath))];
 }
 
 export async function orgSettings(x: Exec, orgId: number): Promise<OrgSettings> {
