@@ -1,10 +1,10 @@
 // The task pane: connect, bind, pull, push, see the measure behind the cell, approve.
 import {
-  Badge, Body1, Button, Caption1, Card, CardHeader, Divider, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle,
-  ProgressBar, Spinner, Subtitle2, Switch, Tab, TabList, Text, Textarea, tokens, Title3,
+  Badge, Body1, Button, Caption1, Card, CardHeader, Checkbox, Divider, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle,
+  ProgressBar, Select, Spinner, Subtitle2, Switch, Tab, TabList, Text, Textarea, tokens, Title3,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Proposal } from '../../shared/sync/mapping.js';
+import { buildMapping, choicesFrom, type ColumnChoice, type Mapping, type Proposal } from '../../shared/sync/mapping.js';
 import { ApiCallError, type ChangeRequestView, GatecellClient, type GateRequestView, type MeasureView } from '../api/client.js';
 import { type PushReport, SyncSession } from '../sync/session.js';
 import { WorkbookError } from '../workbook/excel.js';
@@ -19,7 +19,6 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, padding: tokens.spacingHorizontalL, minWidth: '300px', maxWidth: '480px', boxSizing: 'border-box' },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
   stack: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
-  mapping: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
@@ -131,8 +130,7 @@ function SheetTab({ port, session, me, guard, setNotice }: { port: WorkbookPort;
   const [bindings, setBindings] = useState<Binding[]>([]);
   const [active, setActive] = useState<Binding | null>(null);
   const [proposal, setProposal] = useState<{ table: string; proposal: Proposal; headers: string[] } | null>(null);
-  const [name, setName] = useState('');
-  const [scope, setScope] = useState(me.grants[0]?.node ?? '');
+  const scope = me.grants[0]?.node ?? '';
   const [addRows, setAddRows] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
@@ -211,38 +209,78 @@ function SheetTab({ port, session, me, guard, setNotice }: { port: WorkbookPort;
         </Card>
       )}
       {proposal ? (
-        <Card>
-          <CardHeader header={<Subtitle2>Bind table {proposal.table}</Subtitle2>} />
-          {proposal.proposal.problems.map((p) => <Caption1 key={p} className={s.muted}>{p}</Caption1>)}
-          {proposal.proposal.mapping && (
-            <ul className={s.mapping} aria-label="Proposed mapping">
-              <li><Caption1>{proposal.headers[proposal.proposal.mapping.codeColumn]} → measure code</Caption1></li>
-              {proposal.proposal.mapping.columns.map((c) => <li key={c.column}><Caption1>{proposal.headers[c.column]} → {c.kind} {c.period}</Caption1></li>)}
-            </ul>
-          )}
-          <Field label="Binding name" required><Input value={name} onChange={(_, d) => setName(d.value)} /></Field>
-          <Field label="Scope (node code)" required hint="The organization, portfolio, program, project or package whose measures this table holds."><Input value={scope} onChange={(_, d) => setScope(d.value)} /></Field>
-          <div className={s.row}>
-            <Button appearance="primary" disabled={!proposal.proposal.mapping || !name.trim() || !scope.trim()} onClick={() => act('Saving', async () => {
-              const binding: Binding = { id: crypto.randomUUID(), name: name.trim(), table: proposal.table, mapping: proposal.proposal.mapping!, scope: scope.trim() };
-              await session.saveBinding(binding);
-              setProposal(null);
-              await reload();
-              setActive(binding);
-            })}>Confirm binding</Button>
-            <Button onClick={() => setProposal(null)}>Cancel</Button>
-          </div>
-        </Card>
+        <MappingEditor
+          table={proposal.table}
+          headers={proposal.headers}
+          proposal={proposal.proposal}
+          defaultScope={scope}
+          onCancel={() => setProposal(null)}
+          onConfirm={(name, scope, mapping) => act('Saving', async () => {
+            const binding: Binding = { id: crypto.randomUUID(), name, table: proposal.table, mapping, scope };
+            await session.saveBinding(binding);
+            setProposal(null);
+            await reload();
+            setActive(binding);
+          })}
+        />
       ) : (
         <Button disabled={!!busy} onClick={() => act('Reading', async () => {
           const { table, proposal: p } = await session.propose();
           setProposal({ table: table.name, proposal: p, headers: table.headers });
-          setName(table.name);
         })}>Bind the selected table</Button>
       )}
       <Divider />
       <Legend />
     </section>
+  );
+}
+
+const KINDS = ['baseline', 'target', 'forecast', 'actual'] as const;
+
+/** The proposed mapping, which the planner confirms or edits before it is saved. */
+function MappingEditor({ table, headers, proposal, defaultScope, onCancel, onConfirm }: {
+  table: string; headers: string[]; proposal: Proposal; defaultScope: string;
+  onCancel: () => void; onConfirm: (name: string, scope: string, mapping: Mapping) => void;
+}) {
+  const s = useStyles();
+  const [name, setName] = useState(table);
+  const [scope, setScope] = useState(defaultScope);
+  const [codeColumn, setCodeColumn] = useState(proposal.mapping?.codeColumn ?? -1);
+  const [choices, setChoices] = useState<ColumnChoice[]>(() => choicesFrom(headers, proposal));
+  const built = buildMapping(headers, codeColumn, choices);
+  const change = (column: number, patch: Partial<ColumnChoice>) => setChoices((cs) => cs.map((c) => (c.column === column ? { ...c, ...patch } : c)));
+  return (
+    <Card>
+      <CardHeader header={<Subtitle2>Bind table {table}</Subtitle2>} description={<Caption1>Check the proposed mapping; change what is wrong.</Caption1>} />
+      <Field label="Measure codes are in">
+        <Select value={String(codeColumn)} onChange={(_, d) => setCodeColumn(Number(d.value))}>
+          <option value="-1">Choose a column</option>
+          {headers.map((h, i) => <option key={i} value={i}>{h}</option>)}
+        </Select>
+      </Field>
+      <div className={s.stack} aria-label="Proposed mapping">
+        {choices.filter((c) => c.column !== codeColumn).map((c) => (
+          <div key={c.column}>
+            <Checkbox checked={c.bound} onChange={(_, d) => change(c.column, { bound: !!d.checked })} label={headers[c.column]} />
+            {c.bound && (
+              <div className={s.row} style={{ paddingLeft: '32px' }}>
+                <Select size="small" aria-label={`Kind of ${headers[c.column]}`} value={c.kind} onChange={(_, d) => change(c.column, { kind: d.value as ColumnChoice['kind'] })}>
+                  {KINDS.map((k) => <option key={k} value={k}>{k}</option>)}
+                </Select>
+                <Input size="small" aria-label={`Month of ${headers[c.column]}`} value={c.period} style={{ width: '96px' }} onChange={(_, d) => change(c.column, { period: d.value })} />
+              </div>
+            )}
+          </div>
+        ))}
+      </div>
+      {built.problems.map((p) => <Caption1 key={p} className={s.muted}>{p}</Caption1>)}
+      <Field label="Binding name" required><Input value={name} onChange={(_, d) => setName(d.value)} /></Field>
+      <Field label="Scope (node code)" required hint="The organization, portfolio, program, project or package whose measures this table holds."><Input value={scope} onChange={(_, d) => setScope(d.value)} /></Field>
+      <div className={s.row}>
+        <Button appearance="primary" disabled={!built.mapping || !name.trim() || !scope.trim()} onClick={() => onConfirm(name.trim(), scope.trim(), built.mapping!)}>Confirm binding</Button>
+        <Button onClick={onCancel}>Cancel</Button>
+      </div>
+    </Card>
   );
 }
 

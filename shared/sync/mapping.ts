@@ -90,3 +90,46 @@ export function proposeMapping(headers: readonly unknown[]): Proposal {
 }
 
 export const isCellKind = (s: string): s is CellKind => (CELL_KINDS as readonly string[]).includes(s);
+
+export interface ColumnChoice {
+  column: number;
+  bound: boolean;
+  kind: CellKind;
+  /** As typed by the planner: any form parsePeriod reads. */
+  period: string;
+}
+
+/** The planner's edited mapping, checked: a code column, valid periods, no cell bound twice. */
+export function buildMapping(headers: readonly string[], codeColumn: number, choices: readonly ColumnChoice[]): { mapping: Mapping | null; problems: string[] } {
+  const problems: string[] = [];
+  if (codeColumn < 0 || codeColumn >= headers.length) problems.push('Choose the column of measure codes.');
+  const columns: ColumnMapping[] = [];
+  const seen = new Map<string, number>();
+  for (const c of choices) {
+    if (!c.bound || c.column === codeColumn) continue;
+    const period = parsePeriod(c.period);
+    const header = headers[c.column] ?? `column ${c.column + 1}`;
+    if (!period) {
+      problems.push(`"${header}": "${c.period}" is not a month such as 2027-03.`);
+      continue;
+    }
+    const key = `${c.kind} ${period}`;
+    if (seen.has(key)) {
+      problems.push(`"${header}" and "${headers[seen.get(key)!]}" are both ${key}.`);
+      continue;
+    }
+    seen.set(key, c.column);
+    columns.push({ column: c.column, kind: c.kind, period });
+  }
+  if (!columns.length) problems.push('Bind at least one column to a kind and a month.');
+  return { mapping: problems.length ? null : { codeColumn, columns }, problems };
+}
+
+/** The editable rows the pane starts from: what the proposal bound, and every other header unbound. */
+export function choicesFrom(headers: readonly string[], proposal: Proposal): ColumnChoice[] {
+  const mapped = new Map((proposal.mapping?.columns ?? []).map((c) => [c.column, c]));
+  return headers.map((_, column) => {
+    const m = mapped.get(column);
+    return { column, bound: !!m, kind: m?.kind ?? 'forecast', period: m?.period ?? '' };
+  });
+}

@@ -56,7 +56,10 @@ describe('task pane in Chromium', async () => {
     owner = await openPane(users.owner.token);
     await expect(owner.getByLabel('Signed in as').innerText()).resolves.toContain('owner');
     await owner.getByRole('button', { name: 'Bind the selected table' }).click();
-    await expect(owner.getByLabel('Proposed mapping').innerText()).resolves.toContain('Forecast 2027-03 → forecast 2027-03');
+    expect(await owner.getByLabel('Month of Forecast 2027-03').inputValue()).toBe('2027-03');
+    expect(await owner.getByLabel('Kind of Target 2027-03').inputValue()).toBe('target');
+    expect(await owner.getByRole('checkbox', { name: 'Title' }).isChecked()).toBe(false);
+    await owner.screenshot({ path: `${SHOTS}/pane-bind-360.png`, fullPage: true });
     await owner.getByLabel('Scope (node code)').fill('ORG');
     await owner.getByRole('button', { name: 'Confirm binding' }).click();
     await owner.getByRole('button', { name: 'Pull', exact: true }).click();

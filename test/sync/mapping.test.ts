@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHeader, parsePeriod, proposeMapping } from '../../shared/sync/mapping.js';
+import { buildMapping, choicesFrom, parseHeader, parsePeriod, proposeMapping } from '../../shared/sync/mapping.js';
 
 describe('header mapping', () => {
   it('reads the ways planners write months', () => {
@@ -31,5 +31,25 @@ describe('header mapping', () => {
     const dup = proposeMapping(['Code', 'Forecast 2027-03', 'FC Mar 2027']);
     expect(dup.mapping!.columns).toHaveLength(1);
     expect(dup.problems[0]).toMatch(/both map to forecast 2027-03/);
+  });
+});
+
+describe('editing the proposed mapping', () => {
+  const headers = ['Code', 'Title', 'Forecast 2027-03', 'Budget 2027-03'];
+  it('starts from the proposal and binds what the planner adds', () => {
+    const choices = choicesFrom(headers, proposeMapping(headers));
+    expect(choices.map((c) => c.bound)).toEqual([false, false, true, false]);
+    choices[3] = { column: 3, bound: true, kind: 'target', period: 'Mar 2027' };
+    expect(buildMapping(headers, 0, choices)).toEqual({ mapping: { codeColumn: 0, columns: [
+      { column: 2, kind: 'forecast', period: '2027-03' }, { column: 3, kind: 'target', period: '2027-03' },
+    ] }, problems: [] });
+  });
+  it('refuses a bad month, a cell bound twice, or nothing bound', () => {
+    const choices = choicesFrom(headers, proposeMapping(headers));
+    expect(buildMapping(headers, 0, [...choices.slice(0, 3), { column: 3, bound: true, kind: 'forecast', period: '2027-03' }]).problems)
+      .toEqual(['"Budget 2027-03" and "Forecast 2027-03" are both forecast 2027-03.']);
+    expect(buildMapping(headers, 0, [{ column: 3, bound: true, kind: 'target', period: 'soon' }]).problems[0]).toMatch(/"soon" is not a month/);
+    expect(buildMapping(headers, 0, []).mapping).toBeNull();
+    expect(buildMapping(headers, -1, choices).problems).toContain('Choose the column of measure codes.');
   });
 });
