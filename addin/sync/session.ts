@@ -127,6 +127,14 @@ export class SyncSession {
     return { cells: paint.length, added, revision: record.revision };
   }
 
+  /** How many bound cells the planner changed since the last pull or push (and how many cannot be sent). */
+  async pendingChanges(binding: Binding) {
+    const state = await this.#state(binding);
+    const table = await this.port.readTable(binding.table);
+    const diff = diffTable(table.rows, binding.mapping, state.snapshot, this.options.digits);
+    return { changes: diff.changes.length, errors: diff.errors.length };
+  }
+
   /** Sends the cells changed since the last pull or push; writes back and flags every outcome. */
   async push(binding: Binding, notes: ReadonlyMap<string, string> = new Map(), onProgress?: (done: number, total: number) => void): Promise<PushReport> {
     const state = await this.#state(binding);

@@ -136,6 +136,7 @@ function SheetTab({ port, session, me, guard, setNotice }: { port: WorkbookPort;
   const [progress, setProgress] = useState<number | null>(null);
   const [report, setReport] = useState<PushReport | null>(null);
   const [note, setNote] = useState('');
+  const [unpushed, setUnpushed] = useState<{ changes: number; errors: number } | null>(null);
   const needNote = useRef<string[]>([]);
 
   const reload = useCallback(async () => {
@@ -159,12 +160,31 @@ function SheetTab({ port, session, me, guard, setNotice }: { port: WorkbookPort;
     const timer = setInterval(() => void guard(() => session.refresh(active)), REFRESH_MS);
     return () => clearInterval(timer);
   }, [active, guard, session]);
+  // Live count of what the planner changed: the edit event is the hint, the diff decides.
+  const recount = useCallback(() => (active ? guard(async () => setUnpushed(await session.pendingChanges(active))) : undefined), [active, guard, session]);
+  useEffect(() => {
+    if (!active) return;
+    void recount();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stop: (() => Promise<void>) | undefined;
+    void guard(async () => {
+      stop = await port.onEdited(() => {
+        clearTimeout(timer);
+        timer = setTimeout(() => void recount(), 300);
+      });
+    });
+    return () => {
+      clearTimeout(timer);
+      void stop?.();
+    };
+  }, [active, guard, port, recount]);
 
   const act = async (label: string, work: () => Promise<void>) => {
     setBusy(label);
     await guard(work);
     setBusy(null);
     setProgress(null);
+    await recount();
   };
 
   return (
@@ -200,6 +220,11 @@ function SheetTab({ port, session, me, guard, setNotice }: { port: WorkbookPort;
               setNotice({ intent: 'info', title: 'Refreshed', text: r.changed ? `${r.changed} cell(s) changed by others are flagged.` : 'Nothing changed since your last pull.' });
             })}>Refresh</Button>
           </div>
+          {unpushed && (unpushed.changes > 0 || unpushed.errors > 0) && (
+            <Caption1 aria-label="Not pushed yet">
+              {unpushed.changes} change(s) not pushed yet{unpushed.errors ? ` · ${unpushed.errors} cell(s) that cannot be sent` : ''}
+            </Caption1>
+          )}
           {busy && (progress === null ? <Spinner size="tiny" label={`${busy}…`} /> : <Field label={`${busy}…`} validationMessage={`${Math.round(progress * 100)} %`} validationState="none"><ProgressBar value={progress} /></Field>)}
           {report && report.needNote.length > 0 && (
             <Field label={`${report.needNote.length} material change(s) need a note for the controller`} hint="Your typed values are still in the sheet: write why, then push again.">

@@ -151,6 +151,24 @@ export class ExcelWorkbook implements WorkbookPort {
         r.status === Office.AsyncResultStatus.Succeeded ? resolve() : reject(new WorkbookError(`Saving the bindings: ${r.error.message}`, String(r.error.code)))));
   }
 
+  async onEdited(handler: () => void) {
+    const listener = await run('Listening to edits', async (context) => {
+      const registered = context.workbook.worksheets.onChanged.add(async (event) => {
+        // The add-in's own writes are not the planner's edits. Hosts without a trigger source
+        // report "Unknown": harmless, since what changed is always a diff against the snapshot.
+        if (event.triggerSource === 'ThisLocalAddin') return;
+        handler();
+      });
+      await context.sync();
+      return registered;
+    });
+    return () =>
+      run('Stopping the edit listener', async (context) => {
+        listener.remove();
+        await context.sync();
+      });
+  }
+
   async onSelection(handler: (selection: Selection | null) => void) {
     const listener = await run('Listening to the selection', async (context) => {
       const registered = context.workbook.onSelectionChanged.add(async () => {

@@ -15,6 +15,7 @@ export class MemoryWorkbook implements WorkbookPort {
   bindings: Binding[] = [];
   selectedTable: string | null = null;
   #selectionHandlers = new Set<(s: Selection | null) => void>();
+  #editHandlers = new Set<() => void>();
 
   constructor(readonly name = 'Plan.xlsx') {}
 
@@ -26,12 +27,18 @@ export class MemoryWorkbook implements WorkbookPort {
   /** What a user does: type into a cell, sort, delete a row, select a cell. */
   type(table: string, row: number, column: number, value: unknown) {
     this.#table(table).rows[row]![column] = value;
+    this.#edited();
   }
   sortBy(table: string, column: number, descending = false) {
     this.#table(table).rows.sort((a, b) => String(a[column]).localeCompare(String(b[column])) * (descending ? -1 : 1));
+    this.#edited();
   }
   deleteRow(table: string, row: number) {
     this.#table(table).rows.splice(row, 1);
+    this.#edited();
+  }
+  #edited() {
+    for (const h of this.#editHandlers) h();
   }
   select(selection: Selection | null) {
     for (const h of this.#selectionHandlers) h(selection);
@@ -82,6 +89,12 @@ export class MemoryWorkbook implements WorkbookPort {
   }
   async saveBindings(bindings: readonly Binding[]) {
     this.bindings = structuredClone([...bindings]);
+  }
+  async onEdited(handler: () => void) {
+    this.#editHandlers.add(handler);
+    return async () => {
+      this.#editHandlers.delete(handler);
+    };
   }
   async onSelection(handler: (s: Selection | null) => void) {
     this.#selectionHandlers.add(handler);

@@ -51,6 +51,11 @@ export interface WorkbookPort {
   appendRows(table: string, rows: readonly unknown[][]): Promise<void>;
   loadBindings(): Promise<Binding[]>;
   saveBindings(bindings: readonly Binding[]): Promise<void>;
+  /**
+   * Calls back when the user edits the workbook — never for the add-in's own writes; returns a
+   * function to stop. A hint only: what changed is always decided by diffing against the snapshot.
+   */
+  onEdited(handler: () => void): Promise<() => Promise<void>>;
   /** Calls back when the user selects a cell inside a table; returns a function to stop. */
   onSelection(handler: (selection: Selection | null) => void): Promise<() => Promise<void>>;
 }

@@ -46,6 +46,32 @@ describe('Excel adapter', () => {
     expect(mock.notes.deleted).toEqual(["'Forecast'!D11"]);
   });
 
+  it('turns a selected plain range with a header row into a table, and finds the table of a selection', async () => {
+    const added: unknown[] = [];
+    const selection = (tables: number) => ({
+      getTables: () => ({ getCount: () => ({ value: tables }), getFirst: () => ({ load() { return { name: 'Existing' }; } }) }),
+      getSurroundingRegion: () => 'region A1:F20',
+      worksheet: { tables: { add: (region: unknown, headers: boolean) => (added.push([region, headers]), { load: () => ({ name: 'Table1' }) }) } },
+    });
+    mock.excel.context.workbook.getSelectedRange = () => selection(0);
+    expect(await new ExcelWorkbook({ notes: true }).tableAtSelection()).toBe('Table1');
+    expect(added).toEqual([['region A1:F20', true]]);
+    mock.excel.context.workbook.getSelectedRange = () => selection(1);
+    expect(await new ExcelWorkbook({ notes: true }).tableAtSelection()).toBe('Existing');
+    expect(added).toHaveLength(1);
+  });
+
+  it("reports the user's edits, not the add-in's own writes (trigger source)", async () => {
+    let registered: ((e: { triggerSource: string }) => Promise<void>) | undefined;
+    mock.excel.context.workbook.worksheets = { onChanged: { add: (h: typeof registered) => ((registered = h), { remove: vi.fn() }) } };
+    let edits = 0;
+    await new ExcelWorkbook({ notes: true }).onEdited(() => (edits += 1));
+    await registered!({ triggerSource: 'ThisLocalAddin' });
+    expect(edits).toBe(0);
+    await registered!({ triggerSource: 'Unknown' });
+    expect(edits).toBe(1);
+  });
+
   it('carries an Office error to the caller with its code, never swallowing it', async () => {
     mock.excel.context.workbook.tables.getItem = () => {
       const err = Object.assign(new Error('The requested resource doesn\'t exist.'), { code: 'ItemNotFound', debugInfo: { errorLocation: 'TableCollection.getItem' } });

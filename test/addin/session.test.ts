@@ -48,6 +48,20 @@ describe('sync session against the service', async () => {
     ]);
   });
 
+  it("counts the planner's changes, never the add-in's own writes", async () => {
+    let edits = 0;
+    const stop = await book.onEdited(() => (edits += 1));
+    expect(await session.pendingChanges(binding)).toEqual({ changes: 0, errors: 0 });
+    await session.pull(binding); // the add-in writes every bound cell
+    expect(edits).toBe(0);
+    expect(await session.pendingChanges(binding)).toEqual({ changes: 0, errors: 0 });
+    book.type('Forecast', 0, 3, 101);
+    expect(edits).toBe(1);
+    expect(await session.pendingChanges(binding)).toEqual({ changes: 1, errors: 0 });
+    book.type('Forecast', 0, 3, 100);
+    await stop();
+  });
+
   it('pushes only what changed; writes back and flags every outcome; text never leaves the sheet', async () => {
     book.sortBy('Forecast', 0); // sorting must not send a value to the wrong measure
     book.type('Forecast', row('M-1'), col.fc03, 104);

@@ -73,6 +73,7 @@ describe('task pane in Chromium', async () => {
       window.gatecellWorkbook!.type('Forecast', 1, 3, 104); // M-1: within tolerance
       window.gatecellWorkbook!.type('Forecast', 0, 3, 50); // M-2: material
     });
+    await expect.poll(() => owner.getByLabel('Not pushed yet').innerText().catch(() => '')).toBe('2 change(s) not pushed yet');
     await owner.getByRole('button', { name: 'Push' }).click();
     await expect.poll(() => status(owner)).toContain('2 sent, 1 applied, 0 pending approval, 1 rejected');
     expect(await cell(owner, 1, 3)).toMatchObject({ value: 104, look: 'applied' });
