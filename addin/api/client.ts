@@ -1,6 +1,5 @@
 // The add-in's client of the Gatecell API: request shapes from shared/api, errors as ApiCallError.
-import type { PushBody } from '../../shared/api/schemas.js';
-import type { PushResult } from '../../shared/sync/push.js';
+import type { PushBody, PushResult } from '../../shared/api/schemas.js';
 
 export interface WireCell {
   measure: string;

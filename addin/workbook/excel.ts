@@ -18,13 +18,28 @@ export class WorkbookError extends Error {
   }
 }
 
-async function run<T>(what: string, batch: (context: Excel.RequestContext) => Promise<T>): Promise<T> {
+async function run<T>(what: string, batch: (context: Excel.RequestContext) => Promise<T>, within?: OfficeExtension.ClientRequestContext): Promise<T> {
   try {
-    return await Excel.run(batch);
+    return await (within ? Excel.run(within, batch) : Excel.run(batch));
   } catch (e) {
     const err = e as OfficeExtension.Error;
     throw new WorkbookError(`${what}: ${err.message ?? String(e)}`, err.code ?? 'OfficeError', err.debugInfo);
   }
+}
+
+/** Registers an Office event handler; the answer removes it again. */
+async function listen(what: string, add: (context: Excel.RequestContext) => OfficeExtension.EventHandlerResult<unknown>) {
+  const registered = await run(`Listening to ${what}`, async (context) => {
+    const result = add(context);
+    await context.sync();
+    return result;
+  });
+  // A handler is removed in the context that added it.
+  return () =>
+    run(`Stopping the ${what} listener`, async (context) => {
+      registered.remove();
+      await context.sync();
+    }, registered.context);
 }
 
 /** Contiguous runs of rows in one column that share a key: one range operation per run. */
@@ -151,41 +166,25 @@ export class ExcelWorkbook implements WorkbookPort {
         r.status === Office.AsyncResultStatus.Succeeded ? resolve() : reject(new WorkbookError(`Saving the bindings: ${r.error.message}`, String(r.error.code)))));
   }
 
-  async onEdited(handler: () => void) {
-    const listener = await run('Listening to edits', async (context) => {
-      const registered = context.workbook.worksheets.onChanged.add(async (event) => {
+  onEdited(handler: () => void) {
+    return listen('edits', (context) =>
+      context.workbook.worksheets.onChanged.add(async (event) => {
         // The add-in's own writes are not the planner's edits. Hosts without a trigger source
         // report "Unknown": harmless, since what changed is always a diff against the snapshot.
         if (event.triggerSource === 'ThisLocalAddin') return;
         handler();
-      });
-      await context.sync();
-      return registered;
-    });
-    return () =>
-      run('Stopping the edit listener', async (context) => {
-        listener.remove();
-        await context.sync();
-      });
+      }));
   }
 
-  async onSelection(handler: (selection: Selection | null) => void) {
-    const listener = await run('Listening to the selection', async (context) => {
-      const registered = context.workbook.onSelectionChanged.add(async () => {
+  onSelection(handler: (selection: Selection | null) => void) {
+    return listen('the selection', (context) =>
+      context.workbook.onSelectionChanged.add(async () => {
         try {
           handler(await this.#selection());
         } catch {
           handler(null);
         }
-      });
-      await context.sync();
-      return registered;
-    });
-    return () =>
-      run('Stopping the selection listener', async (context) => {
-        listener.remove();
-        await context.sync();
-      });
+      }));
   }
 
   #selection() {

@@ -1,6 +1,6 @@
 // The HTTP contract's request shapes (api-v1.md), defined once for the service and the add-in.
 import { z } from 'zod';
-import { CELL_KINDS, IMPLEMENTATION_STATUSES, LEVELS, RISK_SEVERITIES, ROLES, STAGES } from '../model.js';
+import { CELL_KINDS, IMPLEMENTATION_STATUSES, LEVELS, type Outcome, type ReasonCode, RISK_SEVERITIES, ROLES, STAGES } from '../model.js';
 import { PERIOD_PATTERN } from '../periods.js';
 import { SettingsPatch } from '../domain/settings.js';
 
@@ -64,6 +64,16 @@ export const Push = z.object({
   source: PushSource.optional(),
   changes: z.array(PushChange).max(MAX_PUSH_CHANGES),
 });
+/** One change's answer: `value` and `version` are the record after the whole batch. */
+export interface PushResult {
+  index: number;
+  outcome: Outcome;
+  value: number | null;
+  version: number;
+  changeRequestId?: string;
+  reason?: { code: ReasonCode; message: string };
+}
+
 /**
  * How the service checks a push: the envelope first, then each change against PushChange, so a
  * 100,000-change batch is validated without zod building a second copy of every change.

@@ -1,6 +1,5 @@
 // Building push batches from a diff, and turning the service's answer into what the sheet shows.
-import type { PushBody } from '../api/schemas.js';
-import type { Outcome, ReasonCode } from '../model.js';
+import type { PushBody, PushResult } from '../api/schemas.js';
 import { type Snapshot, cellKey } from './cells.js';
 import type { CellChange } from './diff.js';
 
@@ -36,15 +35,6 @@ export function planPush(
     });
   }
   return { batches, sent };
-}
-
-export interface PushResult {
-  index: number;
-  outcome: Outcome;
-  value: number | null;
-  version: number;
-  changeRequestId?: string;
-  reason?: { code: ReasonCode; message: string };
 }
 
 export type Flag = 'applied' | 'pending' | 'rejected' | 'conflict';

@@ -63,13 +63,18 @@ describe('Excel adapter', () => {
 
   it("reports the user's edits, not the add-in's own writes (trigger source)", async () => {
     let registered: ((e: { triggerSource: string }) => Promise<void>) | undefined;
-    mock.excel.context.workbook.worksheets = { onChanged: { add: (h: typeof registered) => ((registered = h), { remove: vi.fn() }) } };
+    const handle = { remove: vi.fn(), context: { addedIn: 'the first context' } };
+    mock.excel.context.workbook.worksheets = { onChanged: { add: (h: typeof registered) => ((registered = h), handle) } };
     let edits = 0;
-    await new ExcelWorkbook({ notes: true }).onEdited(() => (edits += 1));
+    const stop = await new ExcelWorkbook({ notes: true }).onEdited(() => (edits += 1));
     await registered!({ triggerSource: 'ThisLocalAddin' });
     expect(edits).toBe(0);
     await registered!({ triggerSource: 'Unknown' });
     expect(edits).toBe(1);
+    // Removed in the context that added it, as Office requires.
+    await stop();
+    expect(handle.remove).toHaveBeenCalledOnce();
+    expect(mock.runWith).toEqual([handle.context]);
   });
 
   it('carries an Office error to the caller with its code, never swallowing it', async () => {

@@ -23,6 +23,7 @@ export function excelMock() {
       };
     },
   });
+  const runWith: unknown[] = [];
   const notes = { added: [] as [string, string][], deleted: [] as string[], existing: new Set(['\'Forecast\'!D11']) };
   const data = {
     context: {
@@ -49,11 +50,14 @@ export function excelMock() {
       },
       application: { suspendApiCalculationUntilNextSync: vi.fn(), suspendScreenUpdatingUntilNextSync: vi.fn() },
     },
-    run: async function (this: { context: unknown }, batch: (context: unknown) => Promise<unknown>) {
-      return batch(this.context);
+    // Excel.run(batch) or Excel.run(existingContext, batch); the contexts passed are recorded.
+    run: async function (this: { context: unknown }, a: unknown, b?: (context: unknown) => Promise<unknown>) {
+      if (typeof a === 'function') return (a as (context: unknown) => Promise<unknown>)(this.context);
+      runWith.push(a);
+      return b!(this.context);
     },
   };
   const excel = new OfficeMockObject(data) as unknown as { context: { sync: () => Promise<void>; workbook: any; application: any }; run: unknown };
-  return { excel, written, notes };
+  return { excel, written, notes, runWith };
 }
 

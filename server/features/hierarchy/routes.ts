@@ -67,7 +67,7 @@ export const hierarchyRoutes = (deps: Deps) =>
     .post('/nodes', validate('json', CreateNode), async (c) => {
       const actor = c.get('actor');
       const body = c.req.valid('json');
-      const created = await write(deps, c, async (w) => {
+      await write(deps, c, async (w) => {
         if (await nodeByCode(w.tx, body.code)) throw conflict('DUPLICATE_CODE', `Code ${body.code} is already used.`);
         let parent = null;
         if (body.parentCode !== null) {
@@ -88,7 +88,6 @@ export const hierarchyRoutes = (deps: Deps) =>
         if (!parent)
           await w.tx.execute({ sql: 'INSERT INTO org_settings (org_id, settings) VALUES (?, ?)', args: [id, JSON.stringify(DEFAULT_SETTINGS)] });
         w.audit({ action: 'node.created', nodeId: id, subject: body.code, after: body });
-        return { id, path };
       });
       return c.json({ code: body.code, level: body.level, name: body.name, parentCode: body.parentCode }, 201);
     })

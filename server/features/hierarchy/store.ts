@@ -2,7 +2,7 @@ import type { Actor } from '../../../shared/domain/access.js';
 import { seesWithin, visiblePrefixes } from '../../../shared/domain/access.js';
 import { OrgSettingsSchema, type OrgSettings } from '../../../shared/domain/settings.js';
 import type { Level } from '../../../shared/model.js';
-import { minorDigits, toMinor } from '../../../shared/money.js';
+import { minorDigits } from '../../../shared/money.js';
 import { type Exec, one, rows } from '../../db/db.js';
 import { notFound } from '../../http/errors.js';
 
@@ -57,7 +57,6 @@ export function moneyRules(s: OrgSettings) {
     escalation: { level2: minor(s.escalationValueLevel2), level3: minor(s.escalationValueLevel3) },
   };
 }
-export { toMinor };
 
 /** SQL that keeps rows whose `column` path lies under one of the prefixes (bound as JSON). */
 export const underPrefixes = (column: string, param = '?') =>

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, canSee } from '../../../shared/domain/access.js';
 import { type CellChange, type Decision, evaluateChange, type EditRules, type MeasureForEdit } from '../../../shared/domain/finance.js';
+import type { PushResult } from '../../../shared/api/schemas.js';
 import type { CellKind, Outcome, ReasonCode } from '../../../shared/model.js';
 import { fromMinor, fromMinorOrNull } from '../../../shared/money.js';
 import { jsonRows, rows } from '../../db/db.js';
@@ -16,15 +17,6 @@ export interface EngineChange extends CellChange {
   cell?: string | undefined;
   /** Imports: judge the change against the current record instead of a version the sender saw. */
   againstCurrent?: boolean;
-}
-
-export interface ChangeResult {
-  index: number;
-  outcome: Outcome;
-  value: number | null;
-  version: number;
-  changeRequestId?: string;
-  reason?: { code: ReasonCode; message: string };
 }
 
 interface Slot {
@@ -78,9 +70,9 @@ export class Outcomes {
     this.#record = record;
   }
 
-  result(index: number): ChangeResult {
+  result(index: number): PushResult {
     const slot = this.#record.get(this.#keys[index]!) ?? EMPTY;
-    const result: ChangeResult = { index, outcome: OUTCOME_CODES[this.#outcome[index]!]!, value: fromMinorOrNull(slot.value, this.#digits[index]!), version: slot.version };
+    const result: PushResult = { index, outcome: OUTCOME_CODES[this.#outcome[index]!]!, value: fromMinorOrNull(slot.value, this.#digits[index]!), version: slot.version };
     const requestId = this.requestIds.get(index);
     if (requestId) result.changeRequestId = requestId;
     const reason = this.#reasons.get(index);
@@ -88,7 +80,7 @@ export class Outcomes {
     return result;
   }
 
-  results(): ChangeResult[] {
+  results(): PushResult[] {
     return Array.from({ length: this.length }, (_, i) => this.result(i));
   }
 
