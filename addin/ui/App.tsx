@@ -89,9 +89,10 @@ export function App({ port, hostNote }: { port: WorkbookPort; hostNote?: string 
         <Tab value="measure">Measure</Tab>
         <Tab value="approvals">Approvals</Tab>
       </TabList>
-      {tab === 'sheet' && session && <SheetTab port={port} session={session} me={me} guard={guard} setNotice={setNotice} />}
-      {tab === 'measure' && client && <MeasureTab port={port} client={client} me={me} guard={guard} />}
-      {tab === 'approvals' && client && <ApprovalsTab client={client} me={me} guard={guard} setNotice={setNotice} />}
+      {/* All tabs stay mounted: the on-open check runs once and the sheet keeps refreshing on any tab. */}
+      <div hidden={tab !== 'sheet'}>{session && <SheetTab port={port} session={session} me={me} guard={guard} setNotice={setNotice} />}</div>
+      <div hidden={tab !== 'measure'}>{client && <MeasureTab port={port} client={client} me={me} guard={guard} />}</div>
+      <div hidden={tab !== 'approvals'}>{client && <ApprovalsTab client={client} visible={tab === 'approvals'} guard={guard} setNotice={setNotice} />}</div>
     </main>
   );
 }
@@ -407,7 +408,7 @@ function StatusBadge({ status }: { status: string }) {
   return <Badge appearance="tint" color={color}>{status.replace('_', ' ')}</Badge>;
 }
 
-function ApprovalsTab({ client, guard, setNotice }: { client: GatecellClient; me: Me; guard: Guard; setNotice: (n: Notice | null) => void }) {
+function ApprovalsTab({ client, visible, guard, setNotice }: { client: GatecellClient; visible: boolean; guard: Guard; setNotice: (n: Notice | null) => void }) {
   const s = useStyles();
   const [changes, setChanges] = useState<ChangeRequestView[] | null>(null);
   const [gates, setGates] = useState<GateRequestView[]>([]);
@@ -417,7 +418,9 @@ function ApprovalsTab({ client, guard, setNotice }: { client: GatecellClient; me
     setChanges(c.changeRequests.filter((r) => r.mayDecide));
     setGates(g.gateRequests.filter((r) => r.mayDecide));
   }), [client, guard]);
-  useEffect(() => void load(), [load]);
+  useEffect(() => {
+    if (visible) void load();
+  }, [load, visible]);
   if (!changes) return <Spinner size="tiny" label="Loading requests…" />;
   if (!changes.length && !gates.length) return <Body1>Nothing waits on you.</Body1>;
   const decide = (work: () => Promise<unknown>, done: Notice) => guard(async () => {

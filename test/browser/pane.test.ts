@@ -105,7 +105,7 @@ describe('task pane in Chromium', async () => {
     await owner.getByRole('tab', { name: 'Measure' }).click();
     await owner.evaluate(() => window.gatecellWorkbook!.select({ table: 'Forecast', row: 1, column: 3 }));
     await owner.getByRole('button', { name: 'Request gate to identified' }).click();
-    await expect.poll(() => owner.getByLabel('Measure').innerText()).toContain('Gate to identified waits on sponsor');
+    await expect.poll(() => owner.getByRole('region', { name: 'Measure', exact: true }).innerText()).toContain('Gate to identified waits on sponsor');
     const sponsor = await openPane(users.sponsor.token, 320);
     await sponsor.getByRole('tab', { name: 'Approvals' }).click();
     const gate = sponsor.getByLabel('Gate M-1 to identified');
@@ -121,7 +121,7 @@ describe('task pane in Chromium', async () => {
       await owner.setViewportSize({ width, height: 900 });
       await owner.getByRole('tab', { name: 'Measure' }).click();
       await owner.evaluate(() => window.gatecellWorkbook!.select({ table: 'Forecast', row: 0, column: 3 }));
-      await expect(owner.getByLabel('Measure').innerText()).resolves.toContain('M-2');
+      await expect.poll(() => owner.getByRole('region', { name: 'Measure', exact: true }).innerText()).toContain('M-2 · Measure M-2');
       await expect(owner.getByLabel('Dual status').innerText()).resolves.toMatch(/Implementation.*Potential/s);
       await owner.screenshot({ path: `${SHOTS}/pane-measure-${width}.png`, fullPage: true });
       await owner.getByRole('tab', { name: 'Sheet' }).click();
