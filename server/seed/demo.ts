@@ -120,7 +120,7 @@ export async function seedDemo(db: Db, options: { now?: Date; measures?: number 
     }
   for (const p of plans) {
     await call(token(p.owner), 'POST', '/measures', {
-      packageCode: pick(packages), code: p.code, title: `${pick(titles)} (${p.code})`, category: pick(categories), impactType: pick(impactTypes),
+      packageCode: pick(packages), code: p.code, title: pick(titles), category: pick(categories), impactType: pick(impactTypes),
       ownerId: p.owner, sponsorId: p.sponsor, controllerId: p.controller, startPeriod: p.start, endPeriod: p.end,
     });
   }
