@@ -94,7 +94,7 @@ describe('task pane in Chromium', async () => {
     await request.getByLabel('Comment').fill('Agreed in the S&OP review');
     await request.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => status(controller)).toContain('M-2 forecast 2027-03 is now 50');
-    await expect(controller.getByText('Nothing waits on you.').isVisible()).resolves.toBe(true);
+    await expect.poll(() => controller.getByText('Nothing waits on you.').isVisible()).toBe(true);
 
     await owner.getByRole('button', { name: 'Refresh' }).click();
     await expect.poll(() => status(owner)).toContain('1 cell(s) changed by others');
