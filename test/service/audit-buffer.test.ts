@@ -20,14 +20,18 @@ describe('audit buffer', () => {
 
 describe('push answer', () => {
   it('the JSON written without objects equals JSON.stringify of the results', async () => {
-    const { Outcomes } = await import('../../server/features/sync/engine.js');
+    const { CellRecord, Outcomes } = await import('../../server/features/sync/engine.js');
     const o = new Outcomes(4);
-    o.set(0, { outcome: 'applied', value: 105025, unchanged: false }, 11, 2);
-    o.set(1, { outcome: 'pending', value: 1, reason: 'MATERIAL_CHANGE', message: 'Waits "for" the controller.' }, 12, 2);
+    o.set(0, { outcome: 'applied', value: 105025, unchanged: false }, 7, 11, 2);
+    o.set(1, { outcome: 'pending', value: 1, reason: 'MATERIAL_CHANGE', message: 'Waits "for" the controller.' }, 7, 12, 2);
     o.requestIds.set(1, 'cr_1');
-    o.set(2, { outcome: 'rejected', reason: 'UNKNOWN_MEASURE', message: 'No measure X.' }, -1, 2);
-    o.set(3, { outcome: 'conflict', reason: 'STALE_VERSION', message: 'Changed.' }, 13, 0);
-    o.finish(new Map([[11, { value: 105025, version: 2 }], [12, { value: null, version: 0 }], [13, { value: -7, version: 9 }]]));
+    o.set(2, { outcome: 'rejected', reason: 'UNKNOWN_MEASURE', message: 'No measure X.' }, -1, -1, 2);
+    o.set(3, { outcome: 'conflict', reason: 'STALE_VERSION', message: 'Changed.' }, 8, 11, 0);
+    const record = new CellRecord();
+    record.set(7, 11, { value: 105025, version: 2 });
+    record.set(7, 12, { value: null, version: 0 });
+    record.set(8, 11, { value: -7, version: 9 });
+    o.finish(record);
     expect(o.resultsJson()).toBe(JSON.stringify(o.results()));
     expect(o.results()[0]).toEqual({ index: 0, outcome: 'applied', value: 1050.25, version: 2 });
   });

@@ -193,7 +193,7 @@ CREATE TRIGGER audit_segments_no_delete BEFORE DELETE ON audit_segments BEGIN SE
 CREATE TABLE idempotency (
   user_id TEXT NOT NULL,
   key TEXT NOT NULL,
-  response TEXT NOT NULL,
+  response BLOB NOT NULL, -- the answer, deflated
   created_at TEXT NOT NULL,
   PRIMARY KEY (user_id, key)
 );

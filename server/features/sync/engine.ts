@@ -29,17 +29,30 @@ const WRITE_CHUNK = 5000;
 const KIND_INDEX: Record<string, number> = { baseline: 0, target: 1, forecast: 2, actual: 3 };
 
 /**
- * Cells are keyed by a number, not a string: a 100,000-change batch looks cells up several
- * hundred thousand times, and building and hashing string keys was most of its cost.
+ * A cell's key within its measure: a small integer (kind and month), so the lookups a
+ * 100,000-change batch makes allocate nothing. -1 for a malformed period.
  */
-function cellKeys() {
-  const periods = new Map<string, number>();
-  const periodIndex = (period: string) => {
-    let i = periods.get(period);
-    if (i === undefined) periods.set(period, (i = /^\d{4}-\d{2}$/.test(period) ? Number(period.slice(0, 4)) * 12 + Number(period.slice(5)) : -1));
-    return i;
-  };
-  return (measureId: number, kind: string, period: string) => ((measureId * 4 + KIND_INDEX[kind]!) * 1_000_000) + periodIndex(period);
+const periodKeys = new Map<string, number>();
+function cellKey(kind: string, period: string): number {
+  let p = periodKeys.get(period);
+  if (p === undefined) {
+    p = /^\d{4}-(0[1-9]|1[0-2])$/.test(period) ? Number(period.slice(0, 4)) * 12 + Number(period.slice(5)) - 1 : -1;
+    if (periodKeys.size < 10_000) periodKeys.set(period, p);
+  }
+  return p < 0 ? -1 : KIND_INDEX[kind]! * 120_000 + p;
+}
+
+/** The record of a batch's cells, per measure: measure id → cell key → slot. */
+export class CellRecord {
+  readonly #byMeasure = new Map<number, Map<number, Slot>>();
+  get(measureId: number, key: number): Slot | undefined {
+    return this.#byMeasure.get(measureId)?.get(key);
+  }
+  set(measureId: number, key: number, slot: Slot) {
+    let cells = this.#byMeasure.get(measureId);
+    if (!cells) this.#byMeasure.set(measureId, (cells = new Map()));
+    cells.set(key, slot);
+  }
 }
 
 const OUTCOME_CODES: readonly Outcome[] = ['applied', 'pending', 'rejected', 'conflict'];
@@ -47,31 +60,34 @@ const OUTCOME_CODES: readonly Outcome[] = ['applied', 'pending', 'rejected', 'co
 /** The outcome of every change of a batch, read as objects (imports) or as the answer's JSON (push). */
 export class Outcomes {
   readonly #outcome: Uint8Array;
-  readonly #keys: Float64Array;
+  readonly #measures: Float64Array;
+  readonly #keys: Int32Array;
   readonly #digits: Uint8Array;
   readonly #reasons = new Map<number, { code: ReasonCode; message: string }>();
   readonly requestIds = new Map<number, string>();
-  #record: Map<number, Slot> = new Map();
+  #record = new CellRecord();
 
   constructor(readonly length: number) {
     this.#outcome = new Uint8Array(length);
-    this.#keys = new Float64Array(length);
+    this.#measures = new Float64Array(length);
+    this.#keys = new Int32Array(length);
     this.#digits = new Uint8Array(length);
   }
 
-  set(i: number, d: Decision, key: number, digits: number) {
+  set(i: number, d: Decision, measureId: number, key: number, digits: number) {
     this.#outcome[i] = OUTCOME_CODES.indexOf(d.outcome);
+    this.#measures[i] = measureId;
     this.#keys[i] = key;
     this.#digits[i] = digits;
     if (d.outcome !== 'applied') this.#reasons.set(i, { code: d.reason, message: d.message });
   }
 
-  finish(record: Map<number, Slot>) {
+  finish(record: CellRecord) {
     this.#record = record;
   }
 
   result(index: number): PushResult {
-    const slot = this.#record.get(this.#keys[index]!) ?? EMPTY;
+    const slot = this.#record.get(this.#measures[index]!, this.#keys[index]!) ?? EMPTY;
     const result: PushResult = { index, outcome: OUTCOME_CODES[this.#outcome[index]!]!, value: fromMinorOrNull(slot.value, this.#digits[index]!), version: slot.version };
     const requestId = this.requestIds.get(index);
     if (requestId) result.changeRequestId = requestId;
@@ -88,7 +104,7 @@ export class Outcomes {
   resultsJson(): string {
     const parts: string[] = new Array(this.length);
     for (let i = 0; i < this.length; i++) {
-      const slot = this.#record.get(this.#keys[i]!) ?? EMPTY;
+      const slot = this.#record.get(this.#measures[i]!, this.#keys[i]!) ?? EMPTY;
       const value = fromMinorOrNull(slot.value, this.#digits[i]!);
       let part = `{"index":${i},"outcome":"${OUTCOME_CODES[this.#outcome[i]!]}","value":${value === null ? 'null' : value},"version":${slot.version}`;
       const requestId = this.requestIds.get(i);
@@ -122,25 +138,24 @@ export async function applyChanges(
   const kinds = new Set<CellKind>(changes.map((c) => c.kind));
   if (kinds.has('forecast')) kinds.add('target');
   const ids = JSON.stringify([...measures.values()].map((m) => m.id));
-  const keyOf = cellKeys();
-  const record = new Map<number, Slot>();
+  const record = new CellRecord();
   for (const [measureId, kind, period, value, version] of await jsonRows<[number, string, string, number | null, number]>(
     w.tx,
     `SELECT json_array(measure_id, kind, period, value, version) AS j FROM cells
      WHERE measure_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))`,
     [ids, JSON.stringify([...kinds])],
   ))
-    record.set(keyOf(measureId, kind, period), { value, version });
-  const openRequests = new Map<number, string>();
+    record.set(measureId, cellKey(kind, period), { value, version });
+  const openRequests = new Map<string, string>();
   for (const r of await rows<{ id: string; measure_id: number; kind: string; period: string }>(
     w.tx, `SELECT id, measure_id, kind, period FROM change_requests WHERE status = 'pending' AND measure_id IN (SELECT value FROM json_each(?))`, [ids],
   ))
-    openRequests.set(keyOf(r.measure_id, r.kind, r.period), r.id);
+    openRequests.set(`${r.measure_id}:${cellKey(r.kind, r.period)}`, r.id);
   // Changes apply in order: materiality reads the approved record as the batch has left it so far.
-  const approved = (k: number) => record.get(k)?.value ?? null;
+  const approved = (measureId: number, k: number) => record.get(measureId, k)?.value ?? null;
 
-  /** Cell key → index of the change that last wrote it. */
-  const written = new Map<number, number>();
+  /** Every slot a change wrote, with its cell: the last write of a cell is the one still in the record. */
+  const written: [measureId: number, key: number, change: number, slot: Slot][] = [];
   const newRequests: unknown[][] = [];
   const withdrawn: string[] = [];
   const touched = new Set<number>();
@@ -165,38 +180,38 @@ export async function applyChanges(
     const change = changes[i]!;
     const f = facts.get(change.measure);
     if (!f) {
-      outcomes.set(i, { outcome: 'rejected', reason: 'UNKNOWN_MEASURE', message: `No measure ${change.measure} that you can see.` }, -1, 2);
+      outcomes.set(i, { outcome: 'rejected', reason: 'UNKNOWN_MEASURE', message: `No measure ${change.measure} that you can see.` }, -1, -1, 2);
       continue;
     }
     const { m, rules } = f;
-    const key = keyOf(m.id, change.kind, change.period);
-    const current = record.get(key) ?? EMPTY;
+    const key = cellKey(change.kind, change.period);
+    const current = record.get(m.id, key) ?? EMPTY;
     const forecast = change.kind === 'forecast';
     const decision = evaluateChange(change.againstCurrent ? { ...change, baseVersion: current.version } : change, {
       actor,
       measure: f.edit,
       rules,
       current,
-      periodTarget: forecast ? approved(keyOf(m.id, 'target', change.period)) : null,
+      periodTarget: forecast ? approved(m.id, cellKey('target', change.period)) : null,
       periodForecast: forecast ? current.value : null,
     });
-    outcomes.set(i, decision, key, rules.digits);
+    outcomes.set(i, decision, m.id, key, rules.digits);
     const cell = change.cell === undefined ? undefined : { cell: change.cell };
     if (decision.outcome === 'applied' && !decision.unchanged) {
       const next = { value: decision.value, version: current.version + 1 };
-      record.set(key, next);
-      written.set(key, i);
+      record.set(m.id, key, next);
+      written.push([m.id, key, i, next]);
       touched.add(m.id);
       w.trail.addCellChange(m.id, `${change.kind} ${change.period}`, [fromMinorOrNull(current.value, rules.digits), current.version],
         [fromMinor(next.value, rules.digits), next.version], change.note || undefined, change.cell);
     } else if (decision.outcome === 'pending') {
-      const replaced = openRequests.get(key);
+      const replaced = openRequests.get(`${m.id}:${key}`);
       if (replaced) {
         withdrawn.push(replaced);
         w.audit({ action: 'change_request.withdrawn', nodeId: m.id, subject: replaced, after: { reason: 'replaced by a newer change' } });
       }
       const id = `cr_${randomUUID()}`;
-      openRequests.set(key, id);
+      openRequests.set(`${m.id}:${key}`, id);
       outcomes.requestIds.set(i, id);
       newRequests.push([id, m.id, change.kind, change.period, current.version, current.value, decision.value,
         change.note?.trim() || null, decision.reason, JSON.stringify({ ...source, ...cell })]);
@@ -211,11 +226,9 @@ export async function applyChanges(
   }
 
   // In chunks: SQLite's parse of one huge JSON argument costs native memory, not time.
-  const rowsWritten = [...written].map(([key, i]) => {
-    const { measure, kind, period } = changes[i]!;
-    const slot = record.get(key)!;
-    return [facts.get(measure)!.m.id, kind, period, slot.value, slot.version];
-  });
+  const rowsWritten = written
+    .filter(([id, key, , slot]) => record.get(id, key) === slot)
+    .map(([id, , i, slot]) => [id, changes[i]!.kind, changes[i]!.period, slot.value, slot.version]);
   for (let i = 0; i < rowsWritten.length; i += WRITE_CHUNK)
     await w.tx.execute({
       sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision)
