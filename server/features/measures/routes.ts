@@ -4,6 +4,7 @@ import { type Context, Hono } from 'hono';
 import { CreateDependency, CreateMeasure, CreateMilestone, CreateRisk, Decision, PatchDependency, PatchMeasure, PatchMilestone, PatchRisk } from '../../../shared/api/schemas.js';
 import { type Actor, canSee, hasRole, mayEditPlan, rolesAt, segregationViolation } from '../../../shared/domain/access.js';
 import { isFrozen, type Role } from '../../../shared/model.js';
+import type { InValue } from '@libsql/client';
 import { type Exec, one } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
@@ -51,6 +52,29 @@ async function assertPeople(x: Exec, path: string, people: { ownerId?: string | 
 
 async function bump(w: Write, m: MeasureRow) {
   await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [await w.revision(), m.id] });
+}
+
+type Row = Record<string, unknown>;
+const CHILDREN = {
+  milestones: { columns: 'id, title, due, done, done_at', event: 'milestone.updated' },
+  risks: { columns: 'id, title, severity, open', event: 'risk.updated' },
+  dependencies: { columns: 'id, title, due, owner_id, done', event: 'dependency.updated' },
+} as const;
+
+/**
+ * The one way a milestone, risk or dependency changes: the fields given (undefined: unchanged),
+ * the measure's revision raised, the row before and after in the audit trail.
+ */
+async function updateChild(w: Write, m: MeasureRow, table: keyof typeof CHILDREN, id: string, fields: (before: Row) => Row): Promise<Row> {
+  const read = () => one<Row>(w.tx, `SELECT ${CHILDREN[table].columns} FROM ${table} WHERE id = ?`, [id]);
+  const before = (await read())!;
+  const set = Object.entries(fields(before)).filter(([, v]) => v !== undefined);
+  if (set.length)
+    await w.tx.execute({ sql: `UPDATE ${table} SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`, args: [...set.map(([, v]) => v as InValue), id] });
+  await bump(w, m);
+  const after = (await read())!;
+  w.audit({ action: CHILDREN[table].event, nodeId: m.id, subject: id, before, after });
+  return after;
 }
 
 async function answerMeasure(deps: Deps, code: string) {
@@ -160,19 +184,12 @@ export const measureRoutes = (deps: Deps) => {
       const id = c.req.param('id');
       const m = await child(c.get('actor'), 'milestones', id);
       const body = c.req.valid('json');
-      const row = await write(deps, c, async (w) => {
-        const before = (await one<Record<string, unknown>>(w.tx, 'SELECT title, due, done FROM milestones WHERE id = ?', [id]))!;
-        await w.tx.execute({
-          sql: `UPDATE milestones SET title = COALESCE(?, title), due = COALESCE(?, due), done = COALESCE(?, done),
-                done_at = CASE WHEN ? = 1 AND done = 0 THEN ? WHEN ? = 0 THEN NULL ELSE done_at END WHERE id = ?`,
-          args: [body.title ?? null, body.due ?? null, body.done === undefined ? null : Number(body.done),
-            body.done === undefined ? null : Number(body.done), w.at, body.done === undefined ? null : Number(body.done), id],
-        });
-        await bump(w, m);
-        const after = (await one<Record<string, unknown>>(w.tx, 'SELECT id, title, due, done FROM milestones WHERE id = ?', [id]))!;
-        w.audit({ action: 'milestone.updated', nodeId: m.id, subject: id, before, after });
-        return after;
-      });
+      const done = body.done === undefined ? undefined : Number(body.done);
+      const row = await write(deps, c, (w) => updateChild(w, m, 'milestones', id, (before) => ({
+        title: body.title, due: body.due, done,
+        // When it was done: set as it becomes done, cleared as it is reopened.
+        done_at: done === undefined || done === before.done ? undefined : done ? w.at : null,
+      })));
       return c.json({ ...row, measure: m.code, done: !!row.done }, 200);
     })
 
@@ -192,17 +209,9 @@ export const measureRoutes = (deps: Deps) => {
       const id = c.req.param('id');
       const m = await child(c.get('actor'), 'risks', id);
       const body = c.req.valid('json');
-      const row = await write(deps, c, async (w) => {
-        const before = await one(w.tx, 'SELECT severity, open FROM risks WHERE id = ?', [id]);
-        await w.tx.execute({
-          sql: 'UPDATE risks SET open = COALESCE(?, open), severity = COALESCE(?, severity) WHERE id = ?',
-          args: [body.open === undefined ? null : Number(body.open), body.severity ?? null, id],
-        });
-        await bump(w, m);
-        const after = (await one<Record<string, unknown>>(w.tx, 'SELECT id, title, severity, open FROM risks WHERE id = ?', [id]))!;
-        w.audit({ action: 'risk.updated', nodeId: m.id, subject: id, before, after });
-        return after;
-      });
+      const row = await write(deps, c, (w) => updateChild(w, m, 'risks', id, () => ({
+        open: body.open === undefined ? undefined : Number(body.open), severity: body.severity,
+      })));
       return c.json({ ...row, measure: m.code, open: !!row.open }, 200);
     })
 
@@ -226,17 +235,9 @@ export const measureRoutes = (deps: Deps) => {
       const id = c.req.param('id');
       const m = await child(c.get('actor'), 'dependencies', id);
       const body = c.req.valid('json');
-      const row = await write(deps, c, async (w) => {
-        const before = await one(w.tx, 'SELECT due, done FROM dependencies WHERE id = ?', [id]);
-        await w.tx.execute({
-          sql: 'UPDATE dependencies SET done = COALESCE(?, done), due = COALESCE(?, due) WHERE id = ?',
-          args: [body.done === undefined ? null : Number(body.done), body.due ?? null, id],
-        });
-        await bump(w, m);
-        const after = (await one<Record<string, unknown>>(w.tx, 'SELECT id, title, due, done FROM dependencies WHERE id = ?', [id]))!;
-        w.audit({ action: 'dependency.updated', nodeId: m.id, subject: id, before, after });
-        return after;
-      });
+      const row = await write(deps, c, (w) => updateChild(w, m, 'dependencies', id, () => ({
+        done: body.done === undefined ? undefined : Number(body.done), due: body.due,
+      })));
       return c.json({ ...row, measure: m.code, done: !!row.done }, 200);
     })
 
