@@ -1,14 +1,16 @@
 // Keeps the stored exceptions equal to what the rules detect now: raises new ones, escalates
 // open ones with time, clears those whose condition is gone. Idempotent, so any instance may
-// run it at any time (on reads of a scope, and on the service's periodic sweep).
+// run it at any time (on reads of a scope, and on the service's periodic sweep). The rules read
+// the scope without holding the write lock; the lock is taken only when something must change.
 import { randomUUID } from 'node:crypto';
 import { type DetectedException, detectExceptions, escalatedLevel, startLevel } from '../../../shared/domain/exceptions.js';
+import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { fromMinor } from '../../../shared/money.js';
-import { rows } from '../../db/db.js';
+import { type Exec, rows } from '../../db/db.js';
 import type { Deps } from '../../http/env.js';
-import { writeAs } from '../../http/write.js';
+import { type Write, writeAs } from '../../http/write.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
-import { deriveStatus, loadStates, measuresUnder } from '../measures/state.js';
+import { deriveStatus, loadStates, type MeasureState, measuresUnder } from '../measures/state.js';
 
 export const SYSTEM_ACTOR = 'system';
 
@@ -17,73 +19,87 @@ interface StoredException {
   owner_id: string; decision_needed: string; value_at_stake: number; start_level: number; level: number; opened_at: string;
 }
 
-export async function reconcileExceptions(deps: Deps, prefixes: readonly string[]): Promise<void> {
-  if (!prefixes.length) return;
-  await writeAs(deps, SYSTEM_ACTOR, null, async (w) => {
-    const now = w.now;
-    const measures = await measuresUnder(w.tx, prefixes);
-    if (!measures.length) return;
-    const settings = await settingsByOrg(w.tx, measures.map((m) => m.org_id));
-    const detected = new Map<string, DetectedException & { measureId: number; level2: number | null; level3: number | null; digits: number }>();
-    for (const s of await loadStates(w.tx, measures)) {
-      const m = s.measure;
-      const org = settings.get(m.org_id)!;
-      const money = moneyRules(org);
-      const status = deriveStatus(s, org, now);
-      const requests = [
-        ...s.changeRequests.map((r) => ({ id: r.id, what: `The ${r.kind} change for ${r.period}`, approverId: m.controller_id, requestedAt: r.requested_at })),
-        ...(s.gateRequest ? [{
-          id: s.gateRequest.id, what: `The gate request to ${s.gateRequest.to_stage}`,
-          approverId: s.gateRequest.approver === 'controller' ? m.controller_id : m.sponsor_id, requestedAt: s.gateRequest.requested_at,
-        }] : []),
-      ];
-      const found = detectExceptions({
-        stage: m.stage, onHold: !!m.on_hold, ownerId: m.owner_id,
-        cumulativeTarget: status.cumulativeTarget, cumulativeExpected: status.cumulativeExpected,
-        implementation: status.implementation, potential: status.potential, declared: m.declared_status,
-        milestones: s.milestones.map((x) => ({ id: x.id, title: x.title, due: x.due, done: !!x.done })),
-        dependencies: s.dependencies.map((x) => ({ id: x.id, title: x.title, due: x.due, done: !!x.done, ownerId: x.owner_id })),
-        openRequests: requests,
-        approvalSlaDays: org.approvalSlaDays,
-      }, now);
-      for (const d of found)
-        detected.set(`${m.id}|${d.type}|${d.subject}`, { ...d, measureId: m.id, ...money.escalation, digits: money.digits });
-    }
+type Detected = DetectedException & { measureId: number; level2: number | null; level3: number | null; digits: number };
 
-    const ids = JSON.stringify(measures.map((m) => m.id));
-    const stored = await rows<StoredException>(w.tx,
-      `SELECT * FROM exceptions WHERE measure_id IN (SELECT value FROM json_each(?)) AND status IN ('open', 'acknowledged', 'resolved')`, [ids]);
-    const active = new Map<string, StoredException>();
-    const handResolved = new Map<string, StoredException>();
-    for (const e of stored) (e.status === 'resolved' ? handResolved : active).set(`${e.measure_id}|${e.type}|${e.subject}`, e);
+/** A scope as the rules see it: read once, used by the reconcile and by reports. */
+export interface ScopeState {
+  states: MeasureState[];
+  settings: Map<number, OrgSettings>;
+}
 
-    for (const [key, e] of active) {
-      const d = detected.get(key);
-      if (!d) {
+export async function readScope(x: Exec, prefixes: readonly string[]): Promise<ScopeState> {
+  const measures = await measuresUnder(x, prefixes);
+  return { states: await loadStates(x, measures), settings: await settingsByOrg(x, measures.map((m) => m.org_id)) };
+}
+
+function detectAll(scope: ScopeState, now: Date): Map<string, Detected> {
+  const detected = new Map<string, Detected>();
+  for (const s of scope.states) {
+    const m = s.measure;
+    const org = scope.settings.get(m.org_id)!;
+    const money = moneyRules(org);
+    const status = deriveStatus(s, org, now);
+    const requests = [
+      ...s.changeRequests.map((r) => ({ id: r.id, what: `The ${r.kind} change for ${r.period}`, approverId: m.controller_id, requestedAt: r.requested_at })),
+      ...(s.gateRequest ? [{
+        id: s.gateRequest.id, what: `The gate request to ${s.gateRequest.to_stage}`,
+        approverId: s.gateRequest.approver === 'controller' ? m.controller_id : m.sponsor_id, requestedAt: s.gateRequest.requested_at,
+      }] : []),
+    ];
+    const found = detectExceptions({
+      stage: m.stage, onHold: !!m.on_hold, ownerId: m.owner_id,
+      cumulativeTarget: status.cumulativeTarget, cumulativeExpected: status.cumulativeExpected,
+      implementation: status.implementation, potential: status.potential, declared: m.declared_status,
+      milestones: s.milestones.map((x) => ({ id: x.id, title: x.title, due: x.due, done: !!x.done })),
+      dependencies: s.dependencies.map((x) => ({ id: x.id, title: x.title, due: x.due, done: !!x.done, ownerId: x.owner_id })),
+      openRequests: requests,
+      approvalSlaDays: org.approvalSlaDays,
+    }, now);
+    for (const d of found) detected.set(`${m.id}|${d.type}|${d.subject}`, { ...d, measureId: m.id, ...money.escalation, digits: money.digits });
+  }
+  return detected;
+}
+
+type Change = (w: Write) => Promise<void>;
+
+/** What must change in the stored exceptions so that they say what the rules detect. */
+function diff(stored: readonly StoredException[], detected: ReadonlyMap<string, Detected>, now: Date): Change[] {
+  const active = new Map<string, StoredException>();
+  const handResolved = new Map<string, StoredException>();
+  for (const e of stored) (e.status === 'resolved' ? handResolved : active).set(`${e.measure_id}|${e.type}|${e.subject}`, e);
+  const changes: Change[] = [];
+  for (const [key, e] of active) {
+    const d = detected.get(key);
+    if (!d) {
+      changes.push(async (w) => {
         await w.tx.execute({ sql: "UPDATE exceptions SET status = 'cleared', resolved_at = ? WHERE id = ?", args: [w.at, e.id] });
         w.audit({ action: 'exception.cleared', nodeId: e.measure_id, subject: e.id, before: { status: e.status }, after: { status: 'cleared' } });
-        continue;
-      }
-      const level = escalatedLevel(Math.max(e.start_level, startLevel(d.valueAtStake, { level2: d.level2, level3: d.level3 })), e.opened_at, now);
-      if (level !== e.level || d.valueAtStake !== e.value_at_stake || d.fingerprint !== e.fingerprint || d.ownerId !== e.owner_id) {
+      });
+      continue;
+    }
+    const level = escalatedLevel(Math.max(e.start_level, startLevel(d.valueAtStake, { level2: d.level2, level3: d.level3 })), e.opened_at, now);
+    if (level !== e.level || d.valueAtStake !== e.value_at_stake || d.fingerprint !== e.fingerprint || d.ownerId !== e.owner_id || d.decisionNeeded !== e.decision_needed)
+      changes.push(async (w) => {
         await w.tx.execute({
           sql: 'UPDATE exceptions SET level = ?, value_at_stake = ?, fingerprint = ?, decision_needed = ?, owner_id = ? WHERE id = ?',
           args: [level, d.valueAtStake, d.fingerprint, d.decisionNeeded, d.ownerId, e.id],
         });
-        if (level !== e.level)
-          w.audit({ action: 'exception.escalated', nodeId: e.measure_id, subject: e.id, before: { level: e.level }, after: { level } });
-      }
-    }
-    for (const [key, e] of handResolved) {
-      const d = detected.get(key);
-      // Resolved by hand stays resolved until its condition changes (or goes away).
-      if (!d || d.fingerprint !== e.fingerprint)
+        if (level !== e.level) w.audit({ action: 'exception.escalated', nodeId: e.measure_id, subject: e.id, before: { level: e.level }, after: { level } });
+      });
+  }
+  for (const [key, e] of handResolved) {
+    const d = detected.get(key);
+    // Resolved by hand stays resolved until its condition changes (or goes away).
+    if (!d || d.fingerprint !== e.fingerprint)
+      changes.push(async (w) => {
         await w.tx.execute({ sql: "UPDATE exceptions SET status = 'cleared' WHERE id = ?", args: [e.id] });
-    }
-    for (const [key, d] of detected) {
-      if (active.has(key)) continue;
-      const resolved = handResolved.get(key);
-      if (resolved && resolved.fingerprint === d.fingerprint) continue;
+      });
+  }
+  for (const [key, d] of detected) {
+    if (active.has(key)) continue;
+    const resolved = handResolved.get(key);
+    if (resolved && resolved.fingerprint === d.fingerprint) continue;
+    changes.push(async (w) => {
       const id = `ex_${randomUUID()}`;
       const level = startLevel(d.valueAtStake, { level2: d.level2, level3: d.level3 });
       await w.tx.execute({
@@ -91,10 +107,26 @@ export async function reconcileExceptions(deps: Deps, prefixes: readonly string[
               VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
         args: [id, d.measureId, d.type, d.subject, d.fingerprint, d.ownerId, d.decisionNeeded, d.valueAtStake, level, level, w.at],
       });
-      w.audit({
-        action: 'exception.raised', nodeId: d.measureId, subject: id,
-        after: { type: d.type, level, valueAtStake: fromMinor(d.valueAtStake, d.digits), decisionNeeded: d.decisionNeeded },
-      });
-    }
+      w.audit({ action: 'exception.raised', nodeId: d.measureId, subject: id, after: { type: d.type, level, valueAtStake: fromMinor(d.valueAtStake, d.digits), decisionNeeded: d.decisionNeeded } });
+    });
+  }
+  return changes;
+}
+
+const storedFor = (x: Exec, scope: ScopeState) =>
+  rows<StoredException>(x, `SELECT * FROM exceptions WHERE measure_id IN (SELECT value FROM json_each(?)) AND status IN ('open', 'acknowledged', 'resolved')`,
+    [JSON.stringify(scope.states.map((s) => s.measure.id))]);
+
+/** Reconciles the exceptions of the prefixes' measures; answers the scope it read, for reports. */
+export async function reconcileExceptions(deps: Deps, prefixes: readonly string[]): Promise<ScopeState> {
+  const scope = prefixes.length ? await readScope(deps.db.client, prefixes) : { states: [], settings: new Map() };
+  if (!scope.states.length) return scope;
+  const now = deps.now();
+  const detected = detectAll(scope, now);
+  if (!diff(await storedFor(deps.db.client, scope), detected, now).length) return scope;
+  await writeAs(deps, SYSTEM_ACTOR, null, async (w) => {
+    // Under the lock, against what is stored now: another instance may have reconciled meanwhile.
+    for (const change of diff(await storedFor(w.tx, scope), detected, now)) await change(w);
   });
+  return scope;
 }

@@ -10,7 +10,7 @@ import { validate } from '../../http/validate.js';
 import { moneyRules, orgSettings, underPrefixes, visibleNode } from '../hierarchy/store.js';
 import { reconcileExceptions } from '../exceptions/reconcile.js';
 import { openExceptions } from '../exceptions/routes.js';
-import { deriveStatus, loadStates, measuresUnder } from '../measures/state.js';
+import { deriveStatus } from '../measures/state.js';
 
 interface Range { from?: string | undefined; to?: string | undefined }
 
@@ -51,7 +51,7 @@ export const reportingRoutes = (deps: Deps) =>
     const settings = await orgSettings(deps.db.client, node.org_id);
     const { digits } = moneyRules(settings);
     const now = deps.now();
-    await reconcileExceptions(deps, prefixes);
+    const { states } = await reconcileExceptions(deps, prefixes);
 
     const byStage = Object.fromEntries(STAGES.map((s) => [s, { count: 0, target: 0, forecast: 0 }]));
     const onHold = { count: 0, target: 0, forecast: 0 };
@@ -63,7 +63,7 @@ export const reportingRoutes = (deps: Deps) =>
       slot[kind] += 1;
       waiting.set(who, slot);
     };
-    for (const s of await loadStates(deps.db.client, await measuresUnder(deps.db.client, prefixes))) {
+    for (const s of states) {
       const m = s.measure;
       const inRange = (p: string) => (!q.from || p >= q.from) && (!q.to || p <= q.to) && p >= (m.start_period ?? '') && p <= (m.end_period ?? '');
       const sumOf = (kind: string) => s.cells.filter((x) => x.kind === kind && inRange(x.period)).reduce((t, x) => t + (x.value ?? 0), 0);
