@@ -23,6 +23,14 @@ describe('exceptions and escalation', async () => {
     });
   });
 
+  it('reading exceptions again when nothing changed writes nothing', async () => {
+    const count = async () => (await w.db.client.execute("SELECT (SELECT COUNT(*) FROM audit_batches) AS batches, (SELECT value FROM meta WHERE key = 'revision') AS revision")).rows[0];
+    const before = await count();
+    await list();
+    await w.call(users.viewer.token, 'GET', '/reports/rollup?scope=ORG');
+    expect(await count()).toEqual(before);
+  });
+
   it('acknowledging stops nothing: it still climbs a level after 7 days open', async () => {
     const [e] = await list();
     expect((await w.call(users.planner2.token, 'POST', `/exceptions/${e.id}/acknowledge`, { comment: 'seen' })).status).toBe(403);
