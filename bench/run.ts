@@ -110,10 +110,14 @@ async function governed(token: string) {
   const pull = await timed(() => fetch(`${process.env.BENCH_URL}/cells?scope=B-PKG-0&kinds=forecast`, { headers }));
   if ((JSON.parse(pull.text) as { cells: unknown[] }).cells.length !== MEASURES * MONTHS) throw new Error('the pull missed cells');
   const retry = await timed(() => post(bodyOf(0, 'bench-0')));
+  const rollup = await timed(() => fetch(`${process.env.BENCH_URL}/reports/rollup?scope=B`, { headers }));
+  const exceptions = await timed(() => fetch(`${process.env.BENCH_URL}/exceptions?scope=B`, { headers }));
+  const rollupAgain = await timed(() => fetch(`${process.env.BENCH_URL}/reports/rollup?scope=B`, { headers }));
   const median = pushes.map((p) => p.ms).sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
   return {
     pushMs: median, pushAll: pushes.map((p) => p.ms), pushPeak: Math.max(...pushes.map((p) => p.peak)),
     updateMs: update.ms, updatePeak: update.peak, pullMs: pull.ms, pullPeak: pull.peak, retryMs: retry.ms, bodyMb: bodyOf(0, 'x').length / 1e6,
+    rollupMs: rollup.ms, exceptionsMs: exceptions.ms, rollupAgainMs: rollupAgain.ms,
   };
 }
 
@@ -154,6 +158,7 @@ console.log(`  push ÷ row-by-row             ${(svc.pushMs / base.rowMs).toFixe
 console.log(`  push ÷ bulk                   ${(svc.pushMs / base.bulkMs).toFixed(2)}×   target ≤ 4`);
 console.log(`  pull of the same cells        ${secs(svc.pullMs)}   target < 0.5 s`);
 console.log(`  idempotent retry              ${secs(svc.retryMs)}`);
+console.log(`  rollup of ${(MEASURES * RUNS).toLocaleString('en')} measures      ${secs(svc.rollupMs)} (first, raising exceptions), ${secs(svc.rollupAgainMs)} (again); exceptions ${secs(svc.exceptionsMs)}`);
 console.log(`  service peak memory (VmHWM): push ${mb(svc.pushPeak)}, update ${mb(svc.updatePeak)}, pull ${mb(svc.pullPeak)}   target < 300 MB`);
 await runAddinBench();
 rmSync(dir, { recursive: true, force: true });
