@@ -8,6 +8,7 @@ import { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { createApp } from './app.js';
 import { reconcileExceptions } from './features/exceptions/reconcile.js';
+import { forgetIdempotencyKeys } from './features/sync/routes.js';
 import { isEmpty, seedDemo } from './seed/demo.js';
 
 const SWEEP_MS = 10 * 60_000;
@@ -70,6 +71,7 @@ async function main() {
   // several instances sweeping the same database agree.
   const sweep = setInterval(() => {
     reconcileExceptions(deps, ['/']).catch((e) => console.error('exception sweep failed:', e));
+    forgetIdempotencyKeys(deps).catch((e) => console.error('idempotency sweep failed:', e));
   }, SWEEP_MS);
   sweep.unref();
 

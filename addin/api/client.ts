@@ -100,7 +100,7 @@ export class GatecellClient {
     return this.call<{ id: string }>('POST', `/gate-requests/${id}/${approve ? 'approve' : 'reject'}`, { comment });
   }
   audit(scope: string) {
-    return this.call<{ events: { seq: number; at: string; actor: string; action: string; subject: string | null; before: unknown; after: unknown }[] }>(
+    return this.call<{ events: { seq: number; at: string; actor: string; actorName: string; action: string; subject: string | null; before: unknown; after: unknown }[] }>(
       'GET', `/audit?scope=${encodeURIComponent(scope)}&limit=200`);
   }
   settings(org: string) {

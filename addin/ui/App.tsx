@@ -376,7 +376,7 @@ function MeasureTab({ port, client, me, guard }: { port: WorkbookPort; client: G
       )}
       {missing.length > 0 && <MessageBar intent="warning" layout="multiline"><MessageBarBody><MessageBarTitle>Not yet</MessageBarTitle>Missing: {missing.join('; ')}.</MessageBarBody></MessageBar>}
       <Subtitle2>Recent history</Subtitle2>
-      {history.map((e) => <Caption1 key={e.seq}>{e.at.slice(0, 16).replace('T', ' ')} · {describe(e)}</Caption1>)}
+      {history.map((e) => <Caption1 key={e.seq}>{e.at.slice(0, 16).replace('T', ' ')} · {describe(e)} · {e.actorName}</Caption1>)}
     </section>
   );
 }

@@ -11,7 +11,7 @@ describe('audit trail', async () => {
     const events = (await w.call(users.viewer.token, 'GET', '/audit?scope=M-AU')).body.events;
     const cell = events.find((e: any) => e.action === 'cell.changed');
     expect(cell).toMatchObject({
-      actor: users.owner.id, node: 'M-AU', subject: 'target 2027-02', at: w.clock.now.toISOString(),
+      actor: users.owner.id, actorName: 'owner', node: 'M-AU', subject: 'target 2027-02', at: w.clock.now.toISOString(),
       before: { value: null, version: 0 }, after: { value: 123.45, version: 1 },
       source: { workbook: 'Plan.xlsx', sheet: 'Forecast', cell: 'D9' }, requestId: expect.any(String),
     });

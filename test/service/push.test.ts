@@ -103,6 +103,26 @@ describe('push: the four outcomes', async () => {
     expect(other.results[0]).toMatchObject({ outcome: 'applied', value: 1030, version: 3 });
   });
 
+  it('answers are kept 30 days for retries; a late resend cannot apply twice', async () => {
+    const { forgetIdempotencyKeys } = await import('../../server/features/sync/routes.js');
+    await measure(w, 'M-IDEM');
+    await push(w, owner, [{ measure: 'M-IDEM', kind: 'target', period: '2027-05', value: 1000 }]);
+    const k = key();
+    const batch = [{ measure: 'M-IDEM', kind: 'target', period: '2027-05', value: 1025, baseVersion: 1 }];
+    const first = await push(w, owner, batch, k);
+    expect(first.results[0].outcome).toBe('applied');
+    const start = w.clock.now;
+    w.clock.now = new Date(start.getTime() + 29 * 86_400_000);
+    await forgetIdempotencyKeys({ db: w.db, now: () => w.clock.now });
+    expect(await push(w, owner, batch, k)).toEqual(first);
+    w.clock.now = new Date(start.getTime() + 31 * 86_400_000);
+    await forgetIdempotencyKeys({ db: w.db, now: () => w.clock.now });
+    await push(w, users.planner2.token, [{ ...batch[0], value: 1026, baseVersion: 2 }]);
+    const late = await push(w, owner, batch, k);
+    expect(late.results[0]).toMatchObject({ outcome: 'conflict', value: 1026, version: 3 });
+    w.clock.now = start;
+  });
+
   it('a batch is one transaction: a failure part-way writes nothing', async () => {
     await measure(w, 'M-ATOM');
     // Make the database refuse one row of the batch, as a crash or disk error would mid-way.

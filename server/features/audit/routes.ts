@@ -5,6 +5,7 @@ import type { AppEnv, Deps } from '../../http/env.js';
 import { forbidden } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { scopePrefixes, underPrefixes } from '../hierarchy/store.js';
+import { peopleById } from '../measures/view.js';
 import { type StoredEvent, verifyAudit } from './trail.js';
 
 
@@ -35,7 +36,9 @@ export const auditRoutes = (deps: Deps) =>
           }));
       });
       events.sort((a, b) => a.seq - b.seq);
-      return c.json({ events: events.slice(0, q.limit) }, 200);
+      const page = events.slice(0, q.limit);
+      const people = await peopleById(deps.db.client, page.map((e) => e.actor));
+      return c.json({ events: page.map((e) => ({ ...e, actorName: people.get(e.actor)?.name ?? e.actor })) }, 200);
     })
     .get('/audit/verify', async (c) => {
       const actor = c.get('actor');

@@ -15,6 +15,7 @@ export async function peopleById(x: Exec, ids: Iterable<string | null | undefine
   const found = await rows<{ id: string; name: string }>(x, 'SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(wanted)]);
   const map: People = new Map(found.map((u) => [u.id, u]));
   if (wanted.includes('admin')) map.set('admin', { id: 'admin', name: 'Administrator (service token)' });
+  if (wanted.includes('system')) map.set('system', { id: 'system', name: 'Gatecell' });
   return map;
 }
 

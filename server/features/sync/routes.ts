@@ -23,6 +23,18 @@ const tooLarge = bodyLimit({
   },
 });
 
+/** How long a push's answer is kept for retries with its idempotency key. */
+export const IDEMPOTENCY_DAYS = 30;
+
+/**
+ * Forgets answers older than IDEMPOTENCY_DAYS. A batch resent later still cannot apply twice:
+ * its base versions are stale by then, so it comes back as conflicts.
+ */
+export async function forgetIdempotencyKeys(deps: Deps) {
+  const before = new Date(deps.now().getTime() - IDEMPOTENCY_DAYS * 86_400_000).toISOString();
+  await deps.db.write((tx) => tx.execute({ sql: 'DELETE FROM idempotency WHERE created_at < ?', args: [before] }));
+}
+
 export const syncRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/cells', validate('query', CellsQuery), async (c) => {
