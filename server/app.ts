@@ -1,6 +1,7 @@
 // The Gatecell service: small middleware and one router per feature, composed here.
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './http/auth.js';
 import type { AppEnv, Deps } from './http/env.js';
@@ -18,6 +19,8 @@ export const VERSION = '0.1.0';
 
 export function createApi(deps: Deps) {
   const api = new Hono<AppEnv>()
+    // Bearer tokens, never cookies: any origin may call (a pane hosted elsewhere, BI tools).
+    .use('*', cors({ origin: '*', allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'], maxAge: 600 }))
     .get('/health', (c) => c.json({ ok: true, version: VERSION }, 200))
     .use('*', authenticate(deps))
     .route('/', hierarchyRoutes(deps))

@@ -14,6 +14,16 @@ describe('hierarchy, users and visibility', async () => {
     expect((await w.call('gc_wrong', 'GET', '/me')).status).toBe(401);
   });
 
+  it('answers cross-origin callers (bearer tokens, no cookies), preflight included', async () => {
+    const pre = await w.app.request('/api/v1/me', { method: 'OPTIONS', headers: { origin: 'https://pane.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    const r = await w.app.request('/api/v1/me', { headers: { origin: 'https://pane.example', authorization: `Bearer ${users.viewer.token}` } });
+    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+    expect(r.status).toBe(200);
+  });
+
   it('stores tokens only as hashes', async () => {
     const rows = await w.db.client.execute('SELECT token_hash FROM users');
     for (const r of rows.rows) expect(Object.values(users).map((u) => u.token)).not.toContain(r.token_hash);
