@@ -2,7 +2,7 @@
 // audit events of everything it changed.
 import type { Context } from 'hono';
 import type { Transaction } from '@libsql/client';
-import { one } from '../db/db.js';
+import { type Exec, one } from '../db/db.js';
 import { type AuditEvent, type AuditHead, appendAudit, AuditBuffer, auditHead } from '../features/audit/trail.js';
 import type { AppEnv, Deps } from './env.js';
 
@@ -58,5 +58,5 @@ export function writeAs<T>(deps: Deps, actorId: string, requestId: string | null
   });
 }
 
-export const currentRevision = async (deps: Deps) =>
-  (await one<{ value: number }>(deps.db.client, "SELECT value FROM meta WHERE key = 'revision'"))!.value;
+/** The service's revision, read through the client or inside a transaction. */
+export const currentRevision = async (x: Exec) => (await one<{ value: number }>(x, "SELECT value FROM meta WHERE key = 'revision'"))!.value;

@@ -10,7 +10,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { moneyRules, scopePrefixes, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
-import { type ChangeRequestRow, measuresUnder, requireMeasure } from '../measures/state.js';
+import { type ChangeRequestRow, measuresUnder, requireMeasure, rowWithMeasure } from '../measures/state.js';
 import { changeRequestView, peopleById } from '../measures/view.js';
 import { visibleMeasure } from '../measures/routes.js';
 
@@ -35,14 +35,16 @@ export const approvalRoutes = (deps: Deps) =>
         }),
       }, 200);
     })
-    .post('/change-requests/:id/approve', validate('json', Decision), (c) => decide(deps, c.get('actor').userId, c.req.param('id'), c.req.valid('json').comment, true, c))
-    .post('/change-requests/:id/reject', validate('json', Decision), (c) => decide(deps, c.get('actor').userId, c.req.param('id'), c.req.valid('json').comment, false, c));
+    .post('/change-requests/:id/approve', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, true))
+    .post('/change-requests/:id/reject', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, false));
 
-async function decide(deps: Deps, userId: string, id: string, comment: string, approve: boolean, c: Context<AppEnv>) {
+async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: boolean) {
   const actor = c.get('actor');
-  const found = await one<ChangeRequestRow>(deps.db.client, 'SELECT * FROM change_requests WHERE id = ?', [id]);
-  const code = found && (await one<{ code: string }>(deps.db.client, 'SELECT code FROM nodes WHERE id = ?', [found.measure_id]))?.code;
-  if (!found || !code) throw notFound(`Change request ${id}`);
+  const userId = actor.userId;
+  const id = c.req.param('id')!;
+  const found = await rowWithMeasure<ChangeRequestRow>(deps.db.client, 'change_requests', id);
+  if (!found) throw notFound(`Change request ${id}`);
+  const code = found.measure_code;
   const m = await visibleMeasure(deps.db.client, actor, code);
   if (userId === found.requested_by) throw forbidden('Nobody approves their own request.');
   if (!mayDecideChange(actor, { requestedBy: found.requested_by }, { controllerId: m.controller_id })) throw forbidden(`Only the measure's controller decides this request.`);

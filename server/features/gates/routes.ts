@@ -12,7 +12,7 @@ import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { moneyRules, orgSettings, scopePrefixes, underPrefixes } from '../hierarchy/store.js';
 import { visibleMeasure } from '../measures/routes.js';
-import { type GateRequestRow, type MeasureRow, loadStates, type MeasureState, measuresByCodes, periodValues, requireMeasure } from '../measures/state.js';
+import { type GateRequestRow, type MeasureRow, loadStates, type MeasureState, measuresByCodes, periodValues, requireMeasure, rowWithMeasure } from '../measures/state.js';
 import { gateRequestView, peopleById } from '../measures/view.js';
 import type { Exec } from '../../db/db.js';
 
@@ -107,9 +107,9 @@ export const gateRoutes = (deps: Deps) =>
 async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: boolean) {
   const actor = c.get('actor');
   const id = c.req.param('id')!;
-  const found = await one<GateRequestRow>(deps.db.client, 'SELECT * FROM gate_requests WHERE id = ?', [id]);
-  const code = found && (await one<{ code: string }>(deps.db.client, 'SELECT code FROM nodes WHERE id = ?', [found.measure_id]))?.code;
-  if (!found || !code) throw notFound(`Gate request ${id}`);
+  const found = await rowWithMeasure<GateRequestRow>(deps.db.client, 'gate_requests', id);
+  if (!found) throw notFound(`Gate request ${id}`);
+  const code = found.measure_code;
   const m = await visibleMeasure(deps.db.client, actor, code);
   if (actor.userId === found.requested_by) throw forbidden('Nobody approves their own request.');
   if (!mayDecideGate(actor, { requestedBy: found.requested_by, approver: found.approver as ApproverRule }, { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id }))

@@ -11,7 +11,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { type Write, write } from '../../http/write.js';
 import { nodeByCode, orgSettings } from '../hierarchy/store.js';
-import { type MeasureRow, loadStates, requireMeasure } from './state.js';
+import { type MeasureRow, loadStates, requireMeasure, rowWithMeasure } from './state.js';
 import { measureView } from './view.js';
 
 /** The measure, when the actor holds a role on it; else 404. */
@@ -91,10 +91,9 @@ export const measureRoutes = (deps: Deps) => {
     return m;
   };
   const child = async (actor: Actor, table: 'milestones' | 'risks' | 'dependencies', id: string) => {
-    const row = await one<{ measure_id: number }>(deps.db.client, `SELECT measure_id FROM ${table} WHERE id = ?`, [id]);
-    const code = row && (await one<{ code: string }>(deps.db.client, 'SELECT code FROM nodes WHERE id = ?', [row.measure_id]));
-    if (!code) throw notFound(`${table.slice(0, -1)} ${id}`);
-    return owned(actor, code.code);
+    const row = await rowWithMeasure(deps.db.client, table, id);
+    if (!row) throw notFound(`${table.slice(0, -1)} ${id}`);
+    return owned(actor, row.measure_code);
   };
 
   return new Hono<AppEnv>()
@@ -241,19 +240,18 @@ export const measureRoutes = (deps: Deps) => {
       return c.json({ ...row, measure: m.code, done: !!row.done }, 200);
     })
 
-    .post('/measures/:code/hold', validate('json', Decision), (c) => holdOrResume(deps, c, true))
-    .post('/measures/:code/resume', validate('json', Decision), (c) => holdOrResume(deps, c, false));
+    .post('/measures/:code/hold', validate('json', Decision), (c) => holdOrResume(deps, c, c.req.valid('json').comment, true))
+    .post('/measures/:code/resume', validate('json', Decision), (c) => holdOrResume(deps, c, c.req.valid('json').comment, false));
 };
 
 // Hold and resume: the named sponsor or a steering member, with a reason.
-async function holdOrResume(deps: Deps, c: Context<AppEnv>, hold: boolean) {
+async function holdOrResume(deps: Deps, c: Context<AppEnv>, comment: string, hold: boolean) {
   const actor = c.get('actor');
   const m = await visibleMeasure(deps.db.client, actor, c.req.param('code')!);
-  const { comment } = await c.req.json<{ comment?: string }>();
   if (actor.userId !== m.sponsor_id && !hasRole(actor, m.path, 'steering'))
     throw forbidden('Only the sponsor or a steering member puts a measure on hold or resumes it.');
   assertNotFrozen(m);
-  if (!comment?.trim()) throw unprocessable('REASON_REQUIRED', `Say why the measure is ${hold ? 'put on hold' : 'resumed'}.`);
+  if (!comment.trim()) throw unprocessable('REASON_REQUIRED', `Say why the measure is ${hold ? 'put on hold' : 'resumed'}.`);
   if (!!m.on_hold === hold) throw conflict(hold ? 'ALREADY_ON_HOLD' : 'NOT_ON_HOLD', `Measure ${m.code} is ${hold ? 'already' : 'not'} on hold.`);
   await write(deps, c, async (w) => {
     await w.tx.execute({ sql: 'UPDATE measures SET on_hold = ?, hold_reason = ?, revision = ? WHERE node_id = ?', args: [Number(hold), hold ? comment.trim() : null, await w.revision(), m.id] });

@@ -4,7 +4,7 @@ import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { type PeriodValues, implementationStatus, potentialRatio, potentialStatus } from '../../../shared/domain/status.js';
 import type { CellKind, ImplementationStatus, Stage } from '../../../shared/model.js';
 import { periodsBetween } from '../../../shared/periods.js';
-import { type Exec, jsonRows, rows } from '../../db/db.js';
+import { type Exec, jsonRows, one, rows } from '../../db/db.js';
 import { notFound } from '../../http/errors.js';
 import { underPrefixes } from '../hierarchy/store.js';
 
@@ -43,6 +43,10 @@ export async function requireMeasure(x: Exec, code: string): Promise<MeasureRow>
   if (!m) throw notFound(`Measure ${code}`);
   return m;
 }
+
+/** A row of a table hanging off a measure (requests, milestones…), with the measure's code; one query. */
+export const rowWithMeasure = <T>(x: Exec, table: 'change_requests' | 'gate_requests' | 'milestones' | 'risks' | 'dependencies', id: string) =>
+  one<T & { measure_code: string }>(x, `SELECT t.*, n.code AS measure_code FROM ${table} t JOIN nodes n ON n.id = t.measure_id WHERE t.id = ?`, [id]);
 
 export const measuresByCodes = (x: Exec, codes: readonly string[]) =>
   jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code IN (SELECT value FROM json_each(?))`, [JSON.stringify(codes)]);
@@ -125,6 +129,8 @@ export function periodValues(state: MeasureState): Map<string, PeriodValues & { 
 }
 
 export interface DerivedStatus {
+  /** Target, forecast and actual per period of the window, as the statuses read them. */
+  byPeriod: ReturnType<typeof periodValues>;
   implementation: ImplementationStatus;
   potential: ReturnType<typeof potentialStatus>;
   cumulativeTarget: number;
@@ -135,6 +141,7 @@ export function deriveStatus(state: MeasureState, settings: OrgSettings, now: Da
   const byPeriod = periodValues(state);
   const { target, expected } = potentialRatio(byPeriod, settings.closedThrough);
   return {
+    byPeriod,
     implementation: implementationStatus({
       stage: state.measure.stage,
       milestones: state.milestones.map((m) => ({ due: m.due, done: !!m.done })),

@@ -6,7 +6,7 @@ import { fromMinor, fromMinorOrNull } from '../../../shared/money.js';
 import { type Exec, rows } from '../../db/db.js';
 import type { Deps } from '../../http/env.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
-import { type ChangeRequestRow, type GateRequestRow, type MeasureRow, type MeasureState, deriveStatus, loadStates, measuresChangedSince, periodValues } from './state.js';
+import { type ChangeRequestRow, type GateRequestRow, type MeasureRow, type MeasureState, deriveStatus, loadStates, measuresChangedSince } from './state.js';
 
 export type People = Map<string, { id: string; name: string }>;
 
@@ -67,7 +67,7 @@ export async function measureView(x: Exec, state: MeasureState, settings: OrgSet
   const people = await peopleById(x, [m.owner_id, m.sponsor_id, m.controller_id, ...state.changeRequests.map((r) => r.requested_by),
     state.gateRequest?.requested_by, ...state.dependencies.map((d) => d.owner_id)]);
   const status = deriveStatus(state, settings, now);
-  const byPeriod = periodValues(state);
+  const { byPeriod } = status;
   const v = variances(byPeriod, settings.closedThrough);
   const money = (n: number) => fromMinor(n, digits);
   const total = (kind: 'baseline' | 'target' | 'forecast' | 'actual') => money([...byPeriod.values()].reduce((s, p) => s + (p[kind] ?? 0), 0));

@@ -41,7 +41,7 @@ export const syncRoutes = (deps: Deps) =>
       const q = c.req.valid('query');
       const actor = c.get('actor');
       const node = await visibleNode(deps.db.client, actor, q.scope);
-      const revision = await currentRevision(deps); // read first: a cell changed meanwhile comes again next time
+      const revision = await currentRevision(deps.db.client); // read first: a cell changed meanwhile comes again next time
       const prefixes = visiblePrefixes(actor, node.path);
       const cells = await cellsUnder(deps.db.client, prefixes, q);
       if (!q.editable) return c.json({ revision, cells }, 200);
@@ -53,7 +53,7 @@ export const syncRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const node = await visibleNode(deps.db.client, actor, q.scope);
       const prefixes = visiblePrefixes(actor, node.path);
-      const revision = await currentRevision(deps);
+      const revision = await currentRevision(deps.db.client);
       const [cells, measures] = await Promise.all([
         cellsChangedSince(deps.db.client, prefixes, q.since),
         measureSummaries(deps, prefixes, q.since),
@@ -70,7 +70,7 @@ export const syncRoutes = (deps: Deps) =>
         const seen = await one<{ response: ArrayBuffer }>(w.tx, 'SELECT response FROM idempotency WHERE user_id = ? AND key = ?', [actor.userId, body.idempotencyKey]);
         if (seen) return inflateRawSync(Buffer.from(seen.response)).toString('utf8');
         const outcomes = await applyChanges(w, actor, changes, body.source);
-        const revision = w.changed ? await w.revision() : (await one<{ value: number }>(w.tx, "SELECT value FROM meta WHERE key = 'revision'"))!.value;
+        const revision = w.changed ? await w.revision() : await currentRevision(w.tx);
         const response = `{"revision":${revision},"results":${outcomes.resultsJson()}}`;
         // Kept for retries, deflated: a 100,000-change answer shrinks about tenfold.
         await w.tx.execute({
