@@ -60,7 +60,7 @@ let resetPeak: () => void = () => undefined;
 async function service<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'dist/server.mjs'], {
     env: { ...process.env, PORT: String(PORT), GATECELL_DB_URL: `file:${dbFile}`, GATECELL_TLS: 'off', GATECELL_SEED: 'none', GATECELL_ADMIN_TOKEN: ADMIN },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${PORT}/api/v1`;
   try {

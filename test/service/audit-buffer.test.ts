@@ -9,12 +9,12 @@ describe('audit buffer', () => {
       [null, 0, 1050.25, 1, undefined, 'F12'], [12.5, 3, -7, 4, 'supplier "X" \\ delay', undefined], [0, 1, 0, 2, '', 'Sheet1!A1'],
     ];
     for (const [v0, n0, v1, n1, note, cell] of cases) {
-      fast.addCellChange(7, 'forecast 2027-03', [v0, n0], [v1, n1], note || undefined, cell);
+      fast.addCellChange(7, 'forecast', '2027-03', v0, n0, v1, n1, note || undefined, cell);
       general.add({ action: 'cell.changed', nodeId: 7, subject: 'forecast 2027-03', before: { value: v0, version: n0 },
         after: note ? { value: v1, version: n1, note } : { value: v1, version: n1 }, source: cell === undefined ? undefined : { cell } });
     }
-    expect(fast.segments()).toEqual(general.segments());
-    expect(JSON.parse(fast.segments()[0]!.events)[1]).toEqual([101, 'cell.changed', 'forecast 2027-03', { value: 12.5, version: 3 }, { value: -7, version: 4, note: 'supplier "X" \\ delay' }, null]);
+    expect([...fast.segments()]).toEqual([...general.segments()]);
+    expect(JSON.parse([...fast.segments()][0]!.events)[1]).toEqual([101, 'cell.changed', 'forecast 2027-03', { value: 12.5, version: 3 }, { value: -7, version: 4, note: 'supplier "X" \\ delay' }, null]);
   });
 });
 
@@ -34,5 +34,22 @@ describe('push answer', () => {
     o.finish(record);
     expect(o.resultsJson()).toBe(JSON.stringify(o.results()));
     expect(o.results()[0]).toEqual({ index: 0, outcome: 'applied', value: 1050.25, version: 2 });
+  });
+});
+
+describe('push answer of many changes', () => {
+  it('is joined in pieces and still equals JSON.stringify of the results', async () => {
+    const { CellRecord, Outcomes } = await import('../../server/features/sync/engine.js');
+    for (const n of [0, 1, 2000, 2001, 4000, 5003]) {
+      const o = new Outcomes(n);
+      const record = new CellRecord();
+      for (let i = 0; i < n; i++) {
+        if (i % 7 === 3) o.set(i, { outcome: 'rejected', reason: 'OUT_OF_WINDOW', message: `Change ${i} is outside.` }, -1, -1, 2);
+        else o.set(i, { outcome: 'applied', value: i, unchanged: false }, 1, i, 2);
+        record.set(1, i, { value: i * 25, version: 1 });
+      }
+      o.finish(record);
+      expect(o.resultsJson()).toBe(JSON.stringify(o.results()));
+    }
   });
 });

@@ -33,10 +33,15 @@ const SEGMENT_ROWS_PER_STATEMENT = 200;
 
 interface Segment { ord: number; nodeId: number | null; lastSeq: number; events: string }
 
-function batchHash(prevHash: string, header: unknown[], segments: readonly Segment[]): string {
+/** The batch hash, fed segment by segment (a large batch is hashed as its rows are written). */
+function batchHasher(prevHash: string, header: unknown[]) {
   const h = createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(header));
-  for (const s of segments) h.update('\n').update(JSON.stringify([s.ord, s.nodeId, s.lastSeq])).update(s.events);
-  return h.digest('hex');
+  return {
+    add(s: Segment) {
+      h.update('\n').update(JSON.stringify([s.ord, s.nodeId, s.lastSeq])).update(s.events);
+    },
+    digest: () => h.digest('hex'),
+  };
 }
 
 const orNull = (v: unknown) => (v === undefined ? null : v);
@@ -53,41 +58,79 @@ export async function auditHead(tx: Exec): Promise<AuditHead> {
   return { batchId: last?.id ?? 0, hash: last?.hash ?? GENESIS, lastSeq: last?.last_seq ?? 0 };
 }
 
-/** The events of one write, grouped by node and serialized, sequence number and all, as they come. */
+/**
+ * The events of one write, grouped by node, serialized only when they are appended. A cell change
+ * (the bulk of a push) is held as a few numbers and references to strings it already has, not as
+ * text: 100,000 event strings built as they happen would be kept alive, and copied by the garbage
+ * collector, for the whole push.
+ */
 export class AuditBuffer {
-  readonly #byNode = new Map<number | null, { lastSeq: number; json: string[] }>();
-  #size = 0;
+  /** Per node, the offsets (seq − firstSeq) of its events in order. */
+  readonly #byNode = new Map<number | null, number[]>();
+  /** An event added whole, as its stored text; null for a cell change held in the columns below. */
+  readonly #text: (string | null)[] = [];
+  readonly #kind: string[] = [];
+  readonly #period: string[] = [];
+  readonly #note: (string | null)[] = [];
+  readonly #cell: (string | null)[] = [];
+  /** Four per event: value before (NaN: none), version before, value after, version after. */
+  readonly #numbers: number[] = [];
 
   constructor(readonly firstSeq: number) {}
 
   add(e: AuditEvent) {
-    this.#push(e.nodeId, (seq) => JSON.stringify([seq, e.action, e.subject ?? null, orNull(e.before), orNull(e.after), orNull(e.source)]));
+    const seq = this.#next(e.nodeId);
+    this.#text.push(JSON.stringify([seq, e.action, e.subject ?? null, orNull(e.before), orNull(e.after), orNull(e.source)]));
+    this.#kind.push('');
+    this.#period.push('');
+    this.#note.push(null);
+    this.#cell.push(null);
+    this.#numbers.push(0, 0, 0, 0);
   }
 
   /**
-   * The hot path of a push: one cell's new value, written straight as the text `add` would
-   * produce, without building four objects per change to serialize them again.
+   * One cell's new value: stored exactly as `add` would store
+   * `{ action: 'cell.changed', subject: `${kind} ${period}`, before: { value, version }, after: { value, version, note? }, source: { cell }? }`.
    */
-  addCellChange(nodeId: number, subject: string, before: [number | null, number], after: [number, number], note: string | undefined, cell: string | undefined) {
-    const tail = note ? `,"note":${JSON.stringify(note)}}` : '}';
-    const where = cell === undefined ? 'null' : `{"cell":${JSON.stringify(cell)}}`;
-    this.#push(nodeId, (seq) => `[${seq},"cell.changed",${JSON.stringify(subject)},{"value":${before[0]},"version":${before[1]}},{"value":${after[0]},"version":${after[1]}${tail},${where}]`);
+  addCellChange(nodeId: number, kind: string, period: string, before: number | null, beforeVersion: number, after: number, afterVersion: number, note: string | undefined, cell: string | undefined) {
+    this.#next(nodeId);
+    this.#text.push(null);
+    // Kind and period are kept apart and joined when written: no string per change until then.
+    this.#kind.push(kind);
+    this.#period.push(period);
+    this.#note.push(note || null);
+    this.#cell.push(cell ?? null);
+    this.#numbers.push(before ?? NaN, beforeVersion, after, afterVersion);
   }
 
-  #push(nodeId: number | null, event: (seq: number) => string) {
-    const seq = this.firstSeq + this.#size++;
+  #next(nodeId: number | null): number {
+    const offset = this.#text.length;
     let node = this.#byNode.get(nodeId);
-    if (!node) this.#byNode.set(nodeId, (node = { lastSeq: seq, json: [] }));
-    node.lastSeq = seq;
-    node.json.push(event(seq));
+    if (!node) this.#byNode.set(nodeId, (node = []));
+    node.push(offset);
+    return this.firstSeq + offset;
   }
 
   get size() {
-    return this.#size;
+    return this.#text.length;
   }
 
-  segments(): Segment[] {
-    return [...this.#byNode].map(([nodeId, { lastSeq, json }], ord) => ({ ord, nodeId, lastSeq, events: `[${json.join(',')}]` }));
+  #event(offset: number): string {
+    const text = this.#text[offset];
+    if (text != null) return text;
+    const n = offset * 4;
+    const before = this.#numbers[n]!;
+    const note = this.#note[offset];
+    const cell = this.#cell[offset];
+    const subject = JSON.stringify(`${this.#kind[offset]} ${this.#period[offset]}`);
+    return `[${this.firstSeq + offset},"cell.changed",${subject},{"value":${Number.isNaN(before) ? 'null' : before},"version":${this.#numbers[n + 1]}},{"value":${this.#numbers[n + 2]},"version":${this.#numbers[n + 3]}${note ? `,"note":${JSON.stringify(note)}` : ''}},${cell === null ? 'null' : `{"cell":${JSON.stringify(cell)}}`}]`;
+  }
+
+  /** The segments in order, each written when asked for (one node's events at a time). */
+  *segments(): Generator<Segment> {
+    let ord = 0;
+    for (const [nodeId, offsets] of this.#byNode)
+      yield { ord: ord++, nodeId, lastSeq: this.firstSeq + offsets[offsets.length - 1]!, events: `[${offsets.map((o) => this.#event(o)).join(',')}]` };
   }
 }
 
@@ -97,22 +140,30 @@ export async function appendAudit(tx: Exec, meta: BatchMeta, events: AuditBuffer
   const batchId = head.batchId + 1;
   const firstSeq = events.firstSeq;
   const lastSeq = firstSeq + events.size - 1;
-  const segments = events.segments();
   const source = meta.source === undefined || meta.source === null ? null : JSON.stringify(meta.source);
   const header = [batchId, firstSeq, lastSeq, meta.at, meta.actor, meta.requestId, source];
-  const hash = batchHash(head.hash, header, segments);
-  await tx.execute({
-    sql: 'INSERT INTO audit_batches (id, first_seq, last_seq, at, actor, request_id, source, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    args: [...header, head.hash, hash] as InArgs,
-  });
+  const hash = batchHasher(head.hash, header);
   // Bound parameters, many rows a statement: the event text is stored exactly as it was hashed.
-  for (let i = 0; i < segments.length; i += SEGMENT_ROWS_PER_STATEMENT) {
-    const chunk = segments.slice(i, i + SEGMENT_ROWS_PER_STATEMENT);
+  // Segments are written and hashed a statement's worth at a time; the batch row comes last
+  // (same transaction), once the hash is known.
+  let chunk: Segment[] = [];
+  const flush = async () => {
     await tx.execute({
       sql: `INSERT INTO audit_segments (batch_id, ord, node_id, last_seq, events) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
       args: chunk.flatMap((s) => [batchId, s.ord, s.nodeId, s.lastSeq, s.events]),
     });
+    chunk = [];
+  };
+  for (const segment of events.segments()) {
+    hash.add(segment);
+    chunk.push(segment);
+    if (chunk.length === SEGMENT_ROWS_PER_STATEMENT) await flush();
   }
+  if (chunk.length) await flush();
+  await tx.execute({
+    sql: 'INSERT INTO audit_batches (id, first_seq, last_seq, at, actor, request_id, source, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    args: [...header, head.hash, hash.digest()] as InArgs,
+  });
 }
 
 export interface Verification {
@@ -136,7 +187,9 @@ export async function verifyAudit(x: Exec): Promise<Verification> {
     const segments = (await rows<{ ord: number; node_id: number | null; last_seq: number; events: string }>(
       x, 'SELECT ord, node_id, last_seq, events FROM audit_segments WHERE batch_id = ? ORDER BY ord', [b.id],
     )).map((s) => ({ ord: s.ord, nodeId: s.node_id, lastSeq: s.last_seq, events: s.events }));
-    if (batchHash(prev, [b.id, b.first_seq, b.last_seq, b.at, b.actor, b.request_id, b.source], segments) !== b.hash)
+    const hash = batchHasher(prev, [b.id, b.first_seq, b.last_seq, b.at, b.actor, b.request_id, b.source]);
+    for (const s of segments) hash.add(s);
+    if (hash.digest() !== b.hash)
       return fail('an event of this batch was altered, added or removed');
     const seqs = new Set<number>();
     for (const s of segments) for (const e of JSON.parse(s.events) as StoredEvent[]) seqs.add(e[0]);

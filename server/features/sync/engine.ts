@@ -26,6 +26,7 @@ interface Slot {
 
 const EMPTY: Slot = { value: null, version: 0 };
 const WRITE_CHUNK = 5000;
+const ANSWER_CHUNK = 2000;
 const KIND_INDEX: Record<string, number> = { baseline: 0, target: 1, forecast: 2, actual: 3 };
 
 /**
@@ -82,6 +83,14 @@ export class Outcomes {
     if (d.outcome !== 'applied') this.#reasons.set(i, { code: d.reason, message: d.message });
   }
 
+  measureOf(index: number) {
+    return this.#measures[index]!;
+  }
+
+  keyOf(index: number) {
+    return this.#keys[index]!;
+  }
+
   finish(record: CellRecord) {
     this.#record = record;
   }
@@ -100,10 +109,18 @@ export class Outcomes {
     return Array.from({ length: this.length }, (_, i) => this.result(i));
   }
 
-  /** Exactly JSON.stringify(results()), written without an object per change. */
+  /**
+   * Exactly JSON.stringify(results()), written without an object per change, and joined a few
+   * thousand at a time so the pieces die young instead of living until the whole answer is done.
+   */
   resultsJson(): string {
-    const parts: string[] = new Array(this.length);
+    const chunks: string[] = [];
+    let parts: string[] = [];
     for (let i = 0; i < this.length; i++) {
+      if (parts.length === ANSWER_CHUNK) {
+        chunks.push(parts.join(','));
+        parts = [];
+      }
       const slot = this.#record.get(this.#measures[i]!, this.#keys[i]!) ?? EMPTY;
       const value = fromMinorOrNull(slot.value, this.#digits[i]!);
       let part = `{"index":${i},"outcome":"${OUTCOME_CODES[this.#outcome[i]!]}","value":${value === null ? 'null' : value},"version":${slot.version}`;
@@ -111,9 +128,10 @@ export class Outcomes {
       if (requestId) part += `,"changeRequestId":${JSON.stringify(requestId)}`;
       const reason = this.#reasons.get(i);
       if (reason) part += `,"reason":{"code":"${reason.code}","message":${JSON.stringify(reason.message)}}`;
-      parts[i] = `${part}}`;
+      parts.push(`${part}}`);
     }
-    return `[${parts.join(',')}]`;
+    chunks.push(parts.join(','));
+    return `[${chunks.join(',')}]`;
   }
 }
 
@@ -154,8 +172,9 @@ export async function applyChanges(
   // Changes apply in order: materiality reads the approved record as the batch has left it so far.
   const approved = (measureId: number, k: number) => record.get(measureId, k)?.value ?? null;
 
-  /** Every slot a change wrote, with its cell: the last write of a cell is the one still in the record. */
-  const written: [measureId: number, key: number, change: number, slot: Slot][] = [];
+  /** Every slot a change wrote (change index and slot): the last write of a cell is the one still in the record. */
+  const writtenBy: number[] = [];
+  const written: Slot[] = [];
   const newRequests: unknown[][] = [];
   const withdrawn: string[] = [];
   const touched = new Set<number>();
@@ -200,10 +219,11 @@ export async function applyChanges(
     if (decision.outcome === 'applied' && !decision.unchanged) {
       const next = { value: decision.value, version: current.version + 1 };
       record.set(m.id, key, next);
-      written.push([m.id, key, i, next]);
+      writtenBy.push(i);
+      written.push(next);
       touched.add(m.id);
-      w.trail.addCellChange(m.id, `${change.kind} ${change.period}`, [fromMinorOrNull(current.value, rules.digits), current.version],
-        [fromMinor(next.value, rules.digits), next.version], change.note || undefined, change.cell);
+      w.trail.addCellChange(m.id, change.kind, change.period, fromMinorOrNull(current.value, rules.digits), current.version,
+        fromMinor(next.value, rules.digits), next.version, change.note || undefined, change.cell);
     } else if (decision.outcome === 'pending') {
       const replaced = openRequests.get(`${m.id}:${key}`);
       if (replaced) {
@@ -225,17 +245,27 @@ export async function applyChanges(
     }
   }
 
-  // In chunks: SQLite's parse of one huge JSON argument costs native memory, not time.
-  const rowsWritten = written
-    .filter(([id, key, , slot]) => record.get(id, key) === slot)
-    .map(([id, , i, slot]) => [id, changes[i]!.kind, changes[i]!.period, slot.value, slot.version]);
-  for (let i = 0; i < rowsWritten.length; i += WRITE_CHUNK)
+  // In chunks, each built when it is written: SQLite's parse of one huge JSON argument costs
+  // native memory, and rows built all at once would outlive the young generation.
+  let chunk: unknown[][] = [];
+  const upsert = async () => {
     await w.tx.execute({
       sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision)
             SELECT value->>0, value->>1, value->>2, value->>3, value->>4, ? FROM json_each(?) WHERE true
             ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision`,
-      args: [await revision(), JSON.stringify(rowsWritten.slice(i, i + WRITE_CHUNK))],
+      args: [await revision(), JSON.stringify(chunk)],
     });
+    chunk = [];
+  };
+  for (let n = 0; n < written.length; n++) {
+    const change = changes[writtenBy[n]!]!;
+    const measureId = outcomes.measureOf(writtenBy[n]!);
+    const slot = written[n]!;
+    if (record.get(measureId, outcomes.keyOf(writtenBy[n]!)) !== slot) continue; // a later change of the batch wrote this cell again
+    chunk.push([measureId, change.kind, change.period, slot.value, slot.version]);
+    if (chunk.length === WRITE_CHUNK) await upsert();
+  }
+  if (chunk.length) await upsert();
   if (withdrawn.length) {
     await w.tx.execute({
       sql: `UPDATE change_requests SET status = 'withdrawn', decided_at = ?, decision_comment = 'replaced by a newer change', revision = ?
