@@ -5,13 +5,14 @@ import type { Db } from './db.js';
 
 const DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-export async function migrate(db: Db): Promise<string[]> {
+/** Applies what is not applied yet, in order; `through` stops after that file (to test one migration). */
+export async function migrate(db: Db, through?: string): Promise<string[]> {
   if (db.config.url.startsWith('file:')) {
     // WAL lets readers go on while one writer commits; persistent in the file.
     await db.client.execute('PRAGMA journal_mode = WAL');
   }
   await db.client.execute('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const files = (await readdir(DIR)).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
+  const files = (await readdir(DIR)).filter((f) => /^\d+_.+\.sql$/.test(f) && (through === undefined || f <= through)).sort();
   const applied: string[] = [];
   for (const name of files) {
     const sql = await readFile(DIR + name, 'utf8');

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/app.js';
+import { Db } from '../../server/db/db.js';
+import { migrate } from '../../server/db/migrate.js';
+
+describe('migrations', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatecell-migrate-'));
+  const db = new Db({ url: `file:${join(dir, 'old.db')}` });
+  afterAll(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const app = createApp({ db, now: () => new Date('2027-01-15T09:00:00Z'), adminToken: 'migration-admin-token-0123' });
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await app.request(`/api/v1${path}`, { method, headers: { authorization: 'Bearer migration-admin-token-0123', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return (await res.json()) as any;
+  };
+
+  it('are applied once, in order', async () => {
+    expect(await migrate(db, '001_init.sql')).toEqual(['001_init.sql']);
+    expect(await migrate(db, '001_init.sql')).toEqual([]);
+  });
+
+  it('002 rebuilds the audit segments as an ordinary table, keeping every event, the chain and the guards', async () => {
+    await call('POST', '/nodes', { parentCode: null, level: 'organization', code: 'OLD', name: 'Old' });
+    await call('POST', '/nodes', { parentCode: 'OLD', level: 'portfolio', code: 'OLD-PF', name: 'Portfolio' });
+    await call('POST', '/users', { name: 'Pia', email: 'pia@example.com' });
+    const before = await call('GET', '/audit/verify');
+    expect(before).toMatchObject({ ok: true, events: 3 });
+    const events = await call('GET', '/audit');
+
+    expect(await migrate(db)).toContain('002_audit_segments_rowid.sql');
+    const table = await db.client.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_segments'");
+    expect(String(table.rows[0]!.sql)).not.toMatch(/WITHOUT ROWID/i);
+    expect(await call('GET', '/audit/verify')).toEqual(before);
+    expect(await call('GET', '/audit')).toEqual(events);
+    await expect(db.client.execute("UPDATE audit_segments SET events = '[]'")).rejects.toThrow(/append-only/);
+    await expect(db.client.execute('DELETE FROM audit_segments')).rejects.toThrow(/append-only/);
+    const index = await db.client.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_segments'");
+    expect(index.rows.map((r) => r.name)).toContain('audit_segments_node');
+  });
+});
