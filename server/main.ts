@@ -2,6 +2,7 @@
 import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import { dirname, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { serve } from '@hono/node-server';
 import { readConfig, type Config } from './config.js';
 import { Db } from './db/db.js';
@@ -34,6 +35,11 @@ async function tls(config: Config): Promise<{ cert: Buffer; key: Buffer } | null
 }
 
 async function main() {
+  // Garbage-collection policy for a service of bursty, large requests: after a full collection V8
+  // lets the heap grow up to about four times what survived, so the garbage of one
+  // 100,000-change push was still held when the next arrived (peak ≈ 600 MB for a live set of
+  // ≈ 50 MB). Growing by 30 % collects sooner; the push measured no slower (decision 004).
+  setFlagsFromString('--heap-growing-percent=30');
   const config = readConfig();
   const url = config.GATECELL_DB_URL;
   const local = url.startsWith('file:') ? resolve(url.slice('file:'.length)) : null;

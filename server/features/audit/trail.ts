@@ -122,8 +122,18 @@ export class AuditBuffer {
     const before = this.#numbers[n]!;
     const note = this.#note[offset];
     const cell = this.#cell[offset];
-    const subject = JSON.stringify(`${this.#kind[offset]} ${this.#period[offset]}`);
+    const subject = this.#subjectText(this.#kind[offset]!, this.#period[offset]!);
     return `[${this.firstSeq + offset},"cell.changed",${subject},{"value":${Number.isNaN(before) ? 'null' : before},"version":${this.#numbers[n + 1]}},{"value":${this.#numbers[n + 2]},"version":${this.#numbers[n + 3]}${note ? `,"note":${JSON.stringify(note)}` : ''}},${cell === null ? 'null' : `{"cell":${JSON.stringify(cell)}}`}]`;
+  }
+
+  /** A push names a few dozen distinct subjects a hundred thousand times: each is encoded once. */
+  readonly #subjects = new Map<string, Map<string, string>>();
+  #subjectText(kind: string, period: string): string {
+    let byPeriod = this.#subjects.get(kind);
+    if (!byPeriod) this.#subjects.set(kind, (byPeriod = new Map()));
+    let text = byPeriod.get(period);
+    if (text === undefined) byPeriod.set(period, (text = JSON.stringify(`${kind} ${period}`)));
+    return text;
   }
 
   /** The segments in order, each written when asked for (one node's events at a time). */

@@ -7,10 +7,10 @@ import { type CellChange, type Decision, evaluateChange, type EditRules, type Me
 import type { PushResult } from '../../../shared/api/schemas.js';
 import type { CellKind, Outcome, ReasonCode } from '../../../shared/model.js';
 import { fromMinor, fromMinorOrNull } from '../../../shared/money.js';
-import { jsonRows, rows } from '../../db/db.js';
+import { one, rows } from '../../db/db.js';
 import type { Write } from '../../http/write.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
-import { measuresByCodes, type MeasureRow } from '../measures/state.js';
+import { type MeasureForRules, measuresForRules } from '../measures/state.js';
 
 export interface EngineChange extends CellChange {
   measure: string;
@@ -27,7 +27,9 @@ interface Slot {
 const EMPTY: Slot = { value: null, version: 0 };
 const WRITE_CHUNK = 5000;
 const ANSWER_CHUNK = 2000;
+/** Cell keys: kind index × PERIODS_PER_KIND + months since year 0 (the SQL reading the record computes the same). */
 const KIND_INDEX: Record<string, number> = { baseline: 0, target: 1, forecast: 2, actual: 3 };
+const PERIODS_PER_KIND = 120_000;
 
 /**
  * A cell's key within its measure: a small integer (kind and month), so the lookups a
@@ -40,7 +42,7 @@ function cellKey(kind: string, period: string): number {
     p = /^\d{4}-(0[1-9]|1[0-2])$/.test(period) ? Number(period.slice(0, 4)) * 12 + Number(period.slice(5)) - 1 : -1;
     if (periodKeys.size < 10_000) periodKeys.set(period, p);
   }
-  return p < 0 ? -1 : KIND_INDEX[kind]! * 120_000 + p;
+  return p < 0 ? -1 : KIND_INDEX[kind]! * PERIODS_PER_KIND + p;
 }
 
 /** The record of a batch's cells, per measure: measure id → cell key → slot. */
@@ -143,8 +145,8 @@ export async function applyChanges(
 ): Promise<Outcomes> {
   w.source = source ?? null;
   const codes = [...new Set(changes.map((c) => c.measure))];
-  const measures = new Map<string, MeasureRow>();
-  for (const m of await measuresByCodes(w.tx, codes)) if (canSee(actor, m.path)) measures.set(m.code, m);
+  const measures = new Map<string, MeasureForRules>();
+  for (const m of await measuresForRules(w.tx, codes)) if (canSee(actor, m.path)) measures.set(m.code, m);
   const settings = await settingsByOrg(w.tx, [...measures.values()].map((m) => m.org_id));
   const rulesByOrg = new Map<number, EditRules & { digits: number }>();
   for (const [orgId, s] of settings) {
@@ -157,13 +159,15 @@ export async function applyChanges(
   if (kinds.has('forecast')) kinds.add('target');
   const ids = JSON.stringify([...measures.values()].map((m) => m.id));
   const record = new CellRecord();
-  for (const [measureId, kind, period, value, version] of await jsonRows<[number, string, string, number | null, number]>(
-    w.tx,
-    `SELECT json_array(measure_id, kind, period, value, version) AS j FROM cells
-     WHERE measure_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))`,
-    [ids, JSON.stringify([...kinds])],
-  ))
-    record.set(measureId, cellKey(kind, period), { value, version });
+  // As one flat list of numbers (measure, cell key as cellKey computes it, value, version): no
+  // array or string per cell for a batch that reads 100,000 of them.
+  const stored = await one<{ list: string | null }>(w.tx,
+    `SELECT group_concat(measure_id || ',' || (CASE kind WHEN 'baseline' THEN 0 WHEN 'target' THEN 1 WHEN 'forecast' THEN 2 ELSE 3 END * ${PERIODS_PER_KIND}
+        + CAST(substr(period, 1, 4) AS INTEGER) * 12 + CAST(substr(period, 6, 2) AS INTEGER) - 1) || ',' || ifnull(value, 'null') || ',' || version, ',') AS list
+     FROM cells WHERE measure_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))`,
+    [ids, JSON.stringify([...kinds])]);
+  const numbers = JSON.parse(`[${stored?.list ?? ''}]`) as (number | null)[];
+  for (let n = 0; n < numbers.length; n += 4) record.set(numbers[n]!, numbers[n + 1]!, { value: numbers[n + 2]!, version: numbers[n + 3]! });
   const openRequests = new Map<string, string>();
   for (const r of await rows<{ id: string; measure_id: number; kind: string; period: string }>(
     w.tx, `SELECT id, measure_id, kind, period FROM change_requests WHERE status = 'pending' AND measure_id IN (SELECT value FROM json_each(?))`, [ids],
@@ -184,7 +188,7 @@ export async function applyChanges(
   const revision = () => w.revision();
 
   // What the rules need of each measure, built once per measure rather than once per change.
-  const facts = new Map<string, { m: MeasureRow; edit: MeasureForEdit; rules: EditRules }>();
+  const facts = new Map<string, { m: MeasureForRules; edit: MeasureForEdit; rules: EditRules }>();
   for (const m of measures.values())
     facts.set(m.code, {
       m,
