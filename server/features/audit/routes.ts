@@ -6,7 +6,7 @@ import { forbidden } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { scopePrefixes, underPrefixes } from '../hierarchy/store.js';
 import { peopleById } from '../measures/view.js';
-import { type StoredEvent, verifyAudit } from './trail.js';
+import { readEvent, type StoredEvent, verifyAudit } from './trail.js';
 
 
 export const auditRoutes = (deps: Deps) =>
@@ -30,7 +30,8 @@ export const auditRoutes = (deps: Deps) =>
         const batchSource = s.source ? (JSON.parse(s.source) as object) : null;
         return (JSON.parse(s.events) as StoredEvent[])
           .filter(([seq]) => seq > q.since)
-          .map(([seq, action, subject, before, after, source]) => ({
+          .map(readEvent)
+          .map(({ seq, action, subject, before, after, source }) => ({
             seq, at: s.at, actor: s.actor, action, node: s.node, subject, before, after,
             source: batchSource || source ? { ...batchSource, ...(source as object) } : null, requestId: s.request_id,
           }));

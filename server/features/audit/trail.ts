@@ -28,6 +28,26 @@ export interface BatchMeta {
 /** [seq, action, subject, before, after, source] */
 export type StoredEvent = [number, string, string | null, unknown, unknown, unknown];
 
+/** An event as the API shows it (before the batch's time, actor and source are added). */
+export interface ReadEvent { seq: number; action: string; subject: string | null; before: unknown; after: unknown; source: unknown }
+
+/**
+ * Reads a stored event. Cell changes, the bulk of the trail, are stored compactly:
+ * before `[value, version]`, after `[value, version, note?]`, source the cell's address; they
+ * read back as `{ value, version }`, `{ value, version, note? }` and `{ cell }`. (Events stored
+ * before this form keep their objects and read back unchanged.)
+ */
+export function readEvent([seq, action, subject, before, after, source]: StoredEvent): ReadEvent {
+  if (action !== 'cell.changed' || !Array.isArray(before)) return { seq, action, subject, before, after, source };
+  const [value, version, note] = after as [number, number, string?];
+  return {
+    seq, action, subject,
+    before: { value: before[0], version: before[1] },
+    after: note === undefined ? { value, version } : { value, version, note },
+    source: typeof source === 'string' ? { cell: source } : source,
+  };
+}
+
 const GENESIS = 'gatecell:genesis';
 const SEGMENT_ROWS_PER_STATEMENT = 200;
 
@@ -89,8 +109,9 @@ export class AuditBuffer {
   }
 
   /**
-   * One cell's new value: stored exactly as `add` would store
-   * `{ action: 'cell.changed', subject: `${kind} ${period}`, before: { value, version }, after: { value, version, note? }, source: { cell }? }`.
+   * One cell's new value: reads back (readEvent) exactly as what `add` would store for
+   * `{ action: 'cell.changed', subject: `${kind} ${period}`, before: { value, version }, after: { value, version, note? }, source: { cell }? }`,
+   * in about half the text.
    */
   addCellChange(nodeId: number, kind: string, period: string, before: number | null, beforeVersion: number, after: number, afterVersion: number, note: string | undefined, cell: string | undefined) {
     this.#next(nodeId);
@@ -123,7 +144,7 @@ export class AuditBuffer {
     const note = this.#note[offset];
     const cell = this.#cell[offset];
     const subject = this.#subjectText(this.#kind[offset]!, this.#period[offset]!);
-    return `[${this.firstSeq + offset},"cell.changed",${subject},{"value":${Number.isNaN(before) ? 'null' : before},"version":${this.#numbers[n + 1]}},{"value":${this.#numbers[n + 2]},"version":${this.#numbers[n + 3]}${note ? `,"note":${JSON.stringify(note)}` : ''}},${cell === null ? 'null' : `{"cell":${JSON.stringify(cell)}}`}]`;
+    return `[${this.firstSeq + offset},"cell.changed",${subject},[${Number.isNaN(before) ? 'null' : before},${this.#numbers[n + 1]}],[${this.#numbers[n + 2]},${this.#numbers[n + 3]}${note ? `,${JSON.stringify(note)}` : ''}],${cell === null ? 'null' : JSON.stringify(cell)}]`;
   }
 
   /** A push names a few dozen distinct subjects a hundred thousand times: each is encoded once. */

@@ -59,6 +59,7 @@ export class CellRecord {
 }
 
 const OUTCOME_CODES: readonly Outcome[] = ['applied', 'pending', 'rejected', 'conflict'];
+const APPLIED = 0;
 
 /** The outcome of every change of a batch, read as objects (imports) or as the answer's JSON (push). */
 export class Outcomes {
@@ -125,7 +126,13 @@ export class Outcomes {
       }
       const slot = this.#record.get(this.#measures[i]!, this.#keys[i]!) ?? EMPTY;
       const value = fromMinorOrNull(slot.value, this.#digits[i]!);
-      let part = `{"index":${i},"outcome":"${OUTCOME_CODES[this.#outcome[i]!]}","value":${value === null ? 'null' : value},"version":${slot.version}`;
+      const outcome = this.#outcome[i]!;
+      const head = `{"index":${i},"outcome":"${OUTCOME_CODES[outcome]}","value":${value === null ? 'null' : value},"version":${slot.version}`;
+      if (outcome === APPLIED) {
+        parts.push(`${head}}`); // most of a batch: no request, no reason to look up
+        continue;
+      }
+      let part = head;
       const requestId = this.requestIds.get(i);
       if (requestId) part += `,"changeRequestId":${JSON.stringify(requestId)}`;
       const reason = this.#reasons.get(i);
