@@ -30,6 +30,7 @@ const ANSWER_CHUNK = 2000;
 /** Cell keys: kind index × PERIODS_PER_KIND + months since year 0 (the SQL reading the record computes the same). */
 const KIND_INDEX: Record<string, number> = { baseline: 0, target: 1, forecast: 2, actual: 3 };
 const PERIODS_PER_KIND = 120_000;
+const KIND_INDEX_SQL = `CASE kind ${Object.entries(KIND_INDEX).map(([kind, index]) => `WHEN '${kind}' THEN ${index}`).join(' ')} END`;
 
 /**
  * A cell's key within its measure: a small integer (kind and month), so the lookups a
@@ -169,7 +170,7 @@ export async function applyChanges(
   // As one flat list of numbers (measure, cell key as cellKey computes it, value, version): no
   // array or string per cell for a batch that reads 100,000 of them.
   const stored = await one<{ list: string | null }>(w.tx,
-    `SELECT group_concat(measure_id || ',' || (CASE kind WHEN 'baseline' THEN 0 WHEN 'target' THEN 1 WHEN 'forecast' THEN 2 ELSE 3 END * ${PERIODS_PER_KIND}
+    `SELECT group_concat(measure_id || ',' || (${KIND_INDEX_SQL} * ${PERIODS_PER_KIND}
         + CAST(substr(period, 1, 4) AS INTEGER) * 12 + CAST(substr(period, 6, 2) AS INTEGER) - 1) || ',' || ifnull(value, 'null') || ',' || version, ',') AS list
      FROM cells WHERE measure_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))`,
     [ids, JSON.stringify([...kinds])]);
@@ -226,7 +227,6 @@ export async function applyChanges(
       periodForecast: forecast ? current.value : null,
     });
     outcomes.set(i, decision, m.id, key, rules.digits);
-    const cell = change.cell === undefined ? undefined : { cell: change.cell };
     if (decision.outcome === 'applied' && !decision.unchanged) {
       const next = { value: decision.value, version: current.version + 1 };
       record.set(m.id, key, next);
@@ -236,6 +236,7 @@ export async function applyChanges(
       w.trail.addCellChange(m.id, change.kind, change.period, fromMinorOrNull(current.value, rules.digits), current.version,
         fromMinor(next.value, rules.digits), next.version, change.note || undefined, change.cell);
     } else if (decision.outcome === 'pending') {
+      const cell = change.cell === undefined ? undefined : { cell: change.cell };
       const replaced = openRequests.get(`${m.id}:${key}`);
       if (replaced) {
         withdrawn.push(replaced);
