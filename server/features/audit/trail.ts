@@ -87,13 +87,14 @@ export async function auditHead(tx: Exec): Promise<AuditHead> {
 export class AuditBuffer {
   /** Per node, the offsets (seq − firstSeq) of its events in order. */
   readonly #byNode = new Map<number | null, number[]>();
-  /** An event added whole, as its stored text; null for a cell change held in the columns below. */
-  readonly #text: (string | null)[] = [];
+  /** Per event: its stored text when added whole, or the index of its row in the cell-change columns. */
+  readonly #events: (string | number)[] = [];
+  // Cell changes, one row per change across these columns.
   readonly #kind: string[] = [];
   readonly #period: string[] = [];
   readonly #note: (string | null)[] = [];
   readonly #cell: (string | null)[] = [];
-  /** Four per event: value before (NaN: none), version before, value after, version after. */
+  /** Four per change: value before (NaN: none), version before, value after, version after. */
   readonly #numbers: number[] = [];
   /** A push names a few dozen distinct subjects a hundred thousand times: each is encoded once. */
   readonly #subjects = new Map<string, Map<string, string>>();
@@ -102,12 +103,7 @@ export class AuditBuffer {
 
   add(e: AuditEvent) {
     const seq = this.#next(e.nodeId);
-    this.#text.push(JSON.stringify([seq, e.action, e.subject ?? null, orNull(e.before), orNull(e.after), orNull(e.source)]));
-    this.#kind.push('');
-    this.#period.push('');
-    this.#note.push(null);
-    this.#cell.push(null);
-    this.#numbers.push(0, 0, 0, 0);
+    this.#events.push(JSON.stringify([seq, e.action, e.subject ?? null, orNull(e.before), orNull(e.after), orNull(e.source)]));
   }
 
   /**
@@ -117,7 +113,7 @@ export class AuditBuffer {
    */
   addCellChange(nodeId: number, kind: string, period: string, before: number | null, beforeVersion: number, after: number, afterVersion: number, note: string | undefined, cell: string | undefined) {
     this.#next(nodeId);
-    this.#text.push(null);
+    this.#events.push(this.#kind.length);
     // Kind and period are kept apart and joined when written: no string per change until then.
     this.#kind.push(kind);
     this.#period.push(period);
@@ -127,7 +123,7 @@ export class AuditBuffer {
   }
 
   #next(nodeId: number | null): number {
-    const offset = this.#text.length;
+    const offset = this.#events.length;
     let node = this.#byNode.get(nodeId);
     if (!node) this.#byNode.set(nodeId, (node = []));
     node.push(offset);
@@ -135,17 +131,17 @@ export class AuditBuffer {
   }
 
   get size() {
-    return this.#text.length;
+    return this.#events.length;
   }
 
   #event(offset: number): string {
-    const text = this.#text[offset];
-    if (text != null) return text;
-    const n = offset * 4;
+    const row = this.#events[offset]!;
+    if (typeof row === 'string') return row;
+    const n = row * 4;
     const before = this.#numbers[n]!;
-    const note = this.#note[offset];
-    const cell = this.#cell[offset];
-    const subject = this.#subjectText(this.#kind[offset]!, this.#period[offset]!);
+    const note = this.#note[row];
+    const cell = this.#cell[row];
+    const subject = this.#subjectText(this.#kind[row]!, this.#period[row]!);
     return `[${this.firstSeq + offset},"cell.changed",${subject},[${Number.isNaN(before) ? 'null' : before},${this.#numbers[n + 1]}],[${this.#numbers[n + 2]},${this.#numbers[n + 3]}${note ? `,${JSON.stringify(note)}` : ''}],${cell === null ? 'null' : JSON.stringify(cell)}]`;
   }
 
