@@ -61,6 +61,25 @@ describe('change requests', async () => {
     expect(withdrawn.map((x: any) => x.id)).toContain(id);
   });
 
+  it('a pull shows open requests on stored cells and on cells never stored, in measure, kind, period order', async () => {
+    await measure(w, 'M-A2');
+    await push(w, users.owner.token, [{ measure: 'M-A2', kind: 'target', period: '2027-02', value: 10 }, { measure: 'M-A2', kind: 'forecast', period: '2027-04', value: 5 }]);
+    await w.db.client.execute("UPDATE measures SET stage = 'detailed' WHERE node_id = (SELECT id FROM nodes WHERE code = 'M-A2')");
+    const r = await push(w, users.owner.token, [
+      { measure: 'M-A2', kind: 'target', period: '2027-03', value: 70 },
+      { measure: 'M-A2', kind: 'target', period: '2027-02', value: 12, baseVersion: 1 },
+    ]);
+    expect(r.results.map((x: any) => x.outcome)).toEqual(['pending', 'pending']);
+    const cells = (await w.call(users.viewer.token, 'GET', '/cells?scope=M-A2')).body.cells;
+    expect(cells).toEqual([
+      { measure: 'M-A2', kind: 'forecast', period: '2027-04', value: 5, version: 1 },
+      { measure: 'M-A2', kind: 'target', period: '2027-02', value: 10, version: 1, pending: { changeRequestId: r.results[1].changeRequestId, value: 12 } },
+      { measure: 'M-A2', kind: 'target', period: '2027-03', value: null, version: 0, pending: { changeRequestId: r.results[0].changeRequestId, value: 70 } },
+    ]);
+    const targets = (await w.call(users.viewer.token, 'GET', '/cells?scope=M-A2&kinds=target&from=2027-04')).body.cells;
+    expect(targets).toEqual([]);
+  });
+
   it('from Detailed on, baseline and target changes wait for the controller (APPROVAL_REQUIRED)', async () => {
     await w.db.client.execute("UPDATE measures SET stage = 'detailed' WHERE node_id = (SELECT id FROM nodes WHERE code = 'M-A')");
     const r = await push(w, users.owner.token, [{ measure: 'M-A', kind: 'target', period: '2027-05', value: 1200, baseVersion: 1 }]);
