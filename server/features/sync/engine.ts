@@ -259,13 +259,15 @@ export async function applyChanges(
 
   // In chunks, each built when it is written: SQLite's parse of one huge JSON argument costs
   // native memory, and rows built all at once would outlive the young generation.
-  let chunk: unknown[][] = [];
+  // Rows written as JSON text directly: kind is one of four words and an applied change's period
+  // passed isPeriod, so neither needs escaping.
+  let chunk: string[] = [];
   const upsert = async () => {
     await w.tx.execute({
       sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision)
             SELECT value->>0, value->>1, value->>2, value->>3, value->>4, ? FROM json_each(?) WHERE true
             ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision`,
-      args: [await revision(), JSON.stringify(chunk)],
+      args: [await revision(), `[${chunk.join(',')}]`],
     });
     chunk = [];
   };
@@ -274,7 +276,7 @@ export async function applyChanges(
     const measureId = outcomes.measureOf(writtenBy[n]!);
     const slot = written[n]!;
     if (record.get(measureId, outcomes.keyOf(writtenBy[n]!)) !== slot) continue; // a later change of the batch wrote this cell again
-    chunk.push([measureId, change.kind, change.period, slot.value, slot.version]);
+    chunk.push(`[${measureId},"${change.kind}","${change.period}",${slot.value},${slot.version}]`);
     if (chunk.length === WRITE_CHUNK) await upsert();
   }
   if (chunk.length) await upsert();
