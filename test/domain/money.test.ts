@@ -1,7 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromMinor, minorDigits, toMinor } from '../../shared/money.js';
+import { fromMinor, minorDigits, minorText, toMinor } from '../../shared/money.js';
 import { addMonths, periodsBetween } from '../../shared/periods.js';
+
+describe('amounts printed from minor units', () => {
+  it('print exactly as the JSON number would', () => {
+    for (const [minor, digits] of [[0, 2], [-0, 2], [5, 2], [-5, 2], [10, 2], [100, 2], [105025, 2], [-105020, 2], [1, 3], [1000, 3], [123, 0], [-7, 1]] as const)
+      expect(minorText(minor, digits)).toBe(String(fromMinor(minor, digits)));
+    fc.assert(fc.property(fc.maxSafeInteger(), fc.integer({ min: 0, max: 4 }), (minor, digits) => {
+      expect(minorText(minor, digits)).toBe(String(fromMinor(minor, digits)));
+    }), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.maxSafeInteger().map((n) => n % 1e15), fc.integer({ min: 0, max: 4 }), (minor, digits) => {
+      expect(minorText(minor, digits)).toBe(String(fromMinor(minor, digits)));
+    }), { numRuns: 20_000 });
+    fc.assert(fc.property(fc.integer({ min: -1e7, max: 1e7 }), fc.integer({ min: 0, max: 3 }), (minor, digits) => {
+      expect(minorText(minor, digits)).toBe(String(fromMinor(minor, digits)));
+    }), { numRuns: 20_000 });
+  });
+});
 
 describe('money is exact minor units', () => {
   it('parses numbers and decimal strings with at most the currency digits', () => {

@@ -9,7 +9,7 @@ describe('audit buffer', () => {
       [null, 0, 1050.25, 1, undefined, 'F12'], [12.5, 3, -7, 4, 'supplier "X" \\ delay', undefined], [0, 1, 0, 2, '', 'Sheet1!A1'],
     ];
     for (const [v0, n0, v1, n1, note, cell] of cases) {
-      fast.addCellChange(7, 'forecast', '2027-03', v0, n0, v1, n1, note || undefined, cell);
+      fast.addCellChange(7, 'forecast', '2027-03', v0 === null ? null : Math.round(v0 * 100), n0, Math.round(v1 * 100), n1, 2, note || undefined, cell);
       general.add({ action: 'cell.changed', nodeId: 7, subject: 'forecast 2027-03', before: { value: v0, version: n0 },
         after: note ? { value: v1, version: n1, note } : { value: v1, version: n1 }, source: cell === undefined ? undefined : { cell } });
     }
@@ -25,15 +25,15 @@ describe('audit buffer, events of both kinds interleaved', () => {
   it('keeps each event at its own sequence number, grouped by node', () => {
     const b = new AuditBuffer(50);
     b.add({ action: 'change_request.opened', nodeId: 7, subject: 'cr_1', after: { value: 9 } });
-    b.addCellChange(8, 'target', '2027-01', null, 0, 5, 1, undefined, 'B2');
+    b.addCellChange(8, 'target', '2027-01', null, 0, 500, 1, 2, undefined, 'B2');
     b.add({ action: 'change_request.withdrawn', nodeId: 8, subject: 'cr_0' });
-    b.addCellChange(7, 'forecast', '2027-02', 1, 1, 2, 2, 'why', undefined);
+    b.addCellChange(7, 'forecast', '2027-02', 1, 1, 2005, 2, 3, 'why', undefined);
     const read = [...b.segments()].map((s) => ({ nodeId: s.nodeId, lastSeq: s.lastSeq, events: (JSON.parse(s.events) as StoredEvent[]).map(readEvent) }));
     expect(read.map((s) => [s.nodeId, s.lastSeq, s.events.map((e) => [e.seq, e.action, e.subject])])).toEqual([
       [7, 53, [[50, 'change_request.opened', 'cr_1'], [53, 'cell.changed', 'forecast 2027-02']]],
       [8, 52, [[51, 'cell.changed', 'target 2027-01'], [52, 'change_request.withdrawn', 'cr_0']]],
     ]);
-    expect(read[0]!.events[1]).toMatchObject({ before: { value: 1, version: 1 }, after: { value: 2, version: 2, note: 'why' }, source: null });
+    expect(read[0]!.events[1]).toMatchObject({ before: { value: 0.001, version: 1 }, after: { value: 2.005, version: 2, note: 'why' }, source: null });
     expect(read[1]!.events[0]).toMatchObject({ before: { value: null, version: 0 }, after: { value: 5, version: 1 }, source: { cell: 'B2' } });
     expect(b.size).toBe(4);
   });

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { InArgs } from '@libsql/client';
 import type { Exec } from '../../db/db.js';
 import { one, rows } from '../../db/db.js';
+import { minorText } from '../../../shared/money.js';
 
 export interface AuditEvent {
   action: string;
@@ -94,7 +95,7 @@ export class AuditBuffer {
   readonly #period: string[] = [];
   readonly #note: (string | null)[] = [];
   readonly #cell: (string | null)[] = [];
-  /** Four per change: value before (NaN: none), version before, value after, version after. */
+  /** Five per change, amounts in minor units: value before (NaN: none), version before, value after, version after, digits. */
   readonly #numbers: number[] = [];
   /** A push names a few dozen distinct subjects a hundred thousand times: each is encoded once. */
   readonly #subjects = new Map<string, Map<string, string>>();
@@ -107,11 +108,12 @@ export class AuditBuffer {
   }
 
   /**
-   * One cell's new value: reads back (readEvent) exactly as what `add` would store for
-   * `{ action: 'cell.changed', subject: `${kind} ${period}`, before: { value, version }, after: { value, version, note? }, source: { cell }? }`,
-   * in about 60 % of the text.
+   * One cell's new value, amounts in minor units of a currency with `digits` decimals: reads back
+   * (readEvent) exactly as what `add` would store for `{ action: 'cell.changed', subject: `${kind} ${period}`,
+   * before: { value, version }, after: { value, version, note? }, source: { cell }? }` with the
+   * amounts as decimals, in about 60 % of the text.
    */
-  addCellChange(nodeId: number, kind: string, period: string, before: number | null, beforeVersion: number, after: number, afterVersion: number, note: string | undefined, cell: string | undefined) {
+  addCellChange(nodeId: number, kind: string, period: string, before: number | null, beforeVersion: number, after: number, afterVersion: number, digits: number, note: string | undefined, cell: string | undefined) {
     this.#next(nodeId);
     this.#events.push(this.#kind.length);
     // Kind and period are kept apart and joined when written: no string per change until then.
@@ -119,7 +121,7 @@ export class AuditBuffer {
     this.#period.push(period);
     this.#note.push(note || null);
     this.#cell.push(cell ?? null);
-    this.#numbers.push(before ?? NaN, beforeVersion, after, afterVersion);
+    this.#numbers.push(before ?? NaN, beforeVersion, after, afterVersion, digits);
   }
 
   #next(nodeId: number | null): number {
@@ -137,12 +139,13 @@ export class AuditBuffer {
   #event(offset: number): string {
     const row = this.#events[offset]!;
     if (typeof row === 'string') return row;
-    const n = row * 4;
+    const n = row * 5;
     const before = this.#numbers[n]!;
+    const digits = this.#numbers[n + 4]!;
     const note = this.#note[row];
     const cell = this.#cell[row];
     const subject = this.#subjectText(this.#kind[row]!, this.#period[row]!);
-    return `[${this.firstSeq + offset},"cell.changed",${subject},[${Number.isNaN(before) ? 'null' : before},${this.#numbers[n + 1]}],[${this.#numbers[n + 2]},${this.#numbers[n + 3]}${note ? `,${JSON.stringify(note)}` : ''}],${cell === null ? 'null' : JSON.stringify(cell)}]`;
+    return `[${this.firstSeq + offset},"cell.changed",${subject},[${Number.isNaN(before) ? 'null' : minorText(before, digits)},${this.#numbers[n + 1]}],[${minorText(this.#numbers[n + 2]!, digits)},${this.#numbers[n + 3]}${note ? `,${JSON.stringify(note)}` : ''}],${cell === null ? 'null' : JSON.stringify(cell)}]`;
   }
 
   #subjectText(kind: string, period: string): string {

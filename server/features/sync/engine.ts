@@ -6,7 +6,7 @@ import { type Actor, canSee } from '../../../shared/domain/access.js';
 import { type CellChange, type Decision, evaluateChange, type EditRules, type MeasureForEdit } from '../../../shared/domain/finance.js';
 import type { PushResult } from '../../../shared/api/schemas.js';
 import type { CellKind, Outcome, ReasonCode } from '../../../shared/model.js';
-import { fromMinor, fromMinorOrNull } from '../../../shared/money.js';
+import { fromMinor, fromMinorOrNull, minorText } from '../../../shared/money.js';
 import { one, rows } from '../../db/db.js';
 import type { Write } from '../../http/write.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
@@ -126,9 +126,8 @@ export class Outcomes {
         parts = [];
       }
       const slot = this.#record.get(this.#measures[i]!, this.#keys[i]!) ?? EMPTY;
-      const value = fromMinorOrNull(slot.value, this.#digits[i]!);
       const outcome = this.#outcome[i]!;
-      const head = `{"index":${i},"outcome":"${OUTCOME_CODES[outcome]}","value":${value === null ? 'null' : value},"version":${slot.version}`;
+      const head = `{"index":${i},"outcome":"${OUTCOME_CODES[outcome]}","value":${slot.value === null ? 'null' : minorText(slot.value, this.#digits[i]!)},"version":${slot.version}`;
       if (outcome === APPLIED) {
         parts.push(`${head}}`); // most of a batch: no request, no reason to look up
         continue;
@@ -233,8 +232,8 @@ export async function applyChanges(
       writtenBy.push(i);
       written.push(next);
       touched.add(m.id);
-      w.trail.addCellChange(m.id, change.kind, change.period, fromMinorOrNull(current.value, rules.digits), current.version,
-        fromMinor(next.value, rules.digits), next.version, change.note || undefined, change.cell);
+      w.trail.addCellChange(m.id, change.kind, change.period, current.value, current.version, next.value, next.version, rules.digits,
+        change.note || undefined, change.cell);
     } else if (decision.outcome === 'pending') {
       const cell = change.cell === undefined ? undefined : { cell: change.cell };
       const replaced = openRequests.get(`${m.id}:${key}`);
