@@ -7,6 +7,7 @@ import { type CellChange, type Decision, evaluateChange, type EditRules, type Me
 import type { PushResult } from '../../../shared/api/schemas.js';
 import type { CellKind, Outcome, ReasonCode } from '../../../shared/model.js';
 import { fromMinor, fromMinorOrNull, minorText } from '../../../shared/money.js';
+import { isPeriod } from '../../../shared/periods.js';
 import { one, rows } from '../../db/db.js';
 import type { Write } from '../../http/write.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
@@ -40,7 +41,7 @@ const periodKeys = new Map<string, number>();
 function cellKey(kind: string, period: string): number {
   let p = periodKeys.get(period);
   if (p === undefined) {
-    p = /^\d{4}-(0[1-9]|1[0-2])$/.test(period) ? Number(period.slice(0, 4)) * 12 + Number(period.slice(5)) - 1 : -1;
+    p = isPeriod(period) ? Number(period.slice(0, 4)) * 12 + Number(period.slice(5)) - 1 : -1;
     if (periodKeys.size < 10_000) periodKeys.set(period, p);
   }
   return p < 0 ? -1 : KIND_INDEX[kind]! * PERIODS_PER_KIND + p;
@@ -257,9 +258,9 @@ export async function applyChanges(
   }
 
   // In chunks, each built when it is written: SQLite's parse of one huge JSON argument costs
-  // native memory, and rows built all at once would outlive the young generation.
-  // Rows written as JSON text directly: kind is one of four words and an applied change's period
-  // passed isPeriod, so neither needs escaping.
+  // native memory, and rows built all at once would outlive the young generation. Rows are JSON
+  // text written directly: kind is one of four words and an applied change's period passed
+  // isPeriod, so neither needs escaping.
   let chunk: string[] = [];
   const upsert = async () => {
     await w.tx.execute({
