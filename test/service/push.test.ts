@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { key, measure, plan, push, world } from '../helpers.js';
+import { key, measure, PERIODS, plan, push, world } from '../helpers.js';
 
 describe('push: the four outcomes', async () => {
   const w = await world();
@@ -195,5 +195,32 @@ describe('push: the four outcomes', async () => {
     expect(none.body).toEqual({ revision: start + 1, cells: [], measures: [] });
     const nothing = await push(w, owner, [{ measure: 'M-P', kind: 'forecast', period: '2027-02', value: 1001, baseVersion: 2 }]);
     expect(nothing.revision).toBe(start + 1);
+  });
+});
+
+describe('push: what is written is the record, exactly', async () => {
+  const w = await world();
+  // Node ids are rowids: after this node, the measure's id has 16 digits, as many as an exact id can.
+  await w.db.client.execute(`INSERT INTO nodes (id, code, level, parent_id, org_id, path, name, created_at)
+    VALUES (9007199254740000, 'FAR', 'organization', NULL, 9007199254740000, '/9007199254740000/', 'Far', '2027-01-01T00:00:00Z')`);
+  await measure(w, 'M-W');
+
+  it('every kind, negative, zero and the largest exact amount read back as pushed, each with its version, on a 16-digit measure id', async () => {
+    expect((await w.db.client.execute("SELECT id FROM nodes WHERE code = 'M-W'")).rows[0]!.id).toBe(9_007_199_254_740_001);
+    const amounts = [-0.01, 0, 90_071_992_547_409.91, -90_071_992_547_409.91, 1234.5, 7];
+    const planned = ['baseline', 'target', 'forecast'].flatMap((kind) => PERIODS.map((period, i) => ({ measure: 'M-W', kind, period, value: amounts[i]! })));
+    const first = await push(w, w.users.owner.token, planned);
+    expect(first.results.every((r) => r.outcome === 'applied' && r.version === 1)).toBe(true);
+    const again = await push(w, w.users.owner.token, planned.map((c) => ({ ...c, value: c.value === 7 ? 7.01 : c.value, baseVersion: 1 })));
+    const actuals = await push(w, w.users.controller.token, PERIODS.map((period, i) => ({ measure: 'M-W', kind: 'actual', period, value: amounts[i]! })));
+    expect(again.results.map((r) => `${r.outcome} ${r.reason?.code ?? ''}`)).toEqual(planned.map(() => 'applied '));
+    expect(actuals.results.map((r) => r.outcome)).toEqual(PERIODS.map(() => 'applied'));
+    const cells = (await w.call(w.users.viewer.token, 'GET', '/cells?scope=M-W')).body.cells;
+    const expected = ['actual', 'baseline', 'forecast', 'target'].flatMap((kind) => PERIODS.map((period, i) => ({
+      measure: 'M-W', kind, period,
+      value: kind !== 'actual' && i === 5 ? 7.01 : amounts[i],
+      version: kind !== 'actual' && i === 5 ? 2 : 1,
+    })));
+    expect(cells).toEqual(expected);
   });
 });
