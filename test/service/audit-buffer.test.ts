@@ -74,3 +74,36 @@ describe('push answer of many changes', () => {
     }
   });
 });
+
+describe('appending a batch larger than one statement', () => {
+  it('stores every segment byte for byte as its text, verifies, and catches an edit', async () => {
+    const { harness } = await import('../helpers.js');
+    const { appendAudit, auditHead, verifyAudit } = await import('../../server/features/audit/trail.js');
+    const h = await harness();
+    // ≈ 13 MB of UTF-8 in 300 segments (so several statements), one segment alone over 4 MB,
+    // notes with 2-, 3- and 4-byte characters and an escaped lone surrogate.
+    const note = (n: number) => `Zürich € 😀 \uD83D ${'€'.repeat(n)}`;
+    const expected = new Map<number, string>();
+    await h.db.write(async (tx) => {
+      const head = await auditHead(tx);
+      const b = new AuditBuffer(head.lastSeq + 1);
+      for (let node = 1; node <= 300; node++)
+        for (let i = 0; i < (node === 150 ? 400 : 3); i++)
+          b.addCellChange(node, 'forecast', '2027-01', i, i, i + 1, i + 1, 2, note(node === 150 ? 4000 : 4000 + i), `C${node}`);
+      for (const s of b.segments()) expected.set(s.ord, s.events);
+      await appendAudit(tx, { at: '2027-01-15T09:00:00.000Z', actor: 'test', requestId: null, source: { workbook: 'W.xlsx' } }, b, head);
+    });
+    const stored = (await h.db.client.execute('SELECT ord, events, typeof(events) AS type FROM audit_segments ORDER BY ord')).rows as unknown as { ord: number; events: string; type: string }[];
+    expect(stored).toHaveLength(300);
+    expect(Math.max(...stored.map((s) => Buffer.byteLength(s.events)))).toBeGreaterThan(4 * 1024 * 1024);
+    for (const s of stored) {
+      expect(s.type).toBe('text');
+      expect(s.events).toBe(expected.get(s.ord));
+    }
+    expect((JSON.parse(stored[0]!.events) as StoredEvent[]).map(readEvent)[0]!.after).toEqual({ value: 0.01, version: 1, note: note(4000) });
+    expect(await verifyAudit(h.db.client)).toMatchObject({ ok: true, events: 299 * 3 + 400 });
+    await h.db.client.execute('DROP TRIGGER audit_segments_no_update'); // an edit behind the service's back
+    await h.db.client.execute("UPDATE audit_segments SET events = replace(events, 'Zürich', 'Zurich') WHERE ord = 7");
+    expect(await verifyAudit(h.db.client)).toMatchObject({ ok: false, brokenBatch: 1 });
+  });
+});

@@ -50,7 +50,8 @@ export function readEvent([seq, action, subject, before, after, source]: StoredE
 }
 
 const GENESIS = 'gatecell:genesis';
-const SEGMENT_ROWS_PER_STATEMENT = 200;
+/** How many bytes of segment text one INSERT carries (a segment larger than this goes alone). */
+const SEGMENT_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
 
 interface Segment { ord: number; nodeId: number | null; lastSeq: number; events: string }
 
@@ -58,8 +59,9 @@ interface Segment { ord: number; nodeId: number | null; lastSeq: number; events:
 function batchHasher(prevHash: string, header: unknown[]) {
   const h = createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(header));
   return {
-    add(s: Segment) {
-      h.update('\n').update(JSON.stringify([s.ord, s.nodeId, s.lastSeq])).update(s.events);
+    /** `events` is the segment's text, or the same text as UTF-8 bytes. */
+    add(s: Omit<Segment, 'events'>, events: string | Uint8Array) {
+      h.update('\n').update(JSON.stringify([s.ord, s.nodeId, s.lastSeq])).update(events);
     },
     digest: () => h.digest('hex'),
   };
@@ -173,23 +175,38 @@ export async function appendAudit(tx: Exec, meta: BatchMeta, events: AuditBuffer
   const source = meta.source === undefined || meta.source === null ? null : JSON.stringify(meta.source);
   const header = [batchId, firstSeq, lastSeq, meta.at, meta.actor, meta.requestId, source];
   const hash = batchHasher(head.hash, header);
-  // Bound parameters, many rows a statement: the event text is stored exactly as it was hashed.
-  // Segments are written and hashed a statement's worth at a time; the batch row comes last
-  // (same transaction), once the hash is known.
-  let chunk: Segment[] = [];
+  // The segments' text goes to SQLite as UTF-8 bytes, a few megabytes a statement, each row cut
+  // from them by offset (substr counts bytes in a blob): binding thousands of strings meant
+  // preparing statements with thousands of parameters and encoding every text twice, once for
+  // the hash and once for SQLite. The bytes stored are the bytes hashed. Segments are written
+  // and hashed a statement's worth at a time; the batch row comes last (same transaction), once
+  // the hash is known.
+  let bytes = Buffer.allocUnsafe(16 * 1024); // grown as needed: most writes append a few events
+  let used = 0;
+  let rows: [number, number | null, number, number, number][] = [];
   const flush = async () => {
     await tx.execute({
-      sql: `INSERT INTO audit_segments (batch_id, ord, node_id, last_seq, events) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-      args: chunk.flatMap((s) => [batchId, s.ord, s.nodeId, s.lastSeq, s.events]),
+      sql: `INSERT INTO audit_segments (batch_id, ord, node_id, last_seq, events)
+            SELECT ?, value->>0, value->>1, value->>2, CAST(substr(?, value->>3, value->>4) AS TEXT) FROM json_each(?)`,
+      args: [batchId, bytes.subarray(0, used), JSON.stringify(rows)],
     });
-    chunk = [];
+    used = 0;
+    rows = [];
   };
   for (const segment of events.segments()) {
-    hash.add(segment);
-    chunk.push(segment);
-    if (chunk.length === SEGMENT_ROWS_PER_STATEMENT) await flush();
+    const most = segment.events.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (used > 0 && used + most > SEGMENT_BYTES_PER_STATEMENT) await flush();
+    if (used + most > bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(used + most, Math.min(2 * bytes.length, SEGMENT_BYTES_PER_STATEMENT)));
+      bytes.copy(bigger, 0, 0, used);
+      bytes = bigger;
+    }
+    const length = bytes.write(segment.events, used);
+    hash.add(segment, bytes.subarray(used, used + length));
+    rows.push([segment.ord, segment.nodeId, segment.lastSeq, used + 1, length]);
+    used += length;
   }
-  if (chunk.length) await flush();
+  if (rows.length) await flush();
   await tx.execute({
     sql: 'INSERT INTO audit_batches (id, first_seq, last_seq, at, actor, request_id, source, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     args: [...header, head.hash, hash.digest()] as InArgs,
@@ -218,7 +235,7 @@ export async function verifyAudit(x: Exec): Promise<Verification> {
       x, 'SELECT ord, node_id, last_seq, events FROM audit_segments WHERE batch_id = ? ORDER BY ord', [b.id],
     )).map((s) => ({ ord: s.ord, nodeId: s.node_id, lastSeq: s.last_seq, events: s.events }));
     const hash = batchHasher(prev, [b.id, b.first_seq, b.last_seq, b.at, b.actor, b.request_id, b.source]);
-    for (const s of segments) hash.add(s);
+    for (const s of segments) hash.add(s, s.events);
     if (hash.digest() !== b.hash)
       return fail('an event of this batch was altered, added or removed');
     const seqs = new Set<number>();
