@@ -3,12 +3,23 @@
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
+const digitsOf = new Map<string, number>();
+
+/**
+ * Decimals of a currency's minor unit. Remembered per currency: an Intl.NumberFormat takes tens
+ * of microseconds to build, and reports ask once per measure.
+ */
 export function minorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    if (digitsOf.size < 1000) digitsOf.set(currency, digits);
   }
+  return digits;
 }
 
 /**

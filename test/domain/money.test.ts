@@ -53,6 +53,9 @@ describe('money is exact minor units', () => {
     expect(minorDigits('EUR')).toBe(2);
     expect(minorDigits('JPY')).toBe(0);
     expect(minorDigits('KWD')).toBe(3);
+    expect(minorDigits('not a currency')).toBe(2);
+    // Remembered answers are the same answers.
+    expect(['JPY', 'KWD', 'EUR', 'not a currency'].map(minorDigits)).toEqual([0, 3, 2, 2]);
   });
 });
 
