@@ -9,7 +9,7 @@ describe('audit buffer', () => {
       [null, 0, 1050.25, 1, undefined, 'F12'], [12.5, 3, -7, 4, 'supplier "X" \\ delay', undefined], [0, 1, 0, 2, '', 'Sheet1!A1'],
     ];
     for (const [v0, n0, v1, n1, note, cell] of cases) {
-      fast.addCellChange(7, 'forecast', '2027-03', v0 === null ? null : Math.round(v0 * 100), n0, Math.round(v1 * 100), n1, 2, note || undefined, cell);
+      fast.addCellChange(7, { kind: 'forecast', period: '2027-03', note, cell }, v0 === null ? null : Math.round(v0 * 100), n0, Math.round(v1 * 100), n1, 2);
       general.add({ action: 'cell.changed', nodeId: 7, subject: 'forecast 2027-03', before: { value: v0, version: n0 },
         after: note ? { value: v1, version: n1, note } : { value: v1, version: n1 }, source: cell === undefined ? undefined : { cell } });
     }
@@ -25,9 +25,9 @@ describe('audit buffer, events of both kinds interleaved', () => {
   it('keeps each event at its own sequence number, grouped by node', () => {
     const b = new AuditBuffer(50);
     b.add({ action: 'change_request.opened', nodeId: 7, subject: 'cr_1', after: { value: 9 } });
-    b.addCellChange(8, 'target', '2027-01', null, 0, 500, 1, 2, undefined, 'B2');
+    b.addCellChange(8, { kind: 'target', period: '2027-01', cell: 'B2' }, null, 0, 500, 1, 2);
     b.add({ action: 'change_request.withdrawn', nodeId: 8, subject: 'cr_0' });
-    b.addCellChange(7, 'forecast', '2027-02', 1, 1, 2005, 2, 3, 'why', undefined);
+    b.addCellChange(7, { kind: 'forecast', period: '2027-02', note: 'why' }, 1, 1, 2005, 2, 3);
     const read = [...b.segments()].map((s) => ({ nodeId: s.nodeId, lastSeq: s.lastSeq, events: (JSON.parse(s.events) as StoredEvent[]).map(readEvent) }));
     expect(read.map((s) => [s.nodeId, s.lastSeq, s.events.map((e) => [e.seq, e.action, e.subject])])).toEqual([
       [7, 53, [[50, 'change_request.opened', 'cr_1'], [53, 'cell.changed', 'forecast 2027-02']]],
@@ -89,7 +89,7 @@ describe('appending a batch larger than one statement', () => {
       const b = new AuditBuffer(head.lastSeq + 1);
       for (let node = 1; node <= 300; node++)
         for (let i = 0; i < (node === 150 ? 400 : 3); i++)
-          b.addCellChange(node, 'forecast', '2027-01', i, i, i + 1, i + 1, 2, note(node === 150 ? 4000 : 4000 + i), `C${node}`);
+          b.addCellChange(node, { kind: 'forecast', period: '2027-01', note: note(node === 150 ? 4000 : 4000 + i), cell: `C${node}` }, i, i, i + 1, i + 1, 2);
       for (const s of b.segments()) expected.set(s.ord, s.events);
       await appendAudit(tx, { at: '2027-01-15T09:00:00.000Z', actor: 'test', requestId: null, source: { workbook: 'W.xlsx' } }, b, head);
     });

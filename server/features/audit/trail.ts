@@ -19,6 +19,16 @@ export interface AuditEvent {
   source?: unknown;
 }
 
+/** What a cell change says of itself (the audit keeps the object it is given; nothing is copied). */
+export interface CellChangeFacts {
+  kind: string;
+  period: string;
+  /** Empty means none. */
+  note?: string | undefined;
+  /** The sheet address it came from. */
+  cell?: string | undefined;
+}
+
 export interface BatchMeta {
   at: string;
   actor: string;
@@ -90,15 +100,12 @@ export async function auditHead(tx: Exec): Promise<AuditHead> {
 export class AuditBuffer {
   /** Per node, the offsets (seq − firstSeq) of its events in order. */
   readonly #byNode = new Map<number | null, number[]>();
-  /** Per event: its stored text when added whole, or the index of its row in the cell-change columns. */
+  /** Per event: its stored text when added whole, or the index of its row among the cell changes. */
   readonly #events: (string | number)[] = [];
-  // Cell changes, one row per change across these columns.
-  readonly #kind: string[] = [];
-  readonly #period: string[] = [];
-  readonly #note: (string | null)[] = [];
-  readonly #cell: (string | null)[] = [];
-  /** Five per change, amounts in minor units: value before (NaN: none), version before, value after, version after, digits. */
-  readonly #numbers: number[] = [];
+  /** Per cell change, what it says of itself: the change as the request parsed it, by reference. */
+  readonly #changes: CellChangeFacts[] = [];
+  /** Five per cell change, amounts in minor units: value before (NaN: none), version before, value after, version after, digits. */
+  #numbers = new Float64Array(5 * 64);
   /** A push names a few dozen distinct subjects a hundred thousand times: each is encoded once. */
   readonly #subjects = new Map<string, Map<string, string>>();
 
@@ -109,21 +116,36 @@ export class AuditBuffer {
     this.#events.push(JSON.stringify([seq, e.action, e.subject ?? null, orNull(e.before), orNull(e.after), orNull(e.source)]));
   }
 
+  /** Room for `more` cell changes: a large batch fills its numbers instead of regrowing them. */
+  reserve(more: number) {
+    this.#room(this.#changes.length + more);
+  }
+
   /**
    * One cell's new value, amounts in minor units of a currency with `digits` decimals: reads back
    * (readEvent) exactly as what `add` would store for `{ action: 'cell.changed', subject: `${kind} ${period}`,
    * before: { value, version }, after: { value, version, note? }, source: { cell }? }` with the
    * amounts as decimals, in about 60 % of the text.
    */
-  addCellChange(nodeId: number, kind: string, period: string, before: number | null, beforeVersion: number, after: number, afterVersion: number, digits: number, note: string | undefined, cell: string | undefined) {
+  addCellChange(nodeId: number, change: CellChangeFacts, before: number | null, beforeVersion: number, after: number, afterVersion: number, digits: number) {
     this.#next(nodeId);
-    this.#events.push(this.#kind.length);
-    // Kind and period are kept apart and joined when written: no string per change until then.
-    this.#kind.push(kind);
-    this.#period.push(period);
-    this.#note.push(note || null);
-    this.#cell.push(cell ?? null);
-    this.#numbers.push(before ?? NaN, beforeVersion, after, afterVersion, digits);
+    const row = this.#changes.length;
+    this.#events.push(row);
+    this.#changes.push(change);
+    this.#room(row + 1);
+    const n = row * 5;
+    this.#numbers[n] = before ?? NaN;
+    this.#numbers[n + 1] = beforeVersion;
+    this.#numbers[n + 2] = after;
+    this.#numbers[n + 3] = afterVersion;
+    this.#numbers[n + 4] = digits;
+  }
+
+  #room(rows: number) {
+    if (rows * 5 <= this.#numbers.length) return;
+    const numbers = new Float64Array(Math.max(rows * 5, this.#numbers.length * 2));
+    numbers.set(this.#numbers);
+    this.#numbers = numbers;
   }
 
   #next(nodeId: number | null): number {
@@ -144,10 +166,9 @@ export class AuditBuffer {
     const n = row * 5;
     const before = this.#numbers[n]!;
     const digits = this.#numbers[n + 4]!;
-    const note = this.#note[row];
-    const cell = this.#cell[row];
-    const subject = this.#subjectText(this.#kind[row]!, this.#period[row]!);
-    return `[${this.firstSeq + offset},"cell.changed",${subject},[${Number.isNaN(before) ? 'null' : minorText(before, digits)},${this.#numbers[n + 1]}],[${minorText(this.#numbers[n + 2]!, digits)},${this.#numbers[n + 3]}${note ? `,${JSON.stringify(note)}` : ''}],${cell === null ? 'null' : JSON.stringify(cell)}]`;
+    const { kind, period, note, cell } = this.#changes[row]!;
+    const subject = this.#subjectText(kind, period);
+    return `[${this.firstSeq + offset},"cell.changed",${subject},[${Number.isNaN(before) ? 'null' : minorText(before, digits)},${this.#numbers[n + 1]}],[${minorText(this.#numbers[n + 2]!, digits)},${this.#numbers[n + 3]}${note ? `,${JSON.stringify(note)}` : ''}],${cell === undefined ? 'null' : JSON.stringify(cell)}]`;
   }
 
   #subjectText(kind: string, period: string): string {

@@ -216,6 +216,7 @@ export async function applyChanges(
   // One slot per change in typed arrays, objects only for what is not applied: a 100,000-change
   // batch keeps no object per change alive until its answer is written.
   const outcomes = new Outcomes(changes.length);
+  w.trail.reserve(changes.length);
   const revision = () => w.revision();
 
   // What the rules need of each measure, built once per measure rather than once per change.
@@ -256,8 +257,7 @@ export async function applyChanges(
       writtenBy.push(i);
       written.push(next);
       touched.add(m.id);
-      w.trail.addCellChange(m.id, change.kind, change.period, current.value, current.version, next.value, next.version, rules.digits,
-        change.note || undefined, change.cell);
+      w.trail.addCellChange(m.id, change, current.value, current.version, next.value, next.version, rules.digits);
     } else if (decision.outcome === 'pending') {
       const cell = change.cell === undefined ? undefined : { cell: change.cell };
       const replaced = openRequests.get(`${m.id}:${key}`);
