@@ -20,6 +20,16 @@ describe('audit trail', async () => {
     expect(since.every((e: any) => e.seq > cell.seq)).toBe(true);
   });
 
+  it("keeps only the contract's fields of a push's source: unknown keys are not recorded", async () => {
+    const sent = await w.call(users.owner.token, 'POST', '/sync/push', {
+      idempotencyKey: 'strip-1', extra: 'ignored', source: { workbook: 'Plan.xlsx', sheet: 'S', secret: 'x' },
+      changes: [{ measure: 'M-AU', kind: 'target', period: '2027-03', value: 5, cell: 'E9' }],
+    });
+    expect(sent.body.results).toEqual([{ index: 0, outcome: 'applied', value: 5, version: 1 }]);
+    const events = (await w.call(users.viewer.token, 'GET', '/audit?scope=M-AU')).body.events;
+    expect(events.find((e: any) => e.subject === 'target 2027-03').source).toEqual({ workbook: 'Plan.xlsx', sheet: 'S', cell: 'E9' });
+  });
+
   it('verification recomputes the chain', async () => {
     await push(w, users.owner.token, plan('M-AU', 'baseline', 10));
     const v = await w.call(ADMIN_TOKEN, 'GET', '/audit/verify');
