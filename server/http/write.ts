@@ -12,6 +12,7 @@ export class Write {
   /** Where the whole write came from (workbook, sheet, binding); events may add a cell. */
   source: unknown = null;
   #revision: number | null = null;
+  readonly #last: (() => Promise<unknown>)[] = [];
 
   constructor(
     readonly tx: Transaction,
@@ -39,6 +40,19 @@ export class Write {
     this.trail.add(event);
   }
 
+  /**
+   * A step that runs last in the transaction, after the audit events are appended: for a write
+   * that has work off the main thread (compression) to await while the audit is written.
+   */
+  last(step: () => Promise<unknown>) {
+    this.#last.push(step);
+  }
+
+  async finish(requestId: string | null) {
+    await appendAudit(this.tx, { at: this.at, actor: this.actorId, requestId, source: this.source }, this.trail, this.head);
+    for (const step of this.#last) await step();
+  }
+
   /** Whether anything was changed (and so audited) so far. */
   get changed() {
     return this.trail.size > 0;
@@ -53,7 +67,7 @@ export function writeAs<T>(deps: Deps, actorId: string, requestId: string | null
   return deps.db.write(async (tx) => {
     const w = new Write(tx, actorId, deps.now(), await auditHead(tx));
     const result = await fn(w);
-    await appendAudit(tx, { at: w.at, actor: actorId, requestId, source: w.source }, w.trail, w.head);
+    await w.finish(requestId);
     return result;
   });
 }

@@ -1,5 +1,6 @@
 // The workbook's side of the record: pull cells, push a batch, follow changes, import actuals.
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRawSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -15,6 +16,7 @@ import { measureSummaries } from '../measures/view.js';
 import { cellsChangedSince, cellsUnder, locksUnder } from './cells.js';
 import { applyChanges, type EngineChange } from './engine.js';
 
+const deflate = promisify(deflateRaw);
 const MAX_BODY = 64 * 1024 * 1024;
 const overLimit = (): never => {
   throw new ApiError(413, 'TOO_LARGE', `The body is over ${MAX_BODY / 1024 / 1024} MB: split the batch.`);
@@ -80,11 +82,14 @@ export const syncRoutes = (deps: Deps) =>
         const outcomes = await applyChanges(w, actor, changes, body.source);
         const revision = w.changed ? await w.revision() : await currentRevision(w.tx);
         const response = `{"revision":${revision},"results":${outcomes.resultsJson()}}`;
-        // Kept for retries, deflated: a 100,000-change answer shrinks about tenfold.
-        await w.tx.execute({
+        // Kept for retries, deflated (a 100,000-change answer shrinks about tenfold) on the thread
+        // pool while the audit events are written, and stored in the same transaction.
+        const deflated = deflate(response, { level: 1 });
+        deflated.catch(() => undefined); // awaited below; a write that fails first must not leave it unobserved
+        w.last(async () => w.tx.execute({
           sql: 'INSERT INTO idempotency (user_id, key, response, created_at) VALUES (?, ?, ?, ?)',
-          args: [actor.userId, body.idempotencyKey, deflateRawSync(response, { level: 1 }), w.at],
-        });
+          args: [actor.userId, body.idempotencyKey, await deflated, w.at],
+        }));
         return response;
       });
       return c.body(answer, 200, { 'content-type': 'application/json; charset=UTF-8' });
