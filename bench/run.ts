@@ -25,7 +25,7 @@ const dbFile = join(dir, 'service.db');
 const secs = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** An organization with MEASURES measures in one package and a planner, on a fresh database. */
+/** An organization with MEASURES measures in one package and a planner, on a fresh datasvc. */
 async function prepare(): Promise<string> {
   const db = new Db({ url: `file:${dbFile}` });
   await migrate(db);
@@ -82,7 +82,7 @@ async function service<T>(fn: (url: string) => Promise<T>): Promise<T> {
   }
 }
 
-async function governed(token: string) {
+async function governed(token: string, raw: ReturnType<typeof rawInserts>) {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const post = (body: string) => fetch(`${process.env.BENCH_URL}/sync/push`, { method: 'POST', headers, body });
   const changesOf = (set: number) => {
@@ -105,14 +105,20 @@ async function governed(token: string) {
     const text = await (await fn()).text();
     return { ms: performance.now() - t0, text, peak: peakOf() };
   };
+  // Each push is followed by the raw bulk insert of the same rows (the service idle meanwhile),
+  // and the two medians compared: on a machine whose speed drifts, the ratio then compares
+  // measurements of the same minute, not pushes of one phase with inserts of another.
   const pushes = [];
+  const bulkAll = [];
   for (let set = 0; set < RUNS; set++) {
     const body = bodyOf(set, `bench-${set}`);
     const push = await timed(() => post(body));
     const applied = (JSON.parse(push.text) as { results: { outcome: string }[] }).results.filter((r) => r.outcome === 'applied').length;
     if (applied !== MEASURES * MONTHS) throw new Error(`expected every change applied, got ${applied}`);
     pushes.push(push);
+    bulkAll.push(await raw.bulk());
   }
+  const rowMs = await raw.rowByRow();
   const update = await timed(() => post(bodyOf(0, 'bench-update', changesOf(0).map((c) => ({ ...c, value: c.value + 1, baseVersion: 1 })))));
   const pull = await timed(() => fetch(`${process.env.BENCH_URL}/cells?scope=B-PKG-0&kinds=forecast`, { headers }));
   if ((JSON.parse(pull.text) as { cells: unknown[] }).cells.length !== MEASURES * MONTHS) throw new Error('the pull missed cells');
@@ -122,51 +128,61 @@ async function governed(token: string) {
   const rollupAgain = await timed(() => fetch(`${process.env.BENCH_URL}/reports/rollup?scope=B`, { headers }));
   return {
     pushMs: median(pushes.map((p) => p.ms)), pushAll: pushes.map((p) => p.ms), pushPeak: Math.max(...pushes.map((p) => p.peak)),
+    bulkMs: median(bulkAll), bulkAll, rowMs,
     updateMs: update.ms, updatePeak: update.peak, pullMs: pull.ms, pullPeak: pull.peak, retryMs: retry.ms, bodyMb: bodyOf(0, 'x').length / 1e6,
     rollupMs: rollup.ms, exceptionsMs: exceptions.ms, rollupAgainMs: rollupAgain.ms,
   };
 }
 
-async function raw() {
-  const rows = [];
+/**
+ * The same rows inserted raw into libSQL files: one INSERT per row in a transaction, and all of
+ * them in one `INSERT … SELECT … FROM json_each(?)` (SQLite's bulk limit), each into a fresh file.
+ */
+function rawInserts() {
+  const rows: (string | number)[][] = [];
   for (let m = 0; m < MEASURES; m++) for (let k = 0; k < MONTHS; k++) rows.push([m + 1, 'forecast', addMonths('2027-01', k), 100000 + m * 100 + k, 1, 1]);
   const ddl = 'CREATE TABLE cells (measure_id INTEGER, kind TEXT, period TEXT, value INTEGER, version INTEGER, revision INTEGER, PRIMARY KEY (measure_id, kind, period)) WITHOUT ROWID';
-  const rowByRow = createClient({ url: `file:${join(dir, 'row.db')}` });
-  await rowByRow.execute(ddl);
-  let t0 = performance.now();
-  const tx = await rowByRow.transaction('write');
-  for (const r of rows) await tx.execute({ sql: 'INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?)', args: r });
-  await tx.commit();
-  const rowMs = performance.now() - t0;
-  rowByRow.close();
-  // The bulk limit is measured as often as the push (RUNS times, each into a fresh file) and its
-  // median taken, so the ratio compares like with like on a machine whose speed drifts.
-  const bulkAll: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const bulk = createClient({ url: `file:${join(dir, `bulk-${run}.db`)}` });
-    await bulk.execute(ddl);
-    t0 = performance.now();
-    await bulk.execute({ sql: 'INSERT INTO cells SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?)', args: [JSON.stringify(rows)] });
-    bulkAll.push(performance.now() - t0);
-    bulk.close();
-  }
-  return { rowMs, bulkMs: median(bulkAll), bulkAll };
+  let files = 0;
+  const fresh = async () => {
+    const client = createClient({ url: `file:${join(dir, `raw-${files++}.db`)}` });
+    await client.execute(ddl);
+    return client;
+  };
+  return {
+    async rowByRow() {
+      const client = await fresh();
+      const t0 = performance.now();
+      const tx = await client.transaction('write');
+      for (const r of rows) await tx.execute({ sql: 'INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?)', args: r });
+      await tx.commit();
+      const ms = performance.now() - t0;
+      client.close();
+      return ms;
+    },
+    async bulk() {
+      const client = await fresh();
+      const t0 = performance.now();
+      await client.execute({ sql: 'INSERT INTO cells SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?)', args: [JSON.stringify(rows)] });
+      const ms = performance.now() - t0;
+      client.close();
+      return ms;
+    },
+  };
 }
 
 const cells = MEASURES * MONTHS;
 console.log(`Gatecell benchmark: ${cells.toLocaleString('en')} cells (${MEASURES} measures × ${MONTHS} months)\n`);
 const token = await prepare();
 process.env.BENCH_URL = `http://127.0.0.1:${PORT}/api/v1`;
-const svc = await service(() => governed(token));
-const base = await raw();
+const svc = await service(() => governed(token, rawInserts()));
 const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
 console.log('Service: full HTTP path in its own process (parse, zod, permissions, finance rules, versions, audit chain, idempotency)');
 console.log(`  governed push (new cells)     ${secs(svc.pushMs)}   median of ${svc.pushAll.map((m) => secs(m)).join(', ')}; ${svc.bodyMb.toFixed(1)} MB body`);
 console.log(`  governed push (every cell +1) ${secs(svc.updateMs)}`);
-console.log(`  raw row-by-row insert         ${secs(base.rowMs)}`);
-console.log(`  raw bulk json_each insert     ${secs(base.bulkMs)}   median of ${base.bulkAll.map((m) => secs(m)).join(', ')}`);
-console.log(`  push ÷ row-by-row             ${(svc.pushMs / base.rowMs).toFixed(2)}×   target < 1`);
-console.log(`  push ÷ bulk                   ${(svc.pushMs / base.bulkMs).toFixed(2)}×   target ≤ 4`);
+console.log(`  raw row-by-row insert         ${secs(svc.rowMs)}`);
+console.log(`  raw bulk json_each insert     ${secs(svc.bulkMs)}   median of ${svc.bulkAll.map((m) => secs(m)).join(', ')}`);
+console.log(`  push ÷ row-by-row             ${(svc.pushMs / svc.rowMs).toFixed(2)}×   target < 1`);
+console.log(`  push ÷ bulk                   ${(svc.pushMs / svc.bulkMs).toFixed(2)}×   target ≤ 4`);
 console.log(`  pull of the same cells        ${secs(svc.pullMs)}   target < 0.5 s`);
 console.log(`  idempotent retry              ${secs(svc.retryMs)}`);
 console.log(`  rollup of ${(MEASURES * RUNS + WARM_MEASURES).toLocaleString('en')} measures      ${secs(svc.rollupMs)} (first, raising exceptions), ${secs(svc.rollupAgainMs)} (again); exceptions ${secs(svc.exceptionsMs)}`);
