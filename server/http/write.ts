@@ -7,7 +7,7 @@ import { type AuditEvent, type AuditHead, appendAudit, AuditBuffer, auditHead } 
 import type { AppEnv, Deps } from './env.js';
 
 export class Write {
-  /** Events are serialized as they come: a 100,000-cell push keeps strings, not objects. */
+  /** The events of this write, appended to the trail when the write ends (see AuditBuffer). */
   readonly trail: AuditBuffer;
   /** Where the whole write came from (workbook, sheet, binding); events may add a cell. */
   source: unknown = null;
@@ -48,6 +48,7 @@ export class Write {
     this.#last.push(step);
   }
 
+  /** Ends the write inside its transaction: the audit events, then the last steps. */
   async finish(requestId: string | null) {
     await appendAudit(this.tx, { at: this.at, actor: this.actorId, requestId, source: this.source }, this.trail, this.head);
     for (const step of this.#last) await step();
