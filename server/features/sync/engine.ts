@@ -151,12 +151,13 @@ export class Outcomes {
       }
       const slot = this.#record.get(this.#measures[i]!, this.#keys[i]!) ?? EMPTY;
       const outcome = this.#outcome[i]!;
-      const head = `{"index":${i},"outcome":"${OUTCOME_CODES[outcome]}","value":${slot.value === null ? 'null' : minorText(slot.value, this.#digits[i]!)},"version":${slot.version}`;
+      const value = slot.value === null ? 'null' : minorText(slot.value, this.#digits[i]!);
       if (outcome === APPLIED) {
-        parts.push(`${head}}`); // most of a batch: no request, no reason to look up
+        // Most of a batch: no request or reason to look up, and one template (fewer pieces to join).
+        parts.push(`{"index":${i},"outcome":"applied","value":${value},"version":${slot.version}}`);
         continue;
       }
-      let part = head;
+      let part = `{"index":${i},"outcome":"${OUTCOME_CODES[outcome]}","value":${value},"version":${slot.version}`;
       const requestId = this.requestIds.get(i);
       if (requestId) part += `,"changeRequestId":${JSON.stringify(requestId)}`;
       const reason = this.#reasons.get(i);
