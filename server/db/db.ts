@@ -10,7 +10,14 @@ export type Exec = Pick<Client, 'execute'>;
 export interface DbConfig {
   url: string;
   authToken?: string | undefined;
+  /** How long one attempt at a write waits for the lock (SQLite's busy timeout). */
+  busyTimeoutMs?: number;
+  /** How long a write keeps trying, attempt after attempt, before it answers 503. */
+  busyWaitMs?: number;
 }
+
+const BUSY_TIMEOUT_MS = 5000;
+const BUSY_WAIT_MS = 30_000;
 
 const isBusy = (e: unknown) => /SQLITE_BUSY|database is locked/i.test(String((e as { code?: string })?.code ?? '') + String(e));
 
@@ -25,7 +32,7 @@ export class Db {
   static #open(config: DbConfig): Client {
     // `timeout` reaches every pooled connection (a PRAGMA would reach one): writers wait for the
     // lock instead of failing, and a failed one never leaves a hidden transaction behind.
-    return createClient({ url: config.url, authToken: config.authToken, timeout: 5000, intMode: 'number' });
+    return createClient({ url: config.url, authToken: config.authToken, timeout: config.busyTimeoutMs ?? BUSY_TIMEOUT_MS, intMode: 'number' });
   }
 
   get client() {
@@ -36,7 +43,6 @@ export class Db {
    * Runs `fn` in one write transaction. Writes from this process go one at a time: the embedded
    * engine is synchronous, so two interleaved write transactions on one thread would wait on
    * each other's lock. Other processes are ordered by SQLite's own lock (busy timeout).
-   * After SQLITE_BUSY the client is replaced, since such a connection can silently lose writes.
    */
   write<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     const run = this.#queue.then(() => this.#transact(fn));
@@ -44,7 +50,29 @@ export class Db {
     return run;
   }
 
+  /**
+   * SQLite's lock is not fair: another process that writes back to back can take it again each
+   * time before a waiter's next look, for longer than one busy timeout. A write that meets
+   * SQLITE_BUSY is therefore tried again, whole, until `busyWaitMs` has passed: nothing of the
+   * failed attempt was kept, and it runs on a fresh client, since a connection that hit
+   * SQLITE_BUSY can silently lose later writes.
+   */
   async #transact<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const giveUp = Date.now() + (this.config.busyWaitMs ?? BUSY_WAIT_MS);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#attempt(fn);
+      } catch (e) {
+        if (!isBusy(e)) throw e;
+        this.#reopen();
+        if (Date.now() >= giveUp) throw new ApiError(503, 'BUSY', 'The database is busy; nothing was written. Try again.');
+        // A short, jittered pause: waiters in several processes should not wake in step.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * attempt) * (0.5 + Math.random())));
+      }
+    }
+  }
+
+  async #attempt<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     let tx: Transaction | undefined;
     try {
       tx = await this.#client.transaction('write');
@@ -53,10 +81,6 @@ export class Db {
       return result;
     } catch (e) {
       if (tx && !tx.closed) await tx.rollback().catch(() => undefined);
-      if (isBusy(e)) {
-        this.#reopen();
-        throw new ApiError(503, 'BUSY', 'The database is busy; nothing was written. Try again.');
-      }
       throw e;
     } finally {
       tx?.close();
