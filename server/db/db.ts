@@ -1,5 +1,6 @@
 // The database handle the whole service shares. Stateless across instances: everything lives in
 // libSQL; the only thing held in memory is a queue that orders this process's own writes.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type Client, type InArgs, type Transaction } from '@libsql/client';
 import { ApiError } from '../http/errors.js';
 
@@ -67,7 +68,7 @@ export class Db {
         this.#reopen();
         if (Date.now() >= giveUp) throw new ApiError(503, 'BUSY', 'The database is busy; nothing was written. Try again.');
         // A short, jittered pause: waiters in several processes should not wake in step.
-        await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * attempt) * (0.5 + Math.random())));
+        await sleep(Math.min(200, 10 * attempt) * (0.5 + Math.random()));
       }
     }
   }
@@ -90,7 +91,9 @@ export class Db {
   #reopen() {
     const old = this.#client;
     this.#client = Db.#open(this.config);
-    old.close();
+    // Closed a moment later rather than at once: a read elsewhere in this process may have just
+    // borrowed one of its connections (writes now retry, so this happens under contention).
+    setTimeout(() => old.close(), 1000).unref();
   }
 
   close() {
