@@ -4,7 +4,8 @@ import { type RecordCell, type Snapshot, cellKey } from '../../shared/sync/cells
 import { diffTable, type LocalError } from '../../shared/sync/diff.js';
 import { type Mapping, proposeMapping, type Proposal } from '../../shared/sync/mapping.js';
 import { applyResults, planPush, varianceFlags } from '../../shared/sync/push.js';
-import type { GatecellClient, WireCell } from '../api/client.js';
+import type { PushBody } from '../../shared/api/schemas.js';
+import { ApiCallError, type GatecellClient, type WireCell } from '../api/client.js';
 import { a1, type Binding, type CellPaint, type TableData, type WorkbookPort } from '../workbook/port.js';
 
 /** What the add-in remembers of a binding between sessions: kept in the add-in's storage, not the file. */
@@ -48,7 +49,17 @@ export interface SessionOptions {
   /** Variance of forecast to target flagged beyond this percentage of the target. */
   tolerancePct: number;
   newKey: () => string;
+  /** The pause before resending a batch whose answer was lost (attempt 1, 2, …); tests shorten it. */
+  retryDelayMs?: (attempt: number) => number;
 }
+
+/**
+ * Failures after which a batch may or may not have been applied (the connection dropped, the
+ * service was busy or behind a gateway that gave up): the batch is sent again as it was, with the
+ * same idempotency key, so it applies at most once and its first answer comes back.
+ */
+const UNCERTAIN = new Set([0, 502, 503, 504]);
+const PUSH_ATTEMPTS = 4;
 
 const periodsOf = (m: Mapping) => m.columns.map((c) => c.period).sort();
 
@@ -153,7 +164,7 @@ export class SyncSession {
     });
     let done = 0;
     for (let b = 0; b < plan.batches.length; b++) {
-      const answer = await this.client.push(plan.batches[b]!);
+      const answer = await this.#send(plan.batches[b]!);
       const writes = applyResults(plan.sent[b]!, answer.results, state.snapshot);
       await this.port.paint(binding.table, writes.map((w, i) => {
         report[w.flag] += 1;
@@ -168,6 +179,18 @@ export class SyncSession {
       onProgress?.(done, diff.changes.length);
     }
     return report;
+  }
+
+  async #send(batch: PushBody) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.client.push(batch);
+      } catch (e) {
+        if (!(e instanceof ApiCallError) || !UNCERTAIN.has(e.status) || attempt === PUSH_ATTEMPTS) throw e;
+        const delay = this.options.retryDelayMs?.(attempt) ?? 500 * 2 ** (attempt - 1);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
   }
 
   /**

@@ -160,3 +160,52 @@ describe('sync session against the service', async () => {
       }
   });
 });
+
+describe('a push whose answer is lost on the way back', async () => {
+  const w = await world(new Date('2027-02-10T09:00:00Z'));
+  await measure(w, 'M-R');
+  await push(w, w.users.owner.token, [{ measure: 'M-R', kind: 'target', period: '2027-03', value: 100 }, { measure: 'M-R', kind: 'forecast', period: '2027-03', value: 100 }]);
+  const book = new MemoryWorkbook('Retry.xlsx');
+  book.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03'], [['M-R', '']]);
+  /** What reached the service: the idempotency key of each push. */
+  const pushed: string[] = [];
+  /** How the next pushes fail: 'drop' (applied, answer lost), 'busy' (503 before anything), or none. */
+  const failures: ('drop' | 'busy')[] = [];
+  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, async (url, init) => {
+    if (!url.endsWith('/sync/push')) return w.app.request(url, init);
+    pushed.push(JSON.parse(String(init!.body)).idempotencyKey);
+    const failure = failures.shift();
+    if (failure === 'busy') return new Response(JSON.stringify({ error: { code: 'BUSY', message: 'busy' } }), { status: 503 });
+    const res = await w.app.request(url, init);
+    if (failure === 'drop') throw new TypeError('fetch failed: the connection was reset');
+    return res;
+  });
+  let keys = 0;
+  const delays: number[] = [];
+  const session = new SyncSession(book, client, new MemoryStateStore(), {
+    digits: 2, tolerancePct: 10, newKey: () => `retry-${++keys}`, retryDelayMs: (attempt) => (delays.push(attempt), 0),
+  });
+  const binding: Binding = { id: 'r', name: 'retry', table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' };
+  await session.pull(binding);
+
+  it('is sent again with the same key: applied once, flagged applied, not a conflict with itself', async () => {
+    book.type('Forecast', 0, 1, 104);
+    failures.push('busy', 'drop');
+    const report = await session.push(binding);
+    expect(pushed).toEqual(['retry-1', 'retry-1', 'retry-1']);
+    expect(delays).toEqual([1, 2]);
+    expect(report).toMatchObject({ sent: 1, applied: 1, conflict: 0 });
+    expect(book.look('Forecast', 0, 1)).toBe('applied');
+    const cell = (await w.call(w.users.owner.token, 'GET', '/cells?scope=M-R&kinds=forecast&from=2027-03&to=2027-03')).body.cells[0];
+    expect(cell).toMatchObject({ value: 104, version: 2 });
+  });
+
+  it("gives up after four attempts with the service's error, the change still waiting to be sent", async () => {
+    book.type('Forecast', 0, 1, 105);
+    failures.push('busy', 'busy', 'busy', 'busy');
+    pushed.length = 0;
+    await expect(session.push(binding)).rejects.toMatchObject({ status: 503, code: 'BUSY' });
+    expect(pushed).toEqual(['retry-2', 'retry-2', 'retry-2', 'retry-2']);
+    expect(await session.pendingChanges(binding)).toEqual({ changes: 1, errors: 0 });
+  });
+});
