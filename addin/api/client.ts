@@ -55,7 +55,13 @@ export class GatecellClient {
       throw new ApiCallError(0, 'UNREACHABLE', `The Gatecell service at ${this.base} cannot be reached: ${(e as Error).message}`);
     }
     const text = await res.text();
-    const json = text ? (JSON.parse(text) as unknown) : null;
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // A gateway's error page, say: the status still tells what happened.
+      if (res.ok) throw new ApiCallError(res.status, 'BAD_ANSWER', `${method} ${path} answered with something that is not JSON.`);
+    }
     if (!res.ok) {
       const err = (json as { error?: { code: string; message: string; details?: unknown } } | null)?.error;
       throw new ApiCallError(res.status, err?.code ?? 'HTTP_ERROR', err?.message ?? `${method} ${path} answered ${res.status}.`, err?.details);

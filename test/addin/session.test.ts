@@ -169,13 +169,14 @@ describe('a push whose answer is lost on the way back', async () => {
   book.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03'], [['M-R', '']]);
   /** What reached the service: the idempotency key of each push. */
   const pushed: string[] = [];
-  /** How the next pushes fail: 'drop' (applied, answer lost), 'busy' (503 before anything), or none. */
-  const failures: ('drop' | 'busy')[] = [];
+  /** How the next pushes fail: 'drop' (applied, answer lost), 'busy' (503 before anything), 'gateway' (a proxy's 502 page), or none. */
+  const failures: ('drop' | 'busy' | 'gateway')[] = [];
   const client = new GatecellClient('https://gatecell.test', w.users.owner.token, async (url, init) => {
     if (!url.endsWith('/sync/push')) return w.app.request(url, init);
     pushed.push(JSON.parse(String(init!.body)).idempotencyKey);
     const failure = failures.shift();
     if (failure === 'busy') return new Response(JSON.stringify({ error: { code: 'BUSY', message: 'busy' } }), { status: 503 });
+    if (failure === 'gateway') return new Response('<html><body>502 Bad Gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } });
     const res = await w.app.request(url, init);
     if (failure === 'drop') throw new TypeError('fetch failed: the connection was reset');
     return res;
@@ -190,10 +191,10 @@ describe('a push whose answer is lost on the way back', async () => {
 
   it('is sent again with the same key: applied once, flagged applied, not a conflict with itself', async () => {
     book.type('Forecast', 0, 1, 104);
-    failures.push('busy', 'drop');
+    failures.push('busy', 'gateway', 'drop');
     const report = await session.push(binding);
-    expect(pushed).toEqual(['retry-1', 'retry-1', 'retry-1']);
-    expect(delays).toEqual([1, 2]);
+    expect(pushed).toEqual(['retry-1', 'retry-1', 'retry-1', 'retry-1']);
+    expect(delays).toEqual([1, 2, 3]);
     expect(report).toMatchObject({ sent: 1, applied: 1, conflict: 0 });
     expect(book.look('Forecast', 0, 1)).toBe('applied');
     const cell = (await w.call(w.users.owner.token, 'GET', '/cells?scope=M-R&kinds=forecast&from=2027-03&to=2027-03')).body.cells[0];
