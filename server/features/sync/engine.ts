@@ -84,7 +84,7 @@ export class CellRecord {
 }
 
 const OUTCOME_CODES: readonly Outcome[] = ['applied', 'pending', 'rejected', 'conflict'];
-const APPLIED = 0;
+const APPLIED = OUTCOME_CODES.indexOf('applied');
 
 /** The outcome of every change of a batch, read as objects (imports) or as the answer's JSON (push). */
 export class Outcomes {
