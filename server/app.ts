@@ -4,6 +4,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './http/auth.js';
+import { bodyRules } from './http/body.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { errorBody, onError } from './http/errors.js';
 import { approvalRoutes } from './features/approvals/routes.js';
@@ -20,9 +21,10 @@ export const VERSION = '0.1.0';
 export function createApi(deps: Deps) {
   const api = new Hono<AppEnv>()
     // Bearer tokens, never cookies: any origin may call (a pane hosted elsewhere, BI tools).
-    .use('*', cors({ origin: '*', allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'], maxAge: 600 }))
+    .use('*', cors({ origin: '*', allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'], maxAge: 600 }))
     .get('/health', (c) => c.json({ ok: true, version: VERSION }, 200))
     .use('*', authenticate(deps))
+    .use('*', bodyRules)
     .route('/', hierarchyRoutes(deps))
     .route('/', measureRoutes(deps))
     .route('/', syncRoutes(deps))

@@ -97,3 +97,22 @@ export async function push(w: Harness, token: string, changes: unknown[], idempo
 }
 
 export const plan = (code: string, kind: string, value: number) => PERIODS.map((period) => ({ measure: code, kind, period, value }));
+
+/**
+ * Takes a measure made by `measure` through its gates as its people would, up to `to`
+ * (identified or detailed): targets and baselines of 1,000 a month, one milestone.
+ */
+export async function advance(w: World, code: string, to: 'identified' | 'detailed') {
+  const { users } = w;
+  const pass = async (stage: string, approver: string) => {
+    const r = await w.call(users.owner.token, 'POST', `/measures/${code}/gate`, { to: stage, comment: 'ready' });
+    if (r.status !== 201) throw new Error(`gate ${stage}: ${r.status} ${JSON.stringify(r.body)}`);
+    const d = await w.call(approver, 'POST', `/gate-requests/${r.body.id}/approve`, { comment: 'ok' });
+    if (d.status !== 200) throw new Error(`approve ${stage}: ${d.status} ${JSON.stringify(d.body)}`);
+  };
+  await push(w, users.owner.token, [...plan(code, 'target', 1000), ...plan(code, 'baseline', 1000)]);
+  await pass('identified', users.sponsor.token);
+  if (to === 'identified') return;
+  await w.call(users.owner.token, 'POST', `/measures/${code}/milestones`, { title: 'Tender', due: '2027-12-31' });
+  await pass('detailed', users.controller.token);
+}

@@ -3,64 +3,111 @@ import { z } from 'zod';
 import { CELL_KINDS, IMPLEMENTATION_STATUSES, LEVELS, type Outcome, type ReasonCode, RISK_SEVERITIES, ROLES, STAGES } from '../model.js';
 import { PERIOD_PATTERN } from '../periods.js';
 import { SettingsPatch } from '../domain/settings.js';
+import { TEXT_LIMITS, type TextKind, textProblem } from '../text.js';
 
 export const MAX_PUSH_CHANGES = 100_000;
 
-export const Code = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-" (at most 64)');
-export const Period = z.string().regex(PERIOD_PATTERN, 'a month as YYYY-MM');
-export const Day = z.iso.date();
-export const Money = z.union([z.number(), z.string()]);
-const Text = (max: number) => z.string().trim().min(1).max(max);
-const Comment = z.object({ comment: z.string().max(4000).default('') });
+/**
+ * "A text": the one schema every text field of a request is made from (test/domain/text.test.ts
+ * fails on a z.string() written anywhere else in this file), so no field can skip the check of
+ * what the record may hold. `line`: one line (codes, names, titles), `free`: notes and comments.
+ */
+export const text = (kind: TextKind, max: number) =>
+  z.string().max(max).superRefine((s, ctx) => {
+    const problem = textProblem(s, kind);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { reason: 'INVALID_TEXT' } });
+  });
+/** A required single line: trimmed, not empty. */
+const Line = (max: number) => text('line', max).trim().min(1);
+/** Free text that may be empty (a comment). */
+export const FreeText = (max: number) => text('free', max).trim();
 
-export const CreateUser = z.object({ name: Text(200), email: z.email() });
-export const GrantRole = z.object({ userId: Text(100), role: z.enum(ROLES) });
+export const Code = text('line', 64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-" (at most 64)');
+export const Period = text('line', 7).regex(PERIOD_PATTERN, 'a month as YYYY-MM');
+export const Day = z.iso.date();
+export const Money = z.union([z.number(), text('line', 40)]);
+const Title = Line(TEXT_LIMITS.title);
+const Name = Line(TEXT_LIMITS.name);
+const UserId = Line(100);
+const CommentText = FreeText(TEXT_LIMITS.comment);
+const Comment = z.object({ comment: CommentText.default('') });
+
+/** A window: both months between 2000-01 and 2100-12, at most 120 months, start ≤ end. */
+export const WINDOW_BOUNDS = { first: '2000-01', last: '2100-12', months: 120 } as const;
+const WindowPeriod = Period.refine((p) => !PERIOD_PATTERN.test(p) || (p >= WINDOW_BOUNDS.first && p <= WINDOW_BOUNDS.last), `a month from ${WINDOW_BOUNDS.first} to ${WINDOW_BOUNDS.last}`);
+const monthIndex = (p: string) => Number(p.slice(0, 4)) * 12 + Number(p.slice(5, 7));
+/** Why a window is refused, or null (start and end both given). */
+export function windowProblem(start: string, end: string): string | null {
+  if (start > end) return `the window starts (${start}) after it ends (${end})`;
+  if (monthIndex(end) - monthIndex(start) + 1 > WINDOW_BOUNDS.months) return `a window spans at most ${WINDOW_BOUNDS.months} months`;
+  return null;
+}
+
+export const CreateUser = z.object({ name: Name, email: text('line', 254).pipe(z.email()).transform((e) => e.toLowerCase()) });
+export const GrantRole = z.object({ userId: UserId, role: z.enum(ROLES) });
 export const CreateNode = z.object({
   parentCode: Code.nullable(),
   level: z.enum(LEVELS).exclude(['measure']),
   code: Code,
-  name: Text(200),
+  name: Name,
 });
 export const PatchSettings = SettingsPatch;
 
-const MeasureFields = {
-  title: Text(300),
-  description: z.string().max(4000).nullable().optional(),
-  category: Text(100).nullable().optional(),
-  impactType: Text(100).nullable().optional(),
-  sponsorId: Text(100).nullable().optional(),
-  controllerId: Text(100).nullable().optional(),
-  startPeriod: Period.nullable().optional(),
-  endPeriod: Period.nullable().optional(),
+const windowChecked = <T extends { startPeriod?: string | null | undefined; endPeriod?: string | null | undefined }>(body: T, ctx: z.RefinementCtx) => {
+  const { startPeriod: start, endPeriod: end } = body;
+  const problem = start && end && PERIOD_PATTERN.test(start) && PERIOD_PATTERN.test(end) ? windowProblem(start, end) : null;
+  if (problem) ctx.addIssue({ code: 'custom', path: ['endPeriod'], message: problem });
 };
-export const CreateMeasure = z.object({ packageCode: Code, code: Code, ownerId: Text(100), ...MeasureFields });
+const MeasureFields = {
+  title: Title,
+  description: FreeText(TEXT_LIMITS.note).nullable().optional(),
+  category: Line(100).nullable().optional(),
+  impactType: Line(100).nullable().optional(),
+  startPeriod: WindowPeriod.nullable().optional(),
+  endPeriod: WindowPeriod.nullable().optional(),
+};
+export const CreateMeasure = z
+  .object({ packageCode: Code, code: Code, ownerId: UserId, sponsorId: UserId.nullable().optional(), controllerId: UserId.nullable().optional(), ...MeasureFields })
+  .superRefine(windowChecked);
 export const PatchMeasure = z
-  .object({ ...MeasureFields, title: MeasureFields.title.optional(), declaredStatus: z.enum(IMPLEMENTATION_STATUSES).nullable().optional() })
-  .strict();
-export const CreateMilestone = z.object({ title: Text(300), due: Day });
-export const PatchMilestone = z.object({ done: z.boolean().optional(), title: Text(300).optional(), due: Day.optional() }).strict();
-export const CreateRisk = z.object({ title: Text(300), severity: z.enum(RISK_SEVERITIES) });
+  .object({
+    ...MeasureFields,
+    title: MeasureFields.title.optional(),
+    declaredStatus: z.enum(IMPLEMENTATION_STATUSES).nullable().optional(),
+    sponsorId: UserId.optional(),
+    controllerId: UserId.optional(),
+    /** Why the window changes: the note of the request a change from Detailed on becomes. */
+    note: FreeText(TEXT_LIMITS.note).optional(),
+  })
+  .strict()
+  .superRefine(windowChecked);
+export const CreateMilestone = z.object({ title: Title, due: Day });
+export const PatchMilestone = z.object({ done: z.boolean().optional(), title: Title.optional(), due: Day.optional() }).strict();
+export const CreateRisk = z.object({ title: Title, severity: z.enum(RISK_SEVERITIES) });
 export const PatchRisk = z.object({ open: z.boolean().optional(), severity: z.enum(RISK_SEVERITIES).optional() }).strict();
-export const CreateDependency = z.object({ title: Text(300), due: Day, ownerId: Text(100).nullable().optional() });
+export const CreateDependency = z.object({ title: Title, due: Day, ownerId: UserId.nullable().optional() });
 export const PatchDependency = z.object({ done: z.boolean().optional(), due: Day.optional() }).strict();
 
+// A change's texts are checked by the finance rules (textProblem), not here: a broken note is one
+// `rejected` change (INVALID_TEXT), not a bad batch, and the push's fast check (ajv) cannot run a
+// refinement. Their lengths are checked here.
 export const PushChange = z.object({
-  measure: z.string().min(1).max(64),
+  measure: z.string().min(1).max(64), // text-checked-elsewhere: looked up, never stored
   kind: z.enum(CELL_KINDS),
-  period: Period,
+  period: z.string().regex(PERIOD_PATTERN, 'a month as YYYY-MM'), // text-checked-elsewhere: digits by its pattern
   // Checked by the finance rules, so a bad amount is one `rejected` change, not a bad batch.
   value: z.unknown(),
   baseVersion: z.number().int().nonnegative().optional(),
-  note: z.string().max(4000).optional(),
-  cell: z.string().max(300).optional(),
+  note: z.string().max(TEXT_LIMITS.note).optional(), // text-checked-elsewhere: evaluateChange
+  cell: z.string().max(300).optional(), // text-checked-elsewhere: evaluateChange
 });
 export const PushSource = z.object({
-  workbook: z.string().max(500).optional(),
-  sheet: z.string().max(300).optional(),
-  binding: z.string().max(300).optional(),
+  workbook: text('line', 500).optional(),
+  sheet: text('line', 300).optional(),
+  binding: text('line', 300).optional(),
 });
 export const Push = z.object({
-  idempotencyKey: z.string().min(1).max(200),
+  idempotencyKey: text('line', 200).min(1),
   source: PushSource.optional(),
   changes: z.array(PushChange).max(MAX_PUSH_CHANGES),
 });
@@ -83,12 +130,12 @@ export type PushBody = z.infer<typeof Push>;
 export type PushChangeBody = z.infer<typeof PushChange>;
 
 export const Decision = Comment;
-export const GateRequest = z.object({ to: z.enum(STAGES), comment: z.string().max(4000).default('') });
+export const GateRequest = z.object({ to: z.enum(STAGES), comment: CommentText.default('') });
 
 const commaList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 export const CellsQuery = z.object({
   scope: Code,
-  kinds: z.string().transform(commaList).pipe(z.array(z.enum(CELL_KINDS))).optional(),
+  kinds: text('line', 100).transform(commaList).pipe(z.array(z.enum(CELL_KINDS))).optional(),
   from: Period.optional(),
   to: Period.optional(),
   /** Also answer the cells the caller may not change, and why (for a read-only look in the sheet). */
@@ -104,6 +151,6 @@ export const AuditQuery = z.object({ scope: Code.optional(), since: z.coerce.num
 
 /** The one error body of every non-2xx answer. */
 export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }), // text-checked-elsewhere: an answer, not a request
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -53,20 +53,54 @@ export interface MeasurePeople {
   controllerId: string | null;
 }
 
-/** Segregation of duties: the owner of a measure can never be its controller. */
+/**
+ * Segregation of duties: owner, sponsor and controller of a measure are three different people,
+ * so that every request always has someone other than its requester who may decide it.
+ */
 export function segregationViolation(people: MeasurePeople): string | null {
   if (people.controllerId && people.controllerId === people.ownerId) return 'The owner of a measure cannot be its controller.';
+  if (people.sponsorId && people.sponsorId === people.ownerId) return 'The owner of a measure cannot be its sponsor.';
+  if (people.sponsorId && people.sponsorId === people.controllerId) return 'The sponsor of a measure cannot also be its controller.';
   return null;
 }
 
-/** The plan (baseline, target, forecast) is edited by the owner or a planner on the subtree. */
+/**
+ * The plan (baseline, target, forecast) is edited by a planner on the measure's subtree (its
+ * owner too only while they hold that role), and never by its named controller, whatever other
+ * roles they hold: they validate that plan.
+ */
 export const mayEditPlan = (actor: Actor, path: string, people: MeasurePeople) =>
-  actor.userId === people.ownerId || hasRole(actor, path, 'planner');
+  actor.userId !== people.controllerId && hasRole(actor, path, 'planner');
 
-/** Actuals: a controller on the subtree, never the measure's owner. */
+/** Actuals: a controller on the subtree (or the named one), never the measure's owner or sponsor. */
 export const mayEnterActuals = (actor: Actor, path: string, people: MeasurePeople) =>
-  actor.userId !== people.ownerId && (actor.userId === people.controllerId || hasRole(actor, path, 'controller'));
+  actor.userId !== people.ownerId && actor.userId !== people.sponsorId && (actor.userId === people.controllerId || hasRole(actor, path, 'controller'));
 
-/** A change request is decided by the measure's named controller, never by its requester. */
+/** A change request (a cell, or a window) is decided by the measure's named controller, never by its requester. */
 export const mayDecideChange = (actor: Actor, request: { requestedBy: string }, measure: { controllerId: string | null }) =>
   actor.userId !== request.requestedBy && actor.userId === measure.controllerId;
+
+/** Whom a change request waits on: the measure's named controller. */
+export const changeApprover = (measure: { controllerId: string | null }) => ({ role: 'controller' as const, userId: measure.controllerId });
+
+/** Descriptive fields, the declared status and the window are the owner's. */
+export const mayDescribeMeasure = (actor: Actor, people: MeasurePeople) => actor.userId === people.ownerId;
+
+/**
+ * Naming another sponsor or controller after creation: an admin or a steering member on the
+ * subtree, never the measure's owner nor anyone whose request on it is waiting (they would be
+ * picking their own approver).
+ */
+export function reassignBlock(actor: Actor, path: string, people: MeasurePeople, pendingRequesters: readonly string[]): string | null {
+  if (actor.userId === people.ownerId) return "The owner of a measure does not choose its sponsor or controller.";
+  if (pendingRequesters.includes(actor.userId)) return 'You have a request waiting on this measure: you cannot choose who decides it.';
+  if (!hasRole(actor, path, 'admin', 'steering')) return 'Only an admin or a steering member names another sponsor or controller.';
+  return null;
+}
+
+/** The named person may not take a part in which they would decide their own waiting request. */
+export const reassigneeBlock = (userId: string, pendingRequesters: readonly string[]) =>
+  pendingRequesters.includes(userId) ? `${userId} has a request waiting on this measure and cannot be named to decide it.` : null;
+
+/** Sponsor or steering put a measure on hold and resume it. */
+export const mayHold = (actor: Actor, path: string, people: MeasurePeople) => actor.userId === people.sponsorId || hasRole(actor, path, 'steering');

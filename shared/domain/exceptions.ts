@@ -19,7 +19,8 @@ export interface ExceptionFacts {
   declared: ImplementationStatus | null;
   milestones: readonly { id: string; title: string; due: string; done: boolean }[];
   dependencies: readonly { id: string; title: string; due: string; done: boolean; ownerId: string | null }[];
-  openRequests: readonly { id: string; what: string; approverId: string | null; requestedAt: string }[];
+  /** approverId null: a steering member (no one person). value: minor units the request moves or validates. */
+  openRequests: readonly { id: string; what: string; approverId: string | null; requestedAt: string; value: number }[];
   approvalSlaDays: number;
 }
 
@@ -32,6 +33,8 @@ export interface DetectedException {
   ownerId: string;
   decisionNeeded: string;
   valueAtStake: number; // minor units
+  /** Starts at this level whatever its value (a request waiting on the steering committee). */
+  atLeastLevel?: 2 | 3;
 }
 
 export function detectExceptions(f: ExceptionFacts, now: Date): DetectedException[] {
@@ -79,16 +82,23 @@ export function detectExceptions(f: ExceptionFacts, now: Date): DetectedExceptio
         decisionNeeded: `Dependency "${d.title}" was due ${d.due}: chase it or re-plan around it.`,
         valueAtStake: atStake,
       });
+  // One exception per approver, over everything of the measure that waits on them too long.
+  const overdue = new Map<string | null, (typeof f.openRequests)[number][]>();
   for (const r of f.openRequests)
-    if (now.getTime() - Date.parse(r.requestedAt) > f.approvalSlaDays * DAY)
-      out.push({
-        type: 'approval_overdue',
-        subject: r.id,
-        fingerprint: r.id,
-        ownerId: r.approverId ?? f.ownerId,
-        decisionNeeded: `${r.what} has waited more than ${f.approvalSlaDays} days: approve or reject it.`,
-        valueAtStake: atStake,
-      });
+    if (now.getTime() - Date.parse(r.requestedAt) > f.approvalSlaDays * DAY) overdue.set(r.approverId, [...(overdue.get(r.approverId) ?? []), r]);
+  for (const [approverId, waiting] of overdue) {
+    const what = waiting.length === 1 ? waiting[0]!.what : `${waiting.length} requests (${waiting.map((r) => r.what.replace(/^The /, 'the ')).join('; ')})`;
+    out.push({
+      type: 'approval_overdue',
+      subject: `approver:${approverId ?? 'steering'}`,
+      fingerprint: waiting.map((r) => r.id).sort().join(','),
+      // A steering gate waits on the committee, not a person: it is the committee's from the start.
+      ownerId: approverId ?? f.ownerId,
+      ...(approverId === null ? { atLeastLevel: 3 as const } : {}),
+      decisionNeeded: `${what} ${waiting.length === 1 ? 'has' : 'have'} waited more than ${f.approvalSlaDays} days: approve or reject.`,
+      valueAtStake: waiting.reduce((total, r) => total + r.value, 0),
+    });
+  }
   if (declaredIsBetter(f.declared, f.implementation))
     out.push({
       type: 'status_mismatch',

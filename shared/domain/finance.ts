@@ -4,6 +4,7 @@ import { type Actor, type MeasurePeople, mayEditPlan, mayEnterActuals } from './
 import { type CellKind, type ReasonCode, type Stage, GATE_ORDER, isFrozen } from '../model.js';
 import { inWindow, isPeriod } from '../periods.js';
 import { toMinor } from '../money.js';
+import { textProblem } from '../text.js';
 
 export interface CellRecord {
   value: number | null; // minor units
@@ -31,6 +32,8 @@ export interface CellChange {
   value: unknown;
   baseVersion?: number | undefined;
   note?: string | undefined;
+  /** The sheet address it came from (kept in the audit trail). */
+  cell?: string | undefined;
 }
 
 export interface EditContext {
@@ -74,21 +77,42 @@ export function editBlock(kind: CellKind, period: string, ctx: Pick<EditContext,
     return null;
   }
   if (!mayEditPlan(actor, measure.path, measure))
-    return { reason: 'FORBIDDEN', message: `Only the owner or a planner of this measure may edit its ${kind}.` };
+    return {
+      reason: 'FORBIDDEN',
+      message: actor.userId === measure.controllerId
+        ? `You are this measure's controller: you validate its ${kind}, you do not edit it.`
+        : `Only a planner of this measure (its owner included) may edit its ${kind}.`,
+    };
   if (kind === 'forecast' && rules.closedThrough !== null && period <= rules.closedThrough)
     return { reason: 'PERIOD_LOCKED', message: `${period} is closed (closed through ${rules.closedThrough}): its forecast is locked.` };
   return null;
 }
 
+/** A refused value as the planner typed it: short, and never a walk through a nested structure. */
+const describeValue = (value: unknown) =>
+  typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+    : value !== null && typeof value === 'object' ? (Array.isArray(value) ? 'A list' : 'An object')
+      : `"${String(value)}"`;
+
+/** Why a change's note or cell address may not be stored; null when both may. */
+function textOf(change: CellChange): string | null {
+  const note = change.note === undefined ? null : textProblem(change.note, 'free');
+  if (note) return `The note ${note}: retype it.`;
+  const cell = change.cell === undefined ? null : textProblem(change.cell, 'line');
+  return cell ? `The cell address ${cell}.` : null;
+}
+
 export function evaluateChange(change: CellChange, ctx: EditContext): Decision {
   const { rules, current, measure } = ctx;
   if (!isPeriod(change.period)) return reject('INVALID_VALUE', `"${change.period}" is not a period YYYY-MM.`);
+  const text = textOf(change);
+  if (text) return reject('INVALID_TEXT', text);
   const block = editBlock(change.kind, change.period, ctx);
   if (block) return reject(block.reason, block.message);
 
   const value = toMinor(change.value, rules.digits);
   if (value === null)
-    return reject('INVALID_VALUE', `"${String(change.value)}" is not an amount with at most ${rules.digits} decimals.`);
+    return reject('INVALID_VALUE', `${describeValue(change.value)} is not an amount with at most ${rules.digits} decimals.`);
 
   const note = change.note?.trim() ?? '';
   const locked = rules.closedThrough !== null && change.period <= rules.closedThrough;

@@ -41,7 +41,8 @@ export function gateStepError(stage: Stage, to: Stage): string | null {
 /** What is missing to enter `to`; empty when the criteria are met. */
 export function missingForGate(to: Stage, f: GateFacts, comment: string): string[] {
   const missing: string[] = [];
-  if (f.onHold) missing.push('The measure is on hold: resume it first.');
+  // A measure on hold passes no gate, but may be cancelled: stopping it is what a hold is for.
+  if (f.onHold && to !== 'cancelled') missing.push('The measure is on hold: resume it first.');
   const window = f.startPeriod && f.endPeriod ? periodsBetween(f.startPeriod, f.endPeriod) : [];
   switch (to) {
     case 'identified':
@@ -106,6 +107,23 @@ export function approverRule(to: Stage, f: Pick<GateFacts, 'targetTotal' | 'stee
 export interface GateRequestFacts {
   requestedBy: string;
   approver: ApproverRule;
+}
+
+/**
+ * Whom a gate request waits on: the role, and the named person where the role is one (a steering
+ * gate waits on any steering member of the subtree). The one answer for the approvals list, the
+ * overdue exception and the rollup's decisions waiting.
+ */
+export function gateApprover(rule: ApproverRule, m: { sponsorId: string | null; controllerId: string | null }): { role: ApproverRule; userId: string | null } {
+  switch (rule) {
+    case 'controller':
+      return { role: rule, userId: m.controllerId };
+    case 'steering':
+      return { role: rule, userId: null };
+    case 'sponsor':
+    case 'sponsor_or_steering':
+      return { role: rule, userId: m.sponsorId };
+  }
 }
 
 /** Whether the actor may decide the request. Nobody decides their own request. */

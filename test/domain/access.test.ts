@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Actor, canSee, mayEditPlan, mayEnterActuals, rolesAt, segregationViolation, seesWithin, visiblePrefixes } from '../../shared/domain/access.js';
+import { type Actor, canSee, mayDecideChange, mayEditPlan, mayEnterActuals, reassignBlock, reassigneeBlock, rolesAt, segregationViolation, seesWithin, visiblePrefixes } from '../../shared/domain/access.js';
 
 const actor = (grants: [string, string][], userId = 'u1'): Actor => ({ userId, superAdmin: false, grants: grants.map(([nodePath, role]) => ({ nodePath, role: role as never })) });
 const people = { ownerId: 'owner', sponsorId: 'sponsor', controllerId: 'ctl' };
@@ -25,18 +25,41 @@ describe('roles hold for the whole subtree', () => {
 });
 
 describe('segregation of duties', () => {
-  it('the owner of a measure can never be its controller', () => {
+  it('owner, sponsor and controller are three different people', () => {
     expect(segregationViolation({ ownerId: 'a', sponsorId: 'b', controllerId: 'a' })).toMatch(/owner.*controller/);
+    expect(segregationViolation({ ownerId: 'a', sponsorId: 'a', controllerId: 'c' })).toMatch(/owner.*sponsor/);
+    expect(segregationViolation({ ownerId: 'a', sponsorId: 'b', controllerId: 'b' })).toMatch(/sponsor.*controller/);
     expect(segregationViolation({ ownerId: 'a', sponsorId: 'b', controllerId: 'c' })).toBeNull();
+  });
+  it('the sponsor never enters actuals either', () => {
+    expect(mayEnterActuals(actor([['/1/', 'controller']], 'sponsor'), '/1/2/', people)).toBe(false);
+  });
+  it('a change request is decided by the named controller, never its requester', () => {
+    expect(mayDecideChange(actor([], 'ctl'), { requestedBy: 'p' }, { controllerId: 'ctl' })).toBe(true);
+    expect(mayDecideChange(actor([], 'ctl'), { requestedBy: 'ctl' }, { controllerId: 'ctl' })).toBe(false);
+    expect(mayDecideChange(actor([['/1/', 'controller']], 'c2'), { requestedBy: 'p' }, { controllerId: 'ctl' })).toBe(false);
+  });
+  it('sponsor and controller are renamed by an admin or steering member, never the owner or a requester', () => {
+    expect(reassignBlock(actor([['/1/', 'admin']], 'owner'), '/1/2/', people, [])).toMatch(/owner/);
+    expect(reassignBlock(actor([['/1/', 'steering']], 'p'), '/1/2/', people, ['p'])).toMatch(/waiting/);
+    expect(reassignBlock(actor([['/1/', 'planner']], 'p'), '/1/2/', people, [])).toMatch(/admin or a steering/);
+    expect(reassignBlock(actor([['/1/', 'steering']], 's'), '/1/2/', people, ['p'])).toBeNull();
+    expect(reassignBlock(actor([['/1/', 'admin']], 'a'), '/1/2/', people, [])).toBeNull();
+    expect(reassigneeBlock('p', ['p'])).toMatch(/waiting/);
+    expect(reassigneeBlock('q', ['p'])).toBeNull();
   });
   it('the owner never enters actuals, even holding a controller role', () => {
     expect(mayEnterActuals(actor([['/1/', 'controller']], 'owner'), '/1/2/', people)).toBe(false);
     expect(mayEnterActuals(actor([['/1/', 'controller']], 'x'), '/1/2/', people)).toBe(true);
     expect(mayEnterActuals(actor([['/1/', 'planner']], 'x'), '/1/2/', people)).toBe(false);
   });
-  it('the plan is edited by the owner or a planner on the subtree', () => {
-    expect(mayEditPlan(actor([], 'owner'), '/1/2/', people)).toBe(true);
+  it('the plan is edited by a planner on the subtree, the owner only while holding that role', () => {
+    expect(mayEditPlan(actor([['/1/', 'planner']], 'owner'), '/1/2/', people)).toBe(true);
+    expect(mayEditPlan(actor([], 'owner'), '/1/2/', people)).toBe(false);
     expect(mayEditPlan(actor([['/1/', 'planner']]), '/1/2/', people)).toBe(true);
     expect(mayEditPlan(actor([['/1/', 'viewer'], ['/1/', 'controller']]), '/1/2/', people)).toBe(false);
+  });
+  it('the named controller never edits the plan, whatever roles they hold', () => {
+    expect(mayEditPlan(actor([['/1/', 'planner'], ['/1/', 'controller']], 'ctl'), '/1/2/', people)).toBe(false);
   });
 });

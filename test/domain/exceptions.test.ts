@@ -25,10 +25,22 @@ describe('the service raises exceptions by itself', () => {
     expect(types({ dependencies: [{ id: 'd', title: 'IT', due: '2027-03-01', done: false, ownerId: null }] })).toEqual(['dependency_late']);
   });
   it('approval overdue after the SLA, owned by the approver', () => {
-    const req = { id: 'cr1', what: 'x', approverId: 'ctl', requestedAt: '2027-03-04T12:00:00Z' };
+    const req = { id: 'cr1', what: 'x', approverId: 'ctl', requestedAt: '2027-03-04T12:00:00Z', value: 100 };
     expect(types({ openRequests: [req] })).toEqual(['approval_overdue']);
     expect(detectExceptions(facts({ openRequests: [req] }), now)[0]!.ownerId).toBe('ctl');
     expect(types({ openRequests: [{ ...req, requestedAt: '2027-03-06T12:00:00Z' }] })).toEqual([]);
+  });
+  it('one approval overdue per approver, its value the sum of what waits; a steering gate is the committee\'s', () => {
+    const at = '2027-03-04T12:00:00Z';
+    const found = detectExceptions(facts({ openRequests: [
+      { id: 'cr1', what: 'The forecast change for 2027-02', approverId: 'ctl', requestedAt: at, value: 100 },
+      { id: 'cr2', what: 'The forecast change for 2027-03', approverId: 'ctl', requestedAt: at, value: 250 },
+      { id: 'gr1', what: 'The gate request to decided', approverId: null, requestedAt: at, value: 9000 },
+    ] }), now);
+    expect(found.map((e) => [e.subject, e.ownerId, e.valueAtStake, e.atLeastLevel])).toEqual([
+      ['approver:ctl', 'ctl', 350, undefined],
+      ['approver:steering', 'o', 9000, 3],
+    ]);
   });
   it('status mismatch when the declared status is better than the computed one', () => {
     expect(types({ declared: 'on_track', implementation: 'delayed' })).toEqual(['status_mismatch']);

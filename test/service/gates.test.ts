@@ -22,7 +22,9 @@ describe('stage gates', async () => {
   });
 
   it('only the owner requests; one stage at a time; one open request per measure (409)', async () => {
-    await w.call(users.owner.token, 'PATCH', '/measures/M-G', { sponsorId: users.sponsor.id, category: 'Logistics' });
+    expect((await w.call(users.owner.token, 'PATCH', '/measures/M-G', { sponsorId: users.sponsor.id })).status).toBe(403); // never picks their approver
+    expect((await w.call(users.steering.token, 'PATCH', '/measures/M-G', { sponsorId: users.sponsor.id })).status).toBe(200);
+    expect((await w.call(users.owner.token, 'PATCH', '/measures/M-G', { category: 'Logistics' })).status).toBe(200);
     await push(w, users.owner.token, plan('M-G', 'target', 100));
     expect((await request('M-G', 'identified', 'x', users.planner2.token)).status).toBe(403);
     expect((await request('M-G', 'detailed')).status).toBe(422);

@@ -20,7 +20,7 @@ describe('measures', async () => {
   });
 
   it('and not by a later change either', async () => {
-    const r = await w.call(users.owner.token, 'PATCH', '/measures/M-1', { controllerId: users.owner.id });
+    const r = await w.call(users.admin.token, 'PATCH', '/measures/M-1', { controllerId: users.owner.id });
     expect(r.status).toBe(422);
     expect((await w.call(users.owner.token, 'GET', '/measures/M-1')).body.controller.id).toBe(users.controller.id);
   });
@@ -33,12 +33,13 @@ describe('measures', async () => {
     expect(outsider.status).toBe(422);
   });
 
-  it('duplicate code 409, wrong parent level 422, viewer 403, bad window 422, malformed 400', async () => {
+  it('duplicate code 409 (ignoring case), wrong parent level 422, viewer 403, bad window 400, malformed 400', async () => {
     expect((await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'M-1' })).status).toBe(409);
     expect((await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'ORG-PRJ' })).status).toBe(409);
     expect((await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'M-4', packageCode: 'ORG-PRJ' })).status).toBe(422);
     expect((await w.call(users.viewer.token, 'POST', '/measures', { ...base, code: 'M-4' })).status).toBe(403);
-    expect((await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'M-4', startPeriod: '2027-07' })).status).toBe(422);
+    expect((await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'm-1' })).body.error).toMatchObject({ code: 'DUPLICATE_CODE', message: expect.stringMatching(/as M-1/) });
+    expect((await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'M-4', startPeriod: '2027-07' })).status).toBe(400);
     const bad = await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'M 4', startPeriod: 'July' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: any) => d.path).sort()).toEqual(['code', 'startPeriod']);

@@ -32,7 +32,7 @@ describe('migrations', () => {
     expect(before).toMatchObject({ ok: true, events: 3 });
     const events = await call('GET', '/audit');
 
-    expect(await migrate(db)).toContain('002_audit_segments_rowid.sql');
+    expect(await migrate(db, '002_audit_segments_rowid.sql')).toContain('002_audit_segments_rowid.sql');
     const table = await db.client.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_segments'");
     expect(String(table.rows[0]!.sql)).not.toMatch(/WITHOUT ROWID/i);
     expect(await call('GET', '/audit/verify')).toEqual(before);
@@ -41,5 +41,22 @@ describe('migrations', () => {
     await expect(db.client.execute('DELETE FROM audit_segments')).rejects.toThrow(/append-only/);
     const index = await db.client.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_segments'");
     expect(index.rows.map((r) => r.name)).toContain('audit_segments_node');
+  });
+
+  it('003 rewrites stored texts that are not UTF-8 (which crashed the driver on read), audited; everything reads again', async () => {
+    // SQLite's JSON functions turn an escaped lone surrogate into bytes that are not UTF-8: the
+    // way such texts got in. Reading this row before the repair would abort the process.
+    await db.client.execute(`UPDATE nodes SET name = json_extract('"Portfolio \\ud83d"', '$') WHERE code = 'OLD-PF'`);
+    expect((await db.client.execute("SELECT hex(name) AS h FROM nodes WHERE code = 'OLD-PF'")).rows[0]!.h).toMatch(/EDA0BD$/);
+    expect(await migrate(db, '003_repair_text.sql')).toEqual(['003_repair_text.sql']);
+    expect((await call('GET', '/nodes/OLD-PF')).name).toBe('Portfolio \uFFFD\uFFFD\uFFFD');
+    const events = (await call('GET', '/audit')).events;
+    expect(events.at(-1)).toMatchObject({ action: 'text.repaired', actor: 'system', subject: 'nodes.name' });
+    expect((await call('GET', '/audit/verify')).ok).toBe(true);
+  });
+
+  it('the rest apply on top of an existing database', async () => {
+    expect((await migrate(db)).length).toBeGreaterThan(0);
+    expect((await call('GET', '/audit/verify')).ok).toBe(true);
   });
 });

@@ -10,9 +10,9 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { moneyRules, scopePrefixes, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
-import { type ChangeRequestRow, measuresUnder, requireMeasure, rowWithMeasure } from '../measures/state.js';
-import { changeRequestView, peopleById } from '../measures/view.js';
-import { visibleMeasure } from '../measures/routes.js';
+import { type ChangeRequestRow, type MeasureRow, measuresUnder, requireMeasure, rowWithMeasure, type WindowRequestRow } from '../measures/state.js';
+import { changeRequestView, peopleById, windowRequestView } from '../measures/view.js';
+import { committedValue, measureOfVisible } from '../measures/routes.js';
 
 export const approvalRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -28,24 +28,41 @@ export const approvalRoutes = (deps: Deps) =>
         : [];
       const settings = await settingsByOrg(deps.db.client, [...measures.values()].map((m) => m.org_id));
       const people = await peopleById(deps.db.client, [...found.flatMap((r) => [r.requested_by, r.decided_by]), ...[...measures.values()].map((m) => m.controller_id)]);
+      const windows = prefixes.length
+        ? await rows<WindowRequestRow>(deps.db.client,
+          `SELECT wr.* FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id
+           WHERE wr.status = ? AND ${underPrefixes('n.path')} ORDER BY wr.requested_at, wr.id`, [q.status, JSON.stringify(prefixes)])
+        : [];
+      const windowPeople = await peopleById(deps.db.client, windows.flatMap((r) => [r.requested_by, r.decided_by]));
+      for (const [id, p] of windowPeople) people.set(id, p);
+      const mayDecide = (r: { status: string; requested_by: string }, m: MeasureRow) =>
+        r.status === 'pending' && mayDecideChange(actor, { requestedBy: r.requested_by }, { controllerId: m.controller_id });
+      const digitsOf = (m: MeasureRow) => moneyRules(settings.get(m.org_id)!).digits;
       return c.json({
-        changeRequests: found.map((r) => {
-          const m = measures.get(r.measure_id)!;
-          return { ...changeRequestView(r, m, moneyRules(settings.get(m.org_id)!).digits, people), mayDecide: r.status === 'pending' && mayDecideChange(actor, { requestedBy: r.requested_by }, { controllerId: m.controller_id }) };
-        }),
+        changeRequests: [
+          ...found.map((r) => {
+            const m = measures.get(r.measure_id)!;
+            return { ...changeRequestView(r, m, digitsOf(m), people), mayDecide: mayDecide(r, m) };
+          }),
+          ...windows.map((r) => {
+            const m = measures.get(r.measure_id)!;
+            return { ...windowRequestView(r, m, digitsOf(m), people), mayDecide: mayDecide(r, m) };
+          }),
+        ],
       }, 200);
     })
     .post('/change-requests/:id/approve', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, true))
     .post('/change-requests/:id/reject', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, false));
 
 async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: boolean) {
+  const id = c.req.param('id')!;
+  if (id.startsWith('wr_')) return decideWindow(deps, c, id, comment, approve);
   const actor = c.get('actor');
   const userId = actor.userId;
-  const id = c.req.param('id')!;
   const found = await rowWithMeasure<ChangeRequestRow>(deps.db.client, 'change_requests', id);
   if (!found) throw notFound(`Change request ${id}`);
   const code = found.measure_code;
-  const m = await visibleMeasure(deps.db.client, actor, code);
+  const m = await measureOfVisible(deps.db.client, actor, code, `Change request ${id}`);
   if (userId === found.requested_by) throw forbidden('Nobody approves their own request.');
   if (!mayDecideChange(actor, { requestedBy: found.requested_by }, { controllerId: m.controller_id })) throw forbidden(`Only the measure's controller decides this request.`);
   if (!approve && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say why the change is rejected: the planner sees it on the cell.');
@@ -91,4 +108,52 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
   if (outcome?.withdrawn) throw conflict('STALE_REQUEST', `The request was withdrawn: ${outcome.withdrawn}.`);
   const after = (await one<ChangeRequestRow>(deps.db.client, 'SELECT * FROM change_requests WHERE id = ?', [id]))!;
   return c.json(changeRequestView(after, m, digits, await peopleById(deps.db.client, [after.requested_by, after.decided_by, m.controller_id])), 200);
+}
+
+/**
+ * A window change from Detailed on: the controller approves it as they would a target change.
+ * Stale (withdrawn, 409) when the window or the committed value moved since it was requested.
+ */
+async function decideWindow(deps: Deps, c: Context<AppEnv>, id: string, comment: string, approve: boolean) {
+  const actor = c.get('actor');
+  const found = await one<WindowRequestRow & { code: string }>(deps.db.client,
+    'SELECT wr.*, n.code FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id WHERE wr.id = ?', [id]);
+  if (!found) throw notFound(`Change request ${id}`);
+  const m = await measureOfVisible(deps.db.client, actor, found.code, `Change request ${id}`);
+  if (actor.userId === found.requested_by) throw forbidden('Nobody approves their own request.');
+  if (!mayDecideChange(actor, { requestedBy: found.requested_by }, { controllerId: m.controller_id })) throw forbidden(`Only the measure's controller decides this request.`);
+  if (!approve && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say why the change is rejected: the planner sees it.');
+  const stale = await write(deps, c, async (w) => {
+    const r = (await one<WindowRequestRow>(w.tx, 'SELECT * FROM window_requests WHERE id = ?', [id]))!;
+    if (r.status !== 'pending') throw conflict('NOT_PENDING', `This request is already ${r.status}.`);
+    const fresh = await requireMeasure(w.tx, found.code);
+    const rev = await w.revision();
+    const close = (status: string, note: string) => w.tx.execute({
+      sql: 'UPDATE window_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ?, revision = ? WHERE id = ?',
+      args: [status, actor.userId, w.at, note, rev, id],
+    });
+    if (approve) {
+      const moved = isFrozen(fresh.stage) ? `the measure is ${fresh.stage}`
+        : fresh.start_period !== r.old_start || fresh.end_period !== r.old_end ? 'the window changed since the request'
+          : (await committedValue(w.tx, r.measure_id, r.old_start, r.old_end)) !== r.old_value
+            || (await committedValue(w.tx, r.measure_id, r.new_start, r.new_end)) !== r.new_value ? 'the target changed since the request' : null;
+      if (moved) {
+        await close('withdrawn', `withdrawn: ${moved}`);
+        w.audit({ action: 'window_request.withdrawn', nodeId: r.measure_id, subject: id, after: { reason: moved } });
+        return moved;
+      }
+      await w.tx.execute({ sql: 'UPDATE measures SET start_period = ?, end_period = ?, revision = ? WHERE node_id = ?', args: [r.new_start, r.new_end, rev, r.measure_id] });
+      w.audit({
+        action: 'measure.updated', nodeId: r.measure_id, subject: found.code,
+        before: { startPeriod: r.old_start, endPeriod: r.old_end }, after: { startPeriod: r.new_start, endPeriod: r.new_end, windowRequest: id },
+      });
+    } else await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [rev, r.measure_id] });
+    await close(approve ? 'approved' : 'rejected', comment.trim());
+    w.audit({ action: approve ? 'window_request.approved' : 'window_request.rejected', nodeId: r.measure_id, subject: id, after: { comment: comment.trim() } });
+    return null;
+  });
+  if (stale) throw conflict('STALE_REQUEST', `The request was withdrawn: ${stale}.`);
+  const after = (await one<WindowRequestRow>(deps.db.client, 'SELECT * FROM window_requests WHERE id = ?', [id]))!;
+  const digits = moneyRules((await settingsByOrg(deps.db.client, [m.org_id])).get(m.org_id)!).digits;
+  return c.json(windowRequestView(after, m, digits, await peopleById(deps.db.client, [after.requested_by, after.decided_by, m.controller_id])), 200);
 }

@@ -3,6 +3,8 @@
 // run it at any time (on reads of a scope, and on the service's periodic sweep). The rules read
 // the scope without holding the write lock; the lock is taken only when something must change.
 import { randomUUID } from 'node:crypto';
+import { changeApprover } from '../../../shared/domain/access.js';
+import { type ApproverRule, gateApprover } from '../../../shared/domain/gates.js';
 import { type DetectedException, detectExceptions, escalatedLevel, startLevel } from '../../../shared/domain/exceptions.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { fromMinor } from '../../../shared/money.js';
@@ -39,11 +41,13 @@ function detectAll(scope: ScopeState, now: Date): Map<string, Detected> {
     const org = scope.settings.get(m.org_id)!;
     const money = moneyRules(org);
     const status = deriveStatus(s, org, now);
+    const people = { sponsorId: m.sponsor_id, controllerId: m.controller_id };
     const requests = [
-      ...s.changeRequests.map((r) => ({ id: r.id, what: `The ${r.kind} change for ${r.period}`, approverId: m.controller_id, requestedAt: r.requested_at })),
+      ...s.changeRequests.map((r) => ({ id: r.id, what: `The ${r.kind} change for ${r.period}`, approverId: changeApprover(people).userId, requestedAt: r.requested_at, value: Math.abs(r.new_value - (r.old_value ?? 0)) })),
       ...(s.gateRequest ? [{
         id: s.gateRequest.id, what: `The gate request to ${s.gateRequest.to_stage}`,
-        approverId: s.gateRequest.approver === 'controller' ? m.controller_id : m.sponsor_id, requestedAt: s.gateRequest.requested_at,
+        approverId: gateApprover(s.gateRequest.approver as ApproverRule, people).userId, requestedAt: s.gateRequest.requested_at,
+        value: status.cumulativeTarget,
       }] : []),
     ];
     const found = detectExceptions({
@@ -62,6 +66,8 @@ function detectAll(scope: ScopeState, now: Date): Map<string, Detected> {
 
 type Change = (w: Write) => Promise<void>;
 
+const levelAtStart = (d: Detected) => Math.max(d.atLeastLevel ?? 1, startLevel(d.valueAtStake, { level2: d.level2, level3: d.level3 }));
+
 /** What must change in the stored exceptions so that they say what the rules detect. */
 function diff(stored: readonly StoredException[], detected: ReadonlyMap<string, Detected>, now: Date): Change[] {
   const active = new Map<string, StoredException>();
@@ -77,7 +83,7 @@ function diff(stored: readonly StoredException[], detected: ReadonlyMap<string, 
       });
       continue;
     }
-    const level = escalatedLevel(Math.max(e.start_level, startLevel(d.valueAtStake, { level2: d.level2, level3: d.level3 })), e.opened_at, now);
+    const level = escalatedLevel(Math.max(e.start_level, levelAtStart(d)), e.opened_at, now);
     if (level !== e.level || d.valueAtStake !== e.value_at_stake || d.fingerprint !== e.fingerprint || d.ownerId !== e.owner_id || d.decisionNeeded !== e.decision_needed)
       changes.push(async (w) => {
         await w.tx.execute({
@@ -101,7 +107,7 @@ function diff(stored: readonly StoredException[], detected: ReadonlyMap<string, 
     if (resolved && resolved.fingerprint === d.fingerprint) continue;
     changes.push(async (w) => {
       const id = `ex_${randomUUID()}`;
-      const level = startLevel(d.valueAtStake, { level2: d.level2, level3: d.level3 });
+      const level = levelAtStart(d);
       await w.tx.execute({
         sql: `INSERT INTO exceptions (id, measure_id, type, subject, fingerprint, status, owner_id, decision_needed, value_at_stake, start_level, level, opened_at)
               VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,

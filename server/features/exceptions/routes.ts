@@ -10,7 +10,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { moneyRules, scopePrefixes, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
-import { visibleMeasure } from '../measures/routes.js';
+import { measureOfVisible } from '../measures/routes.js';
 import { peopleById } from '../measures/view.js';
 import { reconcileExceptions } from './reconcile.js';
 
@@ -63,7 +63,7 @@ async function act(deps: Deps, c: Context<AppEnv>, comment: string, what: 'ackno
   const e = await one<{ status: string; owner_id: string; code: string; measure_id: number }>(deps.db.client,
     'SELECT e.status, e.owner_id, n.code, e.measure_id FROM exceptions e JOIN nodes n ON n.id = e.measure_id WHERE e.id = ?', [id]);
   if (!e) throw notFound(`Exception ${id}`);
-  const m = await visibleMeasure(deps.db.client, actor, e.code);
+  const m = await measureOfVisible(deps.db.client, actor, e.code, `Exception ${id}`);
   // Its owner or above: the measure's sponsor and controller, steering, an admin of the subtree.
   const above = [e.owner_id, m.owner_id, m.sponsor_id, m.controller_id].includes(actor.userId) || hasRole(actor, m.path, 'steering', 'admin');
   if (!above) throw forbidden('Only the owner of the exception or someone above acts on it.');

@@ -11,7 +11,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { moneyRules, orgSettings, scopePrefixes, underPrefixes } from '../hierarchy/store.js';
-import { visibleMeasure } from '../measures/routes.js';
+import { measureOfVisible, visibleMeasure } from '../measures/routes.js';
 import { type GateRequestRow, type MeasureRow, loadStates, type MeasureState, measuresByCodes, periodValues, requireMeasure, rowWithMeasure } from '../measures/state.js';
 import { gateRequestView, peopleById } from '../measures/view.js';
 import type { Exec } from '../../db/db.js';
@@ -110,7 +110,7 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
   const found = await rowWithMeasure<GateRequestRow>(deps.db.client, 'gate_requests', id);
   if (!found) throw notFound(`Gate request ${id}`);
   const code = found.measure_code;
-  const m = await visibleMeasure(deps.db.client, actor, code);
+  const m = await measureOfVisible(deps.db.client, actor, code, `Gate request ${id}`);
   if (actor.userId === found.requested_by) throw forbidden('Nobody approves their own request.');
   if (!mayDecideGate(actor, { requestedBy: found.requested_by, approver: found.approver as ApproverRule }, { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id }))
     throw forbidden(found.approver === 'controller' ? "Only the measure's controller decides this gate."

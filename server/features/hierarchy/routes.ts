@@ -12,7 +12,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { rollupTotals } from '../reporting/rollup.js';
-import { nodeByCode, orgSettings, visibleNode } from './store.js';
+import { assertCodeFree, nodeByCode, orgSettings, visibleNode } from './store.js';
 
 export const hierarchyRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -68,13 +68,14 @@ export const hierarchyRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const body = c.req.valid('json');
       await write(deps, c, async (w) => {
-        if (await nodeByCode(w.tx, body.code)) throw conflict('DUPLICATE_CODE', `Code ${body.code} is already used.`);
+        // Permission first: whether a code is taken is nobody's business who may not create here.
         let parent = null;
         if (body.parentCode !== null) {
           parent = await nodeByCode(w.tx, body.parentCode);
           if (!parent || !canSee(actor, parent.path)) throw notFound(`Node ${body.parentCode}`);
           if (!hasRole(actor, parent.path, 'admin')) throw forbidden('Only an admin of the parent creates nodes under it.');
         } else if (!actor.superAdmin) throw forbidden('Only the service administrator creates organizations.');
+        await assertCodeFree(w.tx, body.code);
         const expected = parent ? LEVELS[LEVELS.indexOf(parent.level) + 1] : 'organization';
         if (body.level !== expected)
           throw unprocessable('INVALID_PARENT', parent

@@ -4,7 +4,7 @@ import { OrgSettingsSchema, type OrgSettings } from '../../../shared/domain/sett
 import type { Level } from '../../../shared/model.js';
 import { minorDigits } from '../../../shared/money.js';
 import { type Exec, one, rows } from '../../db/db.js';
-import { notFound } from '../../http/errors.js';
+import { conflict, notFound } from '../../http/errors.js';
 
 export interface NodeRow {
   id: number;
@@ -18,6 +18,12 @@ export interface NodeRow {
 
 export const nodeByCode = (x: Exec, code: string) =>
   one<NodeRow>(x, 'SELECT id, code, level, parent_id, org_id, path, name FROM nodes WHERE code = ?', [code]);
+
+/** Codes are one namespace, unique ignoring letter case: M-1108 and m-1108 cannot both exist. */
+export async function assertCodeFree(x: Exec, code: string) {
+  const taken = await one<{ code: string }>(x, 'SELECT code FROM nodes WHERE code = ? COLLATE NOCASE', [code]);
+  if (taken) throw conflict('DUPLICATE_CODE', taken.code === code ? `Code ${code} is already used.` : `Code ${code} is already used as ${taken.code} (codes ignore letter case).`);
+}
 
 /** The node, when the actor sees it or something inside it; else 404 (existence is not leaked). */
 export async function visibleNode(x: Exec, actor: Actor, code: string): Promise<NodeRow> {

@@ -2,15 +2,16 @@
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { CreateDependency, CreateMeasure, CreateMilestone, CreateRisk, Decision, PatchDependency, PatchMeasure, PatchMilestone, PatchRisk } from '../../../shared/api/schemas.js';
-import { type Actor, canSee, hasRole, mayEditPlan, rolesAt, segregationViolation } from '../../../shared/domain/access.js';
-import { isFrozen, type Role } from '../../../shared/model.js';
+import { type Actor, canSee, hasRole, mayDescribeMeasure, mayEditPlan, mayHold, reassignBlock, reassigneeBlock, rolesAt, segregationViolation } from '../../../shared/domain/access.js';
+import { GATE_ORDER, isFrozen, type Role } from '../../../shared/model.js';
+import { windowProblem } from '../../../shared/api/schemas.js';
 import type { InValue } from '@libsql/client';
-import { type Exec, one } from '../../db/db.js';
+import { type Exec, one, rows } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
-import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
+import { ApiError, conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { type Write, write } from '../../http/write.js';
-import { nodeByCode, orgSettings } from '../hierarchy/store.js';
+import { assertCodeFree, nodeByCode, orgSettings } from '../hierarchy/store.js';
 import { type MeasureRow, loadStates, requireMeasure, rowWithMeasure } from './state.js';
 import { measureView } from './view.js';
 
@@ -18,6 +19,16 @@ import { measureView } from './view.js';
 export async function visibleMeasure(x: Exec, actor: Actor, code: string): Promise<MeasureRow> {
   const m = await requireMeasure(x, code);
   if (!canSee(actor, m.path)) throw notFound(`Measure ${code}`);
+  return m;
+}
+
+/**
+ * The measure a request, milestone or exception belongs to, when the actor sees it; else a 404
+ * about the thing asked for, which names nothing the actor may not know (not the measure's code).
+ */
+export async function measureOfVisible(x: Exec, actor: Actor, code: string, what: string): Promise<MeasureRow> {
+  const m = await requireMeasure(x, code);
+  if (!canSee(actor, m.path)) throw notFound(what);
   return m;
 }
 
@@ -30,24 +41,65 @@ const assertPlanEditor = (actor: Actor, m: MeasureRow) => {
     throw forbidden(`Only the owner or a planner of ${m.code} changes its plan.`);
 };
 
-/** Named people must be able to act on the measure: they hold the role their part needs there. */
-async function assertPeople(x: Exec, path: string, people: { ownerId?: string | null; sponsorId?: string | null; controllerId?: string | null }) {
+/**
+ * Named people must be able to act on the measure: they hold the role their part needs there. A
+ * user who holds no role in the measure's organization is answered exactly as an unknown one:
+ * an organization learns nothing of the people of another.
+ */
+async function assertPeople(x: Exec, path: string, people: { ownerId?: string | null | undefined; sponsorId?: string | null | undefined; controllerId?: string | null | undefined }) {
   const parts: [string | null | undefined, string, Role[]][] = [
     [people.ownerId, 'owner', ['planner']],
     [people.sponsorId, 'sponsor', ['sponsor', 'steering']],
     [people.controllerId, 'controller', ['controller']],
   ];
+  const org = path.slice(0, path.indexOf('/', 1) + 1);
   for (const [userId, part, roles] of parts) {
     if (!userId) continue;
-    const grants = await x.execute({
-      sql: 'SELECT n.path, g.role FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ?',
-      args: [userId],
-    });
-    if (!grants.rows.length && !(await one(x, 'SELECT 1 FROM users WHERE id = ?', [userId]))) throw unprocessable('UNKNOWN_USER', `No user ${userId}.`);
-    const held = rolesAt({ userId, superAdmin: false, grants: grants.rows.map((g) => ({ nodePath: String(g.path), role: g.role as Role })) }, path);
+    const grants = await rows<{ path: string; role: Role }>(x,
+      "SELECT n.path, g.role FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ?", [userId]);
+    if (!grants.some((g) => g.path.startsWith(org))) throw unprocessable('UNKNOWN_USER', `No user ${userId}.`);
+    const held = rolesAt({ userId, superAdmin: false, grants: grants.map((g) => ({ nodePath: g.path, role: g.role })) }, path);
     if (!roles.some((r) => held.has(r)))
       throw unprocessable('ROLE_MISSING', `${userId} cannot be the ${part}: they hold no ${roles.join(' or ')} role here.`);
   }
+}
+
+/** Who has a request waiting on the measure (they may not pick who decides it). */
+const pendingRequesters = async (x: Exec, measureId: number) =>
+  (await rows<{ requested_by: string }>(x,
+    `SELECT requested_by FROM change_requests WHERE measure_id = ?1 AND status = 'pending'
+     UNION SELECT requested_by FROM gate_requests WHERE measure_id = ?1 AND status = 'pending'
+     UNION SELECT requested_by FROM window_requests WHERE measure_id = ?1 AND status = 'pending'`, [measureId])).map((r) => r.requested_by);
+
+/** The committed value of a window: its target, summed (minor units). */
+export const committedValue = async (x: Exec, measureId: number, start: string, end: string) =>
+  (await one<{ total: number | null }>(x, "SELECT SUM(value) AS total FROM cells WHERE measure_id = ? AND kind = 'target' AND period BETWEEN ? AND ?", [measureId, start, end]))?.total ?? 0;
+
+/** What only the owner changes (PATCH /measures/{code}); sponsor and controller are not among them. */
+const DESCRIPTIVE = ['title', 'description', 'category', 'impactType', 'declaredStatus', 'startPeriod', 'endPeriod', 'note'] as const;
+
+/**
+ * A window change that moves committed value, as a request for the controller: it replaces an
+ * open one (withdrawn, audited), as a new material change of a cell does.
+ */
+async function openWindowRequest(w: Write, m: MeasureRow, to: { start: string; end: string }, before: number, after: number, note: string | undefined) {
+  const open = await w.tx.execute({
+    sql: "UPDATE window_requests SET status = 'withdrawn', decided_at = ?, decision_comment = 'replaced by a newer change', revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id",
+    args: [w.at, await w.revision(), m.id],
+  });
+  for (const r of open.rows) w.audit({ action: 'window_request.withdrawn', nodeId: m.id, subject: String(r.id), after: { reason: 'replaced by a newer change' } });
+  const id = `wr_${randomUUID()}`;
+  await w.tx.execute({
+    sql: `INSERT INTO window_requests (id, measure_id, old_start, old_end, new_start, new_end, old_value, new_value, note, status, requested_by, requested_at, revision)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+    args: [id, m.id, m.start_period, m.end_period, to.start, to.end, before, after, note?.trim() || null, w.actorId, w.at, await w.revision()],
+  });
+  await bump(w, m);
+  w.audit({
+    action: 'window_request.opened', nodeId: m.id, subject: id,
+    before: { startPeriod: m.start_period, endPeriod: m.end_period }, after: { startPeriod: to.start, endPeriod: to.end, note: note?.trim() || undefined },
+  });
+  return id;
 }
 
 async function bump(w: Write, m: MeasureRow) {
@@ -91,8 +143,10 @@ export const measureRoutes = (deps: Deps) => {
     return m;
   };
   const child = async (actor: Actor, table: 'milestones' | 'risks' | 'dependencies', id: string) => {
+    const what = `${table === 'dependencies' ? 'Dependency' : table === 'risks' ? 'Risk' : 'Milestone'} ${id}`;
     const row = await rowWithMeasure(deps.db.client, table, id);
-    if (!row) throw notFound(`${table.slice(0, -1)} ${id}`);
+    if (!row) throw notFound(what);
+    await measureOfVisible(deps.db.client, actor, row.measure_code, what);
     return owned(actor, row.measure_code);
   };
 
@@ -104,12 +158,10 @@ export const measureRoutes = (deps: Deps) => {
         const pkg = await nodeByCode(w.tx, body.packageCode);
         if (!pkg || !canSee(actor, pkg.path)) throw notFound(`Package ${body.packageCode}`);
         if (!hasRole(actor, pkg.path, 'planner')) throw forbidden('Only a planner creates measures.');
-        if (await nodeByCode(w.tx, body.code)) throw conflict('DUPLICATE_CODE', `Code ${body.code} is already used.`);
         if (pkg.level !== 'package') throw unprocessable('INVALID_PARENT', `${pkg.code} is a ${pkg.level}: measures belong to a measure package.`);
+        await assertCodeFree(w.tx, body.code);
         const sod = segregationViolation({ ownerId: body.ownerId, sponsorId: body.sponsorId ?? null, controllerId: body.controllerId ?? null });
         if (sod) throw unprocessable('SEGREGATION_OF_DUTIES', sod);
-        if (body.startPeriod && body.endPeriod && body.startPeriod > body.endPeriod)
-          throw unprocessable('INVALID_WINDOW', `The window starts (${body.startPeriod}) after it ends (${body.endPeriod}).`);
         await assertPeople(w.tx, pkg.path, body);
         const id = (await one<{ id: number }>(w.tx,
           `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, 'measure', ?, ?, '', ?, ?) RETURNING id`,
@@ -134,37 +186,70 @@ export const measureRoutes = (deps: Deps) => {
     .patch('/measures/:code', validate('json', PatchMeasure), async (c) => {
       const actor = c.get('actor');
       const body = c.req.valid('json');
-      const m = await owned(actor, c.req.param('code'));
-      if (body.declaredStatus !== undefined && actor.userId !== m.owner_id) throw forbidden('Only the owner declares the status.');
+      const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
+      assertNotFrozen(m);
+      const people = { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id };
+      const described = DESCRIPTIVE.some((k) => body[k] !== undefined);
+      if (described && !mayDescribeMeasure(actor, people)) throw forbidden(`Only the owner of ${m.code} changes its description, status and window.`);
+      const renamed = (body.sponsorId !== undefined && body.sponsorId !== m.sponsor_id) || (body.controllerId !== undefined && body.controllerId !== m.controller_id);
       const next = {
         title: body.title ?? m.title,
         description: body.description !== undefined ? body.description : m.description,
         category: body.category !== undefined ? body.category : m.category,
-        impact_type: body.impactType !== undefined ? body.impactType : m.impact_type,
-        sponsor_id: body.sponsorId !== undefined ? body.sponsorId : m.sponsor_id,
-        controller_id: body.controllerId !== undefined ? body.controllerId : m.controller_id,
-        start_period: body.startPeriod !== undefined ? body.startPeriod : m.start_period,
-        end_period: body.endPeriod !== undefined ? body.endPeriod : m.end_period,
-        declared_status: body.declaredStatus !== undefined ? body.declaredStatus : m.declared_status,
+        impactType: body.impactType !== undefined ? body.impactType : m.impact_type,
+        sponsorId: body.sponsorId ?? m.sponsor_id,
+        controllerId: body.controllerId ?? m.controller_id,
+        startPeriod: body.startPeriod !== undefined ? body.startPeriod : m.start_period,
+        endPeriod: body.endPeriod !== undefined ? body.endPeriod : m.end_period,
+        declaredStatus: body.declaredStatus !== undefined ? body.declaredStatus : m.declared_status,
       };
-      const sod = segregationViolation({ ownerId: m.owner_id, sponsorId: next.sponsor_id, controllerId: next.controller_id });
+      const window = next.startPeriod && next.endPeriod ? windowProblem(next.startPeriod, next.endPeriod) : null;
+      if (window) throw new ApiError(400, 'INVALID_REQUEST', `Invalid json: endPeriod: ${window}`, [{ path: 'endPeriod', message: window }]);
+      const sod = segregationViolation({ ownerId: m.owner_id, sponsorId: next.sponsorId, controllerId: next.controllerId });
       if (sod) throw unprocessable('SEGREGATION_OF_DUTIES', sod);
-      if (next.start_period && next.end_period && next.start_period > next.end_period)
-        throw unprocessable('INVALID_WINDOW', `The window starts (${next.start_period}) after it ends (${next.end_period}).`);
-      await write(deps, c, async (w) => {
-        await assertPeople(w.tx, m.path, { sponsorId: body.sponsorId, controllerId: body.controllerId });
+      const windowMoves = next.startPeriod !== m.start_period || next.endPeriod !== m.end_period;
+      const committedStage = GATE_ORDER.indexOf(m.stage) >= GATE_ORDER.indexOf('detailed');
+      const request = await write(deps, c, async (w) => {
+        const fresh = await requireMeasure(w.tx, m.code);
+        if (fresh.revision !== m.revision) throw conflict('MEASURE_CHANGED', `Measure ${m.code} changed while this was sent: read it again.`);
+        if (renamed) {
+          const waiting = await pendingRequesters(w.tx, m.id);
+          const block = reassignBlock(actor, m.path, people, waiting);
+          if (block) throw forbidden(block);
+          for (const id of [body.sponsorId, body.controllerId]) {
+            const problem = id ? reassigneeBlock(id, waiting) : null;
+            if (problem) throw unprocessable('SEGREGATION_OF_DUTIES', problem);
+          }
+          await assertPeople(w.tx, m.path, { sponsorId: body.sponsorId, controllerId: body.controllerId });
+        }
+        // From Detailed on, a window that would drop or add committed value waits for the controller.
+        let windowRequest: string | null = null;
+        if (windowMoves && committedStage && m.start_period && m.end_period && next.startPeriod && next.endPeriod) {
+          const before = await committedValue(w.tx, m.id, m.start_period, m.end_period);
+          const after = await committedValue(w.tx, m.id, next.startPeriod, next.endPeriod);
+          if (before !== after) windowRequest = await openWindowRequest(w, m, { start: next.startPeriod, end: next.endPeriod }, before, after, body.note);
+        }
+        const applied = windowRequest ? { ...next, startPeriod: m.start_period, endPeriod: m.end_period } : next;
+        const before = {
+          title: m.title, description: m.description, category: m.category, impactType: m.impact_type, sponsorId: m.sponsor_id,
+          controllerId: m.controller_id, startPeriod: m.start_period, endPeriod: m.end_period, declaredStatus: m.declared_status,
+        };
+        const changed = Object.fromEntries(Object.entries(applied).filter(([k, v]) => before[k as keyof typeof before] !== v));
+        if (!Object.keys(changed).length) return windowRequest;
         await w.tx.execute({
           sql: `UPDATE measures SET title = ?, description = ?, category = ?, impact_type = ?, sponsor_id = ?, controller_id = ?,
                 start_period = ?, end_period = ?, declared_status = ? WHERE node_id = ?`,
-          args: [next.title, next.description, next.category, next.impact_type, next.sponsor_id, next.controller_id,
-            next.start_period, next.end_period, next.declared_status, m.id],
+          args: [applied.title, applied.description, applied.category, applied.impactType, applied.sponsorId, applied.controllerId,
+            applied.startPeriod, applied.endPeriod, applied.declaredStatus, m.id],
         });
-        await w.tx.execute({ sql: 'UPDATE nodes SET name = ? WHERE id = ?', args: [next.title, m.id] });
+        await w.tx.execute({ sql: 'UPDATE nodes SET name = ? WHERE id = ?', args: [applied.title, m.id] });
         await bump(w, m);
-        const before = Object.fromEntries(Object.keys(next).map((k) => [k, m[k as keyof MeasureRow]]));
-        w.audit({ action: 'measure.updated', nodeId: m.id, subject: m.code, before, after: next });
+        const was = Object.fromEntries(Object.keys(changed).map((k) => [k, before[k as keyof typeof before]]));
+        w.audit({ action: renamed ? 'measure.people_changed' : 'measure.updated', nodeId: m.id, subject: m.code, before: was, after: changed });
+        return windowRequest;
       });
-      return c.json(await answerMeasure(deps, m.code), 200);
+      const measure = await answerMeasure(deps, m.code);
+      return request ? c.json({ ...measure, windowRequest: request }, 202) : c.json(measure, 200);
     })
 
     .post('/measures/:code/milestones', validate('json', CreateMilestone), async (c) => {
@@ -248,7 +333,7 @@ export const measureRoutes = (deps: Deps) => {
 async function holdOrResume(deps: Deps, c: Context<AppEnv>, comment: string, hold: boolean) {
   const actor = c.get('actor');
   const m = await visibleMeasure(deps.db.client, actor, c.req.param('code')!);
-  if (actor.userId !== m.sponsor_id && !hasRole(actor, m.path, 'steering'))
+  if (!mayHold(actor, m.path, { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id }))
     throw forbidden('Only the sponsor or a steering member puts a measure on hold or resumes it.');
   assertNotFrozen(m);
   if (!comment.trim()) throw unprocessable('REASON_REQUIRED', `Say why the measure is ${hold ? 'put on hold' : 'resumed'}.`);

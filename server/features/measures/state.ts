@@ -74,9 +74,15 @@ export interface ChangeRequestRow {
   new_value: number; note: string | null; reason_code: string; status: string; requested_by: string; requested_at: string;
   source: string | null; decided_by: string | null; decided_at: string | null; decision_comment: string | null;
 }
+export interface WindowRequestRow {
+  id: string; measure_id: number; old_start: string; old_end: string; new_start: string; new_end: string; old_value: number;
+  new_value: number; note: string | null; status: string; requested_by: string; requested_at: string; decided_by: string | null;
+  decided_at: string | null; decision_comment: string | null;
+}
 export interface GateRequestRow {
   id: string; measure_id: number; from_stage: Stage; to_stage: Stage; approver: string; status: string; comment: string | null;
   requested_by: string; requested_at: string; decided_by: string | null; decided_at: string | null; decision_comment: string | null;
+  pinned: string | null;
 }
 
 export interface MeasureState {

@@ -1,4 +1,6 @@
 // How measures and their requests look on the wire.
+import { changeApprover } from '../../../shared/domain/access.js';
+import { type ApproverRule, gateApprover } from '../../../shared/domain/gates.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { variances } from '../../../shared/domain/status.js';
 import { DOI } from '../../../shared/model.js';
@@ -6,7 +8,7 @@ import { fromMinor, fromMinorOrNull } from '../../../shared/money.js';
 import { type Exec, rows } from '../../db/db.js';
 import type { Deps } from '../../http/env.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
-import { type ChangeRequestRow, type GateRequestRow, type MeasureRow, type MeasureState, deriveStatus, loadStates, measuresChangedSince } from './state.js';
+import { type ChangeRequestRow, type GateRequestRow, type WindowRequestRow, type MeasureRow, type MeasureState, deriveStatus, loadStates, measuresChangedSince } from './state.js';
 
 export type People = Map<string, { id: string; name: string }>;
 
@@ -35,7 +37,7 @@ export function changeRequestView(cr: ChangeRequestRow, m: Pick<MeasureRow, 'cod
     status: cr.status,
     requestedBy: person(people, cr.requested_by),
     requestedAt: cr.requested_at,
-    waitingOn: cr.status === 'pending' ? { role: 'controller', user: person(people, m.controller_id) } : null,
+    waitingOn: cr.status === 'pending' ? { role: 'controller', user: person(people, changeApprover({ controllerId: m.controller_id }).userId) } : null,
     source: cr.source ? JSON.parse(cr.source) : null,
     decidedBy: person(people, cr.decided_by),
     decidedAt: cr.decided_at,
@@ -43,8 +45,30 @@ export function changeRequestView(cr: ChangeRequestRow, m: Pick<MeasureRow, 'cod
   };
 }
 
+/** A window change waiting for the controller, in the shape of a change request (`kind: "window"`). */
+export function windowRequestView(r: WindowRequestRow, m: Pick<MeasureRow, 'code' | 'controller_id'>, digits: number, people: People) {
+  return {
+    id: r.id,
+    measure: m.code,
+    kind: 'window' as const,
+    period: null,
+    window: { from: { startPeriod: r.old_start, endPeriod: r.old_end }, to: { startPeriod: r.new_start, endPeriod: r.new_end } },
+    oldValue: fromMinor(r.old_value, digits),
+    value: fromMinor(r.new_value, digits),
+    note: r.note,
+    reason: 'APPROVAL_REQUIRED',
+    status: r.status,
+    requestedBy: person(people, r.requested_by),
+    requestedAt: r.requested_at,
+    waitingOn: r.status === 'pending' ? { role: 'controller', user: person(people, changeApprover({ controllerId: m.controller_id }).userId) } : null,
+    decidedBy: person(people, r.decided_by),
+    decidedAt: r.decided_at,
+    comment: r.decision_comment,
+  };
+}
+
 export function gateRequestView(g: GateRequestRow, m: Pick<MeasureRow, 'code' | 'sponsor_id' | 'controller_id'>, people: People) {
-  const user = g.approver === 'controller' ? m.controller_id : g.approver === 'steering' ? null : m.sponsor_id;
+  const user = gateApprover(g.approver as ApproverRule, { sponsorId: m.sponsor_id, controllerId: m.controller_id }).userId;
   return {
     id: g.id,
     measure: m.code,

@@ -2,8 +2,7 @@
 import { promisify } from 'node:util';
 import { deflateRaw, inflateRawSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { Hono } from 'hono';
 import { CellsQuery, ChangesQuery, MAX_PUSH_CHANGES, PushChange, type PushChangeBody, PushEnvelope } from '../../../shared/api/schemas.js';
 import { visiblePrefixes } from '../../../shared/domain/access.js';
 import { one } from '../../db/db.js';
@@ -17,22 +16,6 @@ import { cellsChangedSince, cellsUnder, locksUnder } from './cells.js';
 import { applyChanges, type EngineChange } from './engine.js';
 
 const deflate = promisify(deflateRaw);
-const MAX_BODY = 64 * 1024 * 1024;
-const overLimit = (): never => {
-  throw new ApiError(413, 'TOO_LARGE', `The body is over ${MAX_BODY / 1024 / 1024} MB: split the batch.`);
-};
-const countedLimit = bodyLimit({ maxSize: MAX_BODY, onError: overLimit });
-/**
- * hono's bodyLimit, except that a body whose size Content-Length declares (Node's parser holds
- * the sender to it) is not touched here: reading `raw.body` would turn @hono/node-server's direct
- * read of the socket into a web stream, about 20 ms more for an 8 MB push.
- */
-const tooLarge: MiddlewareHandler = (c, next) => {
-  const declared = c.req.header('content-length');
-  if (declared === undefined || c.req.header('transfer-encoding') !== undefined) return countedLimit(c, next);
-  return Number(declared) > MAX_BODY ? overLimit() : next();
-};
-
 /** How long a push's answer is kept for retries with its idempotency key. */
 export const IDEMPOTENCY_DAYS = 30;
 
@@ -71,7 +54,7 @@ export const syncRoutes = (deps: Deps) =>
       return c.json({ revision, cells, measures }, 200);
     })
 
-    .post('/sync/push', tooLarge, validateBatch(PushEnvelope, 'changes', PushChange, MAX_PUSH_CHANGES), async (c) => {
+    .post('/sync/push', validateBatch(PushEnvelope, 'changes', PushChange, MAX_PUSH_CHANGES), async (c) => {
       const body = c.req.valid('json');
       const changes = body.changes as PushChangeBody[];
       const actor = c.get('actor');
@@ -95,7 +78,7 @@ export const syncRoutes = (deps: Deps) =>
       return c.body(answer, 200, { 'content-type': 'application/json; charset=UTF-8' });
     })
 
-    .post('/import/actuals', tooLarge, async (c) => {
+    .post('/import/actuals', async (c) => {
       const actor = c.get('actor');
       if (!actor.superAdmin && !actor.grants.some((g) => g.role === 'controller'))
         throw forbidden('Only a controller imports actuals.');
