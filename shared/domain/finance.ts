@@ -21,6 +21,8 @@ export interface MeasureForEdit extends MeasurePeople {
 export interface EditRules {
   digits: number;
   closedThrough: string | null;
+  /** The service's current month (UTC): no actual for a month that has not begun. */
+  currentPeriod: string;
   materialityPct: number;
   /** In minor units; null: no absolute threshold. */
   materialityAbs: number | null;
@@ -73,7 +75,9 @@ export function editBlock(kind: CellKind, period: string, ctx: Pick<EditContext,
     return { reason: 'OUT_OF_WINDOW', message: `${period} is outside the measure's window ${measure.startPeriod} to ${measure.endPeriod}.` };
   if (kind === 'actual') {
     if (!mayEnterActuals(actor, measure.path, measure))
-      return { reason: 'FORBIDDEN', message: 'Only a controller of this measure (not its owner) may enter actuals.' };
+      return { reason: 'FORBIDDEN', message: 'Only a controller of this measure (not its owner or sponsor) may enter actuals.' };
+    if (period > rules.currentPeriod)
+      return { reason: 'FUTURE_PERIOD', message: `${period} has not happened yet (this is ${rules.currentPeriod}): an actual is booked once its month has begun.` };
     return null;
   }
   if (!mayEditPlan(actor, measure.path, measure))

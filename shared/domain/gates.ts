@@ -18,6 +18,8 @@ export interface GateFacts {
   periodsWith: { baseline: ReadonlySet<string>; target: ReadonlySet<string>; actual: ReadonlySet<string> };
   targetTotal: number; // minor units over the window
   actualTotal: number; // minor units over the window
+  /** Per kind, the value of each period of the window that holds one (minor units), in period order. */
+  values: { baseline: Readonly<Record<string, number>>; target: Readonly<Record<string, number>>; actual: Readonly<Record<string, number>> };
   milestones: readonly { done: boolean }[];
   closedThrough: string | null;
   /** Minor units; null: no steering threshold. */
@@ -102,6 +104,34 @@ export function approverRule(to: Stage, f: Pick<GateFacts, 'targetTotal' | 'stee
     default:
       return 'sponsor';
   }
+}
+
+/**
+ * The figures a gate validates, pinned when it is requested: Detailed validates baseline and
+ * target, Decided the target, Closed the actuals and the realized value. Approving a request whose
+ * figures changed since is refused (STALE_REQUEST): the approver saw other numbers.
+ */
+export function pinnedFigures(to: Stage, f: Pick<GateFacts, 'values' | 'actualTotal'>): Record<string, unknown> | null {
+  switch (to) {
+    case 'detailed':
+      return { baseline: f.values.baseline, target: f.values.target };
+    case 'decided':
+      return { target: f.values.target };
+    case 'closed':
+      return { actual: f.values.actual, realized: f.actualTotal };
+    default:
+      return null;
+  }
+}
+
+/** Whether the figures a request pinned are still the record's (a request that pinned nothing: yes). */
+export const pinsHold = (pinned: Record<string, unknown> | null, now: Record<string, unknown> | null) =>
+  pinned === null || JSON.stringify(pinned) === JSON.stringify(now);
+
+/** Pinned figures as the approver reads them: each kind's total over the window (minor units). */
+export function pinnedTotals(pinned: Record<string, unknown> | null): Record<string, number> | null {
+  if (!pinned) return null;
+  return Object.fromEntries(Object.entries(pinned).map(([k, v]) => [k, typeof v === 'number' ? v : Object.values(v as Record<string, number>).reduce((a, b) => a + b, 0)]));
 }
 
 export interface GateRequestFacts {

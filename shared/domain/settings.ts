@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERIOD_PATTERN } from '../periods.js';
+import { toMinor } from '../money.js';
 
 /** Organization settings: the numbers of the governance rules an organization may tune. */
 const SettingsShape = z.object({
@@ -30,3 +31,29 @@ export const SettingsPatch = SettingsShape.partial().strict();
 
 /** Stored settings, completed with the defaults. */
 export const OrgSettingsSchema = SettingsShape.partial().transform((s): OrgSettings => ({ ...DEFAULT_SETTINGS, ...s }));
+
+/**
+ * Why a settings change may not be made, or null. `holdsAmounts`: the organization already holds
+ * an amount, so its currency is fixed (every stored minor unit would change meaning).
+ */
+export function settingsProblem(before: OrgSettings, after: OrgSettings, digits: number, holdsAmounts: boolean): { code: string; message: string } | null {
+  if (after.currency !== before.currency && holdsAmounts)
+    return { code: 'CURRENCY_LOCKED', message: `The organization already holds amounts in ${before.currency}: its currency can no longer change.` };
+  const unit = 10 ** -digits;
+  const money: [keyof OrgSettings, string][] = [['materialityAbs', 'The absolute materiality threshold'], ['steeringThreshold', 'The steering threshold'],
+    ['escalationValueLevel2', 'The level 2 escalation value'], ['escalationValueLevel3', 'The level 3 escalation value']];
+  for (const [key, name] of money) {
+    const v = after[key] as number | null;
+    if (v === null) continue;
+    if (v < unit) return { code: 'INVALID_SETTINGS', message: `${name} is at least one minor unit (${unit} ${after.currency}); leave it empty for none.` };
+    if (toMinor(v, digits) === null)
+      return { code: 'INVALID_SETTINGS', message: `${name} has more decimals than ${after.currency} has (${digits}).` };
+  }
+  if (after.escalationValueLevel2 !== null && after.escalationValueLevel3 !== null && after.escalationValueLevel3 < after.escalationValueLevel2)
+    return { code: 'INVALID_SETTINGS', message: 'Exceptions escalate upwards: the level 3 value must be at least the level 2 value.' };
+  return null;
+}
+
+/** Whether two settings say the same (a change that changes nothing writes nothing). */
+export const sameSettings = (a: OrgSettings, b: OrgSettings) =>
+  (Object.keys(DEFAULT_SETTINGS) as (keyof OrgSettings)[]).every((k) => a[k] === b[k]);

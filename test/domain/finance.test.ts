@@ -11,7 +11,7 @@ function ctx(over: Partial<EditContext> & { stage?: Stage } = {}): EditContext {
   return {
     actor: owner,
     measure: { path: '/1/2/', stage: over.stage ?? 'decided', startPeriod: '2027-01', endPeriod: '2027-12', ownerId: 'owner', sponsorId: 's', controllerId: 'ctl' },
-    rules: { digits: 2, closedThrough: '2027-02', materialityPct: 10, materialityAbs: null },
+    rules: { digits: 2, closedThrough: '2027-02', currentPeriod: '2027-03', materialityPct: 10, materialityAbs: null },
     current: { value: 100_000, version: 3 },
     periodTarget: 100_000,
     periodForecast: 100_000,
@@ -79,7 +79,7 @@ describe('actuals', () => {
 });
 
 describe('materiality', () => {
-  const rules = { digits: 2, closedThrough: null, materialityPct: 10, materialityAbs: null };
+  const rules = { digits: 2, closedThrough: null, currentPeriod: '2027-03', materialityPct: 10, materialityAbs: null };
   it('more than 10 % of the period target away from the approved forecast', () => {
     expect(isMaterial(110_000, { rules, periodTarget: 100_000, periodForecast: 100_000 })).toBe(false);
     expect(isMaterial(110_001, { rules, periodTarget: 100_000, periodForecast: 100_000 })).toBe(true);

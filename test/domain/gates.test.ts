@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { approverRule, closureShortfallError, type GateFacts, gateStepError, mayDecideGate, missingForGate } from '../../shared/domain/gates.js';
+import { approverRule, closureShortfallError, type GateFacts, gateApprover, gateStepError, mayDecideGate, missingForGate, pinnedFigures, pinnedTotals, pinsHold } from '../../shared/domain/gates.js';
 import type { Actor } from '../../shared/domain/access.js';
 
 const all = new Set(['2027-01', '2027-02', '2027-03']);
 const facts = (over: Partial<GateFacts> = {}): GateFacts => ({
   stage: 'defined', onHold: false, sponsorId: 's', controllerId: 'c', category: 'Procurement', impactType: 'cost', startPeriod: '2027-01',
   endPeriod: '2027-03', periodsWith: { baseline: all, target: all, actual: all }, targetTotal: 300, actualTotal: 300,
-  milestones: [{ done: true }], closedThrough: '2027-03', steeringThreshold: null, ...over,
+  milestones: [{ done: true }], closedThrough: '2027-03', steeringThreshold: null,
+  values: { baseline: { '2027-01': 100 }, target: { '2027-01': 100, '2027-02': 200 }, actual: { '2027-01': 90 } }, ...over,
 });
 const user = (userId: string, grants: [string, string][] = []): Actor => ({ userId, superAdmin: false, grants: grants.map(([nodePath, role]) => ({ nodePath, role: role as never })) });
 
@@ -79,5 +80,33 @@ describe('approvers', () => {
     expect(closureShortfallError({ targetTotal: 300, actualTotal: 299 }, '')).toMatch(/shortfall/);
     expect(closureShortfallError({ targetTotal: 300, actualTotal: 299 }, 'volume loss')).toBeNull();
     expect(closureShortfallError({ targetTotal: 300, actualTotal: 300 }, '')).toBeNull();
+  });
+});
+
+describe('a gate request pins what its gate validates', () => {
+  it('Detailed: baseline and target; Decided: target; Closed: actuals and realized value; other gates nothing', () => {
+    const f = facts();
+    expect(pinnedFigures('detailed', f)).toEqual({ baseline: f.values.baseline, target: f.values.target });
+    expect(pinnedFigures('decided', f)).toEqual({ target: f.values.target });
+    expect(pinnedFigures('closed', f)).toEqual({ actual: f.values.actual, realized: 300 });
+    expect(pinnedFigures('identified', f)).toBeNull();
+    expect(pinnedTotals(pinnedFigures('closed', f))).toEqual({ actual: 90, realized: 300 });
+  });
+  it('holds while the figures are the same, not once one period moved', () => {
+    const pinned = pinnedFigures('decided', facts());
+    expect(pinsHold(pinned, pinnedFigures('decided', facts()))).toBe(true);
+    expect(pinsHold(pinned, pinnedFigures('decided', facts({ values: { baseline: {}, target: { '2027-01': 100, '2027-02': 201 }, actual: {} } })))).toBe(false);
+    expect(pinsHold(null, pinned)).toBe(true);
+  });
+  it('whom a request waits on: the named controller or sponsor; a steering gate on no one person', () => {
+    const m = { sponsorId: 's', controllerId: 'c' };
+    expect(gateApprover('controller', m)).toEqual({ role: 'controller', userId: 'c' });
+    expect(gateApprover('sponsor', m)).toEqual({ role: 'sponsor', userId: 's' });
+    expect(gateApprover('sponsor_or_steering', m)).toEqual({ role: 'sponsor_or_steering', userId: 's' });
+    expect(gateApprover('steering', m)).toEqual({ role: 'steering', userId: null });
+  });
+  it('a measure on hold may still be cancelled', () => {
+    expect(missingForGate('cancelled', facts({ onHold: true }), 'stop')).toEqual([]);
+    expect(missingForGate('identified', facts({ onHold: true }), '')).toContain('The measure is on hold: resume it first.');
   });
 });

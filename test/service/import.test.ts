@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { measure, plan, push, world } from '../helpers.js';
 
 describe('actuals import (CSV)', async () => {
-  const w = await world();
+  const w = await world(new Date('2027-07-15T09:00:00Z'));
   const { users } = w;
   await measure(w, 'M-I');
   await push(w, users.owner.token, plan('M-I', 'target', 100));

@@ -212,6 +212,7 @@ describe('push: what is written is the record, exactly', async () => {
     const first = await push(w, w.users.owner.token, planned);
     expect(first.results.every((r) => r.outcome === 'applied' && r.version === 1)).toBe(true);
     const again = await push(w, w.users.owner.token, planned.map((c) => ({ ...c, value: c.value === 7 ? 7.01 : c.value, baseVersion: 1 })));
+    w.clock.now = new Date('2027-07-01T00:00:00Z'); // every month of the window has begun
     const actuals = await push(w, w.users.controller.token, PERIODS.map((period, i) => ({ measure: 'M-W', kind: 'actual', period, value: amounts[i]! })));
     expect(again.results.map((r) => `${r.outcome} ${r.reason?.code ?? ''}`)).toEqual(planned.map(() => 'applied '));
     expect(actuals.results.map((r) => r.outcome)).toEqual(PERIODS.map(() => 'applied'));

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { CreateNode, CreateUser, GrantRole, PatchSettings } from '../../../shared/api/schemas.js';
 import { canSee, hasRole, visiblePrefixes } from '../../../shared/domain/access.js';
-import { DEFAULT_SETTINGS, OrgSettingsSchema } from '../../../shared/domain/settings.js';
+import { DEFAULT_SETTINGS, OrgSettingsSchema, sameSettings, settingsProblem } from '../../../shared/domain/settings.js';
+import { minorDigits } from '../../../shared/money.js';
 import { LEVELS } from '../../../shared/model.js';
 import { one, rows } from '../../db/db.js';
 import { hashToken, newToken } from '../../http/auth.js';
@@ -116,9 +117,16 @@ export const hierarchyRoutes = (deps: Deps) =>
       const settings = await write(deps, c, async (w) => {
         const before = await orgSettings(w.tx, node.id);
         const after = OrgSettingsSchema.parse({ ...before, ...c.req.valid('json') });
+        if (sameSettings(before, after)) return before;
+        const holdsAmounts = after.currency !== before.currency && !!(await one(w.tx,
+          'SELECT 1 FROM cells c JOIN nodes n ON n.id = c.measure_id WHERE n.org_id = ? AND c.value IS NOT NULL LIMIT 1', [node.id]));
+        const problem = settingsProblem(before, after, minorDigits(after.currency), holdsAmounts);
+        if (problem) throw unprocessable(problem.code, problem.message);
         await w.tx.execute({ sql: 'UPDATE org_settings SET settings = ? WHERE org_id = ?', args: [JSON.stringify(after), node.id] });
         await w.revision();
-        w.audit({ action: 'settings.changed', nodeId: node.id, subject: node.code, before, after });
+        const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => after[k] !== before[k]);
+        w.audit({ action: 'settings.changed', nodeId: node.id, subject: node.code,
+          before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, after[k]])) });
         return after;
       });
       return c.json({ code: node.code, settings }, 200);

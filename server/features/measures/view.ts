@@ -1,6 +1,6 @@
 // How measures and their requests look on the wire.
 import { changeApprover } from '../../../shared/domain/access.js';
-import { type ApproverRule, gateApprover } from '../../../shared/domain/gates.js';
+import { type ApproverRule, gateApprover, pinnedTotals } from '../../../shared/domain/gates.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { variances } from '../../../shared/domain/status.js';
 import { DOI } from '../../../shared/model.js';
@@ -67,7 +67,8 @@ export function windowRequestView(r: WindowRequestRow, m: Pick<MeasureRow, 'code
   };
 }
 
-export function gateRequestView(g: GateRequestRow, m: Pick<MeasureRow, 'code' | 'sponsor_id' | 'controller_id'>, people: People) {
+export function gateRequestView(g: GateRequestRow, m: Pick<MeasureRow, 'code' | 'sponsor_id' | 'controller_id'>, people: People, digits: number) {
+  const pinned = pinnedTotals(g.pinned ? JSON.parse(g.pinned) : null);
   const user = gateApprover(g.approver as ApproverRule, { sponsorId: m.sponsor_id, controllerId: m.controller_id }).userId;
   return {
     id: g.id,
@@ -75,6 +76,8 @@ export function gateRequestView(g: GateRequestRow, m: Pick<MeasureRow, 'code' | 
     from: g.from_stage,
     to: g.to_stage,
     comment: g.comment,
+    /** What the gate validates, as it stood when requested: approving after it changed is refused. */
+    validates: pinned && Object.fromEntries(Object.entries(pinned).map(([k, v]) => [k, fromMinor(v, digits)])),
     status: g.status,
     requestedBy: person(people, g.requested_by),
     requestedAt: g.requested_at,
@@ -143,7 +146,7 @@ export async function measureView(x: Exec, state: MeasureState, settings: OrgSet
     }),
     openRequests: {
       changeRequests: state.changeRequests.map((r) => changeRequestView(r, m, digits, people)),
-      gateRequest: state.gateRequest ? gateRequestView(state.gateRequest, m, people) : null,
+      gateRequest: state.gateRequest ? gateRequestView(state.gateRequest, m, people, digits) : null,
     },
     revision: m.revision,
   };

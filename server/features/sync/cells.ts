@@ -2,7 +2,7 @@
 import type { Actor } from '../../../shared/domain/access.js';
 import { editBlock } from '../../../shared/domain/finance.js';
 import { CELL_KINDS, type CellKind } from '../../../shared/model.js';
-import { periodsBetween } from '../../../shared/periods.js';
+import { periodOf, periodsBetween } from '../../../shared/periods.js';
 import { measuresUnder } from '../measures/state.js';
 import { fromMinorOrNull } from '../../../shared/money.js';
 import { type Exec, jsonRows } from '../../db/db.js';
@@ -96,6 +96,7 @@ export async function locksUnder(
   actor: Actor,
   prefixes: readonly string[],
   q: { kinds?: readonly CellKind[] | undefined; from?: string | undefined; to?: string | undefined },
+  now: Date,
 ): Promise<Lock[]> {
   const measures = await measuresUnder(x, prefixes);
   const settings = await settingsByOrg(x, measures.map((m) => m.org_id));
@@ -107,7 +108,7 @@ export async function locksUnder(
     const ctx = {
       actor,
       measure: { path: m.path, stage: m.stage, startPeriod: m.start_period, endPeriod: m.end_period, ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id },
-      rules: { digits: moneyRules(s).digits, closedThrough: s.closedThrough, materialityPct: s.materialityPct, materialityAbs: null },
+      rules: { digits: moneyRules(s).digits, closedThrough: s.closedThrough, currentPeriod: periodOf(now), materialityPct: s.materialityPct, materialityAbs: null },
     };
     const from = q.from && q.from > m.start_period ? q.from : m.start_period;
     const to = q.to && q.to < m.end_period ? q.to : m.end_period;

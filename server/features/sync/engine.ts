@@ -7,7 +7,7 @@ import { type CellChange, type Decision, evaluateChange, type EditRules, type Me
 import type { PushResult } from '../../../shared/api/schemas.js';
 import type { CellKind, Outcome, ReasonCode } from '../../../shared/model.js';
 import { fromMinor, fromMinorOrNull, minorText } from '../../../shared/money.js';
-import { isPeriod } from '../../../shared/periods.js';
+import { isPeriod, periodOf } from '../../../shared/periods.js';
 import { one, rows } from '../../db/db.js';
 import type { Write } from '../../http/write.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
@@ -183,7 +183,7 @@ export async function applyChanges(
   const rulesByOrg = new Map<number, EditRules & { digits: number }>();
   for (const [orgId, s] of settings) {
     const money = moneyRules(s);
-    rulesByOrg.set(orgId, { digits: money.digits, closedThrough: s.closedThrough, materialityPct: s.materialityPct, materialityAbs: money.materialityAbs });
+    rulesByOrg.set(orgId, { digits: money.digits, closedThrough: s.closedThrough, currentPeriod: periodOf(w.now), materialityPct: s.materialityPct, materialityAbs: money.materialityAbs });
   }
 
   // The record of every cell the batch touches, plus the targets and forecasts materiality reads.

@@ -38,7 +38,7 @@ export const syncRoutes = (deps: Deps) =>
       const prefixes = visiblePrefixes(actor, node.path);
       const cells = await cellsUnder(deps.db.client, prefixes, q);
       if (!q.editable) return c.json({ revision, cells }, 200);
-      return c.json({ revision, cells, locks: await locksUnder(deps.db.client, actor, prefixes, q) }, 200);
+      return c.json({ revision, cells, locks: await locksUnder(deps.db.client, actor, prefixes, q, deps.now()) }, 200);
     })
 
     .get('/sync/changes', validate('query', ChangesQuery), async (c) => {
