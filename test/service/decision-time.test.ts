@@ -93,3 +93,48 @@ describe('actuals are for months that have begun', async () => {
     expect(r.results.map((x) => x.reason?.code ?? x.outcome)).toEqual(['FUTURE_PERIOD', 'applied', 'applied']);
   });
 });
+
+describe('materiality adds up over a month', async () => {
+  const w = await world(new Date('2027-01-05T09:00:00Z'));
+  const { users } = w;
+  await measure(w, 'M-SAL');
+  await push(w, users.owner.token, [...plan('M-SAL', 'target', 34_000), ...plan('M-SAL', 'forecast', 34_000)]);
+  let version = 1;
+  const cut = async (value: number, note?: string) => {
+    const [r] = (await push(w, users.owner.token, [{ measure: 'M-SAL', kind: 'forecast', period: '2027-03', value, baseVersion: version, ...(note ? { note } : {}) }])).results;
+    version = r.version;
+    return r;
+  };
+
+  it('three cuts of −3,000 on a 34,000 target: the first applies, the second is measured from the month\'s start and needs a note', async () => {
+    expect((await cut(31_000)).outcome).toBe('applied');
+    expect((await cut(28_000)).reason?.code).toBe('NOTE_REQUIRED');
+    const pending = await cut(28_000, 'second cut');
+    expect(pending.outcome).toBe('pending');
+    expect(pending.value).toBe(31_000);
+  });
+
+  it('once a controller approves, that value is the reference for the rest of the month', async () => {
+    const waiting = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-SAL')).body.changeRequests;
+    expect((await w.call(users.controller.token, 'POST', `/change-requests/${waiting[0].id}/approve`, { comment: 'ok' })).status).toBe(200);
+    version += 1;
+    expect((await cut(25_500)).outcome).toBe('applied'); // 2,500 from the approved 28,000: under 10 % of the target
+    expect((await cut(23_000)).reason?.code).toBe('NOTE_REQUIRED'); // 5,000 from 28,000
+  });
+
+  it('a new month measures from the value the cell holds when it begins', async () => {
+    w.clock.now = new Date('2027-02-01T00:00:00Z');
+    expect((await cut(23_000)).outcome).toBe('applied'); // 2,500 from 25,500
+  });
+
+  it('an empty cell is measured from the target first, then from the first value it took that month', async () => {
+    await measure(w, 'M-SAL2');
+    await push(w, users.owner.token, plan('M-SAL2', 'target', 10_000));
+    const first = await push(w, users.owner.token, [{ measure: 'M-SAL2', kind: 'forecast', period: '2027-04', value: 9_500 }]);
+    expect(first.results[0].outcome).toBe('applied');
+    const second = await push(w, users.owner.token, [{ measure: 'M-SAL2', kind: 'forecast', period: '2027-04', value: 8_900, baseVersion: 1 }]);
+    expect(second.results[0].outcome).toBe('applied'); // 600 from 9,500
+    const third = await push(w, users.owner.token, [{ measure: 'M-SAL2', kind: 'forecast', period: '2027-04', value: 8_400, baseVersion: 2 }]);
+    expect(third.results[0].reason?.code).toBe('NOTE_REQUIRED'); // 1,100 from 9,500
+  });
+});

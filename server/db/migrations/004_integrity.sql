@@ -29,8 +29,9 @@ ALTER TABLE gate_requests ADD COLUMN pinned TEXT;
 
 -- Materiality adds up over a month: the value each cell is measured from this month (the value it
 -- held when the month began, the first it took that month, or the one a controller last
--- approved since), and the month that reference belongs to.
-ALTER TABLE cells ADD COLUMN ref_month TEXT;
+-- approved since), and the month that reference belongs to (months since year 0, as the push
+-- engine's cell keys count them).
+ALTER TABLE cells ADD COLUMN ref_month INTEGER;
 ALTER TABLE cells ADD COLUMN ref_value INTEGER;
 
 -- Codes are unique ignoring letter case (checked under the write lock; this index serves it).

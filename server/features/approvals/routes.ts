@@ -11,6 +11,7 @@ import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { moneyRules, scopePrefixes, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
 import { type ChangeRequestRow, type MeasureRow, measuresUnder, requireMeasure, rowWithMeasure, type WindowRequestRow } from '../measures/state.js';
+import { monthIndex } from '../sync/engine.js';
 import { changeRequestView, peopleById, windowRequestView } from '../measures/view.js';
 import { committedValue, measureOfVisible } from '../measures/routes.js';
 
@@ -88,10 +89,13 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
       return { withdrawn: why };
     }
     if (approve) {
+      // An approved forecast is what further changes this month are measured from (materiality).
+      const forecast = cr.kind === 'forecast';
       await w.tx.execute({
-        sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision) VALUES (?, ?, ?, ?, ?, ?)
-              ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision`,
-        args: [cr.measure_id, cr.kind, cr.period, cr.new_value, version + 1, rev],
+        sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision, ref_month, ref_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+              ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision,
+                ref_month = excluded.ref_month, ref_value = excluded.ref_value`,
+        args: [cr.measure_id, cr.kind, cr.period, cr.new_value, version + 1, rev, forecast ? monthIndex(w.now) : null, forecast ? cr.new_value : null],
       });
       w.audit({
         action: 'cell.changed', nodeId: cr.measure_id, subject: `${cr.kind} ${cr.period}`,

@@ -23,9 +23,12 @@ export interface EngineChange extends CellChange {
 interface Slot {
   value: number | null;
   version: number;
+  /** Forecasts: the month (months since year 0) whose materiality reference refValue is; else null. */
+  refMonth?: number | null;
+  refValue?: number | null;
 }
 
-const EMPTY: Slot = { value: null, version: 0 };
+const EMPTY: Slot = { value: null, version: 0, refMonth: null, refValue: null };
 const WRITE_CHUNK = 5000;
 const ANSWER_CHUNK = 2000;
 /** Cell keys: kind index × PERIODS_PER_KIND + months since year 0 (the SQL reading the record computes the same). */
@@ -34,27 +37,43 @@ const PERIODS_PER_KIND = 120_000;
 const KIND_INDEX_SQL = `CASE kind ${Object.entries(KIND_INDEX).map(([kind, index]) => `WHEN '${kind}' THEN ${index}`).join(' ')} END`;
 
 /**
- * A cell to write, as fixed-width text: kind index (1 character), period (7), version (16
- * digits), measure id (16 digits), then the value in minor units. SQLite cuts it
- * apart with substr at about half the cost of extracting the fields of a JSON array per row,
- * the largest single cost of a 100,000-cell push. Every field is digits, '-' or a checked
- * period, so the text needs no escaping inside the JSON array.
+ * A cell to write, as fixed-width text: SQLite cuts it apart with substr at about half the cost
+ * of extracting the fields of a JSON array per row, the largest single cost of a 100,000-cell
+ * push. Every field is digits, a sign, 'n' or a checked period, so the text needs no escaping
+ * inside the JSON array.
+ *
+ *   offset (1-based)  1     2..8     9..24      25..40      41..46     47..63       64..
+ *   field             kind  period   version    measure id  ref month  ref value    value
+ *   width             1     7        16 digits  16 digits   6 digits   sign + 16    the rest
+ *
+ * Worked example: measure 42, forecast (kind 2), 2027-03, version 3, value 125000 (1,250.00),
+ * measured this month (2026-12: month 24323) from 120000:
+ *   "22027-03" + "0000000000000003" + "0000000000000042" + "024323" + "+0000000000120000" + "125000"
+ * A ref month of 000000 and a ref value of "n" followed by 16 zeros are null (no reference).
  */
-function upsertRow(measureId: number, kind: CellKind, period: string, value: number, version: number): string {
-  return `"${KIND_INDEX[kind]}${period}${digits16(version)}${digits16(measureId)}${value}"`;
+function upsertRow(measureId: number, kind: CellKind, period: string, slot: Slot): string {
+  const ref = slot.refValue == null ? NO_REF_VALUE : `${slot.refValue < 0 ? '-' : '+'}${digits16(Math.abs(slot.refValue))}`;
+  return `"${KIND_INDEX[kind]}${period}${digits16(slot.version)}${digits16(measureId)}${digits6(slot.refMonth ?? 0)}${ref}${slot.value}"`;
 }
+const NO_REF_VALUE = `n${'0'.repeat(16)}`;
 const ZEROS = Array.from({ length: 17 }, (_, n) => '0'.repeat(n));
 /** A safe non-negative integer in 16 digits, zeros first (padStart allocated twice as much per row). */
 function digits16(n: number): string {
   const text = `${n}`;
   return ZEROS[16 - text.length]! + text;
 }
-const UPSERT_CELLS = `INSERT INTO cells (measure_id, kind, period, value, version, revision)
+const digits6 = (n: number) => {
+  const text = `${n}`;
+  return ZEROS[6 - text.length]! + text;
+};
+const UPSERT_CELLS = `INSERT INTO cells (measure_id, kind, period, value, version, revision, ref_month, ref_value)
   SELECT CAST(substr(value, 25, 16) AS INTEGER),
     CASE substr(value, 1, 1) ${Object.entries(KIND_INDEX).map(([kind, index]) => `WHEN '${index}' THEN '${kind}'`).join(' ')} END,
-    substr(value, 2, 7), CAST(substr(value, 41) AS INTEGER), CAST(substr(value, 9, 16) AS INTEGER), ?
+    substr(value, 2, 7), CAST(substr(value, 64) AS INTEGER), CAST(substr(value, 9, 16) AS INTEGER), ?,
+    NULLIF(CAST(substr(value, 41, 6) AS INTEGER), 0), CASE substr(value, 47, 1) WHEN 'n' THEN NULL ELSE CAST(substr(value, 47, 17) AS INTEGER) END
   FROM json_each(?) WHERE true
-  ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision`;
+  ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision,
+    ref_month = excluded.ref_month, ref_value = excluded.ref_value`;
 
 /**
  * A cell's key within its measure: a small integer (kind and month), so the lookups a
@@ -69,6 +88,16 @@ function cellKey(kind: string, period: string): number {
   }
   return p < 0 ? -1 : KIND_INDEX[kind]! * PERIODS_PER_KIND + p;
 }
+
+/** A month as months since year 0 (the period part of a cell key). */
+export const monthIndex = (date: Date) => date.getUTCFullYear() * 12 + date.getUTCMonth();
+
+/**
+ * What a forecast change of this month is measured from (materiality): the cell's reference when
+ * it was set this month, else its value now — which it held when the month began. Null (an empty
+ * cell) means the target, as for a first forecast.
+ */
+export const monthReference = (cell: Slot, month: number) => (cell.refMonth === month ? (cell.refValue ?? null) : cell.value);
 
 /** The record of a batch's cells, per measure: measure id → cell key → slot. */
 export class CellRecord {
@@ -195,11 +224,13 @@ export async function applyChanges(
   // array or string per cell for a batch that reads 100,000 of them.
   const stored = await one<{ list: string | null }>(w.tx,
     `SELECT group_concat(measure_id || ',' || (${KIND_INDEX_SQL} * ${PERIODS_PER_KIND}
-        + CAST(substr(period, 1, 4) AS INTEGER) * 12 + CAST(substr(period, 6, 2) AS INTEGER) - 1) || ',' || ifnull(value, 'null') || ',' || version, ',') AS list
+        + CAST(substr(period, 1, 4) AS INTEGER) * 12 + CAST(substr(period, 6, 2) AS INTEGER) - 1) || ',' || ifnull(value, 'null') || ',' || version
+        || ',' || ifnull(ref_month, 'null') || ',' || ifnull(ref_value, 'null'), ',') AS list
      FROM cells WHERE measure_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))`,
     [ids, JSON.stringify([...kinds])]);
   const numbers = JSON.parse(`[${stored?.list ?? ''}]`) as (number | null)[];
-  for (let n = 0; n < numbers.length; n += 4) record.set(numbers[n]!, numbers[n + 1]!, { value: numbers[n + 2]!, version: numbers[n + 3]! });
+  for (let n = 0; n < numbers.length; n += 6)
+    record.set(numbers[n]!, numbers[n + 1]!, { value: numbers[n + 2]!, version: numbers[n + 3]!, refMonth: numbers[n + 4]!, refValue: numbers[n + 5]! });
   const openRequests = new Map<string, string>();
   for (const r of await rows<{ id: string; measure_id: number; kind: string; period: string }>(
     w.tx, `SELECT id, measure_id, kind, period FROM change_requests WHERE status = 'pending' AND measure_id IN (SELECT value FROM json_each(?))`, [ids],
@@ -210,7 +241,8 @@ export async function applyChanges(
 
   /** Every slot a change wrote (change index and slot): the last write of a cell is the one still in the record. */
   const writtenBy: number[] = [];
-  const written: { value: number; version: number }[] = [];
+  const written: Slot[] = [];
+  const month = monthIndex(w.now);
   const newRequests: unknown[][] = [];
   const withdrawn: string[] = [];
   const touched = new Set<number>();
@@ -243,22 +275,27 @@ export async function applyChanges(
     const key = cellKey(change.kind, change.period);
     const current = record.get(m.id, key) ?? EMPTY;
     const forecast = change.kind === 'forecast';
+    // Materiality adds up over the month: a forecast is measured from the value it held when the
+    // month began (or first took this month, or a controller last approved since).
+    const reference = forecast ? monthReference(current, month) : null;
     const decision = evaluateChange(change.againstCurrent ? { ...change, baseVersion: current.version } : change, {
       actor,
       measure: f.edit,
       rules,
       current,
       periodTarget: forecast ? approved(m.id, cellKey('target', change.period)) : null,
-      periodForecast: forecast ? current.value : null,
+      periodForecast: reference,
     });
     outcomes.set(i, decision, m.id, key, rules.digits);
     if (decision.outcome === 'applied' && !decision.unchanged) {
-      const next = { value: decision.value, version: current.version + 1 };
+      const next: Slot = forecast
+        ? { value: decision.value, version: current.version + 1, refMonth: month, refValue: current.refMonth === month ? current.refValue : (current.value ?? decision.value) }
+        : { value: decision.value, version: current.version + 1, refMonth: null, refValue: null };
       record.set(m.id, key, next);
       writtenBy.push(i);
       written.push(next);
       touched.add(m.id);
-      w.trail.addCellChange(m.id, change, current.value, current.version, next.value, next.version, rules.digits);
+      w.trail.addCellChange(m.id, change, current.value, current.version, decision.value, next.version, rules.digits);
     } else if (decision.outcome === 'pending') {
       const cell = change.cell === undefined ? undefined : { cell: change.cell };
       const replaced = openRequests.get(`${m.id}:${key}`);
@@ -293,7 +330,7 @@ export async function applyChanges(
     const measureId = outcomes.measureOf(writtenBy[n]!);
     const slot = written[n]!;
     if (record.get(measureId, outcomes.keyOf(writtenBy[n]!)) !== slot) continue; // a later change of the batch wrote this cell again
-    chunk.push(upsertRow(measureId, change.kind, change.period, slot.value, slot.version));
+    chunk.push(upsertRow(measureId, change.kind, change.period, slot));
     if (chunk.length === WRITE_CHUNK) await upsert();
   }
   if (chunk.length) await upsert();
