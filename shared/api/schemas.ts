@@ -141,6 +141,7 @@ export const CellsQuery = z.object({
   /** Also answer the cells the caller may not change, and why (for a read-only look in the sheet). */
   editable: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
+export const ImportQuery = z.object({ decimal: z.enum(['point', 'comma']).default('point') });
 export const ChangesQuery = z.object({ scope: Code, since: z.coerce.number().int().nonnegative().default(0) });
 export const ScopeQuery = z.object({ scope: Code.optional() });
 export const ChangeRequestsQuery = z.object({ scope: Code.optional(), status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).default('pending') });

@@ -1,19 +1,20 @@
 // The workbook's side of the record: pull cells, push a batch, follow changes, import actuals.
 import { promisify } from 'node:util';
 import { deflateRaw, inflateRawSync } from 'node:zlib';
-import { parse } from 'csv-parse/sync';
 import { Hono } from 'hono';
-import { CellsQuery, ChangesQuery, MAX_PUSH_CHANGES, PushChange, type PushChangeBody, PushEnvelope } from '../../../shared/api/schemas.js';
+import { CellsQuery, ChangesQuery, ImportQuery, MAX_PUSH_CHANGES, PushChange, type PushChangeBody, PushEnvelope } from '../../../shared/api/schemas.js';
 import { visiblePrefixes } from '../../../shared/domain/access.js';
 import { one } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
-import { ApiError, forbidden } from '../../http/errors.js';
+import { forbidden } from '../../http/errors.js';
 import { validate, validateBatch } from '../../http/validate.js';
 import { currentRevision, write } from '../../http/write.js';
-import { visibleNode } from '../hierarchy/store.js';
+import { settingsByOrg, visibleNode } from '../hierarchy/store.js';
+import { measuresForRules } from '../measures/state.js';
 import { measureSummaries } from '../measures/view.js';
 import { cellsChangedSince, cellsUnder, locksUnder } from './cells.js';
 import { applyChanges, type EngineChange } from './engine.js';
+import { groupLedgerLines, ledgerOutcomes, readLedgerCsv } from './ledger.js';
 
 const deflate = promisify(deflateRaw);
 /** How long a push's answer is kept for retries with its idempotency key. */
@@ -78,43 +79,22 @@ export const syncRoutes = (deps: Deps) =>
       return c.body(answer, 200, { 'content-type': 'application/json; charset=UTF-8' });
     })
 
-    .post('/import/actuals', async (c) => {
+    .post('/import/actuals', validate('query', ImportQuery), async (c) => {
       const actor = c.get('actor');
       if (!actor.superAdmin && !actor.grants.some((g) => g.role === 'controller'))
         throw forbidden('Only a controller imports actuals.');
-      const rows = parseActualsCsv(await c.req.text());
-      const changes: EngineChange[] = rows.map((r) => ({
-        measure: r.measure, kind: 'actual', period: r.period, value: r.amount,
-        note: r.note, againstCurrent: true, cell: `line ${r.line}`,
+      const lines = readLedgerCsv(await c.req.text());
+      const decimal = c.req.valid('query').decimal;
+      // Amounts are read with the currency of each measure's organization.
+      const currencies = new Map<string, string>();
+      const measures = await measuresForRules(deps.db.client, [...new Set(lines.map((l) => l.measure))]);
+      const settings = await settingsByOrg(deps.db.client, measures.map((m) => m.org_id));
+      for (const m of measures) currencies.set(m.code, settings.get(m.org_id)!.currency);
+      const { groups, refused } = groupLedgerLines(lines, decimal, (code) => currencies.get(code) ?? null);
+      const changes: EngineChange[] = groups.map((g) => ({
+        measure: g.measure, kind: 'actual', period: g.period, value: g.amount, note: g.note,
+        againstCurrent: true, cell: g.lines.length > 1 ? `lines ${g.lines.join(', ')}` : `line ${g.lines[0]}`,
       }));
       const results = (await write(deps, c, (w) => applyChanges(w, actor, changes, { import: 'actuals' }))).results();
-      return c.json({
-        results: results.map((r, i) => ({
-          row: rows[i]!.line, outcome: r.outcome, value: r.value, version: r.version,
-          ...(r.reason ? { reason: r.reason } : {}),
-        })),
-      }, 200);
+      return c.json({ results: ledgerOutcomes(lines, groups, refused, results) }, 200);
     });
-
-interface CsvRow { line: number; measure: string; period: string; amount: string; note?: string }
-
-/** CSV with header `measure,period,amount[,note]`; `line` is the row's line in the file. */
-function parseActualsCsv(text: string): CsvRow[] {
-  let records: Record<string, string>[];
-  let header: string[] = [];
-  try {
-    records = (parse(text, {
-      columns: (h: string[]) => (header = h.map((x) => x.trim().toLowerCase())),
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-      info: true,
-    }) as { record: Record<string, string>; info: { lines: number } }[]).map((r) => ({ ...r.record, __line: String(r.info.lines) }));
-  } catch (e) {
-    throw new ApiError(400, 'INVALID_CSV', `The CSV could not be read: ${(e as Error).message}`);
-  }
-  const missing = ['measure', 'period', 'amount'].filter((h) => !header.includes(h));
-  if (missing.length)
-    throw new ApiError(400, 'INVALID_CSV', `The CSV header must name measure, period and amount; missing: ${missing.join(', ')}.`, { header });
-  return records.map((r) => ({ line: Number(r.__line), measure: r.measure ?? '', period: r.period ?? '', amount: r.amount ?? '', note: r.note || undefined }));
-}
