@@ -17,8 +17,10 @@ export type Role = (typeof ROLES)[number];
 export const CELL_KINDS = ['baseline', 'target', 'forecast', 'actual'] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
 
-export const IMPLEMENTATION_STATUSES = ['on_track', 'at_risk', 'delayed', 'completed'] as const;
+export const IMPLEMENTATION_STATUSES = ['on_track', 'at_risk', 'delayed', 'completed', 'cancelled'] as const;
 export type ImplementationStatus = (typeof IMPLEMENTATION_STATUSES)[number];
+/** What an owner may declare: a measure is cancelled by a gate, not by a declaration. */
+export const DECLARABLE_STATUSES = ['on_track', 'at_risk', 'delayed', 'completed'] as const;
 export const POTENTIAL_STATUSES = ['on_track', 'at_risk', 'off_track'] as const;
 export type PotentialStatus = (typeof POTENTIAL_STATUSES)[number];
 

@@ -1,6 +1,6 @@
 // The HTTP contract's request shapes (api-v1.md), defined once for the service and the add-in.
 import { z } from 'zod';
-import { CELL_KINDS, IMPLEMENTATION_STATUSES, LEVELS, type Outcome, type ReasonCode, RISK_SEVERITIES, ROLES, STAGES } from '../model.js';
+import { CELL_KINDS, DECLARABLE_STATUSES, LEVELS, type Outcome, type ReasonCode, RISK_SEVERITIES, ROLES, STAGES } from '../model.js';
 import { PERIOD_PATTERN } from '../periods.js';
 import { SettingsPatch } from '../domain/settings.js';
 import { TEXT_LIMITS, type TextKind, textProblem } from '../text.js';
@@ -73,7 +73,7 @@ export const PatchMeasure = z
   .object({
     ...MeasureFields,
     title: MeasureFields.title.optional(),
-    declaredStatus: z.enum(IMPLEMENTATION_STATUSES).nullable().optional(),
+    declaredStatus: z.enum(DECLARABLE_STATUSES).nullable().optional(),
     sponsorId: UserId.optional(),
     controllerId: UserId.optional(),
     /** Why the window changes: the note of the request a change from Detailed on becomes. */

@@ -19,6 +19,8 @@ const today = (now: Date) => Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), n
 export const isPastDue = (due: string, now: Date) => dayOf(due) < today(now);
 
 export function implementationStatus(f: ImplementationFacts, now: Date): ImplementationStatus {
+  // A cancelled or closed measure has no status of its own to track.
+  if (f.stage === 'cancelled') return 'cancelled';
   if (GATE_ORDER.indexOf(f.stage) >= GATE_ORDER.indexOf('implemented')) return 'completed';
   const open = f.milestones.filter((m) => !m.done);
   if (open.some((m) => isPastDue(m.due, now))) return 'delayed';
@@ -62,7 +64,7 @@ export function potentialStatus(byPeriod: ReadonlyMap<string, PeriodValues>, clo
   return 'off_track';
 }
 
-const IMPLEMENTATION_RANK: Record<ImplementationStatus, number> = { completed: 3, on_track: 2, at_risk: 1, delayed: 0 };
+const IMPLEMENTATION_RANK: Record<ImplementationStatus, number> = { completed: 3, cancelled: 3, on_track: 2, at_risk: 1, delayed: 0 };
 /** A declared status better than the computed one is itself an exception. */
 export const declaredIsBetter = (declared: ImplementationStatus | null, computed: ImplementationStatus) =>
   declared !== null && IMPLEMENTATION_RANK[declared] > IMPLEMENTATION_RANK[computed];

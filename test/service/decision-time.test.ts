@@ -138,3 +138,37 @@ describe('materiality adds up over a month', async () => {
     expect(third.results[0].reason?.code).toBe('NOTE_REQUIRED'); // 1,100 from 9,500
   });
 });
+
+describe('the rollup does not count a missing forecast as a shortfall', async () => {
+  const w = await world(new Date('2027-01-15T09:00:00Z'));
+  const { users } = w;
+  await measure(w, 'M-NF');
+  await push(w, users.owner.token, [...plan('M-NF', 'target', 1000), { measure: 'M-NF', kind: 'forecast', period: '2027-01', value: 900 }]);
+
+  it('forecastVariance covers only periods with a forecast; expected falls back to the target', async () => {
+    const r = (await w.call(users.viewer.token, 'GET', '/reports/rollup?scope=M-NF')).body;
+    expect(r.totals).toMatchObject({ target: 6000, forecast: 900, forecastVariance: -100, expected: 5900, expectedVariance: -100 });
+  });
+});
+
+describe('exceptions: a second acknowledge is 409; a cancelled measure has no implementation status of its own', async () => {
+  const w = await world(new Date('2027-01-15T09:00:00Z'));
+  const { users } = w;
+  await measure(w, 'M-EX');
+  await w.call(users.owner.token, 'POST', '/measures/M-EX/milestones', { title: 'Late', due: '2027-01-01' });
+
+  it('acknowledge once, then 409', async () => {
+    const [e] = (await w.call(users.owner.token, 'GET', '/exceptions?scope=M-EX')).body.exceptions;
+    expect((await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, { comment: 'seen' })).status).toBe(200);
+    const again = await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, { comment: 'seen' });
+    expect(again.status).toBe(409);
+  });
+
+  it('on hold, cancelled; then "cancelled" as its implementation status', async () => {
+    expect((await w.call(users.sponsor.token, 'POST', '/measures/M-EX/hold', { comment: 'wait' })).status).toBe(200);
+    const r = await w.call(users.owner.token, 'POST', '/measures/M-EX/gate', { to: 'cancelled', comment: 'stopped' });
+    expect(r.status).toBe(201);
+    expect((await w.call(users.sponsor.token, 'POST', `/gate-requests/${r.body.id}/approve`, { comment: 'ok' })).status).toBe(200);
+    expect((await w.call(users.viewer.token, 'GET', '/measures/M-EX')).body).toMatchObject({ stage: 'cancelled', implementationStatus: 'cancelled' });
+  });
+});

@@ -75,14 +75,14 @@ describe('measures', async () => {
   it('a milestone records when it was done, clears it when reopened, and both are audited', async () => {
     const ms = (await w.call(users.owner.token, 'POST', '/measures/M-5/milestones', { title: 'Pilot', due: '2027-03-01' })).body;
     const done = await w.call(users.owner.token, 'PATCH', `/milestones/${ms.id}`, { done: true });
-    expect(done.body).toMatchObject({ id: ms.id, done: true, done_at: w.clock.now.toISOString(), measure: 'M-5' });
+    expect(done.body).toMatchObject({ id: ms.id, done: true, doneAt: w.clock.now.toISOString(), measure: 'M-5' });
     const again = await w.call(users.owner.token, 'PATCH', `/milestones/${ms.id}`, { done: true, title: 'Pilot plant' });
-    expect(again.body).toMatchObject({ title: 'Pilot plant', done_at: w.clock.now.toISOString() });
+    expect(again.body).toMatchObject({ title: 'Pilot plant', doneAt: w.clock.now.toISOString() });
     const reopened = await w.call(users.owner.token, 'PATCH', `/milestones/${ms.id}`, { done: false });
-    expect(reopened.body).toMatchObject({ done: false, done_at: null, title: 'Pilot plant' });
+    expect(reopened.body).toMatchObject({ done: false, doneAt: null, title: 'Pilot plant' });
     const events = (await w.call(users.viewer.token, 'GET', '/audit?scope=M-5')).body.events.filter((e: any) => e.subject === ms.id);
     expect(events.map((e: any) => e.action)).toEqual(['milestone.added', 'milestone.updated', 'milestone.updated', 'milestone.updated']);
-    expect(events[1]).toMatchObject({ before: { done: 0, done_at: null }, after: { done: 1, done_at: w.clock.now.toISOString() } });
+    expect(events[1]).toMatchObject({ before: { done: false, doneAt: null }, after: { done: true, doneAt: w.clock.now.toISOString() } });
   });
 
   it('hold and resume: sponsor or steering, with a reason', async () => {

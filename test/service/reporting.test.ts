@@ -22,7 +22,14 @@ describe('rollup', async () => {
     const r = await w.call(users.viewer.token, 'GET', '/reports/rollup?scope=ORG');
     expect(r.status).toBe(200);
     expect(r.body.scope).toBe('ORG');
-    expect(r.body.totals).toEqual({ baseline: 4800, target: 1200, forecast: 900, actual: 210, forecastVariance: -300, actualVariance: 10 });
+    // expected: R-1's closed months at their actuals (210) and the rest at forecast (400), R-2 at forecast (300).
+    expect(r.body.totals).toEqual({ baseline: 4800, target: 1200, forecast: 900, actual: 210, expected: 910, forecastVariance: -300, actualVariance: 10, expectedVariance: -290 });
+  });
+
+  it('decisions waiting name each approver', async () => {
+    await push(w, users.owner.token, [{ measure: 'R-2', kind: 'forecast', period: '2027-05', value: 10, baseVersion: 1, note: 'cut' }]);
+    const r = (await w.call(users.viewer.token, 'GET', '/reports/rollup?scope=ORG')).body;
+    expect(r.decisionsWaiting).toEqual([{ approver: { id: users.controller.id, name: 'controller' }, role: 'controller', changeRequests: 1, gateRequests: 0 }]);
   });
 
   it('value by stage, on hold apart, status counts, exceptions by level, decisions waiting', async () => {

@@ -71,6 +71,7 @@ async function act(deps: Deps, c: Context<AppEnv>, comment: string, what: 'ackno
   await write(deps, c, async (w) => {
     const now = (await one<{ status: string }>(w.tx, 'SELECT status FROM exceptions WHERE id = ?', [id]))!;
     if (now.status !== 'open' && now.status !== 'acknowledged') throw conflict('NOT_OPEN', `This exception is already ${now.status}.`);
+    if (what === 'acknowledge' && now.status === 'acknowledged') throw conflict('ALREADY_ACKNOWLEDGED', 'This exception is already acknowledged.');
     if (what === 'acknowledge')
       await w.tx.execute({ sql: "UPDATE exceptions SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, comment = ? WHERE id = ?", args: [w.at, actor.userId, comment.trim(), id] });
     else

@@ -108,23 +108,28 @@ async function bump(w: Write, m: MeasureRow) {
 
 type Row = Record<string, unknown>;
 const CHILDREN = {
-  milestones: { columns: 'id, title, due, done, done_at', event: 'milestone.updated' },
-  risks: { columns: 'id, title, severity, open', event: 'risk.updated' },
-  dependencies: { columns: 'id, title, due, owner_id, done', event: 'dependency.updated' },
+  milestones: { columns: 'id, title, due, done, done_at AS doneAt', flags: ['done'], event: 'milestone.updated' },
+  risks: { columns: 'id, title, severity, open', flags: ['open'], event: 'risk.updated' },
+  dependencies: { columns: 'id, title, due, owner_id AS ownerId, done', flags: ['done'], event: 'dependency.updated' },
 } as const;
 
 /**
- * The one way a milestone, risk or dependency changes: the fields given (undefined: unchanged),
- * the measure's revision raised, the row before and after in the audit trail.
+ * The one way a milestone, risk or dependency changes: the columns given (undefined: unchanged),
+ * the measure's revision raised, the row before and after in the audit trail — both in the wire's
+ * camelCase, flags as booleans, as the answer shows them.
  */
 async function updateChild(w: Write, m: MeasureRow, table: keyof typeof CHILDREN, id: string, fields: (before: Row) => Row): Promise<Row> {
-  const read = () => one<Row>(w.tx, `SELECT ${CHILDREN[table].columns} FROM ${table} WHERE id = ?`, [id]);
-  const before = (await read())!;
+  const read = async () => {
+    const row = (await one<Row>(w.tx, `SELECT ${CHILDREN[table].columns} FROM ${table} WHERE id = ?`, [id]))!;
+    for (const flag of CHILDREN[table].flags) row[flag] = !!row[flag];
+    return row;
+  };
+  const before = await read();
   const set = Object.entries(fields(before)).filter(([, v]) => v !== undefined);
   if (set.length)
     await w.tx.execute({ sql: `UPDATE ${table} SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`, args: [...set.map(([, v]) => v as InValue), id] });
   await bump(w, m);
-  const after = (await read())!;
+  const after = await read();
   w.audit({ action: CHILDREN[table].event, nodeId: m.id, subject: id, before, after });
   return after;
 }
@@ -272,9 +277,9 @@ export const measureRoutes = (deps: Deps) => {
       const row = await write(deps, c, (w) => updateChild(w, m, 'milestones', id, (before) => ({
         title: body.title, due: body.due, done,
         // When it was done: set as it becomes done, cleared as it is reopened.
-        done_at: done === undefined || done === before.done ? undefined : done ? w.at : null,
+        done_at: done === undefined || !!done === before.done ? undefined : done ? w.at : null,
       })));
-      return c.json({ ...row, measure: m.code, done: !!row.done }, 200);
+      return c.json({ ...row, measure: m.code }, 200);
     })
 
     .post('/measures/:code/risks', validate('json', CreateRisk), async (c) => {
@@ -296,7 +301,7 @@ export const measureRoutes = (deps: Deps) => {
       const row = await write(deps, c, (w) => updateChild(w, m, 'risks', id, () => ({
         open: body.open === undefined ? undefined : Number(body.open), severity: body.severity,
       })));
-      return c.json({ ...row, measure: m.code, open: !!row.open }, 200);
+      return c.json({ ...row, measure: m.code }, 200);
     })
 
     .post('/measures/:code/dependencies', validate('json', CreateDependency), async (c) => {
@@ -322,7 +327,7 @@ export const measureRoutes = (deps: Deps) => {
       const row = await write(deps, c, (w) => updateChild(w, m, 'dependencies', id, () => ({
         done: body.done === undefined ? undefined : Number(body.done), due: body.due,
       })));
-      return c.json({ ...row, measure: m.code, done: !!row.done }, 200);
+      return c.json({ ...row, measure: m.code }, 200);
     })
 
     .post('/measures/:code/hold', validate('json', Decision), (c) => holdOrResume(deps, c, c.req.valid('json').comment, true))

@@ -2,7 +2,10 @@
 import { Hono } from 'hono';
 import { RollupQuery } from '../../../shared/api/schemas.js';
 import { visiblePrefixes } from '../../../shared/domain/access.js';
-import { IMPLEMENTATION_STATUSES, POTENTIAL_STATUSES, STAGES } from '../../../shared/model.js';
+import { DECLARABLE_STATUSES, POTENTIAL_STATUSES, STAGES } from '../../../shared/model.js';
+import { changeApprover } from '../../../shared/domain/access.js';
+import { type ApproverRule, gateApprover } from '../../../shared/domain/gates.js';
+import { peopleById } from '../measures/view.js';
 import { fromMinor } from '../../../shared/money.js';
 import { type Exec, rows } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
@@ -19,26 +22,36 @@ interface Range { from?: string | undefined; to?: string | undefined }
  * out), inside each measure's window and the range; actualVariance covers periods with actuals.
  */
 export async function rollupTotals(x: Exec, prefixes: readonly string[], orgId: number, range: Range) {
-  const digits = moneyRules(await orgSettings(x, orgId)).digits;
+  const settings = await orgSettings(x, orgId);
+  const digits = moneyRules(settings).digits;
+  // Per measure and period first: variances count only the periods that have a forecast (or an
+  // actual), and `expected` takes, per period, the actual where the period is closed and has one,
+  // else the forecast, else the target (the rule of potential status).
   const [sums] = prefixes.length ? await rows<Record<string, number | null>>(x,
-    `SELECT SUM(CASE WHEN c.kind = 'baseline' THEN c.value END) AS baseline,
-            SUM(CASE WHEN c.kind = 'target' THEN c.value END) AS target,
-            SUM(CASE WHEN c.kind = 'forecast' THEN c.value END) AS forecast,
-            SUM(CASE WHEN c.kind = 'actual' THEN c.value END) AS actual,
-            SUM(CASE WHEN c.kind = 'actual' THEN c.value - COALESCE(
-              (SELECT t.value FROM cells t WHERE t.measure_id = c.measure_id AND t.kind = 'target' AND t.period = c.period), 0) END) AS actualVariance
-     FROM cells c JOIN nodes n ON n.id = c.measure_id JOIN measures m ON m.node_id = c.measure_id
-     WHERE m.stage <> 'cancelled' AND c.period BETWEEN m.start_period AND m.end_period
-       AND c.period >= ?2 AND c.period <= ?3 AND ${underPrefixes('n.path', '?1')}`,
-    [JSON.stringify(prefixes), range.from ?? '0000-00', range.to ?? '9999-99']) : [{}];
+    `WITH p AS (
+       SELECT c.period,
+              MAX(CASE WHEN c.kind = 'baseline' THEN c.value END) AS b, MAX(CASE WHEN c.kind = 'target' THEN c.value END) AS t,
+              MAX(CASE WHEN c.kind = 'forecast' THEN c.value END) AS f, MAX(CASE WHEN c.kind = 'actual' THEN c.value END) AS a
+       FROM cells c JOIN nodes n ON n.id = c.measure_id JOIN measures m ON m.node_id = c.measure_id
+       WHERE m.stage <> 'cancelled' AND c.period BETWEEN m.start_period AND m.end_period
+         AND c.period >= ?2 AND c.period <= ?3 AND ${underPrefixes('n.path', '?1')}
+       GROUP BY c.measure_id, c.period)
+     SELECT SUM(b) AS baseline, SUM(t) AS target, SUM(f) AS forecast, SUM(a) AS actual,
+            SUM(CASE WHEN f IS NOT NULL THEN f - COALESCE(t, 0) END) AS forecastVariance,
+            SUM(CASE WHEN a IS NOT NULL THEN a - COALESCE(t, 0) END) AS actualVariance,
+            SUM(CASE WHEN a IS NOT NULL AND period <= ?4 THEN a ELSE COALESCE(f, t, 0) END) AS expected
+     FROM p`,
+    [JSON.stringify(prefixes), range.from ?? '0000-00', range.to ?? '9999-99', settings.closedThrough ?? '0000-00']) : [{}];
   const money = (v: number | null | undefined) => fromMinor(v ?? 0, digits);
   return {
     baseline: money(sums?.baseline),
     target: money(sums?.target),
     forecast: money(sums?.forecast),
     actual: money(sums?.actual),
-    forecastVariance: money((sums?.forecast ?? 0) - (sums?.target ?? 0)),
+    expected: money(sums?.expected),
+    forecastVariance: money(sums?.forecastVariance),
     actualVariance: money(sums?.actualVariance),
+    expectedVariance: money((sums?.expected ?? 0) - (sums?.target ?? 0)),
   };
 }
 
@@ -55,13 +68,15 @@ export const reportingRoutes = (deps: Deps) =>
 
     const byStage = Object.fromEntries(STAGES.map((s) => [s, { count: 0, target: 0, forecast: 0 }]));
     const onHold = { count: 0, target: 0, forecast: 0 };
-    const implementationStatus = Object.fromEntries(IMPLEMENTATION_STATUSES.map((s) => [s, 0]));
+    const implementationStatus = Object.fromEntries(DECLARABLE_STATUSES.map((s) => [s, 0]));
     const potentialStatus = Object.fromEntries(POTENTIAL_STATUSES.map((s) => [s, 0]));
-    const waiting = new Map<string, { approver: string; changeRequests: number; gateRequests: number }>();
-    const wait = (who: string, kind: 'changeRequests' | 'gateRequests') => {
-      const slot = waiting.get(who) ?? { approver: who, changeRequests: 0, gateRequests: 0 };
+    // Whom decisions wait on: a person, or the steering committee for a gate above the threshold.
+    const waiting = new Map<string, { approverId: string | null; role: string; changeRequests: number; gateRequests: number }>();
+    const wait = (approver: { role: string; userId: string | null }, kind: 'changeRequests' | 'gateRequests') => {
+      const key = approver.userId ?? approver.role;
+      const slot = waiting.get(key) ?? { approverId: approver.userId, role: approver.role, changeRequests: 0, gateRequests: 0 };
       slot[kind] += 1;
-      waiting.set(who, slot);
+      waiting.set(key, slot);
     };
     for (const s of states) {
       const m = s.measure;
@@ -82,9 +97,11 @@ export const reportingRoutes = (deps: Deps) =>
         implementationStatus[status.implementation]! += 1;
         potentialStatus[status.potential]! += 1;
       }
-      for (const _ of s.changeRequests) wait(m.controller_id ?? 'controller', 'changeRequests');
-      if (s.gateRequest) wait(s.gateRequest.approver === 'controller' ? (m.controller_id ?? 'controller') : s.gateRequest.approver === 'steering' ? 'steering' : (m.sponsor_id ?? 'sponsor'), 'gateRequests');
+      const people = { sponsorId: m.sponsor_id, controllerId: m.controller_id };
+      for (const _ of s.changeRequests) wait(changeApprover(people), 'changeRequests');
+      if (s.gateRequest) wait(gateApprover(s.gateRequest.approver as ApproverRule, people), 'gateRequests');
     }
+    const names = await peopleById(deps.db.client, [...waiting.values()].map((w) => w.approverId));
     const money = (b: { count: number; target: number; forecast: number }) => ({ count: b.count, target: fromMinor(b.target, digits), forecast: fromMinor(b.forecast, digits) });
     const exceptionsByLevel: Record<string, number> = { 1: 0, 2: 0, 3: 0 };
     for (const e of await openExceptions(deps, prefixes)) exceptionsByLevel[String(e.level)]! += 1;
@@ -98,6 +115,11 @@ export const reportingRoutes = (deps: Deps) =>
       implementationStatus,
       potentialStatus,
       exceptionsByLevel,
-      decisionsWaiting: [...waiting.values()].sort((a, b) => b.changeRequests + b.gateRequests - a.changeRequests - a.gateRequests),
+      decisionsWaiting: [...waiting.values()]
+        .sort((a, b) => b.changeRequests + b.gateRequests - a.changeRequests - a.gateRequests)
+        .map(({ approverId, role, changeRequests, gateRequests }) => ({
+          approver: approverId ? (names.get(approverId) ?? { id: approverId, name: approverId }) : { id: null, name: 'Steering committee' },
+          role, changeRequests, gateRequests,
+        })),
     }, 200);
   });
