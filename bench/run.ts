@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { createApp } from '../server/app.js';
-import { Db } from '../server/db/db.js';
+import { Db, DEVELOPMENT_AUDIT_KEY } from '../server/db/db.js';
 import { migrate } from '../server/db/migrate.js';
 import { addMonths } from '../shared/periods.js';
 import { runAddinBench } from './addin.js';
@@ -64,7 +64,7 @@ let resetPeak: () => void = () => undefined;
 
 async function service<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), process.env.BENCH_SERVER ?? 'dist/server.mjs'], {
-    env: { ...process.env, PORT: String(PORT), GATECELL_DB_URL: `file:${dbFile}`, GATECELL_TLS: 'off', GATECELL_SEED: 'none', GATECELL_ADMIN_TOKEN: ADMIN },
+    env: { ...process.env, PORT: String(PORT), GATECELL_DB_URL: `file:${dbFile}`, GATECELL_TLS: 'off', GATECELL_SEED: 'none', GATECELL_ADMIN_TOKEN: ADMIN, GATECELL_AUDIT_KEY: DEVELOPMENT_AUDIT_KEY },
     stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${PORT}/api/v1`;

@@ -6,6 +6,7 @@ const Config = z.object({
   GATECELL_DB_URL: z.string().regex(/^(file:|libsql:|https?:|wss?:)/, 'a libSQL URL: file:…, libsql://…, http(s)://…').default('file:data/gatecell.db'),
   GATECELL_DB_AUTH_TOKEN: z.string().optional(),
   GATECELL_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  GATECELL_AUDIT_KEY: z.string().min(32, 'at least 32 characters').optional(),
   GATECELL_TLS: z.string().default('dev'),
   GATECELL_SEED: z.enum(['demo', 'none']).default('demo'),
   GATECELL_OFFICE_JS: z.enum(['cdn', 'local']).default('cdn'),

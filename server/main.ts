@@ -7,6 +7,8 @@ import { serve } from '@hono/node-server';
 import { readConfig, type Config } from './config.js';
 import { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
+import { keyId, loadAuditKey } from './features/audit/keys.js';
+import { keyingPoint } from './features/audit/trail.js';
 import { createApp } from './app.js';
 import { reconcileExceptions } from './features/exceptions/reconcile.js';
 import { forgetIdempotencyKeys } from './features/sync/routes.js';
@@ -44,9 +46,19 @@ async function main() {
   const url = config.GATECELL_DB_URL;
   const local = url.startsWith('file:') ? resolve(url.slice('file:'.length)) : null;
   if (local) await mkdir(dirname(local), { recursive: true });
-  const db = new Db({ url, authToken: config.GATECELL_DB_AUTH_TOKEN });
+  // The audit key lives outside the database: from the environment, or a file beside a file
+  // database (made on first start).
+  const audit = await loadAuditKey(config.GATECELL_AUDIT_KEY, local ? resolve(dirname(local), 'audit.key') : null);
+  if (audit.generated)
+    console.log(`Generated the audit key into ${audit.source} (owner-readable only). It belongs somewhere safer than beside the database: ` +
+      'move it to a secret store and pass it as GATECELL_AUDIT_KEY; whoever holds the database and this key can rewrite the trail undetected.');
+  else if (audit.source !== 'GATECELL_AUDIT_KEY') console.log(`Audit key: ${audit.source} (set GATECELL_AUDIT_KEY to keep it somewhere safer).`);
+  const db = new Db({ url, authToken: config.GATECELL_DB_AUTH_TOKEN, auditKey: audit.key.toString('utf8') });
   const applied = await migrate(db);
   if (applied.length) console.log(`Migrated: ${applied.join(', ')}`);
+  const keying = await keyingPoint(db.client);
+  if (keying && keying.key_id !== keyId(db.auditKey))
+    throw new Error(`The audit trail was keyed with another key than ${audit.source} holds (key ${keying.key_id}, given ${keyId(db.auditKey)}): start with the key it was keyed with.`);
 
   const tokensFile = local ? resolve(dirname(local), 'demo-users.json') : null;
   if (config.GATECELL_SEED === 'demo' && (await isEmpty(db))) {

@@ -15,7 +15,15 @@ export interface DbConfig {
   busyTimeoutMs?: number;
   /** How long a write keeps trying, attempt after attempt, before it answers 503. */
   busyWaitMs?: number;
+  /**
+   * The audit key (api-v1.md, "Audit that holds against an insider"): the service passes
+   * GATECELL_AUDIT_KEY or its audit.key file. Without one (tests, tools) a fixed development key
+   * is used, which protects nothing.
+   */
+  auditKey?: string | undefined;
 }
+
+export const DEVELOPMENT_AUDIT_KEY = 'gatecell-development-audit-key-not-a-secret';
 
 const BUSY_TIMEOUT_MS = 5000;
 const BUSY_WAIT_MS = 30_000;
@@ -26,8 +34,12 @@ export class Db {
   #client: Client;
   #queue: Promise<unknown> = Promise.resolve();
 
+  /** The key the audit chain is hashed with (never stored in the database). */
+  readonly auditKey: Buffer;
+
   constructor(readonly config: DbConfig) {
     this.#client = Db.#open(config);
+    this.auditKey = Buffer.from(config.auditKey ?? DEVELOPMENT_AUDIT_KEY, 'utf8');
   }
 
   static #open(config: DbConfig): Client {

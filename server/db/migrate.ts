@@ -3,7 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Transaction } from '@libsql/client';
 import { Write } from '../http/write.js';
-import { auditHead } from '../features/audit/trail.js';
+import { auditHead, keyingStatement } from '../features/audit/trail.js';
+import { keyId, mac } from '../features/audit/keys.js';
 import type { Db } from './db.js';
 import { repairText } from './steps/repair-text.js';
 
@@ -11,12 +12,24 @@ const DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 /**
  * Work a migration does in code, after its SQL and in its transaction: what SQL alone cannot do.
- * What a step changes in the record it audits through `w`, as the service actor 'system'.
+ * What a step changes in the record it audits through `audited`, as the service actor 'system'.
  */
-const STEPS: Record<string, (tx: Transaction, w: Write) => Promise<void>> = {
-  '003_repair_text.sql': async (tx, w) => {
-    for (const r of await repairText(tx))
-      w.audit({ action: 'text.repaired', nodeId: null, subject: `${r.table}.${r.column}`, after: { rowid: r.rowid, reason: 'not well-formed UTF-8' } });
+type Audited = (fn: (w: Write) => Promise<void> | void) => Promise<void>;
+const STEPS: Record<string, (tx: Transaction, audited: Audited, db: Db) => Promise<void>> = {
+  '003_repair_text.sql': async (tx, audited) => {
+    const repaired = await repairText(tx);
+    await audited((w) => {
+      for (const r of repaired)
+        w.audit({ action: 'text.repaired', nodeId: null, subject: `${r.table}.${r.column}`, after: { rowid: r.rowid, reason: 'not well-formed UTF-8' } });
+    });
+  },
+  // The keying point is the next batch, and that batch is the audit event of the keying itself.
+  '005_audit_key.sql': async (tx, audited, db) => {
+    const next = ((await tx.execute('SELECT MAX(id) AS id FROM audit_batches')).rows[0]?.id as number | null ?? 0) + 1;
+    const at = new Date().toISOString();
+    const id = keyId(db.auditKey);
+    await tx.execute({ sql: 'INSERT INTO audit_keying (from_batch, at, key_id, signature) VALUES (?, ?, ?, ?)', args: [next, at, id, mac(db.auditKey, keyingStatement(next, at, id))] });
+    await audited((w) => w.audit({ action: 'audit.keyed', nodeId: null, subject: 'audit', after: { fromBatch: next, keyId: id } }));
   },
 };
 
@@ -36,11 +49,12 @@ export async function migrate(db: Db, through?: string): Promise<string[]> {
       if (seen.rows.length) return false;
       await tx.executeMultiple(sql);
       const step = STEPS[name];
-      if (step) {
-        const w = new Write(tx, 'system', new Date(), await auditHead(tx));
-        await step(tx, w);
-        await w.finish(null);
-      }
+      if (step)
+        await step(tx, async (fn) => {
+          const w = new Write(tx, 'system', new Date(), await auditHead(tx, db.auditKey));
+          await fn(w);
+          await w.finish(null);
+        }, db);
       await tx.execute({ sql: 'INSERT INTO migrations (name, applied_at) VALUES (?, ?)', args: [name, new Date().toISOString()] });
       return true;
     });

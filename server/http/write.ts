@@ -66,7 +66,7 @@ export function write<T>(deps: Deps, c: Context<AppEnv>, fn: (w: Write) => Promi
 
 export function writeAs<T>(deps: Deps, actorId: string, requestId: string | null, fn: (w: Write) => Promise<T>): Promise<T> {
   return deps.db.write(async (tx) => {
-    const w = new Write(tx, actorId, deps.now(), await auditHead(tx));
+    const w = new Write(tx, actorId, deps.now(), await auditHead(tx, deps.db.auditKey));
     const result = await fn(w);
     await w.finish(requestId);
     return result;

@@ -150,6 +150,22 @@ export const ExceptionsQuery = z.object({ scope: Code.optional(), level: z.coerc
 export const RollupQuery = z.object({ scope: Code, from: Period.optional(), to: Period.optional() });
 export const AuditQuery = z.object({ scope: Code.optional(), since: z.coerce.number().int().nonnegative().default(0), limit: z.coerce.number().int().min(1).max(10000).default(1000) });
 
+/** A checkpoint as GET /audit/checkpoint answered it, passed back as URL-encoded JSON. */
+export const Checkpoint = z.object({ seq: z.number().int().nonnegative(), hash: text('line', 64).regex(/^[0-9a-f]{64}$/), at: text('line', 40), signature: text('line', 200) });
+export const VerifyQuery = z.object({
+  checkpoint: text('line', 2000)
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'the checkpoint as JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(Checkpoint.loose())
+    .optional(),
+});
+
 /** The one error body of every non-2xx answer. */
 export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }), // text-checked-elsewhere: an answer, not a request

@@ -85,7 +85,7 @@ describe('appending a batch larger than one statement', () => {
     const note = (n: number) => `Zürich € 😀 \uD83D ${'€'.repeat(n)}`;
     const expected = new Map<number, string>();
     await h.db.write(async (tx) => {
-      const head = await auditHead(tx);
+      const head = await auditHead(tx, h.db.auditKey);
       const b = new AuditBuffer(head.lastSeq + 1);
       for (let node = 1; node <= 300; node++)
         for (let i = 0; i < (node === 150 ? 400 : 3); i++)
@@ -93,7 +93,7 @@ describe('appending a batch larger than one statement', () => {
       for (const s of b.segments()) expected.set(s.ord, s.events);
       await appendAudit(tx, { at: '2027-01-15T09:00:00.000Z', actor: 'test', requestId: null, source: { workbook: 'W.xlsx' } }, b, head);
     });
-    const stored = (await h.db.client.execute('SELECT ord, events, typeof(events) AS type FROM audit_segments ORDER BY ord')).rows as unknown as { ord: number; events: string; type: string }[];
+    const stored = (await h.db.client.execute('SELECT ord, events, typeof(events) AS type FROM audit_segments WHERE batch_id = 2 ORDER BY ord')).rows as unknown as { ord: number; events: string; type: string }[];
     expect(stored).toHaveLength(300);
     expect(Math.max(...stored.map((s) => Buffer.byteLength(s.events)))).toBeGreaterThan(4 * 1024 * 1024);
     for (const s of stored) {
@@ -101,9 +101,12 @@ describe('appending a batch larger than one statement', () => {
       expect(s.events).toBe(expected.get(s.ord));
     }
     expect((JSON.parse(stored[0]!.events) as StoredEvent[]).map(readEvent)[0]!.after).toEqual({ value: 0.01, version: 1, note: note(4000) });
-    expect(await verifyAudit(h.db.client)).toMatchObject({ ok: true, events: 299 * 3 + 400 });
+    // (These events name no real measures: the replay of the record has problems with them, the chain none.)
+    const chain = async () => (await verifyAudit(h.db.client, { key: h.db.auditKey })).problems.filter((p) => p.type !== 'replay');
+    expect(await chain()).toEqual([]);
+    expect((await verifyAudit(h.db.client, { key: h.db.auditKey })).events).toBe(299 * 3 + 400 + 1); // and the keying event of migration 005
     await h.db.client.execute('DROP TRIGGER audit_segments_no_update'); // an edit behind the service's back
     await h.db.client.execute("UPDATE audit_segments SET events = replace(events, 'Zürich', 'Zurich') WHERE ord = 7");
-    expect(await verifyAudit(h.db.client)).toMatchObject({ ok: false, brokenBatch: 1 });
+    expect(await chain()).toEqual([expect.objectContaining({ type: 'altered', batch: 2 })]);
   });
 });

@@ -33,7 +33,7 @@ describe('audit trail', async () => {
   it('verification recomputes the chain', async () => {
     await push(w, users.owner.token, plan('M-AU', 'baseline', 10));
     const v = await w.call(ADMIN_TOKEN, 'GET', '/audit/verify');
-    expect(v.body).toMatchObject({ ok: true, events: expect.any(Number), head: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(v.body).toMatchObject({ ok: true, events: expect.any(Number), head: expect.stringMatching(/^[0-9a-f]{64}$/), problems: [] });
     expect((await w.call(users.viewer.token, 'GET', '/audit/verify')).status).toBe(403);
   });
 
@@ -50,7 +50,9 @@ describe('audit trail', async () => {
     await w.db.client.execute('DROP TRIGGER audit_segments_no_update');
     await w.db.client.execute({ sql: `UPDATE audit_segments SET events = ? WHERE ${where}`, args: [original.replace('123.45', '999')] });
     const v = (await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body;
-    expect(v).toMatchObject({ ok: false, problem: expect.stringMatching(/altered/) });
+    expect(v).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.objectContaining({ type: 'altered', message: expect.stringMatching(/altered/) })]) });
+    // The record no longer matches what the edited event says, either.
+    expect(v.problems).toContainEqual(expect.objectContaining({ type: 'replay', measure: 'M-AU', kind: 'target', period: '2027-02' }));
     await w.db.client.execute({ sql: `UPDATE audit_segments SET events = ? WHERE ${where}`, args: [original] });
     expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body.ok).toBe(true);
   });
@@ -62,7 +64,7 @@ describe('audit trail', async () => {
     await w.db.client.execute({ sql: 'DELETE FROM audit_segments WHERE batch_id = ? AND ord = ?', args: [args[0]!, args[1]!] });
     expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body.ok).toBe(false);
     await w.db.client.execute({ sql: 'INSERT INTO audit_segments (batch_id, ord, node_id, last_seq, events) VALUES (?, ?, ?, ?, ?)', args });
-    expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body.ok).toBe(true);
+    expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body.problems).toEqual([]);
     // An event slipped into an existing batch.
     await w.db.client.execute({ sql: 'INSERT INTO audit_segments (batch_id, ord, node_id, last_seq, events) VALUES (?, 999, NULL, 1, ?)', args: [args[0]!, '[[1,"cell.changed",null,null,null,null]]'] });
     expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body.ok).toBe(false);
@@ -70,6 +72,6 @@ describe('audit trail', async () => {
     // A whole batch rewritten with a self-consistent hash still breaks the chain after it.
     await w.db.client.execute('DROP TRIGGER audit_batches_no_update');
     await w.db.client.execute("UPDATE audit_batches SET hash = 'f00d' WHERE id = 2");
-    expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body).toMatchObject({ ok: false, brokenBatch: 2 });
+    expect((await w.call(ADMIN_TOKEN, 'GET', '/audit/verify')).body).toMatchObject({ ok: false, problems: expect.arrayContaining([expect.objectContaining({ batch: 2 })]) });
   });
 });

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
-import { AuditQuery } from '../../../shared/api/schemas.js';
-import { rows } from '../../db/db.js';
+import { AuditQuery, VerifyQuery } from '../../../shared/api/schemas.js';
+import { one, rows } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
-import { forbidden } from '../../http/errors.js';
+import { forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { scopePrefixes, underPrefixes } from '../hierarchy/store.js';
 import { peopleById } from '../measures/view.js';
+import { checkpointSigned, signCheckpoint } from './keys.js';
 import { readEvent, type StoredEvent, verifyAudit } from './trail.js';
 
 
@@ -41,8 +42,22 @@ export const auditRoutes = (deps: Deps) =>
       const people = await peopleById(deps.db.client, page.map((e) => e.actor));
       return c.json({ events: page.map((e) => ({ ...e, actorName: people.get(e.actor)?.name ?? e.actor })) }, 200);
     })
-    .get('/audit/verify', async (c) => {
+    .get('/audit/checkpoint', async (c) => {
+      const actor = c.get('actor');
+      if (!actor.superAdmin && !actor.grants.some((g) => g.role === 'admin')) throw forbidden('Only an admin takes a checkpoint of the audit trail.');
+      const head = await one<{ last_seq: number; hash: string }>(deps.db.client, 'SELECT last_seq, hash FROM audit_batches ORDER BY id DESC LIMIT 1');
+      if (!head) throw notFound('An audit event');
+      return c.json(signCheckpoint(deps.db.auditKey, { seq: head.last_seq, hash: head.hash, at: deps.now().toISOString() }), 200);
+    })
+    .get('/audit/verify', validate('query', VerifyQuery), async (c) => {
       const actor = c.get('actor');
       if (!actor.superAdmin && !actor.grants.some((g) => g.role === 'admin')) throw forbidden('Only an admin verifies the audit trail.');
-      return c.json(await verifyAudit(deps.db.client), 200);
+      const { checkpoint } = c.req.valid('query');
+      if (checkpoint && !checkpointSigned(deps.db.auditKey, checkpoint))
+        throw unprocessable('INVALID_CHECKPOINT', 'The checkpoint is not one this service signed (or it was altered).');
+      // An organization admin verifies their organizations: the chain is checked whole (it is
+      // one), but only their events are counted and only their cells replayed.
+      const orgIds = actor.superAdmin ? undefined : new Set((await rows<{ org_id: number }>(deps.db.client,
+        `SELECT DISTINCT n.org_id FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND g.role = 'admin'`, [actor.userId])).map((r) => r.org_id));
+      return c.json(await verifyAudit(deps.db.client, { key: deps.db.auditKey, orgIds, checkpoint }), 200);
     });

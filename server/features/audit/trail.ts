@@ -3,11 +3,13 @@
 // thousand rows instead of 100,000, and a measure's history reads only its own segments. The
 // batch hash covers the header, every segment and the previous batch's hash: editing, adding or
 // deleting any stored event fails verification.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { InArgs } from '@libsql/client';
 import type { Exec } from '../../db/db.js';
-import { one, rows } from '../../db/db.js';
-import { minorText } from '../../../shared/money.js';
+import { jsonRows, one, rows } from '../../db/db.js';
+import { minorDigits, minorText, toMinor } from '../../../shared/money.js';
+import { OrgSettingsSchema } from '../../../shared/domain/settings.js';
+import { keyId, mac } from './keys.js';
 
 export interface AuditEvent {
   action: string;
@@ -65,9 +67,13 @@ const SEGMENT_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
 
 interface Segment { ord: number; nodeId: number | null; lastSeq: number; events: string }
 
-/** The batch hash, fed segment by segment (a large batch is hashed as its rows are written). */
-function batchHasher(prevHash: string, header: unknown[]) {
-  const h = createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(header));
+/**
+ * The batch hash, fed segment by segment (a large batch is hashed as its rows are written): an
+ * HMAC-SHA256 under the audit key from the trail's keying point on, plain SHA-256 before it (the
+ * batches written before the service had a key).
+ */
+function batchHasher(prevHash: string, header: unknown[], key: Buffer | null) {
+  const h = (key ? createHmac('sha256', key) : createHash('sha256')).update(prevHash).update('\n').update(JSON.stringify(header));
   return {
     /** `events` is the segment's text, or the same text as UTF-8 bytes. */
     add(s: Omit<Segment, 'events'>, events: string | Uint8Array) {
@@ -83,12 +89,20 @@ export interface AuditHead {
   batchId: number;
   hash: string;
   lastSeq: number;
+  /** The key the next batch is hashed with; null before the trail was keyed (migration 005). */
+  key: Buffer | null;
 }
 
+/** The first batch hashed with the key, and the key's id (audit_keying); null before keying. */
+export const keyingPoint = async (x: Exec) =>
+  // Before migration 005 (while 003 runs) there is no such table: no keying point yet.
+  (await one<{ from_batch: number; at: string; key_id: string; signature: string }>(x, 'SELECT from_batch, at, key_id, signature FROM audit_keying').catch(() => undefined)) ?? null;
+
 /** Where the chain ends: read inside the write transaction, which holds the write lock. */
-export async function auditHead(tx: Exec): Promise<AuditHead> {
+export async function auditHead(tx: Exec, key: Buffer): Promise<AuditHead> {
   const last = await one<{ id: number; hash: string; last_seq: number }>(tx, 'SELECT id, hash, last_seq FROM audit_batches ORDER BY id DESC LIMIT 1');
-  return { batchId: last?.id ?? 0, hash: last?.hash ?? GENESIS, lastSeq: last?.last_seq ?? 0 };
+  const keyed = await keyingPoint(tx);
+  return { batchId: last?.id ?? 0, hash: last?.hash ?? GENESIS, lastSeq: last?.last_seq ?? 0, key: keyed && keyed.from_batch <= (last?.id ?? 0) + 1 ? key : null };
 }
 
 /**
@@ -195,7 +209,7 @@ export async function appendAudit(tx: Exec, meta: BatchMeta, events: AuditBuffer
   const lastSeq = firstSeq + events.size - 1;
   const source = meta.source === undefined || meta.source === null ? null : JSON.stringify(meta.source);
   const header = [batchId, firstSeq, lastSeq, meta.at, meta.actor, meta.requestId, source];
-  const hash = batchHasher(head.hash, header);
+  const hash = batchHasher(head.hash, header, head.key);
   // The segments' text goes to SQLite as UTF-8 bytes, a few megabytes a statement, each row cut
   // from them by offset (substr counts bytes in a blob): binding thousands of strings meant
   // preparing statements with thousands of parameters and encoding every text twice, once for
@@ -234,38 +248,151 @@ export async function appendAudit(tx: Exec, meta: BatchMeta, events: AuditBuffer
   });
 }
 
-export interface Verification {
-  ok: boolean;
-  events: number;
-  head: string | null;
-  brokenBatch?: number;
-  problem?: string;
+export interface Problem {
+  type: 'chain' | 'altered' | 'events' | 'keying' | 'checkpoint' | 'replay';
+  message: string;
+  batch?: number;
+  measure?: string;
+  kind?: string;
+  period?: string;
 }
 
-/** Recomputes the whole chain from what is stored. */
-export async function verifyAudit(x: Exec): Promise<Verification> {
-  const batches = await rows<{ id: number; first_seq: number; last_seq: number; at: string; actor: string; request_id: string | null; source: string | null; prev_hash: string; hash: string }>(
-    x, 'SELECT * FROM audit_batches ORDER BY id');
+export interface Verification {
+  ok: boolean;
+  /** Events verified (of the organizations in scope). */
+  events: number;
+  head: string | null;
+  problems: Problem[];
+}
+
+export interface VerifyOptions {
+  key: Buffer;
+  /** Only these organizations' events and cells are counted and replayed (an organization admin). */
+  orgIds?: ReadonlySet<number> | undefined;
+  /** A head kept outside the system: the trail must still contain it. */
+  checkpoint?: { seq: number; hash: string } | undefined;
+}
+
+const MAX_PROBLEMS = 100;
+const PAGE = 2000;
+
+/**
+ * Recomputes the whole chain from what is stored, under the key, and replays the record against
+ * it: every stored cell must hold the value and version its last audit event says, and every
+ * cell an event names must exist. Reads the trail a page of batches at a time, once.
+ */
+export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verification> {
+  const problems: Problem[] = [];
+  const problem = (p: Problem) => {
+    if (problems.length < MAX_PROBLEMS) problems.push(p);
+  };
+  const nodes = await rows<{ id: number; org_id: number; code: string }>(x, 'SELECT id, org_id, code FROM nodes');
+  const orgOf = new Map(nodes.map((n) => [n.id, n.org_id]));
+  const inScope = (nodeId: number | null) => !opts.orgIds || (nodeId !== null && opts.orgIds.has(orgOf.get(nodeId) ?? -1));
+
+  const keying = await keyingPoint(x);
+  const last = await one<{ id: number }>(x, 'SELECT MAX(id) AS id FROM audit_batches');
+  if (!keying) {
+    if (last?.id) problem({ type: 'keying', message: 'The trail carries no keying record: it was removed, or the database predates migration 005.' });
+  } else {
+    if (keying.key_id !== keyId(opts.key)) problem({ type: 'keying', message: 'The trail was keyed with another audit key than this service holds (GATECELL_AUDIT_KEY or audit.key).' });
+    if (keying.signature !== mac(opts.key, keyingStatement(keying.from_batch, keying.at, keying.key_id)))
+      problem({ type: 'keying', message: 'The keying record was altered: where the keyed chain starts can no longer be trusted.' });
+  }
+  const keyedFrom = keying?.from_batch ?? Number.POSITIVE_INFINITY;
+
+  // The value and version each cell's last event says, per node and subject ("forecast 2027-03").
+  const replayed = new Map<number, Map<string, [unknown, number]>>();
   let prev = GENESIS;
   let counted = 0;
   let expectedId = 1;
-  for (const b of batches) {
-    const fail = (problem: string): Verification => ({ ok: false, events: counted, head: prev, brokenBatch: b.id, problem });
-    if (b.id !== expectedId++ || b.prev_hash !== prev) return fail('the chain is broken before this batch (a batch is missing or was replaced)');
-    const segments = (await rows<{ ord: number; node_id: number | null; last_seq: number; events: string }>(
-      x, 'SELECT ord, node_id, last_seq, events FROM audit_segments WHERE batch_id = ? ORDER BY ord', [b.id],
-    )).map((s) => ({ ord: s.ord, nodeId: s.node_id, lastSeq: s.last_seq, events: s.events }));
-    const hash = batchHasher(prev, [b.id, b.first_seq, b.last_seq, b.at, b.actor, b.request_id, b.source]);
-    for (const s of segments) hash.add(s, s.events);
-    if (hash.digest() !== b.hash)
-      return fail('an event of this batch was altered, added or removed');
-    const seqs = new Set<number>();
-    for (const s of segments) for (const e of JSON.parse(s.events) as StoredEvent[]) seqs.add(e[0]);
-    if (seqs.size !== b.last_seq - b.first_seq + 1) return fail('events of this batch are missing or duplicated');
-    prev = b.hash;
-    counted += seqs.size;
+  let checkpointFound = false;
+  for (let from = 1; from <= (last?.id ?? 0); from += PAGE) {
+    const [batches, segments] = await Promise.all([
+      rows<{ id: number; first_seq: number; last_seq: number; at: string; actor: string; request_id: string | null; source: string | null; prev_hash: string; hash: string }>(
+        x, 'SELECT * FROM audit_batches WHERE id >= ? AND id < ? ORDER BY id', [from, from + PAGE]),
+      rows<{ batch_id: number; ord: number; node_id: number | null; last_seq: number; events: string }>(
+        x, 'SELECT batch_id, ord, node_id, last_seq, events FROM audit_segments WHERE batch_id >= ? AND batch_id < ? ORDER BY batch_id, ord', [from, from + PAGE]),
+    ]);
+    let s = 0;
+    for (const b of batches) {
+      const mine: typeof segments = [];
+      while (s < segments.length && segments[s]!.batch_id < b.id) s++;
+      while (s < segments.length && segments[s]!.batch_id === b.id) mine.push(segments[s++]!);
+      const visible = mine.some((seg) => inScope(seg.node_id));
+      const where = visible || !opts.orgIds ? { batch: b.id } : {};
+      const outside = visible || !opts.orgIds ? '' : ' (outside your organization)';
+      if (b.id !== expectedId || b.prev_hash !== prev) {
+        problem({ type: 'chain', message: `The chain is broken before this batch${outside}: a batch is missing or was replaced.`, ...where });
+        expectedId = b.id;
+      }
+      expectedId++;
+      const hash = batchHasher(b.prev_hash, [b.id, b.first_seq, b.last_seq, b.at, b.actor, b.request_id, b.source], b.id >= keyedFrom ? opts.key : null);
+      for (const seg of mine) hash.add({ ord: seg.ord, nodeId: seg.node_id, lastSeq: seg.last_seq }, seg.events);
+      if (hash.digest() !== b.hash)
+        problem({ type: 'altered', message: `An event of this batch${outside} was altered, added or removed, or the batch was written without the audit key.`, ...where });
+      const seqs = new Set<number>();
+      for (const seg of mine) {
+        const events = JSON.parse(seg.events) as StoredEvent[];
+        const scoped = inScope(seg.node_id);
+        for (const e of events) {
+          seqs.add(e[0]);
+          if (scoped) counted++;
+          if (e[1] === 'cell.changed' && seg.node_id !== null && e[2] !== null) {
+            const after = e[4] as [unknown, number] | { value: unknown; version: number };
+            let cells = replayed.get(seg.node_id);
+            if (!cells) replayed.set(seg.node_id, (cells = new Map()));
+            cells.set(e[2], Array.isArray(after) ? [after[0], after[1]] : [after.value, after.version]);
+          }
+        }
+      }
+      if (seqs.size !== b.last_seq - b.first_seq + 1) problem({ type: 'events', message: `Events of this batch${outside} are missing or duplicated.`, ...where });
+      if (opts.checkpoint && b.last_seq === opts.checkpoint.seq) {
+        checkpointFound = true;
+        if (b.hash !== opts.checkpoint.hash) problem({ type: 'checkpoint', message: `The trail at event ${b.last_seq} is not the one the checkpoint recorded: it was rewritten.`, batch: b.id });
+      }
+      prev = b.hash;
+    }
   }
+  if (opts.checkpoint && !checkpointFound)
+    problem({ type: 'checkpoint', message: `The trail no longer contains the checkpoint's head (event ${opts.checkpoint.seq}): the events since were deleted or rewritten.` });
   const orphans = await one<{ n: number }>(x, 'SELECT COUNT(*) AS n FROM audit_segments WHERE batch_id NOT IN (SELECT id FROM audit_batches)');
-  if (orphans?.n) return { ok: false, events: counted, head: prev, problem: 'events exist outside any batch' };
-  return { ok: true, events: counted, head: batches.length ? prev : null };
+  if (orphans?.n) problem({ type: 'events', message: `${orphans.n} stored segments of events belong to no batch.` });
+
+  await replayCells(x, replayed, opts.orgIds, problem, new Map(nodes.map((n) => [n.id, n.code])), orgOf);
+  return { ok: problems.length === 0, events: counted, head: last?.id ? prev : null, problems };
+}
+
+/** What the keying record's MAC covers. */
+export const keyingStatement = (fromBatch: number, at: string, id: string) => `gatecell:keying:${fromBatch}:${at}:${id}`;
+
+/** Each stored cell against its last event: a value or version the trail does not lead to is a problem. */
+async function replayCells(x: Exec, replayed: Map<number, Map<string, [unknown, number]>>, orgIds: ReadonlySet<number> | undefined, problem: (p: Problem) => void,
+  codes: ReadonlyMap<number, string>, orgOf: ReadonlyMap<number, number>) {
+  const cells = await jsonRows<{ m: number; o: number; k: string; p: string; v: number | null; n: number; c: string }>(x,
+    `SELECT json_object('m', c.measure_id, 'o', n.org_id, 'k', c.kind, 'p', c.period, 'v', c.value, 'n', c.version) AS j
+     FROM cells c JOIN nodes n ON n.id = c.measure_id ORDER BY c.measure_id, c.kind, c.period`);
+  const settings = await rows<{ org_id: number; settings: string }>(x, 'SELECT org_id, settings FROM org_settings');
+  const digitsOf = new Map(settings.map((s) => [s.org_id, minorDigits(OrgSettingsSchema.parse(JSON.parse(s.settings)).currency)]));
+  for (const cell of cells) {
+    if (orgIds && !orgIds.has(cell.o)) continue;
+    const subject = `${cell.k} ${cell.p}`;
+    const where = { measure: codes.get(cell.m) ?? String(cell.m), kind: cell.k, period: cell.p };
+    const last = replayed.get(cell.m)?.get(subject);
+    replayed.get(cell.m)?.delete(subject);
+    if (!last) {
+      problem({ type: 'replay', message: `${where.measure} ${subject} holds ${cell.v} (version ${cell.n}) but no audit event ever wrote it.`, ...where });
+      continue;
+    }
+    const digits = digitsOf.get(cell.o) ?? 2;
+    const expected = last[0] === null ? null : toMinor(last[0], digits);
+    if (expected !== cell.v || last[1] !== cell.n)
+      problem({ type: 'replay', message: `${where.measure} ${subject} holds ${cell.v === null ? 'nothing' : minorText(cell.v, digits)} at version ${cell.n}; its audit events lead to ${String(last[0])} at version ${last[1]}.`, ...where });
+  }
+  for (const [measureId, left] of replayed)
+    for (const subject of left.keys()) {
+      if (orgIds && !orgIds.has(orgOf.get(measureId) ?? -1)) continue;
+      const [kind, period] = subject.split(' ') as [string, string];
+      problem({ type: 'replay', message: `${codes.get(measureId) ?? measureId} ${subject} was written by audit events but is not in the record.`, measure: codes.get(measureId) ?? String(measureId), kind, period });
+    }
 }
