@@ -11,6 +11,7 @@ import { Db, DEVELOPMENT_AUDIT_KEY } from '../server/db/db.js';
 import { migrate } from '../server/db/migrate.js';
 import { addMonths } from '../shared/periods.js';
 import { runAddinBench } from './addin.js';
+import { runVerifyBench } from './verify.js';
 
 const MEASURES = Number(process.env.BENCH_MEASURES ?? 8000);
 /** The new-cells push runs once per set of measures; the median is reported. */
@@ -188,4 +189,5 @@ console.log(`  idempotent retry              ${secs(svc.retryMs)}`);
 console.log(`  rollup of ${(MEASURES * RUNS + WARM_MEASURES).toLocaleString('en')} measures      ${secs(svc.rollupMs)} (first, raising exceptions), ${secs(svc.rollupAgainMs)} (again); exceptions ${secs(svc.exceptionsMs)}`);
 console.log(`  service peak memory (VmHWM): push ${mb(svc.pushPeak)}, update ${mb(svc.updatePeak)}, pull ${mb(svc.pullPeak)}   target < 300 MB`);
 await runAddinBench();
+await runVerifyBench();
 rmSync(dir, { recursive: true, force: true });
