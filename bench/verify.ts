@@ -11,7 +11,6 @@ import { verifyAudit } from '../server/features/audit/trail.js';
 import { addMonths } from '../shared/periods.js';
 
 const MEASURES = Number(process.env.BENCH_VERIFY_MEASURES ?? 10_000);
-const MONTHS = 24;
 const ADMIN = 'bench-admin-token-0123456789';
 
 export async function runVerifyBench() {
