@@ -69,6 +69,7 @@ async function service<T>(fn: (url: string) => Promise<T>): Promise<T> {
     stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${PORT}/api/v1`;
+  child.on('exit', (code, signal) => { if (code !== 0) console.error(`the service exited with ${code ?? signal}`); });
   try {
     for (let i = 0; ; i++) {
       if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
@@ -85,7 +86,11 @@ async function service<T>(fn: (url: string) => Promise<T>): Promise<T> {
 
 async function governed(token: string, raw: ReturnType<typeof rawInserts>) {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const post = (body: string) => fetch(`${process.env.BENCH_URL}/sync/push`, { method: 'POST', headers, body });
+  // Sent once more when the connection drops before an answer (the service closes a keep-alive
+  // socket idle for 5 s, which the row-by-row insert between two pushes can outlast); the push is
+  // idempotent on its key, so a resend never applies twice.
+  const post = (body: string) => fetch(`${process.env.BENCH_URL}/sync/push`, { method: 'POST', headers, body })
+    .catch(() => fetch(`${process.env.BENCH_URL}/sync/push`, { method: 'POST', headers, body }));
   const changesOf = (set: number) => {
     const changes = [];
     for (let m = set * MEASURES; m < (set + 1) * MEASURES; m++)

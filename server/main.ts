@@ -93,6 +93,13 @@ async function main() {
   }, SWEEP_MS);
   sweep.unref();
 
+  // Keep idle connections longer than the proxies and clients in front of the service do (load
+  // balancers commonly 60 s): a connection the service closes just as a client reuses it fails
+  // that client's request, a push of many megabytes included.
+  const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
+
   const stop = () => {
     clearInterval(sweep);
     server.close(() => {

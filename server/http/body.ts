@@ -36,18 +36,22 @@ const jsonLimit = limit(MAX_JSON_BYTES, `The body is over ${megabytes(MAX_JSON_B
 const batchLimit = limit(MAX_BATCH_BYTES, `The body is over ${megabytes(MAX_BATCH_BYTES)}: split the batch.`);
 
 /**
- * Whether the JSON text nests deeper than `max` arrays and objects. One pass over the characters,
- * strings skipped: it runs before JSON.parse, whose recursion a body of a million brackets
- * would overflow, and before any schema walks the value.
+ * Whether the JSON nests deeper than `max` arrays and objects. One pass over the UTF-8 bytes,
+ * strings skipped (every byte of a multi-byte character is ≥ 0x80, so none is mistaken for a
+ * bracket or a quote): it runs before JSON.parse, which takes tens of seconds on a body of
+ * millions of brackets, and before any schema walks the value. Bytes, not the decoded text: the
+ * scan of an 8 MB push takes a third of the time.
  */
-export function nestsDeeperThan(text: string, max: number): boolean {
+export function nestsDeeperThan(json: Uint8Array, max: number): boolean {
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  let i = 0;
+  const n = json.length;
+  while (i < n) {
+    const c = json[i++]!;
     if (c === 34 /* " */) {
-      // To the closing quote: a backslash escapes the character after it.
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
+      // To the closing quote: a backslash escapes the byte after it.
+      while (i < n) {
+        const d = json[i++]!;
         if (d === 92 /* \ */) i++;
         else if (d === 34) break;
       }
@@ -58,6 +62,8 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
+const utf8 = new TextDecoder();
+
 const isJson = (contentType: string | undefined) => !contentType || /^application\/([\w.+-]*\+)?json\b/i.test(contentType);
 
 /** Size limit for every body; nesting limit for every JSON body. The text read is kept for the route. */
@@ -67,10 +73,12 @@ export const bodyRules: MiddlewareHandler = async (c, next) => {
   const sized = BATCH_ROUTES.has(route) ? batchLimit : jsonLimit;
   return sized(c, async () => {
     if (isJson(c.req.header('content-type'))) {
-      // Hono keeps the text: the route's validator parses this same copy.
-      const text = await c.req.text();
-      if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (nestsDeeperThan(bytes, MAX_JSON_DEPTH))
         throw new ApiError(400, 'TOO_DEEP', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      // Kept as Hono's text of the body: the route's validator parses this same copy.
+      // (Hono's type says a string; it keeps, and awaits, the promise of one.)
+      (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(utf8.decode(bytes));
     }
     await next();
   });

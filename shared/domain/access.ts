@@ -104,3 +104,22 @@ export const reassigneeBlock = (userId: string, pendingRequesters: readonly stri
 
 /** Sponsor or steering put a measure on hold and resume it. */
 export const mayHold = (actor: Actor, path: string, people: MeasurePeople) => actor.userId === people.sponsorId || hasRole(actor, path, 'steering');
+
+/** Holds the role on some node (or is the service admin, for admin): enough to ask for service-wide acts. */
+export const holdsRoleSomewhere = (actor: Actor, role: Role) => (role === 'admin' && actor.superAdmin) || actor.grants.some((g) => g.role === role);
+
+/** Users are created by an admin; audit checkpoints and verification are an admin's. */
+export const isAdmin = (actor: Actor) => holdsRoleSomewhere(actor, 'admin');
+
+/** Ledger imports are a controller's (each row is then judged by mayEnterActuals on its measure). */
+export const mayImportActuals = (actor: Actor) => actor.superAdmin || holdsRoleSomewhere(actor, 'controller');
+
+/** An organization's settings: its admins and controllers. */
+export const mayChangeSettings = (actor: Actor, orgPath: string) => hasRole(actor, orgPath, 'admin', 'controller');
+
+/** An exception is acted on by its owner or above: the measure's people, steering, an admin of the subtree. */
+export const mayActOnException = (actor: Actor, path: string, exceptionOwnerId: string, people: MeasurePeople) =>
+  [exceptionOwnerId, people.ownerId, people.sponsorId, people.controllerId].includes(actor.userId) || hasRole(actor, path, 'steering', 'admin');
+
+/** A gate is requested by the measure's owner only. */
+export const mayRequestGate = (actor: Actor, people: MeasurePeople) => actor.userId === people.ownerId;

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { textProblem } from '../../shared/text.js';
-import { nestsDeeperThan } from '../../server/http/body.js';
+import { nestsDeeperThan as scan } from '../../server/http/body.js';
+
+const nestsDeeperThan = (text: string, max: number) => scan(Buffer.from(text, 'utf8'), max);
 
 describe('textProblem', () => {
   it('refuses lone surrogates in either order, accepts pairs', () => {
@@ -48,9 +50,12 @@ describe('nestsDeeperThan', () => {
     expect(nestsDeeperThan('{"a":"[[[[[[","b":"\\"[[[["}', 1)).toBe(false);
     expect(nestsDeeperThan('[1,[2],[3,[4]]]', 2)).toBe(true);
   });
+  it('is not fooled by multi-byte characters or escaped quotes in strings', () => {
+    expect(nestsDeeperThan('["😀[[[", "é\\\"[[[[", "\u005b"]', 1)).toBe(false);
+  });
   it('agrees with the depth of any JSON value', () => {
     const depth = (v: unknown): number => (v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v as object).map(depth)) : 0);
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 8 }), (v, max) => {
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 8, stringUnit: 'binary' }), fc.integer({ min: 0, max: 8 }), (v, max) => {
       expect(nestsDeeperThan(JSON.stringify(v), max)).toBe(depth(v) > max);
     }), { numRuns: 2000 });
   });

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { AuditQuery, VerifyQuery } from '../../../shared/api/schemas.js';
+import { isAdmin } from '../../../shared/domain/access.js';
 import { one, rows } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { forbidden, notFound, unprocessable } from '../../http/errors.js';
@@ -44,14 +45,14 @@ export const auditRoutes = (deps: Deps) =>
     })
     .get('/audit/checkpoint', async (c) => {
       const actor = c.get('actor');
-      if (!actor.superAdmin && !actor.grants.some((g) => g.role === 'admin')) throw forbidden('Only an admin takes a checkpoint of the audit trail.');
+      if (!isAdmin(actor)) throw forbidden('Only an admin takes a checkpoint of the audit trail.');
       const head = await one<{ last_seq: number; hash: string }>(deps.db.client, 'SELECT last_seq, hash FROM audit_batches ORDER BY id DESC LIMIT 1');
       if (!head) throw notFound('An audit event');
       return c.json(signCheckpoint(deps.db.auditKey, { seq: head.last_seq, hash: head.hash, at: deps.now().toISOString() }), 200);
     })
     .get('/audit/verify', validate('query', VerifyQuery), async (c) => {
       const actor = c.get('actor');
-      if (!actor.superAdmin && !actor.grants.some((g) => g.role === 'admin')) throw forbidden('Only an admin verifies the audit trail.');
+      if (!isAdmin(actor)) throw forbidden('Only an admin verifies the audit trail.');
       const { checkpoint } = c.req.valid('query');
       if (checkpoint && !checkpointSigned(deps.db.auditKey, checkpoint))
         throw unprocessable('INVALID_CHECKPOINT', 'The checkpoint is not one this service signed (or it was altered).');

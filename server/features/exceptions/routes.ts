@@ -1,7 +1,7 @@
 // Open exceptions of a scope; acknowledge (stops nothing) or resolve (with a comment).
 import { type Context, Hono } from 'hono';
 import { Decision, ExceptionsQuery } from '../../../shared/api/schemas.js';
-import { hasRole } from '../../../shared/domain/access.js';
+import { mayActOnException } from '../../../shared/domain/access.js';
 import { WAITS_ON } from '../../../shared/domain/exceptions.js';
 import { fromMinor } from '../../../shared/money.js';
 import { one, rows } from '../../db/db.js';
@@ -65,8 +65,7 @@ async function act(deps: Deps, c: Context<AppEnv>, comment: string, what: 'ackno
   if (!e) throw notFound(`Exception ${id}`);
   const m = await measureOfVisible(deps.db.client, actor, e.code, `Exception ${id}`);
   // Its owner or above: the measure's sponsor and controller, steering, an admin of the subtree.
-  const above = [e.owner_id, m.owner_id, m.sponsor_id, m.controller_id].includes(actor.userId) || hasRole(actor, m.path, 'steering', 'admin');
-  if (!above) throw forbidden('Only the owner of the exception or someone above acts on it.');
+  if (!mayActOnException(actor, m.path, e.owner_id, { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id })) throw forbidden('Only the owner of the exception or someone above acts on it.');
   if (what === 'resolve' && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say how the exception was resolved.');
   await write(deps, c, async (w) => {
     const now = (await one<{ status: string }>(w.tx, 'SELECT status FROM exceptions WHERE id = ?', [id]))!;

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { Decision, GateRequest, GateRequestsQuery } from '../../../shared/api/schemas.js';
+import { mayRequestGate } from '../../../shared/domain/access.js';
 import { type ApproverRule, approverRule, closureShortfallError, gateStepError, type GateFacts, mayDecideGate, missingForGate, pinnedFigures, pinsHold } from '../../../shared/domain/gates.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { isFrozen, type Stage } from '../../../shared/model.js';
@@ -84,7 +85,7 @@ export const gateRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const { to, comment } = c.req.valid('json');
       const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
-      if (actor.userId !== m.owner_id) throw forbidden('Only the owner of the measure requests a gate.');
+      if (!mayRequestGate(actor, { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id })) throw forbidden('Only the owner of the measure requests a gate.');
       const stepError = gateStepError(m.stage, to);
       if (stepError) throw unprocessable('INVALID_GATE', stepError);
       const id = `gr_${randomUUID()}`;

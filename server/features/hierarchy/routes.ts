@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { CreateNode, CreateUser, GrantRole, PatchSettings } from '../../../shared/api/schemas.js';
-import { canSee, hasRole, visiblePrefixes } from '../../../shared/domain/access.js';
+import { canSee, hasRole, isAdmin, mayChangeSettings, visiblePrefixes } from '../../../shared/domain/access.js';
 import { DEFAULT_SETTINGS, OrgSettingsSchema, sameSettings, settingsProblem } from '../../../shared/domain/settings.js';
 import { minorDigits } from '../../../shared/money.js';
 import { LEVELS } from '../../../shared/model.js';
@@ -33,7 +33,7 @@ export const hierarchyRoutes = (deps: Deps) =>
 
     .post('/users', validate('json', CreateUser), async (c) => {
       const actor = c.get('actor');
-      if (!actor.superAdmin && !actor.grants.some((g) => g.role === 'admin')) throw forbidden('Only an admin creates users.');
+      if (!isAdmin(actor)) throw forbidden('Only an admin creates users.');
       const body = c.req.valid('json');
       const id = `u_${randomUUID().slice(0, 12)}`;
       const token = newToken();
@@ -113,7 +113,7 @@ export const hierarchyRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const node = await visibleNode(deps.db.client, actor, c.req.param('code'));
       if (node.level !== 'organization') throw unprocessable('NOT_AN_ORGANIZATION', `${node.code} is a ${node.level}: settings belong to organizations.`);
-      if (!hasRole(actor, node.path, 'admin', 'controller')) throw forbidden('Only an admin or a controller of the organization changes its settings.');
+      if (!mayChangeSettings(actor, node.path)) throw forbidden('Only an admin or a controller of the organization changes its settings.');
       const settings = await write(deps, c, async (w) => {
         const before = await orgSettings(w.tx, node.id);
         const after = OrgSettingsSchema.parse({ ...before, ...c.req.valid('json') });

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { deflateRaw, inflateRawSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { CellsQuery, ChangesQuery, ImportQuery, MAX_PUSH_CHANGES, PushChange, type PushChangeBody, PushEnvelope } from '../../../shared/api/schemas.js';
-import { visiblePrefixes } from '../../../shared/domain/access.js';
+import { mayImportActuals, visiblePrefixes } from '../../../shared/domain/access.js';
 import { one } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { forbidden } from '../../http/errors.js';
@@ -81,7 +81,7 @@ export const syncRoutes = (deps: Deps) =>
 
     .post('/import/actuals', validate('query', ImportQuery), async (c) => {
       const actor = c.get('actor');
-      if (!actor.superAdmin && !actor.grants.some((g) => g.role === 'controller'))
+      if (!mayImportActuals(actor))
         throw forbidden('Only a controller imports actuals.');
       const lines = readLedgerCsv(await c.req.text());
       const decimal = c.req.valid('query').decimal;
