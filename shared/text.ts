@@ -20,8 +20,13 @@ const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 // String.isWellFormed: the pane also runs this, on hosts whose browser predates it.)
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
+
 /** Why `text` may not be stored, in words a user understands; null when it may. */
 export function textProblem(text: string, kind: TextKind): string | null {
+  // Most texts (codes, cell addresses, plain notes) are printable ASCII, which holds none of it:
+  // one test instead of three, for each of a push's 100,000 changes.
+  if (PRINTABLE_ASCII.test(text)) return null;
   if (LONE_SURROGATE.test(text)) return 'contains a broken character (half of an emoji or other symbol, a lone surrogate)';
   if ((kind === 'line' ? CONTROL_LINE : CONTROL_FREE).test(text))
     return kind === 'line' ? 'contains a control character (tab, line break, NUL or similar)' : 'contains a control character (NUL or similar)';

@@ -43,7 +43,12 @@ export function windowProblem(start: string, end: string): string | null {
   return null;
 }
 
-export const CreateUser = z.object({ name: Name, email: text('line', 254).pipe(z.email()).transform((e) => e.toLowerCase()) });
+export const CreateUser = z.object({
+  name: Name,
+  email: text('line', 254).pipe(z.email()).transform((e) => e.toLowerCase()),
+  /** An organization admin's invitation: the node the person is invited to (default: the one node they administer). */
+  node: Code.optional(),
+});
 export const GrantRole = z.object({ userId: UserId, role: z.enum(ROLES) });
 export const CreateNode = z.object({
   parentCode: Code.nullable(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Actor, canSee, mayDecideChange, mayEditPlan, mayEnterActuals, reassignBlock, reassigneeBlock, rolesAt, segregationViolation, seesWithin, visiblePrefixes } from '../../shared/domain/access.js';
+import { type Actor, canSee, changeApprover, isAdmin, mayActOnException, mayChangeSettings, mayDecideChange, mayDescribeMeasure, mayHold, mayImportActuals, mayRequestGate, mayEditPlan, mayEnterActuals, reassignBlock, reassigneeBlock, rolesAt, segregationViolation, seesWithin, visiblePrefixes } from '../../shared/domain/access.js';
 
 const actor = (grants: [string, string][], userId = 'u1'): Actor => ({ userId, superAdmin: false, grants: grants.map(([nodePath, role]) => ({ nodePath, role: role as never })) });
 const people = { ownerId: 'owner', sponsorId: 'sponsor', controllerId: 'ctl' };
@@ -61,5 +61,35 @@ describe('segregation of duties', () => {
   });
   it('the named controller never edits the plan, whatever roles they hold', () => {
     expect(mayEditPlan(actor([['/1/', 'planner'], ['/1/', 'controller']], 'ctl'), '/1/2/', people)).toBe(false);
+  });
+});
+
+describe('the other policies, one function each', () => {
+  it('admin acts: any admin grant, or the service admin', () => {
+    expect(isAdmin(actor([['/1/', 'admin']]))).toBe(true);
+    expect(isAdmin({ userId: 'admin', superAdmin: true, grants: [] })).toBe(true);
+    expect(isAdmin(actor([['/1/', 'controller']]))).toBe(false);
+  });
+  it('imports: controllers; settings: admins and controllers of the organization', () => {
+    expect(mayImportActuals(actor([['/1/', 'controller']]))).toBe(true);
+    expect(mayImportActuals(actor([['/1/', 'planner']]))).toBe(false);
+    expect(mayChangeSettings(actor([['/1/', 'controller']]), '/1/')).toBe(true);
+    expect(mayChangeSettings(actor([['/1/2/', 'admin']]), '/1/')).toBe(false);
+  });
+  it('exceptions: their owner, the measure\'s people, steering or an admin of the subtree', () => {
+    expect(mayActOnException(actor([], 'x'), '/1/2/', 'x', people)).toBe(true);
+    expect(mayActOnException(actor([], 'ctl'), '/1/2/', 'x', people)).toBe(true);
+    expect(mayActOnException(actor([['/1/', 'steering']], 'st'), '/1/2/', 'x', people)).toBe(true);
+    expect(mayActOnException(actor([['/1/', 'planner']], 'p'), '/1/2/', 'x', people)).toBe(false);
+  });
+  it('the owner describes the measure and requests gates; sponsor or steering hold it; the controller decides changes', () => {
+    expect(mayDescribeMeasure(actor([], 'owner'), people)).toBe(true);
+    expect(mayDescribeMeasure(actor([['/1/', 'planner']], 'p'), people)).toBe(false);
+    expect(mayRequestGate(actor([], 'owner'), people)).toBe(true);
+    expect(mayRequestGate(actor([], 'sponsor'), people)).toBe(false);
+    expect(mayHold(actor([], 'sponsor'), '/1/2/', people)).toBe(true);
+    expect(mayHold(actor([['/1/', 'steering']], 'st'), '/1/2/', people)).toBe(true);
+    expect(mayHold(actor([], 'owner'), '/1/2/', people)).toBe(false);
+    expect(changeApprover(people)).toEqual({ role: 'controller', userId: 'ctl' });
   });
 });

@@ -1,7 +1,7 @@
 // Integrity of the record (api-v1.md, "Additions (2026-12)"): texts, bodies, windows, who names
 // whom, three people per measure, and what an outsider can learn.
 import { describe, expect, it } from 'vitest';
-import { advance, key, measure, plan, push, world } from '../helpers.js';
+import { ADMIN_TOKEN, advance, key, measure, plan, push, world } from '../helpers.js';
 
 describe('texts that could crash a read or spoof a screen are refused at the edge', async () => {
   const w = await world();
@@ -51,9 +51,9 @@ describe('texts that could crash a read or spoof a screen are refused at the edg
   });
 
   it('e-mails are compared in lower case', async () => {
-    const r = await w.call(users.admin.token, 'POST', '/users', { name: 'Owner again', email: 'OWNER@Example.com' });
+    const r = await w.call(ADMIN_TOKEN, 'POST', '/users', { name: 'Owner again', email: 'OWNER@Example.com' });
     expect(r.status).toBe(409);
-    const fresh = await w.call(users.admin.token, 'POST', '/users', { name: 'Mixed', email: 'Mixed.Case@Example.com' });
+    const fresh = await w.call(ADMIN_TOKEN, 'POST', '/users', { name: 'Mixed', email: 'Mixed.Case@Example.com' });
     expect(fresh.body.email).toBe('mixed.case@example.com');
   });
 });
@@ -207,6 +207,17 @@ describe('from Detailed on, a window change that moves committed value is a requ
     expect(stale.body.error.code).toBe('STALE_REQUEST');
     expect((await w.call(users.viewer.token, 'GET', '/measures/M-W')).body.endPeriod).toBe('2027-09');
   });
+
+  it('a measure that freezes withdraws its waiting window change', async () => {
+    const r = await w.call(users.owner.token, 'PATCH', '/measures/M-W', { endPeriod: '2027-05' });
+    expect(r.status).toBe(202);
+    const gate = await w.call(users.owner.token, 'POST', '/measures/M-W/gate', { to: 'cancelled', comment: 'stopped' });
+    expect((await w.call(users.sponsor.token, 'POST', `/gate-requests/${gate.body.id}/approve`, { comment: 'ok' })).status).toBe(200);
+    const waiting = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-W')).body.changeRequests;
+    expect(waiting.filter((x: any) => x.kind === 'window')).toEqual([]);
+    const withdrawn = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-W&status=withdrawn')).body.changeRequests;
+    expect(withdrawn.find((x: any) => x.id === r.body.windowRequest)).toMatchObject({ status: 'withdrawn', comment: 'withdrawn: the measure is cancelled' });
+  });
 });
 
 describe('existence does not leak across organizations', async () => {
@@ -235,5 +246,40 @@ describe('existence does not leak across organizations', async () => {
     expect(outsider.status).toBe(422);
     expect(outsider.body.error.code).toBe(unknown.body.error.code);
     expect(outsider.body.error.message.replace(users.outsider.id, 'ID')).toBe(unknown.body.error.message.replace('u_nobody', 'ID'));
+  });
+});
+
+describe('people across organizations: an organization admin invites, and learns nothing of other organizations', async () => {
+  const w = await world();
+  const { users } = w;
+  const invite = (email: string, token = users.admin.token) => w.call(token, 'POST', '/users', { name: 'Newcomer', email });
+
+  it('answers the same for an e-mail registered elsewhere and for a new one, and never hands out a token', async () => {
+    const elsewhere = await invite('OUTSIDER@example.com');
+    const unknown = await invite('brand.new@example.com');
+    expect([elsewhere.status, unknown.status]).toEqual([202, 202]);
+    const shape = (b: any) => ({ ...b.invitation, id: 'ID', email: 'E', invitedAt: 'T' });
+    expect(shape(elsewhere.body)).toEqual(shape(unknown.body));
+    expect(JSON.stringify(elsewhere.body)).not.toMatch(/token|u_/);
+    // A member of the organization is the admin's to see: grant them a role instead.
+    expect((await invite('owner@example.com')).status).toBe(409);
+  });
+
+  it('the person accepts and becomes a viewer of the node; nobody else can accept it', async () => {
+    const mine = (await w.call(users.outsider.token, 'GET', '/me')).body.invitations;
+    expect(mine).toEqual([expect.objectContaining({ node: 'ORG', invitedBy: 'admin' })]);
+    expect((await w.call(users.owner.token, 'POST', `/invitations/${mine[0].id}/accept`)).status).toBe(404);
+    expect((await w.call(users.outsider.token, 'GET', '/nodes/ORG')).status).toBe(404);
+    const accepted = await w.call(users.outsider.token, 'POST', `/invitations/${mine[0].id}/accept`);
+    expect(accepted.body).toMatchObject({ node: 'ORG', role: 'viewer', status: 'accepted' });
+    expect((await w.call(users.outsider.token, 'GET', '/nodes/ORG')).status).toBe(200);
+    expect((await w.call(users.outsider.token, 'POST', `/invitations/${mine[0].id}/accept`)).status).toBe(409);
+    const audit = (await w.call(ADMIN_TOKEN, 'GET', '/audit?scope=ORG')).body.events.map((e: any) => e.action);
+    expect(audit).toEqual(expect.arrayContaining(['invitation.created', 'invitation.accepted', 'role.granted']));
+  });
+
+  it('an admin invites only to a node they administer', async () => {
+    expect((await invite('x@example.com', users.owner.token)).status).toBe(403);
+    expect((await w.call(users.admin.token, 'POST', '/users', { name: 'X', email: 'x@example.com', node: 'OTHER' })).status).toBe(404);
   });
 });

@@ -41,3 +41,20 @@ CREATE INDEX nodes_code_nocase ON nodes(code COLLATE NOCASE);
 UPDATE users SET email = lower(email)
   WHERE email <> lower(email) AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id <> users.id AND lower(u.email) = lower(users.email));
 CREATE INDEX users_email_lower ON users(lower(email));
+
+-- People across organizations: an organization admin invites by e-mail and learns nothing of
+-- whether the person already has an account elsewhere; the person accepts and becomes a viewer of
+-- the node they were invited to (further roles are then granted as usual).
+CREATE TABLE invitations (
+  id TEXT PRIMARY KEY,
+  node_id INTEGER NOT NULL REFERENCES nodes(id),
+  email TEXT NOT NULL, -- lower case
+  name TEXT NOT NULL,
+  status TEXT NOT NULL, -- pending | accepted
+  invited_by TEXT NOT NULL,
+  invited_at TEXT NOT NULL,
+  accepted_by TEXT,
+  accepted_at TEXT
+);
+CREATE UNIQUE INDEX invitations_pending ON invitations(node_id, email) WHERE status = 'pending';
+CREATE INDEX invitations_email ON invitations(email, status);

@@ -165,6 +165,8 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
         // Frozen: nothing may change its values again, so waiting requests can never be applied.
         const open = await w.tx.execute({ sql: "UPDATE change_requests SET status = 'withdrawn', decided_at = ?, decision_comment = ?, revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id", args: [w.at, `withdrawn: the measure is ${g.to_stage}`, rev, fresh.id] });
         for (const r of open.rows) w.audit({ action: 'change_request.withdrawn', nodeId: fresh.id, subject: String(r.id), after: { reason: `the measure is ${g.to_stage}` } });
+        const windows = await w.tx.execute({ sql: "UPDATE window_requests SET status = 'withdrawn', decided_at = ?, decision_comment = ?, revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id", args: [w.at, `withdrawn: the measure is ${g.to_stage}`, rev, fresh.id] });
+        for (const r of windows.rows) w.audit({ action: 'window_request.withdrawn', nodeId: fresh.id, subject: String(r.id), after: { reason: `the measure is ${g.to_stage}` } });
       }
     } else await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [rev, fresh.id] });
     w.audit({

@@ -1,8 +1,8 @@
 // Organizations down to packages, users, role grants and organization settings.
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { CreateNode, CreateUser, GrantRole, PatchSettings } from '../../../shared/api/schemas.js';
-import { canSee, hasRole, isAdmin, mayChangeSettings, visiblePrefixes } from '../../../shared/domain/access.js';
+import { type Actor, canSee, hasRole, isAdmin, mayChangeSettings, visiblePrefixes } from '../../../shared/domain/access.js';
 import { DEFAULT_SETTINGS, OrgSettingsSchema, sameSettings, settingsProblem } from '../../../shared/domain/settings.js';
 import { minorDigits } from '../../../shared/money.js';
 import { LEVELS } from '../../../shared/model.js';
@@ -13,7 +13,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { rollupTotals } from '../reporting/rollup.js';
-import { assertCodeFree, nodeByCode, orgSettings, visibleNode } from './store.js';
+import { assertCodeFree, nodeByCode, type NodeRow, orgSettings, visibleNode } from './store.js';
 
 export const hierarchyRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -28,17 +28,24 @@ export const hierarchyRoutes = (deps: Deps) =>
          WHERE g.user_id = ? ORDER BY n.path, g.role`,
         [actor.userId],
       );
-      return c.json({ user, superAdmin: actor.superAdmin, grants }, 200);
+      const invitations = actor.superAdmin ? [] : await rows(deps.db.client,
+        `SELECT i.id, n.code AS node, n.name, i.invited_at AS invitedAt, coalesce(u.name, i.invited_by) AS invitedBy FROM invitations i
+         JOIN nodes n ON n.id = i.node_id LEFT JOIN users u ON u.id = i.invited_by
+         WHERE i.status = 'pending' AND i.email = (SELECT lower(email) FROM users WHERE id = ?) ORDER BY i.invited_at`, [actor.userId]);
+      return c.json({ user, superAdmin: actor.superAdmin, grants, invitations }, 200);
     })
 
     .post('/users', validate('json', CreateUser), async (c) => {
       const actor = c.get('actor');
       if (!isAdmin(actor)) throw forbidden('Only an admin creates users.');
       const body = c.req.valid('json');
+      // An organization admin invites: the answer is the same whether or not the person has an
+      // account elsewhere, and no admin ever holds another person's token.
+      if (!actor.superAdmin) return c.json({ invitation: await invite(deps, c, actor, body) }, 202);
       const id = `u_${randomUUID().slice(0, 12)}`;
       const token = newToken();
       await write(deps, c, async (w) => {
-        if (await one(w.tx, 'SELECT 1 FROM users WHERE email = ?', [body.email]))
+        if (await one(w.tx, 'SELECT 1 FROM users WHERE lower(email) = ?', [body.email]))
           throw conflict('DUPLICATE_EMAIL', `A user with e-mail ${body.email} exists.`);
         await w.tx.execute({
           sql: 'INSERT INTO users (id, name, email, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -47,6 +54,24 @@ export const hierarchyRoutes = (deps: Deps) =>
         w.audit({ action: 'user.created', nodeId: null, subject: id, after: { name: body.name, email: body.email } });
       });
       return c.json({ id, name: body.name, email: body.email, token }, 201);
+    })
+
+    .post('/invitations/:id/accept', async (c) => {
+      const actor = c.get('actor');
+      const id = c.req.param('id');
+      const found = await write(deps, c, async (w) => {
+        const inv = await one<{ node_id: number; code: string; status: string }>(w.tx,
+          `SELECT i.node_id, n.code, i.status FROM invitations i JOIN nodes n ON n.id = i.node_id
+           WHERE i.id = ? AND i.email = (SELECT lower(email) FROM users WHERE id = ?)`, [id, actor.userId]);
+        if (!inv) throw notFound(`Invitation ${id}`);
+        if (inv.status !== 'pending') throw conflict('NOT_PENDING', `This invitation is already ${inv.status}.`);
+        await w.tx.execute({ sql: "UPDATE invitations SET status = 'accepted', accepted_by = ?, accepted_at = ? WHERE id = ?", args: [actor.userId, w.at, id] });
+        const added = await w.tx.execute({ sql: "INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, 'viewer')", args: [actor.userId, inv.node_id] });
+        w.audit({ action: 'invitation.accepted', nodeId: inv.node_id, subject: id, after: { userId: actor.userId } });
+        if (added.rowsAffected) w.audit({ action: 'role.granted', nodeId: inv.node_id, subject: actor.userId, after: { role: 'viewer', invitation: id } });
+        return inv;
+      });
+      return c.json({ id, node: found.code, role: 'viewer', status: 'accepted' }, 200);
     })
 
     .post('/nodes/:code/roles', validate('json', GrantRole), async (c) => {
@@ -131,3 +156,32 @@ export const hierarchyRoutes = (deps: Deps) =>
       });
       return c.json({ code: node.code, settings }, 200);
     });
+
+/**
+ * An organization admin's invitation of a person by e-mail to a node they administer. A person
+ * who already holds a role in that organization is the admin's to see (409); anyone else —
+ * unknown, or known only elsewhere — gets the same pending invitation, which they accept
+ * themselves (POST /invitations/{id}/accept) to become a viewer there.
+ */
+async function invite(deps: Deps, c: Context<AppEnv>, actor: Actor, body: { name: string; email: string; node?: string | undefined }) {
+  const administered = actor.grants.filter((g) => g.role === 'admin').map((g) => g.nodePath);
+  const node = body.node
+    ? await visibleNode(deps.db.client, actor, body.node)
+    : administered.length === 1 ? await one<NodeRow>(deps.db.client, 'SELECT id, code, level, parent_id, org_id, path, name FROM nodes WHERE path = ?', [administered[0]!]) : undefined;
+  if (!node) throw unprocessable('NODE_REQUIRED', 'You administer several nodes: say which one the person is invited to ("node").');
+  if (!hasRole(actor, node.path, 'admin')) throw forbidden(`Only an admin of ${node.code} invites people to it.`);
+  const id = `inv_${randomUUID()}`;
+  return write(deps, c, async (w) => {
+    const member = await one(w.tx,
+      `SELECT 1 FROM users u JOIN grants g ON g.user_id = u.id JOIN nodes n ON n.id = g.node_id WHERE lower(u.email) = ? AND n.org_id = ?`, [body.email, node.org_id]);
+    if (member) throw conflict('DUPLICATE_EMAIL', `${body.email} is already a member of this organization: grant them a role.`);
+    const pending = await one<{ id: string; invited_at: string }>(w.tx, "SELECT id, invited_at FROM invitations WHERE node_id = ? AND email = ? AND status = 'pending'", [node.id, body.email]);
+    if (pending) return { id: pending.id, email: body.email, name: body.name, node: node.code, status: 'pending', invitedAt: pending.invited_at };
+    await w.tx.execute({
+      sql: "INSERT INTO invitations (id, node_id, email, name, status, invited_by, invited_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+      args: [id, node.id, body.email, body.name, actor.userId, w.at],
+    });
+    w.audit({ action: 'invitation.created', nodeId: node.id, subject: id, after: { email: body.email, name: body.name } });
+    return { id, email: body.email, name: body.name, node: node.code, status: 'pending', invitedAt: w.at };
+  });
+}
