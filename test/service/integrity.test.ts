@@ -246,6 +246,10 @@ describe('existence does not leak across organizations', async () => {
     expect(outsider.status).toBe(422);
     expect(outsider.body.error.code).toBe(unknown.body.error.code);
     expect(outsider.body.error.message.replace(users.outsider.id, 'ID')).toBe(unknown.body.error.message.replace('u_nobody', 'ID'));
+    const dependency = (ownerId: string) => w.call(users.owner.token, 'POST', '/measures/M-X/dependencies', { title: 'IT', due: '2027-03-01', ownerId });
+    const [a, b] = [await dependency(users.outsider.id), await dependency('u_nobody')];
+    expect([a.status, a.body.error.code]).toEqual([b.status, b.body.error.code]);
+    expect(a.status).toBe(422);
   });
 });
 

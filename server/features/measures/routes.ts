@@ -52,16 +52,24 @@ async function assertPeople(x: Exec, path: string, people: { ownerId?: string | 
     [people.sponsorId, 'sponsor', ['sponsor', 'steering']],
     [people.controllerId, 'controller', ['controller']],
   ];
-  const org = path.slice(0, path.indexOf('/', 1) + 1);
   for (const [userId, part, roles] of parts) {
     if (!userId) continue;
-    const grants = await rows<{ path: string; role: Role }>(x,
-      "SELECT n.path, g.role FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ?", [userId]);
-    if (!grants.some((g) => g.path.startsWith(org))) throw unprocessable('UNKNOWN_USER', `No user ${userId}.`);
+    const grants = await memberGrants(x, path, userId);
     const held = rolesAt({ userId, superAdmin: false, grants: grants.map((g) => ({ nodePath: g.path, role: g.role })) }, path);
     if (!roles.some((r) => held.has(r)))
       throw unprocessable('ROLE_MISSING', `${userId} cannot be the ${part}: they hold no ${roles.join(' or ')} role here.`);
   }
+}
+
+/**
+ * The grants of a user who holds a role in the organization of `path`; a user who holds none there
+ * is answered exactly as one who does not exist.
+ */
+async function memberGrants(x: Exec, path: string, userId: string) {
+  const org = path.slice(0, path.indexOf('/', 1) + 1);
+  const grants = await rows<{ path: string; role: Role }>(x, 'SELECT n.path, g.role FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ?', [userId]);
+  if (!grants.some((g) => g.path.startsWith(org))) throw unprocessable('UNKNOWN_USER', `No user ${userId}.`);
+  return grants;
 }
 
 /** Who has a request waiting on the measure (they may not pick who decides it). */
@@ -309,7 +317,7 @@ export const measureRoutes = (deps: Deps) => {
       const body = c.req.valid('json');
       const id = `dp_${randomUUID()}`;
       await write(deps, c, async (w) => {
-        if (body.ownerId && !(await one(w.tx, 'SELECT 1 FROM users WHERE id = ?', [body.ownerId]))) throw unprocessable('UNKNOWN_USER', `No user ${body.ownerId}.`);
+        if (body.ownerId) await memberGrants(w.tx, m.path, body.ownerId);
         await w.tx.execute({
           sql: 'INSERT INTO dependencies (id, measure_id, title, due, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
           args: [id, m.id, body.title, body.due, body.ownerId ?? null, w.at],
