@@ -117,7 +117,9 @@ export class GatecellClient {
 export interface Person { id: string; name: string }
 
 export interface ChangeRequestView {
-  id: string; measure: string; kind: string; period: string; oldValue: number | null; value: number; baseVersion: number;
+  /** A cell's kind, or "window": a window change from Detailed on (period null, `window` says from and to; values are the committed target). */
+  id: string; measure: string; kind: string; period: string | null; oldValue: number | null; value: number; baseVersion?: number;
+  window?: { from: { startPeriod: string; endPeriod: string }; to: { startPeriod: string; endPeriod: string } };
   note: string | null; reason: string; status: string; requestedBy: Person | null; requestedAt: string;
   waitingOn: { role: string; user: Person | null } | null; source: { workbook?: string; sheet?: string; cell?: string } | null;
   /** Whether the signed-in user may decide it (the service's own rule). */

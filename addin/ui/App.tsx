@@ -445,13 +445,15 @@ function ApprovalsTab({ client, visible, guard, setNotice }: { client: GatecellC
         </Card>
       ))}
       {changes.map((r) => (
-        <Card key={r.id} aria-label={`Request ${r.measure} ${r.kind} ${r.period}`}>
-          <CardHeader header={<Subtitle2>{r.measure} · {r.kind} {r.period}</Subtitle2>} description={<Caption1>{r.oldValue ?? '—'} → {r.value} · {r.requestedBy?.name} · {r.source?.workbook ?? ''} {r.source?.sheet ? `${r.source.sheet}!` : ''}{r.source?.cell ?? ''}</Caption1>} />
+        <Card key={r.id} aria-label={`Request ${r.measure} ${r.kind} ${r.period ?? ''}`}>
+          <CardHeader
+            header={<Subtitle2>{r.measure} · {r.window ? `window ${r.window.from.startPeriod}…${r.window.from.endPeriod} → ${r.window.to.startPeriod}…${r.window.to.endPeriod}` : `${r.kind} ${r.period}`}</Subtitle2>}
+            description={<Caption1>{r.window ? 'committed target ' : ''}{r.oldValue ?? '—'} → {r.value} · {r.requestedBy?.name} · {r.source?.workbook ?? ''} {r.source?.sheet ? `${r.source.sheet}!` : ''}{r.source?.cell ?? ''}</Caption1>} />
           {r.note && <Body1>“{r.note}”</Body1>}
           {comment(r.id)}
           <div className={s.row}>
-            <Button appearance="primary" onClick={() => decide(() => client.decideChange(r.id, true, comments[r.id] ?? ''), { intent: 'success', title: 'Approved', text: `${r.measure} ${r.kind} ${r.period} is now ${r.value}.` })}>Approve</Button>
-            <Button onClick={() => decide(() => client.decideChange(r.id, false, comments[r.id] ?? ''), { intent: 'info', title: 'Rejected', text: `${r.measure} ${r.kind} ${r.period} keeps its approved value.` })}>Reject</Button>
+            <Button appearance="primary" onClick={() => decide(() => client.decideChange(r.id, true, comments[r.id] ?? ''), { intent: 'success', title: 'Approved', text: r.window ? `${r.measure}'s window is now ${r.window.to.startPeriod}…${r.window.to.endPeriod}.` : `${r.measure} ${r.kind} ${r.period} is now ${r.value}.` })}>Approve</Button>
+            <Button onClick={() => decide(() => client.decideChange(r.id, false, comments[r.id] ?? ''), { intent: 'info', title: 'Rejected', text: r.window ? `${r.measure} keeps its window.` : `${r.measure} ${r.kind} ${r.period} keeps its approved value.` })}>Reject</Button>
           </div>
         </Card>
       ))}
