@@ -8,6 +8,12 @@ const SYMBOLS = /[€$£¥₣₤₹₩₽₺₪¢]/g;
 // Spaces a ledger writes between thousands: plain, no-break, narrow no-break, thin.
 const SPACES = /[\s\u00A0\u202F\u2009]/g;
 
+// Either no grouping at all, or groups of exactly three digits; then the decimal part.
+const SHAPE: Record<DecimalMark, RegExp> = {
+  point: /^(\d+|\d{1,3}([,']\d{3})+)(\.\d+)?$/,
+  comma: /^(\d+|\d{1,3}([.']\d{3})+)(,\d+)?$/,
+};
+
 /**
  * The amount as a plain decimal ("-1200.00"), or why it is not one. `currency`: the
  * organization's code, accepted before or after the number; another code is refused.
@@ -34,10 +40,7 @@ export function ledgerAmount(text: string, decimal: DecimalMark, currency: strin
     negative = true;
     s = s.slice(0, -1);
   }
-  const [thousands, mark] = decimal === 'comma' ? ['[.\']', ','] : ['[,\']', '\\.'];
-  // Either no grouping at all, or groups of exactly three digits.
-  const shape = new RegExp(`^(\\d+|\\d{1,3}(${thousands}\\d{3})+)(${mark}\\d+)?$`);
-  if (!shape.test(s)) {
+  if (!SHAPE[decimal].test(s)) {
     const hint = decimal === 'point' && /^\d{1,3}(\.\d{3})+,\d+$/.test(s) ? ' (a decimal comma? send ?decimal=comma)' : '';
     return { error: `"${text}" is not an amount${hint}` };
   }
