@@ -35,6 +35,9 @@ export interface Binding {
   scope: string | null;
 }
 
+/** Who made an edit, where the host says: the user here, or a co-author (Excel on the web). */
+export type EditSource = 'local' | 'remote';
+
 export interface Selection {
   table: string;
   row: number;
@@ -55,7 +58,7 @@ export interface WorkbookPort {
    * Calls back when the user edits the workbook — never for the add-in's own writes; returns a
    * function to stop. A hint only: what changed is always decided by diffing against the snapshot.
    */
-  onEdited(handler: () => void): Promise<() => Promise<void>>;
+  onEdited(handler: (source?: EditSource) => void): Promise<() => Promise<void>>;
   /** Calls back when the user selects a cell inside a table; returns a function to stop. */
   onSelection(handler: (selection: Selection | null) => void): Promise<() => Promise<void>>;
 }

@@ -28,7 +28,7 @@ describe('sync session against the service', async () => {
   const session = new SyncSession(book, clientFor(users.owner.token), new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `pane-${++keys}` });
   let binding: Binding;
   const col = { target03: 2, fc03: 3, fc04: 4 };
-  const row = (code: string) => book.tables.get('Forecast')!.rows.findIndex((r) => r[0] === code);
+  const row = (code: string) => Array.from({ length: book.table('Forecast').rowCount }, (_, i) => book.value('Forecast', i, 0)).indexOf(code);
 
   it('proposes the mapping from the headers and saves the binding in the workbook', async () => {
     const { proposal } = await session.propose();
@@ -41,7 +41,7 @@ describe('sync session against the service', async () => {
   it('pulls the record into the bound cells, and adds missing rows when asked', async () => {
     const r = await session.pull(binding, { addMissingRows: true });
     expect(r.added).toBe(1);
-    expect(book.tables.get('Forecast')!.rows).toEqual([
+    expect((await book.readTable('Forecast')).rows).toEqual([
       ['M-2', 'Energy', 100, 100, 100],
       ['M-1', 'Freight', 100, 100, 100],
       ['M-3', '', 100, 100, 100],
@@ -63,7 +63,7 @@ describe('sync session against the service', async () => {
   });
 
   it('pushes only what changed; writes back and flags every outcome; text never leaves the sheet', async () => {
-    book.sortBy('Forecast', 0); // sorting must not send a value to the wrong measure
+    book.sort('Forecast', 0); // sorting must not send a value to the wrong measure
     book.type('Forecast', row('M-1'), col.fc03, 104);
     book.type('Forecast', row('M-2'), col.fc04, 50);
     book.type('Forecast', row('M-3'), col.fc04, '#N/A');

@@ -1,0 +1,115 @@
+// The in-memory workbook behaves as Excel does in every way the add-in depends on: each call of
+// its surface, as the document describing it says.
+import { describe, expect, it } from 'vitest';
+import { MemoryWorkbook } from '../../addin/workbook/memory.js';
+import { LOOK_FILL } from '../../addin/workbook/port.js';
+
+const book = () => {
+  const b = new MemoryWorkbook('Plan.xlsx');
+  b.addTable('Forecast', 'Sheet1', ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'], [['M-2', 20], ['m-1', 10, 11], ['M-3', '', 'x']]);
+  return b;
+};
+
+describe('the in-memory workbook', () => {
+  it('pads short rows; a table has an id that survives renames, sorts, inserts and deletes', () => {
+    const b = book();
+    const id = b.table('Forecast').id;
+    expect(b.value('Forecast', 0, 2)).toBe('');
+    b.renameTable('Forecast', 'FC');
+    b.sort('FC', 0);
+    b.insertRow('FC', 0, ['M-9']);
+    b.deleteRow('FC', 1);
+    b.renameSheet('Sheet1', 'Plan');
+    expect(b.table('FC')).toMatchObject({ id, name: 'FC', sheet: 'Plan', rowCount: 3 });
+    expect(b.tables()).toEqual(['FC']);
+  });
+
+  it('typing over a formula replaces it; formula() says null for a constant', () => {
+    const b = book();
+    b.setFormula('Forecast', 0, 1, '=B3*2', 40);
+    expect([b.formula('Forecast', 0, 1), b.value('Forecast', 0, 1)]).toEqual(['=B3*2', 40]);
+    b.type('Forecast', 0, 1, 41);
+    expect([b.formula('Forecast', 0, 1), b.value('Forecast', 0, 1)]).toEqual([null, 41]);
+  });
+
+  it("reports the user's and a co-author's edits apart; the add-in's own writes not at all", async () => {
+    const b = book();
+    const seen: string[] = [];
+    await b.onEdited((source) => seen.push(source ?? 'unknown'));
+    b.type('Forecast', 0, 1, 1);
+    b.remoteType('Forecast', 1, 1, 2);
+    await b.paint('Forecast', [{ row: 2, column: 1, value: 3, look: 'applied' }]);
+    expect(seen).toEqual(['local', 'remote']);
+  });
+
+  it("the user's own note and fill survive the add-in's flag and are there again when it clears", async () => {
+    const b = book();
+    b.setUserNote('Forecast', 0, 1, 'check with Anna');
+    b.setUserFill('Forecast', 0, 1, '#FFFF00');
+    await b.paint('Forecast', [{ row: 0, column: 1, look: 'rejected', note: 'Rejected: needs a note' }]);
+    expect(b.note('Forecast', 0, 1)).toBe('check with Anna\n\nRejected: needs a note');
+    expect(b.fill('Forecast', 0, 1)).toBe(LOOK_FILL.rejected);
+    expect(b.look('Forecast', 0, 1)).toBe('rejected');
+    await b.paint('Forecast', [{ row: 0, column: 1, look: 'plain', note: null }]);
+    expect([b.note('Forecast', 0, 1), b.fill('Forecast', 0, 1)]).toEqual(['check with Anna', '#FFFF00']);
+  });
+
+  it('writing a value over a formula replaces it, as Range.values does', async () => {
+    const b = book();
+    b.setFormula('Forecast', 0, 1, '=1+1', 2);
+    await b.paint('Forecast', [{ row: 0, column: 1, value: 5, look: 'applied' }]);
+    expect(b.formula('Forecast', 0, 1)).toBeNull();
+  });
+
+  it('sorts as Excel: numbers before text (reversed when descending), text ignoring case, blanks last; rows keep their flags and notes', async () => {
+    const b = book();
+    await b.paint('Forecast', [{ row: 1, column: 1, look: 'pending', note: 'waits' }]); // m-1's forecast
+    b.sort('Forecast', 0);
+    expect([0, 1, 2].map((r) => b.value('Forecast', r, 0))).toEqual(['m-1', 'M-2', 'M-3']);
+    expect([b.look('Forecast', 0, 1), b.note('Forecast', 0, 1)]).toEqual(['pending', 'waits']);
+    b.sort('Forecast', 2, 'desc');
+    expect([0, 1, 2].map((r) => b.value('Forecast', r, 2))).toEqual(['x', 11, '']);
+    b.sort('Forecast', 2, 'asc');
+    expect([0, 1, 2].map((r) => b.value('Forecast', r, 2))).toEqual([11, 'x', '']);
+  });
+
+  it('inserted and deleted columns move cells with their headers; a moved column keeps its cells', () => {
+    const b = book();
+    b.insertColumn('Forecast', 1, 'Comment');
+    expect(b.table('Forecast').headers).toEqual(['Measure', 'Comment', 'Forecast 2027-03', 'Forecast 2027-04']);
+    expect([b.value('Forecast', 0, 1), b.value('Forecast', 0, 2)]).toEqual(['', 20]);
+    b.moveColumn('Forecast', 3, 1);
+    expect(b.table('Forecast').headers).toEqual(['Measure', 'Forecast 2027-04', 'Comment', 'Forecast 2027-03']);
+    expect(b.value('Forecast', 1, 1)).toBe(11);
+    b.deleteColumn('Forecast', 0);
+    expect(b.table('Forecast').headers).toEqual(['Forecast 2027-04', 'Comment', 'Forecast 2027-03']);
+  });
+
+  it('a filter hides rows whose shown value is not listed; hidden rows keep their indexes', () => {
+    const b = book();
+    b.filter('Forecast', 0, ['M-2', 'M-3']);
+    expect([0, 1, 2].map((r) => b.hidden('Forecast', r))).toEqual([false, true, false]);
+    expect(b.value('Forecast', 1, 0)).toBe('m-1');
+    b.clearFilter('Forecast');
+    expect(b.hidden('Forecast', 1)).toBe(false);
+  });
+
+  it('keeps the bindings in the workbook: parts() lists them; a snapshot restored elsewhere has them and every cell', async () => {
+    const b = book();
+    await b.saveBindings([{ id: 'b1', name: 'fc', table: 'Forecast', mapping: { codeColumn: 0, cells: [] } as never, scope: 'ORG' }]);
+    b.setFormula('Forecast', 0, 2, '=B2+1', 21);
+    b.setUserNote('Forecast', 0, 1, 'mine');
+    expect(b.parts()).toEqual([{ kind: 'setting', id: 'gatecell.bindings', bytes: expect.any(Number) }]);
+    const copy = new MemoryWorkbook('Other.xlsx');
+    copy.restore(JSON.parse(JSON.stringify(b.snapshot())));
+    expect(await copy.loadBindings()).toEqual(await b.loadBindings());
+    expect([copy.formula('Forecast', 0, 2), copy.note('Forecast', 0, 1), copy.table('Forecast').id]).toEqual(['=B2+1', 'mine', b.table('Forecast').id]);
+  });
+
+  it('refuses what Excel would: a second table of the same name, a cell outside the table', () => {
+    const b = book();
+    expect(() => b.addTable('Forecast', 'S', ['A'])).toThrow(/already exists/);
+    expect(() => b.value('Forecast', 9, 0)).toThrow(/No row 9/);
+    expect(() => b.select({ table: 'Forecast', row: 0, column: 7 })).toThrow(/No column 7/);
+  });
+});
