@@ -2,7 +2,7 @@
 // TypeScript over the WorkbookPort and the API client; the rules stay in shared/sync.
 import { type RecordCell, type Snapshot, cellKey } from '../../shared/sync/cells.js';
 import { diffTable, type LocalError } from '../../shared/sync/diff.js';
-import { type Mapping, proposeMapping, type Proposal } from '../../shared/sync/mapping.js';
+import { identify, type Mapping, proposeMapping, type Proposal, resolveMapping } from '../../shared/sync/mapping.js';
 import { applyResults, planPush, varianceFlags } from '../../shared/sync/push.js';
 import type { PushBody } from '../../shared/api/schemas.js';
 import { ApiCallError, type GatecellClient, type WireCell } from '../api/client.js';
@@ -63,6 +63,13 @@ const PUSH_ATTEMPTS = 4;
 
 const periodsOf = (m: Mapping) => m.columns.map((c) => c.period).sort();
 
+/** A binding whose columns no longer fit the table: what is missing, in the planner's words. */
+export class BindingBroken extends Error {
+  constructor(readonly binding: string, readonly problems: string[]) {
+    super(`The binding "${binding}" no longer fits its table: ${problems.join(' ')}`);
+  }
+}
+
 export class SyncSession {
   constructor(
     readonly port: WorkbookPort,
@@ -76,9 +83,25 @@ export class SyncSession {
     return { table, proposal: proposeMapping(table.headers) };
   }
 
+  /** Saves the binding with each bound column's id and header, as the table has them now. */
   async saveBinding(binding: Binding) {
+    const table = await this.port.readTable(binding.table);
+    const identified = { ...binding, mapping: identify(binding.mapping, table) };
     const all = (await this.port.loadBindings()).filter((b) => b.id !== binding.id && b.name !== binding.name);
-    await this.port.saveBindings([...all, binding]);
+    await this.port.saveBindings([...all, identified]);
+    return identified;
+  }
+
+  /**
+   * The bound table as it is now, and where its bound columns are: by id, checked against their
+   * headers. A column deleted or retitled stops every read and write through the binding, with
+   * what is missing: a value never goes to, or comes from, the wrong column.
+   */
+  async #read(binding: Binding): Promise<{ table: TableData; mapping: Mapping }> {
+    const table = await this.port.readTable(binding.table);
+    const resolved = resolveMapping(binding.mapping, table);
+    if (!resolved.mapping) throw new BindingBroken(binding.name, resolved.problems);
+    return { table, mapping: resolved.mapping };
   }
 
   async #state(binding: Binding): Promise<BindingState> {
@@ -106,24 +129,24 @@ export class SyncSession {
   async pull(binding: Binding, opts: { addMissingRows?: boolean } = {}) {
     const state = await this.#state(binding);
     const record = await this.#record(binding);
-    let table = await this.port.readTable(binding.table);
+    let { table, mapping } = await this.#read(binding);
     const byCell = new Map(record.cells.map((c) => [cellKey(c.measure, c.kind, c.period), c]));
-    let rows = SyncSession.rowsByCode(table, binding.mapping);
+    let rows = SyncSession.rowsByCode(table, mapping);
     let added = 0;
     if (opts.addMissingRows) {
       const missing = [...new Set(record.cells.map((c) => c.measure))].filter((code) => !rows.has(code)).sort();
       if (missing.length) {
         const width = table.headers.length;
-        await this.port.appendRows(binding.table, missing.map((code) => Object.assign(new Array(width).fill(''), { [binding.mapping.codeColumn]: code })));
+        await this.port.appendRows(binding.table, missing.map((code) => Object.assign(new Array(width).fill(''), { [mapping.codeColumn]: code })));
         added = missing.length;
-        table = await this.port.readTable(binding.table);
-        rows = SyncSession.rowsByCode(table, binding.mapping);
+        ({ table, mapping } = await this.#read(binding));
+        rows = SyncSession.rowsByCode(table, mapping);
       }
     }
     const variance = varianceFlags(record.cells, this.options.tolerancePct);
     const paint: CellPaint[] = [];
     for (const [code, row] of rows)
-      for (const { column, kind, period } of binding.mapping.columns) {
+      for (const { column, kind, period } of mapping.columns) {
         const key = cellKey(code, kind, period);
         const cell = byCell.get(key);
         const known: RecordCell = { value: cell?.value ?? null, version: cell?.version ?? 0 };
@@ -141,16 +164,16 @@ export class SyncSession {
   /** How many bound cells the planner changed since the last pull or push (and how many cannot be sent). */
   async pendingChanges(binding: Binding) {
     const state = await this.#state(binding);
-    const table = await this.port.readTable(binding.table);
-    const diff = diffTable(table.rows, binding.mapping, state.snapshot, this.options.digits);
+    const { table, mapping } = await this.#read(binding);
+    const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
     return { changes: diff.changes.length, errors: diff.errors.length };
   }
 
   /** Sends the cells changed since the last pull or push; writes back and flags every outcome. */
   async push(binding: Binding, notes: ReadonlyMap<string, string> = new Map(), onProgress?: (done: number, total: number) => void): Promise<PushReport> {
     const state = await this.#state(binding);
-    const table = await this.port.readTable(binding.table);
-    const diff = diffTable(table.rows, binding.mapping, state.snapshot, this.options.digits);
+    const { table, mapping } = await this.#read(binding);
+    const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
     const report: PushReport = { sent: diff.changes.length, applied: 0, pending: 0, rejected: 0, conflict: 0, localErrors: diff.errors, duplicates: diff.duplicates, needNote: [] };
     const local: CellPaint[] = diff.errors.map((e) =>
       this.#look(state, cellKey(e.measure, e.kind, e.period), { row: e.row, column: e.column, look: 'rejected' }, `Not sent: ${e.message}`));
@@ -200,9 +223,9 @@ export class SyncSession {
   async refresh(binding: Binding) {
     const state = await this.#state(binding);
     const changes = await this.client.changes(binding.scope ?? '', state.revision);
-    const table = await this.port.readTable(binding.table);
-    const rows = SyncSession.rowsByCode(table, binding.mapping);
-    const columns = new Map(binding.mapping.columns.map((c) => [`${c.kind}\u0001${c.period}`, c.column]));
+    const { table, mapping } = await this.#read(binding);
+    const rows = SyncSession.rowsByCode(table, mapping);
+    const columns = new Map(mapping.columns.map((c) => [`${c.kind}\u0001${c.period}`, c.column]));
     const paint: CellPaint[] = [];
     for (const cell of changes.cells) {
       const row = rows.get(cell.measure);
@@ -228,7 +251,7 @@ export class SyncSession {
     if (moved.size) {
       const { locks } = await this.#record(binding);
       for (const code of moved)
-        for (const { column, kind, period } of binding.mapping.columns) {
+        for (const { column, kind, period } of mapping.columns) {
           const row = rows.get(code)!;
           if (!flagged.has(`${row}:${column}`)) paint.push({ row, column, look: locks.has(cellKey(code, kind, period)) ? 'readonly' : 'plain' });
         }
@@ -243,11 +266,11 @@ export class SyncSession {
   async verify(binding: Binding) {
     const state = await this.#state(binding);
     const record = await this.#record(binding);
-    const table = await this.port.readTable(binding.table);
+    const { table, mapping } = await this.#read(binding);
     const byCell = new Map(record.cells.map((c) => [cellKey(c.measure, c.kind, c.period), c]));
     const paint: CellPaint[] = [];
-    for (const [code, row] of SyncSession.rowsByCode(table, binding.mapping))
-      for (const { column, kind, period } of binding.mapping.columns) {
+    for (const [code, row] of SyncSession.rowsByCode(table, mapping))
+      for (const { column, kind, period } of mapping.columns) {
         const key = cellKey(code, kind, period);
         const approved = byCell.get(key)?.value ?? null;
         const onSheet = table.rows[row]![column];

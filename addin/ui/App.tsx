@@ -243,10 +243,10 @@ function SheetTab({ port, session, me, guard, setNotice }: { port: WorkbookPort;
           onCancel={() => setProposal(null)}
           onConfirm={(name, scope, mapping) => act('Saving', async () => {
             const binding: Binding = { id: crypto.randomUUID(), name, table: proposal.table, mapping, scope };
-            await session.saveBinding(binding);
+            const saved = await session.saveBinding(binding);
             setProposal(null);
             await reload();
-            setActive(binding);
+            setActive(saved);
           })}
         />
       ) : (

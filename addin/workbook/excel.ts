@@ -95,6 +95,8 @@ export class ExcelWorkbook implements WorkbookPort {
       const header = table.getHeaderRowRange().load('values');
       const body = table.getDataBodyRange().load('rowCount, columnCount, rowIndex, columnIndex');
       const sheet = table.worksheet.load('name');
+      // Column ids (ExcelApi 1.1) survive inserts and moves: the binding holds on to them.
+      const columns = table.columns.load('items/id');
       await context.sync();
       // Values in row chunks under the request limit, all in one more sync.
       const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_CELLS / Math.max(1, body.columnCount)));
@@ -108,6 +110,7 @@ export class ExcelWorkbook implements WorkbookPort {
         name,
         sheet: sheet.name,
         headers: (header.values[0] ?? []).map((h) => String(h)),
+        columnIds: columns.items.map((c) => Number(c.id)),
         rows: chunks.flatMap((c) => c.values),
         firstCell: { row: body.rowIndex, column: body.columnIndex },
       };

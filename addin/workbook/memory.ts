@@ -268,7 +268,10 @@ export class MemoryWorkbook implements WorkbookPort {
 
   async readTable(name: string): Promise<TableData> {
     const t = this.#table(name);
-    return { name: t.name, sheet: t.sheet, headers: t.columns.map((c) => c.header), rows: t.rows.map((r) => r.map((c) => c.value)), firstCell: { row: 1, column: 0 } };
+    return {
+      name: t.name, sheet: t.sheet, headers: t.columns.map((c) => c.header), columnIds: t.columns.map((c) => c.id),
+      rows: t.rows.map((r) => r.map((c) => c.value)), firstCell: { row: 1, column: 0 },
+    };
   }
 
   async paint(table: string, cells: readonly CellPaint[]) {

@@ -6,6 +6,8 @@ export interface TableData {
   name: string;
   sheet: string;
   headers: string[];
+  /** Each column's id (Excel's TableColumn.id): stable when columns are inserted, moved or retitled. */
+  columnIds: number[];
   /** Data body values, row by row, as Excel reports them (numbers, strings, booleans, ""). */
   rows: unknown[][];
   /** A1 address of the data body's first cell, for cell addresses in pushes and notes. */

@@ -3,15 +3,75 @@
 import { CELL_KINDS, type CellKind } from '../model.js';
 
 export interface ColumnMapping {
-  /** Zero-based column index in the table. */
+  /** Zero-based column index in the table, where the column stood when last read. */
   column: number;
   kind: CellKind;
   period: string;
+  /** The table column's id (Excel's TableColumn.id): what binds it, wherever it moves. */
+  columnId?: number;
+  /** Its header when bound: checked on every read, so a retitled column is never misread. */
+  header?: string;
 }
 
 export interface Mapping {
   codeColumn: number;
   columns: ColumnMapping[];
+  codeColumnId?: number;
+  codeHeader?: string;
+}
+
+/** A table's columns as Excel reports them: headers and the ids that survive inserts and moves. */
+export interface TableColumns {
+  headers: readonly string[];
+  columnIds: readonly number[];
+}
+
+/** The mapping with each column's id and header as the table has them now (at binding). */
+export function identify(mapping: Mapping, table: TableColumns): Mapping {
+  return {
+    codeColumn: mapping.codeColumn,
+    codeColumnId: table.columnIds[mapping.codeColumn],
+    codeHeader: table.headers[mapping.codeColumn],
+    columns: mapping.columns.map((c) => ({ ...c, columnId: table.columnIds[c.column], header: table.headers[c.column] })),
+  };
+}
+
+/**
+ * Where the bound columns are now: found by id (a binding made before ids were kept: by the
+ * position it was made at, only while the header there still reads as the same kind and month)
+ * and checked against the header they were bound with. Anything missing or retitled is a problem,
+ * and the mapping is null: nothing is read or written through a binding that no longer fits.
+ */
+export function resolveMapping(mapping: Mapping, table: TableColumns): { mapping: Mapping | null; problems: string[] } {
+  const problems: string[] = [];
+  const locate = (id: number | undefined, header: string | undefined, legacyAt: number, fits: (h: string) => boolean, what: string): number => {
+    if (id === undefined) {
+      const h = String(table.headers[legacyAt] ?? '');
+      if (legacyAt < table.headers.length && fits(h)) return legacyAt;
+      problems.push(`Column ${legacyAt + 1} no longer reads as ${what} (its header is now "${h}"): bind the table again.`);
+      return -1;
+    }
+    const at = table.columnIds.indexOf(id);
+    if (at < 0) {
+      problems.push(`The column "${header ?? what}" was deleted from the table: bind the table again.`);
+      return -1;
+    }
+    if (header !== undefined && table.headers[at] !== header) {
+      problems.push(`The column "${header}" is now titled "${table.headers[at]}": bind the table again so that it is read as what it says.`);
+      return -1;
+    }
+    return at;
+  };
+  const codeColumn = locate(mapping.codeColumnId, mapping.codeHeader, mapping.codeColumn, (h) => CODE_HEADERS.has(h.trim().toLowerCase()), 'the measure codes');
+  const columns = mapping.columns.map((c) => ({
+    ...c,
+    column: locate(c.columnId, c.header, c.column, (h) => {
+      const parsed = parseHeader(h);
+      return !!parsed && parsed.kind === c.kind && parsed.period === c.period;
+    }, `${c.kind} ${c.period}`),
+  }));
+  if (problems.length) return { mapping: null, problems };
+  return { mapping: { ...mapping, codeColumn, columns }, problems };
 }
 
 const KIND_WORDS: Record<string, CellKind> = {

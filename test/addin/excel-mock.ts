@@ -33,6 +33,13 @@ export function excelMock() {
           table: {
             worksheet: { name: 'Forecast' },
             header: { values: [headers] },
+            // Column ids as Excel numbers them: not positions (a column inserted later gets a new one).
+            // The mock cannot load "items/id" of a collection: the adapter's load('items/id') loads
+            // the whole items here, which the mock then answers after the sync as Excel would.
+            columns: {
+              items: headers.map((_, i) => ({ id: 11 + i * 2 })),
+              load(this: unknown) { return OfficeMockObject.prototype.load.call(this, 'items'); },
+            },
             body: { rowCount: ROWS, columnCount: headers.length, rowIndex: 1, columnIndex: 0, getCell: vi.fn(recorder) },
             getHeaderRowRange() { return this.header; },
             getDataBodyRange() { return this.body; },

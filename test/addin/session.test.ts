@@ -34,8 +34,11 @@ describe('sync session against the service', async () => {
     const { proposal } = await session.propose();
     expect(proposal.problems).toEqual([]);
     binding = { id: 'b1', name: 'forecast-eu', table: 'Forecast', mapping: proposal.mapping!, scope: 'ORG' };
-    await session.saveBinding(binding);
+    binding = await session.saveBinding(binding);
     expect(await book.loadBindings()).toEqual([binding]);
+    // Each bound column is held by its id and header, not by where it stands.
+    const ids = (await book.readTable('Forecast')).columnIds;
+    expect(binding.mapping).toMatchObject({ codeColumnId: ids[0], codeHeader: 'Measure', columns: expect.arrayContaining([expect.objectContaining({ columnId: ids[3], header: 'Forecast 2027-03' })]) });
   });
 
   it('pulls the record into the bound cells, and adds missing rows when asked', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMapping, choicesFrom, parseHeader, parsePeriod, proposeMapping } from '../../shared/sync/mapping.js';
+import { buildMapping, choicesFrom, identify, parseHeader, parsePeriod, proposeMapping, resolveMapping } from '../../shared/sync/mapping.js';
 
 describe('header mapping', () => {
   it('reads the ways planners write months', () => {
@@ -51,5 +51,30 @@ describe('editing the proposed mapping', () => {
     expect(buildMapping(headers, 0, [{ column: 3, bound: true, kind: 'target', period: 'soon' }]).problems[0]).toMatch(/"soon" is not a month/);
     expect(buildMapping(headers, 0, []).mapping).toBeNull();
     expect(buildMapping(headers, -1, choices).problems).toContain('Choose the column of measure codes.');
+  });
+});
+
+describe('bound columns are found by identity', () => {
+  const table = { headers: ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'], columnIds: [1, 2, 3] };
+  const bound = identify(proposeMapping(table.headers).mapping!, table);
+
+  it('a moved or inserted column leaves every bound column where its id now stands', () => {
+    const now = { headers: ['Measure', 'Forecast 2027-04', 'Comment', 'Forecast 2027-03'], columnIds: [1, 3, 9, 2] };
+    const { mapping, problems } = resolveMapping(bound, now);
+    expect(problems).toEqual([]);
+    expect(mapping!.codeColumn).toBe(0);
+    expect(mapping!.columns.map((c) => [c.period, c.column])).toEqual([['2027-03', 3], ['2027-04', 1]]);
+  });
+  it('a deleted or retitled bound column stops the binding, saying which', () => {
+    expect(resolveMapping(bound, { headers: ['Measure', 'Forecast 2027-04'], columnIds: [1, 3] }).problems).toEqual([expect.stringMatching(/"Forecast 2027-03" was deleted/)]);
+    const retitled = resolveMapping(bound, { headers: ['Measure', 'Forecast 2027-05', 'Forecast 2027-04'], columnIds: [1, 2, 3] });
+    expect(retitled.mapping).toBeNull();
+    expect(retitled.problems).toEqual([expect.stringMatching(/"Forecast 2027-03" is now titled "Forecast 2027-05"/)]);
+    expect(resolveMapping(bound, { headers: ['Code', 'Forecast 2027-03', 'Forecast 2027-04'], columnIds: [7, 2, 3] }).problems).toEqual([expect.stringMatching(/"Measure" was deleted/)]);
+  });
+  it('a binding saved before ids were kept is read by position only while its headers still say the same', () => {
+    const legacy = proposeMapping(table.headers).mapping!;
+    expect(resolveMapping(legacy, table).problems).toEqual([]);
+    expect(resolveMapping(legacy, { headers: ['Measure', 'Comment', 'Forecast 2027-03', 'Forecast 2027-04'], columnIds: [1, 9, 2, 3] }).mapping).toBeNull();
   });
 });
