@@ -6,7 +6,7 @@ import { diffTable } from '../shared/sync/diff.js';
 import type { Mapping } from '../shared/sync/mapping.js';
 import { planPush } from '../shared/sync/push.js';
 import { addMonths } from '../shared/periods.js';
-import { body, excelMock } from '../test/addin/excel-mock.js';
+import { body, columnId, excelMock } from '../test/addin/excel-mock.js';
 
 export async function runAddinBench(): Promise<void> {
   const MONTHS = 12;
@@ -37,7 +37,7 @@ export async function runAddinBench(): Promise<void> {
   await book.readTable('Forecast');
   const pullSyncs = syncs;
   syncs = 0;
-  await book.paint('Forecast', body.map((_, row) => ({ row, column: 2, value: row, look: row % 7 ? ('applied' as const) : ('pending' as const), note: row % 7 ? undefined : 'Pending approval' })));
+  await book.paint('Forecast', columnId(0), body.map((r, row) => ({ measure: String(r[0]), columnId: columnId(2), value: row, look: row % 7 ? ('applied' as const) : ('pending' as const), note: row % 7 ? undefined : 'Pending approval' })));
   const pushSyncs = syncs;
 
   const ms = (a: number, b: number) => `${(b - a).toFixed(0)} ms`;

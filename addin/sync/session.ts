@@ -145,7 +145,7 @@ export class SyncSession {
     }
     const variance = varianceFlags(record.cells, this.options.tolerancePct);
     const paint: CellPaint[] = [];
-    for (const [code, row] of rows)
+    for (const code of rows.keys())
       for (const { column, kind, period } of mapping.columns) {
         const key = cellKey(code, kind, period);
         const cell = byCell.get(key);
@@ -153,9 +153,9 @@ export class SyncSession {
         state.snapshot.set(key, known);
         const note = cell?.pending ? `Pending approval: ${cell.pending.value} requested; ${known.value ?? '(empty)'} is the approved value.` : null;
         const look = cell?.pending ? 'pending' : record.locks.has(key) ? 'readonly' : variance.has(key) ? 'variance' : 'plain';
-        paint.push(this.#look(state, key, { row, column, value: known.value, look }, note, look === 'variance' ? 'Forecast beyond tolerance of the target.' : null));
+        paint.push(this.#look(state, key, { measure: code, columnId: table.columnIds[column]!, value: known.value, look }, note, look === 'variance' ? 'Forecast beyond tolerance of the target.' : null));
       }
-    await this.port.paint(binding.table, paint);
+    await this.#paint(binding, table, mapping, paint);
     state.revision = record.revision;
     await this.store.save(binding.id, state);
     return { cells: paint.length, added, revision: record.revision };
@@ -175,9 +175,10 @@ export class SyncSession {
     const { table, mapping } = await this.#read(binding);
     const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
     const report: PushReport = { sent: diff.changes.length, applied: 0, pending: 0, rejected: 0, conflict: 0, localErrors: diff.errors, duplicates: diff.duplicates, needNote: [] };
+    const columnId = (column: number) => table.columnIds[column]!;
     const local: CellPaint[] = diff.errors.map((e) =>
-      this.#look(state, cellKey(e.measure, e.kind, e.period), { row: e.row, column: e.column, look: 'rejected' }, `Not sent: ${e.message}`));
-    if (local.length) await this.port.paint(binding.table, local);
+      this.#look(state, cellKey(e.measure, e.kind, e.period), { measure: e.measure, columnId: columnId(e.column), look: 'rejected' }, `Not sent: ${e.message}`));
+    if (local.length) await this.#paint(binding, table, mapping, local);
     const workbook = await this.port.workbookName();
     const plan = planPush(diff.changes, {
       source: { workbook, sheet: table.sheet, binding: binding.name },
@@ -189,12 +190,13 @@ export class SyncSession {
     for (let b = 0; b < plan.batches.length; b++) {
       const answer = await this.#send(plan.batches[b]!);
       const writes = applyResults(plan.sent[b]!, answer.results, state.snapshot);
-      await this.port.paint(binding.table, writes.map((w, i) => {
+      // Written where each measure and column are when the answer is back, not where they were sent from.
+      await this.#paint(binding, table, mapping, writes.map((w, i) => {
         report[w.flag] += 1;
         const c = plan.sent[b]![i]!;
         const key = cellKey(c.measure, c.kind, c.period);
         if (w.flag === 'rejected' && w.value === undefined) report.needNote.push(key);
-        return this.#look(state, key, { row: w.row, column: w.column, value: w.value, look: w.flag }, w.note);
+        return this.#look(state, key, { measure: c.measure, columnId: columnId(w.column), value: w.value, look: w.flag }, w.note);
       }));
       state.revision = Math.max(state.revision, answer.revision);
       await this.store.save(binding.id, state);
@@ -238,25 +240,25 @@ export class SyncSession {
       const untouched = !known || onSheet === (known.value ?? '') || onSheet === known.value;
       if (untouched) {
         state.snapshot.set(key, { value: cell.value, version: cell.version });
-        paint.push(this.#look(state, key, { row, column, value: cell.value, look: cell.pending ? 'pending' : 'stale' },
+        paint.push(this.#look(state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: cell.pending ? 'pending' : 'stale' },
           cell.pending ? `Pending approval: ${cell.pending.value} requested.` : `Updated from the record (was ${known?.value ?? '(empty)'}): changed by someone else since your last pull.`));
       } else {
-        paint.push(this.#look(state, key, { row, column, look: 'conflict' },
+        paint.push(this.#look(state, key, { measure: cell.measure, columnId: table.columnIds[column]!, look: 'conflict' },
           `Changed by someone else to ${cell.value ?? '(empty)'} since your last pull: pushing your value will conflict. Pull to take theirs.`));
       }
     }
     // A measure that passed a gate (or was put on hold) may lock or unlock its cells.
     const moved = new Set(changes.measures.map((m) => m.code).filter((code) => rows.has(code)));
-    const flagged = new Set(paint.map((p) => `${p.row}:${p.column}`));
+    const flagged = new Set(paint.map((p) => `${p.measure}\u0001${p.columnId}`));
     if (moved.size) {
       const { locks } = await this.#record(binding);
       for (const code of moved)
         for (const { column, kind, period } of mapping.columns) {
-          const row = rows.get(code)!;
-          if (!flagged.has(`${row}:${column}`)) paint.push({ row, column, look: locks.has(cellKey(code, kind, period)) ? 'readonly' : 'plain' });
+          const columnId = table.columnIds[column]!;
+          if (!flagged.has(`${code}\u0001${columnId}`)) paint.push({ measure: code, columnId, look: locks.has(cellKey(code, kind, period)) ? 'readonly' : 'plain' });
         }
     }
-    await this.port.paint(binding.table, paint);
+    await this.#paint(binding, table, mapping, paint);
     state.revision = changes.revision;
     await this.store.save(binding.id, state);
     return { changed: flagged.size, measures: changes.measures };
@@ -276,11 +278,16 @@ export class SyncSession {
         const onSheet = table.rows[row]![column];
         const shown = onSheet === '' || onSheet === null || onSheet === undefined ? null : onSheet;
         if (shown !== approved)
-          paint.push(this.#look(state, key, { row, column, look: 'stale' }, `Not the approved value: the record holds ${approved ?? '(nothing)'}. Push it for approval, or pull to restore the record.`));
+          paint.push(this.#look(state, key, { measure: code, columnId: table.columnIds[column]!, look: 'stale' }, `Not the approved value: the record holds ${approved ?? '(nothing)'}. Push it for approval, or pull to restore the record.`));
       }
-    await this.port.paint(binding.table, paint);
+    await this.#paint(binding, table, mapping, paint);
     await this.store.save(binding.id, state);
     return { mismatches: paint.length };
+  }
+
+  /** Writes cells addressed by measure and column id: the port finds them as the table is then. */
+  #paint(binding: Binding, table: TableData, mapping: Mapping, cells: readonly CellPaint[]) {
+    return this.port.paint(binding.table, table.columnIds[mapping.codeColumn]!, cells);
   }
 
   /** A cell's look and note, remembering which cells carry the add-in's notes. */

@@ -2,7 +2,7 @@
 // and synced in a fixed number of round trips (Microsoft's "correlated objects" pattern), values
 // written as whole arrays, calculation and screen updating suspended while writing. Office errors
 // are never swallowed: they reach the pane as WorkbookError with Office's code and debug info.
-import { type Binding, type CellPaint, LOOK_FILL, type Selection, type TableData, type WorkbookPort } from './port.js';
+import { type Binding, type CellPaint, LOOK_FILL, placeCells, type Selection, type TableData, type WorkbookPort } from './port.js';
 
 const SETTINGS_KEY = 'gatecell.bindings';
 /** Cells per read request: Excel on the web refuses requests or responses over 5 MB. */
@@ -117,13 +117,18 @@ export class ExcelWorkbook implements WorkbookPort {
     });
   }
 
-  paint(tableName: string, cells: readonly CellPaint[]) {
-    if (!cells.length) return Promise.resolve();
+  paint(tableName: string, codeColumnId: number, addressed: readonly CellPaint[]) {
+    if (!addressed.length) return Promise.resolve();
     return run(`Writing to table ${tableName}`, async (context) => {
       const table = context.workbook.tables.getItem(tableName);
       const body = table.getDataBodyRange().load('rowIndex, columnIndex');
       const sheet = table.worksheet.load('name');
-      await context.sync(); // 1: where the table is
+      // Rows and columns as they are now, in this run: the table may have been sorted, or a
+      // column moved, while the push that these cells answer was on the wire.
+      const columns = table.columns.load('items/id');
+      const codes = table.columns.getItem(codeColumnId).getDataBodyRange().load('values');
+      await context.sync(); // 1: where the table and its cells are
+      const cells = placeCells(addressed, codes.values.map((r) => r[0]), columns.items.map((c) => Number(c.id)));
 
       context.application.suspendApiCalculationUntilNextSync();
       context.application.suspendScreenUpdatingUntilNextSync();
@@ -136,7 +141,7 @@ export class ExcelWorkbook implements WorkbookPort {
         else fill.color = LOOK_FILL[run[0]!.look];
       }
       const noted = this.notes ? cells.filter((c) => c.note !== undefined) : [];
-      const address = (c: CellPaint) => `'${sheet.name.replace(/'/g, "''")}'!${columnName(body.columnIndex + c.column)}${body.rowIndex + c.row + 1}`;
+      const address = (c: { row: number; column: number }) => `'${sheet.name.replace(/'/g, "''")}'!${columnName(body.columnIndex + c.column)}${body.rowIndex + c.row + 1}`;
       const existing = noted.map((c) => context.workbook.notes.getItemOrNullObject(address(c)).load('isNullObject'));
       await context.sync(); // 2: values and fills written, existing notes known
       if (!noted.length) return;

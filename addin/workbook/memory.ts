@@ -5,7 +5,7 @@
 // and moves; a typed value replaces a formula; the user's own notes and fills outlive the
 // add-in's flags; sorted and filtered rows keep everything that is on them.
 import type { Binding, CellLook, CellPaint, EditSource, Selection, TableData, WorkbookPort } from './port.js';
-import { LOOK_FILL } from './port.js';
+import { LOOK_FILL, placeCells } from './port.js';
 
 interface Cell {
   value: unknown;
@@ -274,8 +274,11 @@ export class MemoryWorkbook implements WorkbookPort {
     };
   }
 
-  async paint(table: string, cells: readonly CellPaint[]) {
-    for (const p of cells) {
+  async paint(table: string, codeColumnId: number, cells: readonly CellPaint[]) {
+    const t = this.#table(table);
+    const code = t.columns.findIndex((c) => c.id === codeColumnId);
+    if (code < 0) throw new Error(`The code column of ${table} is gone.`);
+    for (const p of placeCells(cells, t.rows.map((r) => r[code]!.value), t.columns.map((c) => c.id))) {
       const c = this.#cell(table, p.row, p.column);
       // Writing a value replaces a formula, as Excel's Range.values does.
       if (p.value !== undefined) {

@@ -17,9 +17,15 @@ export interface TableData {
 /** How a governed cell looks in the sheet. */
 export type CellLook = 'applied' | 'pending' | 'rejected' | 'conflict' | 'variance' | 'stale' | 'readonly' | 'plain';
 
+/**
+ * A cell to write, addressed by what it is, not where it was: the measure of its row and the id
+ * of its column. The port finds the row and column in the same Excel.run that writes, so a sort,
+ * an inserted row or a moved column (by the planner or a co-author) while a push was on the wire
+ * never puts a value on another measure or month.
+ */
 export interface CellPaint {
-  row: number;
-  column: number;
+  measure: string;
+  columnId: number;
   /** Written when present (null empties the cell); absent leaves the value as it is. */
   value?: number | null;
   look: CellLook;
@@ -51,8 +57,12 @@ export interface WorkbookPort {
   /** The table the selection is in; a plain range with a header row is first turned into a table. */
   tableAtSelection(): Promise<string>;
   readTable(name: string): Promise<TableData>;
-  /** Values, fills and notes of many cells: one Excel.run, a fixed number of syncs. */
-  paint(table: string, cells: readonly CellPaint[]): Promise<void>;
+  /**
+   * Values, fills and notes of many cells: one Excel.run, a fixed number of syncs. Rows are found
+   * by their code in the column `codeColumnId` as the table is at the moment of writing; a cell
+   * whose measure is no longer on exactly one row is not written.
+   */
+  paint(table: string, codeColumnId: number, cells: readonly CellPaint[]): Promise<void>;
   appendRows(table: string, rows: readonly unknown[][]): Promise<void>;
   loadBindings(): Promise<Binding[]>;
   saveBindings(bindings: readonly Binding[]): Promise<void>;
@@ -75,6 +85,26 @@ export const LOOK_FILL: Record<Exclude<CellLook, 'plain'>, string> = {
   stale: '#DCEBFA',
   readonly: '#EDEBE9',
 };
+
+/** Where each cell of `cells` is now: rows by code (codes on several rows, or none, are skipped), columns by id. */
+export function placeCells<T extends { measure: string; columnId: number }>(cells: readonly T[], codes: readonly unknown[], columnIds: readonly number[]): (T & { row: number; column: number })[] {
+  const rowOf = new Map<string, number>();
+  const twice = new Set<string>();
+  codes.forEach((raw, row) => {
+    const code = String(raw ?? '').trim();
+    if (!code) return;
+    if (rowOf.has(code)) twice.add(code);
+    else rowOf.set(code, row);
+  });
+  const placed: (T & { row: number; column: number })[] = [];
+  for (const c of cells) {
+    const row = rowOf.get(c.measure);
+    const column = columnIds.indexOf(c.columnId);
+    if (row === undefined || twice.has(c.measure) || column < 0) continue;
+    placed.push({ ...c, row, column });
+  }
+  return placed;
+}
 
 /** Zero-based (row, column) → "C12". */
 export function a1(row: number, column: number): string {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExcelWorkbook, WorkbookError } from '../../addin/workbook/excel.js';
 import { LOOK_FILL } from '../../addin/workbook/port.js';
-import { body, excelMock, headers, ROWS } from './excel-mock.js';
+import { body, columnId, excelMock, headers, ROWS } from './excel-mock.js';
 
 describe('Excel adapter', () => {
   let mock: ReturnType<typeof excelMock>;
@@ -28,11 +28,12 @@ describe('Excel adapter', () => {
 
   it('writes back 10,000 rows in three syncs: values and fills as contiguous runs, notes where they change', async () => {
     const sync = vi.spyOn(mock.excel.context, 'sync');
-    const cells = body.flatMap((_, row) => [
-      { row, column: 2, value: 1000 + row, look: row === 9 ? ('pending' as const) : ('applied' as const), note: row === 9 ? 'Pending approval' : undefined },
-      { row, column: 3, look: 'plain' as const, note: row === 9 ? null : undefined },
+    // Addressed by measure and column id; the adapter finds them in the same run that writes.
+    const cells = body.flatMap((r, row) => [
+      { measure: String(r[0]), columnId: columnId(2), value: 1000 + row, look: row === 9 ? ('pending' as const) : ('applied' as const), note: row === 9 ? 'Pending approval' : undefined },
+      { measure: String(r[0]), columnId: columnId(3), look: 'plain' as const, note: row === 9 ? null : undefined },
     ]);
-    await new ExcelWorkbook({ notes: true }).paint('Forecast', cells);
+    await new ExcelWorkbook({ notes: true }).paint('Forecast', columnId(0), cells);
     expect(sync).toHaveBeenCalledTimes(3);
     expect(mock.excel.context.application.suspendApiCalculationUntilNextSync).toHaveBeenCalled();
     expect(mock.excel.context.application.suspendScreenUpdatingUntilNextSync).toHaveBeenCalled();

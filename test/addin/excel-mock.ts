@@ -5,6 +5,8 @@ import { vi } from 'vitest';
 
 export const ROWS = 10_000;
 export const headers = ['Measure', 'Title', 'Forecast 2027-03', 'Forecast 2027-04', 'Target 2027-03'];
+/** Column ids as the mock numbers them (11, 13, …), as Excel's are: not positions. */
+export const columnId = (column: number) => 11 + column * 2;
 export const body = Array.from({ length: ROWS }, (_, i) => [`M-${i}`, `Measure ${i}`, 100 + i, 200 + i, 150]);
 
 /** Write-only ranges are plain recorders: the test reads back exactly what the adapter wrote. */
@@ -37,8 +39,10 @@ export function excelMock() {
             // The mock cannot load "items/id" of a collection: the adapter's load('items/id') loads
             // the whole items here, which the mock then answers after the sync as Excel would.
             columns: {
-              items: headers.map((_, i) => ({ id: 11 + i * 2 })),
+              items: headers.map((_, i) => ({ id: columnId(i) })),
               load(this: unknown) { return OfficeMockObject.prototype.load.call(this, 'items'); },
+              // A column's data body by id: the code column's values, read when writing back.
+              getItem: (id: number) => ({ getDataBodyRange: () => ({ load: () => ({ values: body.map((r) => [r[(id - 11) / 2]]) }) }) }),
             },
             body: { rowCount: ROWS, columnCount: headers.length, rowIndex: 1, columnIndex: 0, getCell: vi.fn(recorder) },
             getHeaderRowRange() { return this.header; },

@@ -2,7 +2,17 @@
 // its surface, as the document describing it says.
 import { describe, expect, it } from 'vitest';
 import { MemoryWorkbook } from '../../addin/workbook/memory.js';
-import { LOOK_FILL } from '../../addin/workbook/port.js';
+import { type CellLook, LOOK_FILL } from '../../addin/workbook/port.js';
+
+/** The cell of `row`, `column` as the add-in addresses it: by measure code and column id. */
+const at = async (b: MemoryWorkbook, row: number, column: number) => {
+  const t = await b.readTable('Forecast');
+  return { measure: String(t.rows[row]![0]), columnId: t.columnIds[column]! };
+};
+const paint = async (b: MemoryWorkbook, row: number, column: number, p: { value?: number; look: CellLook; note?: string | null }) => {
+  const t = await b.readTable('Forecast');
+  await b.paint('Forecast', t.columnIds[0]!, [{ ...(await at(b, row, column)), ...p }]);
+};
 
 const book = () => {
   const b = new MemoryWorkbook('Plan.xlsx');
@@ -38,7 +48,7 @@ describe('the in-memory workbook', () => {
     await b.onEdited((source) => seen.push(source ?? 'unknown'));
     b.type('Forecast', 0, 1, 1);
     b.remoteType('Forecast', 1, 1, 2);
-    await b.paint('Forecast', [{ row: 2, column: 1, value: 3, look: 'applied' }]);
+    await paint(b, 2, 1, { value: 3, look: 'applied' });
     expect(seen).toEqual(['local', 'remote']);
   });
 
@@ -46,24 +56,24 @@ describe('the in-memory workbook', () => {
     const b = book();
     b.setUserNote('Forecast', 0, 1, 'check with Anna');
     b.setUserFill('Forecast', 0, 1, '#FFFF00');
-    await b.paint('Forecast', [{ row: 0, column: 1, look: 'rejected', note: 'Rejected: needs a note' }]);
+    await paint(b, 0, 1, { look: 'rejected', note: 'Rejected: needs a note' });
     expect(b.note('Forecast', 0, 1)).toBe('check with Anna\n\nRejected: needs a note');
     expect(b.fill('Forecast', 0, 1)).toBe(LOOK_FILL.rejected);
     expect(b.look('Forecast', 0, 1)).toBe('rejected');
-    await b.paint('Forecast', [{ row: 0, column: 1, look: 'plain', note: null }]);
+    await paint(b, 0, 1, { look: 'plain', note: null });
     expect([b.note('Forecast', 0, 1), b.fill('Forecast', 0, 1)]).toEqual(['check with Anna', '#FFFF00']);
   });
 
   it('writing a value over a formula replaces it, as Range.values does', async () => {
     const b = book();
     b.setFormula('Forecast', 0, 1, '=1+1', 2);
-    await b.paint('Forecast', [{ row: 0, column: 1, value: 5, look: 'applied' }]);
+    await paint(b, 0, 1, { value: 5, look: 'applied' });
     expect(b.formula('Forecast', 0, 1)).toBeNull();
   });
 
   it('sorts as Excel: numbers before text (reversed when descending), text ignoring case, blanks last; rows keep their flags and notes', async () => {
     const b = book();
-    await b.paint('Forecast', [{ row: 1, column: 1, look: 'pending', note: 'waits' }]); // m-1's forecast
+    await paint(b, 1, 1, { look: 'pending', note: 'waits' }); // m-1's forecast
     b.sort('Forecast', 0);
     expect([0, 1, 2].map((r) => b.value('Forecast', r, 0))).toEqual(['m-1', 'M-2', 'M-3']);
     expect([b.look('Forecast', 0, 1), b.note('Forecast', 0, 1)]).toEqual(['pending', 'waits']);
@@ -104,6 +114,20 @@ describe('the in-memory workbook', () => {
     copy.restore(JSON.parse(JSON.stringify(b.snapshot())));
     expect(await copy.loadBindings()).toEqual(await b.loadBindings());
     expect([copy.formula('Forecast', 0, 2), copy.note('Forecast', 0, 1), copy.table('Forecast').id]).toEqual(['=B2+1', 'mine', b.table('Forecast').id]);
+  });
+
+  it('writes each cell where its measure and column are at the time of writing', async () => {
+    const b = book();
+    const cell = await at(b, 1, 1); // m-1, Forecast 2027-03
+    b.sort('Forecast', 0, 'desc'); // a co-author sorts while the push is on the wire…
+    b.insertColumn('Forecast', 1, 'Comment'); // …and inserts a column
+    await b.paint('Forecast', (await b.readTable('Forecast')).columnIds[0]!, [{ ...cell, value: 12, look: 'applied' }]);
+    const row = [0, 1, 2].find((r) => b.value('Forecast', r, 0) === 'm-1')!;
+    expect([b.value('Forecast', row, 2), b.look('Forecast', row, 2), b.look('Forecast', row, 1)]).toEqual([12, 'applied', 'plain']);
+    // A measure now on two rows (or none) is not written at all.
+    b.type('Forecast', row === 0 ? 1 : 0, 0, 'm-1');
+    await b.paint('Forecast', (await b.readTable('Forecast')).columnIds[0]!, [{ ...cell, value: 13, look: 'applied' }]);
+    expect(b.value('Forecast', row, 2)).toBe(12);
   });
 
   it('refuses what Excel would: a second table of the same name, a cell outside the table', () => {

@@ -1,44 +1,24 @@
-// Columns are bound by identity: inserted and moved columns never send a value to the wrong month,
-// and a deleted bound column stops the binding with what is missing (the pane in Chromium on the
-// in-memory workbook, against the real service).
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/app.js';
+// Bound cells are found by identity, never by position: inserted and moved columns never send a
+// value to the wrong month, a deleted bound column stops the binding with what is missing, and
+// rows sorted or inserted while a push is on the wire get their own answers (the pane in Chromium
+// on the in-memory workbook, against the real service).
+import { describe, expect, it } from 'vitest';
 import { measure, push, world } from '../helpers.js';
+import { paneFixture } from './fixture.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-describe('bound columns in Chromium', async () => {
+describe('bound cells in Chromium', async () => {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   const { users } = w;
-  await measure(w, 'M-1');
-  await push(w, users.owner.token, ['2027-03', '2027-04'].flatMap((period) => [{ measure: 'M-1', kind: 'target', period, value: 100 }, { measure: 'M-1', kind: 'forecast', period, value: 100 }]));
-  const app = createApp({ db: w.db, now: () => w.clock.now }, { dir: 'dist/pane', officeJs: 'local' });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => server.once('listening', r));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  afterAll(async () => {
-    await browser.close();
-    await new Promise((r) => server.close(r));
-  });
-  const page = await (await browser.newContext({ viewport: { width: 360, height: 900 } })).newPage();
-  const record = async (period: string) => (await w.call(users.viewer.token, 'GET', '/cells?scope=M-1&kinds=forecast')).body.cells.find((c: any) => c.period === period).value;
-  const status = () => page.getByRole('status').last().innerText();
+  for (const code of ['M-1', 'M-2']) {
+    await measure(w, code);
+    await push(w, users.owner.token, ['2027-03', '2027-04'].flatMap((period) => [{ measure: code, kind: 'target', period, value: 100 }, { measure: code, kind: 'forecast', period, value: 100 }]));
+  }
+  const { boundPane, status } = await paneFixture(w);
+  const record = async (code: string, period: string) =>
+    (await w.call(users.viewer.token, 'GET', `/cells?scope=${code}&kinds=forecast`)).body.cells.find((c: any) => c.period === period).value;
 
-  it('binds, then an inserted and a moved column change nothing of what each column means', async () => {
-    await page.goto(`${origin}/taskpane.html`);
-    await page.waitForFunction(() => !!window.gatecellWorkbook);
-    await page.evaluate(() => window.gatecellWorkbook!.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'], [['M-1', '', '']]));
-    await page.getByLabel('Your token').fill(users.owner.token);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByRole('button', { name: 'Bind the selected table' }).click();
-    await page.getByLabel('Scope (node code)').fill('ORG');
-    await page.getByRole('button', { name: 'Confirm binding' }).click();
-    await page.getByRole('button', { name: 'Pull', exact: true }).click();
-    await expect.poll(status).toContain('Pulled');
+  it('an inserted and a moved column change nothing of what each column means', async () => {
+    const page = await boundPane(users.owner.token, ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'], [['M-1', '', '']]);
     // The planner inserts a column and moves April before March: [Measure, Forecast 2027-04, Comment, Forecast 2027-03].
     await page.evaluate(() => {
       window.gatecellWorkbook!.insertColumn('Forecast', 1, 'Comment');
@@ -46,19 +26,39 @@ describe('bound columns in Chromium', async () => {
       window.gatecellWorkbook!.type('Forecast', 0, 1, 104); // April, where it now stands
     });
     await page.getByRole('button', { name: 'Push' }).click();
-    await expect.poll(status).toContain('1 sent, 1 applied');
-    expect([await record('2027-03'), await record('2027-04')]).toEqual([100, 104]);
+    await expect.poll(() => status(page)).toContain('1 sent, 1 applied');
+    expect([await record('M-1', '2027-03'), await record('M-1', '2027-04')]).toEqual([100, 104]);
     const sheet = await page.evaluate(() => [0, 1, 2, 3].map((c) => [window.gatecellWorkbook!.value('Forecast', 0, c), window.gatecellWorkbook!.look('Forecast', 0, c)]));
     expect(sheet).toEqual([['M-1', 'plain'], [104, 'applied'], ['', 'plain'], [100, 'plain']]);
-  });
 
-  it('a bound column deleted stops the binding, saying what is missing; nothing is sent', async () => {
+    // A bound column deleted stops the binding, saying what is missing; nothing is sent.
     await page.evaluate(() => {
       window.gatecellWorkbook!.deleteColumn('Forecast', 3); // Forecast 2027-03
       window.gatecellWorkbook!.type('Forecast', 0, 1, 99);
     });
     await page.getByRole('button', { name: 'Push' }).click();
-    await expect.poll(status).toContain('"Forecast 2027-03" was deleted');
-    expect(await record('2027-04')).toBe(104);
+    await expect.poll(() => status(page)).toContain('"Forecast 2027-03" was deleted');
+    expect(await record('M-1', '2027-04')).toBe(104);
+  });
+
+  it('rows sorted and inserted while the push is on the wire: every answer lands on its own measure', async () => {
+    const page = await boundPane(users.owner.token, ['Measure', 'Forecast 2027-03'], [['M-1', ''], ['M-2', '']]);
+    await page.evaluate(() => {
+      window.gatecellWorkbook!.type('Forecast', 0, 1, 101); // M-1
+      window.gatecellWorkbook!.type('Forecast', 1, 1, 102); // M-2
+    });
+    // The answer is held while a co-author sorts the table and inserts a row above it.
+    await page.route('**/api/v1/sync/push', async (route) => {
+      await page.evaluate(() => {
+        window.gatecellWorkbook!.sort('Forecast', 0, 'desc');
+        window.gatecellWorkbook!.insertRow('Forecast', 0, ['M-NEW', 7]);
+      });
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Push' }).click();
+    await expect.poll(() => status(page)).toContain('2 sent, 2 applied');
+    const rows = await page.evaluate(() => [0, 1, 2].map((r) => [0, 1].map((c) => window.gatecellWorkbook!.value('Forecast', r, c)).concat(window.gatecellWorkbook!.look('Forecast', r, 1))));
+    expect(rows).toEqual([['M-NEW', 7, 'plain'], ['M-2', 102, 'applied'], ['M-1', 101, 'applied']]);
+    expect([await record('M-1', '2027-03'), await record('M-2', '2027-03')]).toEqual([101, 102]);
   });
 });

@@ -1,0 +1,38 @@
+// The service and headless Chromium for a browser test file: the pane served from dist/pane
+// against the test's own world, closed after the file.
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll } from 'vitest';
+import { createApp } from '../../server/app.js';
+import type { World } from '../helpers.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function paneFixture(w: World) {
+  const app = createApp({ db: w.db, now: () => w.clock.now }, { dir: 'dist/pane', officeJs: 'local' });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  afterAll(async () => {
+    await browser.close();
+    await new Promise((r) => server.close(r));
+  });
+  /** A pane signed in with `token`, its in-memory workbook holding one table, bound (scope ORG) and pulled. */
+  const boundPane = async (token: string, headers: string[], rows: unknown[][]): Promise<Page> => {
+    const page = await (await browser.newContext({ viewport: { width: 360, height: 900 } })).newPage();
+    await page.goto(`${origin}/taskpane.html`);
+    await page.waitForFunction(() => !!window.gatecellWorkbook);
+    await page.evaluate(([h, r]) => window.gatecellWorkbook!.addTable('Forecast', 'Forecast', h as string[], r as unknown[][]), [headers, rows] as const);
+    await page.getByLabel('Your token').fill(token);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('button', { name: 'Bind the selected table' }).click();
+    await page.getByLabel('Scope (node code)').fill('ORG');
+    await page.getByRole('button', { name: 'Confirm binding' }).click();
+    await page.getByRole('button', { name: 'Pull', exact: true }).click();
+    await page.getByRole('status').last().filter({ hasText: 'Pulled' }).waitFor();
+    return page;
+  };
+  return { origin, browser, boundPane, status: (page: Page) => page.getByRole('status').last().innerText() };
+}
