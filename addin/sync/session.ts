@@ -21,13 +21,15 @@ export interface StateStore {
   save(bindingId: string, state: BindingState): Promise<void>;
 }
 
+/** A store in memory that copies what it keeps, as real storage does: only what was saved is there. */
 export class MemoryStateStore implements StateStore {
   readonly states = new Map<string, BindingState>();
   async load(id: string) {
-    return this.states.get(id) ?? null;
+    const state = this.states.get(id);
+    return state ? structuredClone(state) : null;
   }
   async save(id: string, state: BindingState) {
-    this.states.set(id, state);
+    this.states.set(id, structuredClone(state));
   }
 }
 
@@ -190,16 +192,20 @@ export class SyncSession {
     for (let b = 0; b < plan.batches.length; b++) {
       const answer = await this.#send(plan.batches[b]!);
       const writes = applyResults(plan.sent[b]!, answer.results, state.snapshot);
-      // Written where each measure and column are when the answer is back, not where they were sent from.
-      await this.#paint(binding, table, mapping, writes.map((w, i) => {
+      const cells = writes.map((w, i) => {
         report[w.flag] += 1;
         const c = plan.sent[b]![i]!;
         const key = cellKey(c.measure, c.kind, c.period);
         if (w.flag === 'rejected' && w.value === undefined) report.needNote.push(key);
         return this.#look(state, key, { measure: c.measure, columnId: columnId(w.column), value: w.value, look: w.flag }, w.note);
-      }));
+      });
+      // What the service applied is saved before anything is written to the sheet: a write that
+      // fails (cell-edit mode, a protected sheet, a request over 5 MB) must not lose the versions,
+      // or the planner's next push would conflict with their own change.
       state.revision = Math.max(state.revision, answer.revision);
       await this.store.save(binding.id, state);
+      // Written where each measure and column are when the answer is back, not where they were sent from.
+      await this.#paint(binding, table, mapping, cells);
       done += plan.sent[b]!.length;
       onProgress?.(done, diff.changes.length);
     }

@@ -213,3 +213,30 @@ describe('a push whose answer is lost on the way back', async () => {
     expect(await session.pendingChanges(binding)).toEqual({ changes: 1, errors: 0 });
   });
 });
+
+describe('a write-back that fails after the service applied', async () => {
+  const w = await world(new Date('2027-02-10T09:00:00Z'));
+  await measure(w, 'M-W');
+  await push(w, w.users.owner.token, [{ measure: 'M-W', kind: 'target', period: '2027-03', value: 100 }, { measure: 'M-W', kind: 'forecast', period: '2027-03', value: 100 }]);
+  const book = new MemoryWorkbook('Locked.xlsx');
+  book.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03'], [['M-W', '']]);
+  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, (url, init) => Promise.resolve(w.app.request(url, init)));
+  const session = new SyncSession(book, client, new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `w-${Math.random()}` });
+  const binding = await session.saveBinding({ id: 'w', name: 'locked', table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' });
+  await session.pull(binding);
+
+  it('keeps the applied versions: the planner\'s next push is not a conflict with their own change', async () => {
+    book.type('Forecast', 0, 1, 104);
+    const paint = book.paint.bind(book);
+    // The planner is typing in a cell (or the sheet is protected): Excel refuses the write-back.
+    book.paint = async () => {
+      throw new Error('The cell is being edited.');
+    };
+    await expect(session.push(binding)).rejects.toThrow(/being edited/);
+    book.paint = paint;
+    expect(await session.pendingChanges(binding)).toEqual({ changes: 0, errors: 0 });
+    book.type('Forecast', 0, 1, 106);
+    const again = await session.push(binding);
+    expect(again).toMatchObject({ sent: 1, applied: 1, conflict: 0 });
+  });
+});
