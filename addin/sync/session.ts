@@ -128,7 +128,35 @@ export class SyncSession {
   }
 
   /** Fills the bound cells with the record and remembers every version it wrote. */
-  async pull(binding: Binding, opts: { addMissingRows?: boolean } = {}) {
+  /**
+   * One queue for every operation of the pane: a pull, push, refresh or check on open never runs
+   * beside another (the 30 s refresh arriving during a push would flag the planner's own change
+   * as someone else's). Each waits for the one before, whatever its outcome.
+   */
+  #queue: Promise<unknown> = Promise.resolve();
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  pull(binding: Binding, opts: { addMissingRows?: boolean } = {}) {
+    return this.#serial(() => this.#pull(binding, opts));
+  }
+  pendingChanges(binding: Binding) {
+    return this.#serial(() => this.#pendingChanges(binding));
+  }
+  push(binding: Binding, notes: ReadonlyMap<string, string> = new Map(), onProgress?: (done: number, total: number) => void): Promise<PushReport> {
+    return this.#serial(() => this.#push(binding, notes, onProgress));
+  }
+  refresh(binding: Binding) {
+    return this.#serial(() => this.#refresh(binding));
+  }
+  verify(binding: Binding) {
+    return this.#serial(() => this.#verify(binding));
+  }
+
+  async #pull(binding: Binding, opts: { addMissingRows?: boolean }) {
     const state = await this.#state(binding);
     const record = await this.#record(binding);
     let { table, mapping } = await this.#read(binding);
@@ -164,7 +192,7 @@ export class SyncSession {
   }
 
   /** How many bound cells the planner changed since the last pull or push (and how many cannot be sent). */
-  async pendingChanges(binding: Binding) {
+  async #pendingChanges(binding: Binding) {
     const state = await this.#state(binding);
     const { table, mapping } = await this.#read(binding);
     const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
@@ -172,7 +200,7 @@ export class SyncSession {
   }
 
   /** Sends the cells changed since the last pull or push; writes back and flags every outcome. */
-  async push(binding: Binding, notes: ReadonlyMap<string, string> = new Map(), onProgress?: (done: number, total: number) => void): Promise<PushReport> {
+  async #push(binding: Binding, notes: ReadonlyMap<string, string>, onProgress?: (done: number, total: number) => void): Promise<PushReport> {
     const state = await this.#state(binding);
     const { table, mapping } = await this.#read(binding);
     const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
@@ -228,7 +256,7 @@ export class SyncSession {
    * Takes in what others changed since the last pull: cells the planner has not touched take the
    * new record value and are flagged; touched ones keep the planner's value and say they will conflict.
    */
-  async refresh(binding: Binding) {
+  async #refresh(binding: Binding) {
     const state = await this.#state(binding);
     const changes = await this.client.changes(binding.scope ?? '', state.revision);
     const { table, mapping } = await this.#read(binding);
@@ -271,7 +299,7 @@ export class SyncSession {
   }
 
   /** On open: every bound cell checked against the record; a value that is not the approved one is flagged. */
-  async verify(binding: Binding) {
+  async #verify(binding: Binding) {
     const state = await this.#state(binding);
     const record = await this.#record(binding);
     const { table, mapping } = await this.#read(binding);

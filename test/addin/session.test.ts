@@ -240,3 +240,37 @@ describe('a write-back that fails after the service applied', async () => {
     expect(again).toMatchObject({ sent: 1, applied: 1, conflict: 0 });
   });
 });
+
+describe('one queue for the pane: the 30 s refresh arriving during a push', async () => {
+  const w = await world(new Date('2027-02-10T09:00:00Z'));
+  await measure(w, 'M-Q');
+  await push(w, w.users.owner.token, [{ measure: 'M-Q', kind: 'target', period: '2027-03', value: 100 }, { measure: 'M-Q', kind: 'forecast', period: '2027-03', value: 100 }]);
+  const book = new MemoryWorkbook('Queue.xlsx');
+  book.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03'], [['M-Q', '']]);
+  const calls: string[] = [];
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, async (url, init) => {
+    const what = url.includes('/sync/push') ? 'push' : url.includes('/sync/changes') ? 'changes' : 'other';
+    calls.push(`${what} sent`);
+    const res = await w.app.request(url, init);
+    if (what === 'push') await held; // the answer is on the wire
+    calls.push(`${what} answered`);
+    return res;
+  });
+  const session = new SyncSession(book, client, new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `q-${Math.random()}` });
+  const binding = await session.saveBinding({ id: 'q', name: 'queue', table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' });
+  await session.pull(binding);
+
+  it("waits for the push: the planner's own change is never flagged as someone else's", async () => {
+    book.type('Forecast', 0, 1, 104);
+    calls.length = 0;
+    const pushing = session.push(binding);
+    const refreshing = session.refresh(binding);
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await Promise.all([pushing, refreshing]);
+    expect(calls).toEqual(['push sent', 'push answered', 'changes sent', 'changes answered']);
+    expect([book.value('Forecast', 0, 1), book.look('Forecast', 0, 1)]).toEqual([104, 'applied']);
+  });
+});
