@@ -140,7 +140,12 @@ export class SyncSession {
     return run;
   }
 
-  pull(binding: Binding, opts: { addMissingRows?: boolean } = {}) {
+  /**
+   * Fills the bound cells with the record. With `keepEdits`, cells the planner changed since the
+   * last pull or push keep their value and the version it was typed against, so pushing them later
+   * is judged against what they were based on (a conflict, if someone changed the cell meanwhile).
+   */
+  pull(binding: Binding, opts: { addMissingRows?: boolean; keepEdits?: boolean } = {}) {
     return this.#serial(() => this.#pull(binding, opts));
   }
   pendingChanges(binding: Binding) {
@@ -156,7 +161,7 @@ export class SyncSession {
     return this.#serial(() => this.#verify(binding));
   }
 
-  async #pull(binding: Binding, opts: { addMissingRows?: boolean }) {
+  async #pull(binding: Binding, opts: { addMissingRows?: boolean; keepEdits?: boolean }) {
     const state = await this.#state(binding);
     const record = await this.#record(binding);
     let { table, mapping } = await this.#read(binding);
@@ -174,10 +179,12 @@ export class SyncSession {
       }
     }
     const variance = varianceFlags(record.cells, this.options.tolerancePct);
+    const kept = new Set(opts.keepEdits ? diffTable(table.rows, mapping, state.snapshot, this.options.digits).changes.map((c) => cellKey(c.measure, c.kind, c.period)) : []);
     const paint: CellPaint[] = [];
     for (const code of rows.keys())
       for (const { column, kind, period } of mapping.columns) {
         const key = cellKey(code, kind, period);
+        if (kept.has(key)) continue;
         const cell = byCell.get(key);
         const known: RecordCell = { value: cell?.value ?? null, version: cell?.version ?? 0 };
         state.snapshot.set(key, known);
@@ -188,7 +195,7 @@ export class SyncSession {
     await this.#paint(binding, table, mapping, paint);
     state.revision = record.revision;
     await this.store.save(binding.id, state);
-    return { cells: paint.length, added, revision: record.revision };
+    return { cells: paint.length, added, kept: kept.size, revision: record.revision };
   }
 
   /** How many bound cells the planner changed since the last pull or push (and how many cannot be sent). */

@@ -1,6 +1,6 @@
 // The task pane: connect, bind, pull, push, see the measure behind the cell, approve.
 import {
-  Badge, Body1, Button, Caption1, Card, CardHeader, Checkbox, Divider, Field, Input, makeStyles, MessageBar, MessageBarBody, MessageBarTitle,
+  Badge, Body1, Button, Caption1, Card, CardHeader, Checkbox, Divider, Field, Input, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle,
   ProgressBar, Select, Spinner, Subtitle2, Switch, Tab, TabList, Text, Textarea, tokens, Title3,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -133,6 +133,8 @@ function SheetTab({ port, session, me, guard, setNotice }: { port: WorkbookPort;
   const [proposal, setProposal] = useState<{ table: string; proposal: Proposal; headers: string[] } | null>(null);
   const scope = me.grants[0]?.node ?? '';
   const [addRows, setAddRows] = useState(false);
+  /** Unpushed edits found when Pull was clicked: the pane asks before overwriting them. */
+  const [askPull, setAskPull] = useState<number | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [report, setReport] = useState<PushReport | null>(null);
@@ -187,6 +189,11 @@ function SheetTab({ port, session, me, guard, setNotice }: { port: WorkbookPort;
     setProgress(null);
     await recount();
   };
+  const pull = async (keepEdits: boolean) => {
+    setAskPull(null);
+    const r = await session.pull(active!, { addMissingRows: addRows, keepEdits });
+    setNotice({ intent: 'success', title: 'Pulled', text: `${r.cells} cells from the record${r.added ? `, ${r.added} rows added` : ''}${r.kept ? `; your ${r.kept} unpushed edit(s) kept` : ''}.` });
+  };
 
   return (
     <section className={s.stack} aria-label="Sheet">
@@ -205,8 +212,10 @@ function SheetTab({ port, session, me, guard, setNotice }: { port: WorkbookPort;
           <Switch label="Add rows for measures missing from the table" checked={addRows} onChange={(_, d) => setAddRows(d.checked)} />
           <div className={s.row}>
             <Button appearance="primary" disabled={!!busy} onClick={() => act('Pulling', async () => {
-              const r = await session.pull(active, { addMissingRows: addRows });
-              setNotice({ intent: 'success', title: 'Pulled', text: `${r.cells} cells from the record${r.added ? `, ${r.added} rows added` : ''}.` });
+              // Unpushed edits are the planner's work: Pull asks before it overwrites them.
+              const waiting = await session.pendingChanges(active);
+              if (waiting.changes > 0) setAskPull(waiting.changes);
+              else await pull(false);
             })}>Pull</Button>
             <Button disabled={!!busy} onClick={() => act('Pushing', async () => {
               const notes = new Map(needNote.current.map((k) => [k, note.trim()]));
@@ -221,6 +230,21 @@ function SheetTab({ port, session, me, guard, setNotice }: { port: WorkbookPort;
               setNotice({ intent: 'info', title: 'Refreshed', text: r.changed ? `${r.changed} cell(s) changed by others are flagged.` : 'Nothing changed since your last pull.' });
             })}>Refresh</Button>
           </div>
+          {askPull !== null && (
+            <div role="group" aria-label="Unpushed edits">
+            <MessageBar intent="warning" layout="multiline">
+              <MessageBarBody>
+                <MessageBarTitle>{askPull} change(s) not pushed yet</MessageBarTitle>
+                Pulling would overwrite them with the record.
+              </MessageBarBody>
+              <MessageBarActions>
+                <Button size="small" appearance="primary" onClick={() => act('Pulling', () => pull(true))}>Keep my edits, pull the rest</Button>
+                <Button size="small" onClick={() => act('Pulling', () => pull(false))}>Discard my edits</Button>
+                <Button size="small" appearance="subtle" onClick={() => setAskPull(null)}>Cancel</Button>
+              </MessageBarActions>
+            </MessageBar>
+            </div>
+          )}
           {unpushed && (unpushed.changes > 0 || unpushed.errors > 0) && (
             <Caption1 aria-label="Not pushed yet">
               {unpushed.changes} change(s) not pushed yet{unpushed.errors ? ` · ${unpushed.errors} cell(s) that cannot be sent` : ''}

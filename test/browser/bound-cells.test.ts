@@ -61,4 +61,26 @@ describe('bound cells in Chromium', async () => {
     expect(rows).toEqual([['M-NEW', 7, 'plain'], ['M-2', 102, 'applied'], ['M-1', 101, 'applied']]);
     expect([await record('M-1', '2027-03'), await record('M-2', '2027-03')]).toEqual([101, 102]);
   });
+
+  it('Pull with unpushed edits asks first: keep them (and pull the rest), or discard them', async () => {
+    const page = await boundPane(users.owner.token, ['Measure', 'Forecast 2027-04'], [['M-1', ''], ['M-2', '']]);
+    await page.evaluate(() => window.gatecellWorkbook!.type('Forecast', 0, 1, 103)); // M-1, not pushed
+    await push(w, users.planner2.token, [{ measure: 'M-2', kind: 'forecast', period: '2027-04', value: 108, baseVersion: 1 }]); // a colleague
+    await page.getByRole('button', { name: 'Pull', exact: true }).click();
+    const ask = page.getByRole('group', { name: 'Unpushed edits' });
+    await expect(ask.innerText()).resolves.toContain('1 change(s) not pushed yet');
+    await ask.getByRole('button', { name: 'Keep my edits, pull the rest' }).click();
+    await expect.poll(() => status(page)).toContain('your 1 unpushed edit(s) kept');
+    const values = () => page.evaluate(() => [0, 1].map((r) => window.gatecellWorkbook!.value('Forecast', r, 1)));
+    expect(await values()).toEqual([103, 108]);
+    await page.getByRole('button', { name: 'Push' }).click();
+    await expect.poll(() => status(page)).toContain('1 sent, 1 applied');
+    expect(await record('M-1', '2027-04')).toBe(103);
+
+    await page.evaluate(() => window.gatecellWorkbook!.type('Forecast', 0, 1, 99));
+    await page.getByRole('button', { name: 'Pull', exact: true }).click();
+    await page.getByRole('group', { name: 'Unpushed edits' }).getByRole('button', { name: 'Discard my edits' }).click();
+    await expect.poll(() => status(page)).toContain('Pulled');
+    expect(await values()).toEqual([103, 108]);
+  });
 });
