@@ -8,6 +8,8 @@ export interface WireCell {
   value: number | null;
   version: number;
   pending?: { changeRequestId: string; value: number };
+  /** In changes: the cell's request was decided since (so the sheet can say how, and by whom). */
+  decided?: { changeRequestId: string; status: 'approved' | 'rejected' | 'withdrawn'; comment: string | null; by: string | null };
 }
 
 /** A cell the signed-in user may not change, and why (the service's own rule). */

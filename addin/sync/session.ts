@@ -14,6 +14,8 @@ export interface BindingState {
   revision: number;
   /** Cells the add-in put a note on, so it can take them off when the cause is gone. */
   noted: Set<string>;
+  /** Cells flagged pending approval: they stay flagged until their request is decided. */
+  pending?: Set<string>;
 }
 
 export interface StateStore {
@@ -276,9 +278,20 @@ export class SyncSession {
       if (row === undefined || column === undefined) continue;
       const key = cellKey(cell.measure, cell.kind, cell.period);
       const known = state.snapshot.get(key);
-      if (known && known.value === cell.value && known.version === cell.version) continue;
       const onSheet = table.rows[row]![column];
       const untouched = !known || onSheet === (known.value ?? '') || onSheet === known.value;
+      if (cell.decided && !cell.pending && untouched) {
+        // Every decision reaches the cell, with who decided and why.
+        const { status, comment, by } = cell.decided;
+        state.snapshot.set(key, { value: cell.value, version: cell.version });
+        const why = comment ? `: "${comment}"` : '';
+        paint.push(this.#look(state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: status === 'approved' ? 'applied' : status === 'rejected' ? 'rejected' : 'stale' },
+          status === 'approved' ? `Approved by ${by ?? 'the controller'}${why}.`
+            : status === 'rejected' ? `Rejected by ${by ?? 'the controller'}${why}. The approved value ${cell.value ?? '(empty)'} stays the record.`
+            : `Your request was withdrawn${why}. The record holds ${cell.value ?? '(empty)'}.`));
+        continue;
+      }
+      if (known && known.value === cell.value && known.version === cell.version) continue;
       if (untouched) {
         state.snapshot.set(key, { value: cell.value, version: cell.version });
         paint.push(this.#look(state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: cell.pending ? 'pending' : 'stale' },
@@ -296,7 +309,9 @@ export class SyncSession {
       for (const code of moved)
         for (const { column, kind, period } of mapping.columns) {
           const columnId = table.columnIds[column]!;
-          if (!flagged.has(`${code}\u0001${columnId}`)) paint.push({ measure: code, columnId, look: locks.has(cellKey(code, kind, period)) ? 'readonly' : 'plain' });
+          const key = cellKey(code, kind, period);
+          // A cell waiting for approval keeps its flag until its own request is decided.
+          if (!flagged.has(`${code}\u0001${columnId}`) && !state.pending?.has(key)) paint.push({ measure: code, columnId, look: locks.has(key) ? 'readonly' : 'plain' });
         }
     }
     await this.#paint(binding, table, mapping, paint);
@@ -333,6 +348,8 @@ export class SyncSession {
 
   /** A cell's look and note, remembering which cells carry the add-in's notes. */
   #look(state: BindingState, key: string, paint: Omit<CellPaint, 'note'>, note: string | null, fallback: string | null = null): CellPaint {
+    if (paint.look === 'pending') (state.pending ??= new Set()).add(key);
+    else state.pending?.delete(key);
     const text = note ?? fallback;
     if (text) {
       state.noted.add(key);

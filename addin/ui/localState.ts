@@ -11,10 +11,10 @@ export class LocalStateStore implements StateStore {
   async load(id: string): Promise<BindingState | null> {
     const raw = localStorage.getItem(key(id));
     if (!raw) return null;
-    const saved = JSON.parse(raw) as { snapshot: [string, number | null, number][]; revision: number; noted: string[] };
-    return { snapshot: snapshotFromJson(saved.snapshot), revision: saved.revision, noted: new Set(saved.noted) };
+    const saved = JSON.parse(raw) as { snapshot: [string, number | null, number][]; revision: number; noted: string[]; pending?: string[] };
+    return { snapshot: snapshotFromJson(saved.snapshot), revision: saved.revision, noted: new Set(saved.noted), pending: new Set(saved.pending ?? []) };
   }
   async save(id: string, state: BindingState) {
-    localStorage.setItem(key(id), JSON.stringify({ snapshot: snapshotToJson(state.snapshot), revision: state.revision, noted: [...state.noted] }));
+    localStorage.setItem(key(id), JSON.stringify({ snapshot: snapshotToJson(state.snapshot), revision: state.revision, noted: [...state.noted], pending: [...(state.pending ?? [])] }));
   }
 }

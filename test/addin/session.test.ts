@@ -109,10 +109,12 @@ describe('sync session against the service', async () => {
     expect(request).toMatchObject({ measure: 'M-2', value: 50, note: 'key account lost', source: { workbook: 'FY27 plan.xlsx', sheet: 'Forecast', cell: 'E3' } }); // sorted: M-2 is on sheet row 3
     await controller.decideChange(request!.id, true, 'agreed in S&OP');
     const r = await session.refresh(binding);
-    expect(r.changed).toBe(1);
+    // The approval, and M-3's earlier rejection that this pane had not heard of yet.
+    expect(r.changed).toBe(2);
     expect(book.value('Forecast', row('M-2'), col.fc04)).toBe(50);
-    expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('stale');
-    expect(book.note('Forecast', row('M-2'), col.fc04)).toMatch(/changed by someone else/);
+    expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('applied');
+    expect(book.note('Forecast', row('M-2'), col.fc04)).toBe('Approved by controller: "agreed in S&OP".');
+    expect(book.look('Forecast', row('M-3'), col.fc03)).toBe('rejected');
   });
 
   it("someone else's change to a cell the planner is editing is flagged, and the planner's value stays", async () => {
@@ -272,5 +274,46 @@ describe('one queue for the pane: the 30 s refresh arriving during a push', asyn
     await Promise.all([pushing, refreshing]);
     expect(calls).toEqual(['push sent', 'push answered', 'changes sent', 'changes answered']);
     expect([book.value('Forecast', 0, 1), book.look('Forecast', 0, 1)]).toEqual([104, 'applied']);
+  });
+});
+
+describe('every decision reaches the cell', async () => {
+  const w = await world(new Date('2027-02-10T09:00:00Z'));
+  await measure(w, 'M-D');
+  await push(w, w.users.owner.token, ['2027-03', '2027-04'].flatMap((period) => [{ measure: 'M-D', kind: 'target', period, value: 100 }, { measure: 'M-D', kind: 'forecast', period, value: 100 }]));
+  const book = new MemoryWorkbook('Decisions.xlsx');
+  book.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'], [['M-D', '', '']]);
+  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, (url, init) => Promise.resolve(w.app.request(url, init)));
+  const session = new SyncSession(book, client, new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `d-${Math.random()}` });
+  const binding = await session.saveBinding({ id: 'd', name: 'decisions', table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' });
+  await session.pull(binding);
+  const decide = async (verb: 'approve' | 'reject', comment: string) => {
+    const [r] = (await w.call(w.users.controller.token, 'GET', '/change-requests?scope=M-D')).body.changeRequests;
+    expect((await w.call(w.users.controller.token, 'POST', `/change-requests/${r.id}/${verb}`, { comment })).status).toBe(200);
+  };
+
+  it('a rejection, with the controller\'s comment, and the approved value back', async () => {
+    book.type('Forecast', 0, 1, 50);
+    await session.push(binding);
+    await session.push(binding, new Map([[cellKey('M-D', 'forecast', '2027-03'), 'volume loss']]));
+    expect(book.look('Forecast', 0, 1)).toBe('pending');
+    await decide('reject', 'Not supported by the order book');
+    await session.refresh(binding);
+    expect([book.value('Forecast', 0, 1), book.look('Forecast', 0, 1)]).toEqual([100, 'rejected']);
+    expect(book.note('Forecast', 0, 1)).toBe('Rejected by controller: "Not supported by the order book". The approved value 100 stays the record.');
+  });
+
+  it('a pending cell stays flagged when someone else changes the same measure, until its own request is decided', async () => {
+    book.type('Forecast', 0, 1, 60);
+    await session.push(binding);
+    await session.push(binding, new Map([[cellKey('M-D', 'forecast', '2027-03'), 'volume loss']]));
+    expect(book.look('Forecast', 0, 1)).toBe('pending');
+    await push(w, w.users.planner2.token, [{ measure: 'M-D', kind: 'forecast', period: '2027-04', value: 101, baseVersion: 1 }]);
+    await session.refresh(binding);
+    expect(book.look('Forecast', 0, 1)).toBe('pending');
+    expect([book.value('Forecast', 0, 2), book.look('Forecast', 0, 2)]).toEqual([101, 'stale']);
+    await decide('approve', 'Agreed in S&OP');
+    await session.refresh(binding);
+    expect([book.value('Forecast', 0, 1), book.look('Forecast', 0, 1), book.note('Forecast', 0, 1)]).toEqual([60, 'applied', 'Approved by controller: "Agreed in S&OP".']);
   });
 });

@@ -98,7 +98,8 @@ describe('task pane in Chromium', async () => {
 
     await owner.getByRole('button', { name: 'Refresh' }).click();
     await expect.poll(() => status(owner)).toContain('1 cell(s) changed by others');
-    expect(await cell(owner, 0, 3)).toMatchObject({ value: 50, look: 'stale' });
+    // The decision reaches the cell: the approved value, with who approved it and why.
+    expect(await cell(owner, 0, 3)).toMatchObject({ value: 50, look: 'applied', note: 'Approved by controller: "Agreed in the S&OP review".' });
   });
 
   it('the owner requests the next gate from the measure; the sponsor approves it in the pane', async () => {

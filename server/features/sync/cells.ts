@@ -15,22 +15,29 @@ export interface WireCell {
   value: number | null;
   version: number;
   pending?: { changeRequestId: string; value: number };
+  /** In changes only: the cell's request decided since, so the sheet shows the decision (approved, rejected with its comment, withdrawn). */
+  decided?: { changeRequestId: string; status: 'approved' | 'rejected' | 'withdrawn'; comment: string | null; by: string | null };
 }
 
-/** [code, org_id, kind, period, value, version, open request id, requested value] */
-type CellQueryRow = [string, number, CellKind, string, number | null, number, string | null, number | null];
+/** [code, org_id, kind, period, value, version, open request id, requested value, (changes only:) decided request id, its status, comment, decider's name] */
+type CellQueryRow = [string, number, CellKind, string, number | null, number, string | null, number | null, (string | null)?, ('approved' | 'rejected' | 'withdrawn' | null)?, (string | null)?, (string | null)?];
 
-const SELECT = `SELECT json_array(n.code, n.org_id, k.kind, k.period, c.value, COALESCE(c.version, 0), cr.id, cr.new_value) AS j
+const CHANGES_SELECT = `SELECT json_array(n.code, n.org_id, k.kind, k.period, c.value, COALESCE(c.version, 0), cr.id, cr.new_value,
+    dr.id, dr.status, dr.decision_comment, du.name) AS j
   FROM keys k JOIN nodes n ON n.id = k.measure_id
   LEFT JOIN cells c ON c.measure_id = k.measure_id AND c.kind = k.kind AND c.period = k.period
-  LEFT JOIN change_requests cr ON cr.measure_id = k.measure_id AND cr.kind = k.kind AND cr.period = k.period AND cr.status = 'pending'`;
+  LEFT JOIN change_requests cr ON cr.measure_id = k.measure_id AND cr.kind = k.kind AND cr.period = k.period AND cr.status = 'pending'
+  LEFT JOIN change_requests dr ON dr.id = (SELECT d.id FROM change_requests d WHERE d.measure_id = k.measure_id AND d.kind = k.kind
+    AND d.period = k.period AND d.status <> 'pending' AND d.revision > ?2 ORDER BY d.revision DESC LIMIT 1)
+  LEFT JOIN users du ON du.id = dr.decided_by`;
 
 async function toWire(x: Exec, found: CellQueryRow[]): Promise<WireCell[]> {
   const digits = new Map([...(await settingsByOrg(x, new Set(found.map((r) => r[1]))))].map(([id, s]) => [id, moneyRules(s).digits]));
-  return found.map(([measure, orgId, kind, period, value, version, requestId, requested]) => {
+  return found.map(([measure, orgId, kind, period, value, version, requestId, requested, decidedId, status, comment, by]) => {
     const d = digits.get(orgId)!;
     const cell: WireCell = { measure, kind, period, value: fromMinorOrNull(value, d), version };
     if (requestId) cell.pending = { changeRequestId: requestId, value: fromMinorOrNull(requested, d)! };
+    else if (decidedId && status) cell.decided = { changeRequestId: decidedId, status, comment: comment ?? null, by: by ?? null };
     return cell;
   });
 }
@@ -73,7 +80,7 @@ export async function cellsChangedSince(x: Exec, prefixes: readonly string[], si
     `WITH changed AS (SELECT node_id FROM measures WHERE revision > ?2),
      keys AS (SELECT measure_id, kind, period FROM cells WHERE measure_id IN changed AND revision > ?2
        UNION SELECT measure_id, kind, period FROM change_requests WHERE measure_id IN changed AND revision > ?2)
-     ${SELECT} WHERE ${underPrefixes('n.path', '?1')} ORDER BY n.code, k.kind, k.period`,
+     ${CHANGES_SELECT} WHERE ${underPrefixes('n.path', '?1')} ORDER BY n.code, k.kind, k.period`,
     [JSON.stringify(prefixes), since],
   );
   return toWire(x, found);
