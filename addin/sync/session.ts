@@ -341,9 +341,19 @@ export class SyncSession {
     return { mismatches: paint.length };
   }
 
-  /** Writes cells addressed by measure and column id: the port finds them as the table is then. */
+  /**
+   * Writes cells addressed by measure and column id: the port finds them as the table is then. A
+   * cell that holds a formula is flagged but never written over: the formula is the planner's.
+   */
   #paint(binding: Binding, table: TableData, mapping: Mapping, cells: readonly CellPaint[]) {
-    return this.port.paint(binding.table, table.columnIds[mapping.codeColumn]!, cells);
+    const formulas = new Set<string>();
+    const width = table.headers.length;
+    for (const at of table.formulaCells) {
+      const code = String(table.rows[Math.floor(at / width)]?.[mapping.codeColumn] ?? '').trim();
+      if (code) formulas.add(`${code}\u0001${table.columnIds[at % width]}`);
+    }
+    const kept = formulas.size ? cells.map((c) => (c.value !== undefined && formulas.has(`${c.measure}\u0001${c.columnId}`) ? { ...c, value: undefined } : c)) : cells;
+    return this.port.paint(binding.table, table.columnIds[mapping.codeColumn]!, kept);
   }
 
   /** A cell's look and note, remembering which cells carry the add-in's notes. */

@@ -5,8 +5,8 @@
 import { type Binding, type CellPaint, LOOK_FILL, placeCells, type Selection, type TableData, type WorkbookPort } from './port.js';
 
 const SETTINGS_KEY = 'gatecell.bindings';
-/** Cells per read request: Excel on the web refuses requests or responses over 5 MB. */
-export const READ_CHUNK_CELLS = 200_000;
+/** Cells per read request (values and formulas of each): Excel on the web refuses requests or responses over 5 MB. */
+export const READ_CHUNK_CELLS = 100_000;
 
 export class WorkbookError extends Error {
   constructor(
@@ -98,12 +98,13 @@ export class ExcelWorkbook implements WorkbookPort {
       // Column ids (ExcelApi 1.1) survive inserts and moves: the binding holds on to them.
       const columns = table.columns.load('items/id');
       await context.sync();
-      // Values in row chunks under the request limit, all in one more sync.
+      // Values and formulas (a formula's value may be pushed; the formula itself is never written
+      // over) in row chunks under the request limit, all in one more sync.
       const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_CELLS / Math.max(1, body.columnCount)));
       const chunks: Excel.Range[] = [];
       for (let r = 0; r < body.rowCount; r += rowsPerChunk) {
         const count = Math.min(rowsPerChunk, body.rowCount - r);
-        chunks.push(body.getCell(r, 0).getResizedRange(count - 1, body.columnCount - 1).load('values'));
+        chunks.push(body.getCell(r, 0).getResizedRange(count - 1, body.columnCount - 1).load('values, formulas'));
       }
       await context.sync();
       return {
@@ -112,6 +113,7 @@ export class ExcelWorkbook implements WorkbookPort {
         headers: (header.values[0] ?? []).map((h) => String(h)),
         columnIds: columns.items.map((c) => Number(c.id)),
         rows: chunks.flatMap((c) => c.values),
+        formulaCells: formulaCellsOf(chunks.flatMap((c) => c.formulas ?? []), body.columnCount),
         firstCell: { row: body.rowIndex, column: body.columnIndex },
       };
     });
@@ -209,6 +211,15 @@ export class ExcelWorkbook implements WorkbookPort {
       return row < 0 ? null : { table: table.name, row, column: range.columnIndex - body.columnIndex };
     });
   }
+}
+
+/** Which cells hold a formula (Range.formulas gives "=…" for those, the constant for others). */
+function formulaCellsOf(formulas: readonly unknown[][], width: number): Set<number> {
+  const cells = new Set<number>();
+  formulas.forEach((row, r) => row.forEach((f, c) => {
+    if (typeof f === 'string' && f.startsWith('=')) cells.add(r * width + c);
+  }));
+  return cells;
 }
 
 function columnName(index: number): string {

@@ -271,6 +271,7 @@ export class MemoryWorkbook implements WorkbookPort {
     return {
       name: t.name, sheet: t.sheet, headers: t.columns.map((c) => c.header), columnIds: t.columns.map((c) => c.id),
       rows: t.rows.map((r) => r.map((c) => c.value)), firstCell: { row: 1, column: 0 },
+      formulaCells: new Set(t.rows.flatMap((r, row) => r.flatMap((c, column) => (c.formula === null ? [] : [row * t.columns.length + column])))),
     };
   }
 

@@ -10,6 +10,8 @@ export interface TableData {
   columnIds: number[];
   /** Data body values, row by row, as Excel reports them (numbers, strings, booleans, ""). */
   rows: unknown[][];
+  /** Cells holding a formula, as row × headers.length + column: their value is read, never written over. */
+  formulaCells: ReadonlySet<number>;
   /** A1 address of the data body's first cell, for cell addresses in pushes and notes. */
   firstCell: { row: number; column: number };
 }

@@ -21,6 +21,7 @@ describe('Excel adapter', () => {
     expect(t.sheet).toBe('Forecast');
     expect(t.headers).toEqual(headers);
     expect(t.columnIds).toEqual([11, 13, 15, 17, 19]);
+    expect([...t.formulaCells]).toEqual([4]); // row 0, column 4 holds a formula
     expect(t.rows).toHaveLength(ROWS);
     expect(t.rows[9999]).toEqual(['M-9999', 'Measure 9999', 10099, 10199, 150]);
     expect(t.firstCell).toEqual({ row: 1, column: 0 });

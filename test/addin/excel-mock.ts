@@ -21,7 +21,7 @@ export function excelMock() {
       return {
         set values(v: unknown[][]) { w.values = v; },
         format: { fill: { set color(c: string) { w.fill = c; }, clear() { w.cleared = true; } } },
-        load() { return { values: body.slice(row, row + dr + 1) }; },
+        load() { return { values: body.slice(row, row + dr + 1), formulas: body.slice(row, row + dr + 1).map((r, i) => r.map((v, c) => (c === 4 && row + i === 0 ? '=C2*1.5' : v))) }; },
       };
     },
   });

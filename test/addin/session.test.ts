@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { GatecellClient } from '../../addin/api/client.js';
 import { MemoryStateStore, SyncSession } from '../../addin/sync/session.js';
 import { MemoryWorkbook } from '../../addin/workbook/memory.js';
-import type { Binding } from '../../addin/workbook/port.js';
+import { type Binding, LOOK_FILL } from '../../addin/workbook/port.js';
 import { cellKey } from '../../shared/sync/cells.js';
 import { measure, push, world } from '../helpers.js';
 
@@ -315,5 +315,32 @@ describe('every decision reaches the cell', async () => {
     await decide('approve', 'Agreed in S&OP');
     await session.refresh(binding);
     expect([book.value('Forecast', 0, 1), book.look('Forecast', 0, 1), book.note('Forecast', 0, 1)]).toEqual([60, 'applied', 'Approved by controller: "Agreed in S&OP".']);
+  });
+});
+
+describe("the planner's work survives pull and push", async () => {
+  const w = await world(new Date('2027-02-10T09:00:00Z'));
+  await measure(w, 'M-F');
+  await push(w, w.users.owner.token, ['2027-03', '2027-04'].flatMap((period) => [{ measure: 'M-F', kind: 'target', period, value: 100 }, { measure: 'M-F', kind: 'forecast', period, value: 100 }]));
+  const book = new MemoryWorkbook('Formulas.xlsx');
+  book.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'], [['M-F', '', '']]);
+  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, (url, init) => Promise.resolve(w.app.request(url, init)));
+  const session = new SyncSession(book, client, new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `f-${Math.random()}` });
+  const binding = await session.saveBinding({ id: 'f', name: 'formulas', table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' });
+
+  it('a formula in a bound cell is shown as computed, its value pushed, the formula kept through pull and write-back', async () => {
+    book.setFormula('Forecast', 0, 2, '=B2*1.02', 102);
+    book.setUserNote('Forecast', 0, 2, 'linked to the volume sheet');
+    book.setUserFill('Forecast', 0, 2, '#FFFF00');
+    await session.pull(binding);
+    expect([book.formula('Forecast', 0, 2), book.value('Forecast', 0, 2)]).toEqual(['=B2*1.02', 102]);
+    expect(book.value('Forecast', 0, 1)).toBe(100);
+    const r = await session.push(binding);
+    expect(r).toMatchObject({ sent: 1, applied: 1 });
+    expect((await client.cells('M-F', { kinds: ['forecast'] })).cells.find((c) => c.period === '2027-04')!.value).toBe(102);
+    expect([book.formula('Forecast', 0, 2), book.look('Forecast', 0, 2)]).toEqual(['=B2*1.02', 'applied']);
+    expect([book.note('Forecast', 0, 2), book.fill('Forecast', 0, 2)]).toEqual(['linked to the volume sheet', LOOK_FILL.applied]);
+    await session.pull(binding);
+    expect([book.formula('Forecast', 0, 2), book.fill('Forecast', 0, 2), book.note('Forecast', 0, 2)]).toEqual(['=B2*1.02', '#FFFF00', 'linked to the volume sheet']);
   });
 });
