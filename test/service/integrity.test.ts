@@ -282,6 +282,15 @@ describe('people across organizations: an organization admin invites, and learns
     expect(audit).toEqual(expect.arrayContaining(['invitation.created', 'invitation.accepted', 'role.granted']));
   });
 
+  it("an organization admin cannot grant a role to another organization's user: unknown, as an id that does not exist", async () => {
+    const stranger = await w.call(ADMIN_TOKEN, 'POST', '/users', { name: 'Stranger', email: 'stranger@example.com' });
+    await w.call(ADMIN_TOKEN, 'POST', '/nodes/OTHER/roles', { userId: stranger.body.id, role: 'viewer' });
+    const [a, b] = [await w.call(users.admin.token, 'POST', '/nodes/ORG/roles', { userId: stranger.body.id, role: 'viewer' }),
+      await w.call(users.admin.token, 'POST', '/nodes/ORG/roles', { userId: 'u_nobody', role: 'viewer' })];
+    expect([a.status, b.status]).toEqual([404, 404]);
+    expect(a.body.error.message.replace(stranger.body.id, 'ID')).toBe(b.body.error.message.replace('u_nobody', 'ID'));
+  });
+
   it('an admin invites only to a node they administer', async () => {
     expect((await invite('x@example.com', users.owner.token)).status).toBe(403);
     expect((await w.call(users.admin.token, 'POST', '/users', { name: 'X', email: 'x@example.com', node: 'OTHER' })).status).toBe(404);

@@ -80,7 +80,12 @@ export const hierarchyRoutes = (deps: Deps) =>
       if (!hasRole(actor, node.path, 'admin')) throw forbidden('Only an admin of this subtree grants roles.');
       const { userId, role } = c.req.valid('json');
       await write(deps, c, async (w) => {
-        if (!(await one(w.tx, 'SELECT 1 FROM users WHERE id = ?', [userId]))) throw notFound(`User ${userId}`);
+        // An organization admin grants roles to members of their organization only: anyone else is
+        // answered as unknown (they are added by invitation, which they accept themselves).
+        const known = actor.superAdmin
+          ? await one(w.tx, 'SELECT 1 FROM users WHERE id = ?', [userId])
+          : await one(w.tx, 'SELECT 1 FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND n.org_id = ?', [userId, node.org_id]);
+        if (!known) throw notFound(`User ${userId}`);
         const added = await w.tx.execute({
           sql: 'INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, ?)',
           args: [userId, node.id, role],
