@@ -6,7 +6,7 @@ import { MemoryStateStore, SyncSession } from '../../addin/sync/session.js';
 import { MemoryWorkbook } from '../../addin/workbook/memory.js';
 import { type Binding, LOOK_FILL } from '../../addin/workbook/port.js';
 import { cellKey } from '../../shared/sync/cells.js';
-import { measure, push, world } from '../helpers.js';
+import { measure, push, world, type World } from '../helpers.js';
 
 describe('sync session against the service', async () => {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
@@ -216,15 +216,24 @@ describe('a push whose answer is lost on the way back', async () => {
   });
 });
 
-describe('a write-back that fails after the service applied', async () => {
+/**
+ * One measure with target and forecast of 100 for 2027-03 and 2027-04, a one-row table bound to
+ * it in an in-memory workbook, and the owner's session on it (through `fetcher` when given).
+ */
+async function boundMeasure(code: string, columns: string[], fetcher?: (w: World) => (url: string, init?: RequestInit) => Promise<Response>) {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
-  await measure(w, 'M-W');
-  await push(w, w.users.owner.token, [{ measure: 'M-W', kind: 'target', period: '2027-03', value: 100 }, { measure: 'M-W', kind: 'forecast', period: '2027-03', value: 100 }]);
-  const book = new MemoryWorkbook('Locked.xlsx');
-  book.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03'], [['M-W', '']]);
-  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, (url, init) => Promise.resolve(w.app.request(url, init)));
-  const session = new SyncSession(book, client, new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `w-${Math.random()}` });
-  const binding = await session.saveBinding({ id: 'w', name: 'locked', table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' });
+  await measure(w, code);
+  await push(w, w.users.owner.token, ['2027-03', '2027-04'].flatMap((period) => [{ measure: code, kind: 'target', period, value: 100 }, { measure: code, kind: 'forecast', period, value: 100 }]));
+  const book = new MemoryWorkbook(`${code}.xlsx`);
+  book.addTable('Forecast', 'Forecast', ['Measure', ...columns], [[code, ...columns.map(() => '')]]);
+  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, fetcher?.(w) ?? ((url, init) => Promise.resolve(w.app.request(url, init))));
+  const session = new SyncSession(book, client, new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `${code}-${Math.random()}` });
+  const binding = await session.saveBinding({ id: code, name: code, table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' });
+  return { w, book, client, session, binding };
+}
+
+describe('a write-back that fails after the service applied', async () => {
+  const { book, session, binding } = await boundMeasure('M-W', ['Forecast 2027-03']);
   await session.pull(binding);
 
   it('keeps the applied versions: the planner\'s next push is not a conflict with their own change', async () => {
@@ -244,15 +253,10 @@ describe('a write-back that fails after the service applied', async () => {
 });
 
 describe('one queue for the pane: the 30 s refresh arriving during a push', async () => {
-  const w = await world(new Date('2027-02-10T09:00:00Z'));
-  await measure(w, 'M-Q');
-  await push(w, w.users.owner.token, [{ measure: 'M-Q', kind: 'target', period: '2027-03', value: 100 }, { measure: 'M-Q', kind: 'forecast', period: '2027-03', value: 100 }]);
-  const book = new MemoryWorkbook('Queue.xlsx');
-  book.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03'], [['M-Q', '']]);
   const calls: string[] = [];
   let release: () => void = () => undefined;
   const held = new Promise<void>((r) => (release = r));
-  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, async (url, init) => {
+  const { book, session, binding } = await boundMeasure('M-Q', ['Forecast 2027-03'], (w) => async (url, init) => {
     const what = url.includes('/sync/push') ? 'push' : url.includes('/sync/changes') ? 'changes' : 'other';
     calls.push(`${what} sent`);
     const res = await w.app.request(url, init);
@@ -260,8 +264,6 @@ describe('one queue for the pane: the 30 s refresh arriving during a push', asyn
     calls.push(`${what} answered`);
     return res;
   });
-  const session = new SyncSession(book, client, new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `q-${Math.random()}` });
-  const binding = await session.saveBinding({ id: 'q', name: 'queue', table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' });
   await session.pull(binding);
 
   it("waits for the push: the planner's own change is never flagged as someone else's", async () => {
@@ -278,14 +280,7 @@ describe('one queue for the pane: the 30 s refresh arriving during a push', asyn
 });
 
 describe('every decision reaches the cell', async () => {
-  const w = await world(new Date('2027-02-10T09:00:00Z'));
-  await measure(w, 'M-D');
-  await push(w, w.users.owner.token, ['2027-03', '2027-04'].flatMap((period) => [{ measure: 'M-D', kind: 'target', period, value: 100 }, { measure: 'M-D', kind: 'forecast', period, value: 100 }]));
-  const book = new MemoryWorkbook('Decisions.xlsx');
-  book.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'], [['M-D', '', '']]);
-  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, (url, init) => Promise.resolve(w.app.request(url, init)));
-  const session = new SyncSession(book, client, new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `d-${Math.random()}` });
-  const binding = await session.saveBinding({ id: 'd', name: 'decisions', table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' });
+  const { w, book, session, binding } = await boundMeasure('M-D', ['Forecast 2027-03', 'Forecast 2027-04']);
   await session.pull(binding);
   const decide = async (verb: 'approve' | 'reject', comment: string) => {
     const [r] = (await w.call(w.users.controller.token, 'GET', '/change-requests?scope=M-D')).body.changeRequests;
@@ -319,14 +314,7 @@ describe('every decision reaches the cell', async () => {
 });
 
 describe("the planner's work survives pull and push", async () => {
-  const w = await world(new Date('2027-02-10T09:00:00Z'));
-  await measure(w, 'M-F');
-  await push(w, w.users.owner.token, ['2027-03', '2027-04'].flatMap((period) => [{ measure: 'M-F', kind: 'target', period, value: 100 }, { measure: 'M-F', kind: 'forecast', period, value: 100 }]));
-  const book = new MemoryWorkbook('Formulas.xlsx');
-  book.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'], [['M-F', '', '']]);
-  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, (url, init) => Promise.resolve(w.app.request(url, init)));
-  const session = new SyncSession(book, client, new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `f-${Math.random()}` });
-  const binding = await session.saveBinding({ id: 'f', name: 'formulas', table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' });
+  const { book, client, session, binding } = await boundMeasure('M-F', ['Forecast 2027-03', 'Forecast 2027-04']);
 
   it('a formula in a bound cell is shown as computed, its value pushed, the formula kept through pull and write-back', async () => {
     book.setFormula('Forecast', 0, 2, '=B2*1.02', 102);
