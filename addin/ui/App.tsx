@@ -4,6 +4,8 @@ import {
   ProgressBar, Select, Spinner, Subtitle2, Switch, Tab, TabList, Text, Textarea, tokens, Title3,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { nextStage } from '../../shared/domain/gates.js';
+import type { Stage } from '../../shared/model.js';
 import { buildMapping, choicesFrom, type ColumnChoice, type Mapping, type Proposal } from '../../shared/sync/mapping.js';
 import { ApiCallError, type ChangeRequestView, GatecellClient, type GateRequestView, type MeasureView } from '../api/client.js';
 import { type PushReport, SyncSession } from '../sync/session.js';
@@ -366,7 +368,8 @@ function MeasureTab({ port, client, me, guard }: { port: WorkbookPort; client: G
     return () => void stop?.();
   }, [client, guard, port]);
   if (!measure) return <Body1>Select a cell in a bound row to see its measure.</Body1>;
-  const next = ['defined', 'identified', 'detailed', 'decided', 'implemented', 'closed'][(measure.doi ?? 0)] ?? null;
+  // The next gate by the model's own order: none for a closed or cancelled measure.
+  const next = nextStage(measure.stage as Stage);
   return (
     <section className={s.stack} aria-label="Measure">
       <Subtitle2>{measure.code} · {measure.title}</Subtitle2>

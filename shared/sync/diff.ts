@@ -53,7 +53,10 @@ export function cellAmount(raw: unknown, digits: number): { value: number } | { 
   const scale = 10 ** digits;
   const scaled = raw * scale;
   const rounded = Math.round(scaled);
-  if (Math.abs(scaled - rounded) > 1e-6 * Math.max(1, Math.abs(scaled))) return { error: `${raw} has more than ${digits} decimals.` };
+  // Formula noise is a few units of the double's last place (≈ 1e-16 of the value); a real extra
+  // decimal is at least 1/10 of a minor unit. The bound sits far between the two at any size a
+  // double holds exactly (a relative bound of 1e-6 let 5,000.001 through as 5,000).
+  if (Math.abs(scaled - rounded) > Math.max(1e-6, Math.abs(scaled) * 1e-12)) return { error: `${raw} has more than ${digits} decimals.` };
   return { value: rounded / scale };
 }
 

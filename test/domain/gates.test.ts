@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approverRule, closureShortfallError, type GateFacts, gateApprover, gateStepError, mayDecideGate, missingForGate, pinnedFigures, pinnedTotals, pinsHold } from '../../shared/domain/gates.js';
+import { approverRule, closureShortfallError, type GateFacts, gateApprover, gateStepError, mayDecideGate, missingForGate, nextStage, pinnedFigures, pinnedTotals, pinsHold } from '../../shared/domain/gates.js';
 import type { Actor } from '../../shared/domain/access.js';
 
 const all = new Set(['2027-01', '2027-02', '2027-03']);
@@ -104,6 +104,12 @@ describe('a gate request pins what its gate validates', () => {
     expect(gateApprover('sponsor', m)).toEqual({ role: 'sponsor', userId: 's' });
     expect(gateApprover('sponsor_or_steering', m)).toEqual({ role: 'sponsor_or_steering', userId: 's' });
     expect(gateApprover('steering', m)).toEqual({ role: 'steering', userId: null });
+  });
+  it('the next gate the pane offers: one stage on, none once closed or cancelled', () => {
+    expect(nextStage('defined')).toBe('identified');
+    expect(nextStage('implemented')).toBe('closed');
+    expect(nextStage('closed')).toBeNull();
+    expect(nextStage('cancelled')).toBeNull();
   });
   it('a measure on hold may still be cancelled', () => {
     expect(missingForGate('cancelled', facts({ onHold: true }), 'stop')).toEqual([]);

@@ -51,6 +51,10 @@ describe('typed amounts', () => {
     expect(cellAmount(1155.0000000000002, 2)).toEqual({ value: 1155 });
     expect(cellAmount(0.1 + 0.2, 2)).toEqual({ value: 0.3 });
     expect(cellAmount(10.005, 2)).toEqual({ error: '10.005 has more than 2 decimals.' });
+    // A third decimal is never rounded away, however large the amount.
+    for (const v of [5000.001, 123456.789, 98765432.101]) expect(cellAmount(v, 2)).toHaveProperty('error');
+    expect(cellAmount(98765432.1 * 3, 2)).toEqual({ value: 296296296.3 }); // noise of a product
+    expect(cellAmount(1234567.89, 2)).toEqual({ value: 1234567.89 });
     expect(cellAmount(true, 2)).toHaveProperty('error');
     expect(cellAmount('#DIV/0!', 2)).toHaveProperty('error');
     expect(cellAmount(null, 2)).toBeNull();
