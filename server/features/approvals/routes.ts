@@ -1,7 +1,7 @@
 // Change requests: material or post-Detailed plan changes wait for the measure's controller.
 import { type Context, Hono } from 'hono';
 import { ChangeRequestsQuery, Decision } from '../../../shared/api/schemas.js';
-import { mayDecideChange } from '../../../shared/domain/access.js';
+import { type Actor, mayDecideChange } from '../../../shared/domain/access.js';
 import { isFrozen } from '../../../shared/model.js';
 import { fromMinorOrNull } from '../../../shared/money.js';
 import { one, rows } from '../../db/db.js';
@@ -55,6 +55,13 @@ export const approvalRoutes = (deps: Deps) =>
     .post('/change-requests/:id/approve', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, true))
     .post('/change-requests/:id/reject', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, false));
 
+/** A change request (a cell's or a window's) is decided by the measure's controller, never its requester; a rejection says why. */
+function assertDecider(actor: Actor, requestedBy: string, m: MeasureRow, approve: boolean, comment: string) {
+  if (actor.userId === requestedBy) throw forbidden('Nobody approves their own request.');
+  if (!mayDecideChange(actor, { requestedBy }, { controllerId: m.controller_id })) throw forbidden(`Only the measure's controller decides this request.`);
+  if (!approve && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say why the change is rejected: the planner sees it on the cell.');
+}
+
 async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: boolean) {
   const id = c.req.param('id')!;
   if (id.startsWith('wr_')) return decideWindow(deps, c, id, comment, approve);
@@ -64,9 +71,7 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
   if (!found) throw notFound(`Change request ${id}`);
   const code = found.measure_code;
   const m = await measureOfVisible(deps.db.client, actor, code, `Change request ${id}`);
-  if (userId === found.requested_by) throw forbidden('Nobody approves their own request.');
-  if (!mayDecideChange(actor, { requestedBy: found.requested_by }, { controllerId: m.controller_id })) throw forbidden(`Only the measure's controller decides this request.`);
-  if (!approve && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say why the change is rejected: the planner sees it on the cell.');
+  assertDecider(actor, found.requested_by, m, approve, comment);
   const digits = moneyRules((await settingsByOrg(deps.db.client, [m.org_id])).get(m.org_id)!).digits;
   const outcome = await write(deps, c, async (w) => {
     const cr = (await one<ChangeRequestRow>(w.tx, 'SELECT * FROM change_requests WHERE id = ?', [id]))!;
@@ -124,9 +129,7 @@ async function decideWindow(deps: Deps, c: Context<AppEnv>, id: string, comment:
     'SELECT wr.*, n.code FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id WHERE wr.id = ?', [id]);
   if (!found) throw notFound(`Change request ${id}`);
   const m = await measureOfVisible(deps.db.client, actor, found.code, `Change request ${id}`);
-  if (actor.userId === found.requested_by) throw forbidden('Nobody approves their own request.');
-  if (!mayDecideChange(actor, { requestedBy: found.requested_by }, { controllerId: m.controller_id })) throw forbidden(`Only the measure's controller decides this request.`);
-  if (!approve && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say why the change is rejected: the planner sees it.');
+  assertDecider(actor, found.requested_by, m, approve, comment);
   const stale = await write(deps, c, async (w) => {
     const r = (await one<WindowRequestRow>(w.tx, 'SELECT * FROM window_requests WHERE id = ?', [id]))!;
     if (r.status !== 'pending') throw conflict('NOT_PENDING', `This request is already ${r.status}.`);

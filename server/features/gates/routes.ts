@@ -131,7 +131,7 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
     const fresh = await requireMeasure(w.tx, code);
     const facts = await factsOf(w.tx, fresh);
     // Who decides is judged now, on the figures as they are now (the steering threshold too).
-    const rule = g.to_stage === 'decided' ? approverRule(g.to_stage, facts) : (g.approver as ApproverRule);
+    const rule = approverRule(g.to_stage, facts);
     if (!mayDecideGate(actor, { requestedBy: g.requested_by, approver: rule }, { path: fresh.path, sponsorId: fresh.sponsor_id, controllerId: fresh.controller_id }))
       throw refusal(rule);
     if (approve) {
@@ -163,10 +163,10 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
       await w.tx.execute({ sql: 'UPDATE measures SET stage = ?, revision = ? WHERE node_id = ?', args: [g.to_stage, rev, fresh.id] });
       if (isFrozen(g.to_stage)) {
         // Frozen: nothing may change its values again, so waiting requests can never be applied.
-        const open = await w.tx.execute({ sql: "UPDATE change_requests SET status = 'withdrawn', decided_at = ?, decision_comment = ?, revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id", args: [w.at, `withdrawn: the measure is ${g.to_stage}`, rev, fresh.id] });
-        for (const r of open.rows) w.audit({ action: 'change_request.withdrawn', nodeId: fresh.id, subject: String(r.id), after: { reason: `the measure is ${g.to_stage}` } });
-        const windows = await w.tx.execute({ sql: "UPDATE window_requests SET status = 'withdrawn', decided_at = ?, decision_comment = ?, revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id", args: [w.at, `withdrawn: the measure is ${g.to_stage}`, rev, fresh.id] });
-        for (const r of windows.rows) w.audit({ action: 'window_request.withdrawn', nodeId: fresh.id, subject: String(r.id), after: { reason: `the measure is ${g.to_stage}` } });
+        for (const [table, action] of [['change_requests', 'change_request.withdrawn'], ['window_requests', 'window_request.withdrawn']] as const) {
+          const open = await w.tx.execute({ sql: `UPDATE ${table} SET status = 'withdrawn', decided_at = ?, decision_comment = ?, revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id`, args: [w.at, `withdrawn: the measure is ${g.to_stage}`, rev, fresh.id] });
+          for (const r of open.rows) w.audit({ action, nodeId: fresh.id, subject: String(r.id), after: { reason: `the measure is ${g.to_stage}` } });
+        }
       }
     } else await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [rev, fresh.id] });
     w.audit({

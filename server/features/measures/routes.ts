@@ -16,11 +16,7 @@ import { type MeasureRow, loadStates, requireMeasure, rowWithMeasure } from './s
 import { measureView } from './view.js';
 
 /** The measure, when the actor holds a role on it; else 404. */
-export async function visibleMeasure(x: Exec, actor: Actor, code: string): Promise<MeasureRow> {
-  const m = await requireMeasure(x, code);
-  if (!canSee(actor, m.path)) throw notFound(`Measure ${code}`);
-  return m;
-}
+export const visibleMeasure = (x: Exec, actor: Actor, code: string): Promise<MeasureRow> => measureOfVisible(x, actor, code, `Measure ${code}`);
 
 /**
  * The measure a request, milestone or exception belongs to, when the actor sees it; else a 404

@@ -289,7 +289,7 @@ export async function applyChanges(
     outcomes.set(i, decision, m.id, key, rules.digits);
     if (decision.outcome === 'applied' && !decision.unchanged) {
       const next: Slot = forecast
-        ? { value: decision.value, version: current.version + 1, refMonth: month, refValue: current.refMonth === month ? current.refValue : (current.value ?? decision.value) }
+        ? { value: decision.value, version: current.version + 1, refMonth: month, refValue: reference ?? decision.value } // an empty cell: its first value
         : { value: decision.value, version: current.version + 1, refMonth: null, refValue: null };
       record.set(m.id, key, next);
       writtenBy.push(i);
