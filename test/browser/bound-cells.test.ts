@@ -83,4 +83,25 @@ describe('bound cells in Chromium', async () => {
     await expect.poll(() => status(page)).toContain('Pulled');
     expect(await values()).toEqual([103, 108]);
   });
+
+  it("a formula in a bound cell and the planner's own note and fill survive pull and push", async () => {
+    const page = await boundPane(users.owner.token, ['Measure', 'Forecast 2027-03'], [['M-2', '']]);
+    await page.evaluate(() => {
+      const b = window.gatecellWorkbook!;
+      b.setFormula('Forecast', 0, 1, '=100*1.03', 103);
+      b.setUserNote('Forecast', 0, 1, 'from the volume model');
+      b.setUserFill('Forecast', 0, 1, '#FFFF00');
+    });
+    await page.getByRole('button', { name: 'Push' }).click();
+    await expect.poll(() => status(page)).toContain('1 sent, 1 applied');
+    expect(await record('M-2', '2027-03')).toBe(103);
+    const cellNow = () => page.evaluate(() => {
+      const b = window.gatecellWorkbook!;
+      return { formula: b.formula('Forecast', 0, 1), value: b.value('Forecast', 0, 1), note: b.note('Forecast', 0, 1), fill: b.fill('Forecast', 0, 1) };
+    });
+    expect(await cellNow()).toMatchObject({ formula: '=100*1.03', value: 103, note: 'from the volume model' });
+    await page.getByRole('button', { name: 'Pull', exact: true }).click();
+    await expect.poll(() => status(page)).toContain('Pulled');
+    expect(await cellNow()).toEqual({ formula: '=100*1.03', value: 103, note: 'from the volume model', fill: '#FFFF00' });
+  });
 });
