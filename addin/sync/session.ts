@@ -1,38 +1,67 @@
 // What the pane's buttons do: pull, push, refresh and the on-open check, for one binding. Plain
 // TypeScript over the WorkbookPort and the API client; the rules stay in shared/sync.
-import { type RecordCell, type Snapshot, cellKey } from '../../shared/sync/cells.js';
+import { type RecordCell, cellKey } from '../../shared/sync/cells.js';
 import { diffTable, type LocalError } from '../../shared/sync/diff.js';
 import { identify, type Mapping, proposeMapping, type Proposal, resolveMapping } from '../../shared/sync/mapping.js';
 import { applyResults, planPush, varianceFlags } from '../../shared/sync/push.js';
 import type { PushBody } from '../../shared/api/schemas.js';
 import { ApiCallError, type GatecellClient, type WireCell } from '../api/client.js';
-import { a1, type Binding, type CellPaint, type TableData, type WorkbookPort } from '../workbook/port.js';
+import { a1, type Binding, type CellEdit, type CellPaint, type EditSource, PAINT_REQUEST_BYTES, paintPayloadBytes, type TableData, type WorkbookPort } from '../workbook/port.js';
+import { type BindingState, emptyState, type StateStore } from './state.js';
 
-/** What the add-in remembers of a binding between sessions: kept in the add-in's storage, not the file. */
-export interface BindingState {
-  snapshot: Snapshot;
-  revision: number;
-  /** Cells the add-in put a note on, so it can take them off when the cause is gone. */
-  noted: Set<string>;
-  /** Cells flagged pending approval: they stay flagged until their request is decided. */
-  pending?: Set<string>;
+/** Where a change came from: typed here while the pane watched, by a co-author, or found on open (unseen). */
+export type ChangeOrigin = 'yours' | 'co-author' | 'unseen';
+
+/** A cell the planner changed since the last pull or push, as the pane lists it before Push. */
+export interface PendingChange {
+  key: string;
+  measure: string;
+  kind: string;
+  period: string;
+  /** A1 address in the sheet, and the column's id (for "go to cell"). */
+  address: string;
+  columnId: number;
+  value: number;
+  /** The record's value the add-in last wrote there (what "revert" puts back). */
+  was: number | null;
+  origin: ChangeOrigin;
 }
 
-export interface StateStore {
-  load(bindingId: string): Promise<BindingState | null>;
-  save(bindingId: string, state: BindingState): Promise<void>;
+export interface PendingError {
+  key: string;
+  measure: string;
+  kind: string;
+  period: string;
+  address: string;
+  columnId: number;
+  value: unknown;
+  message: string;
 }
 
-/** A store in memory that copies what it keeps, as real storage does: only what was saved is there. */
-export class MemoryStateStore implements StateStore {
-  readonly states = new Map<string, BindingState>();
-  async load(id: string) {
-    const state = this.states.get(id);
-    return state ? structuredClone(state) : null;
-  }
-  async save(id: string, state: BindingState) {
-    this.states.set(id, structuredClone(state));
-  }
+export interface PendingList {
+  changes: PendingChange[];
+  errors: PendingError[];
+  duplicates: string[];
+}
+
+/** One outcome of a push, for the list after it. */
+export interface PushOutcome {
+  key: string;
+  measure: string;
+  kind: string;
+  period: string;
+  address: string;
+  columnId: number;
+  /** What the planner typed and sent, and the record's value it replaced. */
+  typed: number;
+  was: number | null;
+  /** What the record holds now, and its version. */
+  value: number | null;
+  version: number;
+  flag: 'applied' | 'pending' | 'rejected' | 'conflict';
+  reason: string | null;
+  /** Rejected only for want of a note: the typed value stays in the cell. */
+  needsNote: boolean;
 }
 
 export interface PushReport {
@@ -41,10 +70,15 @@ export interface PushReport {
   pending: number;
   rejected: number;
   conflict: number;
+  outcomes: PushOutcome[];
   localErrors: LocalError[];
   duplicates: string[];
   /** Cells refused only for a missing note: the typed value is kept; send again with a note. */
   needNote: string[];
+  /** Changes not sent because a co-author made them: never sent under this user's name. */
+  othersEdits: PendingChange[];
+  /** Changes found in the workbook that nobody was seen typing (made while the pane was closed): held until the planner says they are theirs. */
+  unseen: PendingChange[];
 }
 
 export interface SessionOptions {
@@ -82,18 +116,49 @@ export class SyncSession {
     readonly options: SessionOptions,
   ) {}
 
-  async propose(): Promise<{ table: TableData; proposal: Proposal }> {
+  async propose(): Promise<{ table: TableData; proposal: Proposal; bound: Binding | null }> {
     const table = await this.port.readTable(await this.port.tableAtSelection());
-    return { table, proposal: proposeMapping(table.headers) };
+    const bound = (await this.port.loadBindings()).find((b) => sameTable(b, table)) ?? null;
+    return { table, proposal: proposeMapping(table.headers), bound };
   }
 
-  /** Saves the binding with each bound column's id and header, as the table has them now. */
+  /**
+   * Saves the binding with the table's id and each bound column's id and header, as the table has
+   * them now. A table is bound once: binding it again replaces its binding (same id, so the state
+   * kept for its cells stays valid — it is keyed by measure, kind and month, not by column).
+   */
   async saveBinding(binding: Binding) {
-    const table = await this.port.readTable(binding.table);
-    const identified = { ...binding, mapping: identify(binding.mapping, table) };
-    const all = (await this.port.loadBindings()).filter((b) => b.id !== binding.id && b.name !== binding.name);
-    await this.port.saveBindings([...all, identified]);
+    const table = await this.port.readTable(binding.tableId ?? binding.table);
+    const all = await this.port.loadBindings();
+    const existing = all.find((b) => sameTable(b, table));
+    const identified: Binding = { ...binding, id: existing?.id ?? binding.id, table: table.name, tableId: table.id, mapping: identify(binding.mapping, table) };
+    if (all.some((b) => b.id !== identified.id && b.name === identified.name)) throw new Error(`A binding named "${identified.name}" already exists in this workbook: choose another name.`);
+    await this.port.saveBindings([...all.filter((b) => b.id !== identified.id), identified]);
+    // Edits are watched from the moment a table is bound.
+    this.#watching = null;
+    await this.#watch();
     return identified;
+  }
+
+  /** The binding removed, with the add-in's flags and notes on its cells (the values and the planner's own notes and fills stay). */
+  removeBinding(binding: Binding) {
+    return this.#serial(async () => {
+      const state = await this.#state(binding);
+      const resolved = await this.#read(binding).catch(() => null);
+      if (resolved) {
+        const paint: CellPaint[] = [];
+        for (const code of SyncSession.rowsByCode(resolved.table, resolved.mapping).keys())
+          for (const { column, kind, period } of resolved.mapping.columns) {
+            const key = cellKey(code, kind, period);
+            paint.push({ measure: code, columnId: resolved.table.columnIds[column]!, look: 'plain', ...(state.noted.has(key) ? { note: null } : {}) });
+          }
+        await this.#paint(binding, resolved.table, resolved.mapping, paint);
+      }
+      await this.port.saveBindings((await this.port.loadBindings()).filter((b) => b.id !== binding.id));
+      await this.store.remove(binding.id);
+      this.#origins.delete(binding.id);
+      this.#watching = null;
+    });
   }
 
   /**
@@ -102,14 +167,15 @@ export class SyncSession {
    * what is missing: a value never goes to, or comes from, the wrong column.
    */
   async #read(binding: Binding): Promise<{ table: TableData; mapping: Mapping }> {
-    const table = await this.port.readTable(binding.table);
+    await this.#watch();
+    const table = await this.port.readTable(binding.tableId ?? binding.table);
     const resolved = resolveMapping(binding.mapping, table);
     if (!resolved.mapping) throw new BindingBroken(binding.name, resolved.problems);
     return { table, mapping: resolved.mapping };
   }
 
   async #state(binding: Binding): Promise<BindingState> {
-    return (await this.store.load(binding.id)) ?? { snapshot: new Map(), revision: 0, noted: new Set() };
+    return (await this.store.load(binding.id)) ?? emptyState();
   }
 
   async #record(binding: Binding): Promise<{ revision: number; cells: WireCell[]; locks: Set<string> }> {
@@ -129,7 +195,53 @@ export class SyncSession {
     return rows;
   }
 
-  /** Fills the bound cells with the record and remembers every version it wrote. */
+  // ——— Whose edits ———
+
+  /**
+   * Who last edited each bound cell while this pane watched, per binding: the user here or a
+   * co-author (Excel on the web says which). Only the user's own edits are sent under their name;
+   * a co-author's stay for the co-author to push; a change nobody was seen making (the workbook
+   * was edited with the pane closed) waits until the planner says it is theirs.
+   */
+  #origins = new Map<string, Map<string, EditSource>>();
+  #watching: Promise<unknown> | null = null;
+  #stopWatching: (() => Promise<void>) | null = null;
+
+  /** Starts (or renews, after the bindings changed) watching the edits of every bound table. */
+  #watch() {
+    this.#watching ??= (async () => {
+      await this.#stopWatching?.();
+      const bindings = await this.port.loadBindings();
+      const watched = bindings.filter((b) => b.mapping.codeColumnId !== undefined);
+      this.#stopWatching = await this.port.onEdited(watched.map((b) => ({ table: b.tableId ?? b.table, codeColumnId: b.mapping.codeColumnId! })), (edit) => this.#edited(bindings, edit));
+    })();
+    return this.#watching;
+  }
+
+  #edited(bindings: readonly Binding[], edit: CellEdit) {
+    for (const b of bindings.filter((b) => (b.tableId ?? b.table) === edit.table)) {
+      const slots = new Map(b.mapping.columns.map((c) => [c.columnId, c]));
+      let origins = this.#origins.get(b.id);
+      if (!origins) this.#origins.set(b.id, (origins = new Map()));
+      for (const cell of edit.cells) {
+        const slot = slots.get(cell.columnId);
+        if (slot) origins.set(cellKey(cell.measure, slot.kind, slot.period), edit.source);
+      }
+    }
+  }
+
+  #origin(binding: Binding, key: string): ChangeOrigin {
+    const source = this.#origins.get(binding.id)?.get(key);
+    return source === 'local' ? 'yours' : source === 'remote' ? 'co-author' : 'unseen';
+  }
+
+  /** The planner says the changes found on open are theirs: they are sent with the next push. */
+  adoptUnseen(binding: Binding, keys: Iterable<string>) {
+    let origins = this.#origins.get(binding.id);
+    if (!origins) this.#origins.set(binding.id, (origins = new Map()));
+    for (const key of keys) if (!origins.has(key)) origins.set(key, 'local');
+  }
+
   /**
    * One queue for every operation of the pane: a pull, push, refresh or check on open never runs
    * beside another (the 30 s refresh arriving during a push would flag the planner's own change
@@ -151,7 +263,14 @@ export class SyncSession {
     return this.#serial(() => this.#pull(binding, opts));
   }
   pendingChanges(binding: Binding) {
-    return this.#serial(() => this.#pendingChanges(binding));
+    return this.#serial(async () => {
+      const list = await this.#pending(binding);
+      return { changes: list.changes.length, errors: list.errors.length };
+    });
+  }
+  /** Every cell changed since the last pull or push, errors first in the pane, each with where it is and whose it is. */
+  pendingList(binding: Binding) {
+    return this.#serial(() => this.#pending(binding));
   }
   push(binding: Binding, notes: ReadonlyMap<string, string> = new Map(), onProgress?: (done: number, total: number) => void): Promise<PushReport> {
     return this.#serial(() => this.#push(binding, notes, onProgress));
@@ -161,6 +280,82 @@ export class SyncSession {
   }
   verify(binding: Binding) {
     return this.#serial(() => this.#verify(binding));
+  }
+
+  /** Puts the record's value back into changed cells (the planner's "revert"); nothing is sent. */
+  revert(binding: Binding, keys: ReadonlySet<string>) {
+    return this.#serial(async () => {
+      const state = await this.#state(binding);
+      const { table, mapping } = await this.#read(binding);
+      const list = this.#list(binding, table, mapping, state);
+      const paint = [...list.changes, ...list.errors].filter((c) => keys.has(c.key))
+        .map((c) => this.#look(state, c.key, { measure: c.measure, columnId: c.columnId, value: state.snapshot.get(c.key)?.value ?? null, look: 'plain' }, null));
+      await this.store.save(binding.id, state);
+      await this.#paint(binding, table, mapping, paint);
+      return paint.length;
+    });
+  }
+
+  /** A conflict resolved by taking the record's value, which is already in the cell: the flag goes. */
+  takeTheirs(binding: Binding, keys: ReadonlySet<string>) {
+    return this.#serial(async () => {
+      const state = await this.#state(binding);
+      const { table, mapping } = await this.#read(binding);
+      const paint: CellPaint[] = [];
+      for (const [code] of SyncSession.rowsByCode(table, mapping))
+        for (const { column, kind, period } of mapping.columns) {
+          const key = cellKey(code, kind, period);
+          if (keys.has(key)) paint.push(this.#look(state, key, { measure: code, columnId: table.columnIds[column]!, value: state.snapshot.get(key)?.value ?? null, look: 'plain' }, null));
+        }
+      await this.store.save(binding.id, state);
+      await this.#paint(binding, table, mapping, paint);
+    });
+  }
+
+  /**
+   * A conflict resolved by keeping the planner's value: typed again into the cell and sent on the
+   * version the record has now (the add-in remembers it since the conflict), judged as any edit.
+   */
+  keepMine(binding: Binding, typed: ReadonlyMap<string, number>, notes: ReadonlyMap<string, string> = new Map()) {
+    return this.#serial(async () => {
+      const { table, mapping } = await this.#read(binding);
+      const paint: CellPaint[] = [];
+      for (const [code] of SyncSession.rowsByCode(table, mapping))
+        for (const { column, kind, period } of mapping.columns) {
+          const key = cellKey(code, kind, period);
+          const value = typed.get(key);
+          if (value !== undefined) paint.push({ measure: code, columnId: table.columnIds[column]!, value, look: 'conflict' });
+        }
+      await this.#paint(binding, table, mapping, paint);
+      this.adoptUnseen(binding, typed.keys());
+      for (const key of typed.keys()) this.#origins.get(binding.id)!.set(key, 'local');
+      return this.#push(binding, notes, undefined, new Set(typed.keys()));
+    });
+  }
+
+  /**
+   * Undoes the last push's applied changes while nothing changed since: each sent back to the value
+   * it replaced, on the version the push created — so if anyone changed the cell since, it is a
+   * conflict, never an overwrite. A change that is still pending approval is not undone here.
+   */
+  undo(binding: Binding, last: PushReport) {
+    return this.#serial(async () => {
+      const state = await this.#state(binding);
+      const { table, mapping } = await this.#read(binding);
+      const paint: CellPaint[] = [];
+      const keys = new Set<string>();
+      for (const o of last.outcomes) {
+        const was = o.was;
+        if (o.flag !== 'applied' || was === null) continue;
+        const known = state.snapshot.get(o.key);
+        if (!known || known.value !== o.value) continue; // changed since: not this push's to undo
+        paint.push({ measure: o.measure, columnId: o.columnId, value: was, look: 'plain' });
+        keys.add(o.key);
+      }
+      await this.#paint(binding, table, mapping, paint);
+      this.adoptUnseen(binding, keys);
+      return this.#push(binding, new Map([...keys].map((k) => [k, 'Undo of my last push.'])), undefined, keys);
+    });
   }
 
   async #pull(binding: Binding, opts: { addMissingRows?: boolean; keepEdits?: boolean }) {
@@ -174,7 +369,7 @@ export class SyncSession {
       const missing = [...new Set(record.cells.map((c) => c.measure))].filter((code) => !rows.has(code)).sort();
       if (missing.length) {
         const width = table.headers.length;
-        await this.port.appendRows(binding.table, missing.map((code) => Object.assign(new Array(width).fill(''), { [mapping.codeColumn]: code })));
+        await this.port.appendRows(binding.tableId ?? binding.table, missing.map((code) => Object.assign(new Array(width).fill(''), { [mapping.codeColumn]: code })));
         added = missing.length;
         ({ table, mapping } = await this.#read(binding));
         rows = SyncSession.rowsByCode(table, mapping);
@@ -194,46 +389,84 @@ export class SyncSession {
         const look = cell?.pending ? 'pending' : record.locks.has(key) ? 'readonly' : variance.has(key) ? 'variance' : 'plain';
         paint.push(this.#look(state, key, { measure: code, columnId: table.columnIds[column]!, value: known.value, look }, note, look === 'variance' ? 'Forecast beyond tolerance of the target.' : null));
       }
+    // Painted, then saved: a pull whose write fails keeps the versions the sheet's values were typed on.
     await this.#paint(binding, table, mapping, paint);
     state.revision = record.revision;
     await this.store.save(binding.id, state);
     return { cells: paint.length, added, kept: kept.size, revision: record.revision };
   }
 
-  /** How many bound cells the planner changed since the last pull or push (and how many cannot be sent). */
-  async #pendingChanges(binding: Binding) {
+  async #pending(binding: Binding): Promise<PendingList> {
     const state = await this.#state(binding);
     const { table, mapping } = await this.#read(binding);
-    const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
-    return { changes: diff.changes.length, errors: diff.errors.length };
+    return this.#list(binding, table, mapping, state);
   }
 
-  /** Sends the cells changed since the last pull or push; writes back and flags every outcome. */
-  async #push(binding: Binding, notes: ReadonlyMap<string, string>, onProgress?: (done: number, total: number) => void): Promise<PushReport> {
+  #list(binding: Binding, table: TableData, mapping: Mapping, state: BindingState): PendingList {
+    const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
+    const where = (row: number, column: number) => ({ address: a1(table.firstCell.row + row, table.firstCell.column + column), columnId: table.columnIds[column]! });
+    return {
+      changes: diff.changes.map((c) => {
+        const key = cellKey(c.measure, c.kind, c.period);
+        return { key, measure: c.measure, kind: c.kind, period: c.period, ...where(c.row, c.column), value: c.value, was: state.snapshot.get(key)?.value ?? null, origin: this.#origin(binding, key) };
+      }),
+      errors: diff.errors.map((e) => ({ key: cellKey(e.measure, e.kind, e.period), measure: e.measure, kind: e.kind, period: e.period, ...where(e.row, e.column), value: e.value, message: e.message })),
+      duplicates: diff.duplicates,
+    };
+  }
+
+  /**
+   * Sends the cells changed since the last pull or push that are the planner's own (or, with
+   * `only`, just those); writes back and flags every outcome.
+   */
+  async #push(binding: Binding, notes: ReadonlyMap<string, string>, onProgress?: (done: number, total: number) => void, only?: ReadonlySet<string>): Promise<PushReport> {
     const state = await this.#state(binding);
     const { table, mapping } = await this.#read(binding);
     const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
-    const report: PushReport = { sent: diff.changes.length, applied: 0, pending: 0, rejected: 0, conflict: 0, localErrors: diff.errors, duplicates: diff.duplicates, needNote: [] };
-    const columnId = (column: number) => table.columnIds[column]!;
-    const local: CellPaint[] = diff.errors.map((e) =>
-      this.#look(state, cellKey(e.measure, e.kind, e.period), { measure: e.measure, columnId: columnId(e.column), look: 'rejected' }, `Not sent: ${e.message}`));
-    if (local.length) await this.#paint(binding, table, mapping, local);
-    const workbook = await this.port.workbookName();
-    const plan = planPush(diff.changes, {
-      source: { workbook, sheet: table.sheet, binding: binding.name },
-      notes,
-      newKey: this.options.newKey,
-      cellAddress: (c) => a1(table.firstCell.row + c.row, table.firstCell.column + c.column),
+    const list = this.#list(binding, table, mapping, state);
+    const origin = new Map(list.changes.map((c) => [c.key, c]));
+    const mine = diff.changes.filter((c) => {
+      const key = cellKey(c.measure, c.kind, c.period);
+      return only ? only.has(key) : origin.get(key)!.origin === 'yours';
     });
+    const report: PushReport = {
+      sent: mine.length, applied: 0, pending: 0, rejected: 0, conflict: 0, outcomes: [], localErrors: only ? [] : diff.errors, duplicates: diff.duplicates, needNote: [],
+      othersEdits: only ? [] : list.changes.filter((c) => c.origin === 'co-author'), unseen: only ? [] : list.changes.filter((c) => c.origin === 'unseen'),
+    };
+    const columnId = (column: number) => table.columnIds[column]!;
+    const local: CellPaint[] = report.localErrors.map((e) =>
+      this.#look(state, cellKey(e.measure, e.kind, e.period), { measure: e.measure, columnId: columnId(e.column), look: 'rejected' }, `Not sent: ${e.message}`));
+    if (local.length) {
+      await this.#paint(binding, table, mapping, local);
+      await this.store.save(binding.id, state);
+    }
+    const workbook = await this.port.workbookName();
+    const address = (c: { row: number; column: number }) => a1(table.firstCell.row + c.row, table.firstCell.column + c.column);
+    const plan = planPush(mine, { source: { workbook, sheet: table.sheet, binding: binding.name }, notes, newKey: this.options.newKey, cellAddress: address });
     let done = 0;
     for (let b = 0; b < plan.batches.length; b++) {
       const answer = await this.#send(plan.batches[b]!);
+      // A conflict's record value replaces the typed one only once it is in the sheet: remembered
+      // before, a failed write would leave the typed value looking like an edit on the new version.
+      const typedOn = new Map(answer.results.filter((r) => r.outcome === 'conflict').map((r) => {
+        const c = plan.sent[b]![r.index]!;
+        const key = cellKey(c.measure, c.kind, c.period);
+        return [key, state.snapshot.get(key)] as const;
+      }));
       const writes = applyResults(plan.sent[b]!, answer.results, state.snapshot);
+      const conflicts = new Map([...typedOn.keys()].map((key) => [key, state.snapshot.get(key)!]));
+      for (const [key, was] of typedOn) {
+        if (was) state.snapshot.set(key, was);
+        else state.snapshot.delete(key);
+      }
       const cells = writes.map((w, i) => {
         report[w.flag] += 1;
         const c = plan.sent[b]![i]!;
         const key = cellKey(c.measure, c.kind, c.period);
-        if (w.flag === 'rejected' && w.value === undefined) report.needNote.push(key);
+        const needsNote = w.flag === 'rejected' && w.value === undefined;
+        if (needsNote) report.needNote.push(key);
+        const r = answer.results[i]!;
+        report.outcomes.push({ key, measure: c.measure, kind: c.kind, period: c.period, address: address(c), columnId: columnId(w.column), typed: c.value, was: origin.get(key)?.was ?? null, value: r.value, version: r.version, flag: w.flag, reason: w.note, needsNote });
         return this.#look(state, key, { measure: c.measure, columnId: columnId(w.column), value: w.value, look: w.flag }, w.note);
       });
       // What the service applied is saved before anything is written to the sheet: a write that
@@ -243,8 +476,12 @@ export class SyncSession {
       await this.store.save(binding.id, state);
       // Written where each measure and column are when the answer is back, not where they were sent from.
       await this.#paint(binding, table, mapping, cells);
+      if (conflicts.size) {
+        for (const [key, current] of conflicts) state.snapshot.set(key, current);
+        await this.store.save(binding.id, state);
+      }
       done += plan.sent[b]!.length;
-      onProgress?.(done, diff.changes.length);
+      onProgress?.(done, mine.length);
     }
     return report;
   }
@@ -262,8 +499,9 @@ export class SyncSession {
   }
 
   /**
-   * Takes in what others changed since the last pull: cells the planner has not touched take the
-   * new record value and are flagged; touched ones keep the planner's value and say they will conflict.
+   * Takes in what others changed since the last pull: cells nobody here has touched take the new
+   * record value and are flagged; touched ones keep their value and say they will conflict. The
+   * notes state facts about the cell, true for whoever reads them in a shared workbook.
    */
   async #refresh(binding: Binding) {
     const state = await this.#state(binding);
@@ -288,17 +526,17 @@ export class SyncSession {
         paint.push(this.#look(state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: status === 'approved' ? 'applied' : status === 'rejected' ? 'rejected' : 'stale' },
           status === 'approved' ? `Approved by ${by ?? 'the controller'}${why}.`
             : status === 'rejected' ? `Rejected by ${by ?? 'the controller'}${why}. The approved value ${cell.value ?? '(empty)'} stays the record.`
-            : `Your request was withdrawn${why}. The record holds ${cell.value ?? '(empty)'}.`));
+            : `The request was withdrawn${why}. The record holds ${cell.value ?? '(empty)'}.`));
         continue;
       }
       if (known && known.value === cell.value && known.version === cell.version) continue;
       if (untouched) {
         state.snapshot.set(key, { value: cell.value, version: cell.version });
         paint.push(this.#look(state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: cell.pending ? 'pending' : 'stale' },
-          cell.pending ? `Pending approval: ${cell.pending.value} requested.` : `Updated from the record (was ${known?.value ?? '(empty)'}): changed by someone else since your last pull.`));
+          cell.pending ? `Pending approval: ${cell.pending.value} requested.` : `Updated from the record (was ${known?.value ?? '(empty)'}).`));
       } else {
         paint.push(this.#look(state, key, { measure: cell.measure, columnId: table.columnIds[column]!, look: 'conflict' },
-          `Changed by someone else to ${cell.value ?? '(empty)'} since your last pull: pushing your value will conflict. Pull to take theirs.`));
+          `Conflict: the record changed to ${cell.value ?? '(empty)'} after this value was typed; pushing it will conflict. In the pane: keep this value, or take the record's.`));
       }
     }
     // A measure that passed a gate (or was put on hold) may lock or unlock its cells.
@@ -311,9 +549,10 @@ export class SyncSession {
           const columnId = table.columnIds[column]!;
           const key = cellKey(code, kind, period);
           // A cell waiting for approval keeps its flag until its own request is decided.
-          if (!flagged.has(`${code}\u0001${columnId}`) && !state.pending?.has(key)) paint.push({ measure: code, columnId, look: locks.has(key) ? 'readonly' : 'plain' });
+          if (!flagged.has(`${code}\u0001${columnId}`) && !state.pending.has(key)) paint.push({ measure: code, columnId, look: locks.has(key) ? 'readonly' : 'plain' });
         }
     }
+    // Painted, then saved: the snapshot now holds values the sheet shows only once painted.
     await this.#paint(binding, table, mapping, paint);
     state.revision = changes.revision;
     await this.store.save(binding.id, state);
@@ -336,16 +575,17 @@ export class SyncSession {
         if (shown !== approved)
           paint.push(this.#look(state, key, { measure: code, columnId: table.columnIds[column]!, look: 'stale' }, `Not the approved value: the record holds ${approved ?? '(nothing)'}. Push it for approval, or pull to restore the record.`));
       }
-    await this.#paint(binding, table, mapping, paint);
     await this.store.save(binding.id, state);
+    await this.#paint(binding, table, mapping, paint);
     return { mismatches: paint.length };
   }
 
   /**
    * Writes cells addressed by measure and column id: the port finds them as the table is then. A
    * cell that holds a formula is flagged but never written over: the formula is the planner's.
+   * Cut into requests under Excel on the web's 5 MB.
    */
-  #paint(binding: Binding, table: TableData, mapping: Mapping, cells: readonly CellPaint[]) {
+  async #paint(binding: Binding, table: TableData, mapping: Mapping, cells: readonly CellPaint[]) {
     const formulas = new Set<string>();
     const width = table.headers.length;
     for (const at of table.formulaCells) {
@@ -353,13 +593,20 @@ export class SyncSession {
       if (code) formulas.add(`${code}\u0001${table.columnIds[at % width]}`);
     }
     const kept = formulas.size ? cells.map((c) => (c.value !== undefined && formulas.has(`${c.measure}\u0001${c.columnId}`) ? { ...c, value: undefined } : c)) : cells;
-    return this.port.paint(binding.table, table.columnIds[mapping.codeColumn]!, kept);
+    const codeColumnId = table.columnIds[mapping.codeColumn]!;
+    for (let at = 0; at < kept.length; ) {
+      let end = at;
+      let bytes = 0;
+      while (end < kept.length && (end === at || bytes + paintPayloadBytes([kept[end]!]) <= PAINT_REQUEST_BYTES)) bytes += paintPayloadBytes([kept[end++]!]);
+      await this.port.paint(binding.tableId ?? binding.table, codeColumnId, kept.slice(at, end));
+      at = end;
+    }
   }
 
   /** A cell's look and note, remembering which cells carry the add-in's notes. */
   #look(state: BindingState, key: string, paint: Omit<CellPaint, 'note'>, note: string | null, fallback: string | null = null): CellPaint {
-    if (paint.look === 'pending') (state.pending ??= new Set()).add(key);
-    else state.pending?.delete(key);
+    if (paint.look === 'pending') state.pending.add(key);
+    else state.pending.delete(key);
     const text = note ?? fallback;
     if (text) {
       state.noted.add(key);
@@ -368,4 +615,9 @@ export class SyncSession {
     if (state.noted.delete(key)) return { ...paint, note: null };
     return paint;
   }
+}
+
+/** Whether a binding is the binding of this table: by the table's id, or (bound before ids were kept) by its name. */
+function sameTable(b: Binding, table: { id: string; name: string }) {
+  return b.tableId ? b.tableId === table.id : b.table === table.name;
 }

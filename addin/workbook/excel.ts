@@ -2,7 +2,10 @@
 // and synced in a fixed number of round trips (Microsoft's "correlated objects" pattern), values
 // written as whole arrays, calculation and screen updating suspended while writing. Office errors
 // are never swallowed: they reach the pane as WorkbookError with Office's code and debug info.
-import { type Binding, type CellPaint, LOOK_FILL, placeCells, type Selection, type TableData, type WorkbookPort } from './port.js';
+import {
+  type Binding, type CellEdit, type CellPaint, LOOK_FILL, placeCells, type Selection, stateFromParts, stateNamespace, stateParts, type TableData, type WatchedTable,
+  type WorkbookPort,
+} from './port.js';
 
 const SETTINGS_KEY = 'gatecell.bindings';
 /** Cells per read request (values and formulas of each): Excel on the web refuses requests or responses over 5 MB. */
@@ -89,9 +92,9 @@ export class ExcelWorkbook implements WorkbookPort {
     });
   }
 
-  readTable(name: string): Promise<TableData> {
-    return run(`Reading table ${name}`, async (context) => {
-      const table = context.workbook.tables.getItem(name);
+  readTable(key: string): Promise<TableData> {
+    return run(`Reading table ${key}`, async (context) => {
+      const table = context.workbook.tables.getItem(key).load('id, name');
       const header = table.getHeaderRowRange().load('values');
       const body = table.getDataBodyRange().load('rowCount, columnCount, rowIndex, columnIndex');
       const sheet = table.worksheet.load('name');
@@ -99,16 +102,18 @@ export class ExcelWorkbook implements WorkbookPort {
       const columns = table.columns.load('items/id');
       await context.sync();
       // Values and formulas (a formula's value may be pushed; the formula itself is never written
-      // over) in row chunks under the request limit, all in one more sync.
+      // over) in row chunks, one sync each: Excel on the web refuses a response over 5 MB.
       const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_CELLS / Math.max(1, body.columnCount)));
       const chunks: Excel.Range[] = [];
       for (let r = 0; r < body.rowCount; r += rowsPerChunk) {
         const count = Math.min(rowsPerChunk, body.rowCount - r);
         chunks.push(body.getCell(r, 0).getResizedRange(count - 1, body.columnCount - 1).load('values, formulas'));
+        await context.sync();
       }
-      await context.sync();
+      if (!chunks.length) await context.sync();
       return {
-        name,
+        id: table.id,
+        name: table.name,
         sheet: sheet.name,
         headers: (header.values[0] ?? []).map((h) => String(h)),
         columnIds: columns.items.map((c) => Number(c.id)),
@@ -119,10 +124,10 @@ export class ExcelWorkbook implements WorkbookPort {
     });
   }
 
-  paint(tableName: string, codeColumnId: number, addressed: readonly CellPaint[]) {
+  paint(key: string, codeColumnId: number, addressed: readonly CellPaint[]) {
     if (!addressed.length) return Promise.resolve();
-    return run(`Writing to table ${tableName}`, async (context) => {
-      const table = context.workbook.tables.getItem(tableName);
+    return run(`Writing to table ${key}`, async (context) => {
+      const table = context.workbook.tables.getItem(key);
       const body = table.getDataBodyRange().load('rowIndex, columnIndex');
       const sheet = table.worksheet.load('name');
       // Rows and columns as they are now, in this run: the table may have been sorted, or a
@@ -156,10 +161,37 @@ export class ExcelWorkbook implements WorkbookPort {
     });
   }
 
-  appendRows(tableName: string, rows: readonly unknown[][]) {
+  appendRows(key: string, rows: readonly unknown[][]) {
     if (!rows.length) return Promise.resolve();
-    return run(`Adding rows to table ${tableName}`, async (context) => {
-      context.workbook.tables.getItem(tableName).rows.add(undefined, rows as (string | number | boolean)[][]);
+    return run(`Adding rows to table ${key}`, async (context) => {
+      context.workbook.tables.getItem(key).rows.add(undefined, rows as (string | number | boolean)[][]);
+      await context.sync();
+    });
+  }
+
+  loadState(bindingId: string) {
+    return run('Reading the Gatecell state of this workbook', async (context) => {
+      const parts = context.workbook.customXmlParts.getByNamespace(stateNamespace(bindingId)).load('items/id');
+      await context.sync();
+      if (!parts.items.length) return null;
+      const xmls = parts.items.map((p) => p.getXml());
+      await context.sync();
+      return stateFromParts(xmls.map((x) => x.value));
+    });
+  }
+
+  saveState(bindingId: string, text: string | null) {
+    return run('Saving the Gatecell state in this workbook', async (context) => {
+      const old = context.workbook.customXmlParts.getByNamespace(stateNamespace(bindingId)).load('items/id');
+      await context.sync();
+      // The new parts first, one request each (each under Excel on the web's 5 MB); the old ones
+      // deleted only then: a failure part-way leaves the old save whole beside a partial new one,
+      // and stateFromParts reads the newest complete save.
+      for (const xml of text === null ? [] : stateParts(bindingId, text)) {
+        context.workbook.customXmlParts.add(xml);
+        await context.sync();
+      }
+      for (const p of old.items) p.delete();
       await context.sync();
     });
   }
@@ -176,14 +208,44 @@ export class ExcelWorkbook implements WorkbookPort {
         r.status === Office.AsyncResultStatus.Succeeded ? resolve() : reject(new WorkbookError(`Saving the bindings: ${r.error.message}`, String(r.error.code)))));
   }
 
-  onEdited(handler: () => void) {
+  onEdited(watch: readonly WatchedTable[], handler: (edit: CellEdit) => void) {
     return listen('edits', (context) =>
       context.workbook.worksheets.onChanged.add(async (event) => {
-        // The add-in's own writes are not the planner's edits. Hosts without a trigger source
-        // report "Unknown": harmless, since what changed is always a diff against the snapshot.
+        // The add-in's own writes are not anyone's edits (triggerSource: ExcelApi 1.14). Where the
+        // host does not say, they are reported as the user's own: harmless, since a cell the
+        // add-in wrote equals what it remembers and so is never a change to send.
         if (event.triggerSource === 'ThisLocalAddin') return;
-        handler();
+        const source = event.source === 'Remote' ? 'remote' : 'local';
+        for (const edit of await this.#editedCells(watch, event.worksheetId, event.address, source)) handler(edit);
       }));
+  }
+
+  /** The watched cells inside an edited range, by measure code and column id as they are now. */
+  #editedCells(watch: readonly WatchedTable[], worksheetId: string, address: string, source: CellEdit['source']) {
+    return run('Reading what was edited', async (context) => {
+      const tables = watch.map((w) => ({ w, table: context.workbook.tables.getItemOrNullObject(w.table).load('id') }));
+      const sheets = tables.map((t) => t.table.worksheet.load('id'));
+      await context.sync();
+      const edited = context.workbook.worksheets.getItem(worksheetId).getRange(address);
+      const hits = tables.flatMap(({ w, table }, i) => {
+        if (table.isNullObject || sheets[i]!.id !== worksheetId) return [];
+        const body = table.getDataBodyRange().load('rowIndex, columnIndex');
+        const hit = body.getIntersectionOrNullObject(edited).load('rowIndex, columnIndex, rowCount, columnCount');
+        const codes = table.columns.getItem(w.codeColumnId).getDataBodyRange().load('values');
+        const columns = table.columns.load('items/id');
+        return [{ table, body, hit, codes, columns }];
+      });
+      await context.sync();
+      return hits.filter((h) => !h.hit.isNullObject).map(({ table, body, hit, codes, columns }): CellEdit => {
+        const cells: CellEdit['cells'] = [];
+        for (let r = 0; r < hit.rowCount; r++) {
+          const measure = String(codes.values[hit.rowIndex - body.rowIndex + r]?.[0] ?? '').trim();
+          if (!measure) continue;
+          for (let c = 0; c < hit.columnCount; c++) cells.push({ measure, columnId: Number(columns.items[hit.columnIndex - body.columnIndex + c]!.id) });
+        }
+        return { table: table.id, source, cells };
+      });
+    });
   }
 
   onSelection(handler: (selection: Selection | null) => void) {
@@ -204,11 +266,11 @@ export class ExcelWorkbook implements WorkbookPort {
       const count = tables.getCount();
       await context.sync();
       if (!count.value) return null;
-      const table = tables.getFirst().load('name');
+      const table = tables.getFirst().load('id');
       const body = table.getDataBodyRange().load('rowIndex, columnIndex');
       await context.sync();
       const row = range.rowIndex - body.rowIndex;
-      return row < 0 ? null : { table: table.name, row, column: range.columnIndex - body.columnIndex };
+      return row < 0 ? null : { table: table.id, row, column: range.columnIndex - body.columnIndex };
     });
   }
 }

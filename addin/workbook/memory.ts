@@ -4,8 +4,8 @@
 // tables keep their id through renames, sorts and inserts; columns have ids that survive inserts
 // and moves; a typed value replaces a formula; the user's own notes and fills outlive the
 // add-in's flags; sorted and filtered rows keep everything that is on them.
-import type { Binding, CellLook, CellPaint, EditSource, Selection, TableData, WorkbookPort } from './port.js';
-import { LOOK_FILL, placeCells } from './port.js';
+import type { Binding, CellEdit, CellLook, CellPaint, EditSource, Selection, TableData, WatchedTable, WorkbookPort } from './port.js';
+import { LOOK_FILL, paintPayloadBytes, placeCells, stateFromParts, stateNamespace, stateParts } from './port.js';
 
 interface Cell {
   value: unknown;
@@ -47,6 +47,17 @@ export interface WorkbookSnapshot {
   nextId: number;
   tables: Table[];
   settings: Record<string, string>;
+  xmlParts: { id: string; namespace: string; xml: string }[];
+}
+
+/** Excel on the web refuses a request whose payload passes 5 MB (RequestPayloadSizeLimitExceeded). */
+export const WEB_REQUEST_LIMIT = 5 * 1024 * 1024;
+
+export class RequestTooLarge extends Error {
+  readonly code = 'RequestPayloadSizeLimitExceeded';
+  constructor(what: string, bytes: number) {
+    super(`${what}: the request payload size has exceeded the limit (${(bytes / 1048576).toFixed(1)} MB over 5 MB).`);
+  }
 }
 
 const blank = (value: unknown = ''): Cell => ({ value, formula: null, look: 'plain', addinNote: null, userNote: null, userFill: null });
@@ -56,18 +67,21 @@ export class MemoryWorkbook implements WorkbookPort {
   #tables: Table[] = [];
   /** Document settings: saved with the file, like Office.context.document.settings. */
   #settings: Record<string, string> = {};
+  /** Custom XML parts: saved with the file, like Workbook.customXmlParts. */
+  #xmlParts: { id: string; namespace: string; xml: string }[] = [];
   #nextId = 1;
   #selected: Selection | null = null;
   #selectionHandlers = new Set<(s: Selection | null) => void>();
-  #editHandlers = new Set<(source: EditSource) => void>();
+  #editHandlers = new Map<(edit: CellEdit) => void, readonly WatchedTable[]>();
 
-  constructor(public name = 'Plan.xlsx') {}
+  /** `requestLimit`: the largest request Excel takes (Excel on the web's 5 MB by default; Infinity for desktop). */
+  constructor(public name = 'Plan.xlsx', readonly requestLimit = WEB_REQUEST_LIMIT) {}
 
   // ——— The user (and co-authors) at work ———
 
   /** A new Excel table; rows shorter than the headers are padded with "". */
   addTable(name: string, sheet: string, headers: string[], rows: unknown[][] = []) {
-    if (this.#find(name)) throw new Error(`A table named ${name} already exists.`);
+    if (this.#named(name)) throw new Error(`A table named ${name} already exists.`);
     const columns = headers.map((header) => ({ id: this.#nextId++, header }));
     this.#tables.push({
       id: `{T${this.#nextId++}}`, name, sheet, columns,
@@ -89,20 +103,20 @@ export class MemoryWorkbook implements WorkbookPort {
   /** The user types a value (a number, text kept as text, or "" to clear); over a formula it replaces the formula. */
   type(table: string, row: number, column: number, value: unknown) {
     this.#write(table, row, column, value);
-    this.#edited('local');
+    this.#edited(table, 'local', [[row, column]]);
   }
 
   /** A co-author's edit arriving (Excel on the web): the same change, reported as someone else's. */
   remoteType(table: string, row: number, column: number, value: unknown) {
     this.#write(table, row, column, value);
-    this.#edited('remote');
+    this.#edited(table, 'remote', [[row, column]]);
   }
 
   setFormula(table: string, row: number, column: number, formula: string, value: unknown) {
     const cell = this.#cell(table, row, column);
     cell.formula = formula;
     cell.value = value;
-    this.#edited('local');
+    this.#edited(table, 'local', [[row, column]]);
   }
 
   formula(table: string, row: number, column: number): string | null {
@@ -141,14 +155,16 @@ export class MemoryWorkbook implements WorkbookPort {
   select(selection: Selection | null) {
     if (selection) this.#cell(selection.table, selection.row, selection.column);
     this.#selected = selection;
-    for (const h of this.#selectionHandlers) h(selection);
+    // Reported as Excel does: by the table's id.
+    const reported = selection && { ...selection, table: this.#table(selection.table).id };
+    for (const h of this.#selectionHandlers) h(reported);
   }
 
   insertRow(table: string, at: number, values: unknown[] = []) {
     const t = this.#table(table);
     t.rows.splice(at, 0, t.columns.map((_, c) => blank(values[c] ?? '')));
     t.hidden.splice(at, 0, false);
-    this.#edited('local');
+    this.#edited(table, 'local', []);
   }
 
   deleteRow(table: string, at: number) {
@@ -156,7 +172,7 @@ export class MemoryWorkbook implements WorkbookPort {
     this.#row(t, at);
     t.rows.splice(at, 1);
     t.hidden.splice(at, 1);
-    this.#edited('local');
+    this.#edited(table, 'local', []);
   }
 
   /** A column inserted (empty) by the user: a new column id; nothing binds it until the planner does. */
@@ -164,7 +180,7 @@ export class MemoryWorkbook implements WorkbookPort {
     const t = this.#table(table);
     t.columns.splice(at, 0, { id: this.#nextId++, header });
     for (const r of t.rows) r.splice(at, 0, blank());
-    this.#edited('local');
+    this.#edited(table, 'local', []);
   }
 
   deleteColumn(table: string, at: number) {
@@ -172,7 +188,7 @@ export class MemoryWorkbook implements WorkbookPort {
     if (at < 0 || at >= t.columns.length) throw new Error(`No column ${at} in ${table}.`);
     t.columns.splice(at, 1);
     for (const r of t.rows) r.splice(at, 1);
-    this.#edited('local');
+    this.#edited(table, 'local', []);
   }
 
   /** A column moved (cut and inserted elsewhere): same id, same cells. */
@@ -181,7 +197,7 @@ export class MemoryWorkbook implements WorkbookPort {
     const [column] = t.columns.splice(from, 1);
     t.columns.splice(to, 0, column!);
     for (const r of t.rows) r.splice(to, 0, r.splice(from, 1)[0]!);
-    this.#edited('local');
+    this.#edited(table, 'local', []);
   }
 
   /**
@@ -205,7 +221,7 @@ export class MemoryWorkbook implements WorkbookPort {
     });
     t.rows = indexed.map((r) => r.cells);
     t.hidden = indexed.map((r) => r.hidden);
-    this.#edited('local');
+    this.#edited(table, 'local', []);
   }
 
   /** Rows whose cell (as shown) is not among `values` are hidden; they keep their indexes. */
@@ -225,7 +241,7 @@ export class MemoryWorkbook implements WorkbookPort {
   }
 
   renameTable(table: string, newName: string) {
-    if (this.#find(newName)) throw new Error(`A table named ${newName} already exists.`);
+    if (this.#named(newName)) throw new Error(`A table named ${newName} already exists.`);
     const t = this.#table(table);
     t.name = newName;
     if (this.#selected?.table === table) this.#selected = { ...this.#selected, table: newName };
@@ -237,12 +253,16 @@ export class MemoryWorkbook implements WorkbookPort {
 
   /** What the add-in keeps inside the workbook, with sizes. */
   parts(): WorkbookPart[] {
-    return Object.entries(this.#settings).map(([id, text]) => ({ kind: 'setting' as const, id, bytes: new TextEncoder().encode(text).length }));
+    const bytes = (text: string) => new TextEncoder().encode(text).length;
+    return [
+      ...Object.entries(this.#settings).map(([id, text]) => ({ kind: 'setting' as const, id, bytes: bytes(text) })),
+      ...this.#xmlParts.map((p) => ({ kind: 'customXmlPart' as const, id: `${p.namespace}#${p.id}`, bytes: bytes(p.xml) })),
+    ];
   }
 
   /** The whole workbook as JSON-serialisable data: cells, formulas, notes, fills, flags and parts. */
   snapshot(): WorkbookSnapshot {
-    return structuredClone({ name: this.name, nextId: this.#nextId, tables: this.#tables, settings: this.#settings });
+    return structuredClone({ name: this.name, nextId: this.#nextId, tables: this.#tables, settings: this.#settings, xmlParts: this.#xmlParts });
   }
 
   /** The workbook as a snapshot had it: the file reopened, perhaps on another computer. */
@@ -252,6 +272,7 @@ export class MemoryWorkbook implements WorkbookPort {
     this.#nextId = s.nextId;
     this.#tables = s.tables;
     this.#settings = s.settings;
+    this.#xmlParts = s.xmlParts ?? [];
     this.#selected = this.#tables[0] ? { table: this.#tables[0].name, row: 0, column: 0 } : null;
   }
 
@@ -266,21 +287,22 @@ export class MemoryWorkbook implements WorkbookPort {
     return this.#selected.table;
   }
 
-  async readTable(name: string): Promise<TableData> {
-    const t = this.#table(name);
+  async readTable(key: string): Promise<TableData> {
+    const t = this.#table(key);
     return {
-      name: t.name, sheet: t.sheet, headers: t.columns.map((c) => c.header), columnIds: t.columns.map((c) => c.id),
+      id: t.id, name: t.name, sheet: t.sheet, headers: t.columns.map((c) => c.header), columnIds: t.columns.map((c) => c.id),
       rows: t.rows.map((r) => r.map((c) => c.value)), firstCell: { row: 1, column: 0 },
       formulaCells: new Set(t.rows.flatMap((r, row) => r.flatMap((c, column) => (c.formula === null ? [] : [row * t.columns.length + column])))),
     };
   }
 
   async paint(table: string, codeColumnId: number, cells: readonly CellPaint[]) {
+    this.#request(`Writing to table ${table}`, paintPayloadBytes(cells));
     const t = this.#table(table);
     const code = t.columns.findIndex((c) => c.id === codeColumnId);
     if (code < 0) throw new Error(`The code column of ${table} is gone.`);
     for (const p of placeCells(cells, t.rows.map((r) => r[code]!.value), t.columns.map((c) => c.id))) {
-      const c = this.#cell(table, p.row, p.column);
+      const c = t.rows[p.row]![p.column]!;
       // Writing a value replaces a formula, as Excel's Range.values does.
       if (p.value !== undefined) {
         c.value = p.value ?? '';
@@ -292,6 +314,7 @@ export class MemoryWorkbook implements WorkbookPort {
   }
 
   async appendRows(table: string, rows: readonly unknown[][]) {
+    this.#request(`Adding rows to table ${table}`, rows);
     const t = this.#table(table);
     for (const r of rows) {
       t.rows.push(t.columns.map((_, c) => blank(r[c] ?? '')));
@@ -308,8 +331,22 @@ export class MemoryWorkbook implements WorkbookPort {
     this.#settings[BINDINGS_SETTING] = JSON.stringify(bindings);
   }
 
-  async onEdited(handler: (source: EditSource) => void) {
-    this.#editHandlers.add(handler);
+  async loadState(bindingId: string) {
+    const parts = this.#xmlParts.filter((p) => p.namespace === stateNamespace(bindingId));
+    return parts.length ? stateFromParts(parts.map((p) => p.xml)) : null;
+  }
+
+  async saveState(bindingId: string, text: string | null) {
+    const namespace = stateNamespace(bindingId);
+    const xmls = text === null ? [] : stateParts(bindingId, text);
+    for (const xml of xmls) this.#request('Saving the Gatecell state', xml);
+    // Written first, the old parts deleted after: a failure part-way leaves the old state whole.
+    const fresh = xmls.map((xml) => ({ id: `{P${this.#nextId++}}`, namespace, xml }));
+    this.#xmlParts = [...this.#xmlParts.filter((p) => p.namespace !== namespace), ...fresh];
+  }
+
+  async onEdited(watch: readonly WatchedTable[], handler: (edit: CellEdit) => void) {
+    this.#editHandlers.set(handler, watch);
     return async () => {
       this.#editHandlers.delete(handler);
     };
@@ -330,12 +367,32 @@ export class MemoryWorkbook implements WorkbookPort {
     cell.formula = null;
   }
 
-  #edited(source: EditSource) {
-    for (const h of this.#editHandlers) h(source);
+  /** Who edited which cells, reported as Excel's worksheet change event is: by where the codes are at that moment. */
+  #edited(table: string, source: EditSource, at: [number, number][]) {
+    const t = this.#table(table);
+    for (const [handler, watch] of this.#editHandlers) {
+      const watched = watch.find((w) => w.table === t.id || w.table === t.name);
+      if (!watched) continue;
+      const code = t.columns.findIndex((c) => c.id === watched.codeColumnId);
+      const cells = code < 0 ? [] : at.map(([row, column]) => ({ measure: String(t.rows[row]![code]!.value ?? '').trim(), columnId: t.columns[column]!.id })).filter((c) => c.measure);
+      handler({ table: t.id, source, cells });
+    }
   }
 
-  #find(name: string) {
-    return this.#tables.find((t) => t.name === name);
+  /** Excel on the web's limit on one request's payload (the JSON Office.js would send). */
+  #request(what: string, payload: unknown) {
+    const bytes = typeof payload === 'number' ? payload : new TextEncoder().encode(typeof payload === 'string' ? payload : JSON.stringify(payload)).length;
+    if (bytes > this.requestLimit) throw new RequestTooLarge(what, bytes);
+  }
+
+  /** Table names are unique in a workbook regardless of case, as in Excel. */
+  #named(name: string) {
+    return this.#tables.some((t) => t.name.toLowerCase() === name.toLowerCase());
+  }
+
+  /** By id (as Excel's tables.getItem finds a table by id or name) or by name. */
+  #find(key: string) {
+    return this.#tables.find((t) => t.id === key) ?? this.#tables.find((t) => t.name === key);
   }
 
   #table(name: string): Table {

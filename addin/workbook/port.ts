@@ -3,6 +3,8 @@
 import type { Mapping } from '../../shared/sync/mapping.js';
 
 export interface TableData {
+  /** Excel's Table.id: the same through renames, sorts and inserts. Bindings hold on to it. */
+  id: string;
   name: string;
   sheet: string;
   headers: string[];
@@ -39,16 +41,33 @@ export interface CellPaint {
 export interface Binding {
   id: string;
   name: string;
+  /** The table's name when last read: shown to the planner, and the key of bindings made before ids were kept. */
   table: string;
+  /** The table's id: what the binding is found by, so a renamed table keeps its binding. */
+  tableId?: string;
   mapping: Mapping;
   /** The scope pulled into this table (a node code), for adding missing rows. */
   scope: string | null;
 }
 
-/** Who made an edit, where the host says: the user here, or a co-author (Excel on the web). */
+/** Who made an edit, as the host says: the user here, or a co-author (Excel on the web). */
 export type EditSource = 'local' | 'remote';
 
+/** A table whose edits are watched, and where its measure codes are. */
+export interface WatchedTable {
+  table: string;
+  codeColumnId: number;
+}
+
+/** Cells someone edited, by measure and column id as the table was when the edit was made. */
+export interface CellEdit {
+  table: string;
+  source: EditSource;
+  cells: { measure: string; columnId: number }[];
+}
+
 export interface Selection {
+  /** The table's id (a name when the user selects in the in-memory workbook; both find it). */
   table: string;
   row: number;
   column: number;
@@ -58,7 +77,8 @@ export interface WorkbookPort {
   workbookName(): Promise<string>;
   /** The table the selection is in; a plain range with a header row is first turned into a table. */
   tableAtSelection(): Promise<string>;
-  readTable(name: string): Promise<TableData>;
+  /** `table` is a table's id or name (Excel's tables.getItem takes either). */
+  readTable(table: string): Promise<TableData>;
   /**
    * Values, fills and notes of many cells: one Excel.run, a fixed number of syncs. Rows are found
    * by their code in the column `codeColumnId` as the table is at the moment of writing; a cell
@@ -68,11 +88,15 @@ export interface WorkbookPort {
   appendRows(table: string, rows: readonly unknown[][]): Promise<void>;
   loadBindings(): Promise<Binding[]>;
   saveBindings(bindings: readonly Binding[]): Promise<void>;
+  /** The add-in's state of a binding, kept inside the workbook (custom XML parts); null when there is none. */
+  loadState(bindingId: string): Promise<string | null>;
+  /** Replaces it (null removes it). */
+  saveState(bindingId: string, text: string | null): Promise<void>;
   /**
-   * Calls back when the user edits the workbook — never for the add-in's own writes; returns a
-   * function to stop. A hint only: what changed is always decided by diffing against the snapshot.
+   * Calls back with the cells of watched tables that were edited, and who edited them (the user
+   * here or a co-author) — never for the add-in's own writes; returns a function to stop.
    */
-  onEdited(handler: (source?: EditSource) => void): Promise<() => Promise<void>>;
+  onEdited(watch: readonly WatchedTable[], handler: (edit: CellEdit) => void): Promise<() => Promise<void>>;
   /** Calls back when the user selects a cell inside a table; returns a function to stop. */
   onSelection(handler: (selection: Selection | null) => void): Promise<() => Promise<void>>;
 }
@@ -87,6 +111,22 @@ export const LOOK_FILL: Record<Exclude<CellLook, 'plain'>, string> = {
   stale: '#DCEBFA',
   readonly: '#EDEBE9',
 };
+
+/**
+ * About what a paint of these cells asks of Excel, in bytes, as Office.js sends it: each value in
+ * a values array, a fill action per cell at worst, each note's address and text. Excel on the web
+ * refuses a request over 5 MB; the session cuts a paint into parts under PAINT_REQUEST_BYTES.
+ */
+export function paintPayloadBytes(cells: readonly CellPaint[]): number {
+  let bytes = 0;
+  for (const c of cells) {
+    bytes += 16;
+    if (c.value !== undefined) bytes += c.value === null ? 4 : String(c.value).length + 2;
+    if (c.note) bytes += 48 + c.note.length * 2;
+  }
+  return bytes;
+}
+export const PAINT_REQUEST_BYTES = 4 * 1024 * 1024;
 
 /** Where each cell of `cells` is now: rows by code (codes on several rows, or none, are skipped), columns by id. */
 export function placeCells<T extends { measure: string; columnId: number }>(cells: readonly T[], codes: readonly unknown[], columnIds: readonly number[]): (T & { row: number; column: number })[] {
@@ -106,6 +146,52 @@ export function placeCells<T extends { measure: string; columnId: number }>(cell
     placed.push({ ...c, row, column });
   }
   return placed;
+}
+
+/**
+ * A binding's state as custom XML parts, all under the binding's own namespace: the text (JSON) is
+ * cut into parts of at most STATE_PART_CHARS characters, each written in its own request, so that
+ * no request to Excel on the web passes its 5 MB limit however large the binding. Each save is
+ * numbered: a save that failed part-way leaves its parts beside the previous save's, and the
+ * newest complete save is the state.
+ */
+export const STATE_PART_CHARS = 1_000_000;
+export const stateNamespace = (bindingId: string) => `urn:gatecell:state:${bindingId}`;
+
+const escapeXml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const unescapeXml = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+let lastSave = 0;
+/** Save numbers: the time in ms, and never the same twice from one pane. */
+const nextSave = () => (lastSave = Math.max(Date.now(), lastSave + 1));
+
+/** The XML of each part of a state text, in order; `save` numbers this save (later saves, higher numbers). */
+export function stateParts(bindingId: string, text: string, save = nextSave()): string[] {
+  const pieces: string[] = [];
+  for (let at = 0; at < text.length || !pieces.length; ) {
+    let end = Math.min(text.length, at + STATE_PART_CHARS);
+    // Never between the two halves of a surrogate pair: each part must be well-formed XML.
+    if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end -= 1;
+    pieces.push(text.slice(at, end));
+    at = end;
+  }
+  return pieces.map((piece, i) => `<state xmlns="${stateNamespace(bindingId)}" save="${save}" part="${i}" of="${pieces.length}">${escapeXml(piece)}</state>`);
+}
+
+/** The state text of the newest complete save among these parts (in any order); null when there is none. */
+export function stateFromParts(xmls: readonly string[]): string | null {
+  const saves = new Map<number, { of: number; parts: Map<number, string> }>();
+  for (const xml of xmls) {
+    const m = /^<state [^>]*save="(\d+)" part="(\d+)" of="(\d+)">([\s\S]*)<\/state>$/.exec(xml.replace(/^<\?xml[^>]*\?>\s*/, ''));
+    if (!m) throw new Error('A Gatecell state part in this workbook is not readable.');
+    const save = saves.get(Number(m[1])) ?? { of: Number(m[3]), parts: new Map() };
+    save.parts.set(Number(m[2]), unescapeXml(m[4]!));
+    saves.set(Number(m[1]), save);
+  }
+  const complete = [...saves].filter(([, s]) => s.parts.size === s.of).sort(([a], [b]) => b - a);
+  if (!complete.length) return null;
+  const { of, parts } = complete[0]![1];
+  return Array.from({ length: of }, (_, i) => parts.get(i)!).join('');
 }
 
 /** Zero-based (row, column) → "C12". */

@@ -153,7 +153,11 @@ export const ChangeRequestsQuery = z.object({ scope: Code.optional(), status: z.
 export const GateRequestsQuery = z.object({ scope: Code.optional(), status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).default('pending') });
 export const ExceptionsQuery = z.object({ scope: Code.optional(), level: z.coerce.number().int().min(1).max(3).optional() });
 export const RollupQuery = z.object({ scope: Code, from: Period.optional(), to: Period.optional() });
-export const AuditQuery = z.object({ scope: Code.optional(), since: z.coerce.number().int().nonnegative().default(0), limit: z.coerce.number().int().min(1).max(10000).default(1000) });
+export const AuditQuery = z.object({
+  scope: Code.optional(), since: z.coerce.number().int().nonnegative().default(0), limit: z.coerce.number().int().min(1).max(10000).default(1000),
+  /** `newest`: the latest `limit` events, newest first (a measure's recent history); `oldest` (default): in order from `since`, for paging. */
+  order: z.enum(['oldest', 'newest']).default('oldest'),
+});
 
 /** A checkpoint as GET /audit/checkpoint answered it, passed back as URL-encoded JSON. */
 export const Checkpoint = z.object({ seq: z.number().int().nonnegative(), hash: text('line', 64).regex(/^[0-9a-f]{64}$/), at: text('line', 40), signature: text('line', 200) });

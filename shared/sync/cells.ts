@@ -16,7 +16,7 @@ export function splitKey(key: string): { measure: string; kind: CellKind; period
   return { measure, kind, period };
 }
 
-/** Snapshots are saved in the workbook's settings as plain JSON: [key, value, version] triples. */
+/** The plain form of a snapshot: [key, value, version] triples (the reference for the packed form in addin/sync/state.ts). */
 export const snapshotToJson = (s: Snapshot) => [...s].map(([k, c]) => [k, c.value, c.version] as const);
 export const snapshotFromJson = (rows: readonly (readonly [string, number | null, number])[]): Snapshot =>
   new Map(rows.map(([k, value, version]) => [k, { value, version }]));

@@ -14,10 +14,11 @@ describe('Excel adapter', () => {
     delete (globalThis as any).Excel;
   });
 
-  it('reads a 10,000-row table in two syncs, values in whole-range chunks', async () => {
+  it('reads a 10,000-row table in two syncs, values in whole-range chunks (one sync per chunk of 100,000 cells)', async () => {
     const sync = vi.spyOn(mock.excel.context, 'sync');
     const t = await new ExcelWorkbook({ notes: true }).readTable('Forecast');
     expect(sync).toHaveBeenCalledTimes(2);
+    expect([t.id, t.name]).toEqual(['{T1}', 'Forecast']);
     expect(t.sheet).toBe('Forecast');
     expect(t.headers).toEqual(headers);
     expect(t.columnIds).toEqual([11, 13, 15, 17, 19]);
@@ -64,20 +65,58 @@ describe('Excel adapter', () => {
     expect(added).toHaveLength(1);
   });
 
-  it("reports the user's edits, not the add-in's own writes (trigger source)", async () => {
-    let registered: ((e: { triggerSource: string }) => Promise<void>) | undefined;
+  it("reports who edited which bound cells — the user or a co-author — and never the add-in's own writes", async () => {
+    let registered: ((e: object) => Promise<void>) | undefined;
     const handle = { remove: vi.fn(), context: { addedIn: 'the first context' } };
-    mock.excel.context.workbook.worksheets = { onChanged: { add: (h: typeof registered) => ((registered = h), handle) } };
-    let edits = 0;
-    const stop = await new ExcelWorkbook({ notes: true }).onEdited(() => (edits += 1));
-    await registered!({ triggerSource: 'ThisLocalAddin' });
-    expect(edits).toBe(0);
-    await registered!({ triggerSource: 'Unknown' });
-    expect(edits).toBe(1);
+    const self = <T extends object>(o: T) => Object.assign(o, { load() { return o; } });
+    mock.excel.context.workbook.worksheets = {
+      onChanged: { add: (h: typeof registered) => ((registered = h), handle) },
+      getItem: (sheet: string) => ({ getRange: (address: string) => ({ sheet, address }) }),
+    };
+    // The table's body starts on sheet row 2; an edit of C3:D4 is body rows 1–2, columns 2–3.
+    const tableBody = self({ rowIndex: 1, columnIndex: 0, getIntersectionOrNullObject: (r: { address: string }) => self({ isNullObject: r.address === 'Z99', rowIndex: 2, columnIndex: 2, rowCount: 2, columnCount: 2 }) });
+    mock.excel.context.workbook.tables.getItemOrNullObject = () => self({
+      isNullObject: false, id: '{T1}', worksheet: self({ id: 'ws1' }), getDataBodyRange: () => tableBody,
+      columns: self({ items: headers.map((_, i) => ({ id: columnId(i) })), getItem: () => ({ getDataBodyRange: () => self({ values: [['M-0'], ['M-1'], ['M-2']] }) }) }),
+    });
+    const edits: unknown[] = [];
+    const stop = await new ExcelWorkbook({ notes: true }).onEdited([{ table: '{T1}', codeColumnId: columnId(0) }], (e) => edits.push(e));
+    await registered!({ triggerSource: 'ThisLocalAddin', source: 'Local', worksheetId: 'ws1', address: 'C3:D4' });
+    await registered!({ source: 'Local', worksheetId: 'ws2', address: 'C3:D4' }); // another sheet
+    await registered!({ source: 'Local', worksheetId: 'ws1', address: 'Z99' }); // outside the table
+    expect(edits).toEqual([]);
+    await registered!({ triggerSource: 'Unknown', source: 'Remote', worksheetId: 'ws1', address: 'C3:D4' });
+    expect(edits).toEqual([{ table: '{T1}', source: 'remote', cells: [
+      { measure: 'M-1', columnId: columnId(2) }, { measure: 'M-1', columnId: columnId(3) }, { measure: 'M-2', columnId: columnId(2) }, { measure: 'M-2', columnId: columnId(3) },
+    ] }]);
     // Removed in the context that added it, as Office requires.
     await stop();
     expect(handle.remove).toHaveBeenCalledOnce();
     expect(mock.runWith).toEqual([handle.context]);
+  });
+
+  it('keeps a binding state in custom XML parts: each part in its own request, the old save deleted only after the new one is whole', async () => {
+    const sync = vi.spyOn(mock.excel.context, 'sync');
+    const stored: { xml: string; delete: () => void }[] = [];
+    const events: string[] = [];
+    const part = (xml: string) => {
+      const p = { xml, getXml: () => ({ value: xml }), delete: () => (events.push(`delete ${xml.length}`), stored.splice(stored.indexOf(p), 1)) };
+      return p;
+    };
+    mock.excel.context.workbook.customXmlParts = {
+      getByNamespace: (ns: string) => ({ items: stored.filter((p) => p.xml.includes(`xmlns="${ns}"`)), load() { return this; } }),
+      add: (xml: string) => { events.push('add'); stored.push(part(xml)); },
+    };
+    const excel = new ExcelWorkbook({ notes: true });
+    await excel.saveState('b1', 'small');
+    const big = 'x'.repeat(1_500_000);
+    sync.mockClear();
+    events.length = 0;
+    await excel.saveState('b1', big);
+    expect(events).toEqual(['add', 'add', expect.stringMatching(/^delete/)]);
+    expect(sync).toHaveBeenCalledTimes(4); // the old parts listed, a part, a part, the old deleted
+    expect(await excel.loadState('b1')).toBe(big);
+    expect(await excel.loadState('b2')).toBeNull();
   });
 
   it('carries an Office error to the caller with its code, never swallowing it', async () => {

@@ -33,6 +33,8 @@ export function excelMock() {
         name: 'FY27 plan.xlsx',
         tables: {
           table: {
+            id: '{T1}',
+            name: 'Forecast',
             worksheet: { name: 'Forecast' },
             header: { values: [headers] },
             // Column ids as Excel numbers them: not positions (a column inserted later gets a new one).

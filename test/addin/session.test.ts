@@ -2,7 +2,8 @@
 // workbook held by the in-memory port.
 import { describe, expect, it } from 'vitest';
 import { GatecellClient } from '../../addin/api/client.js';
-import { MemoryStateStore, SyncSession } from '../../addin/sync/session.js';
+import { SyncSession } from '../../addin/sync/session.js';
+import { WorkbookStateStore } from '../../addin/sync/state.js';
 import { MemoryWorkbook } from '../../addin/workbook/memory.js';
 import { type Binding, LOOK_FILL } from '../../addin/workbook/port.js';
 import { cellKey } from '../../shared/sync/cells.js';
@@ -25,7 +26,7 @@ describe('sync session against the service', async () => {
     ['M-1', 'Freight', '', '', ''],
   ]);
   let keys = 0;
-  const session = new SyncSession(book, clientFor(users.owner.token), new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `pane-${++keys}` });
+  const session = new SyncSession(book, clientFor(users.owner.token), new WorkbookStateStore(book), { digits: 2, tolerancePct: 10, newKey: () => `pane-${++keys}` });
   let binding: Binding;
   const col = { target03: 2, fc03: 3, fc04: 4 };
   const row = (code: string) => Array.from({ length: book.table('Forecast').rowCount }, (_, i) => book.value('Forecast', i, 0)).indexOf(code);
@@ -53,7 +54,8 @@ describe('sync session against the service', async () => {
 
   it("counts the planner's changes, never the add-in's own writes", async () => {
     let edits = 0;
-    const stop = await book.onEdited(() => (edits += 1));
+    const t = await book.readTable('Forecast');
+    const stop = await book.onEdited([{ table: t.id, codeColumnId: t.columnIds[0]! }], () => (edits += 1));
     expect(await session.pendingChanges(binding)).toEqual({ changes: 0, errors: 0 });
     await session.pull(binding); // the add-in writes every bound cell
     expect(edits).toBe(0);
@@ -140,7 +142,7 @@ describe('sync session against the service', async () => {
   it('cells the user may not change look read-only, and change as the measure passes its gates', async () => {
     const viewerBook = new MemoryWorkbook('Viewer.xlsx');
     viewerBook.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03'], [['M-1', '']]);
-    const viewer = new SyncSession(viewerBook, clientFor(users.viewer.token), new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `v-${++keys}` });
+    const viewer = new SyncSession(viewerBook, clientFor(users.viewer.token), new WorkbookStateStore(viewerBook), { digits: 2, tolerancePct: 10, newKey: () => `v-${++keys}` });
     const vb: Binding = { id: 'v1', name: 'view', table: 'Forecast', mapping: { codeColumn: 0, columns: [{ column: 1, kind: 'forecast', period: '2027-03' }] }, scope: 'ORG' };
     await viewer.pull(vb);
     expect(viewerBook.look('Forecast', 0, 1)).toBe('readonly');
@@ -188,10 +190,10 @@ describe('a push whose answer is lost on the way back', async () => {
   });
   let keys = 0;
   const delays: number[] = [];
-  const session = new SyncSession(book, client, new MemoryStateStore(), {
+  const session = new SyncSession(book, client, new WorkbookStateStore(book), {
     digits: 2, tolerancePct: 10, newKey: () => `retry-${++keys}`, retryDelayMs: (attempt) => (delays.push(attempt), 0),
   });
-  const binding: Binding = { id: 'r', name: 'retry', table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' };
+  const binding = await session.saveBinding({ id: 'r', name: 'retry', table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' });
   await session.pull(binding);
 
   it('is sent again with the same key: applied once, flagged applied, not a conflict with itself', async () => {
@@ -227,7 +229,7 @@ async function boundMeasure(code: string, columns: string[], fetcher?: (w: World
   const book = new MemoryWorkbook(`${code}.xlsx`);
   book.addTable('Forecast', 'Forecast', ['Measure', ...columns], [[code, ...columns.map(() => '')]]);
   const client = new GatecellClient('https://gatecell.test', w.users.owner.token, fetcher?.(w) ?? ((url, init) => Promise.resolve(w.app.request(url, init))));
-  const session = new SyncSession(book, client, new MemoryStateStore(), { digits: 2, tolerancePct: 10, newKey: () => `${code}-${Math.random()}` });
+  const session = new SyncSession(book, client, new WorkbookStateStore(book), { digits: 2, tolerancePct: 10, newKey: () => `${code}-${Math.random()}` });
   const binding = await session.saveBinding({ id: code, name: code, table: 'Forecast', mapping: (await session.propose()).proposal.mapping!, scope: 'ORG' });
   return { w, book, client, session, binding };
 }

@@ -42,14 +42,32 @@ describe('the in-memory workbook', () => {
     expect([b.formula('Forecast', 0, 1), b.value('Forecast', 0, 1)]).toEqual([null, 41]);
   });
 
-  it("reports the user's and a co-author's edits apart; the add-in's own writes not at all", async () => {
+  it("reports who edited which cells (the user, a co-author) by measure and column id; the add-in's own writes not at all", async () => {
     const b = book();
-    const seen: string[] = [];
-    await b.onEdited((source) => seen.push(source ?? 'unknown'));
+    const t = await b.readTable('Forecast');
+    const seen: unknown[] = [];
+    await b.onEdited([{ table: t.id, codeColumnId: t.columnIds[0]! }], (e) => seen.push(e));
     b.type('Forecast', 0, 1, 1);
-    b.remoteType('Forecast', 1, 1, 2);
+    b.remoteType('Forecast', 1, 2, 2);
     await paint(b, 2, 1, { value: 3, look: 'applied' });
-    expect(seen).toEqual(['local', 'remote']);
+    b.sort('Forecast', 0);
+    expect(seen).toEqual([
+      { table: t.id, source: 'local', cells: [{ measure: 'M-2', columnId: t.columnIds[1] }] },
+      { table: t.id, source: 'remote', cells: [{ measure: 'm-1', columnId: t.columnIds[2] }] },
+      { table: t.id, source: 'local', cells: [] },
+    ]);
+  });
+
+  it("refuses a request over Excel on the web's 5 MB, as Excel does; desktop has no such limit", async () => {
+    const rows = Array.from({ length: 300_000 }, (_, i) => [`M-${i}`, 1234.56]);
+    const web = new MemoryWorkbook('Plan.xlsx');
+    web.addTable('Forecast', 'S', ['Measure', 'Forecast 2027-03']);
+    await expect(web.appendRows('Forecast', rows)).rejects.toMatchObject({ code: 'RequestPayloadSizeLimitExceeded' });
+    expect(web.table('Forecast').rowCount).toBe(0);
+    const desktop = new MemoryWorkbook('Plan.xlsx', Infinity);
+    desktop.addTable('Forecast', 'S', ['Measure', 'Forecast 2027-03']);
+    await desktop.appendRows('Forecast', rows);
+    expect(desktop.table('Forecast').rowCount).toBe(300_000);
   });
 
   it("the user's own note and fill survive the add-in's flag and are there again when it clears", async () => {
@@ -104,15 +122,22 @@ describe('the in-memory workbook', () => {
     expect(b.hidden('Forecast', 1)).toBe(false);
   });
 
-  it('keeps the bindings in the workbook: parts() lists them; a snapshot restored elsewhere has them and every cell', async () => {
+  it('keeps the bindings and their state in the workbook: parts() lists them; a snapshot restored elsewhere has them and every cell', async () => {
     const b = book();
     await b.saveBindings([{ id: 'b1', name: 'fc', table: 'Forecast', mapping: { codeColumn: 0, cells: [] } as never, scope: 'ORG' }]);
+    await b.saveState('b1', '{"v":1,"text":"<&>"}');
     b.setFormula('Forecast', 0, 2, '=B2+1', 21);
     b.setUserNote('Forecast', 0, 1, 'mine');
-    expect(b.parts()).toEqual([{ kind: 'setting', id: 'gatecell.bindings', bytes: expect.any(Number) }]);
+    expect(b.parts()).toEqual([
+      { kind: 'setting', id: 'gatecell.bindings', bytes: expect.any(Number) },
+      { kind: 'customXmlPart', id: expect.stringMatching(/^urn:gatecell:state:b1#/), bytes: expect.any(Number) },
+    ]);
     const copy = new MemoryWorkbook('Other.xlsx');
     copy.restore(JSON.parse(JSON.stringify(b.snapshot())));
     expect(await copy.loadBindings()).toEqual(await b.loadBindings());
+    expect(await copy.loadState('b1')).toBe('{"v":1,"text":"<&>"}');
+    await copy.saveState('b1', null);
+    expect([await copy.loadState('b1'), copy.parts().length]).toEqual([null, 1]);
     expect([copy.formula('Forecast', 0, 2), copy.note('Forecast', 0, 1), copy.table('Forecast').id]).toEqual(['=B2+1', 'mine', b.table('Forecast').id]);
   });
 

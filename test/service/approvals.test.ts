@@ -14,7 +14,7 @@ describe('change requests', async () => {
     const id = await request('2027-02', 700);
     const list = (await w.call(users.controller.token, 'GET', '/change-requests?status=pending&scope=ORG')).body.changeRequests;
     expect(list).toEqual([expect.objectContaining({
-      id, measure: 'M-A', kind: 'forecast', period: '2027-02', oldValue: 1000, value: 700, baseVersion: 1, note: 'lost customer',
+      id, measure: 'M-A', title: expect.any(String), periodTarget: 1000, kind: 'forecast', period: '2027-02', oldValue: 1000, value: 700, baseVersion: 1, note: 'lost customer',
       reason: 'MATERIAL_CHANGE', requestedBy: { id: users.owner.id, name: 'owner' },
       waitingOn: { role: 'controller', user: { id: users.controller.id, name: 'controller' } },
       source: { workbook: 'Plan.xlsx', sheet: 'Forecast', cell: 'C7' },

@@ -20,6 +20,14 @@ describe('audit trail', async () => {
     expect(since.every((e: any) => e.seq > cell.seq)).toBe(true);
   });
 
+  it('order=newest answers the latest events, newest first (a measure\'s recent history)', async () => {
+    for (let i = 1; i <= 5; i++) await push(w, users.owner.token, [{ measure: 'M-AU', kind: 'target', period: '2027-04', value: i }]);
+    const all = (await w.call(users.viewer.token, 'GET', '/audit?scope=M-AU')).body.events.map((e: any) => e.seq);
+    const newest = (await w.call(users.viewer.token, 'GET', '/audit?scope=M-AU&order=newest&limit=3')).body.events.map((e: any) => e.seq);
+    expect(newest).toEqual(all.slice(-3).reverse());
+    expect((await w.call(users.viewer.token, 'GET', '/audit?scope=M-AU&order=sideways')).status).toBe(400);
+  });
+
   it("keeps only the contract's fields of a push's source: unknown keys are not recorded", async () => {
     const sent = await w.call(users.owner.token, 'POST', '/sync/push', {
       idempotencyKey: 'strip-1', extra: 'ignored', source: { workbook: 'Plan.xlsx', sheet: 'S', secret: 'x' },

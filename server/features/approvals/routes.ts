@@ -10,7 +10,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { moneyRules, scopePrefixes, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
-import { type ChangeRequestRow, type MeasureRow, measuresUnder, requireMeasure, rowWithMeasure, type WindowRequestRow } from '../measures/state.js';
+import { type ChangeRequestRow, type MeasureRow, measuresUnder, periodTargets, requireMeasure, rowWithMeasure, type WindowRequestRow } from '../measures/state.js';
 import { monthIndex } from '../sync/engine.js';
 import { changeRequestView, peopleById, windowRequestView } from '../measures/view.js';
 import { committedValue, measureOfVisible } from '../measures/routes.js';
@@ -39,11 +39,12 @@ export const approvalRoutes = (deps: Deps) =>
       const mayDecide = (r: { status: string; requested_by: string }, m: MeasureRow) =>
         r.status === 'pending' && mayDecideChange(actor, { requestedBy: r.requested_by }, { controllerId: m.controller_id });
       const digitsOf = (m: MeasureRow) => moneyRules(settings.get(m.org_id)!).digits;
+      const targets = await periodTargets(deps.db.client, found.map((r) => ({ measureId: r.measure_id, period: r.period })));
       return c.json({
         changeRequests: [
           ...found.map((r) => {
             const m = measures.get(r.measure_id)!;
-            return { ...changeRequestView(r, m, digitsOf(m), people), mayDecide: mayDecide(r, m) };
+            return { ...changeRequestView(r, m, digitsOf(m), people, targets.get(`${r.measure_id}\u0001${r.period}`) ?? null), mayDecide: mayDecide(r, m) };
           }),
           ...windows.map((r) => {
             const m = measures.get(r.measure_id)!;

@@ -25,7 +25,7 @@ export const auditRoutes = (deps: Deps) =>
         `SELECT s.batch_id, n.code AS node, s.events, b.at, b.actor, b.request_id, b.source
          FROM audit_segments s JOIN audit_batches b ON b.id = s.batch_id LEFT JOIN nodes n ON n.id = s.node_id
          WHERE s.last_seq > ?2 AND (${underPrefixes('n.path', '?1')} OR (s.node_id IS NULL AND ?4 = 1))
-         ORDER BY s.batch_id, s.ord LIMIT ?3`,
+         ORDER BY s.batch_id ${q.order === 'newest' ? 'DESC' : 'ASC'}, s.ord ${q.order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?3`,
         [JSON.stringify(prefixes), q.since, q.limit, Number(actor.superAdmin && !q.scope)],
       );
       const events = segments.flatMap((s) => {
@@ -38,7 +38,7 @@ export const auditRoutes = (deps: Deps) =>
             source: batchSource || source ? { ...batchSource, ...(source as object) } : null, requestId: s.request_id,
           }));
       });
-      events.sort((a, b) => a.seq - b.seq);
+      events.sort((a, b) => (q.order === 'newest' ? b.seq - a.seq : a.seq - b.seq));
       const page = events.slice(0, q.limit);
       const people = await peopleById(deps.db.client, page.map((e) => e.actor));
       return c.json({ events: page.map((e) => ({ ...e, actorName: people.get(e.actor)?.name ?? e.actor })) }, 200);

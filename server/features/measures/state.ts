@@ -59,6 +59,15 @@ export const measuresForRules = (x: Exec, codes: readonly string[]) =>
       'sponsor_id', m.sponsor_id, 'controller_id', m.controller_id, 'start_period', m.start_period, 'end_period', m.end_period, 'stage', m.stage) AS j
     FROM measures m JOIN nodes n ON n.id = m.node_id WHERE n.code IN (SELECT value FROM json_each(?))`, [JSON.stringify(codes)]);
 
+/** The target of each (measure, period) asked for, in minor units: what a change request is a share of. */
+export async function periodTargets(x: Exec, wanted: readonly { measureId: number; period: string }[]): Promise<Map<string, number | null>> {
+  if (!wanted.length) return new Map();
+  const found = await rows<{ measure_id: number; period: string; value: number | null }>(x,
+    `SELECT c.measure_id, c.period, c.value FROM cells c JOIN json_each(?) w
+       ON c.measure_id = w.value->>'measureId' AND c.period = w.value->>'period' AND c.kind = 'target'`, [JSON.stringify(wanted)]);
+  return new Map(found.map((c) => [`${c.measure_id}\u0001${c.period}`, c.value]));
+}
+
 export const measuresUnder = (x: Exec, prefixes: readonly string[]) =>
   prefixes.length ? jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE ${underPrefixes('n.path')} ORDER BY n.code`, [JSON.stringify(prefixes)]) : Promise.resolve([]);
 

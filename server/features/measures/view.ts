@@ -23,10 +23,13 @@ export async function peopleById(x: Exec, ids: Iterable<string | null | undefine
 
 const person = (people: People, id: string | null) => (id ? (people.get(id) ?? { id, name: id }) : null);
 
-export function changeRequestView(cr: ChangeRequestRow, m: Pick<MeasureRow, 'code' | 'controller_id'>, digits: number, people: People) {
+export function changeRequestView(cr: ChangeRequestRow, m: Pick<MeasureRow, 'code' | 'controller_id' | 'title'>, digits: number, people: People, periodTarget?: number | null) {
   return {
     id: cr.id,
     measure: m.code,
+    title: m.title,
+    /** The month's target in the record, when asked for (the approvals list shows the change as a share of it). */
+    ...(periodTarget !== undefined ? { periodTarget: fromMinorOrNull(periodTarget, digits) } : {}),
     kind: cr.kind,
     period: cr.period,
     oldValue: fromMinorOrNull(cr.old_value, digits),
@@ -46,10 +49,11 @@ export function changeRequestView(cr: ChangeRequestRow, m: Pick<MeasureRow, 'cod
 }
 
 /** A window change waiting for the controller, in the shape of a change request (`kind: "window"`). */
-export function windowRequestView(r: WindowRequestRow, m: Pick<MeasureRow, 'code' | 'controller_id'>, digits: number, people: People) {
+export function windowRequestView(r: WindowRequestRow, m: Pick<MeasureRow, 'code' | 'controller_id' | 'title'>, digits: number, people: People) {
   return {
     id: r.id,
     measure: m.code,
+    title: m.title,
     kind: 'window' as const,
     period: null,
     window: { from: { startPeriod: r.old_start, endPeriod: r.old_end }, to: { startPeriod: r.new_start, endPeriod: r.new_end } },
