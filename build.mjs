@@ -33,6 +33,7 @@ await build({
   logLevel: 'warning',
 });
 cpSync('addin/taskpane.html', 'dist/pane/taskpane.html');
+cpSync('addin/support.html', 'dist/pane/support.html');
 
 // Icons for the manifest: the brand colour with a white gate, drawn as PNGs here (no binaries in git).
 function png(size) {

@@ -1,4 +1,5 @@
 // The Gatecell service: small middleware and one router per feature, composed here.
+import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { cors } from 'hono/cors';
@@ -41,7 +42,15 @@ export interface PaneOptions {
   dir: string;
   /** office.js from Microsoft's CDN (the default for users) or the copy in node_modules (offline). */
   officeJs: 'cdn' | 'local';
+  /** The origin users reach the service at: /manifest.xml points there (the checked-in manifest is for https://localhost:3000). */
+  publicOrigin?: string;
 }
+
+/** The checked-in manifest with every URL moved to `origin`. */
+export function manifestFor(template: string, origin: string): string {
+  return template.replaceAll(MANIFEST_ORIGIN, origin);
+}
+export const MANIFEST_ORIGIN = 'https://localhost:3000';
 
 const OFFICE_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/';
 
@@ -54,7 +63,8 @@ export function createApp(deps: Deps, pane?: PaneOptions) {
     app.get('/office-js/*', pane.officeJs === 'local'
       ? serveStatic({ root: 'node_modules/@microsoft/office-js/dist', rewriteRequestPath: (p) => p.slice('/office-js'.length) })
       : (c) => c.redirect(OFFICE_CDN + c.req.path.slice('/office-js/'.length)));
-    app.get('/manifest.xml', serveStatic({ path: 'manifest.xml' }));
+    const manifest = manifestFor(readFileSync('manifest.xml', 'utf8'), pane.publicOrigin ?? MANIFEST_ORIGIN);
+    app.get('/manifest.xml', (c) => c.body(manifest, 200, { 'content-type': 'application/xml; charset=utf-8' }));
     app.use('/*', serveStatic({ root: pane.dir }));
   }
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));

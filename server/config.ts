@@ -11,6 +11,8 @@ const Config = z.object({
   GATECELL_SEED: z.enum(['demo', 'none']).default('demo'),
   GATECELL_OFFICE_JS: z.enum(['cdn', 'local']).default('cdn'),
   GATECELL_PANE_DIR: z.string().default('dist/pane'),
+  /** Where users reach this service (the manifest's URLs): by default https://localhost:PORT. */
+  GATECELL_PUBLIC_URL: z.string().url().regex(/^https:\/\/[^/]+$/, 'an https:// origin, without a path').optional(),
 });
 export type Config = z.infer<typeof Config>;
 

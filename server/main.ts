@@ -9,7 +9,7 @@ import { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { keyId, loadAuditKey } from './features/audit/keys.js';
 import { keyingPoint } from './features/audit/trail.js';
-import { createApp } from './app.js';
+import { createApp, manifestFor } from './app.js';
 import { reconcileExceptions } from './features/exceptions/reconcile.js';
 import { forgetIdempotencyKeys } from './features/sync/routes.js';
 import { isEmpty, seedDemo } from './seed/demo.js';
@@ -73,8 +73,12 @@ async function main() {
   }
 
   const deps = { db, now: () => new Date(), adminToken: config.GATECELL_ADMIN_TOKEN };
-  const app = createApp(deps, { dir: config.GATECELL_PANE_DIR, officeJs: config.GATECELL_OFFICE_JS });
   const certs = await tls(config);
+  const publicOrigin = config.GATECELL_PUBLIC_URL ?? `https://localhost:${config.PORT}`;
+  const app = createApp(deps, { dir: config.GATECELL_PANE_DIR, officeJs: config.GATECELL_OFFICE_JS, publicOrigin });
+  // The manifest for this service's own origin, to sideload (also served at /manifest.xml).
+  await mkdir('dist', { recursive: true });
+  await writeFile('dist/manifest.xml', manifestFor(await readFile('manifest.xml', 'utf8'), publicOrigin));
   const server = serve({
     fetch: app.fetch,
     port: config.PORT,
@@ -82,7 +86,7 @@ async function main() {
   }, (info) => {
     const origin = `${certs ? 'https' : 'http'}://localhost:${info.port}`;
     console.log(`Gatecell API ${origin}/api/v1 (database ${url})`);
-    console.log(`Task pane ${origin}/taskpane.html · manifest ${origin}/manifest.xml`);
+    console.log(`Task pane ${origin}/taskpane.html · manifest for ${publicOrigin}: dist/manifest.xml (and ${origin}/manifest.xml)`);
   });
 
   // Exceptions escalate with time even when nobody looks: sweep now and then. Idempotent, so

@@ -1,5 +1,6 @@
 // The add-in's client of the Gatecell API: request shapes from shared/api, errors as ApiCallError.
 import type { PushBody, PushResult } from '../../shared/api/schemas.js';
+import type { OrgSettings } from '../../shared/domain/settings.js';
 
 export interface WireCell {
   measure: string;
@@ -107,20 +108,42 @@ export class GatecellClient {
   decideGate(id: string, approve: boolean, comment: string) {
     return this.call<{ id: string }>('POST', `/gate-requests/${id}/${approve ? 'approve' : 'reject'}`, { comment });
   }
-  audit(scope: string) {
-    return this.call<{ events: { seq: number; at: string; actor: string; actorName: string; action: string; subject: string | null; before: unknown; after: unknown }[] }>(
-      'GET', `/audit?scope=${encodeURIComponent(scope)}&limit=200`);
+  /** The latest events of a scope, newest first. */
+  audit(scope: string, limit = 50) {
+    return this.call<{ events: AuditEvent[] }>('GET', `/audit?scope=${encodeURIComponent(scope)}&order=newest&limit=${limit}`);
   }
-  settings(org: string) {
-    return this.call<{ children: unknown[] }>('GET', `/nodes/${encodeURIComponent(org)}`);
+  node(code: string) {
+    return this.call<{ code: string; level: string; name: string; settings: OrgSettings }>('GET', `/nodes/${encodeURIComponent(code)}`);
+  }
+  setMilestone(id: string, done: boolean) {
+    return this.call<unknown>('PATCH', `/milestones/${encodeURIComponent(id)}`, { done });
+  }
+  hold(code: string, comment: string) {
+    return this.call<unknown>('POST', `/measures/${encodeURIComponent(code)}/hold`, { comment });
+  }
+  resume(code: string, comment: string) {
+    return this.call<unknown>('POST', `/measures/${encodeURIComponent(code)}/resume`, { comment });
+  }
+  exceptions(scope: string) {
+    return this.call<{ exceptions: ExceptionView[] }>('GET', `/exceptions?scope=${encodeURIComponent(scope)}`);
   }
 }
 
 export interface Person { id: string; name: string }
 
+export interface AuditEvent { seq: number; at: string; actor: string; actorName: string; action: string; subject: string | null; before: unknown; after: unknown }
+
+
+export interface ExceptionView {
+  id: string; type: string; measure: string; decisionNeeded: string; valueAtStake: number; level: number; openedAt: string;
+  waitingOn: (string | null)[];
+}
+
 export interface ChangeRequestView {
   /** A cell's kind, or "window": a window change from Detailed on (period null, `window` says from and to; values are the committed target). */
-  id: string; measure: string; kind: string; period: string | null; oldValue: number | null; value: number; baseVersion?: number;
+  id: string; measure: string; title?: string; kind: string; period: string | null; oldValue: number | null; value: number; baseVersion?: number;
+  /** The month's target in the record: the change is shown as a share of it. */
+  periodTarget?: number | null;
   window?: { from: { startPeriod: string; endPeriod: string }; to: { startPeriod: string; endPeriod: string } };
   note: string | null; reason: string; status: string; requestedBy: Person | null; requestedAt: string;
   waitingOn: { role: string; user: Person | null } | null; source: { workbook?: string; sheet?: string; cell?: string } | null;
@@ -140,5 +163,8 @@ export interface MeasureView {
   implementationStatus: string; potentialStatus: string; declaredStatus: string | null;
   figures: { baseline: number; target: number; forecast: number; actual: number; forecastVariance: number; actualVariance: number; realization: number | null };
   milestones: { id: string; title: string; due: string; done: boolean }[];
+  risks?: { id: string; title: string; severity: string; open: boolean }[];
   openRequests: { changeRequests: ChangeRequestView[]; gateRequest: { id: string; to: string; waitingOn: { role: string; user: Person | null } | null } | null };
+  /** What the signed-in user may do with it (the service's own policies). */
+  may?: { requestGate: boolean; hold: boolean; editPlan: boolean };
 }

@@ -6,7 +6,7 @@ import { identify, type Mapping, proposeMapping, type Proposal, resolveMapping }
 import { applyResults, planPush, varianceFlags } from '../../shared/sync/push.js';
 import type { PushBody } from '../../shared/api/schemas.js';
 import { ApiCallError, type GatecellClient, type WireCell } from '../api/client.js';
-import { a1, type Binding, type CellEdit, type CellPaint, type EditSource, PAINT_REQUEST_BYTES, paintPayloadBytes, type TableData, type WorkbookPort } from '../workbook/port.js';
+import { a1, type Binding, type CellEdit, type CellPaint, type EditSource, LOOK_SYMBOL, PAINT_REQUEST_BYTES, paintPayloadBytes, type TableData, type WorkbookPort } from '../workbook/port.js';
 import { type BindingState, emptyState, type StateStore } from './state.js';
 
 /** Where a change came from: typed here while the pane watched, by a co-author, or found on open (unseen). */
@@ -42,6 +42,15 @@ export interface PendingList {
   changes: PendingChange[];
   errors: PendingError[];
   duplicates: string[];
+}
+
+/** A cell the add-in flagged, and why (what its note says). */
+export interface FlaggedCell {
+  key: string;
+  measure: string;
+  columnId: number;
+  look: CellPaint['look'];
+  note: string;
 }
 
 /** One outcome of a push, for the list after it. */
@@ -157,6 +166,7 @@ export class SyncSession {
       await this.port.saveBindings((await this.port.loadBindings()).filter((b) => b.id !== binding.id));
       await this.store.remove(binding.id);
       this.#origins.delete(binding.id);
+      this.#flags.delete(binding.id);
       this.#watching = null;
     });
   }
@@ -268,6 +278,12 @@ export class SyncSession {
       return { changes: list.changes.length, errors: list.errors.length };
     });
   }
+  /** Selects a listed cell in the sheet ("go to cell"). */
+  async showCell(binding: Binding, item: { measure: string; columnId: number }) {
+    const codeColumnId = binding.mapping.codeColumnId;
+    return codeColumnId !== undefined && this.port.showCell(binding.tableId ?? binding.table, codeColumnId, item.measure, item.columnId);
+  }
+
   /** Every cell changed since the last pull or push, errors first in the pane, each with where it is and whose it is. */
   pendingList(binding: Binding) {
     return this.#serial(() => this.#pending(binding));
@@ -289,7 +305,7 @@ export class SyncSession {
       const { table, mapping } = await this.#read(binding);
       const list = this.#list(binding, table, mapping, state);
       const paint = [...list.changes, ...list.errors].filter((c) => keys.has(c.key))
-        .map((c) => this.#look(state, c.key, { measure: c.measure, columnId: c.columnId, value: state.snapshot.get(c.key)?.value ?? null, look: 'plain' }, null));
+        .map((c) => this.#look(binding, state, c.key, { measure: c.measure, columnId: c.columnId, value: state.snapshot.get(c.key)?.value ?? null, look: 'plain' }, null));
       await this.store.save(binding.id, state);
       await this.#paint(binding, table, mapping, paint);
       return paint.length;
@@ -305,7 +321,7 @@ export class SyncSession {
       for (const [code] of SyncSession.rowsByCode(table, mapping))
         for (const { column, kind, period } of mapping.columns) {
           const key = cellKey(code, kind, period);
-          if (keys.has(key)) paint.push(this.#look(state, key, { measure: code, columnId: table.columnIds[column]!, value: state.snapshot.get(key)?.value ?? null, look: 'plain' }, null));
+          if (keys.has(key)) paint.push(this.#look(binding, state, key, { measure: code, columnId: table.columnIds[column]!, value: state.snapshot.get(key)?.value ?? null, look: 'plain' }, null));
         }
       await this.store.save(binding.id, state);
       await this.#paint(binding, table, mapping, paint);
@@ -387,7 +403,7 @@ export class SyncSession {
         state.snapshot.set(key, known);
         const note = cell?.pending ? `Pending approval: ${cell.pending.value} requested; ${known.value ?? '(empty)'} is the approved value.` : null;
         const look = cell?.pending ? 'pending' : record.locks.has(key) ? 'readonly' : variance.has(key) ? 'variance' : 'plain';
-        paint.push(this.#look(state, key, { measure: code, columnId: table.columnIds[column]!, value: known.value, look }, note, look === 'variance' ? 'Forecast beyond tolerance of the target.' : null));
+        paint.push(this.#look(binding, state, key, { measure: code, columnId: table.columnIds[column]!, value: known.value, look }, note, look === 'variance' ? 'Forecast beyond tolerance of the target.' : null));
       }
     // Painted, then saved: a pull whose write fails keeps the versions the sheet's values were typed on.
     await this.#paint(binding, table, mapping, paint);
@@ -435,7 +451,7 @@ export class SyncSession {
     };
     const columnId = (column: number) => table.columnIds[column]!;
     const local: CellPaint[] = report.localErrors.map((e) =>
-      this.#look(state, cellKey(e.measure, e.kind, e.period), { measure: e.measure, columnId: columnId(e.column), look: 'rejected' }, `Not sent: ${e.message}`));
+      this.#look(binding, state, cellKey(e.measure, e.kind, e.period), { measure: e.measure, columnId: columnId(e.column), look: 'rejected' }, `Not sent: ${e.message}`));
     if (local.length) {
       await this.#paint(binding, table, mapping, local);
       await this.store.save(binding.id, state);
@@ -467,7 +483,7 @@ export class SyncSession {
         if (needsNote) report.needNote.push(key);
         const r = answer.results[i]!;
         report.outcomes.push({ key, measure: c.measure, kind: c.kind, period: c.period, address: address(c), columnId: columnId(w.column), typed: c.value, was: origin.get(key)?.was ?? null, value: r.value, version: r.version, flag: w.flag, reason: w.note, needsNote });
-        return this.#look(state, key, { measure: c.measure, columnId: columnId(w.column), value: w.value, look: w.flag }, w.note);
+        return this.#look(binding, state, key, { measure: c.measure, columnId: columnId(w.column), value: w.value, look: w.flag }, w.note);
       });
       // What the service applied is saved before anything is written to the sheet: a write that
       // fails (cell-edit mode, a protected sheet, a request over 5 MB) must not lose the versions,
@@ -523,7 +539,7 @@ export class SyncSession {
         const { status, comment, by } = cell.decided;
         state.snapshot.set(key, { value: cell.value, version: cell.version });
         const why = comment ? `: "${comment}"` : '';
-        paint.push(this.#look(state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: status === 'approved' ? 'applied' : status === 'rejected' ? 'rejected' : 'stale' },
+        paint.push(this.#look(binding, state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: status === 'approved' ? 'applied' : status === 'rejected' ? 'rejected' : 'stale' },
           status === 'approved' ? `Approved by ${by ?? 'the controller'}${why}.`
             : status === 'rejected' ? `Rejected by ${by ?? 'the controller'}${why}. The approved value ${cell.value ?? '(empty)'} stays the record.`
             : `The request was withdrawn${why}. The record holds ${cell.value ?? '(empty)'}.`));
@@ -532,10 +548,10 @@ export class SyncSession {
       if (known && known.value === cell.value && known.version === cell.version) continue;
       if (untouched) {
         state.snapshot.set(key, { value: cell.value, version: cell.version });
-        paint.push(this.#look(state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: cell.pending ? 'pending' : 'stale' },
+        paint.push(this.#look(binding, state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: cell.pending ? 'pending' : 'stale' },
           cell.pending ? `Pending approval: ${cell.pending.value} requested.` : `Updated from the record (was ${known?.value ?? '(empty)'}).`));
       } else {
-        paint.push(this.#look(state, key, { measure: cell.measure, columnId: table.columnIds[column]!, look: 'conflict' },
+        paint.push(this.#look(binding, state, key, { measure: cell.measure, columnId: table.columnIds[column]!, look: 'conflict' },
           `Conflict: the record changed to ${cell.value ?? '(empty)'} after this value was typed; pushing it will conflict. In the pane: keep this value, or take the record's.`));
       }
     }
@@ -573,7 +589,7 @@ export class SyncSession {
         const onSheet = table.rows[row]![column];
         const shown = onSheet === '' || onSheet === null || onSheet === undefined ? null : onSheet;
         if (shown !== approved)
-          paint.push(this.#look(state, key, { measure: code, columnId: table.columnIds[column]!, look: 'stale' }, `Not the approved value: the record holds ${approved ?? '(nothing)'}. Push it for approval, or pull to restore the record.`));
+          paint.push(this.#look(binding, state, key, { measure: code, columnId: table.columnIds[column]!, look: 'stale' }, `Not the approved value: the record holds ${approved ?? '(nothing)'}. Push it for approval, or pull to restore the record.`));
       }
     await this.store.save(binding.id, state);
     await this.#paint(binding, table, mapping, paint);
@@ -603,15 +619,29 @@ export class SyncSession {
     }
   }
 
+  /**
+   * Every flagged cell with the reason on it, as last painted by this pane: on a host without cell
+   * notes (ExcelApi 1.18) the pane lists them, with "go to cell", so no reason is lost.
+   */
+  #flags = new Map<string, Map<string, FlaggedCell>>();
+  flags(binding: Binding): FlaggedCell[] {
+    return [...(this.#flags.get(binding.id)?.values() ?? [])];
+  }
+
   /** A cell's look and note, remembering which cells carry the add-in's notes. */
-  #look(state: BindingState, key: string, paint: Omit<CellPaint, 'note'>, note: string | null, fallback: string | null = null): CellPaint {
+  #look(binding: Binding, state: BindingState, key: string, paint: Omit<CellPaint, 'note'>, note: string | null, fallback: string | null = null): CellPaint {
     if (paint.look === 'pending') state.pending.add(key);
     else state.pending.delete(key);
     const text = note ?? fallback;
+    const flags = this.#flags.get(binding.id) ?? this.#flags.set(binding.id, new Map()).get(binding.id)!;
     if (text) {
       state.noted.add(key);
-      return { ...paint, note: text };
+      // The flag's symbol first: a flag is never told by its colour alone.
+      const shown = paint.look === 'plain' ? text : `${LOOK_SYMBOL[paint.look]} ${text}`;
+      flags.set(key, { key, measure: paint.measure, columnId: paint.columnId, look: paint.look, note: shown });
+      return { ...paint, note: shown };
     }
+    flags.delete(key);
     if (state.noted.delete(key)) return { ...paint, note: null };
     return paint;
   }

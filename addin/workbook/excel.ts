@@ -6,8 +6,11 @@ import {
   type Binding, type CellEdit, type CellPaint, LOOK_FILL, placeCells, type Selection, stateFromParts, stateNamespace, stateParts, type TableData, type WatchedTable,
   type WorkbookPort,
 } from './port.js';
+import { hostHas, OPTIONAL } from './requirements.js';
 
 const SETTINGS_KEY = 'gatecell.bindings';
+/** The document setting that opens the pane with the workbook (the manifest's TaskpaneId says the same). */
+const AUTO_SHOW = 'Office.AutoShowTaskpaneWithDocument';
 /** Cells per read request (values and formulas of each): Excel on the web refuses requests or responses over 5 MB. */
 export const READ_CHUNK_CELLS = 100_000;
 
@@ -63,7 +66,7 @@ export class ExcelWorkbook implements WorkbookPort {
   readonly notes: boolean;
 
   constructor(options: { notes?: boolean } = {}) {
-    this.notes = options.notes ?? Office.context.requirements.isSetSupported('ExcelApi', '1.18');
+    this.notes = options.notes ?? hostHas(OPTIONAL.notes);
   }
 
   workbookName() {
@@ -203,6 +206,9 @@ export class ExcelWorkbook implements WorkbookPort {
 
   saveBindings(bindings: readonly Binding[]) {
     Office.context.document.settings.set(SETTINGS_KEY, bindings);
+    // A bound workbook opens the pane with it; one with no binding left does not.
+    if (bindings.length) Office.context.document.settings.set(AUTO_SHOW, true);
+    else Office.context.document.settings.remove(AUTO_SHOW);
     return new Promise<void>((resolve, reject) =>
       Office.context.document.settings.saveAsync((r) =>
         r.status === Office.AsyncResultStatus.Succeeded ? resolve() : reject(new WorkbookError(`Saving the bindings: ${r.error.message}`, String(r.error.code)))));
@@ -245,6 +251,21 @@ export class ExcelWorkbook implements WorkbookPort {
         }
         return { table: table.id, source, cells };
       });
+    });
+  }
+
+  showCell(key: string, codeColumnId: number, measure: string, columnId: number) {
+    return run('Going to the cell', async (context) => {
+      const table = context.workbook.tables.getItem(key);
+      const body = table.getDataBodyRange();
+      const columns = table.columns.load('items/id');
+      const codes = table.columns.getItem(codeColumnId).getDataBodyRange().load('values');
+      await context.sync();
+      const [placed] = placeCells([{ measure, columnId }], codes.values.map((r) => r[0]), columns.items.map((c) => Number(c.id)));
+      if (!placed) return false;
+      body.getCell(placed.row, placed.column).select();
+      await context.sync();
+      return true;
     });
   }
 

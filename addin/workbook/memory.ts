@@ -71,11 +71,22 @@ export class MemoryWorkbook implements WorkbookPort {
   #xmlParts: { id: string; namespace: string; xml: string }[] = [];
   #nextId = 1;
   #selected: Selection | null = null;
+  /** The selected cell, as the user sees it (table by name). */
+  get selected(): Selection | null {
+    return this.#selected;
+  }
   #selectionHandlers = new Set<(s: Selection | null) => void>();
   #editHandlers = new Map<(edit: CellEdit) => void, readonly WatchedTable[]>();
 
-  /** `requestLimit`: the largest request Excel takes (Excel on the web's 5 MB by default; Infinity for desktop). */
-  constructor(public name = 'Plan.xlsx', readonly requestLimit = WEB_REQUEST_LIMIT) {}
+  /** The largest request Excel takes: Excel on the web's 5 MB by default; Infinity for desktop. */
+  readonly requestLimit: number;
+  /** Whether this host has cell notes (ExcelApi 1.18): without them the add-in's notes are not written. */
+  readonly notes: boolean;
+
+  constructor(public name = 'Plan.xlsx', options: { requestLimit?: number; notes?: boolean } = {}) {
+    this.requestLimit = options.requestLimit ?? WEB_REQUEST_LIMIT;
+    this.notes = options.notes ?? true;
+  }
 
   // ——— The user (and co-authors) at work ———
 
@@ -309,7 +320,7 @@ export class MemoryWorkbook implements WorkbookPort {
         c.formula = null;
       }
       c.look = p.look;
-      if (p.note !== undefined) c.addinNote = p.note;
+      if (p.note !== undefined && this.notes) c.addinNote = p.note;
     }
   }
 
@@ -350,6 +361,15 @@ export class MemoryWorkbook implements WorkbookPort {
     return async () => {
       this.#editHandlers.delete(handler);
     };
+  }
+
+  async showCell(table: string, codeColumnId: number, measure: string, columnId: number) {
+    const t = this.#table(table);
+    const code = t.columns.findIndex((c) => c.id === codeColumnId);
+    const [placed] = placeCells([{ measure, columnId }], t.rows.map((r) => r[code]?.value), t.columns.map((c) => c.id));
+    if (!placed) return false;
+    this.select({ table: t.name, row: placed.row, column: placed.column });
+    return true;
   }
 
   async onSelection(handler: (s: Selection | null) => void) {

@@ -74,6 +74,8 @@ export interface Selection {
 }
 
 export interface WorkbookPort {
+  /** Whether the host shows cell notes (ExcelApi 1.18; not Office 2021/2024 perpetual): without them every reason is in the pane. */
+  readonly notes: boolean;
   workbookName(): Promise<string>;
   /** The table the selection is in; a plain range with a header row is first turned into a table. */
   tableAtSelection(): Promise<string>;
@@ -97,6 +99,8 @@ export interface WorkbookPort {
    * here or a co-author) — never for the add-in's own writes; returns a function to stop.
    */
   onEdited(watch: readonly WatchedTable[], handler: (edit: CellEdit) => void): Promise<() => Promise<void>>;
+  /** Selects the cell of `measure` in column `columnId` ("go to cell"); false when the measure is not on exactly one row. */
+  showCell(table: string, codeColumnId: number, measure: string, columnId: number): Promise<boolean>;
   /** Calls back when the user selects a cell inside a table; returns a function to stop. */
   onSelection(handler: (selection: Selection | null) => void): Promise<() => Promise<void>>;
 }
@@ -127,6 +131,20 @@ export function paintPayloadBytes(cells: readonly CellPaint[]): number {
   return bytes;
 }
 export const PAINT_REQUEST_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A symbol per flag, so that no flag is told by its colour alone: at the start of the add-in's
+ * note on the cell, and in the pane's legend and lists.
+ */
+export const LOOK_SYMBOL: Record<Exclude<CellLook, 'plain'>, string> = {
+  applied: '✓',
+  pending: '⏳',
+  rejected: '✕',
+  conflict: '⇄',
+  variance: 'Δ',
+  stale: '↻',
+  readonly: '🔒',
+};
 
 /** Where each cell of `cells` is now: rows by code (codes on several rows, or none, are skipped), columns by id. */
 export function placeCells<T extends { measure: string; columnId: number }>(cells: readonly T[], codes: readonly unknown[], columnIds: readonly number[]): (T & { row: number; column: number })[] {

@@ -138,7 +138,7 @@ describe('a binding belongs to its table', async () => {
     book.setUserNote('FC_EU', 0, 1, 'mine');
     book.type('FC_EU', 0, 2, 'n/a');
     await session.push(binding);
-    expect(book.note('FC_EU', 0, 2)).toMatch(/^Not sent/);
+    expect(book.note('FC_EU', 0, 2)).toMatch(/^✕ Not sent/);
     await session.removeBinding(binding);
     expect([book.look('FC_EU', 0, 1), book.note('FC_EU', 0, 1), book.value('FC_EU', 0, 1)]).toEqual(['plain', 'mine', 107]);
     expect([book.look('FC_EU', 0, 2), book.note('FC_EU', 0, 2)]).toEqual(['plain', undefined]);

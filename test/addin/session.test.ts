@@ -83,12 +83,12 @@ describe('sync session against the service', async () => {
     // Pending: the approved value is back in the cell, the request is on its note.
     expect(book.value('Forecast', row('M-2'), col.fc04)).toBe(100);
     expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('pending');
-    expect(book.note('Forecast', row('M-2'), col.fc04)).toMatch(/^Pending approval: you asked 50/);
+    expect(book.note('Forecast', row('M-2'), col.fc04)).toMatch(/^⏳ Pending approval: you asked 50/);
     expect(book.look('Forecast', row('M-3'), col.fc03)).toBe('rejected');
     expect(book.value('Forecast', row('M-3'), col.fc03)).toBe(60); // kept, to be sent again with a note
-    expect(book.note('Forecast', row('M-3'), col.fc03)).toMatch(/^Needs a note/);
+    expect(book.note('Forecast', row('M-3'), col.fc03)).toMatch(/^✕ Needs a note/);
     expect(book.look('Forecast', row('M-3'), col.fc04)).toBe('rejected');
-    expect(book.note('Forecast', row('M-3'), col.fc04)).toMatch(/^Not sent: #N\/A is an Excel error/);
+    expect(book.note('Forecast', row('M-3'), col.fc04)).toMatch(/^✕ Not sent: #N\/A is an Excel error/);
 
     const cells = (await clientFor(users.viewer.token).cells('M-1', { kinds: ['forecast'] })).cells;
     expect(cells.find((c) => c.period === '2027-03')).toMatchObject({ value: 104, version: 2 });
@@ -115,7 +115,7 @@ describe('sync session against the service', async () => {
     expect(r.changed).toBe(2);
     expect(book.value('Forecast', row('M-2'), col.fc04)).toBe(50);
     expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('applied');
-    expect(book.note('Forecast', row('M-2'), col.fc04)).toBe('Approved by controller: "agreed in S&OP".');
+    expect(book.note('Forecast', row('M-2'), col.fc04)).toBe('✓ Approved by controller: "agreed in S&OP".');
     expect(book.look('Forecast', row('M-3'), col.fc03)).toBe('rejected');
   });
 
@@ -158,7 +158,7 @@ describe('sync session against the service', async () => {
     await session.pull(binding);
     // M-2 2027-04: forecast 50 against target 100 passes the 10 % tolerance; all else is plain again.
     expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('variance');
-    expect(book.note('Forecast', row('M-2'), col.fc04)).toBe('Forecast beyond tolerance of the target.');
+    expect(book.note('Forecast', row('M-2'), col.fc04)).toBe('Δ Forecast beyond tolerance of the target.');
     for (const code of ['M-1', 'M-2'])
       for (const c of Object.values(col)) {
         if (code === 'M-2' && c === col.fc04) continue;
@@ -297,7 +297,7 @@ describe('every decision reaches the cell', async () => {
     await decide('reject', 'Not supported by the order book');
     await session.refresh(binding);
     expect([book.value('Forecast', 0, 1), book.look('Forecast', 0, 1)]).toEqual([100, 'rejected']);
-    expect(book.note('Forecast', 0, 1)).toBe('Rejected by controller: "Not supported by the order book". The approved value 100 stays the record.');
+    expect(book.note('Forecast', 0, 1)).toBe('✕ Rejected by controller: "Not supported by the order book". The approved value 100 stays the record.');
   });
 
   it('a pending cell stays flagged when someone else changes the same measure, until its own request is decided', async () => {
@@ -311,7 +311,7 @@ describe('every decision reaches the cell', async () => {
     expect([book.value('Forecast', 0, 2), book.look('Forecast', 0, 2)]).toEqual([101, 'stale']);
     await decide('approve', 'Agreed in S&OP');
     await session.refresh(binding);
-    expect([book.value('Forecast', 0, 1), book.look('Forecast', 0, 1), book.note('Forecast', 0, 1)]).toEqual([60, 'applied', 'Approved by controller: "Agreed in S&OP".']);
+    expect([book.value('Forecast', 0, 1), book.look('Forecast', 0, 1), book.note('Forecast', 0, 1)]).toEqual([60, 'applied', '✓ Approved by controller: "Agreed in S&OP".']);
   });
 });
 

@@ -64,7 +64,7 @@ describe('the in-memory workbook', () => {
     web.addTable('Forecast', 'S', ['Measure', 'Forecast 2027-03']);
     await expect(web.appendRows('Forecast', rows)).rejects.toMatchObject({ code: 'RequestPayloadSizeLimitExceeded' });
     expect(web.table('Forecast').rowCount).toBe(0);
-    const desktop = new MemoryWorkbook('Plan.xlsx', Infinity);
+    const desktop = new MemoryWorkbook('Plan.xlsx', { requestLimit: Infinity });
     desktop.addTable('Forecast', 'S', ['Measure', 'Forecast 2027-03']);
     await desktop.appendRows('Forecast', rows);
     expect(desktop.table('Forecast').rowCount).toBe(300_000);

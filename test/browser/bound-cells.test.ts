@@ -25,7 +25,7 @@ describe('bound cells in Chromium', async () => {
       window.gatecellWorkbook!.moveColumn('Forecast', 3, 1);
       window.gatecellWorkbook!.type('Forecast', 0, 1, 104); // April, where it now stands
     });
-    await page.getByRole('button', { name: 'Push' }).click();
+    await page.getByRole('button', { name: 'Push', exact: true }).click();
     await expect.poll(() => status(page)).toContain('1 sent, 1 applied');
     expect([await record('M-1', '2027-03'), await record('M-1', '2027-04')]).toEqual([100, 104]);
     const sheet = await page.evaluate(() => [0, 1, 2, 3].map((c) => [window.gatecellWorkbook!.value('Forecast', 0, c), window.gatecellWorkbook!.look('Forecast', 0, c)]));
@@ -36,7 +36,7 @@ describe('bound cells in Chromium', async () => {
       window.gatecellWorkbook!.deleteColumn('Forecast', 3); // Forecast 2027-03
       window.gatecellWorkbook!.type('Forecast', 0, 1, 99);
     });
-    await page.getByRole('button', { name: 'Push' }).click();
+    await page.getByRole('button', { name: 'Push', exact: true }).click();
     await expect.poll(() => status(page)).toContain('"Forecast 2027-03" was deleted');
     expect(await record('M-1', '2027-04')).toBe(104);
   });
@@ -55,7 +55,7 @@ describe('bound cells in Chromium', async () => {
       });
       await route.continue();
     });
-    await page.getByRole('button', { name: 'Push' }).click();
+    await page.getByRole('button', { name: 'Push', exact: true }).click();
     await expect.poll(() => status(page)).toContain('2 sent, 2 applied');
     const rows = await page.evaluate(() => [0, 1, 2].map((r) => [0, 1].map((c) => window.gatecellWorkbook!.value('Forecast', r, c)).concat(window.gatecellWorkbook!.look('Forecast', r, 1))));
     expect(rows).toEqual([['M-NEW', 7, 'plain'], ['M-2', 102, 'applied'], ['M-1', 101, 'applied']]);
@@ -73,7 +73,7 @@ describe('bound cells in Chromium', async () => {
     await expect.poll(() => status(page)).toContain('your 1 unpushed edit(s) kept');
     const values = () => page.evaluate(() => [0, 1].map((r) => window.gatecellWorkbook!.value('Forecast', r, 1)));
     expect(await values()).toEqual([103, 108]);
-    await page.getByRole('button', { name: 'Push' }).click();
+    await page.getByRole('button', { name: 'Push', exact: true }).click();
     await expect.poll(() => status(page)).toContain('1 sent, 1 applied');
     expect(await record('M-1', '2027-04')).toBe(103);
 
@@ -92,7 +92,7 @@ describe('bound cells in Chromium', async () => {
       b.setUserNote('Forecast', 0, 1, 'from the volume model');
       b.setUserFill('Forecast', 0, 1, '#FFFF00');
     });
-    await page.getByRole('button', { name: 'Push' }).click();
+    await page.getByRole('button', { name: 'Push', exact: true }).click();
     await expect.poll(() => status(page)).toContain('1 sent, 1 applied');
     expect(await record('M-2', '2027-03')).toBe(103);
     const cellNow = () => page.evaluate(() => {

@@ -31,8 +31,9 @@ export async function paneFixture(w: World) {
     await page.getByLabel('Scope (node code)').fill('ORG');
     await page.getByRole('button', { name: 'Confirm binding' }).click();
     await page.getByRole('button', { name: 'Pull', exact: true }).click();
-    await page.getByRole('status').last().filter({ hasText: 'Pulled' }).waitFor();
+    await page.locator('[data-notice]').last().filter({ hasText: 'Pulled' }).waitFor();
     return page;
   };
-  return { origin, browser, boundPane, status: (page: Page) => page.getByRole('status').last().innerText() };
+  /** The pane's current notice (a status, or an alert for errors). */
+  return { origin, browser, boundPane, status: (page: Page) => page.locator('[data-notice]').last().innerText() };
 }

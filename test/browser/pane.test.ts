@@ -48,7 +48,8 @@ describe('task pane in Chromium', async () => {
   const cell = (page: Page, row: number, column: number) => page.evaluate(([r, c]) => ({
     value: window.gatecellWorkbook!.value('Forecast', r!, c!), look: window.gatecellWorkbook!.look('Forecast', r!, c!), note: window.gatecellWorkbook!.note('Forecast', r!, c!),
   }), [row, column]);
-  const status = (page: Page) => page.getByRole('status').last().innerText();
+  /** The pane's current notice (a status, or an alert for errors). */
+  const status = (page: Page) => page.locator('[data-notice]').last().innerText();
 
   let owner: Page;
 
@@ -73,33 +74,45 @@ describe('task pane in Chromium', async () => {
       window.gatecellWorkbook!.type('Forecast', 1, 3, 104); // M-1: within tolerance
       window.gatecellWorkbook!.type('Forecast', 0, 3, 50); // M-2: material
     });
-    await expect.poll(() => owner.getByLabel('Not pushed yet').innerText().catch(() => '')).toBe('2 change(s) not pushed yet');
-    await owner.getByRole('button', { name: 'Push' }).click();
+    // Before Push: each change listed, with where it is and what it replaces.
+    const waiting = owner.getByRole('region', { name: 'Not pushed yet' });
+    await expect.poll(() => waiting.innerText().catch(() => '')).toContain('2 change(s) to send');
+    await expect(waiting.getByLabel('D2 M-2 forecast 2027-03').innerText()).resolves.toContain('100 → 50');
+    await owner.getByRole('button', { name: 'Push', exact: true }).click();
     await expect.poll(() => status(owner)).toContain('2 sent, 1 applied, 0 pending approval, 1 rejected');
     expect(await cell(owner, 1, 3)).toMatchObject({ value: 104, look: 'applied' });
-    expect(await cell(owner, 0, 3)).toMatchObject({ value: 50, look: 'rejected', note: expect.stringMatching(/^Needs a note/) });
-    await owner.getByLabel(/material change\(s\) need a note/).fill('Key account lost in February');
+    expect(await cell(owner, 0, 3)).toMatchObject({ value: 50, look: 'rejected', note: expect.stringMatching(/^✕ Needs a note/) });
+    // After Push: every outcome listed; the material change takes its own note.
+    const results = owner.getByRole('region', { name: 'Last push' });
+    await expect(results.getByLabel('D3 applied').innerText()).resolves.toContain('M-1');
+    await results.getByLabel('Note for D2').fill('Key account lost in February');
     await owner.screenshot({ path: `${SHOTS}/pane-note-360.png`, fullPage: true });
-    await owner.getByRole('button', { name: 'Push' }).click();
+    await results.getByRole('button', { name: 'Send 1 with notes' }).click();
     await expect.poll(() => status(owner)).toContain('1 sent, 0 applied, 1 pending approval');
-    expect(await cell(owner, 0, 3)).toMatchObject({ value: 100, look: 'pending', note: expect.stringMatching(/^Pending approval: you asked 50/) });
+    expect(await cell(owner, 0, 3)).toMatchObject({ value: 100, look: 'pending', note: expect.stringMatching(/^⏳ Pending approval: you asked 50/) });
+    // Go to cell selects it in the sheet.
+    await owner.getByRole('region', { name: 'Last push' }).getByRole('button', { name: 'Go to cell' }).first().click();
+    await expect.poll(() => owner.evaluate(() => window.gatecellWorkbook!.selected)).toEqual({ table: 'Forecast', row: 0, column: 3 });
   });
 
   it('the controller approves in the pane; the owner sees the value on refresh', async () => {
     const controller = await openPane(users.controller.token, 320);
     await controller.getByRole('tab', { name: 'Approvals' }).click();
     const request = controller.getByLabel('Request M-2 forecast 2027-03');
-    await expect(request.innerText()).resolves.toContain('Key account lost in February');
+    // What it changes, by how much of the month's target, why it waits, and where it came from.
+    await expect(request.innerText()).resolves.toMatch(/Key account lost in February[\s\S]*100 → 50 \(-50\.0 % of target\)|100 → 50 \(-50\.0 % of target\)[\s\S]*Key account lost in February/);
+    await expect(request.innerText()).resolves.toContain("Material: it moves the value by more than the organization's threshold.");
     await controller.screenshot({ path: `${SHOTS}/pane-approvals-320.png`, fullPage: true });
-    await request.getByLabel('Comment').fill('Agreed in the S&OP review');
-    await request.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => status(controller)).toContain('M-2 forecast 2027-03 is now 50');
+    await request.getByRole('checkbox', { name: 'Select M-2 forecast 2027-03' }).check();
+    await controller.getByLabel('Comment for the 1 selected').fill('Agreed in the S&OP review');
+    await controller.getByRole('button', { name: 'Approve 1' }).click();
+    await expect.poll(() => status(controller)).toContain('1 request(s) approved');
     await expect.poll(() => controller.getByText('Nothing waits on you.').isVisible()).toBe(true);
 
     await owner.getByRole('button', { name: 'Refresh' }).click();
     await expect.poll(() => status(owner)).toContain('1 cell(s) changed by others');
     // The decision reaches the cell: the approved value, with who approved it and why.
-    expect(await cell(owner, 0, 3)).toMatchObject({ value: 50, look: 'applied', note: 'Approved by controller: "Agreed in the S&OP review".' });
+    expect(await cell(owner, 0, 3)).toMatchObject({ value: 50, look: 'applied', note: '✓ Approved by controller: "Agreed in the S&OP review".' });
   });
 
   it('the owner requests the next gate from the measure; the sponsor approves it in the pane', async () => {

@@ -77,6 +77,8 @@ describe('hierarchy, users and visibility', async () => {
     expect(org.body.totals.target).toBe(0);
     expect((await w.call(u.token, 'GET', '/measures/M-VIS')).status).toBe(404);
     const pg = await w.call(u.token, 'GET', '/nodes/ORG-PG');
+    // Any node answers its organization's settings: the pane takes digits and tolerance from them.
+    expect(pg.body.settings).toMatchObject({ currency: expect.any(String), materialityPct: expect.any(Number) });
     expect(pg.body.children.map((c: any) => c.code)).toEqual(['ORG-PRJ2']);
   });
 

@@ -12,6 +12,14 @@ describe('measures', async () => {
     expect(r.body).toMatchObject({ code: 'M-1', stage: 'defined', doi: 1, owner: { id: users.owner.id }, implementationStatus: 'on_track', potentialStatus: 'on_track', packageCode: 'ORG-PKG' });
   });
 
+  it('a measure says what the signed-in user may do with it, by the policies its writes check', async () => {
+    const may = async (token: string) => (await w.call(token, 'GET', '/measures/M-1')).body.may;
+    expect(await may(users.owner.token)).toEqual({ requestGate: true, hold: false, editPlan: true });
+    expect(await may(users.sponsor.token)).toEqual({ requestGate: false, hold: true, editPlan: false });
+    expect(await may(users.controller.token)).toEqual({ requestGate: false, hold: false, editPlan: false });
+    expect(await may(users.viewer.token)).toEqual({ requestGate: false, hold: false, editPlan: false });
+  });
+
   it('segregation of duties at creation: the owner cannot be the controller (422)', async () => {
     const r = await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'M-2', controllerId: users.owner.id });
     expect(r.status).toBe(422);

@@ -132,10 +132,12 @@ export const hierarchyRoutes = (deps: Deps) =>
         deps.db.client, 'SELECT code, level, name, path FROM nodes WHERE parent_id = ? ORDER BY code', [node.id],
       )).filter((ch) => visiblePrefixes(actor, ch.path).length);
       const totals = await rollupTotals(deps.db.client, visiblePrefixes(actor, node.path), node.org_id, {});
+      // The organization's settings: the pane takes the currency's digits and the tolerance from here.
+      const settings = await orgSettings(deps.db.client, node.org_id);
       return c.json({
         code: node.code, level: node.level, name: node.name, parentCode: parent?.code ?? null,
         children: children.map(({ code, level, name }) => ({ code, level, name })),
-        totals,
+        totals, settings,
       }, 200);
     })
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { CreateDependency, CreateMeasure, CreateMilestone, CreateRisk, Decision, PatchDependency, PatchMeasure, PatchMilestone, PatchRisk } from '../../../shared/api/schemas.js';
-import { type Actor, canSee, hasRole, mayDescribeMeasure, mayEditPlan, mayHold, reassignBlock, reassigneeBlock, rolesAt, segregationViolation } from '../../../shared/domain/access.js';
+import { type Actor, canSee, hasRole, mayDescribeMeasure, mayEditPlan, mayHold, mayRequestGate, reassignBlock, reassigneeBlock, rolesAt, segregationViolation } from '../../../shared/domain/access.js';
 import { GATE_ORDER, isFrozen, type Role } from '../../../shared/model.js';
 import { windowProblem } from '../../../shared/api/schemas.js';
 import type { InValue } from '@libsql/client';
@@ -188,8 +188,13 @@ export const measureRoutes = (deps: Deps) => {
     })
 
     .get('/measures/:code', async (c) => {
-      const m = await visibleMeasure(deps.db.client, c.get('actor'), c.req.param('code'));
-      return c.json(await answerMeasure(deps, m.code), 200);
+      const actor = c.get('actor');
+      const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
+      // What the signed-in user may do here, by the same policies the writes check: the pane offers only those.
+      const people = { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id };
+      const open = !isFrozen(m.stage);
+      const may = { requestGate: open && mayRequestGate(actor, people), hold: open && mayHold(actor, m.path, people), editPlan: open && mayEditPlan(actor, m.path, people) };
+      return c.json({ ...(await answerMeasure(deps, m.code)), may }, 200);
     })
 
     .patch('/measures/:code', validate('json', PatchMeasure), async (c) => {
