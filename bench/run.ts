@@ -12,6 +12,7 @@ import { migrate } from '../server/db/migrate.js';
 import { addMonths } from '../shared/periods.js';
 import { runAddinBench } from './addin.js';
 import { runVerifyBench } from './verify.js';
+import { insertMeasures } from '../test/bulk-measures.js';
 
 const MEASURES = Number(process.env.BENCH_MEASURES ?? 8000);
 /** The new-cells push runs once per set of measures; the median is reported. */
@@ -43,18 +44,10 @@ async function prepare(): Promise<string> {
   const planner = await call('POST', '/users', { name: 'Planner', email: 'p@bench.example' });
   await call('POST', '/nodes/B/roles', { userId: planner.id, role: 'planner' });
   // The measures are inserted directly: the benchmark is about the push, not 8,000 POSTs.
-  await db.write(async (tx) => {
-    const at = new Date().toISOString();
-    for (const [pkgCode, codes] of [
-      ...Array.from({ length: RUNS }, (_, set) => [`B-PKG-${set}`, Array.from({ length: MEASURES }, (_, i) => [`M-${set * MEASURES + i}`])] as const),
-      ['B-PKG-WARM', Array.from({ length: WARM_MEASURES }, (_, i) => [`W-${i}`])] as const,
-    ]) {
-      const pkg = (await tx.execute({ sql: 'SELECT id, path, org_id FROM nodes WHERE code = ?', args: [pkgCode] })).rows[0] as unknown as { id: number; path: string; org_id: number };
-      await tx.execute({ sql: `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) SELECT value->>0, 'measure', ?, ?, '', value->>0, ? FROM json_each(?)`, args: [pkg.id, pkg.org_id, at, JSON.stringify(codes)] });
-      await tx.execute({ sql: `UPDATE nodes SET path = ? || id || '/' WHERE level = 'measure' AND parent_id = ?`, args: [pkg.path, pkg.id] });
-    }
-    await tx.execute({ sql: `INSERT INTO measures (node_id, title, owner_id, start_period, end_period, stage, revision, created_at) SELECT id, code, ?, '2027-01', '2027-12', 'defined', 0, ? FROM nodes WHERE level = 'measure'`, args: [planner.id, at] });
-  });
+  for (const [packageCode, codes] of [
+    ...Array.from({ length: RUNS }, (_, set) => [`B-PKG-${set}`, Array.from({ length: MEASURES }, (_, i) => `M-${set * MEASURES + i}`)] as const),
+    ['B-PKG-WARM', Array.from({ length: WARM_MEASURES }, (_, i) => `W-${i}`)] as const,
+  ]) await insertMeasures(db, { packageCode, ownerId: planner.id, codes, startPeriod: '2027-01', endPeriod: '2027-12' });
   db.close();
   return planner.token;
 }

@@ -125,8 +125,9 @@ export class SyncSession {
     readonly options: SessionOptions,
   ) {}
 
-  async propose(): Promise<{ table: TableData; proposal: Proposal; bound: Binding | null }> {
-    const table = await this.port.readTable(await this.port.tableAtSelection());
+  /** A mapping proposed from the headers of `table` (by default the selected one), and its binding if it has one. */
+  async propose(tableKey?: string): Promise<{ table: TableData; proposal: Proposal; bound: Binding | null }> {
+    const table = await this.port.readTable(tableKey ?? (await this.port.tableAtSelection()));
     const bound = (await this.port.loadBindings()).find((b) => sameTable(b, table)) ?? null;
     return { table, proposal: proposeMapping(table.headers), bound };
   }

@@ -403,6 +403,12 @@ export class MemoryWorkbook implements WorkbookPort {
   #request(what: string, payload: unknown) {
     const bytes = typeof payload === 'number' ? payload : new TextEncoder().encode(typeof payload === 'string' ? payload : JSON.stringify(payload)).length;
     if (bytes > this.requestLimit) throw new RequestTooLarge(what, bytes);
+    this.#largest = Math.max(this.#largest, bytes);
+  }
+  #largest = 0;
+  /** The largest request the add-in has made so far that Excel took. */
+  get largestRequestBytes() {
+    return this.#largest;
   }
 
   /** Table names are unique in a workbook regardless of case, as in Excel. */

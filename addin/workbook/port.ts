@@ -138,12 +138,12 @@ export const PAINT_REQUEST_BYTES = 4 * 1024 * 1024;
  */
 export const LOOK_SYMBOL: Record<Exclude<CellLook, 'plain'>, string> = {
   applied: '✓',
-  pending: '⏳',
+  pending: '◔',
   rejected: '✕',
   conflict: '⇄',
   variance: 'Δ',
   stale: '↻',
-  readonly: '🔒',
+  readonly: '⊘',
 };
 
 /** Where each cell of `cells` is now: rows by code (codes on several rows, or none, are skipped), columns by id. */

@@ -33,6 +33,20 @@ describe('manifest.xml', async () => {
     for (const domain of [...text.matchAll(/<AppDomain>([^<]+)<\/AppDomain>/g)].map((m) => m[1]!)) expect(domain).toBe('https://localhost:3000');
   });
 
+  it('opens the pane with a bound workbook, and its help is a page of its own', () => {
+    expect(text).toContain('<TaskpaneId>Office.AutoShowTaskpaneWithDocument</TaskpaneId>');
+    expect(text).toContain('<SupportUrl DefaultValue="https://localhost:3000/support.html"/>');
+  });
+
+  it('is served for the origin the service is configured with, every URL moved there', async () => {
+    const hosted = createApp({ db: h.db, now: () => new Date() }, { dir: 'dist/pane', officeJs: 'local', publicOrigin: 'https://gatecell.acme.example' });
+    const served = await (await hosted.request('/manifest.xml')).text();
+    expect(served).not.toContain('localhost');
+    expect([...served.matchAll(/DefaultValue="(https:\/\/[^"/]+)/g)].every((m) => m[1] === 'https://gatecell.acme.example')).toBe(true);
+    expect(served).toContain('<AppDomain>https://gatecell.acme.example</AppDomain>');
+    expect(served.replaceAll('https://gatecell.acme.example', 'https://localhost:3000')).toBe(text);
+  });
+
   it('the pane page loads office.js and the bundle, both served', async () => {
     const page = await (await app.request('/taskpane.html')).text();
     for (const src of [...page.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!)) expect((await app.request(src)).status, src).toBe(200);

@@ -83,7 +83,7 @@ describe('sync session against the service', async () => {
     // Pending: the approved value is back in the cell, the request is on its note.
     expect(book.value('Forecast', row('M-2'), col.fc04)).toBe(100);
     expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('pending');
-    expect(book.note('Forecast', row('M-2'), col.fc04)).toMatch(/^⏳ Pending approval: you asked 50/);
+    expect(book.note('Forecast', row('M-2'), col.fc04)).toMatch(/^◔ Pending approval: you asked 50/);
     expect(book.look('Forecast', row('M-3'), col.fc03)).toBe('rejected');
     expect(book.value('Forecast', row('M-3'), col.fc03)).toBe(60); // kept, to be sent again with a note
     expect(book.note('Forecast', row('M-3'), col.fc03)).toMatch(/^✕ Needs a note/);

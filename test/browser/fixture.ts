@@ -20,8 +20,8 @@ export async function paneFixture(w: World) {
     await new Promise((r) => server.close(r));
   });
   /** A pane signed in with `token`, its in-memory workbook holding one table, bound (scope ORG) and pulled. */
-  const boundPane = async (token: string, headers: string[], rows: unknown[][]): Promise<Page> => {
-    const page = await (await browser.newContext({ viewport: { width: 360, height: 900 } })).newPage();
+  const boundPane = async (token: string, headers: string[], rows: unknown[][], look: { width?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> => {
+    const page = await (await browser.newContext({ viewport: { width: look.width ?? 360, height: 900 }, colorScheme: look.colorScheme ?? 'light' })).newPage();
     await page.goto(`${origin}/taskpane.html`);
     await page.waitForFunction(() => !!window.gatecellWorkbook);
     await page.evaluate(([h, r]) => window.gatecellWorkbook!.addTable('Forecast', 'Forecast', h as string[], r as unknown[][]), [headers, rows] as const);

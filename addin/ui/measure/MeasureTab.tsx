@@ -81,7 +81,7 @@ export function MeasureTab({ port, client }: { port: WorkbookPort; client: Gatec
       <Subtitle2 as="h2">{measure.code} · {measure.title}</Subtitle2>
       <div className={s.row}>
         <Badge appearance="filled" color="brand">{measure.stage}{measure.doi ? ` (DoI ${measure.doi})` : ''}</Badge>
-        {measure.onHold && <Badge color="warning">⏸ on hold{measure.holdReason ? `: ${measure.holdReason}` : ''}</Badge>}
+        {measure.onHold && <Badge color="warning">‖ on hold{measure.holdReason ? `: ${measure.holdReason}` : ''}</Badge>}
       </div>
       <div className={s.row} role="group" aria-label="Dual status">
         <Text>Implementation</Text><StatusBadge status={measure.implementationStatus} />

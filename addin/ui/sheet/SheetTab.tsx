@@ -107,6 +107,11 @@ export function SheetTab({ port, session, me }: { port: WorkbookPort; session: S
     void guard(async () => {
       if (!(await session.showCell(active!, cell))) show({ intent: 'warning', title: 'Cell not found', text: `${cell.measure} is not on exactly one row of the table now.` });
     });
+  /** The mapping editor for a table (the selected one by default), prefilled from its binding if it has one. */
+  const startBinding = (tableKey?: string) => act('Reading', async () => {
+    const { table, proposal: p, bound } = await session.propose(tableKey);
+    setProposal({ table: table.name, proposal: p, headers: table.headers, bound });
+  });
   const setNote = (key: string, note: string) => setNotes((n) => new Map(n).set(key, note));
   const withNotes = () => new Map([...notes].filter(([, n]) => n.trim()).map(([k, n]) => [k, n.trim()]));
 
@@ -171,10 +176,7 @@ export function SheetTab({ port, session, me }: { port: WorkbookPort; session: S
           )}
           {!port.notes && <FlagList flags={flags} onGoTo={goTo} />}
           <div className={s.row}>
-            <Button size="small" appearance="subtle" disabled={!!busy} onClick={() => act('Reading', async () => {
-              const { table, proposal: p, bound } = await session.propose();
-              setProposal({ table: table.name, proposal: p, headers: table.headers, bound });
-            })}>Bind again</Button>
+            <Button size="small" appearance="subtle" disabled={!!busy} onClick={() => startBinding(active.tableId ?? active.table)}>Bind again</Button>
             <Button size="small" appearance="subtle" disabled={!!busy} onClick={() => act('Removing', async () => {
               await session.removeBinding(active);
               setReport(null);
@@ -202,15 +204,8 @@ export function SheetTab({ port, session, me }: { port: WorkbookPort; session: S
           })}
         />
       ) : (
-        !active && <Button appearance="primary" disabled={!!busy} onClick={() => act('Reading', async () => {
-          const { table, proposal: p, bound } = await session.propose();
-          setProposal({ table: table.name, proposal: p, headers: table.headers, bound });
-        })}>Bind the selected table</Button>
+        <Button appearance={active ? 'secondary' : 'primary'} size={active ? 'small' : 'medium'} disabled={!!busy} onClick={() => startBinding()}>Bind the selected table</Button>
       )}
-      {active && !proposal && <Button size="small" disabled={!!busy} onClick={() => act('Reading', async () => {
-        const { table, proposal: p, bound } = await session.propose();
-        setProposal({ table: table.name, proposal: p, headers: table.headers, bound });
-      })}>Bind the selected table</Button>}
       <Divider />
       <Legend />
     </section>
