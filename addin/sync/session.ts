@@ -393,12 +393,14 @@ export class SyncSession {
       }
     }
     const variance = varianceFlags(record.cells, this.options.tolerancePct);
-    const kept = new Set(opts.keepEdits ? diffTable(table.rows, mapping, state.snapshot, this.options.digits).changes.map((c) => cellKey(c.measure, c.kind, c.period)) : []);
+    const kept = new Set(opts.keepEdits ? this.#diff(table, mapping, state).changes.map((c) => cellKey(c.measure, c.kind, c.period)) : []);
     const paint: CellPaint[] = [];
+    const written: string[] = [];
     for (const code of rows.keys())
       for (const { column, kind, period } of mapping.columns) {
         const key = cellKey(code, kind, period);
         if (kept.has(key)) continue;
+        written.push(key);
         const cell = byCell.get(key);
         const known: RecordCell = { value: cell?.value ?? null, version: cell?.version ?? 0 };
         state.snapshot.set(key, known);
@@ -406,11 +408,24 @@ export class SyncSession {
         const look = cell?.pending ? 'pending' : record.locks.has(key) ? 'readonly' : variance.has(key) ? 'variance' : 'plain';
         paint.push(this.#look(binding, state, key, { measure: code, columnId: table.columnIds[column]!, value: known.value, look }, note, look === 'variance' ? 'Forecast beyond tolerance of the target.' : null));
       }
-    // Painted, then saved: a pull whose write fails keeps the versions the sheet's values were typed on.
-    await this.#paint(binding, table, mapping, paint);
-    state.revision = record.revision;
-    await this.store.save(binding.id, state);
+    await this.#writeRecord(binding, state, table, mapping, paint, written, record.revision);
     return { cells: paint.length, added, kept: kept.size, revision: record.revision };
+  }
+
+  /**
+   * What the planner changed: the table against the state. A cell the add-in was writing the
+   * record into when the write failed is not a change: its value is neither sent nor trusted
+   * until a pull writes it again (it is listed as a cell that cannot be sent).
+   */
+  #diff(table: TableData, mapping: Mapping, state: BindingState) {
+    const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
+    if (!state.unconfirmed.size) return diff;
+    const changes = diff.changes.filter((c) => !state.unconfirmed.has(cellKey(c.measure, c.kind, c.period)));
+    const unsure = diff.changes.filter((c) => state.unconfirmed.has(cellKey(c.measure, c.kind, c.period))).map((c) => ({
+      row: c.row, column: c.column, measure: c.measure, kind: c.kind, period: c.period, value: c.value,
+      message: 'Excel refused the write of the record into this cell: pull to take the record\'s value, then type yours again.',
+    }));
+    return { ...diff, changes, errors: [...diff.errors, ...unsure] };
   }
 
   async #pending(binding: Binding): Promise<PendingList> {
@@ -420,7 +435,7 @@ export class SyncSession {
   }
 
   #list(binding: Binding, table: TableData, mapping: Mapping, state: BindingState): PendingList {
-    const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
+    const diff = this.#diff(table, mapping, state);
     const where = (row: number, column: number) => ({ address: a1(table.firstCell.row + row, table.firstCell.column + column), columnId: table.columnIds[column]! });
     return {
       changes: diff.changes.map((c) => {
@@ -439,7 +454,7 @@ export class SyncSession {
   async #push(binding: Binding, notes: ReadonlyMap<string, string>, onProgress?: (done: number, total: number) => void, only?: ReadonlySet<string>): Promise<PushReport> {
     const state = await this.#state(binding);
     const { table, mapping } = await this.#read(binding);
-    const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
+    const diff = this.#diff(table, mapping, state);
     const list = this.#list(binding, table, mapping, state);
     const origin = new Map(list.changes.map((c) => [c.key, c]));
     const mine = diff.changes.filter((c) => {
@@ -463,19 +478,14 @@ export class SyncSession {
     let done = 0;
     for (let b = 0; b < plan.batches.length; b++) {
       const answer = await this.#send(plan.batches[b]!);
-      // A conflict's record value replaces the typed one only once it is in the sheet: remembered
-      // before, a failed write would leave the typed value looking like an edit on the new version.
-      const typedOn = new Map(answer.results.filter((r) => r.outcome === 'conflict').map((r) => {
-        const c = plan.sent[b]![r.index]!;
-        const key = cellKey(c.measure, c.kind, c.period);
-        return [key, state.snapshot.get(key)] as const;
-      }));
       const writes = applyResults(plan.sent[b]!, answer.results, state.snapshot);
-      const conflicts = new Map([...typedOn.keys()].map((key) => [key, state.snapshot.get(key)!]));
-      for (const [key, was] of typedOn) {
-        if (was) state.snapshot.set(key, was);
-        else state.snapshot.delete(key);
-      }
+      // A conflict puts the record's value back over the typed one: until that write is confirmed
+      // the cell is marked, or a failed write would leave the typed value looking like an edit
+      // made on the new version.
+      const conflicts = answer.results.filter((r) => r.outcome === 'conflict').map((r) => {
+        const c = plan.sent[b]![r.index]!;
+        return cellKey(c.measure, c.kind, c.period);
+      });
       const cells = writes.map((w, i) => {
         report[w.flag] += 1;
         const c = plan.sent[b]![i]!;
@@ -488,15 +498,9 @@ export class SyncSession {
       });
       // What the service applied is saved before anything is written to the sheet: a write that
       // fails (cell-edit mode, a protected sheet, a request over 5 MB) must not lose the versions,
-      // or the planner's next push would conflict with their own change.
-      state.revision = Math.max(state.revision, answer.revision);
-      await this.store.save(binding.id, state);
-      // Written where each measure and column are when the answer is back, not where they were sent from.
-      await this.#paint(binding, table, mapping, cells);
-      if (conflicts.size) {
-        for (const [key, current] of conflicts) state.snapshot.set(key, current);
-        await this.store.save(binding.id, state);
-      }
+      // or the planner's next push would conflict with their own change. Written where each
+      // measure and column are when the answer is back, not where they were sent from.
+      await this.#writeRecord(binding, state, table, mapping, cells, conflicts, Math.max(state.revision, answer.revision));
       done += plan.sent[b]!.length;
       onProgress?.(done, mine.length);
     }
@@ -527,6 +531,7 @@ export class SyncSession {
     const rows = SyncSession.rowsByCode(table, mapping);
     const columns = new Map(mapping.columns.map((c) => [`${c.kind}\u0001${c.period}`, c.column]));
     const paint: CellPaint[] = [];
+    const written: string[] = [];
     for (const cell of changes.cells) {
       const row = rows.get(cell.measure);
       const column = columns.get(`${cell.kind}\u0001${cell.period}`);
@@ -539,6 +544,7 @@ export class SyncSession {
         // Every decision reaches the cell, with who decided and why.
         const { status, comment, by } = cell.decided;
         state.snapshot.set(key, { value: cell.value, version: cell.version });
+        written.push(key);
         const why = comment ? `: "${comment}"` : '';
         paint.push(this.#look(binding, state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: status === 'approved' ? 'applied' : status === 'rejected' ? 'rejected' : 'stale' },
           status === 'approved' ? `Approved by ${by ?? 'the controller'}${why}.`
@@ -549,6 +555,7 @@ export class SyncSession {
       if (known && known.value === cell.value && known.version === cell.version) continue;
       if (untouched) {
         state.snapshot.set(key, { value: cell.value, version: cell.version });
+        written.push(key);
         paint.push(this.#look(binding, state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: cell.pending ? 'pending' : 'stale' },
           cell.pending ? `Pending approval: ${cell.pending.value} requested.` : `Updated from the record (was ${known?.value ?? '(empty)'}).`));
       } else {
@@ -569,10 +576,7 @@ export class SyncSession {
           if (!flagged.has(`${code}\u0001${columnId}`) && !state.pending.has(key)) paint.push({ measure: code, columnId, look: locks.has(key) ? 'readonly' : 'plain' });
         }
     }
-    // Painted, then saved: the snapshot now holds values the sheet shows only once painted.
-    await this.#paint(binding, table, mapping, paint);
-    state.revision = changes.revision;
-    await this.store.save(binding.id, state);
+    await this.#writeRecord(binding, state, table, mapping, paint, written, changes.revision);
     return { changed: flagged.size, measures: changes.measures };
   }
 
@@ -595,6 +599,20 @@ export class SyncSession {
     await this.store.save(binding.id, state);
     await this.#paint(binding, table, mapping, paint);
     return { mismatches: paint.length };
+  }
+
+  /**
+   * Writes into the sheet after the state is saved — with the cells that take a record value the
+   * sheet does not show yet (`written`) marked unconfirmed, confirmed once painted. A write that
+   * fails leaves them marked: neither sent nor trusted until a pull writes them again.
+   */
+  async #writeRecord(binding: Binding, state: BindingState, table: TableData, mapping: Mapping, paint: readonly CellPaint[], written: readonly string[], revision: number) {
+    for (const key of written) state.unconfirmed.add(key);
+    await this.store.save(binding.id, state);
+    await this.#paint(binding, table, mapping, paint);
+    for (const key of written) state.unconfirmed.delete(key);
+    state.revision = revision;
+    await this.store.save(binding.id, state);
   }
 
   /**

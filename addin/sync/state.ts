@@ -14,6 +14,11 @@ export interface BindingState {
   noted: Set<string>;
   /** Cells flagged pending approval: they stay flagged until their request is decided. */
   pending: Set<string>;
+  /**
+   * Cells whose record value was saved here but not yet confirmed written into the sheet: the
+   * state is saved before painting, so a failed write leaves these, never trusted or sent.
+   */
+  unconfirmed: Set<string>;
 }
 
 export interface StateStore {
@@ -23,7 +28,7 @@ export interface StateStore {
   remove(bindingId: string): Promise<void>;
 }
 
-export const emptyState = (): BindingState => ({ snapshot: new Map(), revision: 0, noted: new Set(), pending: new Set() });
+export const emptyState = (): BindingState => ({ snapshot: new Map(), revision: 0, noted: new Set(), pending: new Set(), unconfirmed: new Set() });
 
 /**
  * The packed form of a BindingState: each measure code and each (kind, period) slot written once,
@@ -32,10 +37,10 @@ export const emptyState = (): BindingState => ({ snapshot: new Map(), revision: 
  *
  * Worked example. The state
  *   snapshot { M-1·forecast·2027-03 → 104 v3, M-2·forecast·2027-03 → empty v0, M-2·target·2027-04 → 90 v1 }
- *   revision 42, noted { M-1·forecast·2027-03 }, pending { }
+ *   revision 42, noted { M-1·forecast·2027-03 }, pending { }, unconfirmed { M-2·target·2027-04 }
  * packs as
  *   {"v":1,"revision":42,"measures":["M-1","M-2"],"slots":[["forecast","2027-03"],["target","2027-04"]],
- *    "cells":[0,0,104,3, 1,0,null,0, 1,1,90,1],"noted":[0,0],"pending":[]}
+ *    "cells":[0,0,104,3, 1,0,null,0, 1,1,90,1],"noted":[0,0],"pending":[],"unconfirmed":[1,1]}
  * JSON escapes every control character, so the text is safe inside XML once & < > are escaped.
  */
 export interface PackedState {
@@ -46,6 +51,8 @@ export interface PackedState {
   cells: (number | null)[];
   noted: number[];
   pending: number[];
+  /** Absent in states saved before it existed: none. */
+  unconfirmed?: number[];
 }
 
 export function packState(state: BindingState): PackedState {
@@ -63,9 +70,10 @@ export function packState(state: BindingState): PackedState {
   const flat = (keys: Set<string>) => [...keys].flatMap(index);
   const noted = flat(state.noted);
   const pending = flat(state.pending);
+  const unconfirmed = flat(state.unconfirmed);
   return {
     v: 1, revision: state.revision, measures: [...measures.keys()],
-    slots: [...slots.keys()].map((s) => s.split('\u0001') as [string, string]), cells, noted, pending,
+    slots: [...slots.keys()].map((s) => s.split('\u0001') as [string, string]), cells, noted, pending, unconfirmed,
   };
 }
 
@@ -79,13 +87,13 @@ export function unpackState(p: PackedState): BindingState {
     for (let i = 0; i < flat.length; i += 2) set.add(key(flat[i]!, flat[i + 1]!));
     return set;
   };
-  return { snapshot, revision: p.revision, noted: keys(p.noted), pending: keys(p.pending) };
+  return { snapshot, revision: p.revision, noted: keys(p.noted), pending: keys(p.pending), unconfirmed: keys(p.unconfirmed ?? []) };
 }
 
 /** The plain form, kept as the reference the packed one is tested against. */
-export const plainState = (s: BindingState) => ({ snapshot: snapshotToJson(s.snapshot), revision: s.revision, noted: [...s.noted], pending: [...s.pending] });
+export const plainState = (s: BindingState) => ({ snapshot: snapshotToJson(s.snapshot), revision: s.revision, noted: [...s.noted], pending: [...s.pending], unconfirmed: [...s.unconfirmed] });
 export const fromPlainState = (p: ReturnType<typeof plainState>): BindingState =>
-  ({ snapshot: snapshotFromJson(p.snapshot), revision: p.revision, noted: new Set(p.noted), pending: new Set(p.pending) });
+  ({ snapshot: snapshotFromJson(p.snapshot), revision: p.revision, noted: new Set(p.noted), pending: new Set(p.pending), unconfirmed: new Set(p.unconfirmed) });
 
 /** The state of each binding in its workbook, through the port. */
 export class WorkbookStateStore implements StateStore {

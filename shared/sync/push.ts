@@ -48,7 +48,7 @@ export interface CellWrite {
    */
   value: number | null | undefined;
   flag: Flag;
-  /** What the cell's note says: the reason, in the planner's words. */
+  /** What the cell's note says: the reason, in the planner's words, true for whoever reads it (a workbook is shared). */
   note: string | null;
 }
 
@@ -59,11 +59,11 @@ export function applyResults(sent: readonly CellChange[], results: readonly Push
     snapshot.set(cellKey(c.measure, c.kind, c.period), { value: r.value, version: r.version });
     const note =
       r.outcome === 'applied' ? null
-      : r.outcome === 'pending' ? `Pending approval: you asked ${c.value}. ${r.reason?.message ?? ''}`.trim()
-      : r.outcome === 'conflict' ? `Conflict: ${r.reason?.message ?? 'changed by someone else'} The current value ${r.value ?? '(empty)'} is back; you typed ${c.value}.`
-      : `Rejected (${r.reason?.code}): ${r.reason?.message ?? ''} You typed ${c.value}.`;
+      : r.outcome === 'pending' ? `Pending approval: ${c.value} requested. ${r.reason?.message ?? ''}`.trim()
+      : r.outcome === 'conflict' ? `Conflict: ${r.reason?.message ?? 'changed by someone else'} The current value ${r.value ?? '(empty)'} is back; ${c.value} was typed.`
+      : `Rejected (${r.reason?.code}): ${r.reason?.message ?? ''} ${c.value} was typed.`;
     const keepTyped = r.outcome === 'rejected' && r.reason?.code === 'NOTE_REQUIRED';
-    return { row: c.row, column: c.column, value: keepTyped ? undefined : r.value, flag: r.outcome, note: keepTyped ? `Needs a note: ${r.reason!.message} You typed ${c.value}; add the note in the pane and push again.` : note };
+    return { row: c.row, column: c.column, value: keepTyped ? undefined : r.value, flag: r.outcome, note: keepTyped ? `Needs a note: ${r.reason!.message} ${c.value} was typed; add the note in the pane and push again.` : note };
   });
 }
 

@@ -83,7 +83,7 @@ describe('sync session against the service', async () => {
     // Pending: the approved value is back in the cell, the request is on its note.
     expect(book.value('Forecast', row('M-2'), col.fc04)).toBe(100);
     expect(book.look('Forecast', row('M-2'), col.fc04)).toBe('pending');
-    expect(book.note('Forecast', row('M-2'), col.fc04)).toMatch(/^◔ Pending approval: you asked 50/);
+    expect(book.note('Forecast', row('M-2'), col.fc04)).toMatch(/^◔ Pending approval: 50 requested/);
     expect(book.look('Forecast', row('M-3'), col.fc03)).toBe('rejected');
     expect(book.value('Forecast', row('M-3'), col.fc03)).toBe(60); // kept, to be sent again with a note
     expect(book.note('Forecast', row('M-3'), col.fc03)).toMatch(/^✕ Needs a note/);
@@ -251,6 +251,30 @@ describe('a write-back that fails after the service applied', async () => {
     book.type('Forecast', 0, 1, 106);
     const again = await session.push(binding);
     expect(again).toMatchObject({ sent: 1, applied: 1, conflict: 0 });
+  });
+});
+
+describe('a refresh whose write into the sheet fails', async () => {
+  const { w, book, session, binding } = await boundMeasure('M-U', ['Forecast 2027-03']);
+  await session.pull(binding);
+
+  it("saves the record's new version first, and never sends the old value shown on it as an edit", async () => {
+    await push(w, w.users.planner2.token, [{ measure: 'M-U', kind: 'forecast', period: '2027-03', value: 102, baseVersion: 1 }]);
+    const paint = book.paint.bind(book);
+    book.paint = async () => {
+      throw new Error('The sheet is protected.');
+    };
+    await expect(session.refresh(binding)).rejects.toThrow(/protected/);
+    book.paint = paint;
+    expect(book.value('Forecast', 0, 1)).toBe(100); // the old value still shows
+    // It is neither a change nor sent: it would overwrite the colleague's 102 with the version of 102.
+    const report = await session.push(binding);
+    expect(report.sent).toBe(0);
+    expect(report.localErrors.map((e) => e.message)).toEqual([expect.stringMatching(/^Excel refused the write of the record/)]);
+    const cell = (await w.call(w.users.viewer.token, 'GET', '/cells?scope=M-U&kinds=forecast&from=2027-03&to=2027-03')).body.cells[0];
+    expect(cell.value).toBe(102);
+    await session.pull(binding);
+    expect([book.value('Forecast', 0, 1), await session.pendingChanges(binding)]).toEqual([102, { changes: 0, errors: 0 }]);
   });
 });
 

@@ -72,6 +72,26 @@ describe('the pane at task-pane widths, light and dark', async () => {
       if (colorScheme === 'dark') expect(await owner.evaluate(() => getComputedStyle(document.querySelector('.fui-FluentProvider')!).backgroundColor)).not.toBe('rgb(255, 255, 255)');
     }, 120_000);
 
+  it('the keyboard reaches every action in reading order', async () => {
+    const page = await boundPane(users.owner.token, headers, rows);
+    await page.evaluate(() => window.gatecellWorkbook!.type('Forecast', 0, 1, 101));
+    await page.getByRole('region', { name: 'Not pushed yet' }).waitFor();
+    await page.locator('body').focus();
+    const order: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        return (el?.getAttribute('aria-label') || el?.textContent || '').trim();
+      }));
+    }
+    // From the top of the pane (focus wraps round): Sign out comes first.
+    const top = order.slice(order.indexOf('Sign out'));
+    const at = (name: string) => top.findIndex((n) => n === name);
+    for (const name of ['Sign out', 'Sheet', 'Push', 'Pull', 'Refresh', 'Go to cell', 'Revert']) expect(at(name), `${name} in ${top.join(' | ')}`).toBeGreaterThanOrEqual(0);
+    expect(at('Sign out') < at('Sheet') && at('Sheet') < at('Push') && at('Push') < at('Pull') && at('Pull') < at('Refresh') && at('Refresh') < at('Go to cell')).toBe(true);
+  });
+
   it('offline (office.js cannot be loaded), the pane says so instead of staying blank', async () => {
     const page = await (await browser.newContext()).newPage();
     await page.route('**/office-js/office.js', (r) => r.abort('internetdisconnected'));

@@ -89,7 +89,7 @@ describe('task pane in Chromium', async () => {
     await owner.screenshot({ path: `${SHOTS}/pane-note-360.png`, fullPage: true });
     await results.getByRole('button', { name: 'Send 1 with notes' }).click();
     await expect.poll(() => status(owner)).toContain('1 sent, 0 applied, 1 pending approval');
-    expect(await cell(owner, 0, 3)).toMatchObject({ value: 100, look: 'pending', note: expect.stringMatching(/^◔ Pending approval: you asked 50/) });
+    expect(await cell(owner, 0, 3)).toMatchObject({ value: 100, look: 'pending', note: expect.stringMatching(/^◔ Pending approval: 50 requested/) });
     // Go to cell selects it in the sheet.
     await owner.getByRole('region', { name: 'Last push' }).getByRole('button', { name: 'Go to cell' }).first().click();
     await expect.poll(() => owner.evaluate(() => window.gatecellWorkbook!.selected)).toEqual({ table: 'Forecast', row: 0, column: 3 });

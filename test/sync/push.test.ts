@@ -37,14 +37,14 @@ describe('results into the sheet', () => {
     ], snapshot);
     expect(writes.map((w) => [w.row, w.value, w.flag])).toEqual([[1, 1, 'applied'], [2, 100, 'pending'], [3, 300, 'rejected'], [4, 444, 'conflict']]);
     expect(writes[0]!.note).toBeNull();
-    expect(writes[1]!.note).toBe('Pending approval: you asked 2. Waits for the controller.');
-    expect(writes[2]!.note).toBe('Rejected (PERIOD_LOCKED): 2027-03 is closed. You typed 3.');
-    expect(writes[3]!.note).toMatch(/^Conflict: Someone changed this cell\. The current value 444 is back; you typed 4\.$/);
+    expect(writes[1]!.note).toBe('Pending approval: 2 requested. Waits for the controller.');
+    expect(writes[2]!.note).toBe('Rejected (PERIOD_LOCKED): 2027-03 is closed. 3 was typed.');
+    expect(writes[3]!.note).toMatch(/^Conflict: Someone changed this cell\. The current value 444 is back; 4 was typed\.$/);
     expect(snapshot.get(cellKey('M-4', 'forecast', '2027-03'))).toEqual({ value: 444, version: 5 });
   });
   it('a change refused only for its missing note keeps the typed value, to be sent again with one', () => {
     const writes = applyResults([change(7)], [{ index: 0, outcome: 'rejected', value: 100, version: 3, reason: { code: 'NOTE_REQUIRED', message: 'This change is material.' } }], new Map());
-    expect(writes[0]).toMatchObject({ value: undefined, flag: 'rejected', note: expect.stringMatching(/^Needs a note: This change is material\. You typed 7/) });
+    expect(writes[0]).toMatchObject({ value: undefined, flag: 'rejected', note: expect.stringMatching(/^Needs a note: This change is material\. 7 was typed/) });
   });
   it('flags forecast cells whose variance to target passes the tolerance, and only those', () => {
     const flags = varianceFlags([
