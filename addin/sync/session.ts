@@ -189,11 +189,22 @@ export class SyncSession {
     return (await this.store.load(binding.id)) ?? emptyState();
   }
 
-  async #record(binding: Binding): Promise<{ revision: number; cells: WireCell[]; locks: Set<string> }> {
+  /**
+   * The record of the binding's scope, and which cells are locked for everyone (a closed month, a
+   * frozen measure, outside the window, an actual not yet due) — painted read-only in the shared
+   * workbook — apart from those locked only for this user by their role, which are counted for
+   * the pane but not painted: a co-author reading the same file may well change them.
+   */
+  async #record(binding: Binding): Promise<{ revision: number; cells: WireCell[]; locks: Set<string>; yoursOnly: Set<string> }> {
     const periods = periodsOf(binding.mapping);
     const kinds = [...new Set(binding.mapping.columns.map((c) => c.kind))];
     const r = await this.client.cells(binding.scope ?? '', { kinds, from: periods[0], to: periods.at(-1), editable: true });
-    return { revision: r.revision, cells: r.cells, locks: new Set((r.locks ?? []).map((l) => cellKey(l.measure, l.kind, l.period))) };
+    const locks = r.locks ?? [];
+    return {
+      revision: r.revision, cells: r.cells,
+      locks: new Set(locks.filter((l) => l.reason !== 'FORBIDDEN').map((l) => cellKey(l.measure, l.kind, l.period))),
+      yoursOnly: new Set(locks.filter((l) => l.reason === 'FORBIDDEN').map((l) => cellKey(l.measure, l.kind, l.period))),
+    };
   }
 
   /** Rows by measure code: the only way a row is found. */
@@ -229,7 +240,17 @@ export class SyncSession {
     return this.#watching;
   }
 
+  /** The pane's listeners to edits (the one Excel listener is the session's). */
+  #subscribers = new Set<(edit: CellEdit) => void>();
+  /** Calls back on every edit of a bound table (after the session noted whose it is); returns a function to stop. */
+  subscribe(handler: (edit: CellEdit) => void) {
+    this.#subscribers.add(handler);
+    void this.#watch();
+    return () => void this.#subscribers.delete(handler);
+  }
+
   #edited(bindings: readonly Binding[], edit: CellEdit) {
+    for (const s of this.#subscribers) s(edit);
     for (const b of bindings.filter((b) => (b.tableId ?? b.table) === edit.table)) {
       const slots = new Map(b.mapping.columns.map((c) => [c.columnId, c]));
       let origins = this.#origins.get(b.id);
@@ -279,6 +300,14 @@ export class SyncSession {
       return { changes: list.changes.length, errors: list.errors.length };
     });
   }
+  /** The measure code on the row of a selected cell of a bound table (one cell read, not the table). */
+  async measureAt(selection: { table: string; row: number }): Promise<string | null> {
+    const binding = (await this.port.loadBindings()).find((b) => (b.tableId ?? b.table) === selection.table || b.table === selection.table);
+    if (!binding || binding.mapping.codeColumnId === undefined) return null;
+    const code = String((await this.port.cellValue(binding.tableId ?? binding.table, binding.mapping.codeColumnId, selection.row)) ?? '').trim();
+    return code || null;
+  }
+
   /** Selects a listed cell in the sheet ("go to cell"). */
   async showCell(binding: Binding, item: { measure: string; columnId: number }) {
     const codeColumnId = binding.mapping.codeColumnId;
@@ -409,7 +438,7 @@ export class SyncSession {
         paint.push(this.#look(binding, state, key, { measure: code, columnId: table.columnIds[column]!, value: known.value, look }, note, look === 'variance' ? 'Forecast beyond tolerance of the target.' : null));
       }
     await this.#writeRecord(binding, state, table, mapping, paint, written, record.revision);
-    return { cells: paint.length, added, kept: kept.size, revision: record.revision };
+    return { cells: paint.length, added, kept: kept.size, revision: record.revision, readOnlyForYou: written.filter((k) => record.yoursOnly.has(k)).length };
   }
 
   /**
@@ -434,8 +463,7 @@ export class SyncSession {
     return this.#list(binding, table, mapping, state);
   }
 
-  #list(binding: Binding, table: TableData, mapping: Mapping, state: BindingState): PendingList {
-    const diff = this.#diff(table, mapping, state);
+  #list(binding: Binding, table: TableData, mapping: Mapping, state: BindingState, diff = this.#diff(table, mapping, state)): PendingList {
     const where = (row: number, column: number) => ({ address: a1(table.firstCell.row + row, table.firstCell.column + column), columnId: table.columnIds[column]! });
     return {
       changes: diff.changes.map((c) => {
@@ -455,7 +483,7 @@ export class SyncSession {
     const state = await this.#state(binding);
     const { table, mapping } = await this.#read(binding);
     const diff = this.#diff(table, mapping, state);
-    const list = this.#list(binding, table, mapping, state);
+    const list = this.#list(binding, table, mapping, state, diff);
     const origin = new Map(list.changes.map((c) => [c.key, c]));
     const mine = diff.changes.filter((c) => {
       const key = cellKey(c.measure, c.kind, c.period);
@@ -607,6 +635,12 @@ export class SyncSession {
    * fails leaves them marked: neither sent nor trusted until a pull writes them again.
    */
   async #writeRecord(binding: Binding, state: BindingState, table: TableData, mapping: Mapping, paint: readonly CellPaint[], written: readonly string[], revision: number) {
+    if (!written.length) {
+      // Nothing the sheet does not already show: one save, then the flags.
+      state.revision = revision;
+      await this.store.save(binding.id, state);
+      return this.#paint(binding, table, mapping, paint);
+    }
     for (const key of written) state.unconfirmed.add(key);
     await this.store.save(binding.id, state);
     await this.#paint(binding, table, mapping, paint);

@@ -83,7 +83,7 @@ export function App({ port }: { port: WorkbookPort }) {
       </TabList>
       {/* All tabs stay mounted: the on-open check runs once and the sheet keeps refreshing on any tab. */}
       <div role="tabpanel" aria-label="Sheet" hidden={tab !== 'sheet'}>{session && <SheetTab port={port} session={session} me={me} />}</div>
-      <div role="tabpanel" aria-label="Measure" hidden={tab !== 'measure'}>{client && <MeasureTab port={port} client={client} />}</div>
+      <div role="tabpanel" aria-label="Measure" hidden={tab !== 'measure'}>{client && <MeasureTab port={port} session={session} client={client} />}</div>
       <div role="tabpanel" aria-label="Approvals" hidden={tab !== 'approvals'}>{client && <ApprovalsTab client={client} visible={tab === 'approvals'} />}</div>
     </main>
   );

@@ -200,6 +200,9 @@ export class ExcelWorkbook implements WorkbookPort {
   }
 
   async loadBindings(): Promise<Binding[]> {
+    // A co-author may have bound a table since this pane read the settings: read them afresh, so
+    // that saving merges into theirs rather than over them.
+    await new Promise<void>((resolve) => Office.context.document.settings.refreshAsync(() => resolve()));
     const saved = Office.context.document.settings.get(SETTINGS_KEY) as Binding[] | null;
     return Array.isArray(saved) ? saved : [];
   }
@@ -251,6 +254,17 @@ export class ExcelWorkbook implements WorkbookPort {
         }
         return { table: table.id, source, cells };
       });
+    });
+  }
+
+  cellValue(key: string, columnId: number, row: number) {
+    return run('Reading a cell', async (context) => {
+      const body = context.workbook.tables.getItem(key).columns.getItem(columnId).getDataBodyRange().load('rowCount');
+      await context.sync();
+      if (row < 0 || row >= body.rowCount) return undefined;
+      const cell = body.getCell(row, 0).load('values');
+      await context.sync();
+      return cell.values[0]?.[0];
     });
   }
 

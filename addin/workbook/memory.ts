@@ -363,6 +363,12 @@ export class MemoryWorkbook implements WorkbookPort {
     };
   }
 
+  async cellValue(table: string, columnId: number, row: number) {
+    const t = this.#table(table);
+    const column = t.columns.findIndex((c) => c.id === columnId);
+    return column < 0 ? undefined : t.rows[row]?.[column]?.value;
+  }
+
   async showCell(table: string, codeColumnId: number, measure: string, columnId: number) {
     const t = this.#table(table);
     const code = t.columns.findIndex((c) => c.id === codeColumnId);

@@ -99,6 +99,8 @@ export interface WorkbookPort {
    * here or a co-author) — never for the add-in's own writes; returns a function to stop.
    */
   onEdited(watch: readonly WatchedTable[], handler: (edit: CellEdit) => void): Promise<() => Promise<void>>;
+  /** One cell's value: the data body's `row` in the column `columnId` (undefined if there is no such row). */
+  cellValue(table: string, columnId: number, row: number): Promise<unknown>;
   /** Selects the cell of `measure` in column `columnId` ("go to cell"); false when the measure is not on exactly one row. */
   showCell(table: string, codeColumnId: number, measure: string, columnId: number): Promise<boolean>;
   /** Calls back when the user selects a cell inside a table; returns a function to stop. */

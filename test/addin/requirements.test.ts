@@ -85,7 +85,7 @@ describe('requirement sets', () => {
       AsyncResultStatus: { Succeeded: 'succeeded' },
       context: {
         requirements: { isSetSupported: () => true },
-        document: { settings: { get: (k: string) => settings.get(k) ?? null, set: (k: string, v: unknown) => settings.set(k, v), remove: (k: string) => settings.delete(k), saveAsync: (cb: (r: unknown) => void) => cb({ status: 'succeeded' }) } },
+        document: { settings: { refreshAsync: (cb: () => void) => cb(), get: (k: string) => settings.get(k) ?? null, set: (k: string, v: unknown) => settings.set(k, v), remove: (k: string) => settings.delete(k), saveAsync: (cb: (r: unknown) => void) => cb({ status: 'succeeded' }) } },
       },
     };
   });
@@ -104,6 +104,7 @@ describe('requirement sets', () => {
     await excel.loadState('b1');
     await excel.saveState('b1', '{}');
     await excel.showCell('{T1}', 11, 'M-1', 13);
+    await excel.cellValue('{T1}', 11, 1);
     await excel.saveBindings([]);
     await excel.loadBindings();
     const stopEdits = await excel.onEdited([{ table: '{T1}', codeColumnId: 11 }], () => undefined);

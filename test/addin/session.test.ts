@@ -139,13 +139,13 @@ describe('sync session against the service', async () => {
     expect(book.note('Forecast', row('M-1'), col.target03)).toMatch(/Not the approved value: the record holds 100/);
   });
 
-  it('cells the user may not change look read-only, and change as the measure passes its gates', async () => {
+  it('cells locked for everyone look read-only, and change as the measure passes its gates; those locked only by your role are counted, not painted into the shared file', async () => {
     const viewerBook = new MemoryWorkbook('Viewer.xlsx');
     viewerBook.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03'], [['M-1', '']]);
     const viewer = new SyncSession(viewerBook, clientFor(users.viewer.token), new WorkbookStateStore(viewerBook), { digits: 2, tolerancePct: 10, newKey: () => `v-${++keys}` });
     const vb: Binding = { id: 'v1', name: 'view', table: 'Forecast', mapping: { codeColumn: 0, columns: [{ column: 1, kind: 'forecast', period: '2027-03' }] }, scope: 'ORG' };
-    await viewer.pull(vb);
-    expect(viewerBook.look('Forecast', 0, 1)).toBe('readonly');
+    expect(await viewer.pull(vb)).toMatchObject({ readOnlyForYou: 1 });
+    expect(viewerBook.look('Forecast', 0, 1)).toBe('plain');
 
     expect(book.look('Forecast', row('M-3'), col.fc04)).not.toBe('readonly');
     const gate = await clientFor(users.owner.token).requestGate('M-3', 'cancelled', 'supplier exit');

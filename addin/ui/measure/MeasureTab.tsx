@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { nextStage } from '../../../shared/domain/gates.js';
 import type { Stage } from '../../../shared/model.js';
 import type { AuditEvent, ExceptionView, GatecellClient, MeasureView } from '../../api/client.js';
+import type { SyncSession } from '../../sync/session.js';
 import type { WorkbookPort } from '../../workbook/port.js';
 import { useNotices } from '../notices.js';
 import { describeEvent } from './history.js';
@@ -20,7 +21,7 @@ const useStyles = makeStyles({
   figures: { display: 'grid', gridTemplateColumns: 'auto 1fr', columnGap: tokens.spacingHorizontalM, margin: 0 },
 });
 
-export function MeasureTab({ port, client }: { port: WorkbookPort; client: GatecellClient }) {
+export function MeasureTab({ port, session, client }: { port: WorkbookPort; session: SyncSession | null; client: GatecellClient }) {
   const s = useStyles();
   const { guard, show } = useNotices();
   const [measure, setMeasure] = useState<MeasureView | null>(null);
@@ -41,17 +42,12 @@ export function MeasureTab({ port, client }: { port: WorkbookPort; client: Gatec
     let stop: (() => Promise<void>) | undefined;
     void guard(async () => {
       stop = await port.onSelection((sel) => void guard(async () => {
-        if (!sel) return;
-        const binding = (await port.loadBindings()).find((b) => (b.tableId ?? b.table) === sel.table || b.table === sel.table);
-        if (!binding) return;
-        const table = await port.readTable(sel.table);
-        const codeAt = table.columnIds.indexOf(binding.mapping.codeColumnId ?? table.columnIds[binding.mapping.codeColumn]!);
-        const code = String(table.rows[sel.row]?.[codeAt] ?? '').trim();
+        const code = sel && session ? await session.measureAt(sel) : null;
         if (code) await load(code);
       }));
     });
     return () => void stop?.();
-  }, [guard, load, port]);
+  }, [guard, load, port, session]);
 
   if (!measure) return <Body1>Select a cell in a bound row to see its measure.</Body1>;
   // The next gate by the model's own order: none for a closed or cancelled measure.

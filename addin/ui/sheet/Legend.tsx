@@ -10,7 +10,7 @@ export const LOOK_LABEL: Record<keyof typeof LOOK_FILL, string> = {
   conflict: 'Conflict: the record changed',
   variance: 'Forecast beyond tolerance',
   stale: 'Updated by others, or not the approved value',
-  readonly: 'Read-only for you',
+  readonly: 'Read-only: a closed month or a frozen measure',
 };
 
 const useStyles = makeStyles({

@@ -67,23 +67,21 @@ export function SheetTab({ port, session, me }: { port: WorkbookPort; session: S
     await guard(async () => setList(await session.pendingList(active)));
     setFlags(session.flags(active));
   }, [active, guard, session]);
-  // What the planner changed, kept current as they type (debounced).
+  // What the planner changed, kept current as they type (debounced): the session's one listener.
   useEffect(() => {
-    if (!active || active.mapping.codeColumnId === undefined) return;
+    if (!active) return;
     void relist();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let stop: (() => Promise<void>) | undefined;
-    void guard(async () => {
-      stop = await port.onEdited([{ table: active.tableId ?? active.table, codeColumnId: active.mapping.codeColumnId! }], () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => void relist(), 300);
-      });
+    const stop = session.subscribe((edit) => {
+      if (edit.table !== (active.tableId ?? active.table)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void relist(), 300);
     });
     return () => {
       clearTimeout(timer);
-      void stop?.();
+      stop();
     };
-  }, [active, guard, port, relist]);
+  }, [active, relist, session]);
 
   const act = async (label: string, work: () => Promise<void>) => {
     setBusy(label);
@@ -95,7 +93,7 @@ export function SheetTab({ port, session, me }: { port: WorkbookPort; session: S
   const pull = async (keepEdits: boolean) => {
     setAskPull(null);
     const r = await session.pull(active!, { addMissingRows: addRows, keepEdits });
-    show({ intent: 'success', title: 'Pulled', text: `${r.cells} cells from the record${r.added ? `, ${r.added} rows added` : ''}${r.kept ? `; your ${r.kept} unpushed edit(s) kept` : ''}.` });
+    show({ intent: 'success', title: 'Pulled', text: `${r.cells} cells from the record${r.added ? `, ${r.added} rows added` : ''}${r.kept ? `; your ${r.kept} unpushed edit(s) kept` : ''}.${r.readOnlyForYou ? ` ${r.readOnlyForYou} cell(s) are read-only for you by your role (not flagged in the shared workbook): a push of them is refused.` : ''}` });
   };
   const pushed = (r: PushReport, title = 'Pushed') => {
     setReport(r);
