@@ -162,7 +162,7 @@ export class SyncSession {
             const key = cellKey(code, kind, period);
             paint.push({ measure: code, columnId: resolved.table.columnIds[column]!, look: 'plain', ...(state.noted.has(key) ? { note: null } : {}) });
           }
-        await this.#paint(binding, resolved.table, resolved.mapping, paint);
+        await this.#paint(binding, state, resolved.table, resolved.mapping, paint);
       }
       await this.port.saveBindings((await this.port.loadBindings()).filter((b) => b.id !== binding.id));
       await this.store.remove(binding.id);
@@ -235,7 +235,9 @@ export class SyncSession {
       await this.#stopWatching?.();
       const bindings = await this.port.loadBindings();
       const watched = bindings.filter((b) => b.mapping.codeColumnId !== undefined);
-      this.#stopWatching = await this.port.onEdited(watched.map((b) => ({ table: b.tableId ?? b.table, codeColumnId: b.mapping.codeColumnId! })), (edit) => this.#edited(bindings, edit));
+      // Per bound table, the kind and month of each bound column id: looked up on every edit.
+      const slots = watched.map((b) => ({ id: b.id, table: b.tableId ?? b.table, slots: new Map(b.mapping.columns.map((c) => [c.columnId, c])) }));
+      this.#stopWatching = await this.port.onEdited(watched.map((b) => ({ table: b.tableId ?? b.table, codeColumnId: b.mapping.codeColumnId! })), (edit) => this.#edited(slots, edit));
     })();
     return this.#watching;
   }
@@ -249,17 +251,17 @@ export class SyncSession {
     return () => void this.#subscribers.delete(handler);
   }
 
-  #edited(bindings: readonly Binding[], edit: CellEdit) {
-    for (const s of this.#subscribers) s(edit);
-    for (const b of bindings.filter((b) => (b.tableId ?? b.table) === edit.table)) {
-      const slots = new Map(b.mapping.columns.map((c) => [c.columnId, c]));
+  #edited(bound: readonly { id: string; table: string; slots: ReadonlyMap<number | undefined, { kind: string; period: string }> }[], edit: CellEdit) {
+    for (const b of bound) {
+      if (b.table !== edit.table) continue;
       let origins = this.#origins.get(b.id);
       if (!origins) this.#origins.set(b.id, (origins = new Map()));
       for (const cell of edit.cells) {
-        const slot = slots.get(cell.columnId);
+        const slot = b.slots.get(cell.columnId);
         if (slot) origins.set(cellKey(cell.measure, slot.kind, slot.period), edit.source);
       }
     }
+    for (const s of this.#subscribers) s(edit);
   }
 
   #origin(binding: Binding, key: string): ChangeOrigin {
@@ -337,7 +339,7 @@ export class SyncSession {
       const paint = [...list.changes, ...list.errors].filter((c) => keys.has(c.key))
         .map((c) => this.#look(binding, state, c.key, { measure: c.measure, columnId: c.columnId, value: state.snapshot.get(c.key)?.value ?? null, look: 'plain' }, null));
       await this.store.save(binding.id, state);
-      await this.#paint(binding, table, mapping, paint);
+      await this.#paint(binding, state, table, mapping, paint);
       return paint.length;
     });
   }
@@ -354,7 +356,7 @@ export class SyncSession {
           if (keys.has(key)) paint.push(this.#look(binding, state, key, { measure: code, columnId: table.columnIds[column]!, value: state.snapshot.get(key)?.value ?? null, look: 'plain' }, null));
         }
       await this.store.save(binding.id, state);
-      await this.#paint(binding, table, mapping, paint);
+      await this.#paint(binding, state, table, mapping, paint);
     });
   }
 
@@ -364,6 +366,7 @@ export class SyncSession {
    */
   keepMine(binding: Binding, typed: ReadonlyMap<string, number>, notes: ReadonlyMap<string, string> = new Map()) {
     return this.#serial(async () => {
+      const state = await this.#state(binding);
       const { table, mapping } = await this.#read(binding);
       const paint: CellPaint[] = [];
       for (const [code] of SyncSession.rowsByCode(table, mapping))
@@ -372,7 +375,7 @@ export class SyncSession {
           const value = typed.get(key);
           if (value !== undefined) paint.push({ measure: code, columnId: table.columnIds[column]!, value, look: 'conflict' });
         }
-      await this.#paint(binding, table, mapping, paint);
+      await this.#paint(binding, state, table, mapping, paint);
       this.adoptUnseen(binding, typed.keys());
       for (const key of typed.keys()) this.#origins.get(binding.id)!.set(key, 'local');
       return this.#push(binding, notes, undefined, new Set(typed.keys()));
@@ -398,7 +401,7 @@ export class SyncSession {
         paint.push({ measure: o.measure, columnId: o.columnId, value: was, look: 'plain' });
         keys.add(o.key);
       }
-      await this.#paint(binding, table, mapping, paint);
+      await this.#paint(binding, state, table, mapping, paint);
       this.adoptUnseen(binding, keys);
       return this.#push(binding, new Map([...keys].map((k) => [k, 'Undo of my last push.'])), undefined, keys);
     });
@@ -497,7 +500,7 @@ export class SyncSession {
     const local: CellPaint[] = report.localErrors.map((e) =>
       this.#look(binding, state, cellKey(e.measure, e.kind, e.period), { measure: e.measure, columnId: columnId(e.column), look: 'rejected' }, `Not sent: ${e.message}`));
     if (local.length) {
-      await this.#paint(binding, table, mapping, local);
+      await this.#paint(binding, state, table, mapping, local);
       await this.store.save(binding.id, state);
     }
     const workbook = await this.port.workbookName();
@@ -625,7 +628,7 @@ export class SyncSession {
           paint.push(this.#look(binding, state, key, { measure: code, columnId: table.columnIds[column]!, look: 'stale' }, `Not the approved value: the record holds ${approved ?? '(nothing)'}. Push it for approval, or pull to restore the record.`));
       }
     await this.store.save(binding.id, state);
-    await this.#paint(binding, table, mapping, paint);
+    await this.#paint(binding, state, table, mapping, paint);
     return { mismatches: paint.length };
   }
 
@@ -639,11 +642,11 @@ export class SyncSession {
       // Nothing the sheet does not already show: one save, then the flags.
       state.revision = revision;
       await this.store.save(binding.id, state);
-      return this.#paint(binding, table, mapping, paint);
+      return this.#paint(binding, state, table, mapping, paint);
     }
     for (const key of written) state.unconfirmed.add(key);
     await this.store.save(binding.id, state);
-    await this.#paint(binding, table, mapping, paint);
+    await this.#paint(binding, state, table, mapping, paint);
     for (const key of written) state.unconfirmed.delete(key);
     state.revision = revision;
     await this.store.save(binding.id, state);
@@ -654,22 +657,46 @@ export class SyncSession {
    * cell that holds a formula is flagged but never written over: the formula is the planner's.
    * Cut into requests under Excel on the web's 5 MB.
    */
-  async #paint(binding: Binding, table: TableData, mapping: Mapping, cells: readonly CellPaint[]) {
+  async #paint(binding: Binding, state: BindingState, table: TableData, mapping: Mapping, cells: readonly CellPaint[]) {
     const formulas = new Set<string>();
     const width = table.headers.length;
     for (const at of table.formulaCells) {
       const code = String(table.rows[Math.floor(at / width)]?.[mapping.codeColumn] ?? '').trim();
       if (code) formulas.add(`${code}\u0001${table.columnIds[at % width]}`);
     }
-    const kept = formulas.size ? cells.map((c) => (c.value !== undefined && formulas.has(`${c.measure}\u0001${c.columnId}`) ? { ...c, value: undefined } : c)) : cells;
+    // The kind and month of each bound column id: a cell's key from its measure and column.
+    const slots = new Map(mapping.columns.map((c) => [table.columnIds[c.column]!, c]));
+    const keyOf = (c: { measure: string; columnId: number }) => {
+      const slot = slots.get(c.columnId);
+      return slot ? cellKey(c.measure, slot.kind, slot.period) : null;
+    };
+    let restored = 0;
+    const kept = cells.map((c) => {
+      const noFormula = c.value !== undefined && formulas.has(`${c.measure}\u0001${c.columnId}`) ? { ...c, value: undefined } : c;
+      // A flag going: the fill the user had before it comes back.
+      if (noFormula.look !== 'plain' || !state.fills.size) return noFormula;
+      const key = keyOf(noFormula);
+      const fill = key ? state.fills.get(key) : undefined;
+      if (fill === undefined) return noFormula;
+      state.fills.delete(key!);
+      restored += 1;
+      return { ...noFormula, userFill: fill };
+    });
     const codeColumnId = table.columnIds[mapping.codeColumn]!;
+    let found = 0;
     for (let at = 0; at < kept.length; ) {
       let end = at;
       let bytes = 0;
       while (end < kept.length && (end === at || bytes + paintPayloadBytes([kept[end]!]) <= PAINT_REQUEST_BYTES)) bytes += paintPayloadBytes([kept[end++]!]);
-      await this.port.paint(binding.tableId ?? binding.table, codeColumnId, kept.slice(at, end));
+      for (const f of await this.port.paint(binding.tableId ?? binding.table, codeColumnId, kept.slice(at, end))) {
+        const key = keyOf(f);
+        if (key) state.fills.set(key, f.fill);
+        found += 1;
+      }
       at = end;
     }
+    // The user's fills found under new flags are kept with the state, to be put back; those put back are forgotten.
+    if (found || restored) await this.store.save(binding.id, state);
   }
 
   /**

@@ -19,6 +19,8 @@ export interface BindingState {
    * state is saved before painting, so a failed write leaves these, never trusted or sent.
    */
   unconfirmed: Set<string>;
+  /** The user's own fill of each cell the add-in flagged over it: put back when the flag goes. */
+  fills: Map<string, string>;
 }
 
 export interface StateStore {
@@ -28,7 +30,7 @@ export interface StateStore {
   remove(bindingId: string): Promise<void>;
 }
 
-export const emptyState = (): BindingState => ({ snapshot: new Map(), revision: 0, noted: new Set(), pending: new Set(), unconfirmed: new Set() });
+export const emptyState = (): BindingState => ({ snapshot: new Map(), revision: 0, noted: new Set(), pending: new Set(), unconfirmed: new Set(), fills: new Map() });
 
 /**
  * The packed form of a BindingState: each measure code and each (kind, period) slot written once,
@@ -37,10 +39,11 @@ export const emptyState = (): BindingState => ({ snapshot: new Map(), revision: 
  *
  * Worked example. The state
  *   snapshot { M-1·forecast·2027-03 → 104 v3, M-2·forecast·2027-03 → empty v0, M-2·target·2027-04 → 90 v1 }
- *   revision 42, noted { M-1·forecast·2027-03 }, pending { }, unconfirmed { M-2·target·2027-04 }
+ *   revision 42, noted { M-1·forecast·2027-03 }, pending { }, unconfirmed { M-2·target·2027-04 },
+ *   fills { M-1·forecast·2027-03 → #FFFF00 }
  * packs as
  *   {"v":1,"revision":42,"measures":["M-1","M-2"],"slots":[["forecast","2027-03"],["target","2027-04"]],
- *    "cells":[0,0,104,3, 1,0,null,0, 1,1,90,1],"noted":[0,0],"pending":[],"unconfirmed":[1,1]}
+ *    "cells":[0,0,104,3, 1,0,null,0, 1,1,90,1],"noted":[0,0],"pending":[],"unconfirmed":[1,1],"fills":[0,0,"#FFFF00"]}
  * JSON escapes every control character, so the text is safe inside XML once & < > are escaped.
  */
 export interface PackedState {
@@ -53,6 +56,8 @@ export interface PackedState {
   pending: number[];
   /** Absent in states saved before it existed: none. */
   unconfirmed?: number[];
+  /** [measure index, slot index, "#RRGGBB"] triples; absent: none. */
+  fills?: (number | string)[];
 }
 
 export function packState(state: BindingState): PackedState {
@@ -89,9 +94,14 @@ export function packState(state: BindingState): PackedState {
   const noted = flat(state.noted);
   const pending = flat(state.pending);
   const unconfirmed = flat(state.unconfirmed);
+  const fills: (number | string)[] = [];
+  for (const [key, fill] of state.fills) {
+    const [m, k] = index(key);
+    fills.push(m, k, fill);
+  }
   return {
     v: 1, revision: state.revision, measures: [...measures.keys()],
-    slots: [...slots.keys()].map((s) => s.split('\u0001') as [string, string]), cells, noted, pending, unconfirmed,
+    slots: [...slots.keys()].map((s) => s.split('\u0001') as [string, string]), cells, noted, pending, unconfirmed, fills,
   };
 }
 
@@ -105,13 +115,16 @@ export function unpackState(p: PackedState): BindingState {
     for (let i = 0; i < flat.length; i += 2) set.add(key(flat[i]!, flat[i + 1]!));
     return set;
   };
-  return { snapshot, revision: p.revision, noted: keys(p.noted), pending: keys(p.pending), unconfirmed: keys(p.unconfirmed ?? []) };
+  const fills = new Map<string, string>();
+  const f = p.fills ?? [];
+  for (let i = 0; i < f.length; i += 3) fills.set(key(f[i] as number, f[i + 1] as number), f[i + 2] as string);
+  return { snapshot, revision: p.revision, noted: keys(p.noted), pending: keys(p.pending), unconfirmed: keys(p.unconfirmed ?? []), fills };
 }
 
 /** The plain form, kept as the reference the packed one is tested against. */
-export const plainState = (s: BindingState) => ({ snapshot: snapshotToJson(s.snapshot), revision: s.revision, noted: [...s.noted], pending: [...s.pending], unconfirmed: [...s.unconfirmed] });
+export const plainState = (s: BindingState) => ({ snapshot: snapshotToJson(s.snapshot), revision: s.revision, noted: [...s.noted], pending: [...s.pending], unconfirmed: [...s.unconfirmed], fills: [...s.fills] });
 export const fromPlainState = (p: ReturnType<typeof plainState>): BindingState =>
-  ({ snapshot: snapshotFromJson(p.snapshot), revision: p.revision, noted: new Set(p.noted), pending: new Set(p.pending), unconfirmed: new Set(p.unconfirmed) });
+  ({ snapshot: snapshotFromJson(p.snapshot), revision: p.revision, noted: new Set(p.noted), pending: new Set(p.pending), unconfirmed: new Set(p.unconfirmed), fills: new Map(p.fills) });
 
 /** The state of each binding in its workbook, through the port. */
 export class WorkbookStateStore implements StateStore {

@@ -3,7 +3,7 @@
 // written as whole arrays, calculation and screen updating suspended while writing. Office errors
 // are never swallowed: they reach the pane as WorkbookError with Office's code and debug info.
 import {
-  type Binding, type CellEdit, type CellPaint, LOOK_FILL, placeCells, type Selection, stateFromParts, stateNamespace, stateParts, type TableData, type WatchedTable,
+  type Binding, type CellEdit, type CellPaint, type FoundFill, isUserFill, joinNote, LOOK_FILL, placeCells, splitNote, type Selection, stateFromParts, stateNamespace, stateParts, type TableData, type WatchedTable,
   type WorkbookPort,
 } from './port.js';
 import { hostHas, OPTIONAL } from './requirements.js';
@@ -127,8 +127,8 @@ export class ExcelWorkbook implements WorkbookPort {
     });
   }
 
-  paint(key: string, codeColumnId: number, addressed: readonly CellPaint[]) {
-    if (!addressed.length) return Promise.resolve();
+  paint(key: string, codeColumnId: number, addressed: readonly CellPaint[]): Promise<FoundFill[]> {
+    if (!addressed.length) return Promise.resolve([]);
     return run(`Writing to table ${key}`, async (context) => {
       const table = context.workbook.tables.getItem(key);
       const body = table.getDataBodyRange().load('rowIndex, columnIndex');
@@ -139,28 +139,54 @@ export class ExcelWorkbook implements WorkbookPort {
       const codes = table.columns.getItem(codeColumnId).getDataBodyRange().load('values');
       await context.sync(); // 1: where the table and its cells are
       const cells = placeCells(addressed, codes.values.map((r) => r[0]), columns.items.map((c) => Number(c.id)));
+      const at = (row: number, column: number, rows = 1) => body.getCell(row, column).getResizedRange(rows - 1, 0);
+      const address = (c: { row: number; column: number }) => `'${sheet.name.replace(/'/g, "''")}'!${columnName(body.columnIndex + c.column)}${body.rowIndex + c.row + 1}`;
+
+      // 2: the fills and notes there now. A Excel cell has one fill and one note: the user's own
+      // fill is kept (reported, to be put back when the flag goes) and their words stay above the
+      // add-in's reason. A run of cells reads as one colour, or null where its cells differ.
+      const restore = cells.filter((c) => c.look === 'plain' && c.userFill !== undefined);
+      const runs = runsOf(cells.filter((c) => !(c.look === 'plain' && c.userFill !== undefined)), (c) => c.look);
+      const runFills = runs.map((r) => at(r[0]!.row, r[0]!.column, r.length).format.fill.load('color'));
+      const noted = this.notes ? cells.filter((c) => c.note !== undefined) : [];
+      const existing = noted.map((c) => context.workbook.notes.getItemOrNullObject(address(c)).load('content'));
+      await context.sync();
+      const mixed = runs.map((r, i) => (runFills[i]!.color ? null : r.map((c) => at(c.row, c.column).format.fill.load('color'))));
+      if (mixed.some(Boolean)) await context.sync(); // only where a run's cells differ in fill
+      const fillOf = (i: number, j: number) => (mixed[i] ? mixed[i]![j]!.color : runFills[i]!.color);
 
       context.application.suspendApiCalculationUntilNextSync();
       context.application.suspendScreenUpdatingUntilNextSync();
-      const at = (row: number, column: number, rows = 1) => body.getCell(row, column).getResizedRange(rows - 1, 0);
       for (const run of runsOf(cells.filter((c) => c.value !== undefined), () => 'v'))
         at(run[0]!.row, run[0]!.column, run.length).values = run.map((c) => [c.value ?? '']);
-      for (const run of runsOf(cells, (c) => c.look)) {
-        const fill = at(run[0]!.row, run[0]!.column, run.length).format.fill;
-        if (run[0]!.look === 'plain') fill.clear();
-        else fill.color = LOOK_FILL[run[0]!.look];
-      }
-      const noted = this.notes ? cells.filter((c) => c.note !== undefined) : [];
-      const address = (c: { row: number; column: number }) => `'${sheet.name.replace(/'/g, "''")}'!${columnName(body.columnIndex + c.column)}${body.rowIndex + c.row + 1}`;
-      const existing = noted.map((c) => context.workbook.notes.getItemOrNullObject(address(c)).load('isNullObject'));
-      await context.sync(); // 2: values and fills written, existing notes known
-      if (!noted.length) return;
-
-      noted.forEach((c, i) => {
-        if (!existing[i]!.isNullObject) existing[i]!.delete();
-        if (c.note) context.workbook.notes.add(address(c), c.note);
+      const found: FoundFill[] = [];
+      runs.forEach((run, i) => {
+        const look = run[0]!.look;
+        if (look !== 'plain') {
+          run.forEach((c, j) => {
+            const fill = fillOf(i, j);
+            if (isUserFill(fill)) found.push({ measure: c.measure, columnId: c.columnId, fill });
+          });
+          at(run[0]!.row, run[0]!.column, run.length).format.fill.color = LOOK_FILL[look];
+        } else if (!mixed[i]) {
+          if (!isUserFill(runFills[i]!.color)) at(run[0]!.row, run[0]!.column, run.length).format.fill.clear();
+        } else run.forEach((c, j) => !isUserFill(fillOf(i, j)) && at(c.row, c.column).format.fill.clear());
       });
-      await context.sync(); // 3: notes
+      for (const c of restore) {
+        const fill = at(c.row, c.column).format.fill;
+        if (c.userFill) fill.color = c.userFill;
+        else fill.clear();
+      }
+      noted.forEach((c, i) => {
+        const note = existing[i]!;
+        const text = joinNote(splitNote(note.isNullObject ? null : note.content).user, c.note ?? null);
+        if (note.isNullObject) {
+          if (text) context.workbook.notes.add(address(c), text);
+        } else if (text) note.content = text;
+        else note.delete();
+      });
+      await context.sync(); // 3: values, fills and notes written
+      return found;
     });
   }
 

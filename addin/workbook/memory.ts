@@ -4,18 +4,15 @@
 // tables keep their id through renames, sorts and inserts; columns have ids that survive inserts
 // and moves; a typed value replaces a formula; the user's own notes and fills outlive the
 // add-in's flags; sorted and filtered rows keep everything that is on them.
-import type { Binding, CellEdit, CellLook, CellPaint, EditSource, Selection, TableData, WatchedTable, WorkbookPort } from './port.js';
-import { LOOK_FILL, paintPayloadBytes, placeCells, stateFromParts, stateNamespace, stateParts } from './port.js';
+import type { Binding, CellEdit, CellLook, CellPaint, EditSource, FoundFill, Selection, TableData, WatchedTable, WorkbookPort } from './port.js';
+import { isUserFill, joinNote, LOOK_FILL, paintPayloadBytes, placeCells, splitNote, stateFromParts, stateNamespace, stateParts } from './port.js';
 
+/** A cell as Excel holds it: one fill and one note, whoever wrote them. */
 interface Cell {
   value: unknown;
   formula: string | null;
-  /** The add-in's flag and the reason it wrote on the cell. */
-  look: CellLook;
-  addinNote: string | null;
-  /** The user's own note and fill: never the add-in's to remove. */
-  userNote: string | null;
-  userFill: string | null;
+  fill: string | null;
+  note: string | null;
 }
 
 interface Column {
@@ -60,7 +57,8 @@ export class RequestTooLarge extends Error {
   }
 }
 
-const blank = (value: unknown = ''): Cell => ({ value, formula: null, look: 'plain', addinNote: null, userNote: null, userFill: null });
+const blank = (value: unknown = ''): Cell => ({ value, formula: null, fill: null, note: null });
+const LOOK_OF = new Map(Object.entries(LOOK_FILL).map(([look, fill]) => [fill, look as CellLook]));
 const BINDINGS_SETTING = 'gatecell.bindings';
 
 export class MemoryWorkbook implements WorkbookPort {
@@ -138,29 +136,29 @@ export class MemoryWorkbook implements WorkbookPort {
     return this.#cell(table, row, column).value;
   }
 
+  /** The add-in's flag the cell shows: told by its fill, as a person sees it. */
   look(table: string, row: number, column: number): CellLook {
-    return this.#cell(table, row, column).look;
+    return LOOK_OF.get(this.#cell(table, row, column).fill ?? '') ?? 'plain';
   }
 
   /** The whole note on the cell, as Excel shows it: the user's own text, then the add-in's. */
   note(table: string, row: number, column: number): string | undefined {
-    const c = this.#cell(table, row, column);
-    const text = [c.userNote, c.addinNote].filter((n): n is string => !!n).join('\n\n');
-    return text || undefined;
+    return this.#cell(table, row, column).note ?? undefined;
   }
 
-  /** The fill shown: the add-in's flag while it stands, else the user's own colour. */
   fill(table: string, row: number, column: number): string | null {
-    const c = this.#cell(table, row, column);
-    return c.look === 'plain' ? c.userFill : LOOK_FILL[c.look];
+    return this.#cell(table, row, column).fill;
   }
 
+  /** The user writes their own note on the cell (above the add-in's reason, if there is one). */
   setUserNote(table: string, row: number, column: number, text: string) {
-    this.#cell(table, row, column).userNote = text || null;
+    const c = this.#cell(table, row, column);
+    c.note = joinNote(text || null, splitNote(c.note).addin);
   }
 
+  /** The user fills the cell with a colour of their own ("" clears it). */
   setUserFill(table: string, row: number, column: number, colour: string) {
-    this.#cell(table, row, column).userFill = colour || null;
+    this.#cell(table, row, column).fill = colour || null;
   }
 
   select(selection: Selection | null) {
@@ -312,6 +310,7 @@ export class MemoryWorkbook implements WorkbookPort {
     const t = this.#table(table);
     const code = t.columns.findIndex((c) => c.id === codeColumnId);
     if (code < 0) throw new Error(`The code column of ${table} is gone.`);
+    const found: FoundFill[] = [];
     for (const p of placeCells(cells, t.rows.map((r) => r[code]!.value), t.columns.map((c) => c.id))) {
       const c = t.rows[p.row]![p.column]!;
       // Writing a value replaces a formula, as Excel's Range.values does.
@@ -319,9 +318,14 @@ export class MemoryWorkbook implements WorkbookPort {
         c.value = p.value ?? '';
         c.formula = null;
       }
-      c.look = p.look;
-      if (p.note !== undefined && this.notes) c.addinNote = p.note;
+      if (p.look !== 'plain') {
+        if (isUserFill(c.fill)) found.push({ measure: p.measure, columnId: p.columnId, fill: c.fill });
+        c.fill = LOOK_FILL[p.look];
+      } else if (p.userFill !== undefined) c.fill = p.userFill;
+      else if (!isUserFill(c.fill)) c.fill = null;
+      if (p.note !== undefined && this.notes) c.note = joinNote(splitNote(c.note).user, p.note);
     }
+    return found;
   }
 
   async appendRows(table: string, rows: readonly unknown[][]) {

@@ -35,6 +35,44 @@ export interface CellPaint {
   look: CellLook;
   /** The reason, readable on the cell without the pane; null removes it; absent leaves it. */
   note?: string | null;
+  /**
+   * For a plain cell: the fill the user had before the add-in flagged it, put back (null: none).
+   * Absent: the fill is cleared only if it is one of the add-in's flag colours.
+   */
+  userFill?: string | null;
+}
+
+/** A fill of the user's found on a cell the add-in is flagging: kept, to be put back when the flag goes. */
+export interface FoundFill {
+  measure: string;
+  columnId: number;
+  fill: string;
+}
+
+/** The add-in's flag colours, upper case, for telling them from the user's own fills. */
+const FLAG_FILLS = new Set<string>();
+
+/** Whether a fill colour (as Excel reports it, "#RRGGBB") is the user's own, not one of the add-in's flags. */
+export function isUserFill(fill: string | null | undefined): fill is string {
+  return !!fill && fill.toUpperCase() !== '#FFFFFF' && !FLAG_FILLS.has(fill.toUpperCase());
+}
+
+/**
+ * A cell's note as Excel keeps it — one text: the user's own words first, then, after a blank
+ * line, the add-in's reason, which always starts with its flag's symbol. The add-in only ever
+ * replaces its own part; the user's stays.
+ */
+export function joinNote(user: string | null, addin: string | null): string | null {
+  // The add-in's part is one paragraph (a comment's blank lines are closed up), so it is always the last.
+  return [user, addin?.replace(/\n{2,}/g, '\n')].filter((t): t is string => !!t).join('\n\n') || null;
+}
+
+export function splitNote(text: string | null | undefined): { user: string | null; addin: string | null } {
+  if (!text) return { user: null, addin: null };
+  const paragraphs = text.split('\n\n');
+  const last = paragraphs.at(-1)!;
+  if (!ADDIN_NOTE.test(last)) return { user: text, addin: null };
+  return { user: paragraphs.slice(0, -1).join('\n\n') || null, addin: last };
 }
 
 /** A binding is saved in the workbook: it survives closing and reopening (no secrets in it). */
@@ -86,7 +124,7 @@ export interface WorkbookPort {
    * by their code in the column `codeColumnId` as the table is at the moment of writing; a cell
    * whose measure is no longer on exactly one row is not written.
    */
-  paint(table: string, codeColumnId: number, cells: readonly CellPaint[]): Promise<void>;
+  paint(table: string, codeColumnId: number, cells: readonly CellPaint[]): Promise<FoundFill[]>;
   appendRows(table: string, rows: readonly unknown[][]): Promise<void>;
   loadBindings(): Promise<Binding[]>;
   saveBindings(bindings: readonly Binding[]): Promise<void>;
@@ -147,6 +185,9 @@ export const LOOK_SYMBOL: Record<Exclude<CellLook, 'plain'>, string> = {
   stale: '↻',
   readonly: '⊘',
 };
+
+for (const fill of Object.values(LOOK_FILL)) FLAG_FILLS.add(fill.toUpperCase());
+const ADDIN_NOTE = new RegExp(`^(${Object.values(LOOK_SYMBOL).join('|')}) `);
 
 /** Where each cell of `cells` is now: rows by code (codes on several rows, or none, are skipped), columns by id. */
 export function placeCells<T extends { measure: string; columnId: number }>(cells: readonly T[], codes: readonly unknown[], columnIds: readonly number[]): (T & { row: number; column: number })[] {

@@ -50,6 +50,26 @@ describe('Excel adapter', () => {
     expect(mock.notes.deleted).toEqual(["'Forecast'!D11"]);
   });
 
+  it("keeps the user's own note text and fill: only the add-in's part of a note is replaced; a user's fill under a new flag is reported", async () => {
+    const content = new Map([["'Forecast'!C2", 'ask Anna\n\n✕ Rejected: old reason'], ["'Forecast'!C3", 'mine only']]);
+    const set: [string, string][] = [];
+    mock.excel.context.workbook.notes.getItemOrNullObject = (address: string) => ({
+      isNullObject: false, load() { return this; }, delete: () => set.push([address, '(deleted)']),
+      get content() { return content.get(address) ?? ''; }, set content(t: string) { set.push([address, t]); },
+    });
+    const getCell = mock.excel.context.workbook.tables.table.body.getCell;
+    mock.excel.context.workbook.tables.table.body.getCell = (row: number, column: number) => {
+      const r = getCell(row, column);
+      return { getResizedRange: (n: number) => ({ ...r.getResizedRange(n), format: { fill: { set color(_: string) {}, clear() {}, load: () => ({ color: row === 1 ? '#FFFF00' : '#FFFFFF' }) } } }) };
+    };
+    const found = await new ExcelWorkbook({ notes: true }).paint('Forecast', columnId(0), [
+      { measure: 'M-0', columnId: columnId(2), look: 'plain', note: null },
+      { measure: 'M-1', columnId: columnId(2), look: 'pending', note: '◔ Pending approval' },
+    ]);
+    expect(set).toEqual([["'Forecast'!C2", 'ask Anna'], ["'Forecast'!C3", 'mine only\n\n◔ Pending approval']]);
+    expect(found).toEqual([{ measure: 'M-1', columnId: columnId(2), fill: '#FFFF00' }]);
+  });
+
   it('turns a selected plain range with a header row into a table, and finds the table of a selection', async () => {
     const added: unknown[] = [];
     const selection = (tables: number) => ({

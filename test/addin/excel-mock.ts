@@ -20,7 +20,8 @@ export function excelMock() {
       written.push(w);
       return {
         set values(v: unknown[][]) { w.values = v; },
-        format: { fill: { set color(c: string) { w.fill = c; }, clear() { w.cleared = true; } } },
+        // No fill yet: Excel reports white. (A write's fill is recorded; a read answers white.)
+        format: { fill: { set color(c: string) { w.fill = c; }, clear() { w.cleared = true; }, load() { return { color: '#FFFFFF' }; } } },
         load() { return { values: body.slice(row, row + dr + 1), formulas: body.slice(row, row + dr + 1).map((r, i) => r.map((v, c) => (c === 4 && row + i === 0 ? '=C2*1.5' : v))) }; },
       };
     },
@@ -55,6 +56,8 @@ export function excelMock() {
         notes: {
           getItemOrNullObject: vi.fn((address: string) => ({
             isNullObject: !notes.existing.has(address),
+            // An existing note written by the add-in only (it starts with a flag's symbol).
+            content: notes.existing.has(address) ? '✕ Rejected: no' : '',
             load() { return this; },
             delete: () => notes.deleted.push(address),
           })),

@@ -22,7 +22,7 @@ function objectModel() {
     getCell: () => range([[values[0]?.[0] ?? '']]), getResizedRange: () => range(values), getSurroundingRegion: () => range(values, 0),
     getIntersectionOrNullObject: () => range(values.slice(0, 1)),
     getTables: () => of('TableScopedCollection', { getCount: () => result(1), getFirst: () => table }),
-    format: of('RangeFormat', { fill: of('RangeFill', { color: '', clear() {} }) }),
+    format: of('RangeFormat', { fill: of('RangeFill', { color: '#FFFFFF', clear() {}, load() { return this; } }) }),
     get worksheet() { return sheet; },
   });
   const body = [['M-1', 1], ['M-2', 2]];
@@ -39,7 +39,7 @@ function objectModel() {
   const workbook = of('Workbook', {
     name: 'Plan.xlsx', load() { return this; }, tables,
     worksheets: of('WorksheetCollection', { onChanged: events(), getItem: () => sheet }),
-    notes: of('NoteCollection', { getItemOrNullObject: () => of('Note', { isNullObject: false, load() { return this; }, delete() {} }), add() {} }),
+    notes: of('NoteCollection', { getItemOrNullObject: () => of('Note', { isNullObject: false, content: 'mine', load() { return this; }, delete() {} }), add() {} }),
     customXmlParts: of('CustomXmlPartCollection', { getByNamespace: () => of('CustomXmlPartScopedCollection', { items: [part], load() { return this; } }), add() {} }),
     getSelectedRange: () => range([['M-1']]), onSelectionChanged: events(),
   });
@@ -129,7 +129,7 @@ describe('requirement sets', () => {
   it('cell notes (ExcelApi 1.18) are touched only where the host has them', async () => {
     await everything(new ExcelWorkbook({ notes: true }));
     const above = [...seen].filter((m) => minor(API_SETS[m] ?? '1.99') > minor(REQUIRED.version)).sort();
-    expect(above).toEqual(['Note.delete', 'Note.isNullObject', 'Note.load', 'NoteCollection.add', 'NoteCollection.getItemOrNullObject', 'Workbook.notes']);
+    expect(above).toEqual(['Note.content', 'Note.isNullObject', 'Note.load', 'NoteCollection.getItemOrNullObject', 'Workbook.notes']);
     for (const m of above) expect(API_SETS[m]).toBe(OPTIONAL.notes.version);
     (globalThis as any).Office.context.requirements.isSetSupported = (set: string, version: string) => !(set === 'ExcelApi' && minor(version) >= 18);
     expect(new ExcelWorkbook().notes).toBe(false);

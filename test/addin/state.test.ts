@@ -14,6 +14,7 @@ const state: fc.Arbitrary<BindingState> = fc.record({
   noted: fc.array(key).map((k) => new Set(k)),
   pending: fc.array(key).map((k) => new Set(k)),
   unconfirmed: fc.array(key).map((k) => new Set(k)),
+  fills: fc.array(fc.tuple(key, fc.constantFrom('#FFFF00', '#00B050'))).map((f) => new Map(f)),
 });
 
 describe('the state kept in the workbook', () => {
@@ -25,8 +26,9 @@ describe('the state kept in the workbook', () => {
         [cellKey('M-2', 'target', '2027-04'), { value: 90, version: 1 }],
       ]),
       revision: 42, noted: new Set([cellKey('M-1', 'forecast', '2027-03')]), pending: new Set(), unconfirmed: new Set([cellKey('M-2', 'target', '2027-04')]),
+      fills: new Map([[cellKey('M-1', 'forecast', '2027-03'), '#FFFF00']]),
     };
-    expect(JSON.stringify(packState(s))).toBe('{"v":1,"revision":42,"measures":["M-1","M-2"],"slots":[["forecast","2027-03"],["target","2027-04"]],"cells":[0,0,104,3,1,0,null,0,1,1,90,1],"noted":[0,0],"pending":[],"unconfirmed":[1,1]}');
+    expect(JSON.stringify(packState(s))).toBe('{"v":1,"revision":42,"measures":["M-1","M-2"],"slots":[["forecast","2027-03"],["target","2027-04"]],"cells":[0,0,104,3,1,0,null,0,1,1,90,1],"noted":[0,0],"pending":[],"unconfirmed":[1,1],"fills":[0,0,"#FFFF00"]}');
   });
 
   it('packed and unpacked through JSON is the plain reference, for any state', () => {
@@ -37,7 +39,7 @@ describe('the state kept in the workbook', () => {
   });
 
   it('a newer version is refused by name, not misread', () => {
-    expect(() => unpackState({ ...packState({ snapshot: new Map(), revision: 0, noted: new Set(), pending: new Set(), unconfirmed: new Set() }), v: 2 as 1 })).toThrow(/newer version \(2\)/);
+    expect(() => unpackState({ ...packState({ snapshot: new Map(), revision: 0, noted: new Set(), pending: new Set(), unconfirmed: new Set(), fills: new Map() }), v: 2 as 1 })).toThrow(/newer version \(2\)/);
   });
 
   it('is cut into parts of at most the part size, never inside a surrogate pair, and read back whole in any order', () => {

@@ -70,16 +70,24 @@ describe('the in-memory workbook', () => {
     expect(desktop.table('Forecast').rowCount).toBe(300_000);
   });
 
-  it("the user's own note and fill survive the add-in's flag and are there again when it clears", async () => {
+  it("a cell has one fill and one note, as in Excel: a flag over the user's fill reports it, to be put back; the user's words stay above the reason", async () => {
     const b = book();
     b.setUserNote('Forecast', 0, 1, 'check with Anna');
     b.setUserFill('Forecast', 0, 1, '#FFFF00');
-    await paint(b, 0, 1, { look: 'rejected', note: 'Rejected: needs a note' });
-    expect(b.note('Forecast', 0, 1)).toBe('check with Anna\n\nRejected: needs a note');
-    expect(b.fill('Forecast', 0, 1)).toBe(LOOK_FILL.rejected);
-    expect(b.look('Forecast', 0, 1)).toBe('rejected');
-    await paint(b, 0, 1, { look: 'plain', note: null });
+    const t = await b.readTable('Forecast');
+    const cell = await at(b, 0, 1);
+    expect(await b.paint('Forecast', t.columnIds[0]!, [{ ...cell, look: 'rejected', note: '✕ Rejected: needs a note' }])).toEqual([{ ...cell, fill: '#FFFF00' }]);
+    expect(b.note('Forecast', 0, 1)).toBe('check with Anna\n\n✕ Rejected: needs a note');
+    expect([b.fill('Forecast', 0, 1), b.look('Forecast', 0, 1)]).toEqual([LOOK_FILL.rejected, 'rejected']);
+    // The add-in's part is replaced, never the user's; a flag going puts the user's fill back.
+    await paint(b, 0, 1, { look: 'pending', note: '◔ Pending approval' });
+    expect(b.note('Forecast', 0, 1)).toBe('check with Anna\n\n◔ Pending approval');
+    await b.paint('Forecast', t.columnIds[0]!, [{ ...cell, look: 'plain', note: null, userFill: '#FFFF00' }]);
     expect([b.note('Forecast', 0, 1), b.fill('Forecast', 0, 1)]).toEqual(['check with Anna', '#FFFF00']);
+    // A plain paint never clears a fill of the user's own that no flag covered.
+    b.setUserFill('Forecast', 1, 1, '#00B050');
+    await paint(b, 1, 1, { look: 'plain' });
+    expect(b.fill('Forecast', 1, 1)).toBe('#00B050');
   });
 
   it('writing a value over a formula replaces it, as Range.values does', async () => {
