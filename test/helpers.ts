@@ -85,6 +85,14 @@ export async function measure(w: World, code: string, extra: Record<string, unkn
   return r.body;
 }
 
+/** Measures of ORG-PKG (see `measure`) with a target and a forecast of `value` in each of `months`. */
+export async function forecastMeasures(w: World, codes: readonly string[], months: readonly string[] = ['2027-03', '2027-04'], value = 100) {
+  for (const code of codes) {
+    await measure(w, code);
+    await push(w, w.users.owner.token, months.flatMap((period) => [{ measure: code, kind: 'target', period, value }, { measure: code, kind: 'forecast', period, value }]));
+  }
+}
+
 export const PERIODS = ['2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06'];
 let keys = 0;
 export const key = () => `k-${process.pid}-${++keys}`;

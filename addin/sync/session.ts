@@ -12,28 +12,26 @@ import { type BindingState, emptyState, type StateStore } from './state.js';
 /** Where a change came from: typed here while the pane watched, by a co-author, or found on open (unseen). */
 export type ChangeOrigin = 'yours' | 'co-author' | 'unseen';
 
-/** A cell the planner changed since the last pull or push, as the pane lists it before Push. */
-export interface PendingChange {
+/** A bound cell as the pane lists it: what it is, and where ("go to cell" uses the measure and column id). */
+export interface ListedCell {
   key: string;
   measure: string;
   kind: string;
   period: string;
-  /** A1 address in the sheet, and the column's id (for "go to cell"). */
+  /** A1 address in the sheet when listed. */
   address: string;
   columnId: number;
+}
+
+/** A cell the planner changed since the last pull or push, as the pane lists it before Push. */
+export interface PendingChange extends ListedCell {
   value: number;
   /** The record's value the add-in last wrote there (what "revert" puts back). */
   was: number | null;
   origin: ChangeOrigin;
 }
 
-export interface PendingError {
-  key: string;
-  measure: string;
-  kind: string;
-  period: string;
-  address: string;
-  columnId: number;
+export interface PendingError extends ListedCell {
   value: unknown;
   message: string;
 }
@@ -54,13 +52,7 @@ export interface FlaggedCell {
 }
 
 /** One outcome of a push, for the list after it. */
-export interface PushOutcome {
-  key: string;
-  measure: string;
-  kind: string;
-  period: string;
-  address: string;
-  columnId: number;
+export interface PushOutcome extends ListedCell {
   /** What the planner typed and sent, and the record's value it replaced. */
   typed: number;
   was: number | null;
@@ -157,11 +149,8 @@ export class SyncSession {
       const resolved = await this.#read(binding).catch(() => null);
       if (resolved) {
         const paint: CellPaint[] = [];
-        for (const code of SyncSession.rowsByCode(resolved.table, resolved.mapping).keys())
-          for (const { column, kind, period } of resolved.mapping.columns) {
-            const key = cellKey(code, kind, period);
-            paint.push({ measure: code, columnId: resolved.table.columnIds[column]!, look: 'plain', ...(state.noted.has(key) ? { note: null } : {}) });
-          }
+        for (const c of SyncSession.cellsOf(resolved.table, resolved.mapping))
+          paint.push({ measure: c.measure, columnId: c.columnId, look: 'plain', ...(state.noted.has(c.key) ? { note: null } : {}) });
         await this.#paint(binding, state, resolved.table, resolved.mapping, paint);
       }
       await this.port.saveBindings((await this.port.loadBindings()).filter((b) => b.id !== binding.id));
@@ -215,6 +204,13 @@ export class SyncSession {
       if (code && !rows.has(code)) rows.set(code, i);
     });
     return rows;
+  }
+
+  /** Every bound cell of the table as it is now: its measure, row and column, kind and month, key and column id. */
+  static *cellsOf(table: TableData, mapping: Mapping) {
+    for (const [measure, row] of SyncSession.rowsByCode(table, mapping))
+      for (const { column, kind, period } of mapping.columns)
+        yield { measure, row, column, kind, period, key: cellKey(measure, kind, period), columnId: table.columnIds[column]! };
   }
 
   // ——— Whose edits ———
@@ -350,11 +346,8 @@ export class SyncSession {
       const state = await this.#state(binding);
       const { table, mapping } = await this.#read(binding);
       const paint: CellPaint[] = [];
-      for (const [code] of SyncSession.rowsByCode(table, mapping))
-        for (const { column, kind, period } of mapping.columns) {
-          const key = cellKey(code, kind, period);
-          if (keys.has(key)) paint.push(this.#look(binding, state, key, { measure: code, columnId: table.columnIds[column]!, value: state.snapshot.get(key)?.value ?? null, look: 'plain' }, null));
-        }
+      for (const c of SyncSession.cellsOf(table, mapping))
+        if (keys.has(c.key)) paint.push(this.#look(binding, state, c.key, { measure: c.measure, columnId: c.columnId, value: state.snapshot.get(c.key)?.value ?? null, look: 'plain' }, null));
       await this.store.save(binding.id, state);
       await this.#paint(binding, state, table, mapping, paint);
     });
@@ -369,12 +362,10 @@ export class SyncSession {
       const state = await this.#state(binding);
       const { table, mapping } = await this.#read(binding);
       const paint: CellPaint[] = [];
-      for (const [code] of SyncSession.rowsByCode(table, mapping))
-        for (const { column, kind, period } of mapping.columns) {
-          const key = cellKey(code, kind, period);
-          const value = typed.get(key);
-          if (value !== undefined) paint.push({ measure: code, columnId: table.columnIds[column]!, value, look: 'conflict' });
-        }
+      for (const c of SyncSession.cellsOf(table, mapping)) {
+        const value = typed.get(c.key);
+        if (value !== undefined) paint.push({ measure: c.measure, columnId: c.columnId, value, look: 'conflict' });
+      }
       await this.#paint(binding, state, table, mapping, paint);
       this.adoptUnseen(binding, typed.keys());
       for (const key of typed.keys()) this.#origins.get(binding.id)!.set(key, 'local');
@@ -618,15 +609,13 @@ export class SyncSession {
     const { table, mapping } = await this.#read(binding);
     const byCell = new Map(record.cells.map((c) => [cellKey(c.measure, c.kind, c.period), c]));
     const paint: CellPaint[] = [];
-    for (const [code, row] of SyncSession.rowsByCode(table, mapping))
-      for (const { column, kind, period } of mapping.columns) {
-        const key = cellKey(code, kind, period);
-        const approved = byCell.get(key)?.value ?? null;
-        const onSheet = table.rows[row]![column];
-        const shown = onSheet === '' || onSheet === null || onSheet === undefined ? null : onSheet;
-        if (shown !== approved)
-          paint.push(this.#look(binding, state, key, { measure: code, columnId: table.columnIds[column]!, look: 'stale' }, `Not the approved value: the record holds ${approved ?? '(nothing)'}. Push it for approval, or pull to restore the record.`));
-      }
+    for (const c of SyncSession.cellsOf(table, mapping)) {
+      const approved = byCell.get(c.key)?.value ?? null;
+      const onSheet = table.rows[c.row]![c.column];
+      const shown = onSheet === '' || onSheet === null || onSheet === undefined ? null : onSheet;
+      if (shown !== approved)
+        paint.push(this.#look(binding, state, c.key, { measure: c.measure, columnId: c.columnId, look: 'stale' }, `Not the approved value: the record holds ${approved ?? '(nothing)'}. Push it for approval, or pull to restore the record.`));
+    }
     await this.store.save(binding.id, state);
     await this.#paint(binding, state, table, mapping, paint);
     return { mismatches: paint.length };

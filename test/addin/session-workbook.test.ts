@@ -9,16 +9,13 @@ import { WorkbookStateStore } from '../../addin/sync/state.js';
 import { MemoryWorkbook } from '../../addin/workbook/memory.js';
 import type { Binding } from '../../addin/workbook/port.js';
 import { cellKey } from '../../shared/sync/cells.js';
-import { measure, push, world, type World } from '../helpers.js';
+import { forecastMeasures, measure, push, world, type World } from '../helpers.js';
 
 const MONTHS = ['2027-03', '2027-04'];
 
 async function programme(codes: string[]) {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
-  for (const code of codes) {
-    await measure(w, code);
-    await push(w, w.users.owner.token, MONTHS.flatMap((period) => [{ measure: code, kind: 'target', period, value: 100 }, { measure: code, kind: 'forecast', period, value: 100 }]));
-  }
+  await forecastMeasures(w, codes, MONTHS);
   return w;
 }
 

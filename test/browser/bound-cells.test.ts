@@ -3,16 +3,13 @@
 // rows sorted or inserted while a push is on the wire get their own answers (the pane in Chromium
 // on the in-memory workbook, against the real service).
 import { describe, expect, it } from 'vitest';
-import { measure, push, world } from '../helpers.js';
+import { forecastMeasures, push, world } from '../helpers.js';
 import { paneFixture } from './fixture.js';
 
 describe('bound cells in Chromium', async () => {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   const { users } = w;
-  for (const code of ['M-1', 'M-2']) {
-    await measure(w, code);
-    await push(w, users.owner.token, ['2027-03', '2027-04'].flatMap((period) => [{ measure: code, kind: 'target', period, value: 100 }, { measure: code, kind: 'forecast', period, value: 100 }]));
-  }
+  await forecastMeasures(w, ['M-1', 'M-2']);
   const { boundPane, status } = await paneFixture(w);
   const record = async (code: string, period: string) =>
     (await w.call(users.viewer.token, 'GET', `/cells?scope=${code}&kinds=forecast`)).body.cells.find((c: any) => c.period === period).value;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { measure, push, world } from '../helpers.js';
+import { forecastMeasures, push, world } from '../helpers.js';
 import { paneFixture } from './fixture.js';
 
 const SHOTS = 'test-results';
@@ -26,10 +26,7 @@ async function violations(page: Page) {
 describe('the pane at task-pane widths, light and dark', async () => {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   const { users } = w;
-  for (const code of ['M-1', 'M-2']) {
-    await measure(w, code);
-    await push(w, users.owner.token, ['2027-03', '2027-04'].flatMap((period) => [{ measure: code, kind: 'target', period, value: 100 }, { measure: code, kind: 'forecast', period, value: 100 }]));
-  }
+  await forecastMeasures(w, ['M-1', 'M-2']);
   await w.call(users.owner.token, 'POST', '/measures/M-1/milestones', { title: 'Tender issued', due: '2027-05-31' });
   // Something waits on the controller.
   await push(w, users.owner.token, [{ measure: 'M-2', kind: 'forecast', period: '2027-04', value: 60, baseVersion: 1, note: 'Volume loss at the key account', cell: 'C3' }]);

@@ -5,16 +5,13 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { insertMeasures } from '../bulk-measures.js';
-import { measure, push, world } from '../helpers.js';
+import { forecastMeasures, world } from '../helpers.js';
 import { paneFixture } from './fixture.js';
 
 describe('the workbook outside the happy path', async () => {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   const { users } = w;
-  for (const code of ['M-1', 'M-2']) {
-    await measure(w, code);
-    await push(w, users.owner.token, ['2027-03', '2027-04'].flatMap((period) => [{ measure: code, kind: 'target', period, value: 100 }, { measure: code, kind: 'forecast', period, value: 100 }]));
-  }
+  await forecastMeasures(w, ['M-1', 'M-2']);
   const { browser, origin, boundPane, status } = await paneFixture(w);
   const record = async (code: string, period: string) =>
     (await w.call(users.viewer.token, 'GET', `/cells?scope=${code}&kinds=forecast`)).body.cells.find((c: any) => c.period === period).value;
