@@ -32,7 +32,9 @@ const EMPTY: Slot = { value: null, version: 0, refMonth: null, refValue: null };
 const WRITE_CHUNK = 5000;
 const ANSWER_CHUNK = 2000;
 /** Cell keys: kind index × PERIODS_PER_KIND + months since year 0 (the SQL reading the record computes the same). */
-const KIND_INDEX: Record<string, number> = { baseline: 0, target: 1, forecast: 2, actual: 3 };
+// Typed by the model's kinds: a kind added to CELL_KINDS without an index here fails to compile
+// (it would otherwise be answered "applied" and stored nowhere).
+const KIND_INDEX = { baseline: 0, target: 1, forecast: 2, actual: 3 } as const satisfies Record<CellKind, number>;
 const PERIODS_PER_KIND = 120_000;
 const KIND_INDEX_SQL = `CASE kind ${Object.entries(KIND_INDEX).map(([kind, index]) => `WHEN '${kind}' THEN ${index}`).join(' ')} END`;
 
@@ -80,7 +82,7 @@ const UPSERT_CELLS = `INSERT INTO cells (measure_id, kind, period, value, versio
  * 100,000-change batch makes allocate nothing. -1 for a malformed period.
  */
 const periodKeys = new Map<string, number>();
-function cellKey(kind: string, period: string): number {
+function cellKey(kind: CellKind, period: string): number {
   let p = periodKeys.get(period);
   if (p === undefined) {
     p = isPeriod(period) ? Number(period.slice(0, 4)) * 12 + Number(period.slice(5)) - 1 : -1;
@@ -232,7 +234,7 @@ export async function applyChanges(
   for (let n = 0; n < numbers.length; n += 6)
     record.set(numbers[n]!, numbers[n + 1]!, { value: numbers[n + 2]!, version: numbers[n + 3]!, refMonth: numbers[n + 4]!, refValue: numbers[n + 5]! });
   const openRequests = new Map<string, string>();
-  for (const r of await rows<{ id: string; measure_id: number; kind: string; period: string }>(
+  for (const r of await rows<{ id: string; measure_id: number; kind: CellKind; period: string }>(
     w.tx, `SELECT id, measure_id, kind, period FROM change_requests WHERE status = 'pending' AND measure_id IN (SELECT value FROM json_each(?))`, [ids],
   ))
     openRequests.set(`${r.measure_id}:${cellKey(r.kind, r.period)}`, r.id);
