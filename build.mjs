@@ -41,8 +41,13 @@ function png(size) {
   for (let y = 0; y < size; y++) {
     const row = Buffer.alloc(1 + size * 4);
     for (let x = 0; x < size; x++) {
-      const u = x / size, v = y / size;
-      const gate = (u > 0.22 && u < 0.34 && v > 0.2 && v < 0.8) || (u > 0.66 && u < 0.78 && v > 0.2 && v < 0.8) || (v > 0.2 && v < 0.3 && u > 0.22 && u < 0.78) || (v > 0.46 && v < 0.54 && u > 0.34 && u < 0.66);
+      const u = x / size,
+        v = y / size;
+      const gate =
+        (u > 0.22 && u < 0.34 && v > 0.2 && v < 0.8) ||
+        (u > 0.66 && u < 0.78 && v > 0.2 && v < 0.8) ||
+        (v > 0.2 && v < 0.3 && u > 0.22 && u < 0.78) ||
+        (v > 0.46 && v < 0.54 && u > 0.34 && u < 0.66);
       const [r, g, b] = gate ? [255, 255, 255] : [0x10, 0x6e, 0xbe];
       row.set([r, g, b, 255], 1 + x * 4);
     }
@@ -60,7 +65,12 @@ function png(size) {
   ihdr.writeUInt32BE(size, 0);
   ihdr.writeUInt32BE(size, 4);
   ihdr.set([8, 6, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 mkdirSync('dist/pane/assets', { recursive: true });
 for (const size of [16, 32, 64, 80]) writeFileSync(`dist/pane/assets/icon-${size}.png`, png(size));

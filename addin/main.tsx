@@ -25,28 +25,45 @@ declare function gatecellOffline(): void;
 const root = typeof Office === 'undefined' ? null : createRoot(document.getElementById('root')!);
 
 if (!root) gatecellOffline();
-else void Office.onReady((info) => {
-  const inExcel = info.host === Office.HostType.Excel;
-  const theme = paneTheme();
-  if (inExcel && !hostHas(REQUIRED)) {
+else
+  void Office.onReady((info) => {
+    const inExcel = info.host === Office.HostType.Excel;
+    const theme = paneTheme();
+    if (inExcel && !hostHas(REQUIRED)) {
+      root.render(
+        <FluentProvider theme={theme}>
+          <main style={{ padding: 16 }} role="alert">
+            <Title3 as="h1">This Excel is too old for Gatecell</Title3>
+            <Body1 as="p">
+              Gatecell needs Excel 2019 or later, Microsoft 365, Excel on the web or Excel for Mac (
+              {REQUIRED.set} {REQUIRED.version}). Nothing in this workbook was changed.
+            </Body1>
+          </main>
+        </FluentProvider>,
+      );
+      return;
+    }
+    let port: WorkbookPort;
+    if (inExcel) port = new ExcelWorkbook();
+    else
+      port = window.gatecellWorkbook ??= new MemoryWorkbook('Sample.xlsx', {
+        notes: window.gatecellHost?.notes ?? true,
+      });
     root.render(
-      <FluentProvider theme={theme}>
-        <main style={{ padding: 16 }} role="alert">
-          <Title3 as="h1">This Excel is too old for Gatecell</Title3>
-          <Body1 as="p">Gatecell needs Excel 2019 or later, Microsoft 365, Excel on the web or Excel for Mac ({REQUIRED.set} {REQUIRED.version}). Nothing in this workbook was changed.</Body1>
-        </main>
+      <FluentProvider theme={theme} style={{ minHeight: '100vh' }}>
+        <NoticesProvider
+          initial={
+            inExcel
+              ? null
+              : {
+                  intent: 'info',
+                  title: 'Not inside Excel',
+                  text: 'Opened outside Excel: the pane works on an in-memory sample workbook.',
+                }
+          }
+        >
+          <App port={port} />
+        </NoticesProvider>
       </FluentProvider>,
     );
-    return;
-  }
-  let port: WorkbookPort;
-  if (inExcel) port = new ExcelWorkbook();
-  else port = window.gatecellWorkbook ??= new MemoryWorkbook('Sample.xlsx', { notes: window.gatecellHost?.notes ?? true });
-  root.render(
-    <FluentProvider theme={theme} style={{ minHeight: '100vh' }}>
-      <NoticesProvider initial={inExcel ? null : { intent: 'info', title: 'Not inside Excel', text: 'Opened outside Excel: the pane works on an in-memory sample workbook.' }}>
-        <App port={port} />
-      </NoticesProvider>
-    </FluentProvider>,
-  );
-});
+  });

@@ -33,21 +33,49 @@ async function prepare(): Promise<string> {
   await migrate(db);
   const app = createApp({ db, now: () => new Date(), adminToken: ADMIN });
   const call = async (method: string, path: string, body: unknown) => {
-    const res = await app.request(`/api/v1${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await app.request(`/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<any>;
   };
-  await call('POST', '/nodes', { parentCode: null, level: 'organization', code: 'B', name: 'Bench' });
-  for (const [parent, level, code] of [['B', 'portfolio', 'B-PF'], ['B-PF', 'program', 'B-PG'], ['B-PG', 'project', 'B-PRJ'],
-    ...Array.from({ length: RUNS }, (_, set) => ['B-PRJ', 'package', `B-PKG-${set}`]), ['B-PRJ', 'package', 'B-PKG-WARM']])
+  await call('POST', '/nodes', {
+    parentCode: null,
+    level: 'organization',
+    code: 'B',
+    name: 'Bench',
+  });
+  for (const [parent, level, code] of [
+    ['B', 'portfolio', 'B-PF'],
+    ['B-PF', 'program', 'B-PG'],
+    ['B-PG', 'project', 'B-PRJ'],
+    ...Array.from({ length: RUNS }, (_, set) => ['B-PRJ', 'package', `B-PKG-${set}`]),
+    ['B-PRJ', 'package', 'B-PKG-WARM'],
+  ])
     await call('POST', '/nodes', { parentCode: parent, level, code, name: code });
   const planner = await call('POST', '/users', { name: 'Planner', email: 'p@bench.example' });
   await call('POST', '/nodes/B/roles', { userId: planner.id, role: 'planner' });
   // The measures are inserted directly: the benchmark is about the push, not 8,000 POSTs.
   for (const [packageCode, codes] of [
-    ...Array.from({ length: RUNS }, (_, set) => [`B-PKG-${set}`, Array.from({ length: MEASURES }, (_, i) => `M-${set * MEASURES + i}`)] as const),
+    ...Array.from(
+      { length: RUNS },
+      (_, set) =>
+        [
+          `B-PKG-${set}`,
+          Array.from({ length: MEASURES }, (_, i) => `M-${set * MEASURES + i}`),
+        ] as const,
+    ),
     ['B-PKG-WARM', Array.from({ length: WARM_MEASURES }, (_, i) => `W-${i}`)] as const,
-  ]) await insertMeasures(db, { packageCode, ownerId: planner.id, codes, startPeriod: '2027-01', endPeriod: '2027-12' });
+  ])
+    await insertMeasures(db, {
+      packageCode,
+      ownerId: planner.id,
+      codes,
+      startPeriod: '2027-01',
+      endPeriod: '2027-12',
+    });
   db.close();
   return planner.token;
 }
@@ -57,19 +85,45 @@ let peakOf: () => number = () => 0;
 let resetPeak: () => void = () => undefined;
 
 async function service<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), process.env.BENCH_SERVER ?? 'dist/server.mjs'], {
-    env: { ...process.env, PORT: String(PORT), GATECELL_DB_URL: `file:${dbFile}`, GATECELL_TLS: 'off', GATECELL_SEED: 'none', GATECELL_ADMIN_TOKEN: ADMIN, GATECELL_AUDIT_KEY: DEVELOPMENT_AUDIT_KEY },
-    stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      process.env.BENCH_SERVER ?? 'dist/server.mjs',
+    ],
+    {
+      env: {
+        ...process.env,
+        PORT: String(PORT),
+        GATECELL_DB_URL: `file:${dbFile}`,
+        GATECELL_TLS: 'off',
+        GATECELL_SEED: 'none',
+        GATECELL_ADMIN_TOKEN: ADMIN,
+        GATECELL_AUDIT_KEY: DEVELOPMENT_AUDIT_KEY,
+      },
+      stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${PORT}/api/v1`;
-  child.on('exit', (code, signal) => { if (code !== 0) console.error(`the service exited with ${code ?? signal}`); });
+  child.on('exit', (code, signal) => {
+    if (code !== 0) console.error(`the service exited with ${code ?? signal}`);
+  });
   try {
     for (let i = 0; ; i++) {
-      if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${url}/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 100) throw new Error('the service did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
-    peakOf = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+    peakOf = () =>
+      Number(
+        /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0,
+      ) * 1024;
     resetPeak = () => writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
     return await fn(url);
   } finally {
@@ -82,21 +136,52 @@ async function governed(token: string, raw: ReturnType<typeof rawInserts>) {
   // Sent once more when the connection drops before an answer (the service closes a keep-alive
   // socket idle for 5 s, which the row-by-row insert between two pushes can outlast); the push is
   // idempotent on its key, so a resend never applies twice.
-  const post = (body: string) => fetch(`${process.env.BENCH_URL}/sync/push`, { method: 'POST', headers, body })
-    .catch(() => fetch(`${process.env.BENCH_URL}/sync/push`, { method: 'POST', headers, body }));
+  const post = (body: string) =>
+    fetch(`${process.env.BENCH_URL}/sync/push`, { method: 'POST', headers, body }).catch(() =>
+      fetch(`${process.env.BENCH_URL}/sync/push`, { method: 'POST', headers, body }),
+    );
   const changesOf = (set: number) => {
     const changes = [];
     for (let m = set * MEASURES; m < (set + 1) * MEASURES; m++)
-      for (let k = 0; k < MONTHS; k++) changes.push({ measure: `M-${m}`, kind: 'forecast', period: addMonths('2027-01', k), value: 1000 + m + k / 100, cell: `C${m + 2}` });
+      for (let k = 0; k < MONTHS; k++)
+        changes.push({
+          measure: `M-${m}`,
+          kind: 'forecast',
+          period: addMonths('2027-01', k),
+          value: 1000 + m + k / 100,
+          cell: `C${m + 2}`,
+        });
     return changes;
   };
-  const bodyOf = (set: number, key: string, changes = changesOf(set)) => JSON.stringify({ idempotencyKey: key, source: { workbook: 'Bench.xlsx', sheet: 'Forecast' }, changes });
+  const bodyOf = (set: number, key: string, changes = changesOf(set)) =>
+    JSON.stringify({
+      idempotencyKey: key,
+      source: { workbook: 'Bench.xlsx', sheet: 'Forecast' },
+      changes,
+    });
   // Warm up as a running service is warm: pushes of the same shape (new forecasts) on measures
   // of their own, so the measured pushes run code the service has already compiled.
   for (let round = 0; round < 3; round++) {
-    const warm = Array.from({ length: WARM_MEASURES * 4 }, (_, i) => ({ measure: `W-${Math.floor(i / 4)}`, kind: 'forecast', period: addMonths('2027-01', round * 4 + (i % 4)), value: 5 + i, cell: `C${i + 2}` }));
-    const answer = JSON.parse(await (await post(JSON.stringify({ idempotencyKey: `warm-${round}`, source: { workbook: 'Bench.xlsx', sheet: 'Forecast' }, changes: warm }))).text()) as { results: { outcome: string }[] };
-    if (answer.results.some((r) => r.outcome !== 'applied')) throw new Error('the warm-up pushes were not applied');
+    const warm = Array.from({ length: WARM_MEASURES * 4 }, (_, i) => ({
+      measure: `W-${Math.floor(i / 4)}`,
+      kind: 'forecast',
+      period: addMonths('2027-01', round * 4 + (i % 4)),
+      value: 5 + i,
+      cell: `C${i + 2}`,
+    }));
+    const answer = JSON.parse(
+      await (
+        await post(
+          JSON.stringify({
+            idempotencyKey: `warm-${round}`,
+            source: { workbook: 'Bench.xlsx', sheet: 'Forecast' },
+            changes: warm,
+          }),
+        )
+      ).text(),
+    ) as { results: { outcome: string }[] };
+    if (answer.results.some((r) => r.outcome !== 'applied'))
+      throw new Error('the warm-up pushes were not applied');
   }
   const timed = async (fn: () => Promise<Response>) => {
     resetPeak();
@@ -112,24 +197,55 @@ async function governed(token: string, raw: ReturnType<typeof rawInserts>) {
   for (let set = 0; set < RUNS; set++) {
     const body = bodyOf(set, `bench-${set}`);
     const push = await timed(() => post(body));
-    const applied = (JSON.parse(push.text) as { results: { outcome: string }[] }).results.filter((r) => r.outcome === 'applied').length;
-    if (applied !== MEASURES * MONTHS) throw new Error(`expected every change applied, got ${applied}`);
+    const applied = (JSON.parse(push.text) as { results: { outcome: string }[] }).results.filter(
+      (r) => r.outcome === 'applied',
+    ).length;
+    if (applied !== MEASURES * MONTHS)
+      throw new Error(`expected every change applied, got ${applied}`);
     pushes.push(push);
     bulkAll.push(await raw.bulk());
   }
   const rowMs = await raw.rowByRow();
-  const update = await timed(() => post(bodyOf(0, 'bench-update', changesOf(0).map((c) => ({ ...c, value: c.value + 1, baseVersion: 1 })))));
-  const pull = await timed(() => fetch(`${process.env.BENCH_URL}/cells?scope=B-PKG-0&kinds=forecast`, { headers }));
-  if ((JSON.parse(pull.text) as { cells: unknown[] }).cells.length !== MEASURES * MONTHS) throw new Error('the pull missed cells');
+  const update = await timed(() =>
+    post(
+      bodyOf(
+        0,
+        'bench-update',
+        changesOf(0).map((c) => ({ ...c, value: c.value + 1, baseVersion: 1 })),
+      ),
+    ),
+  );
+  const pull = await timed(() =>
+    fetch(`${process.env.BENCH_URL}/cells?scope=B-PKG-0&kinds=forecast`, { headers }),
+  );
+  if ((JSON.parse(pull.text) as { cells: unknown[] }).cells.length !== MEASURES * MONTHS)
+    throw new Error('the pull missed cells');
   const retry = await timed(() => post(bodyOf(0, 'bench-0')));
-  const rollup = await timed(() => fetch(`${process.env.BENCH_URL}/reports/rollup?scope=B`, { headers }));
-  const exceptions = await timed(() => fetch(`${process.env.BENCH_URL}/exceptions?scope=B`, { headers }));
-  const rollupAgain = await timed(() => fetch(`${process.env.BENCH_URL}/reports/rollup?scope=B`, { headers }));
+  const rollup = await timed(() =>
+    fetch(`${process.env.BENCH_URL}/reports/rollup?scope=B`, { headers }),
+  );
+  const exceptions = await timed(() =>
+    fetch(`${process.env.BENCH_URL}/exceptions?scope=B`, { headers }),
+  );
+  const rollupAgain = await timed(() =>
+    fetch(`${process.env.BENCH_URL}/reports/rollup?scope=B`, { headers }),
+  );
   return {
-    pushMs: median(pushes.map((p) => p.ms)), pushAll: pushes.map((p) => p.ms), pushPeak: Math.max(...pushes.map((p) => p.peak)),
-    bulkMs: median(bulkAll), bulkAll, rowMs,
-    updateMs: update.ms, updatePeak: update.peak, pullMs: pull.ms, pullPeak: pull.peak, retryMs: retry.ms, bodyMb: bodyOf(0, 'x').length / 1e6,
-    rollupMs: rollup.ms, exceptionsMs: exceptions.ms, rollupAgainMs: rollupAgain.ms,
+    pushMs: median(pushes.map((p) => p.ms)),
+    pushAll: pushes.map((p) => p.ms),
+    pushPeak: Math.max(...pushes.map((p) => p.peak)),
+    bulkMs: median(bulkAll),
+    bulkAll,
+    rowMs,
+    updateMs: update.ms,
+    updatePeak: update.peak,
+    pullMs: pull.ms,
+    pullPeak: pull.peak,
+    retryMs: retry.ms,
+    bodyMb: bodyOf(0, 'x').length / 1e6,
+    rollupMs: rollup.ms,
+    exceptionsMs: exceptions.ms,
+    rollupAgainMs: rollupAgain.ms,
   };
 }
 
@@ -139,8 +255,11 @@ async function governed(token: string, raw: ReturnType<typeof rawInserts>) {
  */
 function rawInserts() {
   const rows: (string | number)[][] = [];
-  for (let m = 0; m < MEASURES; m++) for (let k = 0; k < MONTHS; k++) rows.push([m + 1, 'forecast', addMonths('2027-01', k), 100000 + m * 100 + k, 1, 1]);
-  const ddl = 'CREATE TABLE cells (measure_id INTEGER, kind TEXT, period TEXT, value INTEGER, version INTEGER, revision INTEGER, PRIMARY KEY (measure_id, kind, period)) WITHOUT ROWID';
+  for (let m = 0; m < MEASURES; m++)
+    for (let k = 0; k < MONTHS; k++)
+      rows.push([m + 1, 'forecast', addMonths('2027-01', k), 100000 + m * 100 + k, 1, 1]);
+  const ddl =
+    'CREATE TABLE cells (measure_id INTEGER, kind TEXT, period TEXT, value INTEGER, version INTEGER, revision INTEGER, PRIMARY KEY (measure_id, kind, period)) WITHOUT ROWID';
   let files = 0;
   const fresh = async () => {
     const client = createClient({ url: `file:${join(dir, `raw-${files++}.db`)}` });
@@ -152,7 +271,8 @@ function rawInserts() {
       const client = await fresh();
       const t0 = performance.now();
       const tx = await client.transaction('write');
-      for (const r of rows) await tx.execute({ sql: 'INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?)', args: r });
+      for (const r of rows)
+        await tx.execute({ sql: 'INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?)', args: r });
       await tx.commit();
       const ms = performance.now() - t0;
       client.close();
@@ -161,7 +281,10 @@ function rawInserts() {
     async bulk() {
       const client = await fresh();
       const t0 = performance.now();
-      await client.execute({ sql: 'INSERT INTO cells SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?)', args: [JSON.stringify(rows)] });
+      await client.execute({
+        sql: 'INSERT INTO cells SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5 FROM json_each(?)',
+        args: [JSON.stringify(rows)],
+      });
       const ms = performance.now() - t0;
       client.close();
       return ms;
@@ -170,22 +293,36 @@ function rawInserts() {
 }
 
 const cells = MEASURES * MONTHS;
-console.log(`Gatecell benchmark: ${cells.toLocaleString('en')} cells (${MEASURES} measures × ${MONTHS} months)\n`);
+console.log(
+  `Gatecell benchmark: ${cells.toLocaleString('en')} cells (${MEASURES} measures × ${MONTHS} months)\n`,
+);
 const token = await prepare();
 process.env.BENCH_URL = `http://127.0.0.1:${PORT}/api/v1`;
 const svc = await service(() => governed(token, rawInserts()));
 const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
-console.log('Service: full HTTP path in its own process (parse, zod, permissions, finance rules, versions, audit chain, idempotency)');
-console.log(`  governed push (new cells)     ${secs(svc.pushMs)}   median of ${svc.pushAll.map((m) => secs(m)).join(', ')}; ${svc.bodyMb.toFixed(1)} MB body`);
+console.log(
+  'Service: full HTTP path in its own process (parse, zod, permissions, finance rules, versions, audit chain, idempotency)',
+);
+console.log(
+  `  governed push (new cells)     ${secs(svc.pushMs)}   median of ${svc.pushAll.map((m) => secs(m)).join(', ')}; ${svc.bodyMb.toFixed(1)} MB body`,
+);
 console.log(`  governed push (every cell +1) ${secs(svc.updateMs)}`);
 console.log(`  raw row-by-row insert         ${secs(svc.rowMs)}`);
-console.log(`  raw bulk json_each insert     ${secs(svc.bulkMs)}   median of ${svc.bulkAll.map((m) => secs(m)).join(', ')}`);
+console.log(
+  `  raw bulk json_each insert     ${secs(svc.bulkMs)}   median of ${svc.bulkAll.map((m) => secs(m)).join(', ')}`,
+);
 console.log(`  push ÷ row-by-row             ${(svc.pushMs / svc.rowMs).toFixed(2)}×   target < 1`);
-console.log(`  push ÷ bulk                   ${(svc.pushMs / svc.bulkMs).toFixed(2)}×   target ≤ 4`);
+console.log(
+  `  push ÷ bulk                   ${(svc.pushMs / svc.bulkMs).toFixed(2)}×   target ≤ 4`,
+);
 console.log(`  pull of the same cells        ${secs(svc.pullMs)}   target < 0.5 s`);
 console.log(`  idempotent retry              ${secs(svc.retryMs)}`);
-console.log(`  rollup of ${(MEASURES * RUNS + WARM_MEASURES).toLocaleString('en')} measures      ${secs(svc.rollupMs)} (first, raising exceptions), ${secs(svc.rollupAgainMs)} (again); exceptions ${secs(svc.exceptionsMs)}`);
-console.log(`  service peak memory (VmHWM): push ${mb(svc.pushPeak)}, update ${mb(svc.updatePeak)}, pull ${mb(svc.pullPeak)}   target < 300 MB`);
+console.log(
+  `  rollup of ${(MEASURES * RUNS + WARM_MEASURES).toLocaleString('en')} measures      ${secs(svc.rollupMs)} (first, raising exceptions), ${secs(svc.rollupAgainMs)} (again); exceptions ${secs(svc.exceptionsMs)}`,
+);
+console.log(
+  `  service peak memory (VmHWM): push ${mb(svc.pushPeak)}, update ${mb(svc.updatePeak)}, pull ${mb(svc.pullPeak)}   target < 300 MB`,
+);
 await runAddinBench();
 if (process.env.BENCH_VERIFY !== '0') await runVerifyBench();
 rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,15 @@ export const VERSION = '0.1.0';
 export function createApi(deps: Deps) {
   const api = new Hono<AppEnv>()
     // Bearer tokens, never cookies: any origin may call (a pane hosted elsewhere, BI tools).
-    .use('*', cors({ origin: '*', allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'], maxAge: 600 }))
+    .use(
+      '*',
+      cors({
+        origin: '*',
+        allowHeaders: ['Authorization', 'Content-Type'],
+        allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+        maxAge: 600,
+      }),
+    )
     .get('/health', (c) => c.json({ ok: true, version: VERSION }, 200))
     .use('*', authenticate(deps))
     .use('*', bodyRules)
@@ -55,19 +63,30 @@ export const MANIFEST_ORIGIN = 'https://localhost:3000';
 const OFFICE_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/';
 
 export function createApp(deps: Deps, pane?: PaneOptions) {
-  const app = new Hono<AppEnv>()
-    .use('*', requestId())
-    .route('/api/v1', createApi(deps));
+  const app = new Hono<AppEnv>().use('*', requestId()).route('/api/v1', createApi(deps));
   if (pane) {
     app.get('/', (c) => c.redirect('/taskpane.html'));
-    app.get('/office-js/*', pane.officeJs === 'local'
-      ? serveStatic({ root: 'node_modules/@microsoft/office-js/dist', rewriteRequestPath: (p) => p.slice('/office-js'.length) })
-      : (c) => c.redirect(OFFICE_CDN + c.req.path.slice('/office-js/'.length)));
-    const manifest = manifestFor(readFileSync('manifest.xml', 'utf8'), pane.publicOrigin ?? MANIFEST_ORIGIN);
-    app.get('/manifest.xml', (c) => c.body(manifest, 200, { 'content-type': 'application/xml; charset=utf-8' }));
+    app.get(
+      '/office-js/*',
+      pane.officeJs === 'local'
+        ? serveStatic({
+            root: 'node_modules/@microsoft/office-js/dist',
+            rewriteRequestPath: (p) => p.slice('/office-js'.length),
+          })
+        : (c) => c.redirect(OFFICE_CDN + c.req.path.slice('/office-js/'.length)),
+    );
+    const manifest = manifestFor(
+      readFileSync('manifest.xml', 'utf8'),
+      pane.publicOrigin ?? MANIFEST_ORIGIN,
+    );
+    app.get('/manifest.xml', (c) =>
+      c.body(manifest, 200, { 'content-type': 'application/xml; charset=utf-8' }),
+    );
     app.use('/*', serveStatic({ root: pane.dir }));
   }
-  app.notFound((c) => c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('NOT_FOUND', `No route ${c.req.method} ${c.req.path}.`), 404),
+  );
   app.onError(onError);
   return app;
 }

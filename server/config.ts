@@ -3,7 +3,10 @@ import { z } from 'zod';
 
 const Config = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  GATECELL_DB_URL: z.string().regex(/^(file:|libsql:|https?:|wss?:)/, 'a libSQL URL: file:…, libsql://…, http(s)://…').default('file:data/gatecell.db'),
+  GATECELL_DB_URL: z
+    .string()
+    .regex(/^(file:|libsql:|https?:|wss?:)/, 'a libSQL URL: file:…, libsql://…, http(s)://…')
+    .default('file:data/gatecell.db'),
   GATECELL_DB_AUTH_TOKEN: z.string().optional(),
   GATECELL_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   GATECELL_AUDIT_KEY: z.string().min(32, 'at least 32 characters').optional(),
@@ -12,7 +15,11 @@ const Config = z.object({
   GATECELL_OFFICE_JS: z.enum(['cdn', 'local']).default('cdn'),
   GATECELL_PANE_DIR: z.string().default('dist/pane'),
   /** Where users reach this service (the manifest's URLs): by default https://localhost:PORT. */
-  GATECELL_PUBLIC_URL: z.string().url().regex(/^https:\/\/[^/]+$/, 'an https:// origin, without a path').optional(),
+  GATECELL_PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https:\/\/[^/]+$/, 'an https:// origin, without a path')
+    .optional(),
 });
 export type Config = z.infer<typeof Config>;
 

@@ -22,8 +22,12 @@ async function tls(config: Config): Promise<{ cert: Buffer; key: Buffer } | null
     // Office's localhost development certificates: generated offline if missing. Trusting the CA
     // is the user's explicit step (`npx office-addin-dev-certs install`), never done here.
     const certs = await import('office-addin-dev-certs');
-    const { localhostCertificatePath: cert, localhostKeyPath: key } = await import('office-addin-dev-certs/lib/defaults.js');
-    const exists = await access(cert).then(() => true, () => false);
+    const { localhostCertificatePath: cert, localhostKeyPath: key } =
+      await import('office-addin-dev-certs/lib/defaults.js');
+    const exists = await access(cert).then(
+      () => true,
+      () => false,
+    );
     if (!exists) {
       await mkdir(dirname(cert), { recursive: true });
       await certs.generateCertificates();
@@ -48,17 +52,29 @@ async function main() {
   if (local) await mkdir(dirname(local), { recursive: true });
   // The audit key lives outside the database: from the environment, or a file beside a file
   // database (made on first start).
-  const audit = await loadAuditKey(config.GATECELL_AUDIT_KEY, local ? resolve(dirname(local), 'audit.key') : null);
+  const audit = await loadAuditKey(
+    config.GATECELL_AUDIT_KEY,
+    local ? resolve(dirname(local), 'audit.key') : null,
+  );
   if (audit.generated)
-    console.log(`Generated the audit key into ${audit.source} (owner-readable only). It belongs somewhere safer than beside the database: ` +
-      'move it to a secret store and pass it as GATECELL_AUDIT_KEY; whoever holds the database and this key can rewrite the trail undetected.');
-  else if (audit.source !== 'GATECELL_AUDIT_KEY') console.log(`Audit key: ${audit.source} (set GATECELL_AUDIT_KEY to keep it somewhere safer).`);
-  const db = new Db({ url, authToken: config.GATECELL_DB_AUTH_TOKEN, auditKey: audit.key.toString('utf8') });
+    console.log(
+      `Generated the audit key into ${audit.source} (owner-readable only). It belongs somewhere safer than beside the database: ` +
+        'move it to a secret store and pass it as GATECELL_AUDIT_KEY; whoever holds the database and this key can rewrite the trail undetected.',
+    );
+  else if (audit.source !== 'GATECELL_AUDIT_KEY')
+    console.log(`Audit key: ${audit.source} (set GATECELL_AUDIT_KEY to keep it somewhere safer).`);
+  const db = new Db({
+    url,
+    authToken: config.GATECELL_DB_AUTH_TOKEN,
+    auditKey: audit.key.toString('utf8'),
+  });
   const applied = await migrate(db);
   if (applied.length) console.log(`Migrated: ${applied.join(', ')}`);
   const keying = await keyingPoint(db.client);
   if (keying && keying.key_id !== keyId(db.auditKey))
-    throw new Error(`The audit trail was keyed with another key than ${audit.source} holds (key ${keying.key_id}, given ${keyId(db.auditKey)}): start with the key it was keyed with.`);
+    throw new Error(
+      `The audit trail was keyed with another key than ${audit.source} holds (key ${keying.key_id}, given ${keyId(db.auditKey)}): start with the key it was keyed with.`,
+    );
 
   const tokensFile = local ? resolve(dirname(local), 'demo-users.json') : null;
   if (config.GATECELL_SEED === 'demo' && (await isEmpty(db))) {
@@ -66,28 +82,47 @@ async function main() {
     const users = await seedDemo(db);
     if (tokensFile) await writeFile(tokensFile, JSON.stringify(users, null, 2), { mode: 0o600 });
     console.log('\nDemo users (role, name, id, token):');
-    for (const u of users) console.log(`  ${u.role.padEnd(10)} ${u.name.padEnd(17)} ${u.id}  ${u.token}`);
+    for (const u of users)
+      console.log(`  ${u.role.padEnd(10)} ${u.name.padEnd(17)} ${u.id}  ${u.token}`);
     if (tokensFile) console.log(`(also saved in ${tokensFile})`);
-  } else if (tokensFile && (await access(tokensFile).then(() => true, () => false))) {
+  } else if (
+    tokensFile &&
+    (await access(tokensFile).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     console.log(`Demo users and their tokens: ${tokensFile}`);
   }
 
   const deps = { db, now: () => new Date(), adminToken: config.GATECELL_ADMIN_TOKEN };
   const certs = await tls(config);
   const publicOrigin = config.GATECELL_PUBLIC_URL ?? `https://localhost:${config.PORT}`;
-  const app = createApp(deps, { dir: config.GATECELL_PANE_DIR, officeJs: config.GATECELL_OFFICE_JS, publicOrigin });
+  const app = createApp(deps, {
+    dir: config.GATECELL_PANE_DIR,
+    officeJs: config.GATECELL_OFFICE_JS,
+    publicOrigin,
+  });
   // The manifest for this service's own origin, to sideload (also served at /manifest.xml).
   await mkdir('dist', { recursive: true });
-  await writeFile('dist/manifest.xml', manifestFor(await readFile('manifest.xml', 'utf8'), publicOrigin));
-  const server = serve({
-    fetch: app.fetch,
-    port: config.PORT,
-    ...(certs ? { createServer, serverOptions: certs } : {}),
-  }, (info) => {
-    const origin = `${certs ? 'https' : 'http'}://localhost:${info.port}`;
-    console.log(`Gatecell API ${origin}/api/v1 (database ${url})`);
-    console.log(`Task pane ${origin}/taskpane.html · manifest for ${publicOrigin}: dist/manifest.xml (and ${origin}/manifest.xml)`);
-  });
+  await writeFile(
+    'dist/manifest.xml',
+    manifestFor(await readFile('manifest.xml', 'utf8'), publicOrigin),
+  );
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port: config.PORT,
+      ...(certs ? { createServer, serverOptions: certs } : {}),
+    },
+    (info) => {
+      const origin = `${certs ? 'https' : 'http'}://localhost:${info.port}`;
+      console.log(`Gatecell API ${origin}/api/v1 (database ${url})`);
+      console.log(
+        `Task pane ${origin}/taskpane.html · manifest for ${publicOrigin}: dist/manifest.xml (and ${origin}/manifest.xml)`,
+      );
+    },
+  );
 
   // Exceptions escalate with time even when nobody looks: sweep now and then. Idempotent, so
   // several instances sweeping the same database agree.

@@ -1,13 +1,41 @@
 // The identifiers of the governance model, shared by the service and the add-in.
-export const LEVELS = ['organization', 'portfolio', 'program', 'project', 'package', 'measure'] as const;
+export const LEVELS = [
+  'organization',
+  'portfolio',
+  'program',
+  'project',
+  'package',
+  'measure',
+] as const;
 export type Level = (typeof LEVELS)[number];
 
 /** Stages in gate order; `cancelled` stands outside the order. */
-export const STAGES = ['defined', 'identified', 'detailed', 'decided', 'implemented', 'closed', 'cancelled'] as const;
+export const STAGES = [
+  'defined',
+  'identified',
+  'detailed',
+  'decided',
+  'implemented',
+  'closed',
+  'cancelled',
+] as const;
 export type Stage = (typeof STAGES)[number];
-export const GATE_ORDER: readonly Stage[] = ['defined', 'identified', 'detailed', 'decided', 'implemented', 'closed'];
+export const GATE_ORDER: readonly Stage[] = [
+  'defined',
+  'identified',
+  'detailed',
+  'decided',
+  'implemented',
+  'closed',
+];
 export const DOI: Record<Stage, number | null> = {
-  defined: 1, identified: 2, detailed: 3, decided: 4, implemented: 5, closed: 6, cancelled: null,
+  defined: 1,
+  identified: 2,
+  detailed: 3,
+  decided: 4,
+  implemented: 5,
+  closed: 6,
+  cancelled: null,
 };
 export const isFrozen = (stage: Stage) => stage === 'closed' || stage === 'cancelled';
 
@@ -17,7 +45,13 @@ export type Role = (typeof ROLES)[number];
 export const CELL_KINDS = ['baseline', 'target', 'forecast', 'actual'] as const;
 export type CellKind = (typeof CELL_KINDS)[number];
 
-export const IMPLEMENTATION_STATUSES = ['on_track', 'at_risk', 'delayed', 'completed', 'cancelled'] as const;
+export const IMPLEMENTATION_STATUSES = [
+  'on_track',
+  'at_risk',
+  'delayed',
+  'completed',
+  'cancelled',
+] as const;
 export type ImplementationStatus = (typeof IMPLEMENTATION_STATUSES)[number];
 /** What an owner may declare: a measure is cancelled by a gate, not by a declaration. */
 export const DECLARABLE_STATUSES = ['on_track', 'at_risk', 'delayed', 'completed'] as const;
@@ -25,7 +59,12 @@ export const POTENTIAL_STATUSES = ['on_track', 'at_risk', 'off_track'] as const;
 export type PotentialStatus = (typeof POTENTIAL_STATUSES)[number];
 
 export const EXCEPTION_TYPES = [
-  'milestone_overdue', 'value_slipping', 'masked_slippage', 'dependency_late', 'approval_overdue', 'status_mismatch',
+  'milestone_overdue',
+  'value_slipping',
+  'masked_slippage',
+  'dependency_late',
+  'approval_overdue',
+  'status_mismatch',
 ] as const;
 export type ExceptionType = (typeof EXCEPTION_TYPES)[number];
 
@@ -33,8 +72,18 @@ export const OUTCOMES = ['applied', 'pending', 'rejected', 'conflict'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export const REASON_CODES = [
-  'FORBIDDEN', 'INVALID_VALUE', 'UNKNOWN_MEASURE', 'OUT_OF_WINDOW', 'PERIOD_LOCKED', 'MEASURE_FROZEN',
-  'MATERIAL_CHANGE', 'NOTE_REQUIRED', 'STALE_VERSION', 'APPROVAL_REQUIRED', 'INVALID_TEXT', 'FUTURE_PERIOD',
+  'FORBIDDEN',
+  'INVALID_VALUE',
+  'UNKNOWN_MEASURE',
+  'OUT_OF_WINDOW',
+  'PERIOD_LOCKED',
+  'MEASURE_FROZEN',
+  'MATERIAL_CHANGE',
+  'NOTE_REQUIRED',
+  'STALE_VERSION',
+  'APPROVAL_REQUIRED',
+  'INVALID_TEXT',
+  'FUTURE_PERIOD',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

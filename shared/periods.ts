@@ -18,4 +18,5 @@ export function periodsBetween(from: string, to: string): string[] {
 export const periodOf = (date: Date) =>
   `${date.getUTCFullYear()}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
 
-export const inWindow = (period: string, start: string, end: string) => period >= start && period <= end;
+export const inWindow = (period: string, start: string, end: string) =>
+  period >= start && period <= end;

@@ -27,10 +27,13 @@ export function textProblem(text: string, kind: TextKind): string | null {
   // Most texts (codes, cell addresses, plain notes) are printable ASCII, which holds none of it:
   // one test instead of three, for each of a push's 100,000 changes.
   if (PRINTABLE_ASCII.test(text)) return null;
-  if (LONE_SURROGATE.test(text)) return 'contains a broken character (half of an emoji or other symbol, a lone surrogate)';
+  if (LONE_SURROGATE.test(text))
+    return 'contains a broken character (half of an emoji or other symbol, a lone surrogate)';
   if ((kind === 'line' ? CONTROL_LINE : CONTROL_FREE).test(text))
-    return kind === 'line' ? 'contains a control character (tab, line break, NUL or similar)' : 'contains a control character (NUL or similar)';
-  if (kind === 'line' && BIDI_CONTROL.test(text)) return 'contains a bidirectional override character, which would make it display as something else';
+    return kind === 'line'
+      ? 'contains a control character (tab, line break, NUL or similar)'
+      : 'contains a control character (NUL or similar)';
+  if (kind === 'line' && BIDI_CONTROL.test(text))
+    return 'contains a bidirectional override character, which would make it display as something else';
   return null;
 }
-

@@ -14,7 +14,12 @@ export interface Harness {
   app: ReturnType<typeof createApp>;
   clock: { now: Date };
   dir: string;
-  call: <T = any>(token: string, method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
+  call: <T = any>(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ) => Promise<{ status: number; body: T }>;
 }
 
 export async function harness(start = new Date('2027-01-15T09:00:00Z')): Promise<Harness> {
@@ -39,7 +44,18 @@ export async function harness(start = new Date('2027-01-15T09:00:00Z')): Promise
 }
 
 export interface World extends Harness {
-  users: Record<'admin' | 'owner' | 'planner2' | 'controller' | 'controller2' | 'sponsor' | 'steering' | 'viewer' | 'outsider', { id: string; token: string }>;
+  users: Record<
+    | 'admin'
+    | 'owner'
+    | 'planner2'
+    | 'controller'
+    | 'controller2'
+    | 'sponsor'
+    | 'steering'
+    | 'viewer'
+    | 'outsider',
+    { id: string; token: string }
+  >;
 }
 
 /**
@@ -51,17 +67,47 @@ export async function world(start?: Date): Promise<World> {
   const a = ADMIN_TOKEN;
   const ok = async (method: string, path: string, body?: unknown, token = a) => {
     const r = await h.call(token, method, path, body);
-    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.status >= 300)
+      throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
   for (const org of ['ORG', 'OTHER']) {
     await ok('POST', '/nodes', { parentCode: null, level: 'organization', code: org, name: org });
-    await ok('POST', '/nodes', { parentCode: org, level: 'portfolio', code: `${org}-PF`, name: 'Portfolio' });
-    await ok('POST', '/nodes', { parentCode: `${org}-PF`, level: 'program', code: `${org}-PG`, name: 'Program' });
-    await ok('POST', '/nodes', { parentCode: `${org}-PG`, level: 'project', code: `${org}-PRJ`, name: 'Project' });
-    await ok('POST', '/nodes', { parentCode: `${org}-PRJ`, level: 'package', code: `${org}-PKG`, name: 'Package' });
+    await ok('POST', '/nodes', {
+      parentCode: org,
+      level: 'portfolio',
+      code: `${org}-PF`,
+      name: 'Portfolio',
+    });
+    await ok('POST', '/nodes', {
+      parentCode: `${org}-PF`,
+      level: 'program',
+      code: `${org}-PG`,
+      name: 'Program',
+    });
+    await ok('POST', '/nodes', {
+      parentCode: `${org}-PG`,
+      level: 'project',
+      code: `${org}-PRJ`,
+      name: 'Project',
+    });
+    await ok('POST', '/nodes', {
+      parentCode: `${org}-PRJ`,
+      level: 'package',
+      code: `${org}-PKG`,
+      name: 'Package',
+    });
   }
-  const roles = { admin: 'admin', owner: 'planner', planner2: 'planner', controller: 'controller', controller2: 'controller', sponsor: 'sponsor', steering: 'steering', viewer: 'viewer' } as const;
+  const roles = {
+    admin: 'admin',
+    owner: 'planner',
+    planner2: 'planner',
+    controller: 'controller',
+    controller2: 'controller',
+    sponsor: 'sponsor',
+    steering: 'steering',
+    viewer: 'viewer',
+  } as const;
   const users = {} as World['users'];
   for (const [name, role] of Object.entries(roles)) {
     const u = await ok('POST', '/users', { name, email: `${name}@example.com` });
@@ -77,19 +123,39 @@ export async function world(start?: Date): Promise<World> {
 /** A measure of ORG-PKG owned by `owner`, with sponsor and controller, window 2027-01…2027-06. */
 export async function measure(w: World, code: string, extra: Record<string, unknown> = {}) {
   const r = await w.call(w.users.owner.token, 'POST', '/measures', {
-    packageCode: 'ORG-PKG', code, title: `Measure ${code}`, category: 'Procurement', impactType: 'cost_reduction',
-    ownerId: w.users.owner.id, sponsorId: w.users.sponsor.id, controllerId: w.users.controller.id,
-    startPeriod: '2027-01', endPeriod: '2027-06', ...extra,
+    packageCode: 'ORG-PKG',
+    code,
+    title: `Measure ${code}`,
+    category: 'Procurement',
+    impactType: 'cost_reduction',
+    ownerId: w.users.owner.id,
+    sponsorId: w.users.sponsor.id,
+    controllerId: w.users.controller.id,
+    startPeriod: '2027-01',
+    endPeriod: '2027-06',
+    ...extra,
   });
   if (r.status !== 201) throw new Error(`measure ${code}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
 /** Measures of ORG-PKG (see `measure`) with a target and a forecast of `value` in each of `months`. */
-export async function forecastMeasures(w: World, codes: readonly string[], months: readonly string[] = ['2027-03', '2027-04'], value = 100) {
+export async function forecastMeasures(
+  w: World,
+  codes: readonly string[],
+  months: readonly string[] = ['2027-03', '2027-04'],
+  value = 100,
+) {
   for (const code of codes) {
     await measure(w, code);
-    await push(w, w.users.owner.token, months.flatMap((period) => [{ measure: code, kind: 'target', period, value }, { measure: code, kind: 'forecast', period, value }]));
+    await push(
+      w,
+      w.users.owner.token,
+      months.flatMap((period) => [
+        { measure: code, kind: 'target', period, value },
+        { measure: code, kind: 'forecast', period, value },
+      ]),
+    );
   }
 }
 
@@ -99,12 +165,17 @@ export const key = () => `k-${process.pid}-${++keys}`;
 
 /** Push and return the results (asserting the batch was understood). */
 export async function push(w: Harness, token: string, changes: unknown[], idempotencyKey = key()) {
-  const r = await w.call(token, 'POST', '/sync/push', { idempotencyKey, source: { workbook: 'Plan.xlsx', sheet: 'Forecast' }, changes });
+  const r = await w.call(token, 'POST', '/sync/push', {
+    idempotencyKey,
+    source: { workbook: 'Plan.xlsx', sheet: 'Forecast' },
+    changes,
+  });
   if (r.status !== 200) throw new Error(`push: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body as { revision: number; results: any[] };
 }
 
-export const plan = (code: string, kind: string, value: number) => PERIODS.map((period) => ({ measure: code, kind, period, value }));
+export const plan = (code: string, kind: string, value: number) =>
+  PERIODS.map((period) => ({ measure: code, kind, period, value }));
 
 /**
  * Takes a measure made by `measure` through its gates as its people would, up to `to`
@@ -113,14 +184,26 @@ export const plan = (code: string, kind: string, value: number) => PERIODS.map((
 export async function advance(w: World, code: string, to: 'identified' | 'detailed') {
   const { users } = w;
   const pass = async (stage: string, approver: string) => {
-    const r = await w.call(users.owner.token, 'POST', `/measures/${code}/gate`, { to: stage, comment: 'ready' });
+    const r = await w.call(users.owner.token, 'POST', `/measures/${code}/gate`, {
+      to: stage,
+      comment: 'ready',
+    });
     if (r.status !== 201) throw new Error(`gate ${stage}: ${r.status} ${JSON.stringify(r.body)}`);
-    const d = await w.call(approver, 'POST', `/gate-requests/${r.body.id}/approve`, { comment: 'ok' });
-    if (d.status !== 200) throw new Error(`approve ${stage}: ${d.status} ${JSON.stringify(d.body)}`);
+    const d = await w.call(approver, 'POST', `/gate-requests/${r.body.id}/approve`, {
+      comment: 'ok',
+    });
+    if (d.status !== 200)
+      throw new Error(`approve ${stage}: ${d.status} ${JSON.stringify(d.body)}`);
   };
-  await push(w, users.owner.token, [...plan(code, 'target', 1000), ...plan(code, 'baseline', 1000)]);
+  await push(w, users.owner.token, [
+    ...plan(code, 'target', 1000),
+    ...plan(code, 'baseline', 1000),
+  ]);
   await pass('identified', users.sponsor.token);
   if (to === 'identified') return;
-  await w.call(users.owner.token, 'POST', `/measures/${code}/milestones`, { title: 'Tender', due: '2027-12-31' });
+  await w.call(users.owner.token, 'POST', `/measures/${code}/milestones`, {
+    title: 'Tender',
+    due: '2027-12-31',
+  });
   await pass('detailed', users.controller.token);
 }

@@ -2,11 +2,28 @@
 // TypeScript over the WorkbookPort and the API client; the rules stay in shared/sync.
 import { type RecordCell, cellKey } from '../../shared/sync/cells.js';
 import { diffTable, type LocalError } from '../../shared/sync/diff.js';
-import { identify, type Mapping, proposeMapping, type Proposal, resolveMapping } from '../../shared/sync/mapping.js';
+import {
+  identify,
+  type Mapping,
+  proposeMapping,
+  type Proposal,
+  resolveMapping,
+} from '../../shared/sync/mapping.js';
 import { applyResults, planPush, varianceFlags } from '../../shared/sync/push.js';
 import type { PushBody } from '../../shared/api/schemas.js';
 import { ApiCallError, type GatecellClient, type WireCell } from '../api/client.js';
-import { a1, type Binding, type CellEdit, type CellPaint, type EditSource, LOOK_SYMBOL, PAINT_REQUEST_BYTES, paintPayloadBytes, type TableData, type WorkbookPort } from '../workbook/port.js';
+import {
+  a1,
+  type Binding,
+  type CellEdit,
+  type CellPaint,
+  type EditSource,
+  LOOK_SYMBOL,
+  PAINT_REQUEST_BYTES,
+  paintPayloadBytes,
+  type TableData,
+  type WorkbookPort,
+} from '../workbook/port.js';
 import { type BindingState, emptyState, type StateStore } from './state.js';
 
 /** Where a change came from: typed here while the pane watched, by a co-author, or found on open (unseen). */
@@ -104,7 +121,10 @@ const periodsOf = (m: Mapping) => m.columns.map((c) => c.period).sort();
 
 /** A binding whose columns no longer fit the table: what is missing, in the planner's words. */
 export class BindingBroken extends Error {
-  constructor(readonly binding: string, readonly problems: string[]) {
+  constructor(
+    readonly binding: string,
+    readonly problems: string[],
+  ) {
     super(`The binding "${binding}" no longer fits its table: ${problems.join(' ')}`);
   }
 }
@@ -118,7 +138,9 @@ export class SyncSession {
   ) {}
 
   /** A mapping proposed from the headers of `table` (by default the selected one), and its binding if it has one. */
-  async propose(tableKey?: string): Promise<{ table: TableData; proposal: Proposal; bound: Binding | null }> {
+  async propose(
+    tableKey?: string,
+  ): Promise<{ table: TableData; proposal: Proposal; bound: Binding | null }> {
     const table = await this.port.readTable(tableKey ?? (await this.port.tableAtSelection()));
     const bound = (await this.port.loadBindings()).find((b) => sameTable(b, table)) ?? null;
     return { table, proposal: proposeMapping(table.headers), bound };
@@ -133,8 +155,17 @@ export class SyncSession {
     const table = await this.port.readTable(binding.tableId ?? binding.table);
     const all = await this.port.loadBindings();
     const existing = all.find((b) => sameTable(b, table));
-    const identified: Binding = { ...binding, id: existing?.id ?? binding.id, table: table.name, tableId: table.id, mapping: identify(binding.mapping, table) };
-    if (all.some((b) => b.id !== identified.id && b.name === identified.name)) throw new Error(`A binding named "${identified.name}" already exists in this workbook: choose another name.`);
+    const identified: Binding = {
+      ...binding,
+      id: existing?.id ?? binding.id,
+      table: table.name,
+      tableId: table.id,
+      mapping: identify(binding.mapping, table),
+    };
+    if (all.some((b) => b.id !== identified.id && b.name === identified.name))
+      throw new Error(
+        `A binding named "${identified.name}" already exists in this workbook: choose another name.`,
+      );
     await this.port.saveBindings([...all.filter((b) => b.id !== identified.id), identified]);
     // Edits are watched from the moment a table is bound.
     this.#watching = null;
@@ -150,10 +181,17 @@ export class SyncSession {
       if (resolved) {
         const paint: CellPaint[] = [];
         for (const c of SyncSession.cellsOf(resolved.table, resolved.mapping))
-          paint.push({ measure: c.measure, columnId: c.columnId, look: 'plain', ...(state.noted.has(c.key) ? { note: null } : {}) });
+          paint.push({
+            measure: c.measure,
+            columnId: c.columnId,
+            look: 'plain',
+            ...(state.noted.has(c.key) ? { note: null } : {}),
+          });
         await this.#paint(binding, state, resolved.table, resolved.mapping, paint);
       }
-      await this.port.saveBindings((await this.port.loadBindings()).filter((b) => b.id !== binding.id));
+      await this.port.saveBindings(
+        (await this.port.loadBindings()).filter((b) => b.id !== binding.id),
+      );
       await this.store.remove(binding.id);
       this.#origins.delete(binding.id);
       this.#flags.delete(binding.id);
@@ -184,15 +222,31 @@ export class SyncSession {
    * workbook — apart from those locked only for this user by their role, which are counted for
    * the pane but not painted: a co-author reading the same file may well change them.
    */
-  async #record(binding: Binding): Promise<{ revision: number; cells: WireCell[]; locks: Set<string>; yoursOnly: Set<string> }> {
+  async #record(
+    binding: Binding,
+  ): Promise<{ revision: number; cells: WireCell[]; locks: Set<string>; yoursOnly: Set<string> }> {
     const periods = periodsOf(binding.mapping);
     const kinds = [...new Set(binding.mapping.columns.map((c) => c.kind))];
-    const r = await this.client.cells(binding.scope ?? '', { kinds, from: periods[0], to: periods.at(-1), editable: true });
+    const r = await this.client.cells(binding.scope ?? '', {
+      kinds,
+      from: periods[0],
+      to: periods.at(-1),
+      editable: true,
+    });
     const locks = r.locks ?? [];
     return {
-      revision: r.revision, cells: r.cells,
-      locks: new Set(locks.filter((l) => l.reason !== 'FORBIDDEN').map((l) => cellKey(l.measure, l.kind, l.period))),
-      yoursOnly: new Set(locks.filter((l) => l.reason === 'FORBIDDEN').map((l) => cellKey(l.measure, l.kind, l.period))),
+      revision: r.revision,
+      cells: r.cells,
+      locks: new Set(
+        locks
+          .filter((l) => l.reason !== 'FORBIDDEN')
+          .map((l) => cellKey(l.measure, l.kind, l.period)),
+      ),
+      yoursOnly: new Set(
+        locks
+          .filter((l) => l.reason === 'FORBIDDEN')
+          .map((l) => cellKey(l.measure, l.kind, l.period)),
+      ),
     };
   }
 
@@ -210,7 +264,15 @@ export class SyncSession {
   static *cellsOf(table: TableData, mapping: Mapping) {
     for (const [measure, row] of SyncSession.rowsByCode(table, mapping))
       for (const { column, kind, period } of mapping.columns)
-        yield { measure, row, column, kind, period, key: cellKey(measure, kind, period), columnId: table.columnIds[column]! };
+        yield {
+          measure,
+          row,
+          column,
+          kind,
+          period,
+          key: cellKey(measure, kind, period),
+          columnId: table.columnIds[column]!,
+        };
   }
 
   // ——— Whose edits ———
@@ -232,8 +294,18 @@ export class SyncSession {
       const bindings = await this.port.loadBindings();
       const watched = bindings.filter((b) => b.mapping.codeColumnId !== undefined);
       // Per bound table, the kind and month of each bound column id: looked up on every edit.
-      const slots = watched.map((b) => ({ id: b.id, table: b.tableId ?? b.table, slots: new Map(b.mapping.columns.map((c) => [c.columnId, c])) }));
-      this.#stopWatching = await this.port.onEdited(watched.map((b) => ({ table: b.tableId ?? b.table, codeColumnId: b.mapping.codeColumnId! })), (edit) => this.#edited(slots, edit));
+      const slots = watched.map((b) => ({
+        id: b.id,
+        table: b.tableId ?? b.table,
+        slots: new Map(b.mapping.columns.map((c) => [c.columnId, c])),
+      }));
+      this.#stopWatching = await this.port.onEdited(
+        watched.map((b) => ({
+          table: b.tableId ?? b.table,
+          codeColumnId: b.mapping.codeColumnId!,
+        })),
+        (edit) => this.#edited(slots, edit),
+      );
     })();
     return this.#watching;
   }
@@ -247,7 +319,14 @@ export class SyncSession {
     return () => void this.#subscribers.delete(handler);
   }
 
-  #edited(bound: readonly { id: string; table: string; slots: ReadonlyMap<number | undefined, { kind: string; period: string }> }[], edit: CellEdit) {
+  #edited(
+    bound: readonly {
+      id: string;
+      table: string;
+      slots: ReadonlyMap<number | undefined, { kind: string; period: string }>;
+    }[],
+    edit: CellEdit,
+  ) {
     for (const b of bound) {
       if (b.table !== edit.table) continue;
       let origins = this.#origins.get(b.id);
@@ -300,23 +379,43 @@ export class SyncSession {
   }
   /** The measure code on the row of a selected cell of a bound table (one cell read, not the table). */
   async measureAt(selection: { table: string; row: number }): Promise<string | null> {
-    const binding = (await this.port.loadBindings()).find((b) => (b.tableId ?? b.table) === selection.table || b.table === selection.table);
+    const binding = (await this.port.loadBindings()).find(
+      (b) => (b.tableId ?? b.table) === selection.table || b.table === selection.table,
+    );
     if (!binding || binding.mapping.codeColumnId === undefined) return null;
-    const code = String((await this.port.cellValue(binding.tableId ?? binding.table, binding.mapping.codeColumnId, selection.row)) ?? '').trim();
+    const code = String(
+      (await this.port.cellValue(
+        binding.tableId ?? binding.table,
+        binding.mapping.codeColumnId,
+        selection.row,
+      )) ?? '',
+    ).trim();
     return code || null;
   }
 
   /** Selects a listed cell in the sheet ("go to cell"). */
   async showCell(binding: Binding, item: { measure: string; columnId: number }) {
     const codeColumnId = binding.mapping.codeColumnId;
-    return codeColumnId !== undefined && this.port.showCell(binding.tableId ?? binding.table, codeColumnId, item.measure, item.columnId);
+    return (
+      codeColumnId !== undefined &&
+      this.port.showCell(
+        binding.tableId ?? binding.table,
+        codeColumnId,
+        item.measure,
+        item.columnId,
+      )
+    );
   }
 
   /** Every cell changed since the last pull or push, errors first in the pane, each with where it is and whose it is. */
   pendingList(binding: Binding) {
     return this.#serial(() => this.#pending(binding));
   }
-  push(binding: Binding, notes: ReadonlyMap<string, string> = new Map(), onProgress?: (done: number, total: number) => void): Promise<PushReport> {
+  push(
+    binding: Binding,
+    notes: ReadonlyMap<string, string> = new Map(),
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<PushReport> {
     return this.#serial(() => this.#push(binding, notes, onProgress));
   }
   refresh(binding: Binding) {
@@ -332,8 +431,22 @@ export class SyncSession {
       const state = await this.#state(binding);
       const { table, mapping } = await this.#read(binding);
       const list = this.#list(binding, table, mapping, state);
-      const paint = [...list.changes, ...list.errors].filter((c) => keys.has(c.key))
-        .map((c) => this.#look(binding, state, c.key, { measure: c.measure, columnId: c.columnId, value: state.snapshot.get(c.key)?.value ?? null, look: 'plain' }, null));
+      const paint = [...list.changes, ...list.errors]
+        .filter((c) => keys.has(c.key))
+        .map((c) =>
+          this.#look(
+            binding,
+            state,
+            c.key,
+            {
+              measure: c.measure,
+              columnId: c.columnId,
+              value: state.snapshot.get(c.key)?.value ?? null,
+              look: 'plain',
+            },
+            null,
+          ),
+        );
       await this.store.save(binding.id, state);
       await this.#paint(binding, state, table, mapping, paint);
       return paint.length;
@@ -347,7 +460,21 @@ export class SyncSession {
       const { table, mapping } = await this.#read(binding);
       const paint: CellPaint[] = [];
       for (const c of SyncSession.cellsOf(table, mapping))
-        if (keys.has(c.key)) paint.push(this.#look(binding, state, c.key, { measure: c.measure, columnId: c.columnId, value: state.snapshot.get(c.key)?.value ?? null, look: 'plain' }, null));
+        if (keys.has(c.key))
+          paint.push(
+            this.#look(
+              binding,
+              state,
+              c.key,
+              {
+                measure: c.measure,
+                columnId: c.columnId,
+                value: state.snapshot.get(c.key)?.value ?? null,
+                look: 'plain',
+              },
+              null,
+            ),
+          );
       await this.store.save(binding.id, state);
       await this.#paint(binding, state, table, mapping, paint);
     });
@@ -357,14 +484,19 @@ export class SyncSession {
    * A conflict resolved by keeping the planner's value: typed again into the cell and sent on the
    * version the record has now (the add-in remembers it since the conflict), judged as any edit.
    */
-  keepMine(binding: Binding, typed: ReadonlyMap<string, number>, notes: ReadonlyMap<string, string> = new Map()) {
+  keepMine(
+    binding: Binding,
+    typed: ReadonlyMap<string, number>,
+    notes: ReadonlyMap<string, string> = new Map(),
+  ) {
     return this.#serial(async () => {
       const state = await this.#state(binding);
       const { table, mapping } = await this.#read(binding);
       const paint: CellPaint[] = [];
       for (const c of SyncSession.cellsOf(table, mapping)) {
         const value = typed.get(c.key);
-        if (value !== undefined) paint.push({ measure: c.measure, columnId: c.columnId, value, look: 'conflict' });
+        if (value !== undefined)
+          paint.push({ measure: c.measure, columnId: c.columnId, value, look: 'conflict' });
       }
       await this.#paint(binding, state, table, mapping, paint);
       this.adoptUnseen(binding, typed.keys());
@@ -394,7 +526,12 @@ export class SyncSession {
       }
       await this.#paint(binding, state, table, mapping, paint);
       this.adoptUnseen(binding, keys);
-      return this.#push(binding, new Map([...keys].map((k) => [k, 'Undo of my last push.'])), undefined, keys);
+      return this.#push(
+        binding,
+        new Map([...keys].map((k) => [k, 'Undo of my last push.'])),
+        undefined,
+        keys,
+      );
     });
   }
 
@@ -406,17 +543,28 @@ export class SyncSession {
     let rows = SyncSession.rowsByCode(table, mapping);
     let added = 0;
     if (opts.addMissingRows) {
-      const missing = [...new Set(record.cells.map((c) => c.measure))].filter((code) => !rows.has(code)).sort();
+      const missing = [...new Set(record.cells.map((c) => c.measure))]
+        .filter((code) => !rows.has(code))
+        .sort();
       if (missing.length) {
         const width = table.headers.length;
-        await this.port.appendRows(binding.tableId ?? binding.table, missing.map((code) => Object.assign(new Array(width).fill(''), { [mapping.codeColumn]: code })));
+        await this.port.appendRows(
+          binding.tableId ?? binding.table,
+          missing.map((code) =>
+            Object.assign(new Array(width).fill(''), { [mapping.codeColumn]: code }),
+          ),
+        );
         added = missing.length;
         ({ table, mapping } = await this.#read(binding));
         rows = SyncSession.rowsByCode(table, mapping);
       }
     }
     const variance = varianceFlags(record.cells, this.options.tolerancePct);
-    const kept = new Set(opts.keepEdits ? this.#diff(table, mapping, state).changes.map((c) => cellKey(c.measure, c.kind, c.period)) : []);
+    const kept = new Set(
+      opts.keepEdits
+        ? this.#diff(table, mapping, state).changes.map((c) => cellKey(c.measure, c.kind, c.period))
+        : [],
+    );
     const paint: CellPaint[] = [];
     const written: string[] = [];
     for (const code of rows.keys())
@@ -427,12 +575,35 @@ export class SyncSession {
         const cell = byCell.get(key);
         const known: RecordCell = { value: cell?.value ?? null, version: cell?.version ?? 0 };
         state.snapshot.set(key, known);
-        const note = cell?.pending ? `Pending approval: ${cell.pending.value} requested; ${known.value ?? '(empty)'} is the approved value.` : null;
-        const look = cell?.pending ? 'pending' : record.locks.has(key) ? 'readonly' : variance.has(key) ? 'variance' : 'plain';
-        paint.push(this.#look(binding, state, key, { measure: code, columnId: table.columnIds[column]!, value: known.value, look }, note, look === 'variance' ? 'Forecast beyond tolerance of the target.' : null));
+        const note = cell?.pending
+          ? `Pending approval: ${cell.pending.value} requested; ${known.value ?? '(empty)'} is the approved value.`
+          : null;
+        const look = cell?.pending
+          ? 'pending'
+          : record.locks.has(key)
+            ? 'readonly'
+            : variance.has(key)
+              ? 'variance'
+              : 'plain';
+        paint.push(
+          this.#look(
+            binding,
+            state,
+            key,
+            { measure: code, columnId: table.columnIds[column]!, value: known.value, look },
+            note,
+            look === 'variance' ? 'Forecast beyond tolerance of the target.' : null,
+          ),
+        );
       }
     await this.#writeRecord(binding, state, table, mapping, paint, written, record.revision);
-    return { cells: paint.length, added, kept: kept.size, revision: record.revision, readOnlyForYou: written.filter((k) => record.yoursOnly.has(k)).length };
+    return {
+      cells: paint.length,
+      added,
+      kept: kept.size,
+      revision: record.revision,
+      readOnlyForYou: written.filter((k) => record.yoursOnly.has(k)).length,
+    };
   }
 
   /**
@@ -443,11 +614,21 @@ export class SyncSession {
   #diff(table: TableData, mapping: Mapping, state: BindingState) {
     const diff = diffTable(table.rows, mapping, state.snapshot, this.options.digits);
     if (!state.unconfirmed.size) return diff;
-    const changes = diff.changes.filter((c) => !state.unconfirmed.has(cellKey(c.measure, c.kind, c.period)));
-    const unsure = diff.changes.filter((c) => state.unconfirmed.has(cellKey(c.measure, c.kind, c.period))).map((c) => ({
-      row: c.row, column: c.column, measure: c.measure, kind: c.kind, period: c.period, value: c.value,
-      message: 'Excel refused the write of the record into this cell: pull to take the record\'s value, then type yours again.',
-    }));
+    const changes = diff.changes.filter(
+      (c) => !state.unconfirmed.has(cellKey(c.measure, c.kind, c.period)),
+    );
+    const unsure = diff.changes
+      .filter((c) => state.unconfirmed.has(cellKey(c.measure, c.kind, c.period)))
+      .map((c) => ({
+        row: c.row,
+        column: c.column,
+        measure: c.measure,
+        kind: c.kind,
+        period: c.period,
+        value: c.value,
+        message:
+          "Excel refused the write of the record into this cell: pull to take the record's value, then type yours again.",
+      }));
     return { ...diff, changes, errors: [...diff.errors, ...unsure] };
   }
 
@@ -457,14 +638,40 @@ export class SyncSession {
     return this.#list(binding, table, mapping, state);
   }
 
-  #list(binding: Binding, table: TableData, mapping: Mapping, state: BindingState, diff = this.#diff(table, mapping, state)): PendingList {
-    const where = (row: number, column: number) => ({ address: a1(table.firstCell.row + row, table.firstCell.column + column), columnId: table.columnIds[column]! });
+  #list(
+    binding: Binding,
+    table: TableData,
+    mapping: Mapping,
+    state: BindingState,
+    diff = this.#diff(table, mapping, state),
+  ): PendingList {
+    const where = (row: number, column: number) => ({
+      address: a1(table.firstCell.row + row, table.firstCell.column + column),
+      columnId: table.columnIds[column]!,
+    });
     return {
       changes: diff.changes.map((c) => {
         const key = cellKey(c.measure, c.kind, c.period);
-        return { key, measure: c.measure, kind: c.kind, period: c.period, ...where(c.row, c.column), value: c.value, was: state.snapshot.get(key)?.value ?? null, origin: this.#origin(binding, key) };
+        return {
+          key,
+          measure: c.measure,
+          kind: c.kind,
+          period: c.period,
+          ...where(c.row, c.column),
+          value: c.value,
+          was: state.snapshot.get(key)?.value ?? null,
+          origin: this.#origin(binding, key),
+        };
       }),
-      errors: diff.errors.map((e) => ({ key: cellKey(e.measure, e.kind, e.period), measure: e.measure, kind: e.kind, period: e.period, ...where(e.row, e.column), value: e.value, message: e.message })),
+      errors: diff.errors.map((e) => ({
+        key: cellKey(e.measure, e.kind, e.period),
+        measure: e.measure,
+        kind: e.kind,
+        period: e.period,
+        ...where(e.row, e.column),
+        value: e.value,
+        message: e.message,
+      })),
       duplicates: diff.duplicates,
     };
   }
@@ -473,7 +680,12 @@ export class SyncSession {
    * Sends the cells changed since the last pull or push that are the planner's own (or, with
    * `only`, just those); writes back and flags every outcome.
    */
-  async #push(binding: Binding, notes: ReadonlyMap<string, string>, onProgress?: (done: number, total: number) => void, only?: ReadonlySet<string>): Promise<PushReport> {
+  async #push(
+    binding: Binding,
+    notes: ReadonlyMap<string, string>,
+    onProgress?: (done: number, total: number) => void,
+    only?: ReadonlySet<string>,
+  ): Promise<PushReport> {
     const state = await this.#state(binding);
     const { table, mapping } = await this.#read(binding);
     const diff = this.#diff(table, mapping, state);
@@ -484,19 +696,41 @@ export class SyncSession {
       return only ? only.has(key) : origin.get(key)!.origin === 'yours';
     });
     const report: PushReport = {
-      sent: mine.length, applied: 0, pending: 0, rejected: 0, conflict: 0, outcomes: [], localErrors: only ? [] : diff.errors, duplicates: diff.duplicates, needNote: [],
-      othersEdits: only ? [] : list.changes.filter((c) => c.origin === 'co-author'), unseen: only ? [] : list.changes.filter((c) => c.origin === 'unseen'),
+      sent: mine.length,
+      applied: 0,
+      pending: 0,
+      rejected: 0,
+      conflict: 0,
+      outcomes: [],
+      localErrors: only ? [] : diff.errors,
+      duplicates: diff.duplicates,
+      needNote: [],
+      othersEdits: only ? [] : list.changes.filter((c) => c.origin === 'co-author'),
+      unseen: only ? [] : list.changes.filter((c) => c.origin === 'unseen'),
     };
     const columnId = (column: number) => table.columnIds[column]!;
     const local: CellPaint[] = report.localErrors.map((e) =>
-      this.#look(binding, state, cellKey(e.measure, e.kind, e.period), { measure: e.measure, columnId: columnId(e.column), look: 'rejected' }, `Not sent: ${e.message}`));
+      this.#look(
+        binding,
+        state,
+        cellKey(e.measure, e.kind, e.period),
+        { measure: e.measure, columnId: columnId(e.column), look: 'rejected' },
+        `Not sent: ${e.message}`,
+      ),
+    );
     if (local.length) {
       await this.#paint(binding, state, table, mapping, local);
       await this.store.save(binding.id, state);
     }
     const workbook = await this.port.workbookName();
-    const address = (c: { row: number; column: number }) => a1(table.firstCell.row + c.row, table.firstCell.column + c.column);
-    const plan = planPush(mine, { source: { workbook, sheet: table.sheet, binding: binding.name }, notes, newKey: this.options.newKey, cellAddress: address });
+    const address = (c: { row: number; column: number }) =>
+      a1(table.firstCell.row + c.row, table.firstCell.column + c.column);
+    const plan = planPush(mine, {
+      source: { workbook, sheet: table.sheet, binding: binding.name },
+      notes,
+      newKey: this.options.newKey,
+      cellAddress: address,
+    });
     let done = 0;
     for (let b = 0; b < plan.batches.length; b++) {
       const answer = await this.#send(plan.batches[b]!);
@@ -504,10 +738,12 @@ export class SyncSession {
       // A conflict puts the record's value back over the typed one: until that write is confirmed
       // the cell is marked, or a failed write would leave the typed value looking like an edit
       // made on the new version.
-      const conflicts = answer.results.filter((r) => r.outcome === 'conflict').map((r) => {
-        const c = plan.sent[b]![r.index]!;
-        return cellKey(c.measure, c.kind, c.period);
-      });
+      const conflicts = answer.results
+        .filter((r) => r.outcome === 'conflict')
+        .map((r) => {
+          const c = plan.sent[b]![r.index]!;
+          return cellKey(c.measure, c.kind, c.period);
+        });
       const cells = writes.map((w, i) => {
         report[w.flag] += 1;
         const c = plan.sent[b]![i]!;
@@ -515,14 +751,42 @@ export class SyncSession {
         const needsNote = w.flag === 'rejected' && w.value === undefined;
         if (needsNote) report.needNote.push(key);
         const r = answer.results[i]!;
-        report.outcomes.push({ key, measure: c.measure, kind: c.kind, period: c.period, address: address(c), columnId: columnId(w.column), typed: c.value, was: origin.get(key)?.was ?? null, value: r.value, version: r.version, flag: w.flag, reason: w.note, needsNote });
-        return this.#look(binding, state, key, { measure: c.measure, columnId: columnId(w.column), value: w.value, look: w.flag }, w.note);
+        report.outcomes.push({
+          key,
+          measure: c.measure,
+          kind: c.kind,
+          period: c.period,
+          address: address(c),
+          columnId: columnId(w.column),
+          typed: c.value,
+          was: origin.get(key)?.was ?? null,
+          value: r.value,
+          version: r.version,
+          flag: w.flag,
+          reason: w.note,
+          needsNote,
+        });
+        return this.#look(
+          binding,
+          state,
+          key,
+          { measure: c.measure, columnId: columnId(w.column), value: w.value, look: w.flag },
+          w.note,
+        );
       });
       // What the service applied is saved before anything is written to the sheet: a write that
       // fails (cell-edit mode, a protected sheet, a request over 5 MB) must not lose the versions,
       // or the planner's next push would conflict with their own change. Written where each
       // measure and column are when the answer is back, not where they were sent from.
-      await this.#writeRecord(binding, state, table, mapping, cells, conflicts, Math.max(state.revision, answer.revision));
+      await this.#writeRecord(
+        binding,
+        state,
+        table,
+        mapping,
+        cells,
+        conflicts,
+        Math.max(state.revision, answer.revision),
+      );
       done += plan.sent[b]!.length;
       onProgress?.(done, mine.length);
     }
@@ -534,7 +798,8 @@ export class SyncSession {
       try {
         return await this.client.push(batch);
       } catch (e) {
-        if (!(e instanceof ApiCallError) || !UNCERTAIN.has(e.status) || attempt === PUSH_ATTEMPTS) throw e;
+        if (!(e instanceof ApiCallError) || !UNCERTAIN.has(e.status) || attempt === PUSH_ATTEMPTS)
+          throw e;
         const delay = this.options.retryDelayMs?.(attempt) ?? 500 * 2 ** (attempt - 1);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -568,21 +833,57 @@ export class SyncSession {
         state.snapshot.set(key, { value: cell.value, version: cell.version });
         written.push(key);
         const why = comment ? `: "${comment}"` : '';
-        paint.push(this.#look(binding, state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: status === 'approved' ? 'applied' : status === 'rejected' ? 'rejected' : 'stale' },
-          status === 'approved' ? `Approved by ${by ?? 'the controller'}${why}.`
-            : status === 'rejected' ? `Rejected by ${by ?? 'the controller'}${why}. The approved value ${cell.value ?? '(empty)'} stays the record.`
-            : `The request was withdrawn${why}. The record holds ${cell.value ?? '(empty)'}.`));
+        paint.push(
+          this.#look(
+            binding,
+            state,
+            key,
+            {
+              measure: cell.measure,
+              columnId: table.columnIds[column]!,
+              value: cell.value,
+              look:
+                status === 'approved' ? 'applied' : status === 'rejected' ? 'rejected' : 'stale',
+            },
+            status === 'approved'
+              ? `Approved by ${by ?? 'the controller'}${why}.`
+              : status === 'rejected'
+                ? `Rejected by ${by ?? 'the controller'}${why}. The approved value ${cell.value ?? '(empty)'} stays the record.`
+                : `The request was withdrawn${why}. The record holds ${cell.value ?? '(empty)'}.`,
+          ),
+        );
         continue;
       }
       if (known && known.value === cell.value && known.version === cell.version) continue;
       if (untouched) {
         state.snapshot.set(key, { value: cell.value, version: cell.version });
         written.push(key);
-        paint.push(this.#look(binding, state, key, { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look: cell.pending ? 'pending' : 'stale' },
-          cell.pending ? `Pending approval: ${cell.pending.value} requested.` : `Updated from the record (was ${known?.value ?? '(empty)'}).`));
+        paint.push(
+          this.#look(
+            binding,
+            state,
+            key,
+            {
+              measure: cell.measure,
+              columnId: table.columnIds[column]!,
+              value: cell.value,
+              look: cell.pending ? 'pending' : 'stale',
+            },
+            cell.pending
+              ? `Pending approval: ${cell.pending.value} requested.`
+              : `Updated from the record (was ${known?.value ?? '(empty)'}).`,
+          ),
+        );
       } else {
-        paint.push(this.#look(binding, state, key, { measure: cell.measure, columnId: table.columnIds[column]!, look: 'conflict' },
-          `Conflict: the record changed to ${cell.value ?? '(empty)'} after this value was typed; pushing it will conflict. In the pane: keep this value, or take the record's.`));
+        paint.push(
+          this.#look(
+            binding,
+            state,
+            key,
+            { measure: cell.measure, columnId: table.columnIds[column]!, look: 'conflict' },
+            `Conflict: the record changed to ${cell.value ?? '(empty)'} after this value was typed; pushing it will conflict. In the pane: keep this value, or take the record's.`,
+          ),
+        );
       }
     }
     // A measure that passed a gate (or was put on hold) may lock or unlock its cells.
@@ -595,7 +896,8 @@ export class SyncSession {
           const columnId = table.columnIds[column]!;
           const key = cellKey(code, kind, period);
           // A cell waiting for approval keeps its flag until its own request is decided.
-          if (!flagged.has(`${code}\u0001${columnId}`) && !state.pending.has(key)) paint.push({ measure: code, columnId, look: locks.has(key) ? 'readonly' : 'plain' });
+          if (!flagged.has(`${code}\u0001${columnId}`) && !state.pending.has(key))
+            paint.push({ measure: code, columnId, look: locks.has(key) ? 'readonly' : 'plain' });
         }
     }
     await this.#writeRecord(binding, state, table, mapping, paint, written, changes.revision);
@@ -614,7 +916,15 @@ export class SyncSession {
       const onSheet = table.rows[c.row]![c.column];
       const shown = onSheet === '' || onSheet === null || onSheet === undefined ? null : onSheet;
       if (shown !== approved)
-        paint.push(this.#look(binding, state, c.key, { measure: c.measure, columnId: c.columnId, look: 'stale' }, `Not the approved value: the record holds ${approved ?? '(nothing)'}. Push it for approval, or pull to restore the record.`));
+        paint.push(
+          this.#look(
+            binding,
+            state,
+            c.key,
+            { measure: c.measure, columnId: c.columnId, look: 'stale' },
+            `Not the approved value: the record holds ${approved ?? '(nothing)'}. Push it for approval, or pull to restore the record.`,
+          ),
+        );
     }
     await this.store.save(binding.id, state);
     await this.#paint(binding, state, table, mapping, paint);
@@ -626,7 +936,15 @@ export class SyncSession {
    * sheet does not show yet (`written`) marked unconfirmed, confirmed once painted. A write that
    * fails leaves them marked: neither sent nor trusted until a pull writes them again.
    */
-  async #writeRecord(binding: Binding, state: BindingState, table: TableData, mapping: Mapping, paint: readonly CellPaint[], written: readonly string[], revision: number) {
+  async #writeRecord(
+    binding: Binding,
+    state: BindingState,
+    table: TableData,
+    mapping: Mapping,
+    paint: readonly CellPaint[],
+    written: readonly string[],
+    revision: number,
+  ) {
     if (!written.length) {
       // Nothing the sheet does not already show: one save, then the flags.
       state.revision = revision;
@@ -646,7 +964,13 @@ export class SyncSession {
    * cell that holds a formula is flagged but never written over: the formula is the planner's.
    * Cut into requests under Excel on the web's 5 MB.
    */
-  async #paint(binding: Binding, state: BindingState, table: TableData, mapping: Mapping, cells: readonly CellPaint[]) {
+  async #paint(
+    binding: Binding,
+    state: BindingState,
+    table: TableData,
+    mapping: Mapping,
+    cells: readonly CellPaint[],
+  ) {
     const formulas = new Set<string>();
     const width = table.headers.length;
     for (const at of table.formulaCells) {
@@ -661,7 +985,10 @@ export class SyncSession {
     };
     let restored = 0;
     const kept = cells.map((c) => {
-      const noFormula = c.value !== undefined && formulas.has(`${c.measure}\u0001${c.columnId}`) ? { ...c, value: undefined } : c;
+      const noFormula =
+        c.value !== undefined && formulas.has(`${c.measure}\u0001${c.columnId}`)
+          ? { ...c, value: undefined }
+          : c;
       // A flag going: the fill the user had before it comes back.
       if (noFormula.look !== 'plain' || !state.fills.size) return noFormula;
       const key = keyOf(noFormula);
@@ -673,11 +1000,19 @@ export class SyncSession {
     });
     const codeColumnId = table.columnIds[mapping.codeColumn]!;
     let found = 0;
-    for (let at = 0; at < kept.length; ) {
+    for (let at = 0; at < kept.length;) {
       let end = at;
       let bytes = 0;
-      while (end < kept.length && (end === at || bytes + paintPayloadBytes([kept[end]!]) <= PAINT_REQUEST_BYTES)) bytes += paintPayloadBytes([kept[end++]!]);
-      for (const f of await this.port.paint(binding.tableId ?? binding.table, codeColumnId, kept.slice(at, end))) {
+      while (
+        end < kept.length &&
+        (end === at || bytes + paintPayloadBytes([kept[end]!]) <= PAINT_REQUEST_BYTES)
+      )
+        bytes += paintPayloadBytes([kept[end++]!]);
+      for (const f of await this.port.paint(
+        binding.tableId ?? binding.table,
+        codeColumnId,
+        kept.slice(at, end),
+      )) {
         const key = keyOf(f);
         if (key) state.fills.set(key, f.fill);
         found += 1;
@@ -698,16 +1033,30 @@ export class SyncSession {
   }
 
   /** A cell's look and note, remembering which cells carry the add-in's notes. */
-  #look(binding: Binding, state: BindingState, key: string, paint: Omit<CellPaint, 'note'>, note: string | null, fallback: string | null = null): CellPaint {
+  #look(
+    binding: Binding,
+    state: BindingState,
+    key: string,
+    paint: Omit<CellPaint, 'note'>,
+    note: string | null,
+    fallback: string | null = null,
+  ): CellPaint {
     if (paint.look === 'pending') state.pending.add(key);
     else state.pending.delete(key);
     const text = note ?? fallback;
-    const flags = this.#flags.get(binding.id) ?? this.#flags.set(binding.id, new Map()).get(binding.id)!;
+    const flags =
+      this.#flags.get(binding.id) ?? this.#flags.set(binding.id, new Map()).get(binding.id)!;
     if (text) {
       state.noted.add(key);
       // The flag's symbol first: a flag is never told by its colour alone.
       const shown = paint.look === 'plain' ? text : `${LOOK_SYMBOL[paint.look]} ${text}`;
-      flags.set(key, { key, measure: paint.measure, columnId: paint.columnId, look: paint.look, note: shown });
+      flags.set(key, {
+        key,
+        measure: paint.measure,
+        columnId: paint.columnId,
+        look: paint.look,
+        note: shown,
+      });
       return { ...paint, note: shown };
     }
     flags.delete(key);

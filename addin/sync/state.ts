@@ -4,7 +4,12 @@
 // A copy closed unsaved, restored, or mailed to a colleague carries the versions of its own values:
 // what it sends is judged against what it was typed on (a conflict where the record moved since),
 // never applied over colleagues' changes with someone else's versions. No browser quota applies.
-import { cellKey, type Snapshot, snapshotFromJson, snapshotToJson } from '../../shared/sync/cells.js';
+import {
+  cellKey,
+  type Snapshot,
+  snapshotFromJson,
+  snapshotToJson,
+} from '../../shared/sync/cells.js';
 import type { WorkbookPort } from '../workbook/port.js';
 
 export interface BindingState {
@@ -30,7 +35,14 @@ export interface StateStore {
   remove(bindingId: string): Promise<void>;
 }
 
-export const emptyState = (): BindingState => ({ snapshot: new Map(), revision: 0, noted: new Set(), pending: new Set(), unconfirmed: new Set(), fills: new Map() });
+export const emptyState = (): BindingState => ({
+  snapshot: new Map(),
+  revision: 0,
+  noted: new Set(),
+  pending: new Set(),
+  unconfirmed: new Set(),
+  fills: new Map(),
+});
 
 /**
  * The packed form of a BindingState: each measure code and each (kind, period) slot written once,
@@ -100,16 +112,30 @@ export function packState(state: BindingState): PackedState {
     fills.push(m, k, fill);
   }
   return {
-    v: 1, revision: state.revision, measures: [...measures.keys()],
-    slots: [...slots.keys()].map((s) => s.split('\u0001') as [string, string]), cells, noted, pending, unconfirmed, fills,
+    v: 1,
+    revision: state.revision,
+    measures: [...measures.keys()],
+    slots: [...slots.keys()].map((s) => s.split('\u0001') as [string, string]),
+    cells,
+    noted,
+    pending,
+    unconfirmed,
+    fills,
   };
 }
 
 export function unpackState(p: PackedState): BindingState {
-  if (p.v !== 1) throw new Error(`This workbook's Gatecell state is of a newer version (${p.v}): update the add-in.`);
+  if (p.v !== 1)
+    throw new Error(
+      `This workbook's Gatecell state is of a newer version (${p.v}): update the add-in.`,
+    );
   const key = (m: number, s: number) => cellKey(p.measures[m]!, p.slots[s]![0], p.slots[s]![1]);
   const snapshot: Snapshot = new Map();
-  for (let i = 0; i < p.cells.length; i += 4) snapshot.set(key(p.cells[i]!, p.cells[i + 1]!), { value: p.cells[i + 2] ?? null, version: p.cells[i + 3]! });
+  for (let i = 0; i < p.cells.length; i += 4)
+    snapshot.set(key(p.cells[i]!, p.cells[i + 1]!), {
+      value: p.cells[i + 2] ?? null,
+      version: p.cells[i + 3]!,
+    });
   const keys = (flat: number[]) => {
     const set = new Set<string>();
     for (let i = 0; i < flat.length; i += 2) set.add(key(flat[i]!, flat[i + 1]!));
@@ -117,14 +143,35 @@ export function unpackState(p: PackedState): BindingState {
   };
   const fills = new Map<string, string>();
   const f = p.fills ?? [];
-  for (let i = 0; i < f.length; i += 3) fills.set(key(f[i] as number, f[i + 1] as number), f[i + 2] as string);
-  return { snapshot, revision: p.revision, noted: keys(p.noted), pending: keys(p.pending), unconfirmed: keys(p.unconfirmed ?? []), fills };
+  for (let i = 0; i < f.length; i += 3)
+    fills.set(key(f[i] as number, f[i + 1] as number), f[i + 2] as string);
+  return {
+    snapshot,
+    revision: p.revision,
+    noted: keys(p.noted),
+    pending: keys(p.pending),
+    unconfirmed: keys(p.unconfirmed ?? []),
+    fills,
+  };
 }
 
 /** The plain form, kept as the reference the packed one is tested against. */
-export const plainState = (s: BindingState) => ({ snapshot: snapshotToJson(s.snapshot), revision: s.revision, noted: [...s.noted], pending: [...s.pending], unconfirmed: [...s.unconfirmed], fills: [...s.fills] });
-export const fromPlainState = (p: ReturnType<typeof plainState>): BindingState =>
-  ({ snapshot: snapshotFromJson(p.snapshot), revision: p.revision, noted: new Set(p.noted), pending: new Set(p.pending), unconfirmed: new Set(p.unconfirmed), fills: new Map(p.fills) });
+export const plainState = (s: BindingState) => ({
+  snapshot: snapshotToJson(s.snapshot),
+  revision: s.revision,
+  noted: [...s.noted],
+  pending: [...s.pending],
+  unconfirmed: [...s.unconfirmed],
+  fills: [...s.fills],
+});
+export const fromPlainState = (p: ReturnType<typeof plainState>): BindingState => ({
+  snapshot: snapshotFromJson(p.snapshot),
+  revision: p.revision,
+  noted: new Set(p.noted),
+  pending: new Set(p.pending),
+  unconfirmed: new Set(p.unconfirmed),
+  fills: new Map(p.fills),
+});
 
 /** The state of each binding in its workbook, through the port. */
 export class WorkbookStateStore implements StateStore {

@@ -1,7 +1,15 @@
 // The task pane: connect, then three tabs — the sheet (bind, push, pull), the measure behind the
 // selected cell, and what waits on you. Notices come from one context; the organization's
 // settings (currency digits, tolerance) come from the service, never restated here.
-import { Button, Caption1, makeStyles, Tab, TabList, Title3, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Caption1,
+  makeStyles,
+  Tab,
+  TabList,
+  Title3,
+  tokens,
+} from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
 import { DEFAULT_SETTINGS, type OrgSettings } from '../../shared/domain/settings.js';
 import { minorDigits } from '../../shared/money.js';
@@ -18,8 +26,22 @@ import { useNotices } from './notices.js';
 import { SheetTab } from './sheet/SheetTab.js';
 
 const useStyles = makeStyles({
-  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, padding: tokens.spacingHorizontalM, minWidth: '280px', maxWidth: '520px', boxSizing: 'border-box', color: tokens.colorNeutralForeground1 },
-  header: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', justifyContent: 'space-between' },
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalM,
+    minWidth: '280px',
+    maxWidth: '520px',
+    boxSizing: 'border-box',
+    color: tokens.colorNeutralForeground1,
+  },
+  header: {
+    display: 'flex',
+    gap: tokens.spacingHorizontalS,
+    alignItems: 'center',
+    justifyContent: 'space-between',
+  },
 });
 
 type Me = Awaited<ReturnType<GatecellClient['me']>>;
@@ -32,10 +54,17 @@ export function App({ port }: { port: WorkbookPort }) {
   const [me, setMe] = useState<Me | null>(null);
   const [settings, setSettings] = useState<OrgSettings | null>(null);
   const [tab, setTab] = useState<TabName>('sheet');
-  const client = useMemo(() => (connection ? new GatecellClient(connection.url, connection.token) : null), [connection]);
+  const client = useMemo(
+    () => (connection ? new GatecellClient(connection.url, connection.token) : null),
+    [connection],
+  );
   const session = useMemo(() => {
     if (!client || !settings) return null;
-    return new SyncSession(port, client, new WorkbookStateStore(port), { digits: minorDigits(settings.currency), tolerancePct: settings.materialityPct, newKey: () => crypto.randomUUID() });
+    return new SyncSession(port, client, new WorkbookStateStore(port), {
+      digits: minorDigits(settings.currency),
+      tolerancePct: settings.materialityPct,
+      newKey: () => crypto.randomUUID(),
+    });
   }, [client, port, settings]);
 
   useEffect(() => {
@@ -70,21 +99,44 @@ export function App({ port }: { port: WorkbookPort }) {
     <main className={s.root}>
       <div className={s.header}>
         <Title3 as="h1">Gatecell</Title3>
-        <Button appearance="subtle" size="small" onClick={() => { saveConnection(null); setConnection(null); setMe(null); }}>Sign out</Button>
+        <Button
+          appearance="subtle"
+          size="small"
+          onClick={() => {
+            saveConnection(null);
+            setConnection(null);
+            setMe(null);
+          }}
+        >
+          Sign out
+        </Button>
       </div>
       <Caption1 aria-label="Signed in as">
-        {me.user.name} · {me.superAdmin ? 'administrator' : [...new Set(me.grants.map((g) => `${g.role} on ${g.node}`))].join(', ')}
+        {me.user.name} ·{' '}
+        {me.superAdmin
+          ? 'administrator'
+          : [...new Set(me.grants.map((g) => `${g.role} on ${g.node}`))].join(', ')}
       </Caption1>
       <NoticeBar />
-      <TabList selectedValue={tab} onTabSelect={(_, d) => setTab(d.value as TabName)} aria-label="Gatecell">
+      <TabList
+        selectedValue={tab}
+        onTabSelect={(_, d) => setTab(d.value as TabName)}
+        aria-label="Gatecell"
+      >
         <Tab value="sheet">Sheet</Tab>
         <Tab value="measure">Measure</Tab>
         <Tab value="approvals">Approvals</Tab>
       </TabList>
       {/* All tabs stay mounted: the on-open check runs once and the sheet keeps refreshing on any tab. */}
-      <div role="tabpanel" aria-label="Sheet" hidden={tab !== 'sheet'}>{session && <SheetTab port={port} session={session} me={me} />}</div>
-      <div role="tabpanel" aria-label="Measure" hidden={tab !== 'measure'}>{client && <MeasureTab port={port} session={session} client={client} />}</div>
-      <div role="tabpanel" aria-label="Approvals" hidden={tab !== 'approvals'}>{client && <ApprovalsTab client={client} visible={tab === 'approvals'} />}</div>
+      <div role="tabpanel" aria-label="Sheet" hidden={tab !== 'sheet'}>
+        {session && <SheetTab port={port} session={session} me={me} />}
+      </div>
+      <div role="tabpanel" aria-label="Measure" hidden={tab !== 'measure'}>
+        {client && <MeasureTab port={port} session={session} client={client} />}
+      </div>
+      <div role="tabpanel" aria-label="Approvals" hidden={tab !== 'approvals'}>
+        {client && <ApprovalsTab client={client} visible={tab === 'approvals'} />}
+      </div>
     </main>
   );
 }

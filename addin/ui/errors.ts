@@ -59,12 +59,29 @@ export interface Notice {
 export function explain(e: unknown): Notice {
   if (e instanceof ApiCallError) {
     const missing = (e.details as { missing?: string[] } | undefined)?.missing;
-    return { intent: 'error', title: TITLES[e.code] ?? 'The service refused', text: `${e.message}${missing?.length ? ` Missing: ${missing.join('; ')}.` : ''} (${e.code})` };
+    return {
+      intent: 'error',
+      title: TITLES[e.code] ?? 'The service refused',
+      text: `${e.message}${missing?.length ? ` Missing: ${missing.join('; ')}.` : ''} (${e.code})`,
+    };
   }
   if (e instanceof WorkbookError || e instanceof RequestTooLarge)
-    return { intent: 'error', title: EXCEL_TITLES[e.code] ?? 'Excel could not do it', text: `${e.message} (${e.code}). Nothing the service applied is lost: Gatecell saved it first.` };
-  if (e instanceof BindingBroken) return { intent: 'error', title: 'The binding no longer fits its table', text: e.problems.join(' ') };
-  return { intent: 'error', title: 'Something went wrong', text: e instanceof Error ? e.message : String(e) };
+    return {
+      intent: 'error',
+      title: EXCEL_TITLES[e.code] ?? 'Excel could not do it',
+      text: `${e.message} (${e.code}). Nothing the service applied is lost: Gatecell saved it first.`,
+    };
+  if (e instanceof BindingBroken)
+    return {
+      intent: 'error',
+      title: 'The binding no longer fits its table',
+      text: e.problems.join(' '),
+    };
+  return {
+    intent: 'error',
+    title: 'Something went wrong',
+    text: e instanceof Error ? e.message : String(e),
+  };
 }
 
 /** Why a change request waits for a decision, in words (the service's reason codes). */

@@ -12,7 +12,13 @@ interface Notices {
 
 const NoticesContext = createContext<Notices | null>(null);
 
-export function NoticesProvider({ initial = null, children }: { initial?: Notice | null; children: ReactNode }) {
+export function NoticesProvider({
+  initial = null,
+  children,
+}: {
+  initial?: Notice | null;
+  children: ReactNode;
+}) {
   const [notice, show] = useState<Notice | null>(initial);
   const guard = useCallback(async <T,>(work: () => Promise<T>) => {
     try {

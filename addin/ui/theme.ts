@@ -1,6 +1,11 @@
 // The pane follows Office's theme: dark in a dark Office, high contrast when Windows forces
 // colours; outside Office, the browser's colour scheme.
-import { type Theme, teamsHighContrastTheme, webDarkTheme, webLightTheme } from '@fluentui/react-components';
+import {
+  type Theme,
+  teamsHighContrastTheme,
+  webDarkTheme,
+  webLightTheme,
+} from '@fluentui/react-components';
 
 /** Relative luminance of a #RRGGBB colour, 0 (black) to 1 (white). */
 function luminance(hex: string): number {

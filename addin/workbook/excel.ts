@@ -3,7 +3,21 @@
 // written as whole arrays, calculation and screen updating suspended while writing. Office errors
 // are never swallowed: they reach the pane as WorkbookError with Office's code and debug info.
 import {
-  type Binding, type CellEdit, type CellPaint, type FoundFill, isUserFill, joinNote, LOOK_FILL, placeCells, splitNote, type Selection, stateFromParts, stateNamespace, stateParts, type TableData, type WatchedTable,
+  type Binding,
+  type CellEdit,
+  type CellPaint,
+  type FoundFill,
+  isUserFill,
+  joinNote,
+  LOOK_FILL,
+  placeCells,
+  splitNote,
+  type Selection,
+  stateFromParts,
+  stateNamespace,
+  stateParts,
+  type TableData,
+  type WatchedTable,
   type WorkbookPort,
 } from './port.js';
 import { hostHas, OPTIONAL } from './requirements.js';
@@ -24,17 +38,28 @@ export class WorkbookError extends Error {
   }
 }
 
-async function run<T>(what: string, batch: (context: Excel.RequestContext) => Promise<T>, within?: OfficeExtension.ClientRequestContext): Promise<T> {
+async function run<T>(
+  what: string,
+  batch: (context: Excel.RequestContext) => Promise<T>,
+  within?: OfficeExtension.ClientRequestContext,
+): Promise<T> {
   try {
     return await (within ? Excel.run(within, batch) : Excel.run(batch));
   } catch (e) {
     const err = e as OfficeExtension.Error;
-    throw new WorkbookError(`${what}: ${err.message ?? String(e)}`, err.code ?? 'OfficeError', err.debugInfo);
+    throw new WorkbookError(
+      `${what}: ${err.message ?? String(e)}`,
+      err.code ?? 'OfficeError',
+      err.debugInfo,
+    );
   }
 }
 
 /** Registers an Office event handler; the answer removes it again. */
-async function listen(what: string, add: (context: Excel.RequestContext) => OfficeExtension.EventHandlerResult<unknown>) {
+async function listen(
+  what: string,
+  add: (context: Excel.RequestContext) => OfficeExtension.EventHandlerResult<unknown>,
+) {
   const registered = await run(`Listening to ${what}`, async (context) => {
     const result = add(context);
     await context.sync();
@@ -42,20 +67,28 @@ async function listen(what: string, add: (context: Excel.RequestContext) => Offi
   });
   // A handler is removed in the context that added it.
   return () =>
-    run(`Stopping the ${what} listener`, async (context) => {
-      registered.remove();
-      await context.sync();
-    }, registered.context);
+    run(
+      `Stopping the ${what} listener`,
+      async (context) => {
+        registered.remove();
+        await context.sync();
+      },
+      registered.context,
+    );
 }
 
 /** Contiguous runs of rows in one column that share a key: one range operation per run. */
-function runsOf<T extends { row: number; column: number }>(cells: readonly T[], key: (c: T) => string) {
+function runsOf<T extends { row: number; column: number }>(
+  cells: readonly T[],
+  key: (c: T) => string,
+) {
   const sorted = [...cells].sort((a, b) => a.column - b.column || a.row - b.row);
   const runs: T[][] = [];
   for (const c of sorted) {
     const last = runs.at(-1);
     const prev = last?.at(-1);
-    if (prev && prev.column === c.column && prev.row === c.row - 1 && key(prev) === key(c)) last!.push(c);
+    if (prev && prev.column === c.column && prev.row === c.row - 1 && key(prev) === key(c))
+      last!.push(c);
     else runs.push([c]);
   }
   return runs;
@@ -83,6 +116,8 @@ export class ExcelWorkbook implements WorkbookPort {
       const tables = range.getTables(false);
       const count = tables.getCount();
       await context.sync();
+      // A ClientResult is filled by the sync; it has no load (the rule takes it for a proxy object).
+      // eslint-disable-next-line office-addins/load-object-before-read
       if (count.value > 0) {
         const table = tables.getFirst().load('name');
         await context.sync();
@@ -106,11 +141,21 @@ export class ExcelWorkbook implements WorkbookPort {
       await context.sync();
       // Values and formulas (a formula's value may be pushed; the formula itself is never written
       // over) in row chunks, one sync each: Excel on the web refuses a response over 5 MB.
-      const rowsPerChunk = Math.max(1, Math.floor(READ_CHUNK_CELLS / Math.max(1, body.columnCount)));
+      const rowsPerChunk = Math.max(
+        1,
+        Math.floor(READ_CHUNK_CELLS / Math.max(1, body.columnCount)),
+      );
       const chunks: Excel.Range[] = [];
       for (let r = 0; r < body.rowCount; r += rowsPerChunk) {
         const count = Math.min(rowsPerChunk, body.rowCount - r);
-        chunks.push(body.getCell(r, 0).getResizedRange(count - 1, body.columnCount - 1).load('values, formulas'));
+        chunks.push(
+          body
+            .getCell(r, 0)
+            .getResizedRange(count - 1, body.columnCount - 1)
+            .load('values, formulas'),
+        );
+        // One sync per chunk on purpose: Excel on the web refuses a response over 5 MB.
+        // eslint-disable-next-line office-addins/no-context-sync-in-loop
         await context.sync();
       }
       if (!chunks.length) await context.sync();
@@ -121,7 +166,10 @@ export class ExcelWorkbook implements WorkbookPort {
         headers: (header.values[0] ?? []).map((h) => String(h)),
         columnIds: columns.items.map((c) => Number(c.id)),
         rows: chunks.flatMap((c) => c.values),
-        formulaCells: formulaCellsOf(chunks.flatMap((c) => c.formulas ?? []), body.columnCount),
+        formulaCells: formulaCellsOf(
+          chunks.flatMap((c) => c.formulas ?? []),
+          body.columnCount,
+        ),
         firstCell: { row: body.rowIndex, column: body.columnIndex },
       };
     });
@@ -138,26 +186,45 @@ export class ExcelWorkbook implements WorkbookPort {
       const columns = table.columns.load('items/id');
       const codes = table.columns.getItem(codeColumnId).getDataBodyRange().load('values');
       await context.sync(); // 1: where the table and its cells are
-      const cells = placeCells(addressed, codes.values.map((r) => r[0]), columns.items.map((c) => Number(c.id)));
-      const at = (row: number, column: number, rows = 1) => body.getCell(row, column).getResizedRange(rows - 1, 0);
-      const address = (c: { row: number; column: number }) => `'${sheet.name.replace(/'/g, "''")}'!${columnName(body.columnIndex + c.column)}${body.rowIndex + c.row + 1}`;
+      const cells = placeCells(
+        addressed,
+        codes.values.map((r) => r[0]),
+        columns.items.map((c) => Number(c.id)),
+      );
+      const at = (row: number, column: number, rows = 1) =>
+        body.getCell(row, column).getResizedRange(rows - 1, 0);
+      const address = (c: { row: number; column: number }) =>
+        `'${sheet.name.replace(/'/g, "''")}'!${columnName(body.columnIndex + c.column)}${body.rowIndex + c.row + 1}`;
 
       // 2: the fills and notes there now. A Excel cell has one fill and one note: the user's own
       // fill is kept (reported, to be put back when the flag goes) and their words stay above the
       // add-in's reason. A run of cells reads as one colour, or null where its cells differ.
       const restore = cells.filter((c) => c.look === 'plain' && c.userFill !== undefined);
-      const runs = runsOf(cells.filter((c) => !(c.look === 'plain' && c.userFill !== undefined)), (c) => c.look);
-      const runFills = runs.map((r) => at(r[0]!.row, r[0]!.column, r.length).format.fill.load('color'));
+      const runs = runsOf(
+        cells.filter((c) => !(c.look === 'plain' && c.userFill !== undefined)),
+        (c) => c.look,
+      );
+      const runFills = runs.map((r) =>
+        at(r[0]!.row, r[0]!.column, r.length).format.fill.load('color'),
+      );
       const noted = this.notes ? cells.filter((c) => c.note !== undefined) : [];
-      const existing = noted.map((c) => context.workbook.notes.getItemOrNullObject(address(c)).load('content'));
+      const existing = noted.map((c) =>
+        context.workbook.notes.getItemOrNullObject(address(c)).load('content'),
+      );
       await context.sync();
-      const mixed = runs.map((r, i) => (runFills[i]!.color ? null : r.map((c) => at(c.row, c.column).format.fill.load('color'))));
+      const mixed = runs.map((r, i) =>
+        runFills[i]!.color ? null : r.map((c) => at(c.row, c.column).format.fill.load('color')),
+      );
       if (mixed.some(Boolean)) await context.sync(); // only where a run's cells differ in fill
-      const fillOf = (i: number, j: number) => (mixed[i] ? mixed[i]![j]!.color : runFills[i]!.color);
+      const fillOf = (i: number, j: number) =>
+        mixed[i] ? mixed[i]![j]!.color : runFills[i]!.color;
 
       context.application.suspendApiCalculationUntilNextSync();
       context.application.suspendScreenUpdatingUntilNextSync();
-      for (const run of runsOf(cells.filter((c) => c.value !== undefined), () => 'v'))
+      for (const run of runsOf(
+        cells.filter((c) => c.value !== undefined),
+        () => 'v',
+      ))
         at(run[0]!.row, run[0]!.column, run.length).values = run.map((c) => [c.value ?? '']);
       const found: FoundFill[] = [];
       runs.forEach((run, i) => {
@@ -169,8 +236,12 @@ export class ExcelWorkbook implements WorkbookPort {
           });
           at(run[0]!.row, run[0]!.column, run.length).format.fill.color = LOOK_FILL[look];
         } else if (!mixed[i]) {
-          if (!isUserFill(runFills[i]!.color)) at(run[0]!.row, run[0]!.column, run.length).format.fill.clear();
-        } else run.forEach((c, j) => !isUserFill(fillOf(i, j)) && at(c.row, c.column).format.fill.clear());
+          if (!isUserFill(runFills[i]!.color))
+            at(run[0]!.row, run[0]!.column, run.length).format.fill.clear();
+        } else
+          run.forEach(
+            (c, j) => !isUserFill(fillOf(i, j)) && at(c.row, c.column).format.fill.clear(),
+          );
       });
       for (const c of restore) {
         const fill = at(c.row, c.column).format.fill;
@@ -179,7 +250,10 @@ export class ExcelWorkbook implements WorkbookPort {
       }
       noted.forEach((c, i) => {
         const note = existing[i]!;
-        const text = joinNote(splitNote(note.isNullObject ? null : note.content).user, c.note ?? null);
+        const text = joinNote(
+          splitNote(note.isNullObject ? null : note.content).user,
+          c.note ?? null,
+        );
         if (note.isNullObject) {
           if (text) context.workbook.notes.add(address(c), text);
         } else if (text) note.content = text;
@@ -193,14 +267,18 @@ export class ExcelWorkbook implements WorkbookPort {
   appendRows(key: string, rows: readonly unknown[][]) {
     if (!rows.length) return Promise.resolve();
     return run(`Adding rows to table ${key}`, async (context) => {
-      context.workbook.tables.getItem(key).rows.add(undefined, rows as (string | number | boolean)[][]);
+      context.workbook.tables
+        .getItem(key)
+        .rows.add(undefined, rows as (string | number | boolean)[][]);
       await context.sync();
     });
   }
 
   loadState(bindingId: string) {
     return run('Reading the Gatecell state of this workbook', async (context) => {
-      const parts = context.workbook.customXmlParts.getByNamespace(stateNamespace(bindingId)).load('items/id');
+      const parts = context.workbook.customXmlParts
+        .getByNamespace(stateNamespace(bindingId))
+        .load('items/id');
       await context.sync();
       if (!parts.items.length) return null;
       const xmls = parts.items.map((p) => p.getXml());
@@ -211,13 +289,17 @@ export class ExcelWorkbook implements WorkbookPort {
 
   saveState(bindingId: string, text: string | null) {
     return run('Saving the Gatecell state in this workbook', async (context) => {
-      const old = context.workbook.customXmlParts.getByNamespace(stateNamespace(bindingId)).load('items/id');
+      const old = context.workbook.customXmlParts
+        .getByNamespace(stateNamespace(bindingId))
+        .load('items/id');
       await context.sync();
       // The new parts first, one request each (each under Excel on the web's 5 MB); the old ones
       // deleted only then: a failure part-way leaves the old save whole beside a partial new one,
       // and stateFromParts reads the newest complete save.
       for (const xml of text === null ? [] : stateParts(bindingId, text)) {
         context.workbook.customXmlParts.add(xml);
+        // One request per part on purpose: each stays under Excel on the web's 5 MB.
+        // eslint-disable-next-line office-addins/no-context-sync-in-loop
         await context.sync();
       }
       for (const p of old.items) p.delete();
@@ -228,7 +310,9 @@ export class ExcelWorkbook implements WorkbookPort {
   async loadBindings(): Promise<Binding[]> {
     // A co-author may have bound a table since this pane read the settings: read them afresh, so
     // that saving merges into theirs rather than over them.
-    await new Promise<void>((resolve) => Office.context.document.settings.refreshAsync(() => resolve()));
+    await new Promise<void>((resolve) =>
+      Office.context.document.settings.refreshAsync(() => resolve()),
+    );
     const saved = Office.context.document.settings.get(SETTINGS_KEY) as Binding[] | null;
     return Array.isArray(saved) ? saved : [];
   }
@@ -240,7 +324,13 @@ export class ExcelWorkbook implements WorkbookPort {
     else Office.context.document.settings.remove(AUTO_SHOW);
     return new Promise<void>((resolve, reject) =>
       Office.context.document.settings.saveAsync((r) =>
-        r.status === Office.AsyncResultStatus.Succeeded ? resolve() : reject(new WorkbookError(`Saving the bindings: ${r.error.message}`, String(r.error.code)))));
+        r.status === Office.AsyncResultStatus.Succeeded
+          ? resolve()
+          : reject(
+              new WorkbookError(`Saving the bindings: ${r.error.message}`, String(r.error.code)),
+            ),
+      ),
+    );
   }
 
   onEdited(watch: readonly WatchedTable[], handler: (edit: CellEdit) => void) {
@@ -251,41 +341,65 @@ export class ExcelWorkbook implements WorkbookPort {
         // add-in wrote equals what it remembers and so is never a change to send.
         if (event.triggerSource === 'ThisLocalAddin') return;
         const source = event.source === 'Remote' ? 'remote' : 'local';
-        for (const edit of await this.#editedCells(watch, event.worksheetId, event.address, source)) handler(edit);
-      }));
+        for (const edit of await this.#editedCells(watch, event.worksheetId, event.address, source))
+          handler(edit);
+      }),
+    );
   }
 
   /** The watched cells inside an edited range, by measure code and column id as they are now. */
-  #editedCells(watch: readonly WatchedTable[], worksheetId: string, address: string, source: CellEdit['source']) {
+  #editedCells(
+    watch: readonly WatchedTable[],
+    worksheetId: string,
+    address: string,
+    source: CellEdit['source'],
+  ) {
     return run('Reading what was edited', async (context) => {
-      const tables = watch.map((w) => ({ w, table: context.workbook.tables.getItemOrNullObject(w.table).load('id') }));
+      const tables = watch.map((w) => ({
+        w,
+        table: context.workbook.tables.getItemOrNullObject(w.table).load('id'),
+      }));
       const sheets = tables.map((t) => t.table.worksheet.load('id'));
       await context.sync();
       const edited = context.workbook.worksheets.getItem(worksheetId).getRange(address);
       const hits = tables.flatMap(({ w, table }, i) => {
         if (table.isNullObject || sheets[i]!.id !== worksheetId) return [];
         const body = table.getDataBodyRange().load('rowIndex, columnIndex');
-        const hit = body.getIntersectionOrNullObject(edited).load('rowIndex, columnIndex, rowCount, columnCount');
+        const hit = body
+          .getIntersectionOrNullObject(edited)
+          .load('rowIndex, columnIndex, rowCount, columnCount');
         const codes = table.columns.getItem(w.codeColumnId).getDataBodyRange().load('values');
         const columns = table.columns.load('items/id');
         return [{ table, body, hit, codes, columns }];
       });
       await context.sync();
-      return hits.filter((h) => !h.hit.isNullObject).map(({ table, body, hit, codes, columns }): CellEdit => {
-        const cells: CellEdit['cells'] = [];
-        for (let r = 0; r < hit.rowCount; r++) {
-          const measure = String(codes.values[hit.rowIndex - body.rowIndex + r]?.[0] ?? '').trim();
-          if (!measure) continue;
-          for (let c = 0; c < hit.columnCount; c++) cells.push({ measure, columnId: Number(columns.items[hit.columnIndex - body.columnIndex + c]!.id) });
-        }
-        return { table: table.id, source, cells };
-      });
+      return hits
+        .filter((h) => !h.hit.isNullObject)
+        .map(({ table, body, hit, codes, columns }): CellEdit => {
+          const cells: CellEdit['cells'] = [];
+          for (let r = 0; r < hit.rowCount; r++) {
+            const measure = String(
+              codes.values[hit.rowIndex - body.rowIndex + r]?.[0] ?? '',
+            ).trim();
+            if (!measure) continue;
+            for (let c = 0; c < hit.columnCount; c++)
+              cells.push({
+                measure,
+                columnId: Number(columns.items[hit.columnIndex - body.columnIndex + c]!.id),
+              });
+          }
+          return { table: table.id, source, cells };
+        });
     });
   }
 
   cellValue(key: string, columnId: number, row: number) {
     return run('Reading a cell', async (context) => {
-      const body = context.workbook.tables.getItem(key).columns.getItem(columnId).getDataBodyRange().load('rowCount');
+      const body = context.workbook.tables
+        .getItem(key)
+        .columns.getItem(columnId)
+        .getDataBodyRange()
+        .load('rowCount');
       await context.sync();
       if (row < 0 || row >= body.rowCount) return undefined;
       const cell = body.getCell(row, 0).load('values');
@@ -301,7 +415,11 @@ export class ExcelWorkbook implements WorkbookPort {
       const columns = table.columns.load('items/id');
       const codes = table.columns.getItem(codeColumnId).getDataBodyRange().load('values');
       await context.sync();
-      const [placed] = placeCells([{ measure, columnId }], codes.values.map((r) => r[0]), columns.items.map((c) => Number(c.id)));
+      const [placed] = placeCells(
+        [{ measure, columnId }],
+        codes.values.map((r) => r[0]),
+        columns.items.map((c) => Number(c.id)),
+      );
       if (!placed) return false;
       body.getCell(placed.row, placed.column).select();
       await context.sync();
@@ -317,7 +435,8 @@ export class ExcelWorkbook implements WorkbookPort {
         } catch {
           handler(null);
         }
-      }));
+      }),
+    );
   }
 
   #selection() {
@@ -326,12 +445,15 @@ export class ExcelWorkbook implements WorkbookPort {
       const tables = range.getTables(false);
       const count = tables.getCount();
       await context.sync();
+      // eslint-disable-next-line office-addins/load-object-before-read -- a ClientResult, filled by the sync
       if (!count.value) return null;
       const table = tables.getFirst().load('id');
       const body = table.getDataBodyRange().load('rowIndex, columnIndex');
       await context.sync();
       const row = range.rowIndex - body.rowIndex;
-      return row < 0 ? null : { table: table.id, row, column: range.columnIndex - body.columnIndex };
+      return row < 0
+        ? null
+        : { table: table.id, row, column: range.columnIndex - body.columnIndex };
     });
   }
 }
@@ -339,14 +461,17 @@ export class ExcelWorkbook implements WorkbookPort {
 /** Which cells hold a formula (Range.formulas gives "=…" for those, the constant for others). */
 function formulaCellsOf(formulas: readonly unknown[][], width: number): Set<number> {
   const cells = new Set<number>();
-  formulas.forEach((row, r) => row.forEach((f, c) => {
-    if (typeof f === 'string' && f.startsWith('=')) cells.add(r * width + c);
-  }));
+  formulas.forEach((row, r) =>
+    row.forEach((f, c) => {
+      if (typeof f === 'string' && f.startsWith('=')) cells.add(r * width + c);
+    }),
+  );
   return cells;
 }
 
 function columnName(index: number): string {
   let name = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
   return name;
 }

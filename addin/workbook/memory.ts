@@ -4,8 +4,29 @@
 // tables keep their id through renames, sorts and inserts; columns have ids that survive inserts
 // and moves; a typed value replaces a formula; the user's own notes and fills outlive the
 // add-in's flags; sorted and filtered rows keep everything that is on them.
-import type { Binding, CellEdit, CellLook, CellPaint, EditSource, FoundFill, Selection, TableData, WatchedTable, WorkbookPort } from './port.js';
-import { isUserFill, joinNote, LOOK_FILL, paintPayloadBytes, placeCells, splitNote, stateFromParts, stateNamespace, stateParts } from './port.js';
+import type {
+  Binding,
+  CellEdit,
+  CellLook,
+  CellPaint,
+  EditSource,
+  FoundFill,
+  Selection,
+  TableData,
+  WatchedTable,
+  WorkbookPort,
+} from './port.js';
+import {
+  isUserFill,
+  joinNote,
+  LOOK_FILL,
+  paintPayloadBytes,
+  placeCells,
+  splitNote,
+  stateFromParts,
+  stateNamespace,
+  stateParts,
+} from './port.js';
 
 /** A cell as Excel holds it: one fill and one note, whoever wrote them. */
 interface Cell {
@@ -53,7 +74,9 @@ export const WEB_REQUEST_LIMIT = 5 * 1024 * 1024;
 export class RequestTooLarge extends Error {
   readonly code = 'RequestPayloadSizeLimitExceeded';
   constructor(what: string, bytes: number) {
-    super(`${what}: the request payload size has exceeded the limit (${(bytes / 1048576).toFixed(1)} MB over 5 MB).`);
+    super(
+      `${what}: the request payload size has exceeded the limit (${(bytes / 1048576).toFixed(1)} MB over 5 MB).`,
+    );
   }
 }
 
@@ -81,7 +104,10 @@ export class MemoryWorkbook implements WorkbookPort {
   /** Whether this host has cell notes (ExcelApi 1.18): without them the add-in's notes are not written. */
   readonly notes: boolean;
 
-  constructor(public name = 'Plan.xlsx', options: { requestLimit?: number; notes?: boolean } = {}) {
+  constructor(
+    public name = 'Plan.xlsx',
+    options: { requestLimit?: number; notes?: boolean } = {},
+  ) {
     this.requestLimit = options.requestLimit ?? WEB_REQUEST_LIMIT;
     this.notes = options.notes ?? true;
   }
@@ -93,7 +119,10 @@ export class MemoryWorkbook implements WorkbookPort {
     if (this.#named(name)) throw new Error(`A table named ${name} already exists.`);
     const columns = headers.map((header) => ({ id: this.#nextId++, header }));
     this.#tables.push({
-      id: `{T${this.#nextId++}}`, name, sheet, columns,
+      id: `{T${this.#nextId++}}`,
+      name,
+      sheet,
+      columns,
       rows: rows.map((r) => columns.map((_, c) => blank(r[c] ?? ''))),
       hidden: rows.map(() => false),
     });
@@ -106,7 +135,13 @@ export class MemoryWorkbook implements WorkbookPort {
 
   table(name: string) {
     const t = this.#table(name);
-    return { id: t.id, name: t.name, sheet: t.sheet, headers: t.columns.map((c) => c.header), rowCount: t.rows.length };
+    return {
+      id: t.id,
+      name: t.name,
+      sheet: t.sheet,
+      headers: t.columns.map((c) => c.header),
+      rowCount: t.rows.length,
+    };
   }
 
   /** The user types a value (a number, text kept as text, or "" to clear); over a formula it replaces the formula. */
@@ -171,7 +206,11 @@ export class MemoryWorkbook implements WorkbookPort {
 
   insertRow(table: string, at: number, values: unknown[] = []) {
     const t = this.#table(table);
-    t.rows.splice(at, 0, t.columns.map((_, c) => blank(values[c] ?? '')));
+    t.rows.splice(
+      at,
+      0,
+      t.columns.map((_, c) => blank(values[c] ?? '')),
+    );
     t.hidden.splice(at, 0, false);
     this.#edited(table, 'local', []);
   }
@@ -215,7 +254,8 @@ export class MemoryWorkbook implements WorkbookPort {
    */
   sort(table: string, column: number, order: SortOrder = 'asc') {
     const t = this.#table(table);
-    const rank = (v: unknown) => (v === '' || v === null || v === undefined ? 2 : typeof v === 'number' ? 0 : 1);
+    const rank = (v: unknown) =>
+      v === '' || v === null || v === undefined ? 2 : typeof v === 'number' ? 0 : 1;
     const order1 = order === 'asc' ? 1 : -1;
     const indexed = t.rows.map((cells, i) => ({ cells, hidden: t.hidden[i]! }));
     indexed.sort((a, b) => {
@@ -264,14 +304,28 @@ export class MemoryWorkbook implements WorkbookPort {
   parts(): WorkbookPart[] {
     const bytes = (text: string) => new TextEncoder().encode(text).length;
     return [
-      ...Object.entries(this.#settings).map(([id, text]) => ({ kind: 'setting' as const, id, bytes: bytes(text) })),
-      ...this.#xmlParts.map((p) => ({ kind: 'customXmlPart' as const, id: `${p.namespace}#${p.id}`, bytes: bytes(p.xml) })),
+      ...Object.entries(this.#settings).map(([id, text]) => ({
+        kind: 'setting' as const,
+        id,
+        bytes: bytes(text),
+      })),
+      ...this.#xmlParts.map((p) => ({
+        kind: 'customXmlPart' as const,
+        id: `${p.namespace}#${p.id}`,
+        bytes: bytes(p.xml),
+      })),
     ];
   }
 
   /** The whole workbook as JSON-serialisable data: cells, formulas, notes, fills, flags and parts. */
   snapshot(): WorkbookSnapshot {
-    return structuredClone({ name: this.name, nextId: this.#nextId, tables: this.#tables, settings: this.#settings, xmlParts: this.#xmlParts });
+    return structuredClone({
+      name: this.name,
+      nextId: this.#nextId,
+      tables: this.#tables,
+      settings: this.#settings,
+      xmlParts: this.#xmlParts,
+    });
   }
 
   /** The workbook as a snapshot had it: the file reopened, perhaps on another computer. */
@@ -292,16 +346,26 @@ export class MemoryWorkbook implements WorkbookPort {
   }
 
   async tableAtSelection() {
-    if (!this.#selected) throw new Error('Select a cell inside a table (or a range with a header row) first.');
+    if (!this.#selected)
+      throw new Error('Select a cell inside a table (or a range with a header row) first.');
     return this.#selected.table;
   }
 
   async readTable(key: string): Promise<TableData> {
     const t = this.#table(key);
     return {
-      id: t.id, name: t.name, sheet: t.sheet, headers: t.columns.map((c) => c.header), columnIds: t.columns.map((c) => c.id),
-      rows: t.rows.map((r) => r.map((c) => c.value)), firstCell: { row: 1, column: 0 },
-      formulaCells: new Set(t.rows.flatMap((r, row) => r.flatMap((c, column) => (c.formula === null ? [] : [row * t.columns.length + column])))),
+      id: t.id,
+      name: t.name,
+      sheet: t.sheet,
+      headers: t.columns.map((c) => c.header),
+      columnIds: t.columns.map((c) => c.id),
+      rows: t.rows.map((r) => r.map((c) => c.value)),
+      firstCell: { row: 1, column: 0 },
+      formulaCells: new Set(
+        t.rows.flatMap((r, row) =>
+          r.flatMap((c, column) => (c.formula === null ? [] : [row * t.columns.length + column])),
+        ),
+      ),
     };
   }
 
@@ -311,7 +375,11 @@ export class MemoryWorkbook implements WorkbookPort {
     const code = t.columns.findIndex((c) => c.id === codeColumnId);
     if (code < 0) throw new Error(`The code column of ${table} is gone.`);
     const found: FoundFill[] = [];
-    for (const p of placeCells(cells, t.rows.map((r) => r[code]!.value), t.columns.map((c) => c.id))) {
+    for (const p of placeCells(
+      cells,
+      t.rows.map((r) => r[code]!.value),
+      t.columns.map((c) => c.id),
+    )) {
       const c = t.rows[p.row]![p.column]!;
       // Writing a value replaces a formula, as Excel's Range.values does.
       if (p.value !== undefined) {
@@ -319,7 +387,8 @@ export class MemoryWorkbook implements WorkbookPort {
         c.formula = null;
       }
       if (p.look !== 'plain') {
-        if (isUserFill(c.fill)) found.push({ measure: p.measure, columnId: p.columnId, fill: c.fill });
+        if (isUserFill(c.fill))
+          found.push({ measure: p.measure, columnId: p.columnId, fill: c.fill });
         c.fill = LOOK_FILL[p.look];
       } else if (p.userFill !== undefined) c.fill = p.userFill;
       else if (!isUserFill(c.fill)) c.fill = null;
@@ -376,7 +445,11 @@ export class MemoryWorkbook implements WorkbookPort {
   async showCell(table: string, codeColumnId: number, measure: string, columnId: number) {
     const t = this.#table(table);
     const code = t.columns.findIndex((c) => c.id === codeColumnId);
-    const [placed] = placeCells([{ measure, columnId }], t.rows.map((r) => r[code]?.value), t.columns.map((c) => c.id));
+    const [placed] = placeCells(
+      [{ measure, columnId }],
+      t.rows.map((r) => r[code]?.value),
+      t.columns.map((c) => c.id),
+    );
     if (!placed) return false;
     this.select({ table: t.name, row: placed.row, column: placed.column });
     return true;
@@ -404,14 +477,26 @@ export class MemoryWorkbook implements WorkbookPort {
       const watched = watch.find((w) => w.table === t.id || w.table === t.name);
       if (!watched) continue;
       const code = t.columns.findIndex((c) => c.id === watched.codeColumnId);
-      const cells = code < 0 ? [] : at.map(([row, column]) => ({ measure: String(t.rows[row]![code]!.value ?? '').trim(), columnId: t.columns[column]!.id })).filter((c) => c.measure);
+      const cells =
+        code < 0
+          ? []
+          : at
+              .map(([row, column]) => ({
+                measure: String(t.rows[row]![code]!.value ?? '').trim(),
+                columnId: t.columns[column]!.id,
+              }))
+              .filter((c) => c.measure);
       handler({ table: t.id, source, cells });
     }
   }
 
   /** Excel on the web's limit on one request's payload (the JSON Office.js would send). */
   #request(what: string, payload: unknown) {
-    const bytes = typeof payload === 'number' ? payload : new TextEncoder().encode(typeof payload === 'string' ? payload : JSON.stringify(payload)).length;
+    const bytes =
+      typeof payload === 'number'
+        ? payload
+        : new TextEncoder().encode(typeof payload === 'string' ? payload : JSON.stringify(payload))
+            .length;
     if (bytes > this.requestLimit) throw new RequestTooLarge(what, bytes);
     this.#largest = Math.max(this.#largest, bytes);
   }

@@ -19,7 +19,8 @@ export interface TableData {
 }
 
 /** How a governed cell looks in the sheet. */
-export type CellLook = 'applied' | 'pending' | 'rejected' | 'conflict' | 'variance' | 'stale' | 'readonly' | 'plain';
+export type CellLook =
+  'applied' | 'pending' | 'rejected' | 'conflict' | 'variance' | 'stale' | 'readonly' | 'plain';
 
 /**
  * A cell to write, addressed by what it is, not where it was: the measure of its row and the id
@@ -64,10 +65,15 @@ export function isUserFill(fill: string | null | undefined): fill is string {
  */
 export function joinNote(user: string | null, addin: string | null): string | null {
   // The add-in's part is one paragraph (a comment's blank lines are closed up), so it is always the last.
-  return [user, addin?.replace(/\n{2,}/g, '\n')].filter((t): t is string => !!t).join('\n\n') || null;
+  return (
+    [user, addin?.replace(/\n{2,}/g, '\n')].filter((t): t is string => !!t).join('\n\n') || null
+  );
 }
 
-export function splitNote(text: string | null | undefined): { user: string | null; addin: string | null } {
+export function splitNote(text: string | null | undefined): {
+  user: string | null;
+  addin: string | null;
+} {
   if (!text) return { user: null, addin: null };
   const paragraphs = text.split('\n\n');
   const last = paragraphs.at(-1)!;
@@ -136,11 +142,19 @@ export interface WorkbookPort {
    * Calls back with the cells of watched tables that were edited, and who edited them (the user
    * here or a co-author) — never for the add-in's own writes; returns a function to stop.
    */
-  onEdited(watch: readonly WatchedTable[], handler: (edit: CellEdit) => void): Promise<() => Promise<void>>;
+  onEdited(
+    watch: readonly WatchedTable[],
+    handler: (edit: CellEdit) => void,
+  ): Promise<() => Promise<void>>;
   /** One cell's value: the data body's `row` in the column `columnId` (undefined if there is no such row). */
   cellValue(table: string, columnId: number, row: number): Promise<unknown>;
   /** Selects the cell of `measure` in column `columnId` ("go to cell"); false when the measure is not on exactly one row. */
-  showCell(table: string, codeColumnId: number, measure: string, columnId: number): Promise<boolean>;
+  showCell(
+    table: string,
+    codeColumnId: number,
+    measure: string,
+    columnId: number,
+  ): Promise<boolean>;
   /** Calls back when the user selects a cell inside a table; returns a function to stop. */
   onSelection(handler: (selection: Selection | null) => void): Promise<() => Promise<void>>;
 }
@@ -190,7 +204,11 @@ for (const fill of Object.values(LOOK_FILL)) FLAG_FILLS.add(fill.toUpperCase());
 const ADDIN_NOTE = new RegExp(`^(${Object.values(LOOK_SYMBOL).join('|')}) `);
 
 /** Where each cell of `cells` is now: rows by code (codes on several rows, or none, are skipped), columns by id. */
-export function placeCells<T extends { measure: string; columnId: number }>(cells: readonly T[], codes: readonly unknown[], columnIds: readonly number[]): (T & { row: number; column: number })[] {
+export function placeCells<T extends { measure: string; columnId: number }>(
+  cells: readonly T[],
+  codes: readonly unknown[],
+  columnIds: readonly number[],
+): (T & { row: number; column: number })[] {
   const rowOf = new Map<string, number>();
   const twice = new Set<string>();
   codes.forEach((raw, row) => {
@@ -219,8 +237,10 @@ export function placeCells<T extends { measure: string; columnId: number }>(cell
 export const STATE_PART_CHARS = 1_000_000;
 export const stateNamespace = (bindingId: string) => `urn:gatecell:state:${bindingId}`;
 
-const escapeXml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const unescapeXml = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const escapeXml = (t: string) =>
+  t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const unescapeXml = (t: string) =>
+  t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 let lastSave = 0;
 /** Save numbers: the time in ms, and never the same twice from one pane. */
@@ -229,21 +249,26 @@ const nextSave = () => (lastSave = Math.max(Date.now(), lastSave + 1));
 /** The XML of each part of a state text, in order; `save` numbers this save (later saves, higher numbers). */
 export function stateParts(bindingId: string, text: string, save = nextSave()): string[] {
   const pieces: string[] = [];
-  for (let at = 0; at < text.length || !pieces.length; ) {
+  for (let at = 0; at < text.length || !pieces.length;) {
     let end = Math.min(text.length, at + STATE_PART_CHARS);
     // Never between the two halves of a surrogate pair: each part must be well-formed XML.
     if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1]!)) end -= 1;
     pieces.push(text.slice(at, end));
     at = end;
   }
-  return pieces.map((piece, i) => `<state xmlns="${stateNamespace(bindingId)}" save="${save}" part="${i}" of="${pieces.length}">${escapeXml(piece)}</state>`);
+  return pieces.map(
+    (piece, i) =>
+      `<state xmlns="${stateNamespace(bindingId)}" save="${save}" part="${i}" of="${pieces.length}">${escapeXml(piece)}</state>`,
+  );
 }
 
 /** The state text of the newest complete save among these parts (in any order); null when there is none. */
 export function stateFromParts(xmls: readonly string[]): string | null {
   const saves = new Map<number, { of: number; parts: Map<number, string> }>();
   for (const xml of xmls) {
-    const m = /^<state [^>]*save="(\d+)" part="(\d+)" of="(\d+)">([\s\S]*)<\/state>$/.exec(xml.replace(/^<\?xml[^>]*\?>\s*/, ''));
+    const m = /^<state [^>]*save="(\d+)" part="(\d+)" of="(\d+)">([\s\S]*)<\/state>$/.exec(
+      xml.replace(/^<\?xml[^>]*\?>\s*/, ''),
+    );
     if (!m) throw new Error('A Gatecell state part in this workbook is not readable.');
     const save = saves.get(Number(m[1])) ?? { of: Number(m[3]), parts: new Map() };
     save.parts.set(Number(m[2]), unescapeXml(m[4]!));
@@ -258,6 +283,7 @@ export function stateFromParts(xmls: readonly string[]): string | null {
 /** Zero-based (row, column) → "C12". */
 export function a1(row: number, column: number): string {
   let col = '';
-  for (let n = column + 1; n > 0; n = Math.floor((n - 1) / 26)) col = String.fromCharCode(65 + ((n - 1) % 26)) + col;
+  for (let n = column + 1; n > 0; n = Math.floor((n - 1) / 26))
+    col = String.fromCharCode(65 + ((n - 1) % 26)) + col;
   return `${col}${row + 1}`;
 }

@@ -28,7 +28,8 @@ export const DEVELOPMENT_AUDIT_KEY = 'gatecell-development-audit-key-not-a-secre
 const BUSY_TIMEOUT_MS = 5000;
 const BUSY_WAIT_MS = 30_000;
 
-const isBusy = (e: unknown) => /SQLITE_BUSY|database is locked/i.test(String((e as { code?: string })?.code ?? '') + String(e));
+const isBusy = (e: unknown) =>
+  /SQLITE_BUSY|database is locked/i.test(String((e as { code?: string })?.code ?? '') + String(e));
 
 export class Db {
   #client: Client;
@@ -45,7 +46,12 @@ export class Db {
   static #open(config: DbConfig): Client {
     // `timeout` reaches every pooled connection (a PRAGMA would reach one): writers wait for the
     // lock instead of failing, and a failed one never leaves a hidden transaction behind.
-    return createClient({ url: config.url, authToken: config.authToken, timeout: config.busyTimeoutMs ?? BUSY_TIMEOUT_MS, intMode: 'number' });
+    return createClient({
+      url: config.url,
+      authToken: config.authToken,
+      timeout: config.busyTimeoutMs ?? BUSY_TIMEOUT_MS,
+      intMode: 'number',
+    });
   }
 
   get client() {
@@ -78,7 +84,8 @@ export class Db {
       } catch (e) {
         if (!isBusy(e)) throw e;
         this.#reopen();
-        if (Date.now() >= giveUp) throw new ApiError(503, 'BUSY', 'The database is busy; nothing was written. Try again.');
+        if (Date.now() >= giveUp)
+          throw new ApiError(503, 'BUSY', 'The database is busy; nothing was written. Try again.');
         // A short, jittered pause: waiters in several processes should not wake in step.
         await sleep(Math.min(200, 10 * attempt) * (0.5 + Math.random()));
       }
@@ -123,10 +130,17 @@ export async function rows<T = Row>(x: Exec, sql: string, args: InArgs = []): Pr
  * `sql` selects one column `j` made with json_object(…); its order is kept.
  */
 export async function jsonRows<T>(x: Exec, sql: string, args: InArgs = []): Promise<T[]> {
-  const r = await x.execute({ sql: `SELECT json_group_array(json(j)) AS list FROM (${sql})`, args });
+  const r = await x.execute({
+    sql: `SELECT json_group_array(json(j)) AS list FROM (${sql})`,
+    args,
+  });
   return JSON.parse(String(r.rows[0]?.list ?? '[]')) as T[];
 }
 
-export async function one<T = Row>(x: Exec, sql: string, args: InArgs = []): Promise<T | undefined> {
+export async function one<T = Row>(
+  x: Exec,
+  sql: string,
+  args: InArgs = [],
+): Promise<T | undefined> {
   return (await rows<T>(x, sql, args))[0];
 }

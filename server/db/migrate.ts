@@ -20,16 +20,33 @@ const STEPS: Record<string, (tx: Transaction, audited: Audited, db: Db) => Promi
     const repaired = await repairText(tx);
     await audited((w) => {
       for (const r of repaired)
-        w.audit({ action: 'text.repaired', nodeId: null, subject: `${r.table}.${r.column}`, after: { rowid: r.rowid, reason: 'not well-formed UTF-8' } });
+        w.audit({
+          action: 'text.repaired',
+          nodeId: null,
+          subject: `${r.table}.${r.column}`,
+          after: { rowid: r.rowid, reason: 'not well-formed UTF-8' },
+        });
     });
   },
   // The keying point is the next batch, and that batch is the audit event of the keying itself.
   '005_audit_key.sql': async (tx, audited, db) => {
-    const next = ((await tx.execute('SELECT MAX(id) AS id FROM audit_batches')).rows[0]?.id as number | null ?? 0) + 1;
+    const next =
+      (((await tx.execute('SELECT MAX(id) AS id FROM audit_batches')).rows[0]?.id as
+        number | null) ?? 0) + 1;
     const at = new Date().toISOString();
     const id = keyId(db.auditKey);
-    await tx.execute({ sql: 'INSERT INTO audit_keying (from_batch, at, key_id, signature) VALUES (?, ?, ?, ?)', args: [next, at, id, mac(db.auditKey, keyingStatement(next, at, id))] });
-    await audited((w) => w.audit({ action: 'audit.keyed', nodeId: null, subject: 'audit', after: { fromBatch: next, keyId: id } }));
+    await tx.execute({
+      sql: 'INSERT INTO audit_keying (from_batch, at, key_id, signature) VALUES (?, ?, ?, ?)',
+      args: [next, at, id, mac(db.auditKey, keyingStatement(next, at, id))],
+    });
+    await audited((w) =>
+      w.audit({
+        action: 'audit.keyed',
+        nodeId: null,
+        subject: 'audit',
+        after: { fromBatch: next, keyId: id },
+      }),
+    );
   },
 };
 
@@ -39,23 +56,37 @@ export async function migrate(db: Db, through?: string): Promise<string[]> {
     // WAL lets readers go on while one writer commits; persistent in the file.
     await db.client.execute('PRAGMA journal_mode = WAL');
   }
-  await db.client.execute('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const files = (await readdir(DIR)).filter((f) => /^\d+_.+\.sql$/.test(f) && (through === undefined || f <= through)).sort();
+  await db.client.execute(
+    'CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)',
+  );
+  const files = (await readdir(DIR))
+    .filter((f) => /^\d+_.+\.sql$/.test(f) && (through === undefined || f <= through))
+    .sort();
   const applied: string[] = [];
   for (const name of files) {
     const sql = await readFile(DIR + name, 'utf8');
     const done = await db.write(async (tx) => {
-      const seen = await tx.execute({ sql: 'SELECT 1 FROM migrations WHERE name = ?', args: [name] });
+      const seen = await tx.execute({
+        sql: 'SELECT 1 FROM migrations WHERE name = ?',
+        args: [name],
+      });
       if (seen.rows.length) return false;
       await tx.executeMultiple(sql);
       const step = STEPS[name];
       if (step)
-        await step(tx, async (fn) => {
-          const w = new Write(tx, 'system', new Date(), await auditHead(tx, db.auditKey));
-          await fn(w);
-          await w.finish(null);
-        }, db);
-      await tx.execute({ sql: 'INSERT INTO migrations (name, applied_at) VALUES (?, ?)', args: [name, new Date().toISOString()] });
+        await step(
+          tx,
+          async (fn) => {
+            const w = new Write(tx, 'system', new Date(), await auditHead(tx, db.auditKey));
+            await fn(w);
+            await w.finish(null);
+          },
+          db,
+        );
+      await tx.execute({
+        sql: 'INSERT INTO migrations (name, applied_at) VALUES (?, ?)',
+        args: [name, new Date().toISOString()],
+      });
       return true;
     });
     if (done) applied.push(name);

@@ -28,7 +28,8 @@ export const authenticate = (deps: Deps) =>
   });
 
 async function actorFor(deps: Deps, token: string): Promise<Actor> {
-  if (deps.adminToken && sameSecret(token, deps.adminToken)) return { userId: ADMIN_USER_ID, superAdmin: true, grants: [] };
+  if (deps.adminToken && sameSecret(token, deps.adminToken))
+    return { userId: ADMIN_USER_ID, superAdmin: true, grants: [] };
   const grants = await rows<{ id: string; path: string | null; role: Role | null }>(
     deps.db.client,
     `SELECT u.id, n.path, g.role FROM users u
@@ -40,6 +41,8 @@ async function actorFor(deps: Deps, token: string): Promise<Actor> {
   return {
     userId: grants[0]!.id,
     superAdmin: false,
-    grants: grants.filter((g) => g.path && g.role).map((g) => ({ nodePath: g.path!, role: g.role! })),
+    grants: grants
+      .filter((g) => g.path && g.role)
+      .map((g) => ({ nodePath: g.path!, role: g.role! })),
   };
 }

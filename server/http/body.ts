@@ -27,13 +27,17 @@ function limit(max: number, message: string): MiddlewareHandler {
   const counted = bodyLimit({ maxSize: max, onError: overLimit });
   return (c, next) => {
     const declared = c.req.header('content-length');
-    if (declared === undefined || c.req.header('transfer-encoding') !== undefined) return counted(c, next);
+    if (declared === undefined || c.req.header('transfer-encoding') !== undefined)
+      return counted(c, next);
     return Number(declared) > max ? overLimit() : next();
   };
 }
 
 const jsonLimit = limit(MAX_JSON_BYTES, `The body is over ${megabytes(MAX_JSON_BYTES)}.`);
-const batchLimit = limit(MAX_BATCH_BYTES, `The body is over ${megabytes(MAX_BATCH_BYTES)}: split the batch.`);
+const batchLimit = limit(
+  MAX_BATCH_BYTES,
+  `The body is over ${megabytes(MAX_BATCH_BYTES)}: split the batch.`,
+);
 
 /**
  * Whether the JSON nests deeper than `max` arrays and objects. One pass over the UTF-8 bytes,
@@ -64,18 +68,24 @@ export function nestsDeeperThan(json: Uint8Array, max: number): boolean {
 
 const utf8 = new TextDecoder();
 
-const isJson = (contentType: string | undefined) => !contentType || /^application\/([\w.+-]*\+)?json\b/i.test(contentType);
+const isJson = (contentType: string | undefined) =>
+  !contentType || /^application\/([\w.+-]*\+)?json\b/i.test(contentType);
 
 /** Size limit for every body; nesting limit for every JSON body. The text read is kept for the route. */
 export const bodyRules: MiddlewareHandler = async (c, next) => {
-  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS')
+    return next();
   const route = c.req.path.replace(/^\/api\/v1/, '');
   const sized = BATCH_ROUTES.has(route) ? batchLimit : jsonLimit;
   return sized(c, async () => {
     if (isJson(c.req.header('content-type'))) {
       const bytes = new Uint8Array(await c.req.arrayBuffer());
       if (nestsDeeperThan(bytes, MAX_JSON_DEPTH))
-        throw new ApiError(400, 'TOO_DEEP', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+        throw new ApiError(
+          400,
+          'TOO_DEEP',
+          `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.`,
+        );
       // Kept as Hono's text of the body: the route's validator parses this same copy.
       // (Hono's type says a string; it keeps, and awaits, the promise of one.)
       (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(utf8.decode(bytes));

@@ -11,11 +11,16 @@ type Issue = { path: PropertyKey[]; message: string };
 export function invalid(c: Context, target: string, issues: readonly Issue[]) {
   const details = issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
   const first = details[0];
-  const message = first ? `Invalid ${target}: ${first.path || '(body)'}: ${first.message}` : `Invalid ${target}.`;
+  const message = first
+    ? `Invalid ${target}: ${first.path || '(body)'}: ${first.message}`
+    : `Invalid ${target}.`;
   return c.json(errorBody('INVALID_REQUEST', message, details), 400);
 }
 
-export const validate = <T extends z.ZodType, Target extends keyof ValidationTargets>(target: Target, schema: T) =>
+export const validate = <T extends z.ZodType, Target extends keyof ValidationTargets>(
+  target: Target,
+  schema: T,
+) =>
   zValidator(target, schema, (result, c) => {
     if (!result.success) return invalid(c, target, result.error.issues);
   });
@@ -41,21 +46,34 @@ export function fastAccept(schema: z.ZodType): (value: unknown) => boolean {
  * then every item against `item` — through its ajv compilation, and zod for any item that refuses
  * (the items are used as parsed, so `item` must have no transforms). More than `max` items is a 413.
  */
-export const validateBatch = <E extends z.ZodType>(envelope: E, key: string, item: z.ZodType, max: number) => {
+export const validateBatch = <E extends z.ZodType>(
+  envelope: E,
+  key: string,
+  item: z.ZodType,
+  max: number,
+) => {
   const accepts = fastAccept(item);
   return validator('json', (value: unknown, c) => {
     const items = (value as Record<string, unknown> | null)?.[key];
     if (Array.isArray(items) && items.length > max)
-      throw new ApiError(413, 'TOO_MANY_CHANGES', `A batch holds at most ${max} ${key}; this one has ${items.length}.`);
+      throw new ApiError(
+        413,
+        'TOO_MANY_CHANGES',
+        `A batch holds at most ${max} ${key}; this one has ${items.length}.`,
+      );
     // The envelope is parsed without its items: zod would copy a 100,000-item array only to say
     // that it is one.
-    const parsed = envelope.safeParse(Array.isArray(items) ? { ...(value as object), [key]: [] } : value);
+    const parsed = envelope.safeParse(
+      Array.isArray(items) ? { ...(value as object), [key]: [] } : value,
+    );
     if (!parsed.success) return invalid(c, 'json', parsed.error.issues);
     const issues: Issue[] = [];
     for (let i = 0; i < (items as unknown[]).length && issues.length < MAX_ISSUES; i++) {
       if (accepts((items as unknown[])[i])) continue;
       const result = item.safeParse((items as unknown[])[i]);
-      if (!result.success) for (const issue of result.error.issues) issues.push({ path: [key, i, ...issue.path], message: issue.message });
+      if (!result.success)
+        for (const issue of result.error.issues)
+          issues.push({ path: [key, i, ...issue.path], message: issue.message });
     }
     if (issues.length) return invalid(c, 'json', issues);
     return { ...(parsed.data as object), [key]: items } as z.infer<E>;

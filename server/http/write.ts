@@ -3,7 +3,13 @@
 import type { Context } from 'hono';
 import type { Transaction } from '@libsql/client';
 import { type Exec, one } from '../db/db.js';
-import { type AuditEvent, type AuditHead, appendAudit, AuditBuffer, auditHead } from '../features/audit/trail.js';
+import {
+  type AuditEvent,
+  type AuditHead,
+  appendAudit,
+  AuditBuffer,
+  auditHead,
+} from '../features/audit/trail.js';
 import type { AppEnv, Deps } from './env.js';
 
 export class Write {
@@ -30,7 +36,10 @@ export class Write {
   /** The revision of this write: raised once, on first use. */
   async revision(): Promise<number> {
     if (this.#revision === null) {
-      const r = await one<{ value: number }>(this.tx, "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value");
+      const r = await one<{ value: number }>(
+        this.tx,
+        "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value",
+      );
       this.#revision = r!.value;
     }
     return this.#revision;
@@ -50,7 +59,12 @@ export class Write {
 
   /** Ends the write inside its transaction: the audit events, then the last steps. */
   async finish(requestId: string | null) {
-    await appendAudit(this.tx, { at: this.at, actor: this.actorId, requestId, source: this.source }, this.trail, this.head);
+    await appendAudit(
+      this.tx,
+      { at: this.at, actor: this.actorId, requestId, source: this.source },
+      this.trail,
+      this.head,
+    );
     for (const step of this.#last) await step();
   }
 
@@ -64,7 +78,12 @@ export function write<T>(deps: Deps, c: Context<AppEnv>, fn: (w: Write) => Promi
   return writeAs(deps, c.get('actor').userId, c.get('requestId') ?? null, fn);
 }
 
-export function writeAs<T>(deps: Deps, actorId: string, requestId: string | null, fn: (w: Write) => Promise<T>): Promise<T> {
+export function writeAs<T>(
+  deps: Deps,
+  actorId: string,
+  requestId: string | null,
+  fn: (w: Write) => Promise<T>,
+): Promise<T> {
   return deps.db.write(async (tx) => {
     const w = new Write(tx, actorId, deps.now(), await auditHead(tx, deps.db.auditKey));
     const result = await fn(w);
@@ -74,4 +93,5 @@ export function writeAs<T>(deps: Deps, actorId: string, requestId: string | null
 }
 
 /** The service's revision, read through the client or inside a transaction. */
-export const currentRevision = async (x: Exec) => (await one<{ value: number }>(x, "SELECT value FROM meta WHERE key = 'revision'"))!.value;
+export const currentRevision = async (x: Exec) =>
+  (await one<{ value: number }>(x, "SELECT value FROM meta WHERE key = 'revision'"))!.value;

@@ -1,6 +1,15 @@
 // The HTTP contract's request shapes (api-v1.md), defined once for the service and the add-in.
 import { z } from 'zod';
-import { CELL_KINDS, DECLARABLE_STATUSES, LEVELS, type Outcome, type ReasonCode, RISK_SEVERITIES, ROLES, STAGES } from '../model.js';
+import {
+  CELL_KINDS,
+  DECLARABLE_STATUSES,
+  LEVELS,
+  type Outcome,
+  type ReasonCode,
+  RISK_SEVERITIES,
+  ROLES,
+  STAGES,
+} from '../model.js';
 import { PERIOD_PATTERN } from '../periods.js';
 import { SettingsPatch } from '../domain/settings.js';
 import { TEXT_LIMITS, type TextKind, textProblem } from '../text.js';
@@ -13,16 +22,23 @@ export const MAX_PUSH_CHANGES = 100_000;
  * what the record may hold. `line`: one line (codes, names, titles), `free`: notes and comments.
  */
 export const text = (kind: TextKind, max: number) =>
-  z.string().max(max).superRefine((s, ctx) => {
-    const problem = textProblem(s, kind);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { reason: 'INVALID_TEXT' } });
-  });
+  z
+    .string()
+    .max(max)
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s, kind);
+      if (problem)
+        ctx.addIssue({ code: 'custom', message: problem, params: { reason: 'INVALID_TEXT' } });
+    });
 /** A required single line: trimmed, not empty. */
 const Line = (max: number) => text('line', max).trim().min(1);
 /** Free text that may be empty (a comment). */
 export const FreeText = (max: number) => text('free', max).trim();
 
-export const Code = text('line', 64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" or "-" (at most 64)');
+export const Code = text('line', 64).regex(
+  /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+  'letters, digits, ".", "_" or "-" (at most 64)',
+);
 export const Period = text('line', 7).regex(PERIOD_PATTERN, 'a month as YYYY-MM');
 export const Day = z.iso.date();
 export const Money = z.union([z.number(), text('line', 40)]);
@@ -34,18 +50,24 @@ const Comment = z.object({ comment: CommentText.default('') });
 
 /** A window: both months between 2000-01 and 2100-12, at most 120 months, start ≤ end. */
 export const WINDOW_BOUNDS = { first: '2000-01', last: '2100-12', months: 120 } as const;
-const WindowPeriod = Period.refine((p) => !PERIOD_PATTERN.test(p) || (p >= WINDOW_BOUNDS.first && p <= WINDOW_BOUNDS.last), `a month from ${WINDOW_BOUNDS.first} to ${WINDOW_BOUNDS.last}`);
+const WindowPeriod = Period.refine(
+  (p) => !PERIOD_PATTERN.test(p) || (p >= WINDOW_BOUNDS.first && p <= WINDOW_BOUNDS.last),
+  `a month from ${WINDOW_BOUNDS.first} to ${WINDOW_BOUNDS.last}`,
+);
 const monthIndex = (p: string) => Number(p.slice(0, 4)) * 12 + Number(p.slice(5, 7));
 /** Why a window is refused, or null (start and end both given). */
 export function windowProblem(start: string, end: string): string | null {
   if (start > end) return `the window starts (${start}) after it ends (${end})`;
-  if (monthIndex(end) - monthIndex(start) + 1 > WINDOW_BOUNDS.months) return `a window spans at most ${WINDOW_BOUNDS.months} months`;
+  if (monthIndex(end) - monthIndex(start) + 1 > WINDOW_BOUNDS.months)
+    return `a window spans at most ${WINDOW_BOUNDS.months} months`;
   return null;
 }
 
 export const CreateUser = z.object({
   name: Name,
-  email: text('line', 254).pipe(z.email()).transform((e) => e.toLowerCase()),
+  email: text('line', 254)
+    .pipe(z.email())
+    .transform((e) => e.toLowerCase()),
   /** An organization admin's invitation: the node the person is invited to (default: the one node they administer). */
   node: Code.optional(),
 });
@@ -58,9 +80,17 @@ export const CreateNode = z.object({
 });
 export const PatchSettings = SettingsPatch;
 
-const windowChecked = <T extends { startPeriod?: string | null | undefined; endPeriod?: string | null | undefined }>(body: T, ctx: z.RefinementCtx) => {
+const windowChecked = <
+  T extends { startPeriod?: string | null | undefined; endPeriod?: string | null | undefined },
+>(
+  body: T,
+  ctx: z.RefinementCtx,
+) => {
   const { startPeriod: start, endPeriod: end } = body;
-  const problem = start && end && PERIOD_PATTERN.test(start) && PERIOD_PATTERN.test(end) ? windowProblem(start, end) : null;
+  const problem =
+    start && end && PERIOD_PATTERN.test(start) && PERIOD_PATTERN.test(end)
+      ? windowProblem(start, end)
+      : null;
   if (problem) ctx.addIssue({ code: 'custom', path: ['endPeriod'], message: problem });
 };
 const MeasureFields = {
@@ -72,7 +102,14 @@ const MeasureFields = {
   endPeriod: WindowPeriod.nullable().optional(),
 };
 export const CreateMeasure = z
-  .object({ packageCode: Code, code: Code, ownerId: UserId, sponsorId: UserId.nullable().optional(), controllerId: UserId.nullable().optional(), ...MeasureFields })
+  .object({
+    packageCode: Code,
+    code: Code,
+    ownerId: UserId,
+    sponsorId: UserId.nullable().optional(),
+    controllerId: UserId.nullable().optional(),
+    ...MeasureFields,
+  })
   .superRefine(windowChecked);
 export const PatchMeasure = z
   .object({
@@ -87,11 +124,21 @@ export const PatchMeasure = z
   .strict()
   .superRefine(windowChecked);
 export const CreateMilestone = z.object({ title: Title, due: Day });
-export const PatchMilestone = z.object({ done: z.boolean().optional(), title: Title.optional(), due: Day.optional() }).strict();
+export const PatchMilestone = z
+  .object({ done: z.boolean().optional(), title: Title.optional(), due: Day.optional() })
+  .strict();
 export const CreateRisk = z.object({ title: Title, severity: z.enum(RISK_SEVERITIES) });
-export const PatchRisk = z.object({ open: z.boolean().optional(), severity: z.enum(RISK_SEVERITIES).optional() }).strict();
-export const CreateDependency = z.object({ title: Title, due: Day, ownerId: UserId.nullable().optional() });
-export const PatchDependency = z.object({ done: z.boolean().optional(), due: Day.optional() }).strict();
+export const PatchRisk = z
+  .object({ open: z.boolean().optional(), severity: z.enum(RISK_SEVERITIES).optional() })
+  .strict();
+export const CreateDependency = z.object({
+  title: Title,
+  due: Day,
+  ownerId: UserId.nullable().optional(),
+});
+export const PatchDependency = z
+  .object({ done: z.boolean().optional(), due: Day.optional() })
+  .strict();
 
 // A change's texts are checked by the finance rules (textProblem), not here: a broken note is one
 // `rejected` change (INVALID_TEXT), not a bad batch, and the push's fast check (ajv) cannot run a
@@ -137,30 +184,63 @@ export type PushChangeBody = z.infer<typeof PushChange>;
 export const Decision = Comment;
 export const GateRequest = z.object({ to: z.enum(STAGES), comment: CommentText.default('') });
 
-const commaList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const commaList = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 export const CellsQuery = z.object({
   scope: Code,
-  kinds: text('line', 100).transform(commaList).pipe(z.array(z.enum(CELL_KINDS))).optional(),
+  kinds: text('line', 100)
+    .transform(commaList)
+    .pipe(z.array(z.enum(CELL_KINDS)))
+    .optional(),
   from: Period.optional(),
   to: Period.optional(),
   /** Also answer the cells the caller may not change, and why (for a read-only look in the sheet). */
-  editable: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  editable: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 export const ImportQuery = z.object({ decimal: z.enum(['point', 'comma']).default('point') });
-export const ChangesQuery = z.object({ scope: Code, since: z.coerce.number().int().nonnegative().default(0) });
+export const ChangesQuery = z.object({
+  scope: Code,
+  since: z.coerce.number().int().nonnegative().default(0),
+});
 export const ScopeQuery = z.object({ scope: Code.optional() });
-export const ChangeRequestsQuery = z.object({ scope: Code.optional(), status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).default('pending') });
-export const GateRequestsQuery = z.object({ scope: Code.optional(), status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).default('pending') });
-export const ExceptionsQuery = z.object({ scope: Code.optional(), level: z.coerce.number().int().min(1).max(3).optional() });
-export const RollupQuery = z.object({ scope: Code, from: Period.optional(), to: Period.optional() });
+export const ChangeRequestsQuery = z.object({
+  scope: Code.optional(),
+  status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).default('pending'),
+});
+export const GateRequestsQuery = z.object({
+  scope: Code.optional(),
+  status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).default('pending'),
+});
+export const ExceptionsQuery = z.object({
+  scope: Code.optional(),
+  level: z.coerce.number().int().min(1).max(3).optional(),
+});
+export const RollupQuery = z.object({
+  scope: Code,
+  from: Period.optional(),
+  to: Period.optional(),
+});
 export const AuditQuery = z.object({
-  scope: Code.optional(), since: z.coerce.number().int().nonnegative().default(0), limit: z.coerce.number().int().min(1).max(10000).default(1000),
+  scope: Code.optional(),
+  since: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(10000).default(1000),
   /** `newest`: the latest `limit` events, newest first (a measure's recent history); `oldest` (default): in order from `since`, for paging. */
   order: z.enum(['oldest', 'newest']).default('oldest'),
 });
 
 /** A checkpoint as GET /audit/checkpoint answered it, passed back as URL-encoded JSON. */
-export const Checkpoint = z.object({ seq: z.number().int().nonnegative(), hash: text('line', 64).regex(/^[0-9a-f]{64}$/), at: text('line', 40), signature: text('line', 200) });
+export const Checkpoint = z.object({
+  seq: z.number().int().nonnegative(),
+  hash: text('line', 64).regex(/^[0-9a-f]{64}$/),
+  at: text('line', 40),
+  signature: text('line', 200),
+});
 export const VerifyQuery = z.object({
   checkpoint: text('line', 2000)
     .transform((s, ctx) => {

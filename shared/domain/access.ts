@@ -25,12 +25,14 @@ export function rolesAt(actor: Actor, path: string): Set<Role> {
 /** Whether the actor holds one of `wanted` on the node at `path` (called per change of a push: no allocation). */
 export function hasRole(actor: Actor, path: string, ...wanted: Role[]): boolean {
   if (actor.superAdmin && wanted.includes('admin')) return true;
-  for (const g of actor.grants) if (path.startsWith(g.nodePath) && wanted.includes(g.role)) return true;
+  for (const g of actor.grants)
+    if (path.startsWith(g.nodePath) && wanted.includes(g.role)) return true;
   return false;
 }
 
 /** Sees the node itself: holds any role on it. */
-export const canSee = (actor: Actor, path: string) => actor.superAdmin || actor.grants.some((g) => path.startsWith(g.nodePath));
+export const canSee = (actor: Actor, path: string) =>
+  actor.superAdmin || actor.grants.some((g) => path.startsWith(g.nodePath));
 
 /** Sees the node or something inside it: enough to ask for a scope. */
 export const seesWithin = (actor: Actor, path: string) =>
@@ -58,9 +60,12 @@ export interface MeasurePeople {
  * so that every request always has someone other than its requester who may decide it.
  */
 export function segregationViolation(people: MeasurePeople): string | null {
-  if (people.controllerId && people.controllerId === people.ownerId) return 'The owner of a measure cannot be its controller.';
-  if (people.sponsorId && people.sponsorId === people.ownerId) return 'The owner of a measure cannot be its sponsor.';
-  if (people.sponsorId && people.sponsorId === people.controllerId) return 'The sponsor of a measure cannot also be its controller.';
+  if (people.controllerId && people.controllerId === people.ownerId)
+    return 'The owner of a measure cannot be its controller.';
+  if (people.sponsorId && people.sponsorId === people.ownerId)
+    return 'The owner of a measure cannot be its sponsor.';
+  if (people.sponsorId && people.sponsorId === people.controllerId)
+    return 'The sponsor of a measure cannot also be its controller.';
   return null;
 }
 
@@ -74,52 +79,83 @@ export const mayEditPlan = (actor: Actor, path: string, people: MeasurePeople) =
 
 /** Actuals: a controller on the subtree (or the named one), never the measure's owner or sponsor. */
 export const mayEnterActuals = (actor: Actor, path: string, people: MeasurePeople) =>
-  actor.userId !== people.ownerId && actor.userId !== people.sponsorId && (actor.userId === people.controllerId || hasRole(actor, path, 'controller'));
+  actor.userId !== people.ownerId &&
+  actor.userId !== people.sponsorId &&
+  (actor.userId === people.controllerId || hasRole(actor, path, 'controller'));
 
 /** A change request (a cell, or a window) is decided by the measure's named controller, never by its requester. */
-export const mayDecideChange = (actor: Actor, request: { requestedBy: string }, measure: { controllerId: string | null }) =>
-  actor.userId !== request.requestedBy && actor.userId === measure.controllerId;
+export const mayDecideChange = (
+  actor: Actor,
+  request: { requestedBy: string },
+  measure: { controllerId: string | null },
+) => actor.userId !== request.requestedBy && actor.userId === measure.controllerId;
 
 /** Whom a change request waits on: the measure's named controller. */
-export const changeApprover = (measure: { controllerId: string | null }) => ({ role: 'controller' as const, userId: measure.controllerId });
+export const changeApprover = (measure: { controllerId: string | null }) => ({
+  role: 'controller' as const,
+  userId: measure.controllerId,
+});
 
 /** Descriptive fields, the declared status and the window are the owner's. */
-export const mayDescribeMeasure = (actor: Actor, people: MeasurePeople) => actor.userId === people.ownerId;
+export const mayDescribeMeasure = (actor: Actor, people: MeasurePeople) =>
+  actor.userId === people.ownerId;
 
 /**
  * Naming another sponsor or controller after creation: an admin or a steering member on the
  * subtree, never the measure's owner nor anyone whose request on it is waiting (they would be
  * picking their own approver).
  */
-export function reassignBlock(actor: Actor, path: string, people: MeasurePeople, pendingRequesters: readonly string[]): string | null {
-  if (actor.userId === people.ownerId) return "The owner of a measure does not choose its sponsor or controller.";
-  if (pendingRequesters.includes(actor.userId)) return 'You have a request waiting on this measure: you cannot choose who decides it.';
-  if (!hasRole(actor, path, 'admin', 'steering')) return 'Only an admin or a steering member names another sponsor or controller.';
+export function reassignBlock(
+  actor: Actor,
+  path: string,
+  people: MeasurePeople,
+  pendingRequesters: readonly string[],
+): string | null {
+  if (actor.userId === people.ownerId)
+    return 'The owner of a measure does not choose its sponsor or controller.';
+  if (pendingRequesters.includes(actor.userId))
+    return 'You have a request waiting on this measure: you cannot choose who decides it.';
+  if (!hasRole(actor, path, 'admin', 'steering'))
+    return 'Only an admin or a steering member names another sponsor or controller.';
   return null;
 }
 
 /** The named person may not take a part in which they would decide their own waiting request. */
 export const reassigneeBlock = (userId: string, pendingRequesters: readonly string[]) =>
-  pendingRequesters.includes(userId) ? `${userId} has a request waiting on this measure and cannot be named to decide it.` : null;
+  pendingRequesters.includes(userId)
+    ? `${userId} has a request waiting on this measure and cannot be named to decide it.`
+    : null;
 
 /** Sponsor or steering put a measure on hold and resume it. */
-export const mayHold = (actor: Actor, path: string, people: MeasurePeople) => actor.userId === people.sponsorId || hasRole(actor, path, 'steering');
+export const mayHold = (actor: Actor, path: string, people: MeasurePeople) =>
+  actor.userId === people.sponsorId || hasRole(actor, path, 'steering');
 
 /** Holds the role on some node (or is the service admin, for admin): enough to ask for service-wide acts. */
-export const holdsRoleSomewhere = (actor: Actor, role: Role) => (role === 'admin' && actor.superAdmin) || actor.grants.some((g) => g.role === role);
+export const holdsRoleSomewhere = (actor: Actor, role: Role) =>
+  (role === 'admin' && actor.superAdmin) || actor.grants.some((g) => g.role === role);
 
 /** Users are created by an admin; audit checkpoints and verification are an admin's. */
 export const isAdmin = (actor: Actor) => holdsRoleSomewhere(actor, 'admin');
 
 /** Ledger imports are a controller's (each row is then judged by mayEnterActuals on its measure). */
-export const mayImportActuals = (actor: Actor) => actor.superAdmin || holdsRoleSomewhere(actor, 'controller');
+export const mayImportActuals = (actor: Actor) =>
+  actor.superAdmin || holdsRoleSomewhere(actor, 'controller');
 
 /** An organization's settings: its admins and controllers. */
-export const mayChangeSettings = (actor: Actor, orgPath: string) => hasRole(actor, orgPath, 'admin', 'controller');
+export const mayChangeSettings = (actor: Actor, orgPath: string) =>
+  hasRole(actor, orgPath, 'admin', 'controller');
 
 /** An exception is acted on by its owner or above: the measure's people, steering, an admin of the subtree. */
-export const mayActOnException = (actor: Actor, path: string, exceptionOwnerId: string, people: MeasurePeople) =>
-  [exceptionOwnerId, people.ownerId, people.sponsorId, people.controllerId].includes(actor.userId) || hasRole(actor, path, 'steering', 'admin');
+export const mayActOnException = (
+  actor: Actor,
+  path: string,
+  exceptionOwnerId: string,
+  people: MeasurePeople,
+) =>
+  [exceptionOwnerId, people.ownerId, people.sponsorId, people.controllerId].includes(
+    actor.userId,
+  ) || hasRole(actor, path, 'steering', 'admin');
 
 /** A gate is requested by the measure's owner only. */
-export const mayRequestGate = (actor: Actor, people: MeasurePeople) => actor.userId === people.ownerId;
+export const mayRequestGate = (actor: Actor, people: MeasurePeople) =>
+  actor.userId === people.ownerId;

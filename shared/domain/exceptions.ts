@@ -18,9 +18,21 @@ export interface ExceptionFacts {
   potential: PotentialStatus;
   declared: ImplementationStatus | null;
   milestones: readonly { id: string; title: string; due: string; done: boolean }[];
-  dependencies: readonly { id: string; title: string; due: string; done: boolean; ownerId: string | null }[];
+  dependencies: readonly {
+    id: string;
+    title: string;
+    due: string;
+    done: boolean;
+    ownerId: string | null;
+  }[];
   /** approverId null: a steering member (no one person). value: minor units the request moves or validates. */
-  openRequests: readonly { id: string; what: string; approverId: string | null; requestedAt: string; value: number }[];
+  openRequests: readonly {
+    id: string;
+    what: string;
+    approverId: string | null;
+    requestedAt: string;
+    value: number;
+  }[];
   approvalSlaDays: number;
 }
 
@@ -69,7 +81,8 @@ export function detectExceptions(f: ExceptionFacts, now: Date): DetectedExceptio
       subject: 'status',
       fingerprint: 'masked',
       ownerId: f.ownerId,
-      decisionNeeded: 'Milestones are on track but the value is off track: confirm the value or stop the measure.',
+      decisionNeeded:
+        'Milestones are on track but the value is off track: confirm the value or stop the measure.',
       valueAtStake: gap,
     });
   for (const d of f.dependencies)
@@ -85,13 +98,20 @@ export function detectExceptions(f: ExceptionFacts, now: Date): DetectedExceptio
   // One exception per approver, over everything of the measure that waits on them too long.
   const overdue = new Map<string | null, (typeof f.openRequests)[number][]>();
   for (const r of f.openRequests)
-    if (now.getTime() - Date.parse(r.requestedAt) > f.approvalSlaDays * DAY) overdue.set(r.approverId, [...(overdue.get(r.approverId) ?? []), r]);
+    if (now.getTime() - Date.parse(r.requestedAt) > f.approvalSlaDays * DAY)
+      overdue.set(r.approverId, [...(overdue.get(r.approverId) ?? []), r]);
   for (const [approverId, waiting] of overdue) {
-    const what = waiting.length === 1 ? waiting[0]!.what : `${waiting.length} requests (${waiting.map((r) => r.what.replace(/^The /, 'the ')).join('; ')})`;
+    const what =
+      waiting.length === 1
+        ? waiting[0]!.what
+        : `${waiting.length} requests (${waiting.map((r) => r.what.replace(/^The /, 'the ')).join('; ')})`;
     out.push({
       type: 'approval_overdue',
       subject: `approver:${approverId ?? 'steering'}`,
-      fingerprint: waiting.map((r) => r.id).sort().join(','),
+      fingerprint: waiting
+        .map((r) => r.id)
+        .sort()
+        .join(','),
       // A steering gate waits on the committee, not a person: it is the committee's from the start.
       ownerId: approverId ?? f.ownerId,
       ...(approverId === null ? { atLeastLevel: 3 as const } : {}),

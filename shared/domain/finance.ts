@@ -53,9 +53,18 @@ export type Decision =
   | { outcome: 'rejected'; reason: ReasonCode; message: string }
   | { outcome: 'conflict'; reason: 'STALE_VERSION'; message: string }
   | { outcome: 'applied'; value: number; unchanged: boolean }
-  | { outcome: 'pending'; value: number; reason: 'MATERIAL_CHANGE' | 'APPROVAL_REQUIRED'; message: string };
+  | {
+      outcome: 'pending';
+      value: number;
+      reason: 'MATERIAL_CHANGE' | 'APPROVAL_REQUIRED';
+      message: string;
+    };
 
-const reject = (reason: ReasonCode, message: string): Decision => ({ outcome: 'rejected', reason, message });
+const reject = (reason: ReasonCode, message: string): Decision => ({
+  outcome: 'rejected',
+  reason,
+  message,
+});
 
 const stageIndex = (stage: Stage) => GATE_ORDER.indexOf(stage);
 
@@ -68,34 +77,59 @@ export interface EditBlock {
  * Why the actor may not change this cell at all, whatever value they type; null when they may.
  * The push applies it to every change, and the add-in shows it in the sheet before anyone types.
  */
-export function editBlock(kind: CellKind, period: string, ctx: Pick<EditContext, 'actor' | 'measure' | 'rules'>): EditBlock | null {
+export function editBlock(
+  kind: CellKind,
+  period: string,
+  ctx: Pick<EditContext, 'actor' | 'measure' | 'rules'>,
+): EditBlock | null {
   const { actor, measure, rules } = ctx;
-  if (isFrozen(measure.stage)) return { reason: 'MEASURE_FROZEN', message: `Measure is ${measure.stage}: its values can no longer change.` };
+  if (isFrozen(measure.stage))
+    return {
+      reason: 'MEASURE_FROZEN',
+      message: `Measure is ${measure.stage}: its values can no longer change.`,
+    };
   if (!inWindow(period, measure.startPeriod, measure.endPeriod))
-    return { reason: 'OUT_OF_WINDOW', message: `${period} is outside the measure's window ${measure.startPeriod} to ${measure.endPeriod}.` };
+    return {
+      reason: 'OUT_OF_WINDOW',
+      message: `${period} is outside the measure's window ${measure.startPeriod} to ${measure.endPeriod}.`,
+    };
   if (kind === 'actual') {
     if (!mayEnterActuals(actor, measure.path, measure))
-      return { reason: 'FORBIDDEN', message: 'Only a controller of this measure (not its owner or sponsor) may enter actuals.' };
+      return {
+        reason: 'FORBIDDEN',
+        message: 'Only a controller of this measure (not its owner or sponsor) may enter actuals.',
+      };
     if (period > rules.currentPeriod)
-      return { reason: 'FUTURE_PERIOD', message: `${period} has not happened yet (this is ${rules.currentPeriod}): an actual is booked once its month has begun.` };
+      return {
+        reason: 'FUTURE_PERIOD',
+        message: `${period} has not happened yet (this is ${rules.currentPeriod}): an actual is booked once its month has begun.`,
+      };
     return null;
   }
   if (!mayEditPlan(actor, measure.path, measure))
     return {
       reason: 'FORBIDDEN',
-      message: actor.userId === measure.controllerId
-        ? `You are this measure's controller: you validate its ${kind}, you do not edit it.`
-        : `Only a planner of this measure (its owner included) may edit its ${kind}.`,
+      message:
+        actor.userId === measure.controllerId
+          ? `You are this measure's controller: you validate its ${kind}, you do not edit it.`
+          : `Only a planner of this measure (its owner included) may edit its ${kind}.`,
     };
   if (kind === 'forecast' && rules.closedThrough !== null && period <= rules.closedThrough)
-    return { reason: 'PERIOD_LOCKED', message: `${period} is closed (closed through ${rules.closedThrough}): its forecast is locked.` };
+    return {
+      reason: 'PERIOD_LOCKED',
+      message: `${period} is closed (closed through ${rules.closedThrough}): its forecast is locked.`,
+    };
   return null;
 }
 
 /** A refused value as the planner typed it: short, and never a walk through a nested structure. */
 const describeValue = (value: unknown) =>
-  typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-    : value !== null && typeof value === 'object' ? (Array.isArray(value) ? 'A list' : 'An object')
+  typeof value === 'string'
+    ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+    : value !== null && typeof value === 'object'
+      ? Array.isArray(value)
+        ? 'A list'
+        : 'An object'
       : `"${String(value)}"`;
 
 /** Why a change's note or cell address may not be stored; null when both may. */
@@ -108,7 +142,8 @@ function textOf(change: CellChange): string | null {
 
 export function evaluateChange(change: CellChange, ctx: EditContext): Decision {
   const { rules, current, measure } = ctx;
-  if (!isPeriod(change.period)) return reject('INVALID_VALUE', `"${change.period}" is not a period YYYY-MM.`);
+  if (!isPeriod(change.period))
+    return reject('INVALID_VALUE', `"${change.period}" is not a period YYYY-MM.`);
   const text = textOf(change);
   if (text) return reject('INVALID_TEXT', text);
   const block = editBlock(change.kind, change.period, ctx);
@@ -116,7 +151,10 @@ export function evaluateChange(change: CellChange, ctx: EditContext): Decision {
 
   const value = toMinor(change.value, rules.digits);
   if (value === null)
-    return reject('INVALID_VALUE', `${describeValue(change.value)} is not an amount with at most ${rules.digits} decimals.`);
+    return reject(
+      'INVALID_VALUE',
+      `${describeValue(change.value)} is not an amount with at most ${rules.digits} decimals.`,
+    );
 
   const note = change.note?.trim() ?? '';
   const locked = rules.closedThrough !== null && change.period <= rules.closedThrough;
@@ -133,11 +171,15 @@ export function evaluateChange(change: CellChange, ctx: EditContext): Decision {
       message: `Someone changed this cell since you last saw it (now version ${current.version}).`,
     };
 
-  if (current.value === value && current.version > 0) return { outcome: 'applied', value, unchanged: true };
+  if (current.value === value && current.version > 0)
+    return { outcome: 'applied', value, unchanged: true };
 
   if (change.kind === 'actual') {
     if (locked && current.value !== null && !note)
-      return reject('NOTE_REQUIRED', `Changing a booked actual of closed period ${change.period} needs a reason.`);
+      return reject(
+        'NOTE_REQUIRED',
+        `Changing a booked actual of closed period ${change.period} needs a reason.`,
+      );
     return { outcome: 'applied', value, unchanged: false };
   }
 
@@ -155,12 +197,16 @@ export function evaluateChange(change: CellChange, ctx: EditContext): Decision {
   // forecast
   if (isMaterial(value, ctx)) {
     if (!note)
-      return reject('NOTE_REQUIRED', 'This change is material: add a note explaining it, and it goes to the controller.');
+      return reject(
+        'NOTE_REQUIRED',
+        'This change is material: add a note explaining it, and it goes to the controller.',
+      );
     return {
       outcome: 'pending',
       value,
       reason: 'MATERIAL_CHANGE',
-      message: "Material change: it waits for the controller's approval; the approved value stays the record.",
+      message:
+        "Material change: it waits for the controller's approval; the approved value stays the record.",
     };
   }
   return { outcome: 'applied', value, unchanged: false };
@@ -171,11 +217,20 @@ export function evaluateChange(change: CellChange, ctx: EditContext): Decision {
  * where there is none — by more than materialityPct of the period's target, or by more than the
  * absolute threshold. With neither a target nor an absolute threshold nothing is material.
  */
-export function isMaterial(value: number, ctx: Pick<EditContext, 'rules' | 'periodTarget' | 'periodForecast'>): boolean {
+export function isMaterial(
+  value: number,
+  ctx: Pick<EditContext, 'rules' | 'periodTarget' | 'periodForecast'>,
+): boolean {
   const { rules, periodTarget, periodForecast } = ctx;
   const reference = periodForecast ?? periodTarget;
-  if (reference === null) return rules.materialityAbs !== null && Math.abs(value) > rules.materialityAbs;
+  if (reference === null)
+    return rules.materialityAbs !== null && Math.abs(value) > rules.materialityAbs;
   const move = Math.abs(value - reference);
-  if (periodTarget !== null && periodTarget !== 0 && move * 100 > Math.abs(periodTarget) * rules.materialityPct) return true;
+  if (
+    periodTarget !== null &&
+    periodTarget !== 0 &&
+    move * 100 > Math.abs(periodTarget) * rules.materialityPct
+  )
+    return true;
   return rules.materialityAbs !== null && move > rules.materialityAbs;
 }

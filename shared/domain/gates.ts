@@ -15,11 +15,19 @@ export interface GateFacts {
   startPeriod: string | null;
   endPeriod: string | null;
   /** Periods that hold a value, per kind. */
-  periodsWith: { baseline: ReadonlySet<string>; target: ReadonlySet<string>; actual: ReadonlySet<string> };
+  periodsWith: {
+    baseline: ReadonlySet<string>;
+    target: ReadonlySet<string>;
+    actual: ReadonlySet<string>;
+  };
   targetTotal: number; // minor units over the window
   actualTotal: number; // minor units over the window
   /** Per kind, the value of each period of the window that holds one (minor units), in period order. */
-  values: { baseline: Readonly<Record<string, number>>; target: Readonly<Record<string, number>>; actual: Readonly<Record<string, number>> };
+  values: {
+    baseline: Readonly<Record<string, number>>;
+    target: Readonly<Record<string, number>>;
+    actual: Readonly<Record<string, number>>;
+  };
   milestones: readonly { done: boolean }[];
   closedThrough: string | null;
   /** Minor units; null: no steering threshold. */
@@ -36,7 +44,8 @@ export function gateStepError(stage: Stage, to: Stage): string | null {
   if (isFrozen(stage)) return `The measure is ${stage}: it passes no more gates.`;
   if (to === 'cancelled') return null;
   const next = nextStage(stage);
-  if (to !== next) return `A gate moves one stage at a time: from ${stage} the next stage is ${next}.`;
+  if (to !== next)
+    return `A gate moves one stage at a time: from ${stage} the next stage is ${next}.`;
   return null;
 }
 
@@ -73,7 +82,9 @@ export function missingForGate(to: Stage, f: GateFacts, comment: string): string
     case 'closed': {
       const end = f.endPeriod ?? '';
       if (!f.closedThrough || f.closedThrough < end)
-        missing.push(`the books closed through ${end} (closed through ${f.closedThrough ?? 'no period yet'})`);
+        missing.push(
+          `the books closed through ${end} (closed through ${f.closedThrough ?? 'no period yet'})`,
+        );
       const noActual = window.filter((p) => !f.periodsWith.actual.has(p));
       if (noActual.length) missing.push(`an actual for ${describePeriods(noActual)}`);
       break;
@@ -88,17 +99,24 @@ export function missingForGate(to: Stage, f: GateFacts, comment: string): string
 }
 
 function describePeriods(periods: string[]): string {
-  return periods.length <= 3 ? periods.join(', ') : `${periods.length} periods (${periods[0]} to ${periods.at(-1)})`;
+  return periods.length <= 3
+    ? periods.join(', ')
+    : `${periods.length} periods (${periods[0]} to ${periods.at(-1)})`;
 }
 
 /** Who approves entering `to` (governance model, "Stage gates"). */
-export function approverRule(to: Stage, f: Pick<GateFacts, 'targetTotal' | 'steeringThreshold'>): ApproverRule {
+export function approverRule(
+  to: Stage,
+  f: Pick<GateFacts, 'targetTotal' | 'steeringThreshold'>,
+): ApproverRule {
   switch (to) {
     case 'detailed':
     case 'closed':
       return 'controller';
     case 'decided':
-      return f.steeringThreshold !== null && f.targetTotal >= f.steeringThreshold ? 'steering' : 'sponsor';
+      return f.steeringThreshold !== null && f.targetTotal >= f.steeringThreshold
+        ? 'steering'
+        : 'sponsor';
     case 'cancelled':
       return 'sponsor_or_steering';
     default:
@@ -111,7 +129,10 @@ export function approverRule(to: Stage, f: Pick<GateFacts, 'targetTotal' | 'stee
  * target, Decided the target, Closed the actuals and the realized value. Approving a request whose
  * figures changed since is refused (STALE_REQUEST): the approver saw other numbers.
  */
-export function pinnedFigures(to: Stage, f: Pick<GateFacts, 'values' | 'actualTotal'>): Record<string, unknown> | null {
+export function pinnedFigures(
+  to: Stage,
+  f: Pick<GateFacts, 'values' | 'actualTotal'>,
+): Record<string, unknown> | null {
   switch (to) {
     case 'detailed':
       return { baseline: f.values.baseline, target: f.values.target };
@@ -125,13 +146,24 @@ export function pinnedFigures(to: Stage, f: Pick<GateFacts, 'values' | 'actualTo
 }
 
 /** Whether the figures a request pinned are still the record's (a request that pinned nothing: yes). */
-export const pinsHold = (pinned: Record<string, unknown> | null, now: Record<string, unknown> | null) =>
-  pinned === null || JSON.stringify(pinned) === JSON.stringify(now);
+export const pinsHold = (
+  pinned: Record<string, unknown> | null,
+  now: Record<string, unknown> | null,
+) => pinned === null || JSON.stringify(pinned) === JSON.stringify(now);
 
 /** Pinned figures as the approver reads them: each kind's total over the window (minor units). */
-export function pinnedTotals(pinned: Record<string, unknown> | null): Record<string, number> | null {
+export function pinnedTotals(
+  pinned: Record<string, unknown> | null,
+): Record<string, number> | null {
   if (!pinned) return null;
-  return Object.fromEntries(Object.entries(pinned).map(([k, v]) => [k, typeof v === 'number' ? v : Object.values(v as Record<string, number>).reduce((a, b) => a + b, 0)]));
+  return Object.fromEntries(
+    Object.entries(pinned).map(([k, v]) => [
+      k,
+      typeof v === 'number'
+        ? v
+        : Object.values(v as Record<string, number>).reduce((a, b) => a + b, 0),
+    ]),
+  );
 }
 
 export interface GateRequestFacts {
@@ -144,7 +176,10 @@ export interface GateRequestFacts {
  * gate waits on any steering member of the subtree). The one answer for the approvals list, the
  * overdue exception and the rollup's decisions waiting.
  */
-export function gateApprover(rule: ApproverRule, m: { sponsorId: string | null; controllerId: string | null }): { role: ApproverRule; userId: string | null } {
+export function gateApprover(
+  rule: ApproverRule,
+  m: { sponsorId: string | null; controllerId: string | null },
+): { role: ApproverRule; userId: string | null } {
   switch (rule) {
     case 'controller':
       return { role: rule, userId: m.controllerId };
@@ -176,7 +211,10 @@ export function mayDecideGate(
 }
 
 /** A closure below target records a shortfall only with the controller's explanation. */
-export function closureShortfallError(f: Pick<GateFacts, 'targetTotal' | 'actualTotal'>, comment: string): string | null {
+export function closureShortfallError(
+  f: Pick<GateFacts, 'targetTotal' | 'actualTotal'>,
+  comment: string,
+): string | null {
   if (f.actualTotal < f.targetTotal && !comment.trim())
     return 'The realized value is below target: the closing comment must explain the shortfall.';
   return null;

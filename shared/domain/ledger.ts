@@ -18,13 +18,18 @@ const SHAPE: Record<DecimalMark, RegExp> = {
  * The amount as a plain decimal ("-1200.00"), or why it is not one. `currency`: the
  * organization's code, accepted before or after the number; another code is refused.
  */
-export function ledgerAmount(text: string, decimal: DecimalMark, currency: string): { amount: string } | { error: string } {
+export function ledgerAmount(
+  text: string,
+  decimal: DecimalMark,
+  currency: string,
+): { amount: string } | { error: string } {
   let s = text.replace(SPACES, '').replace(SYMBOLS, '');
   if (!/\d/.test(s)) return { error: `"${text}" is not an amount` };
   const code = /^([A-Za-z]{3})|([A-Za-z]{3})$/.exec(s);
   if (code) {
     const found = (code[1] ?? code[2]!).toUpperCase();
-    if (found !== currency) return { error: `"${text}" is in ${found}; this organization books ${currency}` };
+    if (found !== currency)
+      return { error: `"${text}" is in ${found}; this organization books ${currency}` };
     s = code[1] ? s.slice(3) : s.slice(0, -3);
   }
   let negative = false;
@@ -41,10 +46,15 @@ export function ledgerAmount(text: string, decimal: DecimalMark, currency: strin
     s = s.slice(0, -1);
   }
   if (!SHAPE[decimal].test(s)) {
-    const hint = decimal === 'point' && /^\d{1,3}(\.\d{3})+,\d+$/.test(s) ? ' (a decimal comma? send ?decimal=comma)' : '';
+    const hint =
+      decimal === 'point' && /^\d{1,3}(\.\d{3})+,\d+$/.test(s)
+        ? ' (a decimal comma? send ?decimal=comma)'
+        : '';
     return { error: `"${text}" is not an amount${hint}` };
   }
   const [whole, fraction] = s.split(decimal === 'comma' ? ',' : '.') as [string, string?];
   const digits = whole.replace(/[.,']/g, '');
-  return { amount: `${negative ? '-' : ''}${digits}${fraction === undefined ? '' : `.${fraction}`}` };
+  return {
+    amount: `${negative ? '-' : ''}${digits}${fraction === undefined ? '' : `.${fraction}`}`,
+  };
 }

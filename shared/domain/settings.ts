@@ -30,27 +30,56 @@ export const DEFAULT_SETTINGS: OrgSettings = {
 export const SettingsPatch = SettingsShape.partial().strict();
 
 /** Stored settings, completed with the defaults. */
-export const OrgSettingsSchema = SettingsShape.partial().transform((s): OrgSettings => ({ ...DEFAULT_SETTINGS, ...s }));
+export const OrgSettingsSchema = SettingsShape.partial().transform((s): OrgSettings => ({
+  ...DEFAULT_SETTINGS,
+  ...s,
+}));
 
 /**
  * Why a settings change may not be made, or null. `holdsAmounts`: the organization already holds
  * an amount, so its currency is fixed (every stored minor unit would change meaning).
  */
-export function settingsProblem(before: OrgSettings, after: OrgSettings, digits: number, holdsAmounts: boolean): { code: string; message: string } | null {
+export function settingsProblem(
+  before: OrgSettings,
+  after: OrgSettings,
+  digits: number,
+  holdsAmounts: boolean,
+): { code: string; message: string } | null {
   if (after.currency !== before.currency && holdsAmounts)
-    return { code: 'CURRENCY_LOCKED', message: `The organization already holds amounts in ${before.currency}: its currency can no longer change.` };
+    return {
+      code: 'CURRENCY_LOCKED',
+      message: `The organization already holds amounts in ${before.currency}: its currency can no longer change.`,
+    };
   const unit = 10 ** -digits;
-  const money: [keyof OrgSettings, string][] = [['materialityAbs', 'The absolute materiality threshold'], ['steeringThreshold', 'The steering threshold'],
-    ['escalationValueLevel2', 'The level 2 escalation value'], ['escalationValueLevel3', 'The level 3 escalation value']];
+  const money: [keyof OrgSettings, string][] = [
+    ['materialityAbs', 'The absolute materiality threshold'],
+    ['steeringThreshold', 'The steering threshold'],
+    ['escalationValueLevel2', 'The level 2 escalation value'],
+    ['escalationValueLevel3', 'The level 3 escalation value'],
+  ];
   for (const [key, name] of money) {
     const v = after[key] as number | null;
     if (v === null) continue;
-    if (v < unit) return { code: 'INVALID_SETTINGS', message: `${name} is at least one minor unit (${unit} ${after.currency}); leave it empty for none.` };
+    if (v < unit)
+      return {
+        code: 'INVALID_SETTINGS',
+        message: `${name} is at least one minor unit (${unit} ${after.currency}); leave it empty for none.`,
+      };
     if (toMinor(v, digits) === null)
-      return { code: 'INVALID_SETTINGS', message: `${name} has more decimals than ${after.currency} has (${digits}).` };
+      return {
+        code: 'INVALID_SETTINGS',
+        message: `${name} has more decimals than ${after.currency} has (${digits}).`,
+      };
   }
-  if (after.escalationValueLevel2 !== null && after.escalationValueLevel3 !== null && after.escalationValueLevel3 < after.escalationValueLevel2)
-    return { code: 'INVALID_SETTINGS', message: 'Exceptions escalate upwards: the level 3 value must be at least the level 2 value.' };
+  if (
+    after.escalationValueLevel2 !== null &&
+    after.escalationValueLevel3 !== null &&
+    after.escalationValueLevel3 < after.escalationValueLevel2
+  )
+    return {
+      code: 'INVALID_SETTINGS',
+      message: 'Exceptions escalate upwards: the level 3 value must be at least the level 2 value.',
+    };
   return null;
 }
 

@@ -40,12 +40,19 @@ export interface PeriodValues {
  * The value a period is expected to deliver: the actual where the period is closed and has one,
  * else the approved forecast, else the target.
  */
-export function expectedValue(period: string, v: PeriodValues, closedThrough: string | null): number {
+export function expectedValue(
+  period: string,
+  v: PeriodValues,
+  closedThrough: string | null,
+): number {
   if (closedThrough !== null && period <= closedThrough && v.actual !== null) return v.actual;
   return v.forecast ?? v.target ?? 0;
 }
 
-export function potentialRatio(byPeriod: ReadonlyMap<string, PeriodValues>, closedThrough: string | null) {
+export function potentialRatio(
+  byPeriod: ReadonlyMap<string, PeriodValues>,
+  closedThrough: string | null,
+) {
   let target = 0;
   let expected = 0;
   for (const [period, v] of byPeriod) {
@@ -56,7 +63,10 @@ export function potentialRatio(byPeriod: ReadonlyMap<string, PeriodValues>, clos
 }
 
 /** ≥ 95 % of cumulative target on track, ≥ 80 % at risk, else off track; no target: on track. */
-export function potentialStatus(byPeriod: ReadonlyMap<string, PeriodValues>, closedThrough: string | null): PotentialStatus {
+export function potentialStatus(
+  byPeriod: ReadonlyMap<string, PeriodValues>,
+  closedThrough: string | null,
+): PotentialStatus {
   const { target, expected } = potentialRatio(byPeriod, closedThrough);
   if (target <= 0) return 'on_track';
   if (expected * 100 >= target * 95) return 'on_track';
@@ -64,10 +74,18 @@ export function potentialStatus(byPeriod: ReadonlyMap<string, PeriodValues>, clo
   return 'off_track';
 }
 
-const IMPLEMENTATION_RANK: Record<ImplementationStatus, number> = { completed: 3, cancelled: 3, on_track: 2, at_risk: 1, delayed: 0 };
+const IMPLEMENTATION_RANK: Record<ImplementationStatus, number> = {
+  completed: 3,
+  cancelled: 3,
+  on_track: 2,
+  at_risk: 1,
+  delayed: 0,
+};
 /** A declared status better than the computed one is itself an exception. */
-export const declaredIsBetter = (declared: ImplementationStatus | null, computed: ImplementationStatus) =>
-  declared !== null && IMPLEMENTATION_RANK[declared] > IMPLEMENTATION_RANK[computed];
+export const declaredIsBetter = (
+  declared: ImplementationStatus | null,
+  computed: ImplementationStatus,
+) => declared !== null && IMPLEMENTATION_RANK[declared] > IMPLEMENTATION_RANK[computed];
 
 export interface Variance {
   period: string;
@@ -76,7 +94,10 @@ export interface Variance {
 }
 
 /** Variance to target per period (forecast − target; actual − target for closed periods). */
-export function variances(byPeriod: ReadonlyMap<string, PeriodValues>, closedThrough: string | null) {
+export function variances(
+  byPeriod: ReadonlyMap<string, PeriodValues>,
+  closedThrough: string | null,
+) {
   const perPeriod: Variance[] = [];
   let cumForecast = 0;
   let cumActual = 0;
@@ -96,7 +117,10 @@ export function variances(byPeriod: ReadonlyMap<string, PeriodValues>, closedThr
   }
   return {
     perPeriod,
-    cumulative: { forecastVariance: cumForecast - cumTarget, actualVariance: cumActual - cumTargetClosed },
+    cumulative: {
+      forecastVariance: cumForecast - cumTarget,
+      actualVariance: cumActual - cumTargetClosed,
+    },
     /** Cumulative actual ÷ cumulative target; null without a target. */
     realization: cumTarget > 0 ? cumActual / cumTarget : null,
   };

@@ -35,18 +35,25 @@ export interface Diff {
   duplicates: string[];
 }
 
-const EXCEL_ERROR = /^#(N\/A|VALUE!|REF!|DIV\/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|BUSY!|CONNECT!|UNKNOWN!|GETTING_DATA)/;
+const EXCEL_ERROR =
+  /^#(N\/A|VALUE!|REF!|DIV\/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|FIELD!|BLOCKED!|BUSY!|CONNECT!|UNKNOWN!|GETTING_DATA)/;
 
 /**
  * A typed cell as an amount with at most `digits` decimals, or why not. Floating noise from
  * formulas (1155.0000000000002) is rounded away; a real third decimal is refused.
  */
-export function cellAmount(raw: unknown, digits: number): { value: number } | { error: string } | null {
+export function cellAmount(
+  raw: unknown,
+  digits: number,
+): { value: number } | { error: string } | null {
   if (raw === '' || raw === null || raw === undefined) return null;
   if (typeof raw === 'boolean') return { error: 'TRUE/FALSE is not an amount.' };
   if (typeof raw === 'string') {
     const text = raw.trim();
-    if (EXCEL_ERROR.test(text)) return { error: `${text} is an Excel error, not an amount: fix the formula or type a number.` };
+    if (EXCEL_ERROR.test(text))
+      return {
+        error: `${text} is an Excel error, not an amount: fix the formula or type a number.`,
+      };
     return { error: `"${text}" is text, not an amount: type a number.` };
   }
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return { error: 'Not an amount.' };
@@ -56,11 +63,17 @@ export function cellAmount(raw: unknown, digits: number): { value: number } | { 
   // Formula noise is a few units of the double's last place (≈ 1e-16 of the value); a real extra
   // decimal is at least 1/10 of a minor unit. The bound sits far between the two at any size a
   // double holds exactly (a relative bound of 1e-6 let 5,000.001 through as 5,000).
-  if (Math.abs(scaled - rounded) > Math.max(1e-6, Math.abs(scaled) * 1e-12)) return { error: `${raw} has more than ${digits} decimals.` };
+  if (Math.abs(scaled - rounded) > Math.max(1e-6, Math.abs(scaled) * 1e-12))
+    return { error: `${raw} has more than ${digits} decimals.` };
   return { value: rounded / scale };
 }
 
-export function diffTable(rows: readonly (readonly unknown[])[], mapping: Mapping, snapshot: Snapshot, digits: number): Diff {
+export function diffTable(
+  rows: readonly (readonly unknown[])[],
+  mapping: Mapping,
+  snapshot: Snapshot,
+  digits: number,
+): Diff {
   const byCode = new Map<string, number[]>();
   rows.forEach((row, i) => {
     const code = String(row[mapping.codeColumn] ?? '').trim();
@@ -81,7 +94,15 @@ export function diffTable(rows: readonly (readonly unknown[])[], mapping: Mappin
       const amount = cellAmount(raw, digits);
       if (amount === null) {
         if (known?.value != null)
-          errors.push({ row, column, measure, kind, period, value: raw, message: 'A governed value cannot be cleared: type 0, or pull to restore it.' });
+          errors.push({
+            row,
+            column,
+            measure,
+            kind,
+            period,
+            value: raw,
+            message: 'A governed value cannot be cleared: type 0, or pull to restore it.',
+          });
         continue;
       }
       if ('error' in amount) {

@@ -32,7 +32,11 @@ export function identify(mapping: Mapping, table: TableColumns): Mapping {
     codeColumn: mapping.codeColumn,
     codeColumnId: table.columnIds[mapping.codeColumn],
     codeHeader: table.headers[mapping.codeColumn],
-    columns: mapping.columns.map((c) => ({ ...c, columnId: table.columnIds[c.column], header: table.headers[c.column] })),
+    columns: mapping.columns.map((c) => ({
+      ...c,
+      columnId: table.columnIds[c.column],
+      header: table.headers[c.column],
+    })),
   };
 }
 
@@ -42,46 +46,89 @@ export function identify(mapping: Mapping, table: TableColumns): Mapping {
  * and checked against the header they were bound with. Anything missing or retitled is a problem,
  * and the mapping is null: nothing is read or written through a binding that no longer fits.
  */
-export function resolveMapping(mapping: Mapping, table: TableColumns): { mapping: Mapping | null; problems: string[] } {
+export function resolveMapping(
+  mapping: Mapping,
+  table: TableColumns,
+): { mapping: Mapping | null; problems: string[] } {
   const problems: string[] = [];
-  const locate = (id: number | undefined, header: string | undefined, legacyAt: number, fits: (h: string) => boolean, what: string): number => {
+  const locate = (
+    id: number | undefined,
+    header: string | undefined,
+    legacyAt: number,
+    fits: (h: string) => boolean,
+    what: string,
+  ): number => {
     if (id === undefined) {
       const h = String(table.headers[legacyAt] ?? '');
       if (legacyAt < table.headers.length && fits(h)) return legacyAt;
-      problems.push(`Column ${legacyAt + 1} no longer reads as ${what} (its header is now "${h}"): bind the table again.`);
+      problems.push(
+        `Column ${legacyAt + 1} no longer reads as ${what} (its header is now "${h}"): bind the table again.`,
+      );
       return -1;
     }
     const at = table.columnIds.indexOf(id);
     if (at < 0) {
-      problems.push(`The column "${header ?? what}" was deleted from the table: bind the table again.`);
+      problems.push(
+        `The column "${header ?? what}" was deleted from the table: bind the table again.`,
+      );
       return -1;
     }
     if (header !== undefined && table.headers[at] !== header) {
-      problems.push(`The column "${header}" is now titled "${table.headers[at]}": bind the table again so that it is read as what it says.`);
+      problems.push(
+        `The column "${header}" is now titled "${table.headers[at]}": bind the table again so that it is read as what it says.`,
+      );
       return -1;
     }
     return at;
   };
-  const codeColumn = locate(mapping.codeColumnId, mapping.codeHeader, mapping.codeColumn, (h) => CODE_HEADERS.has(h.trim().toLowerCase()), 'the measure codes');
+  const codeColumn = locate(
+    mapping.codeColumnId,
+    mapping.codeHeader,
+    mapping.codeColumn,
+    (h) => CODE_HEADERS.has(h.trim().toLowerCase()),
+    'the measure codes',
+  );
   const columns = mapping.columns.map((c) => ({
     ...c,
-    column: locate(c.columnId, c.header, c.column, (h) => {
-      const parsed = parseHeader(h);
-      return !!parsed && parsed.kind === c.kind && parsed.period === c.period;
-    }, `${c.kind} ${c.period}`),
+    column: locate(
+      c.columnId,
+      c.header,
+      c.column,
+      (h) => {
+        const parsed = parseHeader(h);
+        return !!parsed && parsed.kind === c.kind && parsed.period === c.period;
+      },
+      `${c.kind} ${c.period}`,
+    ),
   }));
   if (problems.length) return { mapping: null, problems };
   return { mapping: { ...mapping, codeColumn, columns }, problems };
 }
 
 const KIND_WORDS: Record<string, CellKind> = {
-  baseline: 'baseline', base: 'baseline', bl: 'baseline',
-  target: 'target', tgt: 'target',
-  forecast: 'forecast', fcst: 'forecast', fc: 'forecast', fct: 'forecast',
-  actual: 'actual', actuals: 'actual', act: 'actual', act_: 'actual',
+  baseline: 'baseline',
+  base: 'baseline',
+  bl: 'baseline',
+  target: 'target',
+  tgt: 'target',
+  forecast: 'forecast',
+  fcst: 'forecast',
+  fc: 'forecast',
+  fct: 'forecast',
+  actual: 'actual',
+  actuals: 'actual',
+  act: 'actual',
+  act_: 'actual',
 };
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const CODE_HEADERS = new Set(['measure', 'code', 'measure code', 'measure id', 'measure_code', 'id']);
+const CODE_HEADERS = new Set([
+  'measure',
+  'code',
+  'measure code',
+  'measure id',
+  'measure_code',
+  'id',
+]);
 
 const pad = (m: number) => String(m).padStart(2, '0');
 
@@ -138,7 +185,9 @@ export function proposeMapping(headers: readonly unknown[]): Proposal {
     }
     const key = `${parsed.kind} ${parsed.period}`;
     if (seen.has(key)) {
-      problems.push(`"${header}" and column ${seen.get(key)! + 1} both map to ${key}: only the first is bound.`);
+      problems.push(
+        `"${header}" and column ${seen.get(key)! + 1} both map to ${key}: only the first is bound.`,
+      );
       return;
     }
     seen.set(key, column);
@@ -146,10 +195,15 @@ export function proposeMapping(headers: readonly unknown[]): Proposal {
   });
   if (codeColumn < 0) problems.push('No column of measure codes: name one "Measure" or "Code".');
   if (!columns.length) problems.push('No column such as "Forecast 2027-03" or "Target Mar 2027".');
-  return { mapping: codeColumn >= 0 && columns.length ? { codeColumn, columns } : null, ignored, problems };
+  return {
+    mapping: codeColumn >= 0 && columns.length ? { codeColumn, columns } : null,
+    ignored,
+    problems,
+  };
 }
 
-export const isCellKind = (s: string): s is CellKind => (CELL_KINDS as readonly string[]).includes(s);
+export const isCellKind = (s: string): s is CellKind =>
+  (CELL_KINDS as readonly string[]).includes(s);
 
 export interface ColumnChoice {
   column: number;
@@ -160,9 +214,14 @@ export interface ColumnChoice {
 }
 
 /** The planner's edited mapping, checked: a code column, valid periods, no cell bound twice. */
-export function buildMapping(headers: readonly string[], codeColumn: number, choices: readonly ColumnChoice[]): { mapping: Mapping | null; problems: string[] } {
+export function buildMapping(
+  headers: readonly string[],
+  codeColumn: number,
+  choices: readonly ColumnChoice[],
+): { mapping: Mapping | null; problems: string[] } {
   const problems: string[] = [];
-  if (codeColumn < 0 || codeColumn >= headers.length) problems.push('Choose the column of measure codes.');
+  if (codeColumn < 0 || codeColumn >= headers.length)
+    problems.push('Choose the column of measure codes.');
   const columns: ColumnMapping[] = [];
   const seen = new Map<string, number>();
   for (const c of choices) {

@@ -14,7 +14,12 @@ export interface PushPlan {
 
 export function planPush(
   changes: readonly CellChange[],
-  opts: { source: PushBody['source']; notes: ReadonlyMap<string, string>; newKey: () => string; cellAddress: (c: CellChange) => string },
+  opts: {
+    source: PushBody['source'];
+    notes: ReadonlyMap<string, string>;
+    newKey: () => string;
+    cellAddress: (c: CellChange) => string;
+  },
 ): PushPlan {
   const batches: PushBody[] = [];
   const sent: CellChange[][] = [];
@@ -27,7 +32,11 @@ export function planPush(
       changes: part.map((c) => {
         const note = opts.notes.get(cellKey(c.measure, c.kind, c.period));
         return {
-          measure: c.measure, kind: c.kind, period: c.period, value: c.value, cell: opts.cellAddress(c),
+          measure: c.measure,
+          kind: c.kind,
+          period: c.period,
+          value: c.value,
+          cell: opts.cellAddress(c),
           ...(c.baseVersion !== undefined ? { baseVersion: c.baseVersion } : {}),
           ...(note ? { note } : {}),
         };
@@ -53,22 +62,40 @@ export interface CellWrite {
 }
 
 /** The service's answer → what to write into each sent cell, and the snapshot after it. */
-export function applyResults(sent: readonly CellChange[], results: readonly PushResult[], snapshot: Snapshot): CellWrite[] {
+export function applyResults(
+  sent: readonly CellChange[],
+  results: readonly PushResult[],
+  snapshot: Snapshot,
+): CellWrite[] {
   return results.map((r) => {
     const c = sent[r.index]!;
     snapshot.set(cellKey(c.measure, c.kind, c.period), { value: r.value, version: r.version });
     const note =
-      r.outcome === 'applied' ? null
-      : r.outcome === 'pending' ? `Pending approval: ${c.value} requested. ${r.reason?.message ?? ''}`.trim()
-      : r.outcome === 'conflict' ? `Conflict: ${r.reason?.message ?? 'changed by someone else'} The current value ${r.value ?? '(empty)'} is back; ${c.value} was typed.`
-      : `Rejected (${r.reason?.code}): ${r.reason?.message ?? ''} ${c.value} was typed.`;
+      r.outcome === 'applied'
+        ? null
+        : r.outcome === 'pending'
+          ? `Pending approval: ${c.value} requested. ${r.reason?.message ?? ''}`.trim()
+          : r.outcome === 'conflict'
+            ? `Conflict: ${r.reason?.message ?? 'changed by someone else'} The current value ${r.value ?? '(empty)'} is back; ${c.value} was typed.`
+            : `Rejected (${r.reason?.code}): ${r.reason?.message ?? ''} ${c.value} was typed.`;
     const keepTyped = r.outcome === 'rejected' && r.reason?.code === 'NOTE_REQUIRED';
-    return { row: c.row, column: c.column, value: keepTyped ? undefined : r.value, flag: r.outcome, note: keepTyped ? `Needs a note: ${r.reason!.message} ${c.value} was typed; add the note in the pane and push again.` : note };
+    return {
+      row: c.row,
+      column: c.column,
+      value: keepTyped ? undefined : r.value,
+      flag: r.outcome,
+      note: keepTyped
+        ? `Needs a note: ${r.reason!.message} ${c.value} was typed; add the note in the pane and push again.`
+        : note,
+    };
   });
 }
 
 /** Forecast cells whose variance to target passes the tolerance (percent of the period's target). */
-export function varianceFlags(cells: Iterable<{ measure: string; kind: string; period: string; value: number | null }>, tolerancePct: number): Set<string> {
+export function varianceFlags(
+  cells: Iterable<{ measure: string; kind: string; period: string; value: number | null }>,
+  tolerancePct: number,
+): Set<string> {
   const target = new Map<string, number>();
   const forecast = new Map<string, number>();
   for (const c of cells) {

@@ -8,7 +8,10 @@ import { harness } from '../helpers.js';
 
 describe('manifest.xml', async () => {
   const h = await harness();
-  const app = createApp({ db: h.db, now: () => new Date() }, { dir: 'dist/pane', officeJs: 'local' });
+  const app = createApp(
+    { db: h.db, now: () => new Date() },
+    { dir: 'dist/pane', officeJs: 'local' },
+  );
   const text = readFileSync('manifest.xml', 'utf8');
 
   it('is an Excel task-pane add-in with a GUID id', async () => {
@@ -22,15 +25,19 @@ describe('manifest.xml', async () => {
   });
 
   it('points only at HTTPS URLs the service serves', async () => {
-    const urls = [...new Set([...text.matchAll(/DefaultValue="(https?:\/\/[^"]+)"/g)].map((m) => m[1]!))];
+    const urls = [
+      ...new Set([...text.matchAll(/DefaultValue="(https?:\/\/[^"]+)"/g)].map((m) => m[1]!)),
+    ];
     expect(urls.length).toBeGreaterThanOrEqual(5); // pane, three icon sizes, and the 64 px icon
     for (const url of urls) {
       expect(url).toMatch(/^https:\/\/localhost:3000\//);
       const res = await app.request(new URL(url).pathname);
       expect(res.status, url).toBe(200);
-      if (url.endsWith('.png')) expect([...new Uint8Array(await res.arrayBuffer()).slice(0, 4)]).toEqual([137, 80, 78, 71]);
+      if (url.endsWith('.png'))
+        expect([...new Uint8Array(await res.arrayBuffer()).slice(0, 4)]).toEqual([137, 80, 78, 71]);
     }
-    for (const domain of [...text.matchAll(/<AppDomain>([^<]+)<\/AppDomain>/g)].map((m) => m[1]!)) expect(domain).toBe('https://localhost:3000');
+    for (const domain of [...text.matchAll(/<AppDomain>([^<]+)<\/AppDomain>/g)].map((m) => m[1]!))
+      expect(domain).toBe('https://localhost:3000');
   });
 
   it('opens the pane with a bound workbook, and its help is a page of its own', () => {
@@ -39,20 +46,33 @@ describe('manifest.xml', async () => {
   });
 
   it('is served for the origin the service is configured with, every URL moved there', async () => {
-    const hosted = createApp({ db: h.db, now: () => new Date() }, { dir: 'dist/pane', officeJs: 'local', publicOrigin: 'https://gatecell.acme.example' });
+    const hosted = createApp(
+      { db: h.db, now: () => new Date() },
+      { dir: 'dist/pane', officeJs: 'local', publicOrigin: 'https://gatecell.acme.example' },
+    );
     const served = await (await hosted.request('/manifest.xml')).text();
     expect(served).not.toContain('localhost');
-    expect([...served.matchAll(/DefaultValue="(https:\/\/[^"/]+)/g)].every((m) => m[1] === 'https://gatecell.acme.example')).toBe(true);
+    expect(
+      [...served.matchAll(/DefaultValue="(https:\/\/[^"/]+)/g)].every(
+        (m) => m[1] === 'https://gatecell.acme.example',
+      ),
+    ).toBe(true);
     expect(served).toContain('<AppDomain>https://gatecell.acme.example</AppDomain>');
     expect(served.replaceAll('https://gatecell.acme.example', 'https://localhost:3000')).toBe(text);
   });
 
   it('the pane page loads office.js and the bundle, both served', async () => {
     const page = await (await app.request('/taskpane.html')).text();
-    for (const src of [...page.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!)) expect((await app.request(src)).status, src).toBe(200);
-    const cdn = createApp({ db: h.db, now: () => new Date() }, { dir: 'dist/pane', officeJs: 'cdn' });
+    for (const src of [...page.matchAll(/src="([^"]+)"/g)].map((m) => m[1]!))
+      expect((await app.request(src)).status, src).toBe(200);
+    const cdn = createApp(
+      { db: h.db, now: () => new Date() },
+      { dir: 'dist/pane', officeJs: 'cdn' },
+    );
     const redirect = await cdn.request('/office-js/office.js');
     expect(redirect.status).toBe(302);
-    expect(redirect.headers.get('location')).toBe('https://appsforoffice.microsoft.com/lib/1/hosted/office.js');
+    expect(redirect.headers.get('location')).toBe(
+      'https://appsforoffice.microsoft.com/lib/1/hosted/office.js',
+    );
   });
 });

@@ -14,36 +14,132 @@ const of = <T extends object>(cls: string, o: T): T => Object.assign(o, { [CLASS
 /** Excel's object model for a two-row table, each object tagged with its class. */
 function objectModel() {
   const handlers: ((e: unknown) => Promise<void>)[] = [];
-  const events = () => of('EventHandlers', { add: (h: (e: unknown) => Promise<void>) => (handlers.push(h), of('EventHandlerResult', { remove() {}, context: {} })) });
+  const events = () =>
+    of('EventHandlers', {
+      add: (h: (e: unknown) => Promise<void>) => (
+        handlers.push(h),
+        of('EventHandlerResult', { remove() {}, context: {} })
+      ),
+    });
   const result = <T>(value: T) => of('ClientResult', { value });
-  const range = (values: unknown[][], rowIndex = 1): Obj => of('Range', {
-    values, formulas: values, rowIndex, columnIndex: 0, rowCount: values.length, columnCount: values[0]?.length ?? 0, isNullObject: false,
-    load() { return this; }, select() {},
-    getCell: () => range([[values[0]?.[0] ?? '']]), getResizedRange: () => range(values), getSurroundingRegion: () => range(values, 0),
-    getIntersectionOrNullObject: () => range(values.slice(0, 1)),
-    getTables: () => of('TableScopedCollection', { getCount: () => result(1), getFirst: () => table }),
-    format: of('RangeFormat', { fill: of('RangeFill', { color: '#FFFFFF', clear() {}, load() { return this; } }) }),
-    get worksheet() { return sheet; },
+  const range = (values: unknown[][], rowIndex = 1): Obj =>
+    of('Range', {
+      values,
+      formulas: values,
+      rowIndex,
+      columnIndex: 0,
+      rowCount: values.length,
+      columnCount: values[0]?.length ?? 0,
+      isNullObject: false,
+      load() {
+        return this;
+      },
+      select() {},
+      getCell: () => range([[values[0]?.[0] ?? '']]),
+      getResizedRange: () => range(values),
+      getSurroundingRegion: () => range(values, 0),
+      getIntersectionOrNullObject: () => range(values.slice(0, 1)),
+      getTables: () =>
+        of('TableScopedCollection', { getCount: () => result(1), getFirst: () => table }),
+      format: of('RangeFormat', {
+        fill: of('RangeFill', {
+          color: '#FFFFFF',
+          clear() {},
+          load() {
+            return this;
+          },
+        }),
+      }),
+      get worksheet() {
+        return sheet;
+      },
+    });
+  const body = [
+    ['M-1', 1],
+    ['M-2', 2],
+  ];
+  const column = (id: number, i: number) =>
+    of('TableColumn', { id, getDataBodyRange: () => range(body.map((r) => [r[i]])) });
+  const sheet: Obj = of('Worksheet', {
+    id: 'ws1',
+    name: 'Forecast',
+    load() {
+      return this;
+    },
+    getRange: () => range(body),
+    get tables() {
+      return tables;
+    },
   });
-  const body = [['M-1', 1], ['M-2', 2]];
-  const column = (id: number, i: number) => of('TableColumn', { id, getDataBodyRange: () => range(body.map((r) => [r[i]])) });
-  const sheet: Obj = of('Worksheet', { id: 'ws1', name: 'Forecast', load() { return this; }, getRange: () => range(body), get tables() { return tables; } });
   const table: Obj = of('Table', {
-    id: '{T1}', name: 'Forecast', isNullObject: false, load() { return this; }, worksheet: sheet,
-    columns: of('TableColumnCollection', { items: [column(11, 0), column(13, 1)], load() { return this; }, getItem: (id: number) => column(id, id === 11 ? 0 : 1) }),
+    id: '{T1}',
+    name: 'Forecast',
+    isNullObject: false,
+    load() {
+      return this;
+    },
+    worksheet: sheet,
+    columns: of('TableColumnCollection', {
+      items: [column(11, 0), column(13, 1)],
+      load() {
+        return this;
+      },
+      getItem: (id: number) => column(id, id === 11 ? 0 : 1),
+    }),
     rows: of('TableRowCollection', { add() {} }),
-    getHeaderRowRange: () => range([['Measure', 'Forecast 2027-03']], 0), getDataBodyRange: () => range(body),
+    getHeaderRowRange: () => range([['Measure', 'Forecast 2027-03']], 0),
+    getDataBodyRange: () => range(body),
   });
-  const tables: Obj = of('TableCollection', { getItem: () => table, getItemOrNullObject: () => table, add: () => table });
-  const part = of('CustomXmlPart', { getXml: () => result('<state xmlns="urn:gatecell:state:b1" save="1" part="0" of="1">{}</state>'), delete() {} });
+  const tables: Obj = of('TableCollection', {
+    getItem: () => table,
+    getItemOrNullObject: () => table,
+    add: () => table,
+  });
+  const part = of('CustomXmlPart', {
+    getXml: () =>
+      result('<state xmlns="urn:gatecell:state:b1" save="1" part="0" of="1">{}</state>'),
+    delete() {},
+  });
   const workbook = of('Workbook', {
-    name: 'Plan.xlsx', load() { return this; }, tables,
+    name: 'Plan.xlsx',
+    load() {
+      return this;
+    },
+    tables,
     worksheets: of('WorksheetCollection', { onChanged: events(), getItem: () => sheet }),
-    notes: of('NoteCollection', { getItemOrNullObject: () => of('Note', { isNullObject: false, content: 'mine', load() { return this; }, delete() {} }), add() {} }),
-    customXmlParts: of('CustomXmlPartCollection', { getByNamespace: () => of('CustomXmlPartScopedCollection', { items: [part], load() { return this; } }), add() {} }),
-    getSelectedRange: () => range([['M-1']]), onSelectionChanged: events(),
+    notes: of('NoteCollection', {
+      getItemOrNullObject: () =>
+        of('Note', {
+          isNullObject: false,
+          content: 'mine',
+          load() {
+            return this;
+          },
+          delete() {},
+        }),
+      add() {},
+    }),
+    customXmlParts: of('CustomXmlPartCollection', {
+      getByNamespace: () =>
+        of('CustomXmlPartScopedCollection', {
+          items: [part],
+          load() {
+            return this;
+          },
+        }),
+      add() {},
+    }),
+    getSelectedRange: () => range([['M-1']]),
+    onSelectionChanged: events(),
   });
-  const context = of('RequestContext', { workbook, application: of('Application', { suspendApiCalculationUntilNextSync() {}, suspendScreenUpdatingUntilNextSync() {} }), async sync() {} });
+  const context = of('RequestContext', {
+    workbook,
+    application: of('Application', {
+      suspendApiCalculationUntilNextSync() {},
+      suspendScreenUpdatingUntilNextSync() {},
+    }),
+    async sync() {},
+  });
   return { context, handlers };
 }
 
@@ -58,7 +154,10 @@ function recording<T extends object>(root: T, seen: Set<string>): T {
         if (typeof prop === 'symbol' || prop === 'then') return Reflect.get(target, prop);
         seen.add(`${String(target[CLASS])}.${prop}`);
         const value = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? (...args: unknown[]) => wrap((value as (...a: unknown[]) => unknown).apply(target, args)) : wrap(value);
+        return typeof value === 'function'
+          ? (...args: unknown[]) =>
+              wrap((value as (...a: unknown[]) => unknown).apply(target, args))
+          : wrap(value);
       },
       set(target, prop, value) {
         seen.add(`${String(target[CLASS])}.${String(prop)}`);
@@ -79,13 +178,24 @@ describe('requirement sets', () => {
     const model = objectModel();
     handlers = model.handlers;
     const context = recording(model.context, seen);
-    (globalThis as any).Excel = { run: (a: unknown, b?: (c: unknown) => Promise<unknown>) => (typeof a === 'function' ? (a as (c: unknown) => Promise<unknown>)(context) : b!(context)) };
+    (globalThis as any).Excel = {
+      run: (a: unknown, b?: (c: unknown) => Promise<unknown>) =>
+        typeof a === 'function' ? (a as (c: unknown) => Promise<unknown>)(context) : b!(context),
+    };
     const settings = new Map<string, unknown>();
     (globalThis as any).Office = {
       AsyncResultStatus: { Succeeded: 'succeeded' },
       context: {
         requirements: { isSetSupported: () => true },
-        document: { settings: { refreshAsync: (cb: () => void) => cb(), get: (k: string) => settings.get(k) ?? null, set: (k: string, v: unknown) => settings.set(k, v), remove: (k: string) => settings.delete(k), saveAsync: (cb: (r: unknown) => void) => cb({ status: 'succeeded' }) } },
+        document: {
+          settings: {
+            refreshAsync: (cb: () => void) => cb(),
+            get: (k: string) => settings.get(k) ?? null,
+            set: (k: string, v: unknown) => settings.set(k, v),
+            remove: (k: string) => settings.delete(k),
+            saveAsync: (cb: (r: unknown) => void) => cb({ status: 'succeeded' }),
+          },
+        },
       },
     };
   });
@@ -99,7 +209,10 @@ describe('requirement sets', () => {
     await excel.workbookName();
     await excel.tableAtSelection();
     await excel.readTable('{T1}');
-    await excel.paint('{T1}', 11, [{ measure: 'M-1', columnId: 13, value: 5, look: 'pending', note: 'Pending approval' }, { measure: 'M-2', columnId: 13, look: 'plain', note: null }]);
+    await excel.paint('{T1}', 11, [
+      { measure: 'M-1', columnId: 13, value: 5, look: 'pending', note: 'Pending approval' },
+      { measure: 'M-2', columnId: 13, look: 'plain', note: null },
+    ]);
     await excel.appendRows('{T1}', [['M-3', '']]);
     await excel.loadState('b1');
     await excel.saveState('b1', '{}');
@@ -114,7 +227,7 @@ describe('requirement sets', () => {
     await stopSelection();
   }
 
-  it('every API called on every host is within the manifest\'s ExcelApi set; each one is listed with its set', async () => {
+  it("every API called on every host is within the manifest's ExcelApi set; each one is listed with its set", async () => {
     await everything(new ExcelWorkbook({ notes: false }));
     const unlisted = [...seen].filter((m) => !(m in API_SETS));
     expect(unlisted, 'look up the requirement set of these and add them to API_SETS').toEqual([]);
@@ -122,16 +235,31 @@ describe('requirement sets', () => {
     expect(above).toEqual([]);
     // The newest set the adapter relies on everywhere, and why the manifest asks for it.
     expect([...seen].filter((m) => API_SETS[m] === REQUIRED.version).sort()).toEqual([
-      'Application.suspendScreenUpdatingUntilNextSync', 'Range.getTables', 'TableScopedCollection.getCount', 'TableScopedCollection.getFirst', 'WorksheetCollection.onChanged',
+      'Application.suspendScreenUpdatingUntilNextSync',
+      'Range.getTables',
+      'TableScopedCollection.getCount',
+      'TableScopedCollection.getFirst',
+      'WorksheetCollection.onChanged',
     ]);
   });
 
   it('cell notes (ExcelApi 1.18) are touched only where the host has them', async () => {
     await everything(new ExcelWorkbook({ notes: true }));
-    const above = [...seen].filter((m) => minor(API_SETS[m] ?? '1.99') > minor(REQUIRED.version)).sort();
-    expect(above).toEqual(['Note.content', 'Note.isNullObject', 'Note.load', 'NoteCollection.getItemOrNullObject', 'Workbook.notes']);
+    const above = [...seen]
+      .filter((m) => minor(API_SETS[m] ?? '1.99') > minor(REQUIRED.version))
+      .sort();
+    expect(above).toEqual([
+      'Note.content',
+      'Note.isNullObject',
+      'Note.load',
+      'NoteCollection.getItemOrNullObject',
+      'Workbook.notes',
+    ]);
     for (const m of above) expect(API_SETS[m]).toBe(OPTIONAL.notes.version);
-    (globalThis as any).Office.context.requirements.isSetSupported = (set: string, version: string) => !(set === 'ExcelApi' && minor(version) >= 18);
+    (globalThis as any).Office.context.requirements.isSetSupported = (
+      set: string,
+      version: string,
+    ) => !(set === 'ExcelApi' && minor(version) >= 18);
     expect(new ExcelWorkbook().notes).toBe(false);
   });
 

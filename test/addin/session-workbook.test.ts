@@ -21,23 +21,42 @@ async function programme(codes: string[]) {
 
 let keys = 0;
 function pane(w: World, book: MemoryWorkbook, token = w.users.owner.token) {
-  const client = new GatecellClient('https://gatecell.test', token, (url, init) => Promise.resolve(w.app.request(url, init)));
-  return new SyncSession(book, client, new WorkbookStateStore(book), { digits: 2, tolerancePct: 50, newKey: () => `k-${++keys}` });
+  const client = new GatecellClient('https://gatecell.test', token, (url, init) =>
+    Promise.resolve(w.app.request(url, init)),
+  );
+  return new SyncSession(book, client, new WorkbookStateStore(book), {
+    digits: 2,
+    tolerancePct: 50,
+    newKey: () => `k-${++keys}`,
+  });
 }
 
 function forecastBook(codes: string[], name = 'Plan.xlsx') {
   const book = new MemoryWorkbook(name);
-  book.addTable('Forecast', 'Forecast', ['Measure', ...MONTHS.map((m) => `Forecast ${m}`)], codes.map((c) => [c, '', '']));
+  book.addTable(
+    'Forecast',
+    'Forecast',
+    ['Measure', ...MONTHS.map((m) => `Forecast ${m}`)],
+    codes.map((c) => [c, '', '']),
+  );
   return book;
 }
 
 async function bind(session: SyncSession, scope = 'ORG') {
   const { proposal } = await session.propose();
-  return session.saveBinding({ id: crypto.randomUUID(), name: 'forecast', table: 'Forecast', mapping: proposal.mapping!, scope });
+  return session.saveBinding({
+    id: crypto.randomUUID(),
+    name: 'forecast',
+    table: 'Forecast',
+    mapping: proposal.mapping!,
+    scope,
+  });
 }
 
 const record = async (w: World, code: string, period: string) =>
-  (await w.call(w.users.viewer.token, 'GET', `/cells?scope=${code}&kinds=forecast`)).body.cells.find((c: { period: string }) => c.period === period);
+  (
+    await w.call(w.users.viewer.token, 'GET', `/cells?scope=${code}&kinds=forecast`)
+  ).body.cells.find((c: { period: string }) => c.period === period);
 
 describe('the state travels with the workbook', async () => {
   const w = await programme(['M-1', 'M-2']);
@@ -65,7 +84,9 @@ describe('the state travels with the workbook', async () => {
 
   it('an old copy mailed around sends only its own edits, and a cell changed since is a conflict, never an overwrite', async () => {
     const old = book.snapshot(); // M-1 2027-03 is 104 here
-    await push(w, w.users.planner2.token, [{ measure: 'M-2', kind: 'forecast', period: '2027-04', value: 102, baseVersion: 1 }]);
+    await push(w, w.users.planner2.token, [
+      { measure: 'M-2', kind: 'forecast', period: '2027-04', value: 102, baseVersion: 1 },
+    ]);
     const copy = new MemoryWorkbook('Plan (old).xlsx');
     copy.restore(old);
     const colleague = pane(w, copy);
@@ -75,7 +96,10 @@ describe('the state travels with the workbook', async () => {
     copy.type('Forecast', 1, 2, 101); // M-2 2027-04, which moved to 102
     const report = await colleague.push(bound!);
     expect(report).toMatchObject({ sent: 2, applied: 0, conflict: 2 });
-    expect([(await record(w, 'M-1', '2027-03')).value, (await record(w, 'M-2', '2027-04')).value]).toEqual([105, 102]);
+    expect([
+      (await record(w, 'M-1', '2027-03')).value,
+      (await record(w, 'M-2', '2027-04')).value,
+    ]).toEqual([105, 102]);
   });
 });
 
@@ -90,7 +114,10 @@ describe('only your own edits are sent under your name', async () => {
     book.type('Forecast', 0, 1, 101); // mine
     book.remoteType('Forecast', 1, 1, 102); // a co-author's, arriving in Excel on the web
     const list = await session.pendingList(binding);
-    expect(list.changes.map((c) => [c.measure, c.origin])).toEqual([['M-1', 'yours'], ['M-2', 'co-author']]);
+    expect(list.changes.map((c) => [c.measure, c.origin])).toEqual([
+      ['M-1', 'yours'],
+      ['M-2', 'co-author'],
+    ]);
     const report = await session.push(binding);
     expect(report).toMatchObject({ sent: 1, applied: 1 });
     expect(report.othersEdits.map((c) => c.measure)).toEqual(['M-2']);
@@ -109,8 +136,13 @@ describe('only your own edits are sent under your name', async () => {
     const [bound] = await reopened.loadBindings();
     const report = await later.push(bound!);
     expect(report).toMatchObject({ sent: 0 });
-    expect(report.unseen.map((c) => [c.measure, c.period, c.value, c.origin])).toEqual([['M-1', '2027-04', 101, 'unseen']]);
-    later.adoptUnseen(bound!, report.unseen.map((c) => c.key));
+    expect(report.unseen.map((c) => [c.measure, c.period, c.value, c.origin])).toEqual([
+      ['M-1', '2027-04', 101, 'unseen'],
+    ]);
+    later.adoptUnseen(
+      bound!,
+      report.unseen.map((c) => c.key),
+    );
     expect(await later.push(bound!)).toMatchObject({ sent: 1, applied: 1 });
   });
 });
@@ -128,7 +160,9 @@ describe('a binding belongs to its table', async () => {
     expect(await session.push(binding)).toMatchObject({ sent: 1, applied: 1 });
     const again = await session.saveBinding({ ...binding, id: 'another' }); // bound again: replaces, never doubles
     expect(again.id).toBe(binding.id);
-    expect((await book.loadBindings()).map((b) => [b.id, b.table, b.tableId])).toEqual([[binding.id, 'FC_EU', book.table('FC_EU').id]]);
+    expect((await book.loadBindings()).map((b) => [b.id, b.table, b.tableId])).toEqual([
+      [binding.id, 'FC_EU', book.table('FC_EU').id],
+    ]);
   });
 
   it("removing it takes the add-in's flags, notes and state off; the values and the planner's own note stay", async () => {
@@ -137,7 +171,9 @@ describe('a binding belongs to its table', async () => {
     await session.push(binding);
     expect(book.note('FC_EU', 0, 2)).toMatch(/^✕ Not sent/);
     await session.removeBinding(binding);
-    expect([book.look('FC_EU', 0, 1), book.note('FC_EU', 0, 1), book.value('FC_EU', 0, 1)]).toEqual(['plain', 'mine', 107]);
+    expect([book.look('FC_EU', 0, 1), book.note('FC_EU', 0, 1), book.value('FC_EU', 0, 1)]).toEqual(
+      ['plain', 'mine', 107],
+    );
     expect([book.look('FC_EU', 0, 2), book.note('FC_EU', 0, 2)]).toEqual(['plain', undefined]);
     expect(await book.loadBindings()).toEqual([]);
     expect(book.parts().map((p) => p.kind)).toEqual(['setting']);
@@ -153,7 +189,9 @@ describe('conflicts resolved, changes reverted, a push undone', async () => {
   it('keep mine: sent again on the version the record has now', async () => {
     binding = await bind(session);
     await session.pull(binding);
-    await push(w, w.users.planner2.token, [{ measure: 'M-1', kind: 'forecast', period: '2027-03', value: 110, baseVersion: 1 }]);
+    await push(w, w.users.planner2.token, [
+      { measure: 'M-1', kind: 'forecast', period: '2027-03', value: 110, baseVersion: 1 },
+    ]);
     book.type('Forecast', 0, 1, 104);
     const report = await session.push(binding);
     const [conflict] = report.outcomes;
@@ -161,23 +199,38 @@ describe('conflicts resolved, changes reverted, a push undone', async () => {
     expect(book.value('Forecast', 0, 1)).toBe(110);
     const again = await session.keepMine(binding, new Map([[conflict!.key, conflict!.typed]]));
     expect(again).toMatchObject({ sent: 1, applied: 1 });
-    expect([(await record(w, 'M-1', '2027-03')).value, book.value('Forecast', 0, 1), book.look('Forecast', 0, 1)]).toEqual([104, 104, 'applied']);
+    expect([
+      (await record(w, 'M-1', '2027-03')).value,
+      book.value('Forecast', 0, 1),
+      book.look('Forecast', 0, 1),
+    ]).toEqual([104, 104, 'applied']);
   });
 
   it("take theirs: the record's value stays and the flag goes", async () => {
-    await push(w, w.users.planner2.token, [{ measure: 'M-2', kind: 'forecast', period: '2027-03', value: 90, baseVersion: 1 }]);
+    await push(w, w.users.planner2.token, [
+      { measure: 'M-2', kind: 'forecast', period: '2027-03', value: 90, baseVersion: 1 },
+    ]);
     book.type('Forecast', 1, 1, 99);
     const [conflict] = (await session.push(binding)).outcomes;
     expect(conflict!.flag).toBe('conflict');
     await session.takeTheirs(binding, new Set([conflict!.key]));
-    expect([book.value('Forecast', 1, 1), book.look('Forecast', 1, 1), book.note('Forecast', 1, 1)]).toEqual([90, 'plain', undefined]);
+    expect([
+      book.value('Forecast', 1, 1),
+      book.look('Forecast', 1, 1),
+      book.note('Forecast', 1, 1),
+    ]).toEqual([90, 'plain', undefined]);
     expect(await session.pendingChanges(binding)).toEqual({ changes: 0, errors: 0 });
   });
 
   it('revert puts the record back in a changed cell; nothing is sent', async () => {
     book.type('Forecast', 0, 2, 55);
     book.type('Forecast', 1, 2, 'x');
-    expect(await session.revert(binding, new Set([cellKey('M-1', 'forecast', '2027-04'), cellKey('M-2', 'forecast', '2027-04')]))).toBe(2);
+    expect(
+      await session.revert(
+        binding,
+        new Set([cellKey('M-1', 'forecast', '2027-04'), cellKey('M-2', 'forecast', '2027-04')]),
+      ),
+    ).toBe(2);
     expect([book.value('Forecast', 0, 2), book.value('Forecast', 1, 2)]).toEqual([100, 100]);
     expect(await session.pendingChanges(binding)).toEqual({ changes: 0, errors: 0 });
   });
@@ -188,22 +241,35 @@ describe('conflicts resolved, changes reverted, a push undone', async () => {
     const last = await session.push(binding);
     expect(last).toMatchObject({ applied: 2 });
     // Someone changes M-2 since: that one is not the push's to undo any more.
-    await push(w, w.users.planner2.token, [{ measure: 'M-2', kind: 'forecast', period: '2027-04', value: 103, baseVersion: 2 }]);
+    await push(w, w.users.planner2.token, [
+      { measure: 'M-2', kind: 'forecast', period: '2027-04', value: 103, baseVersion: 2 },
+    ]);
     await session.refresh(binding);
     const undone = await session.undo(binding, last);
     expect(undone).toMatchObject({ sent: 1, applied: 1 });
-    expect([(await record(w, 'M-1', '2027-04')).value, (await record(w, 'M-2', '2027-04')).value]).toEqual([100, 103]);
+    expect([
+      (await record(w, 'M-1', '2027-04')).value,
+      (await record(w, 'M-2', '2027-04')).value,
+    ]).toEqual([100, 103]);
     expect(book.value('Forecast', 0, 2)).toBe(100);
   });
 });
 
-describe('a 10,000 × 24 table within Excel on the web\'s 5 MB per request', async () => {
+describe("a 10,000 × 24 table within Excel on the web's 5 MB per request", async () => {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
-  const months = Array.from({ length: 24 }, (_, i) => `${2027 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+  const months = Array.from(
+    { length: 24 },
+    (_, i) => `${2027 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
+  );
   const codes = Array.from({ length: 10_000 }, (_, i) => `M-${String(i).padStart(5, '0')}`);
   await measure(w, 'M-HOLD');
   const book = new MemoryWorkbook('Big.xlsx'); // Excel on the web's limit
-  book.addTable('Forecast', 'Forecast', ['Measure', ...months.map((m) => `Forecast ${m}`)], codes.map((c) => [c, ...months.map(() => 1234567.89)]));
+  book.addTable(
+    'Forecast',
+    'Forecast',
+    ['Measure', ...months.map((m) => `Forecast ${m}`)],
+    codes.map((c) => [c, ...months.map(() => 1234567.89)]),
+  );
   const requests: number[] = [];
   const paint = book.paint.bind(book);
   book.paint = (table, code, cells) => (requests.push(cells.length), paint(table, code, cells));
@@ -215,6 +281,8 @@ describe('a 10,000 × 24 table within Excel on the web\'s 5 MB per request', asy
     expect(requests.reduce((a, b) => a + b, 0)).toBe(240_000);
     expect(requests.length).toBeGreaterThan(1);
     expect(book.value('Forecast', 9_999, 24)).toBe('');
-    expect(book.parts().find((p) => p.kind === 'customXmlPart')!.bytes).toBeLessThan(5 * 1024 * 1024);
+    expect(book.parts().find((p) => p.kind === 'customXmlPart')!.bytes).toBeLessThan(
+      5 * 1024 * 1024,
+    );
   });
 });

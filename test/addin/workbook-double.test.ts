@@ -9,14 +9,28 @@ const at = async (b: MemoryWorkbook, row: number, column: number) => {
   const t = await b.readTable('Forecast');
   return { measure: String(t.rows[row]![0]), columnId: t.columnIds[column]! };
 };
-const paint = async (b: MemoryWorkbook, row: number, column: number, p: { value?: number; look: CellLook; note?: string | null }) => {
+const paint = async (
+  b: MemoryWorkbook,
+  row: number,
+  column: number,
+  p: { value?: number; look: CellLook; note?: string | null },
+) => {
   const t = await b.readTable('Forecast');
   await b.paint('Forecast', t.columnIds[0]!, [{ ...(await at(b, row, column)), ...p }]);
 };
 
 const book = () => {
   const b = new MemoryWorkbook('Plan.xlsx');
-  b.addTable('Forecast', 'Sheet1', ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'], [['M-2', 20], ['m-1', 10, 11], ['M-3', '', 'x']]);
+  b.addTable(
+    'Forecast',
+    'Sheet1',
+    ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'],
+    [
+      ['M-2', 20],
+      ['m-1', 10, 11],
+      ['M-3', '', 'x'],
+    ],
+  );
   return b;
 };
 
@@ -62,7 +76,9 @@ describe('the in-memory workbook', () => {
     const rows = Array.from({ length: 300_000 }, (_, i) => [`M-${i}`, 1234.56]);
     const web = new MemoryWorkbook('Plan.xlsx');
     web.addTable('Forecast', 'S', ['Measure', 'Forecast 2027-03']);
-    await expect(web.appendRows('Forecast', rows)).rejects.toMatchObject({ code: 'RequestPayloadSizeLimitExceeded' });
+    await expect(web.appendRows('Forecast', rows)).rejects.toMatchObject({
+      code: 'RequestPayloadSizeLimitExceeded',
+    });
     expect(web.table('Forecast').rowCount).toBe(0);
     const desktop = new MemoryWorkbook('Plan.xlsx', { requestLimit: Infinity });
     desktop.addTable('Forecast', 'S', ['Measure', 'Forecast 2027-03']);
@@ -76,14 +92,26 @@ describe('the in-memory workbook', () => {
     b.setUserFill('Forecast', 0, 1, '#FFFF00');
     const t = await b.readTable('Forecast');
     const cell = await at(b, 0, 1);
-    expect(await b.paint('Forecast', t.columnIds[0]!, [{ ...cell, look: 'rejected', note: '✕ Rejected: needs a note' }])).toEqual([{ ...cell, fill: '#FFFF00' }]);
+    expect(
+      await b.paint('Forecast', t.columnIds[0]!, [
+        { ...cell, look: 'rejected', note: '✕ Rejected: needs a note' },
+      ]),
+    ).toEqual([{ ...cell, fill: '#FFFF00' }]);
     expect(b.note('Forecast', 0, 1)).toBe('check with Anna\n\n✕ Rejected: needs a note');
-    expect([b.fill('Forecast', 0, 1), b.look('Forecast', 0, 1)]).toEqual([LOOK_FILL.rejected, 'rejected']);
+    expect([b.fill('Forecast', 0, 1), b.look('Forecast', 0, 1)]).toEqual([
+      LOOK_FILL.rejected,
+      'rejected',
+    ]);
     // The add-in's part is replaced, never the user's; a flag going puts the user's fill back.
     await paint(b, 0, 1, { look: 'pending', note: '◔ Pending approval' });
     expect(b.note('Forecast', 0, 1)).toBe('check with Anna\n\n◔ Pending approval');
-    await b.paint('Forecast', t.columnIds[0]!, [{ ...cell, look: 'plain', note: null, userFill: '#FFFF00' }]);
-    expect([b.note('Forecast', 0, 1), b.fill('Forecast', 0, 1)]).toEqual(['check with Anna', '#FFFF00']);
+    await b.paint('Forecast', t.columnIds[0]!, [
+      { ...cell, look: 'plain', note: null, userFill: '#FFFF00' },
+    ]);
+    expect([b.note('Forecast', 0, 1), b.fill('Forecast', 0, 1)]).toEqual([
+      'check with Anna',
+      '#FFFF00',
+    ]);
     // A plain paint never clears a fill of the user's own that no flag covered.
     b.setUserFill('Forecast', 1, 1, '#00B050');
     await paint(b, 1, 1, { look: 'plain' });
@@ -112,13 +140,27 @@ describe('the in-memory workbook', () => {
   it('inserted and deleted columns move cells with their headers; a moved column keeps its cells', () => {
     const b = book();
     b.insertColumn('Forecast', 1, 'Comment');
-    expect(b.table('Forecast').headers).toEqual(['Measure', 'Comment', 'Forecast 2027-03', 'Forecast 2027-04']);
+    expect(b.table('Forecast').headers).toEqual([
+      'Measure',
+      'Comment',
+      'Forecast 2027-03',
+      'Forecast 2027-04',
+    ]);
     expect([b.value('Forecast', 0, 1), b.value('Forecast', 0, 2)]).toEqual(['', 20]);
     b.moveColumn('Forecast', 3, 1);
-    expect(b.table('Forecast').headers).toEqual(['Measure', 'Forecast 2027-04', 'Comment', 'Forecast 2027-03']);
+    expect(b.table('Forecast').headers).toEqual([
+      'Measure',
+      'Forecast 2027-04',
+      'Comment',
+      'Forecast 2027-03',
+    ]);
     expect(b.value('Forecast', 1, 1)).toBe(11);
     b.deleteColumn('Forecast', 0);
-    expect(b.table('Forecast').headers).toEqual(['Forecast 2027-04', 'Comment', 'Forecast 2027-03']);
+    expect(b.table('Forecast').headers).toEqual([
+      'Forecast 2027-04',
+      'Comment',
+      'Forecast 2027-03',
+    ]);
   });
 
   it('a filter hides rows whose shown value is not listed; hidden rows keep their indexes', () => {
@@ -132,13 +174,25 @@ describe('the in-memory workbook', () => {
 
   it('keeps the bindings and their state in the workbook: parts() lists them; a snapshot restored elsewhere has them and every cell', async () => {
     const b = book();
-    await b.saveBindings([{ id: 'b1', name: 'fc', table: 'Forecast', mapping: { codeColumn: 0, cells: [] } as never, scope: 'ORG' }]);
+    await b.saveBindings([
+      {
+        id: 'b1',
+        name: 'fc',
+        table: 'Forecast',
+        mapping: { codeColumn: 0, cells: [] } as never,
+        scope: 'ORG',
+      },
+    ]);
     await b.saveState('b1', '{"v":1,"text":"<&>"}');
     b.setFormula('Forecast', 0, 2, '=B2+1', 21);
     b.setUserNote('Forecast', 0, 1, 'mine');
     expect(b.parts()).toEqual([
       { kind: 'setting', id: 'gatecell.bindings', bytes: expect.any(Number) },
-      { kind: 'customXmlPart', id: expect.stringMatching(/^urn:gatecell:state:b1#/), bytes: expect.any(Number) },
+      {
+        kind: 'customXmlPart',
+        id: expect.stringMatching(/^urn:gatecell:state:b1#/),
+        bytes: expect.any(Number),
+      },
     ]);
     const copy = new MemoryWorkbook('Other.xlsx');
     copy.restore(JSON.parse(JSON.stringify(b.snapshot())));
@@ -146,7 +200,11 @@ describe('the in-memory workbook', () => {
     expect(await copy.loadState('b1')).toBe('{"v":1,"text":"<&>"}');
     await copy.saveState('b1', null);
     expect([await copy.loadState('b1'), copy.parts().length]).toEqual([null, 1]);
-    expect([copy.formula('Forecast', 0, 2), copy.note('Forecast', 0, 1), copy.table('Forecast').id]).toEqual(['=B2+1', 'mine', b.table('Forecast').id]);
+    expect([
+      copy.formula('Forecast', 0, 2),
+      copy.note('Forecast', 0, 1),
+      copy.table('Forecast').id,
+    ]).toEqual(['=B2+1', 'mine', b.table('Forecast').id]);
   });
 
   it('writes each cell where its measure and column are at the time of writing', async () => {
@@ -154,12 +212,20 @@ describe('the in-memory workbook', () => {
     const cell = await at(b, 1, 1); // m-1, Forecast 2027-03
     b.sort('Forecast', 0, 'desc'); // a co-author sorts while the push is on the wire…
     b.insertColumn('Forecast', 1, 'Comment'); // …and inserts a column
-    await b.paint('Forecast', (await b.readTable('Forecast')).columnIds[0]!, [{ ...cell, value: 12, look: 'applied' }]);
+    await b.paint('Forecast', (await b.readTable('Forecast')).columnIds[0]!, [
+      { ...cell, value: 12, look: 'applied' },
+    ]);
     const row = [0, 1, 2].find((r) => b.value('Forecast', r, 0) === 'm-1')!;
-    expect([b.value('Forecast', row, 2), b.look('Forecast', row, 2), b.look('Forecast', row, 1)]).toEqual([12, 'applied', 'plain']);
+    expect([
+      b.value('Forecast', row, 2),
+      b.look('Forecast', row, 2),
+      b.look('Forecast', row, 1),
+    ]).toEqual([12, 'applied', 'plain']);
     // A measure now on two rows (or none) is not written at all.
     b.type('Forecast', row === 0 ? 1 : 0, 0, 'm-1');
-    await b.paint('Forecast', (await b.readTable('Forecast')).columnIds[0]!, [{ ...cell, value: 13, look: 'applied' }]);
+    await b.paint('Forecast', (await b.readTable('Forecast')).columnIds[0]!, [
+      { ...cell, value: 13, look: 'applied' },
+    ]);
     expect(b.value('Forecast', row, 2)).toBe(12);
   });
 

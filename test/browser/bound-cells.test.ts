@@ -12,10 +12,16 @@ describe('bound cells in Chromium', async () => {
   await forecastMeasures(w, ['M-1', 'M-2']);
   const { boundPane, status } = await paneFixture(w);
   const record = async (code: string, period: string) =>
-    (await w.call(users.viewer.token, 'GET', `/cells?scope=${code}&kinds=forecast`)).body.cells.find((c: any) => c.period === period).value;
+    (
+      await w.call(users.viewer.token, 'GET', `/cells?scope=${code}&kinds=forecast`)
+    ).body.cells.find((c: any) => c.period === period).value;
 
   it('an inserted and a moved column change nothing of what each column means', async () => {
-    const page = await boundPane(users.owner.token, ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'], [['M-1', '', '']]);
+    const page = await boundPane(
+      users.owner.token,
+      ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'],
+      [['M-1', '', '']],
+    );
     // The planner inserts a column and moves April before March: [Measure, Forecast 2027-04, Comment, Forecast 2027-03].
     await page.evaluate(() => {
       window.gatecellWorkbook!.insertColumn('Forecast', 1, 'Comment');
@@ -25,8 +31,18 @@ describe('bound cells in Chromium', async () => {
     await page.getByRole('button', { name: 'Push', exact: true }).click();
     await expect.poll(() => status(page)).toContain('1 sent, 1 applied');
     expect([await record('M-1', '2027-03'), await record('M-1', '2027-04')]).toEqual([100, 104]);
-    const sheet = await page.evaluate(() => [0, 1, 2, 3].map((c) => [window.gatecellWorkbook!.value('Forecast', 0, c), window.gatecellWorkbook!.look('Forecast', 0, c)]));
-    expect(sheet).toEqual([['M-1', 'plain'], [104, 'applied'], ['', 'plain'], [100, 'plain']]);
+    const sheet = await page.evaluate(() =>
+      [0, 1, 2, 3].map((c) => [
+        window.gatecellWorkbook!.value('Forecast', 0, c),
+        window.gatecellWorkbook!.look('Forecast', 0, c),
+      ]),
+    );
+    expect(sheet).toEqual([
+      ['M-1', 'plain'],
+      [104, 'applied'],
+      ['', 'plain'],
+      [100, 'plain'],
+    ]);
 
     // A bound column deleted stops the binding, saying what is missing; nothing is sent.
     await page.evaluate(() => {
@@ -39,7 +55,14 @@ describe('bound cells in Chromium', async () => {
   });
 
   it('rows sorted and inserted while the push is on the wire: every answer lands on its own measure', async () => {
-    const page = await boundPane(users.owner.token, ['Measure', 'Forecast 2027-03'], [['M-1', ''], ['M-2', '']]);
+    const page = await boundPane(
+      users.owner.token,
+      ['Measure', 'Forecast 2027-03'],
+      [
+        ['M-1', ''],
+        ['M-2', ''],
+      ],
+    );
     await page.evaluate(() => {
       window.gatecellWorkbook!.type('Forecast', 0, 1, 101); // M-1
       window.gatecellWorkbook!.type('Forecast', 1, 1, 102); // M-2
@@ -54,21 +77,41 @@ describe('bound cells in Chromium', async () => {
     });
     await page.getByRole('button', { name: 'Push', exact: true }).click();
     await expect.poll(() => status(page)).toContain('2 sent, 2 applied');
-    const rows = await page.evaluate(() => [0, 1, 2].map((r) => [0, 1].map((c) => window.gatecellWorkbook!.value('Forecast', r, c)).concat(window.gatecellWorkbook!.look('Forecast', r, 1))));
-    expect(rows).toEqual([['M-NEW', 7, 'plain'], ['M-2', 102, 'applied'], ['M-1', 101, 'applied']]);
+    const rows = await page.evaluate(() =>
+      [0, 1, 2].map((r) =>
+        [0, 1]
+          .map((c) => window.gatecellWorkbook!.value('Forecast', r, c))
+          .concat(window.gatecellWorkbook!.look('Forecast', r, 1)),
+      ),
+    );
+    expect(rows).toEqual([
+      ['M-NEW', 7, 'plain'],
+      ['M-2', 102, 'applied'],
+      ['M-1', 101, 'applied'],
+    ]);
     expect([await record('M-1', '2027-03'), await record('M-2', '2027-03')]).toEqual([101, 102]);
   });
 
   it('Pull with unpushed edits asks first: keep them (and pull the rest), or discard them', async () => {
-    const page = await boundPane(users.owner.token, ['Measure', 'Forecast 2027-04'], [['M-1', ''], ['M-2', '']]);
+    const page = await boundPane(
+      users.owner.token,
+      ['Measure', 'Forecast 2027-04'],
+      [
+        ['M-1', ''],
+        ['M-2', ''],
+      ],
+    );
     await page.evaluate(() => window.gatecellWorkbook!.type('Forecast', 0, 1, 103)); // M-1, not pushed
-    await push(w, users.planner2.token, [{ measure: 'M-2', kind: 'forecast', period: '2027-04', value: 108, baseVersion: 1 }]); // a colleague
+    await push(w, users.planner2.token, [
+      { measure: 'M-2', kind: 'forecast', period: '2027-04', value: 108, baseVersion: 1 },
+    ]); // a colleague
     await page.getByRole('button', { name: 'Pull', exact: true }).click();
     const ask = page.getByRole('group', { name: 'Unpushed edits' });
     await expect(ask.innerText()).resolves.toContain('1 change(s) not pushed yet');
     await ask.getByRole('button', { name: 'Keep my edits, pull the rest' }).click();
     await expect.poll(() => status(page)).toContain('your 1 unpushed edit(s) kept');
-    const values = () => page.evaluate(() => [0, 1].map((r) => window.gatecellWorkbook!.value('Forecast', r, 1)));
+    const values = () =>
+      page.evaluate(() => [0, 1].map((r) => window.gatecellWorkbook!.value('Forecast', r, 1)));
     expect(await values()).toEqual([103, 108]);
     await page.getByRole('button', { name: 'Push', exact: true }).click();
     await expect.poll(() => status(page)).toContain('1 sent, 1 applied');
@@ -76,7 +119,10 @@ describe('bound cells in Chromium', async () => {
 
     await page.evaluate(() => window.gatecellWorkbook!.type('Forecast', 0, 1, 99));
     await page.getByRole('button', { name: 'Pull', exact: true }).click();
-    await page.getByRole('group', { name: 'Unpushed edits' }).getByRole('button', { name: 'Discard my edits' }).click();
+    await page
+      .getByRole('group', { name: 'Unpushed edits' })
+      .getByRole('button', { name: 'Discard my edits' })
+      .click();
     await expect.poll(() => status(page)).toContain('Pulled');
     expect(await values()).toEqual([103, 108]);
   });
@@ -92,13 +138,28 @@ describe('bound cells in Chromium', async () => {
     await page.getByRole('button', { name: 'Push', exact: true }).click();
     await expect.poll(() => status(page)).toContain('1 sent, 1 applied');
     expect(await record('M-2', '2027-03')).toBe(103);
-    const cellNow = () => page.evaluate(() => {
-      const b = window.gatecellWorkbook!;
-      return { formula: b.formula('Forecast', 0, 1), value: b.value('Forecast', 0, 1), note: b.note('Forecast', 0, 1), fill: b.fill('Forecast', 0, 1) };
+    const cellNow = () =>
+      page.evaluate(() => {
+        const b = window.gatecellWorkbook!;
+        return {
+          formula: b.formula('Forecast', 0, 1),
+          value: b.value('Forecast', 0, 1),
+          note: b.note('Forecast', 0, 1),
+          fill: b.fill('Forecast', 0, 1),
+        };
+      });
+    expect(await cellNow()).toMatchObject({
+      formula: '=100*1.03',
+      value: 103,
+      note: 'from the volume model',
     });
-    expect(await cellNow()).toMatchObject({ formula: '=100*1.03', value: 103, note: 'from the volume model' });
     await page.getByRole('button', { name: 'Pull', exact: true }).click();
     await expect.poll(() => status(page)).toContain('Pulled');
-    expect(await cellNow()).toEqual({ formula: '=100*1.03', value: 103, note: 'from the volume model', fill: '#FFFF00' });
+    expect(await cellNow()).toEqual({
+      formula: '=100*1.03',
+      value: 103,
+      note: 'from the volume model',
+      fill: '#FFFF00',
+    });
   });
 });

@@ -10,21 +10,48 @@ import type { World } from '../helpers.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function paneFixture(w: World) {
-  const app = createApp({ db: w.db, now: () => w.clock.now }, { dir: 'dist/pane', officeJs: 'local' });
+  const app = createApp(
+    { db: w.db, now: () => w.clock.now },
+    { dir: 'dist/pane', officeJs: 'local' },
+  );
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   afterAll(async () => {
     await browser.close();
     await new Promise((r) => server.close(r));
   });
   /** A pane signed in with `token`, its in-memory workbook holding one table, bound (scope ORG) and pulled. */
-  const boundPane = async (token: string, headers: string[], rows: unknown[][], look: { width?: number; colorScheme?: 'light' | 'dark' } = {}): Promise<Page> => {
-    const page = await (await browser.newContext({ viewport: { width: look.width ?? 360, height: 900 }, colorScheme: look.colorScheme ?? 'light' })).newPage();
+  const boundPane = async (
+    token: string,
+    headers: string[],
+    rows: unknown[][],
+    look: { width?: number; colorScheme?: 'light' | 'dark' } = {},
+  ): Promise<Page> => {
+    const page = await (
+      await browser.newContext({
+        viewport: { width: look.width ?? 360, height: 900 },
+        colorScheme: look.colorScheme ?? 'light',
+      })
+    ).newPage();
     await page.goto(`${origin}/taskpane.html`);
     await page.waitForFunction(() => !!window.gatecellWorkbook);
-    await page.evaluate(([h, r]) => window.gatecellWorkbook!.addTable('Forecast', 'Forecast', h as string[], r as unknown[][]), [headers, rows] as const);
+    await page.evaluate(
+      ([h, r]) =>
+        window.gatecellWorkbook!.addTable('Forecast', 'Forecast', h as string[], r as unknown[][]),
+      [headers, rows] as const,
+    );
     await page.getByLabel('Your token').fill(token);
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByRole('button', { name: 'Bind the selected table' }).click();
@@ -35,5 +62,10 @@ export async function paneFixture(w: World) {
     return page;
   };
   /** The pane's current notice (a status, or an alert for errors). */
-  return { origin, browser, boundPane, status: (page: Page) => page.locator('[data-notice]').last().innerText() };
+  return {
+    origin,
+    browser,
+    boundPane,
+    status: (page: Page) => page.locator('[data-notice]').last().innerText(),
+  };
 }

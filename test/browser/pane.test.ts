@@ -16,15 +16,29 @@ describe('task pane in Chromium', async () => {
   const { users } = w;
   for (const code of ['M-1', 'M-2']) {
     await measure(w, code);
-    await push(w, users.owner.token, [{ measure: code, kind: 'target', period: '2027-03', value: 100 }, { measure: code, kind: 'forecast', period: '2027-03', value: 100 }]);
+    await push(w, users.owner.token, [
+      { measure: code, kind: 'target', period: '2027-03', value: 100 },
+      { measure: code, kind: 'forecast', period: '2027-03', value: 100 },
+    ]);
   }
-  const app = createApp({ db: w.db, now: () => w.clock.now }, { dir: 'dist/pane', officeJs: 'local' });
+  const app = createApp(
+    { db: w.db, now: () => w.clock.now },
+    { dir: 'dist/pane', officeJs: 'local' },
+  );
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   mkdirSync(SHOTS, { recursive: true });
   afterAll(async () => {
@@ -38,16 +52,32 @@ describe('task pane in Chromium', async () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${origin}/taskpane.html`);
     await page.waitForFunction(() => !!window.gatecellWorkbook);
-    await page.evaluate(() => window.gatecellWorkbook!.addTable('Forecast', 'Forecast', ['Measure', 'Title', 'Target 2027-03', 'Forecast 2027-03'], [['M-2', 'Energy', '', ''], ['M-1', 'Freight', '', '']]));
+    await page.evaluate(() =>
+      window.gatecellWorkbook!.addTable(
+        'Forecast',
+        'Forecast',
+        ['Measure', 'Title', 'Target 2027-03', 'Forecast 2027-03'],
+        [
+          ['M-2', 'Energy', '', ''],
+          ['M-1', 'Freight', '', ''],
+        ],
+      ),
+    );
     await page.getByLabel('Your token').fill(token);
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByLabel('Signed in as').waitFor();
     expect(errors).toEqual([]);
     return page;
   }
-  const cell = (page: Page, row: number, column: number) => page.evaluate(([r, c]) => ({
-    value: window.gatecellWorkbook!.value('Forecast', r!, c!), look: window.gatecellWorkbook!.look('Forecast', r!, c!), note: window.gatecellWorkbook!.note('Forecast', r!, c!),
-  }), [row, column]);
+  const cell = (page: Page, row: number, column: number) =>
+    page.evaluate(
+      ([r, c]) => ({
+        value: window.gatecellWorkbook!.value('Forecast', r!, c!),
+        look: window.gatecellWorkbook!.look('Forecast', r!, c!),
+        note: window.gatecellWorkbook!.note('Forecast', r!, c!),
+      }),
+      [row, column],
+    );
   /** The pane's current notice (a status, or an alert for errors). */
   const status = (page: Page) => page.locator('[data-notice]').last().innerText();
 
@@ -77,11 +107,19 @@ describe('task pane in Chromium', async () => {
     // Before Push: each change listed, with where it is and what it replaces.
     const waiting = owner.getByRole('region', { name: 'Not pushed yet' });
     await expect.poll(() => waiting.innerText().catch(() => '')).toContain('2 change(s) to send');
-    await expect(waiting.getByLabel('D2 M-2 forecast 2027-03').innerText()).resolves.toContain('100 → 50');
+    await expect(waiting.getByLabel('D2 M-2 forecast 2027-03').innerText()).resolves.toContain(
+      '100 → 50',
+    );
     await owner.getByRole('button', { name: 'Push', exact: true }).click();
-    await expect.poll(() => status(owner)).toContain('2 sent, 1 applied, 0 pending approval, 1 rejected');
+    await expect
+      .poll(() => status(owner))
+      .toContain('2 sent, 1 applied, 0 pending approval, 1 rejected');
     expect(await cell(owner, 1, 3)).toMatchObject({ value: 104, look: 'applied' });
-    expect(await cell(owner, 0, 3)).toMatchObject({ value: 50, look: 'rejected', note: expect.stringMatching(/^✕ Needs a note/) });
+    expect(await cell(owner, 0, 3)).toMatchObject({
+      value: 50,
+      look: 'rejected',
+      note: expect.stringMatching(/^✕ Needs a note/),
+    });
     // After Push: every outcome listed; the material change takes its own note.
     const results = owner.getByRole('region', { name: 'Last push' });
     await expect(results.getByLabel('D3 applied').innerText()).resolves.toContain('M-1');
@@ -89,10 +127,20 @@ describe('task pane in Chromium', async () => {
     await owner.screenshot({ path: `${SHOTS}/pane-note-360.png`, fullPage: true });
     await results.getByRole('button', { name: 'Send 1 with notes' }).click();
     await expect.poll(() => status(owner)).toContain('1 sent, 0 applied, 1 pending approval');
-    expect(await cell(owner, 0, 3)).toMatchObject({ value: 100, look: 'pending', note: expect.stringMatching(/^◔ Pending approval: 50 requested/) });
+    expect(await cell(owner, 0, 3)).toMatchObject({
+      value: 100,
+      look: 'pending',
+      note: expect.stringMatching(/^◔ Pending approval: 50 requested/),
+    });
     // Go to cell selects it in the sheet.
-    await owner.getByRole('region', { name: 'Last push' }).getByRole('button', { name: 'Go to cell' }).first().click();
-    await expect.poll(() => owner.evaluate(() => window.gatecellWorkbook!.selected)).toEqual({ table: 'Forecast', row: 0, column: 3 });
+    await owner
+      .getByRole('region', { name: 'Last push' })
+      .getByRole('button', { name: 'Go to cell' })
+      .first()
+      .click();
+    await expect
+      .poll(() => owner.evaluate(() => window.gatecellWorkbook!.selected))
+      .toEqual({ table: 'Forecast', row: 0, column: 3 });
   });
 
   it('the controller approves in the pane; the owner sees the value on refresh', async () => {
@@ -100,8 +148,12 @@ describe('task pane in Chromium', async () => {
     await controller.getByRole('tab', { name: 'Approvals' }).click();
     const request = controller.getByLabel('Request M-2 forecast 2027-03');
     // What it changes, by how much of the month's target, why it waits, and where it came from.
-    await expect(request.innerText()).resolves.toMatch(/Key account lost in February[\s\S]*100 → 50 \(-50\.0 % of target\)|100 → 50 \(-50\.0 % of target\)[\s\S]*Key account lost in February/);
-    await expect(request.innerText()).resolves.toContain("Material: it moves the value by more than the organization's threshold.");
+    await expect(request.innerText()).resolves.toMatch(
+      /Key account lost in February[\s\S]*100 → 50 \(-50\.0 % of target\)|100 → 50 \(-50\.0 % of target\)[\s\S]*Key account lost in February/,
+    );
+    await expect(request.innerText()).resolves.toContain(
+      "Material: it moves the value by more than the organization's threshold.",
+    );
     await controller.screenshot({ path: `${SHOTS}/pane-approvals-320.png`, fullPage: true });
     await request.getByRole('checkbox', { name: 'Select M-2 forecast 2027-03' }).check();
     await controller.getByLabel('Comment for the 1 selected').fill('Agreed in the S&OP review');
@@ -112,14 +164,22 @@ describe('task pane in Chromium', async () => {
     await owner.getByRole('button', { name: 'Refresh' }).click();
     await expect.poll(() => status(owner)).toContain('1 cell(s) changed by others');
     // The decision reaches the cell: the approved value, with who approved it and why.
-    expect(await cell(owner, 0, 3)).toMatchObject({ value: 50, look: 'applied', note: '✓ Approved by controller: "Agreed in the S&OP review".' });
+    expect(await cell(owner, 0, 3)).toMatchObject({
+      value: 50,
+      look: 'applied',
+      note: '✓ Approved by controller: "Agreed in the S&OP review".',
+    });
   });
 
   it('the owner requests the next gate from the measure; the sponsor approves it in the pane', async () => {
     await owner.getByRole('tab', { name: 'Measure' }).click();
-    await owner.evaluate(() => window.gatecellWorkbook!.select({ table: 'Forecast', row: 1, column: 3 }));
+    await owner.evaluate(() =>
+      window.gatecellWorkbook!.select({ table: 'Forecast', row: 1, column: 3 }),
+    );
     await owner.getByRole('button', { name: 'Request gate to identified' }).click();
-    await expect.poll(() => owner.getByRole('region', { name: 'Measure', exact: true }).innerText()).toContain('Gate to identified waits on sponsor');
+    await expect
+      .poll(() => owner.getByRole('region', { name: 'Measure', exact: true }).innerText())
+      .toContain('Gate to identified waits on sponsor');
     const sponsor = await openPane(users.sponsor.token, 320);
     await sponsor.getByRole('tab', { name: 'Approvals' }).click();
     const gate = sponsor.getByLabel('Gate M-1 to identified');
@@ -134,9 +194,15 @@ describe('task pane in Chromium', async () => {
     for (const width of [320, 450]) {
       await owner.setViewportSize({ width, height: 900 });
       await owner.getByRole('tab', { name: 'Measure' }).click();
-      await owner.evaluate(() => window.gatecellWorkbook!.select({ table: 'Forecast', row: 0, column: 3 }));
-      await expect.poll(() => owner.getByRole('region', { name: 'Measure', exact: true }).innerText()).toContain('M-2 · Measure M-2');
-      await expect(owner.getByLabel('Dual status').innerText()).resolves.toMatch(/Implementation.*Potential/s);
+      await owner.evaluate(() =>
+        window.gatecellWorkbook!.select({ table: 'Forecast', row: 0, column: 3 }),
+      );
+      await expect
+        .poll(() => owner.getByRole('region', { name: 'Measure', exact: true }).innerText())
+        .toContain('M-2 · Measure M-2');
+      await expect(owner.getByLabel('Dual status').innerText()).resolves.toMatch(
+        /Implementation.*Potential/s,
+      );
       await owner.screenshot({ path: `${SHOTS}/pane-measure-${width}.png`, fullPage: true });
       await owner.getByRole('tab', { name: 'Sheet' }).click();
     }

@@ -1,7 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { type Actor, canSee, changeApprover, isAdmin, mayActOnException, mayChangeSettings, mayDecideChange, mayDescribeMeasure, mayHold, mayImportActuals, mayRequestGate, mayEditPlan, mayEnterActuals, reassignBlock, reassigneeBlock, rolesAt, segregationViolation, seesWithin, visiblePrefixes } from '../../shared/domain/access.js';
+import {
+  type Actor,
+  canSee,
+  changeApprover,
+  isAdmin,
+  mayActOnException,
+  mayChangeSettings,
+  mayDecideChange,
+  mayDescribeMeasure,
+  mayHold,
+  mayImportActuals,
+  mayRequestGate,
+  mayEditPlan,
+  mayEnterActuals,
+  reassignBlock,
+  reassigneeBlock,
+  rolesAt,
+  segregationViolation,
+  seesWithin,
+  visiblePrefixes,
+} from '../../shared/domain/access.js';
 
-const actor = (grants: [string, string][], userId = 'u1'): Actor => ({ userId, superAdmin: false, grants: grants.map(([nodePath, role]) => ({ nodePath, role: role as never })) });
+const actor = (grants: [string, string][], userId = 'u1'): Actor => ({
+  userId,
+  superAdmin: false,
+  grants: grants.map(([nodePath, role]) => ({ nodePath, role: role as never })),
+});
 const people = { ownerId: 'owner', sponsorId: 'sponsor', controllerId: 'ctl' };
 
 describe('roles hold for the whole subtree', () => {
@@ -26,23 +50,43 @@ describe('roles hold for the whole subtree', () => {
 
 describe('segregation of duties', () => {
   it('owner, sponsor and controller are three different people', () => {
-    expect(segregationViolation({ ownerId: 'a', sponsorId: 'b', controllerId: 'a' })).toMatch(/owner.*controller/);
-    expect(segregationViolation({ ownerId: 'a', sponsorId: 'a', controllerId: 'c' })).toMatch(/owner.*sponsor/);
-    expect(segregationViolation({ ownerId: 'a', sponsorId: 'b', controllerId: 'b' })).toMatch(/sponsor.*controller/);
+    expect(segregationViolation({ ownerId: 'a', sponsorId: 'b', controllerId: 'a' })).toMatch(
+      /owner.*controller/,
+    );
+    expect(segregationViolation({ ownerId: 'a', sponsorId: 'a', controllerId: 'c' })).toMatch(
+      /owner.*sponsor/,
+    );
+    expect(segregationViolation({ ownerId: 'a', sponsorId: 'b', controllerId: 'b' })).toMatch(
+      /sponsor.*controller/,
+    );
     expect(segregationViolation({ ownerId: 'a', sponsorId: 'b', controllerId: 'c' })).toBeNull();
   });
   it('the sponsor never enters actuals either', () => {
     expect(mayEnterActuals(actor([['/1/', 'controller']], 'sponsor'), '/1/2/', people)).toBe(false);
   });
   it('a change request is decided by the named controller, never its requester', () => {
-    expect(mayDecideChange(actor([], 'ctl'), { requestedBy: 'p' }, { controllerId: 'ctl' })).toBe(true);
-    expect(mayDecideChange(actor([], 'ctl'), { requestedBy: 'ctl' }, { controllerId: 'ctl' })).toBe(false);
-    expect(mayDecideChange(actor([['/1/', 'controller']], 'c2'), { requestedBy: 'p' }, { controllerId: 'ctl' })).toBe(false);
+    expect(mayDecideChange(actor([], 'ctl'), { requestedBy: 'p' }, { controllerId: 'ctl' })).toBe(
+      true,
+    );
+    expect(mayDecideChange(actor([], 'ctl'), { requestedBy: 'ctl' }, { controllerId: 'ctl' })).toBe(
+      false,
+    );
+    expect(
+      mayDecideChange(
+        actor([['/1/', 'controller']], 'c2'),
+        { requestedBy: 'p' },
+        { controllerId: 'ctl' },
+      ),
+    ).toBe(false);
   });
   it('sponsor and controller are renamed by an admin or steering member, never the owner or a requester', () => {
     expect(reassignBlock(actor([['/1/', 'admin']], 'owner'), '/1/2/', people, [])).toMatch(/owner/);
-    expect(reassignBlock(actor([['/1/', 'steering']], 'p'), '/1/2/', people, ['p'])).toMatch(/waiting/);
-    expect(reassignBlock(actor([['/1/', 'planner']], 'p'), '/1/2/', people, [])).toMatch(/admin or a steering/);
+    expect(reassignBlock(actor([['/1/', 'steering']], 'p'), '/1/2/', people, ['p'])).toMatch(
+      /waiting/,
+    );
+    expect(reassignBlock(actor([['/1/', 'planner']], 'p'), '/1/2/', people, [])).toMatch(
+      /admin or a steering/,
+    );
     expect(reassignBlock(actor([['/1/', 'steering']], 's'), '/1/2/', people, ['p'])).toBeNull();
     expect(reassignBlock(actor([['/1/', 'admin']], 'a'), '/1/2/', people, [])).toBeNull();
     expect(reassigneeBlock('p', ['p'])).toMatch(/waiting/);
@@ -57,10 +101,31 @@ describe('segregation of duties', () => {
     expect(mayEditPlan(actor([['/1/', 'planner']], 'owner'), '/1/2/', people)).toBe(true);
     expect(mayEditPlan(actor([], 'owner'), '/1/2/', people)).toBe(false);
     expect(mayEditPlan(actor([['/1/', 'planner']]), '/1/2/', people)).toBe(true);
-    expect(mayEditPlan(actor([['/1/', 'viewer'], ['/1/', 'controller']]), '/1/2/', people)).toBe(false);
+    expect(
+      mayEditPlan(
+        actor([
+          ['/1/', 'viewer'],
+          ['/1/', 'controller'],
+        ]),
+        '/1/2/',
+        people,
+      ),
+    ).toBe(false);
   });
   it('the named controller never edits the plan, whatever roles they hold', () => {
-    expect(mayEditPlan(actor([['/1/', 'planner'], ['/1/', 'controller']], 'ctl'), '/1/2/', people)).toBe(false);
+    expect(
+      mayEditPlan(
+        actor(
+          [
+            ['/1/', 'planner'],
+            ['/1/', 'controller'],
+          ],
+          'ctl',
+        ),
+        '/1/2/',
+        people,
+      ),
+    ).toBe(false);
   });
 });
 
@@ -76,7 +141,7 @@ describe('the other policies, one function each', () => {
     expect(mayChangeSettings(actor([['/1/', 'controller']]), '/1/')).toBe(true);
     expect(mayChangeSettings(actor([['/1/2/', 'admin']]), '/1/')).toBe(false);
   });
-  it('exceptions: their owner, the measure\'s people, steering or an admin of the subtree', () => {
+  it("exceptions: their owner, the measure's people, steering or an admin of the subtree", () => {
     expect(mayActOnException(actor([], 'x'), '/1/2/', 'x', people)).toBe(true);
     expect(mayActOnException(actor([], 'ctl'), '/1/2/', 'x', people)).toBe(true);
     expect(mayActOnException(actor([['/1/', 'steering']], 'st'), '/1/2/', 'x', people)).toBe(true);

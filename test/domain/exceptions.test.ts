@@ -1,10 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { detectExceptions, escalatedLevel, type ExceptionFacts, startLevel } from '../../shared/domain/exceptions.js';
+import {
+  detectExceptions,
+  escalatedLevel,
+  type ExceptionFacts,
+  startLevel,
+} from '../../shared/domain/exceptions.js';
 
 const now = new Date('2027-03-10T12:00:00Z');
 const facts = (over: Partial<ExceptionFacts> = {}): ExceptionFacts => ({
-  stage: 'decided', onHold: false, ownerId: 'o', cumulativeTarget: 1000, cumulativeExpected: 1000, implementation: 'on_track',
-  potential: 'on_track', declared: null, milestones: [], dependencies: [], openRequests: [], approvalSlaDays: 5, ...over,
+  stage: 'decided',
+  onHold: false,
+  ownerId: 'o',
+  cumulativeTarget: 1000,
+  cumulativeExpected: 1000,
+  implementation: 'on_track',
+  potential: 'on_track',
+  declared: null,
+  milestones: [],
+  dependencies: [],
+  openRequests: [],
+  approvalSlaDays: 5,
+  ...over,
 });
 const types = (f: Partial<ExceptionFacts>) => detectExceptions(facts(f), now).map((e) => e.type);
 
@@ -17,26 +33,67 @@ describe('the service raises exceptions by itself', () => {
   });
   it('value slipping when potential is at risk or off track; masked slippage when implementation hides it', () => {
     expect(types({ potential: 'at_risk', cumulativeExpected: 900 })).toEqual(['value_slipping']);
-    expect(types({ potential: 'off_track', cumulativeExpected: 500 })).toEqual(['value_slipping', 'masked_slippage']);
-    expect(types({ potential: 'off_track', implementation: 'delayed' })).toEqual(['value_slipping']);
-    expect(detectExceptions(facts({ potential: 'off_track', cumulativeExpected: 600 }), now)[0]!.valueAtStake).toBe(400);
+    expect(types({ potential: 'off_track', cumulativeExpected: 500 })).toEqual([
+      'value_slipping',
+      'masked_slippage',
+    ]);
+    expect(types({ potential: 'off_track', implementation: 'delayed' })).toEqual([
+      'value_slipping',
+    ]);
+    expect(
+      detectExceptions(facts({ potential: 'off_track', cumulativeExpected: 600 }), now)[0]!
+        .valueAtStake,
+    ).toBe(400);
   });
   it('dependency late', () => {
-    expect(types({ dependencies: [{ id: 'd', title: 'IT', due: '2027-03-01', done: false, ownerId: null }] })).toEqual(['dependency_late']);
+    expect(
+      types({
+        dependencies: [{ id: 'd', title: 'IT', due: '2027-03-01', done: false, ownerId: null }],
+      }),
+    ).toEqual(['dependency_late']);
   });
   it('approval overdue after the SLA, owned by the approver', () => {
-    const req = { id: 'cr1', what: 'x', approverId: 'ctl', requestedAt: '2027-03-04T12:00:00Z', value: 100 };
+    const req = {
+      id: 'cr1',
+      what: 'x',
+      approverId: 'ctl',
+      requestedAt: '2027-03-04T12:00:00Z',
+      value: 100,
+    };
     expect(types({ openRequests: [req] })).toEqual(['approval_overdue']);
     expect(detectExceptions(facts({ openRequests: [req] }), now)[0]!.ownerId).toBe('ctl');
     expect(types({ openRequests: [{ ...req, requestedAt: '2027-03-06T12:00:00Z' }] })).toEqual([]);
   });
-  it('one approval overdue per approver, its value the sum of what waits; a steering gate is the committee\'s', () => {
+  it("one approval overdue per approver, its value the sum of what waits; a steering gate is the committee's", () => {
     const at = '2027-03-04T12:00:00Z';
-    const found = detectExceptions(facts({ openRequests: [
-      { id: 'cr1', what: 'The forecast change for 2027-02', approverId: 'ctl', requestedAt: at, value: 100 },
-      { id: 'cr2', what: 'The forecast change for 2027-03', approverId: 'ctl', requestedAt: at, value: 250 },
-      { id: 'gr1', what: 'The gate request to decided', approverId: null, requestedAt: at, value: 9000 },
-    ] }), now);
+    const found = detectExceptions(
+      facts({
+        openRequests: [
+          {
+            id: 'cr1',
+            what: 'The forecast change for 2027-02',
+            approverId: 'ctl',
+            requestedAt: at,
+            value: 100,
+          },
+          {
+            id: 'cr2',
+            what: 'The forecast change for 2027-03',
+            approverId: 'ctl',
+            requestedAt: at,
+            value: 250,
+          },
+          {
+            id: 'gr1',
+            what: 'The gate request to decided',
+            approverId: null,
+            requestedAt: at,
+            value: 9000,
+          },
+        ],
+      }),
+      now,
+    );
     expect(found.map((e) => [e.subject, e.ownerId, e.valueAtStake, e.atLeastLevel])).toEqual([
       ['approver:ctl', 'ctl', 350, undefined],
       ['approver:steering', 'o', 9000, 3],

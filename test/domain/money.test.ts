@@ -5,17 +5,47 @@ import { addMonths, periodsBetween } from '../../shared/periods.js';
 
 describe('amounts printed from minor units', () => {
   it('print exactly as the JSON number would', () => {
-    for (const [minor, digits] of [[0, 2], [-0, 2], [5, 2], [-5, 2], [10, 2], [100, 2], [105025, 2], [-105020, 2], [1, 3], [1000, 3], [123, 0], [-7, 1]] as const)
+    for (const [minor, digits] of [
+      [0, 2],
+      [-0, 2],
+      [5, 2],
+      [-5, 2],
+      [10, 2],
+      [100, 2],
+      [105025, 2],
+      [-105020, 2],
+      [1, 3],
+      [1000, 3],
+      [123, 0],
+      [-7, 1],
+    ] as const)
       expect(minorText(minor, digits)).toBe(String(fromMinor(minor, digits)));
-    fc.assert(fc.property(fc.maxSafeInteger(), fc.integer({ min: 0, max: 4 }), (minor, digits) => {
-      expect(minorText(minor, digits)).toBe(String(fromMinor(minor, digits)));
-    }), { numRuns: 20_000 });
-    fc.assert(fc.property(fc.maxSafeInteger().map((n) => n % 1e15), fc.integer({ min: 0, max: 4 }), (minor, digits) => {
-      expect(minorText(minor, digits)).toBe(String(fromMinor(minor, digits)));
-    }), { numRuns: 20_000 });
-    fc.assert(fc.property(fc.integer({ min: -1e7, max: 1e7 }), fc.integer({ min: 0, max: 3 }), (minor, digits) => {
-      expect(minorText(minor, digits)).toBe(String(fromMinor(minor, digits)));
-    }), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), fc.integer({ min: 0, max: 4 }), (minor, digits) => {
+        expect(minorText(minor, digits)).toBe(String(fromMinor(minor, digits)));
+      }),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.maxSafeInteger().map((n) => n % 1e15),
+        fc.integer({ min: 0, max: 4 }),
+        (minor, digits) => {
+          expect(minorText(minor, digits)).toBe(String(fromMinor(minor, digits)));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e7, max: 1e7 }),
+        fc.integer({ min: 0, max: 3 }),
+        (minor, digits) => {
+          expect(minorText(minor, digits)).toBe(String(fromMinor(minor, digits)));
+        },
+      ),
+      { numRuns: 20_000 },
+    );
   });
 });
 
@@ -29,25 +59,53 @@ describe('money is exact minor units', () => {
     expect(toMinor(1234, 0)).toBe(1234);
   });
   it('refuses more decimals than the currency has, and anything not a number', () => {
-    for (const bad of [0.001, '1.234', 'abc', '', '1e5', '#N/A', null, undefined, true, {}, [], NaN, Infinity, '1,5', ' ', 1e-7])
+    for (const bad of [
+      0.001,
+      '1.234',
+      'abc',
+      '',
+      '1e5',
+      '#N/A',
+      null,
+      undefined,
+      true,
+      {},
+      [],
+      NaN,
+      Infinity,
+      '1,5',
+      ' ',
+      1e-7,
+    ])
       expect(toMinor(bad, 2)).toBeNull();
     expect(toMinor('1.5', 0)).toBeNull();
   });
   it('round-trips every amount with two decimals exactly (no binary float drift)', () => {
-    fc.assert(fc.property(fc.integer({ min: -1e13, max: 1e13 }), (minor) => {
-      expect(toMinor(fromMinor(minor, 2), 2)).toBe(minor);
-      expect(toMinor((minor / 100).toFixed(2), 2)).toBe(minor);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: -1e13, max: 1e13 }), (minor) => {
+        expect(toMinor(fromMinor(minor, 2), 2)).toBe(minor);
+        expect(toMinor((minor / 100).toFixed(2), 2)).toBe(minor);
+      }),
+    );
   });
   it('a JSON number is judged exactly as its decimal text would be', () => {
-    fc.assert(fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 3 }), (v, digits) => {
-      const text = String(v);
-      if (/e/i.test(text)) return;
-      expect(toMinor(v, digits)).toBe(toMinor(text, digits));
-    }), { numRuns: 5000 });
-    fc.assert(fc.property(fc.integer({ min: -1e12, max: 1e12 }), (minor) => {
-      expect(toMinor(minor / 100, 2)).toBe(minor);
-    }));
+    fc.assert(
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }),
+        fc.integer({ min: 0, max: 3 }),
+        (v, digits) => {
+          const text = String(v);
+          if (/e/i.test(text)) return;
+          expect(toMinor(v, digits)).toBe(toMinor(text, digits));
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), (minor) => {
+        expect(toMinor(minor / 100, 2)).toBe(minor);
+      }),
+    );
   });
   it('knows the currency minor digits', () => {
     expect(minorDigits('EUR')).toBe(2);
@@ -63,6 +121,11 @@ describe('periods', () => {
   it('adds months across years and lists a window', () => {
     expect(addMonths('2027-11', 3)).toBe('2028-02');
     expect(addMonths('2027-01', -1)).toBe('2026-12');
-    expect(periodsBetween('2026-11', '2027-02')).toEqual(['2026-11', '2026-12', '2027-01', '2027-02']);
+    expect(periodsBetween('2026-11', '2027-02')).toEqual([
+      '2026-11',
+      '2026-12',
+      '2027-01',
+      '2027-02',
+    ]);
   });
 });

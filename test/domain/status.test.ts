@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { declaredIsBetter, implementationStatus, type PeriodValues, potentialStatus, variances } from '../../shared/domain/status.js';
+import {
+  declaredIsBetter,
+  implementationStatus,
+  type PeriodValues,
+  potentialStatus,
+  variances,
+} from '../../shared/domain/status.js';
 
 const now = new Date('2027-03-10T12:00:00Z');
 const impl = (over: Partial<Parameters<typeof implementationStatus>[0]> = {}) =>
-  implementationStatus({ stage: 'decided', milestones: [], risks: [], dependencies: [], ...over }, now);
+  implementationStatus(
+    { stage: 'decided', milestones: [], risks: [], dependencies: [], ...over },
+    now,
+  );
 const periods = (rows: [string, number | null, number | null, number | null][]) =>
-  new Map<string, PeriodValues>(rows.map(([p, target, forecast, actual]) => [p, { target, forecast, actual }]));
+  new Map<string, PeriodValues>(
+    rows.map(([p, target, forecast, actual]) => [p, { target, forecast, actual }]),
+  );
 
 describe('implementation status', () => {
   it('delayed when an open milestone is past due', () => {
@@ -17,11 +28,20 @@ describe('implementation status', () => {
     expect(impl({ milestones: [{ due: '2027-03-24', done: false }] })).toBe('at_risk');
     expect(impl({ milestones: [{ due: '2027-03-25', done: false }] })).toBe('on_track');
     expect(impl({ risks: [{ severity: 'high', open: true }] })).toBe('at_risk');
-    expect(impl({ risks: [{ severity: 'high', open: false }, { severity: 'medium', open: true }] })).toBe('on_track');
+    expect(
+      impl({
+        risks: [
+          { severity: 'high', open: false },
+          { severity: 'medium', open: true },
+        ],
+      }),
+    ).toBe('on_track');
     expect(impl({ dependencies: [{ due: '2027-03-01', done: false }] })).toBe('at_risk');
   });
   it('completed from Implemented on', () => {
-    expect(impl({ stage: 'implemented', milestones: [{ due: '2027-01-01', done: false }] })).toBe('completed');
+    expect(impl({ stage: 'implemented', milestones: [{ due: '2027-01-01', done: false }] })).toBe(
+      'completed',
+    );
     expect(impl({ stage: 'closed' })).toBe('completed');
   });
 });
@@ -34,7 +54,11 @@ describe('potential status', () => {
     expect(potentialStatus(periods([['2027-04', 100, 79, null]]), null)).toBe('off_track');
   });
   it('uses the actual where the period is closed, else forecast, else target', () => {
-    const p = periods([['2027-01', 100, 100, 60], ['2027-02', 100, 100, 0], ['2027-03', 100, null, null]]);
+    const p = periods([
+      ['2027-01', 100, 100, 60],
+      ['2027-02', 100, 100, 0],
+      ['2027-03', 100, null, null],
+    ]);
     expect(potentialStatus(p, '2027-01')).toBe('at_risk'); // actual 60 + forecast 100 + target 100 = 87 %
     expect(potentialStatus(p, null)).toBe('on_track'); // nothing closed: forecasts and target, 100 %
     expect(potentialStatus(p, '2027-02')).toBe('off_track'); // 60 + 0 + 100 = 53 %
@@ -54,7 +78,13 @@ describe('dual status cannot hide slippage', () => {
 
 describe('variance and realization are derived', () => {
   it('forecast − target per period and cumulative; actual − target for closed periods', () => {
-    const v = variances(periods([['2027-01', 100, 90, 80], ['2027-02', 100, 120, 200]]), '2027-01');
+    const v = variances(
+      periods([
+        ['2027-01', 100, 90, 80],
+        ['2027-02', 100, 120, 200],
+      ]),
+      '2027-01',
+    );
     expect(v.perPeriod).toEqual([
       { period: '2027-01', forecastVariance: -10, actualVariance: -20 },
       { period: '2027-02', forecastVariance: 20, actualVariance: null },

@@ -23,8 +23,15 @@ describe('push body limit', async () => {
     const before = await revision();
     const res = await w.app.request('/api/v1/sync/push', {
       method: 'POST',
-      headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json', 'content-length': String(LIMIT + 1) },
-      body: JSON.stringify({ idempotencyKey: key(), changes: [{ measure: 'M-L', kind: 'forecast', period: '2027-01', value: 1 }] }),
+      headers: {
+        authorization: `Bearer ${owner}`,
+        'content-type': 'application/json',
+        'content-length': String(LIMIT + 1),
+      },
+      body: JSON.stringify({
+        idempotencyKey: key(),
+        changes: [{ measure: 'M-L', kind: 'forecast', period: '2027-01', value: 1 }],
+      }),
     });
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('TOO_LARGE');
@@ -37,13 +44,19 @@ describe('push body limit', async () => {
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (sent++ === 0) controller.enqueue(new TextEncoder().encode(`{"idempotencyKey":"${key()}","changes":[],"pad":"`));
+        if (sent++ === 0)
+          controller.enqueue(
+            new TextEncoder().encode(`{"idempotencyKey":"${key()}","changes":[],"pad":"`),
+          );
         else if (sent < 70) controller.enqueue(megabyte);
         else controller.close();
       },
     });
     const res = await w.app.request('/api/v1/sync/push', {
-      method: 'POST', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, body, duplex: 'half',
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
     } as RequestInit);
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('TOO_LARGE');
@@ -52,30 +65,49 @@ describe('push body limit', async () => {
 
   it("over Node's HTTP server a push is read and applied, and a declared size over 64 MB is refused unread", async () => {
     const ok = await fetch(`${base}/sync/push`, {
-      method: 'POST', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ idempotencyKey: key(), changes: [{ measure: 'M-L', kind: 'forecast', period: '2027-02', value: 12.5 }] }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        idempotencyKey: key(),
+        changes: [{ measure: 'M-L', kind: 'forecast', period: '2027-02', value: 12.5 }],
+      }),
     });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).results).toEqual([{ index: 0, outcome: 'applied', value: 12.5, version: 1 }]);
+    expect((await ok.json()).results).toEqual([
+      { index: 0, outcome: 'applied', value: 12.5, version: 1 },
+    ]);
 
     const before = await revision();
     const { port } = server.address() as AddressInfo;
     // Only the head and a few bytes are sent: the answer must come without waiting for the rest.
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => {
-        socket.write(`POST /api/v1/sync/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${owner}\r\nContent-Type: application/json\r\nContent-Length: ${LIMIT + 1}\r\n\r\n{"idempotencyKey":`);
+        socket.write(
+          `POST /api/v1/sync/push HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${owner}\r\nContent-Type: application/json\r\nContent-Length: ${LIMIT + 1}\r\n\r\n{"idempotencyKey":`,
+        );
       });
       let text = '';
       socket.on('data', (d) => {
         text += d.toString('utf8');
-        if (text.includes('}}')) { socket.destroy(); resolve(text); }
+        if (text.includes('}}')) {
+          socket.destroy();
+          resolve(text);
+        }
       });
       socket.on('error', reject);
-      socket.setTimeout(5000, () => reject(new Error('no answer within 5 s: the server waited for the body')));
+      socket.setTimeout(5000, () =>
+        reject(new Error('no answer within 5 s: the server waited for the body')),
+      );
     });
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
     expect(answer).toContain('"code":"TOO_LARGE"');
     expect(await revision()).toBe(before);
-    expect((await push(w, owner, [{ measure: 'M-L', kind: 'forecast', period: '2027-02', value: 13, baseVersion: 1 }])).results[0].outcome).toBe('applied');
+    expect(
+      (
+        await push(w, owner, [
+          { measure: 'M-L', kind: 'forecast', period: '2027-02', value: 13, baseVersion: 1 },
+        ])
+      ).results[0].outcome,
+    ).toBe('applied');
   });
 });

@@ -19,13 +19,16 @@ describe('writes under another writer’s lock', async () => {
     const other = createClient({ url });
     const tx = await other.transaction('write');
     await tx.execute("INSERT INTO t VALUES ('other')");
-    return new Promise<void>((resolve) => setTimeout(async () => {
-      await tx.commit();
-      other.close();
-      resolve();
-    }, ms));
+    return new Promise<void>((resolve) =>
+      setTimeout(async () => {
+        await tx.commit();
+        other.close();
+        resolve();
+      }, ms),
+    );
   };
-  const names = async (db: Db) => (await db.client.execute('SELECT who FROM t ORDER BY rowid')).rows.map((r) => r.who);
+  const names = async (db: Db) =>
+    (await db.client.execute('SELECT who FROM t ORDER BY rowid')).rows.map((r) => r.who);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('waits past several busy timeouts and then applies', async () => {
@@ -42,7 +45,9 @@ describe('writes under another writer’s lock', async () => {
   it('gives up with 503 BUSY once its wait has passed, writes nothing, and the next write works', async () => {
     const db = new Db({ url, busyTimeoutMs: 50, busyWaitMs: 200 });
     const released = holdLock(1000);
-    await expect(db.write((tx) => tx.execute("INSERT INTO t VALUES ('lost')"))).rejects.toMatchObject({ status: 503, code: 'BUSY' });
+    await expect(
+      db.write((tx) => tx.execute("INSERT INTO t VALUES ('lost')")),
+    ).rejects.toMatchObject({ status: 503, code: 'BUSY' });
     await released;
     await db.write((tx) => tx.execute("INSERT INTO t VALUES ('after')"));
     expect(await names(db)).toEqual(['other', 'mine', 'other', 'after']);

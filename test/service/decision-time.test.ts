@@ -6,8 +6,10 @@ import { advance, measure, plan, push, world } from '../helpers.js';
 describe('a gate is judged on the figures as they are when decided', async () => {
   const w = await world(new Date('2027-01-15T09:00:00Z'));
   const { users } = w;
-  const request = (code: string, to: string) => w.call(users.owner.token, 'POST', `/measures/${code}/gate`, { to, comment: 'ready' });
-  const approve = (id: string, token: string) => w.call(token, 'POST', `/gate-requests/${id}/approve`, { comment: 'ok' });
+  const request = (code: string, to: string) =>
+    w.call(users.owner.token, 'POST', `/measures/${code}/gate`, { to, comment: 'ready' });
+  const approve = (id: string, token: string) =>
+    w.call(token, 'POST', `/gate-requests/${id}/approve`, { comment: 'ok' });
 
   it('the steering threshold is checked on the cumulative target at decision time, not at request time', async () => {
     await measure(w, 'M-ST');
@@ -30,16 +32,28 @@ describe('a gate is judged on the figures as they are when decided', async () =>
   it('a gate request pins what it validates and shows it; changed since, approving answers 409 STALE_REQUEST and withdraws it', async () => {
     await measure(w, 'M-PIN');
     await advance(w, 'M-PIN', 'identified');
-    await w.call(users.owner.token, 'POST', '/measures/M-PIN/milestones', { title: 'Tender', due: '2027-12-31' });
+    await w.call(users.owner.token, 'POST', '/measures/M-PIN/milestones', {
+      title: 'Tender',
+      due: '2027-12-31',
+    });
     const r = await request('M-PIN', 'detailed');
     expect(r.body.validates).toEqual({ baseline: 6000, target: 6000 });
     // The target is multiplied while the gate to Detailed waits (before Detailed it applies at once).
-    await push(w, users.owner.token, plan('M-PIN', 'target', 90_000).map((c) => ({ ...c, baseVersion: 1 })));
+    await push(
+      w,
+      users.owner.token,
+      plan('M-PIN', 'target', 90_000).map((c) => ({ ...c, baseVersion: 1 })),
+    );
     const stale = await approve(r.body.id, users.controller.token);
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('STALE_REQUEST');
-    expect((await w.call(users.viewer.token, 'GET', '/measures/M-PIN')).body).toMatchObject({ stage: 'identified', openRequests: { gateRequest: null } });
-    const withdrawn = (await w.call(users.controller.token, 'GET', '/gate-requests?status=withdrawn')).body.gateRequests;
+    expect((await w.call(users.viewer.token, 'GET', '/measures/M-PIN')).body).toMatchObject({
+      stage: 'identified',
+      openRequests: { gateRequest: null },
+    });
+    const withdrawn = (
+      await w.call(users.controller.token, 'GET', '/gate-requests?status=withdrawn')
+    ).body.gateRequests;
     expect(withdrawn.map((g: any) => g.id)).toContain(r.body.id);
     const again = await request('M-PIN', 'detailed');
     expect(again.body.validates).toEqual({ baseline: 6000, target: 540_000 });
@@ -51,7 +65,8 @@ describe('organization settings', async () => {
   const w = await world();
   const { users } = w;
   const patch = (body: unknown) => w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', body);
-  const events = async () => (await w.call(users.admin.token, 'GET', '/audit?scope=ORG')).body.events.length;
+  const events = async () =>
+    (await w.call(users.admin.token, 'GET', '/audit?scope=ORG')).body.events.length;
 
   it('the currency changes while no amount is held, then is locked (422 CURRENCY_LOCKED)', async () => {
     expect((await patch({ currency: 'CHF' })).status).toBe(200);
@@ -60,14 +75,22 @@ describe('organization settings', async () => {
     const r = await patch({ currency: 'JPY' });
     expect(r.status).toBe(422);
     expect(r.body.error.code).toBe('CURRENCY_LOCKED');
-    expect((await w.call(users.viewer.token, 'GET', '/measures/M-CUR')).body).toMatchObject({ currency: 'CHF', figures: { target: 6000 } });
+    expect((await w.call(users.viewer.token, 'GET', '/measures/M-CUR')).body).toMatchObject({
+      currency: 'CHF',
+      figures: { target: 6000 },
+    });
   });
 
   it('must be consistent: level 3 at least level 2, thresholds at least one minor unit', async () => {
-    expect((await patch({ escalationValueLevel2: 50_000, escalationValueLevel3: 10_000 })).body.error.code).toBe('INVALID_SETTINGS');
+    expect(
+      (await patch({ escalationValueLevel2: 50_000, escalationValueLevel3: 10_000 })).body.error
+        .code,
+    ).toBe('INVALID_SETTINGS');
     expect((await patch({ materialityAbs: 0.001 })).body.error.code).toBe('INVALID_SETTINGS');
     expect((await patch({ steeringThreshold: 0 })).body.error.code).toBe('INVALID_SETTINGS');
-    expect((await patch({ escalationValueLevel2: 10_000, escalationValueLevel3: 50_000 })).status).toBe(200);
+    expect(
+      (await patch({ escalationValueLevel2: 10_000, escalationValueLevel3: 50_000 })).status,
+    ).toBe(200);
   });
 
   it('a change that changes nothing writes nothing', async () => {
@@ -75,7 +98,9 @@ describe('organization settings', async () => {
     const revision = (await w.call(users.viewer.token, 'GET', '/cells?scope=ORG')).body.revision;
     expect((await patch({ materialityPct: 10 })).status).toBe(200);
     expect(await events()).toBe(before);
-    expect((await w.call(users.viewer.token, 'GET', '/cells?scope=ORG')).body.revision).toBe(revision);
+    expect((await w.call(users.viewer.token, 'GET', '/cells?scope=ORG')).body.revision).toBe(
+      revision,
+    );
   });
 });
 
@@ -90,7 +115,11 @@ describe('actuals are for months that have begun', async () => {
       { measure: 'M-ACT', kind: 'actual', period: '2027-03', value: 10 },
       { measure: 'M-ACT', kind: 'actual', period: '2027-01', value: 10 },
     ]);
-    expect(r.results.map((x) => x.reason?.code ?? x.outcome)).toEqual(['FUTURE_PERIOD', 'applied', 'applied']);
+    expect(r.results.map((x) => x.reason?.code ?? x.outcome)).toEqual([
+      'FUTURE_PERIOD',
+      'applied',
+      'applied',
+    ]);
   });
 });
 
@@ -98,15 +127,29 @@ describe('materiality adds up over a month', async () => {
   const w = await world(new Date('2027-01-05T09:00:00Z'));
   const { users } = w;
   await measure(w, 'M-SAL');
-  await push(w, users.owner.token, [...plan('M-SAL', 'target', 34_000), ...plan('M-SAL', 'forecast', 34_000)]);
+  await push(w, users.owner.token, [
+    ...plan('M-SAL', 'target', 34_000),
+    ...plan('M-SAL', 'forecast', 34_000),
+  ]);
   let version = 1;
   const cut = async (value: number, note?: string) => {
-    const [r] = (await push(w, users.owner.token, [{ measure: 'M-SAL', kind: 'forecast', period: '2027-03', value, baseVersion: version, ...(note ? { note } : {}) }])).results;
+    const [r] = (
+      await push(w, users.owner.token, [
+        {
+          measure: 'M-SAL',
+          kind: 'forecast',
+          period: '2027-03',
+          value,
+          baseVersion: version,
+          ...(note ? { note } : {}),
+        },
+      ])
+    ).results;
     version = r.version;
     return r;
   };
 
-  it('three cuts of −3,000 on a 34,000 target: the first applies, the second is measured from the month\'s start and needs a note', async () => {
+  it("three cuts of −3,000 on a 34,000 target: the first applies, the second is measured from the month's start and needs a note", async () => {
     expect((await cut(31_000)).outcome).toBe('applied');
     expect((await cut(28_000)).reason?.code).toBe('NOTE_REQUIRED');
     const pending = await cut(28_000, 'second cut');
@@ -115,8 +158,15 @@ describe('materiality adds up over a month', async () => {
   });
 
   it('once a controller approves, that value is the reference for the rest of the month', async () => {
-    const waiting = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-SAL')).body.changeRequests;
-    expect((await w.call(users.controller.token, 'POST', `/change-requests/${waiting[0].id}/approve`, { comment: 'ok' })).status).toBe(200);
+    const waiting = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-SAL'))
+      .body.changeRequests;
+    expect(
+      (
+        await w.call(users.controller.token, 'POST', `/change-requests/${waiting[0].id}/approve`, {
+          comment: 'ok',
+        })
+      ).status,
+    ).toBe(200);
     version += 1;
     expect((await cut(25_500)).outcome).toBe('applied'); // 2,500 from the approved 28,000: under 10 % of the target
     expect((await cut(23_000)).reason?.code).toBe('NOTE_REQUIRED'); // 5,000 from 28,000
@@ -130,11 +180,17 @@ describe('materiality adds up over a month', async () => {
   it('an empty cell is measured from the target first, then from the first value it took that month', async () => {
     await measure(w, 'M-SAL2');
     await push(w, users.owner.token, plan('M-SAL2', 'target', 10_000));
-    const first = await push(w, users.owner.token, [{ measure: 'M-SAL2', kind: 'forecast', period: '2027-04', value: 9_500 }]);
+    const first = await push(w, users.owner.token, [
+      { measure: 'M-SAL2', kind: 'forecast', period: '2027-04', value: 9_500 },
+    ]);
     expect(first.results[0].outcome).toBe('applied');
-    const second = await push(w, users.owner.token, [{ measure: 'M-SAL2', kind: 'forecast', period: '2027-04', value: 8_900, baseVersion: 1 }]);
+    const second = await push(w, users.owner.token, [
+      { measure: 'M-SAL2', kind: 'forecast', period: '2027-04', value: 8_900, baseVersion: 1 },
+    ]);
     expect(second.results[0].outcome).toBe('applied'); // 600 from 9,500
-    const third = await push(w, users.owner.token, [{ measure: 'M-SAL2', kind: 'forecast', period: '2027-04', value: 8_400, baseVersion: 2 }]);
+    const third = await push(w, users.owner.token, [
+      { measure: 'M-SAL2', kind: 'forecast', period: '2027-04', value: 8_400, baseVersion: 2 },
+    ]);
     expect(third.results[0].reason?.code).toBe('NOTE_REQUIRED'); // 1,100 from 9,500
   });
 });
@@ -143,11 +199,20 @@ describe('the rollup does not count a missing forecast as a shortfall', async ()
   const w = await world(new Date('2027-01-15T09:00:00Z'));
   const { users } = w;
   await measure(w, 'M-NF');
-  await push(w, users.owner.token, [...plan('M-NF', 'target', 1000), { measure: 'M-NF', kind: 'forecast', period: '2027-01', value: 900 }]);
+  await push(w, users.owner.token, [
+    ...plan('M-NF', 'target', 1000),
+    { measure: 'M-NF', kind: 'forecast', period: '2027-01', value: 900 },
+  ]);
 
   it('forecastVariance covers only periods with a forecast; expected falls back to the target', async () => {
     const r = (await w.call(users.viewer.token, 'GET', '/reports/rollup?scope=M-NF')).body;
-    expect(r.totals).toMatchObject({ target: 6000, forecast: 900, forecastVariance: -100, expected: 5900, expectedVariance: -100 });
+    expect(r.totals).toMatchObject({
+      target: 6000,
+      forecast: 900,
+      forecastVariance: -100,
+      expected: 5900,
+      expectedVariance: -100,
+    });
   });
 });
 
@@ -155,20 +220,46 @@ describe('exceptions: a second acknowledge is 409; a cancelled measure has no im
   const w = await world(new Date('2027-01-15T09:00:00Z'));
   const { users } = w;
   await measure(w, 'M-EX');
-  await w.call(users.owner.token, 'POST', '/measures/M-EX/milestones', { title: 'Late', due: '2027-01-01' });
+  await w.call(users.owner.token, 'POST', '/measures/M-EX/milestones', {
+    title: 'Late',
+    due: '2027-01-01',
+  });
 
   it('acknowledge once, then 409', async () => {
     const [e] = (await w.call(users.owner.token, 'GET', '/exceptions?scope=M-EX')).body.exceptions;
-    expect((await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, { comment: 'seen' })).status).toBe(200);
-    const again = await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, { comment: 'seen' });
+    expect(
+      (
+        await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
+          comment: 'seen',
+        })
+      ).status,
+    ).toBe(200);
+    const again = await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
+      comment: 'seen',
+    });
     expect(again.status).toBe(409);
   });
 
   it('on hold, cancelled; then "cancelled" as its implementation status', async () => {
-    expect((await w.call(users.sponsor.token, 'POST', '/measures/M-EX/hold', { comment: 'wait' })).status).toBe(200);
-    const r = await w.call(users.owner.token, 'POST', '/measures/M-EX/gate', { to: 'cancelled', comment: 'stopped' });
+    expect(
+      (await w.call(users.sponsor.token, 'POST', '/measures/M-EX/hold', { comment: 'wait' }))
+        .status,
+    ).toBe(200);
+    const r = await w.call(users.owner.token, 'POST', '/measures/M-EX/gate', {
+      to: 'cancelled',
+      comment: 'stopped',
+    });
     expect(r.status).toBe(201);
-    expect((await w.call(users.sponsor.token, 'POST', `/gate-requests/${r.body.id}/approve`, { comment: 'ok' })).status).toBe(200);
-    expect((await w.call(users.viewer.token, 'GET', '/measures/M-EX')).body).toMatchObject({ stage: 'cancelled', implementationStatus: 'cancelled' });
+    expect(
+      (
+        await w.call(users.sponsor.token, 'POST', `/gate-requests/${r.body.id}/approve`, {
+          comment: 'ok',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await w.call(users.viewer.token, 'GET', '/measures/M-EX')).body).toMatchObject({
+      stage: 'cancelled',
+      implementationStatus: 'cancelled',
+    });
   });
 });

@@ -13,9 +13,20 @@ describe('migrations', () => {
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  const app = createApp({ db, now: () => new Date('2027-01-15T09:00:00Z'), adminToken: 'migration-admin-token-0123' });
+  const app = createApp({
+    db,
+    now: () => new Date('2027-01-15T09:00:00Z'),
+    adminToken: 'migration-admin-token-0123',
+  });
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await app.request(`/api/v1${path}`, { method, headers: { authorization: 'Bearer migration-admin-token-0123', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await app.request(`/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: 'Bearer migration-admin-token-0123',
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return (await res.json()) as any;
   };
 
@@ -25,35 +36,67 @@ describe('migrations', () => {
   });
 
   it('002 rebuilds the audit segments as an ordinary table, keeping every event, the chain and the guards', async () => {
-    await call('POST', '/nodes', { parentCode: null, level: 'organization', code: 'OLD', name: 'Old' });
-    await call('POST', '/nodes', { parentCode: 'OLD', level: 'portfolio', code: 'OLD-PF', name: 'Portfolio' });
+    await call('POST', '/nodes', {
+      parentCode: null,
+      level: 'organization',
+      code: 'OLD',
+      name: 'Old',
+    });
+    await call('POST', '/nodes', {
+      parentCode: 'OLD',
+      level: 'portfolio',
+      code: 'OLD-PF',
+      name: 'Portfolio',
+    });
     await call('POST', '/users', { name: 'Pia', email: 'pia@example.com' });
     // Before migration 005 the trail is not keyed yet: verification says so, and nothing else.
     const before = await call('GET', '/audit/verify');
-    expect(before).toMatchObject({ events: 3, problems: [expect.objectContaining({ type: 'keying' })] });
+    expect(before).toMatchObject({
+      events: 3,
+      problems: [expect.objectContaining({ type: 'keying' })],
+    });
     const events = await call('GET', '/audit');
 
-    expect(await migrate(db, '002_audit_segments_rowid.sql')).toContain('002_audit_segments_rowid.sql');
-    const table = await db.client.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_segments'");
+    expect(await migrate(db, '002_audit_segments_rowid.sql')).toContain(
+      '002_audit_segments_rowid.sql',
+    );
+    const table = await db.client.execute(
+      "SELECT sql FROM sqlite_master WHERE name = 'audit_segments'",
+    );
     expect(String(table.rows[0]!.sql)).not.toMatch(/WITHOUT ROWID/i);
     expect(await call('GET', '/audit/verify')).toEqual(before);
     expect(await call('GET', '/audit')).toEqual(events);
-    await expect(db.client.execute("UPDATE audit_segments SET events = '[]'")).rejects.toThrow(/append-only/);
+    await expect(db.client.execute("UPDATE audit_segments SET events = '[]'")).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.client.execute('DELETE FROM audit_segments')).rejects.toThrow(/append-only/);
-    const index = await db.client.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_segments'");
+    const index = await db.client.execute(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_segments'",
+    );
     expect(index.rows.map((r) => r.name)).toContain('audit_segments_node');
   });
 
   it('003 rewrites stored texts that are not UTF-8 (which crashed the driver on read), audited; everything reads again', async () => {
     // SQLite's JSON functions turn an escaped lone surrogate into bytes that are not UTF-8: the
     // way such texts got in. Reading this row before the repair would abort the process.
-    await db.client.execute(`UPDATE nodes SET name = json_extract('"Portfolio \\ud83d"', '$') WHERE code = 'OLD-PF'`);
-    expect((await db.client.execute("SELECT hex(name) AS h FROM nodes WHERE code = 'OLD-PF'")).rows[0]!.h).toMatch(/EDA0BD$/);
+    await db.client.execute(
+      `UPDATE nodes SET name = json_extract('"Portfolio \\ud83d"', '$') WHERE code = 'OLD-PF'`,
+    );
+    expect(
+      (await db.client.execute("SELECT hex(name) AS h FROM nodes WHERE code = 'OLD-PF'")).rows[0]!
+        .h,
+    ).toMatch(/EDA0BD$/);
     expect(await migrate(db, '003_repair_text.sql')).toEqual(['003_repair_text.sql']);
     expect((await call('GET', '/nodes/OLD-PF')).name).toBe('Portfolio \uFFFD\uFFFD\uFFFD');
     const events = (await call('GET', '/audit')).events;
-    expect(events.at(-1)).toMatchObject({ action: 'text.repaired', actor: 'system', subject: 'nodes.name' });
-    expect((await call('GET', '/audit/verify')).problems.map((p: any) => p.type)).toEqual(['keying']);
+    expect(events.at(-1)).toMatchObject({
+      action: 'text.repaired',
+      actor: 'system',
+      subject: 'nodes.name',
+    });
+    expect((await call('GET', '/audit/verify')).problems.map((p: any) => p.type)).toEqual([
+      'keying',
+    ]);
   });
 
   it('005 keys the chain from the next batch, audits that point, and the whole trail verifies', async () => {
@@ -61,10 +104,16 @@ describe('migrations', () => {
     expect(await migrate(db)).toEqual(['004_integrity.sql', '005_audit_key.sql']);
     const events = (await call('GET', '/audit')).events;
     expect(events).toHaveLength(before + 1);
-    expect(events.at(-1)).toMatchObject({ action: 'audit.keyed', actor: 'system', after: { fromBatch: expect.any(Number) } });
+    expect(events.at(-1)).toMatchObject({
+      action: 'audit.keyed',
+      actor: 'system',
+      after: { fromBatch: expect.any(Number) },
+    });
     expect(await call('GET', '/audit/verify')).toMatchObject({ ok: true, problems: [] });
     // Batches before the point keep their SHA-256; from it on, only the key makes a valid hash.
-    const [pre, keyed] = (await db.client.execute('SELECT id, hash FROM audit_batches ORDER BY id')).rows.slice(-2);
+    const [pre, keyed] = (
+      await db.client.execute('SELECT id, hash FROM audit_batches ORDER BY id')
+    ).rows.slice(-2);
     expect(pre!.hash).not.toBe(keyed!.hash);
   });
 });

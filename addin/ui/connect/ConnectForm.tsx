@@ -8,17 +8,41 @@ const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
 });
 
-export function ConnectForm({ initial, onConnect }: { initial: Connection | null; onConnect: (c: Connection) => Promise<void> }) {
+export function ConnectForm({
+  initial,
+  onConnect,
+}: {
+  initial: Connection | null;
+  onConnect: (c: Connection) => Promise<void>;
+}) {
   const s = useStyles();
   const [url, setUrl] = useState(initial?.url ?? location.origin);
   const [token, setToken] = useState(initial?.token ?? '');
   const [busy, setBusy] = useState(false);
   return (
-    <form className={s.form} aria-label="Connect to Gatecell" onSubmit={async (e) => { e.preventDefault(); setBusy(true); await onConnect({ url: url.trim(), token: token.trim() }); setBusy(false); }}>
-      <Body1>Connect to your Gatecell service once; the token stays in this add-in on this computer, never in the workbook.</Body1>
-      <Field label="Service URL" required><Input value={url} onChange={(_, d) => setUrl(d.value)} type="url" /></Field>
-      <Field label="Your token" required><Input value={token} onChange={(_, d) => setToken(d.value)} type="password" /></Field>
-      <Button appearance="primary" type="submit" disabled={busy || !url || !token}>{busy ? 'Connecting…' : 'Connect'}</Button>
+    <form
+      className={s.form}
+      aria-label="Connect to Gatecell"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        await onConnect({ url: url.trim(), token: token.trim() });
+        setBusy(false);
+      }}
+    >
+      <Body1>
+        Connect to your Gatecell service once; the token stays in this add-in on this computer,
+        never in the workbook.
+      </Body1>
+      <Field label="Service URL" required>
+        <Input value={url} onChange={(_, d) => setUrl(d.value)} type="url" />
+      </Field>
+      <Field label="Your token" required>
+        <Input value={token} onChange={(_, d) => setToken(d.value)} type="password" />
+      </Field>
+      <Button appearance="primary" type="submit" disabled={busy || !url || !token}>
+        {busy ? 'Connecting…' : 'Connect'}
+      </Button>
     </form>
   );
 }

@@ -1,16 +1,43 @@
 // The flagged cells and their reasons, for a host that cannot show cell notes (Office 2021/2024
 // perpetual lack ExcelApi 1.18): every reason the sheet would carry is here, with "go to cell".
-import { Badge, Button, Caption1, makeStyles, Subtitle2, Text, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  Caption1,
+  makeStyles,
+  Subtitle2,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
 import type { FlaggedCell } from '../../sync/session.js';
 
 const SHOWN = 100;
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-  list: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, margin: 0, padding: 0, listStyle: 'none' },
-  item: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, padding: `${tokens.spacingVerticalXS} 0` },
+  list: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+    margin: 0,
+    padding: 0,
+    listStyle: 'none',
+  },
+  item: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXXS,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+    padding: `${tokens.spacingVerticalXS} 0`,
+  },
 });
 
-export function FlagList({ flags, onGoTo }: { flags: FlaggedCell[]; onGoTo: (cell: FlaggedCell) => void }) {
+export function FlagList({
+  flags,
+  onGoTo,
+}: {
+  flags: FlaggedCell[];
+  onGoTo: (cell: FlaggedCell) => void;
+}) {
   const s = useStyles();
   return (
     <section className={s.section} aria-label="Flagged cells">
@@ -20,8 +47,12 @@ export function FlagList({ flags, onGoTo }: { flags: FlaggedCell[]; onGoTo: (cel
       <ul className={s.list}>
         {flags.slice(0, SHOWN).map((f) => (
           <li key={f.key} className={s.item}>
-            <Text size={200}><Badge appearance="outline">{f.measure}</Badge> {f.note}</Text>
-            <Button size="small" appearance="subtle" onClick={() => onGoTo(f)}>Go to cell</Button>
+            <Text size={200}>
+              <Badge appearance="outline">{f.measure}</Badge> {f.note}
+            </Text>
+            <Button size="small" appearance="subtle" onClick={() => onGoTo(f)}>
+              Go to cell
+            </Button>
           </li>
         ))}
       </ul>

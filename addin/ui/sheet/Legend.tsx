@@ -14,11 +14,27 @@ export const LOOK_LABEL: Record<keyof typeof LOOK_FILL, string> = {
 };
 
 const useStyles = makeStyles({
-  list: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(140px, 1fr))', gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`, margin: 0, padding: 0, listStyle: 'none' },
+  list: {
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(140px, 1fr))',
+    gap: `${tokens.spacingVerticalXS} ${tokens.spacingHorizontalM}`,
+    margin: 0,
+    padding: 0,
+    listStyle: 'none',
+  },
   item: { display: 'flex', alignItems: 'center', gap: tokens.spacingHorizontalS },
   swatch: {
-    width: '18px', height: '18px', flexShrink: 0, borderRadius: tokens.borderRadiusSmall, border: `1px solid ${tokens.colorNeutralStroke1}`,
-    display: 'inline-flex', alignItems: 'center', justifyContent: 'center', fontSize: '11px', color: '#201F1E', forcedColorAdjust: 'none',
+    width: '18px',
+    height: '18px',
+    flexShrink: 0,
+    borderRadius: tokens.borderRadiusSmall,
+    border: `1px solid ${tokens.colorNeutralStroke1}`,
+    display: 'inline-flex',
+    alignItems: 'center',
+    justifyContent: 'center',
+    fontSize: '11px',
+    color: '#201F1E',
+    forcedColorAdjust: 'none',
   },
 });
 
@@ -28,7 +44,9 @@ export function Legend() {
     <ul className={s.list} aria-label="Legend of cell flags">
       {(Object.keys(LOOK_LABEL) as (keyof typeof LOOK_FILL)[]).map((look) => (
         <li key={look} className={s.item}>
-          <span className={s.swatch} style={{ background: LOOK_FILL[look] }} aria-hidden="true">{LOOK_SYMBOL[look]}</span>
+          <span className={s.swatch} style={{ background: LOOK_FILL[look] }} aria-hidden="true">
+            {LOOK_SYMBOL[look]}
+          </span>
           <Caption1>{LOOK_LABEL[look]}</Caption1>
         </li>
       ))}

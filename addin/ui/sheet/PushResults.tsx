@@ -1,22 +1,64 @@
 // Every outcome of the last push, the ones that need the planner first: a material change asks
 // for its own note; a conflict offers "keep mine" (sent again on the record's current version) or
 // "take theirs"; the whole push can be undone while nothing changed since.
-import { Badge, Button, Caption1, makeStyles, Subtitle2, Text, Textarea, tokens } from '@fluentui/react-components';
+import {
+  Badge,
+  Button,
+  Caption1,
+  makeStyles,
+  Subtitle2,
+  Text,
+  Textarea,
+  tokens,
+} from '@fluentui/react-components';
 import type { PushOutcome, PushReport } from '../../sync/session.js';
 import { LOOK_SYMBOL } from '../../workbook/port.js';
 
 const SHOWN = 100;
-const ORDER: Record<PushOutcome['flag'], number> = { rejected: 0, conflict: 1, pending: 2, applied: 3 };
-const COLOR = { applied: 'success', pending: 'warning', rejected: 'danger', conflict: 'important' } as const;
+const ORDER: Record<PushOutcome['flag'], number> = {
+  rejected: 0,
+  conflict: 1,
+  pending: 2,
+  applied: 3,
+};
+const COLOR = {
+  applied: 'success',
+  pending: 'warning',
+  rejected: 'danger',
+  conflict: 'important',
+} as const;
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-  list: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, margin: 0, padding: 0, listStyle: 'none' },
-  item: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS, padding: `${tokens.spacingVerticalXS} 0`, borderBottom: `1px solid ${tokens.colorNeutralStroke2}` },
+  list: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXS,
+    margin: 0,
+    padding: 0,
+    listStyle: 'none',
+  },
+  item: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXXS,
+    padding: `${tokens.spacingVerticalXS} 0`,
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
   line: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
 });
 
-export function PushResults({ report, notes, onNote, onSendNotes, onGoTo, onKeepMine, onTakeTheirs, onUndo, busy }: {
+export function PushResults({
+  report,
+  notes,
+  onNote,
+  onSendNotes,
+  onGoTo,
+  onKeepMine,
+  onTakeTheirs,
+  onUndo,
+  busy,
+}: {
   report: PushReport;
   notes: ReadonlyMap<string, string>;
   onNote: (key: string, note: string) => void;
@@ -34,32 +76,95 @@ export function PushResults({ report, notes, onNote, onSendNotes, onGoTo, onKeep
   return (
     <section className={s.section} aria-label="Last push">
       <Subtitle2 as="h2">Last push</Subtitle2>
-      <Caption1>{report.sent} sent: {report.applied} applied, {report.pending} pending approval, {report.rejected} rejected, {report.conflict} in conflict.</Caption1>
-      {report.othersEdits.length > 0 && <Caption1>{report.othersEdits.length} co-author edit(s) not sent: they are theirs to push.</Caption1>}
-      {report.unseen.length > 0 && <Caption1>{report.unseen.length} change(s) found on open not sent: see "Not pushed yet".</Caption1>}
+      <Caption1>
+        {report.sent} sent: {report.applied} applied, {report.pending} pending approval,{' '}
+        {report.rejected} rejected, {report.conflict} in conflict.
+      </Caption1>
+      {report.othersEdits.length > 0 && (
+        <Caption1>
+          {report.othersEdits.length} co-author edit(s) not sent: they are theirs to push.
+        </Caption1>
+      )}
+      {report.unseen.length > 0 && (
+        <Caption1>
+          {report.unseen.length} change(s) found on open not sent: see "Not pushed yet".
+        </Caption1>
+      )}
       <ul className={s.list} aria-label="Outcomes">
         {sorted.slice(0, SHOWN).map((o) => (
           <li key={o.key} className={s.item} aria-label={`${o.address} ${o.flag}`}>
             <div className={s.line}>
-              <Badge appearance="tint" color={COLOR[o.flag]}>{LOOK_SYMBOL[o.flag]} {o.flag}</Badge>
-              <Text size={200}>{o.address} · {o.measure} · {o.kind} {o.period}: {o.typed}{o.flag === 'applied' ? '' : ` (record ${o.value ?? 'empty'})`}</Text>
+              <Badge appearance="tint" color={COLOR[o.flag]}>
+                {LOOK_SYMBOL[o.flag]} {o.flag}
+              </Badge>
+              <Text size={200}>
+                {o.address} · {o.measure} · {o.kind} {o.period}: {o.typed}
+                {o.flag === 'applied' ? '' : ` (record ${o.value ?? 'empty'})`}
+              </Text>
             </div>
             {o.reason && <Caption1>{o.reason}</Caption1>}
-            {o.needsNote && <Textarea aria-label={`Note for ${o.address}`} placeholder="Why, for the controller" value={notes.get(o.key) ?? ''} onChange={(_, d) => onNote(o.key, d.value)} />}
+            {o.needsNote && (
+              <Textarea
+                aria-label={`Note for ${o.address}`}
+                placeholder="Why, for the controller"
+                value={notes.get(o.key) ?? ''}
+                onChange={(_, d) => onNote(o.key, d.value)}
+              />
+            )}
             <div className={s.line}>
-              <Button size="small" appearance="subtle" onClick={() => onGoTo(o)}>Go to cell</Button>
-              {o.flag === 'conflict' && <Button size="small" onClick={() => onKeepMine([o])} disabled={busy}>Keep mine</Button>}
-              {o.flag === 'conflict' && <Button size="small" appearance="subtle" onClick={() => onTakeTheirs([o.key])} disabled={busy}>Take theirs</Button>}
+              <Button size="small" appearance="subtle" onClick={() => onGoTo(o)}>
+                Go to cell
+              </Button>
+              {o.flag === 'conflict' && (
+                <Button size="small" onClick={() => onKeepMine([o])} disabled={busy}>
+                  Keep mine
+                </Button>
+              )}
+              {o.flag === 'conflict' && (
+                <Button
+                  size="small"
+                  appearance="subtle"
+                  onClick={() => onTakeTheirs([o.key])}
+                  disabled={busy}
+                >
+                  Take theirs
+                </Button>
+              )}
             </div>
           </li>
         ))}
       </ul>
       {sorted.length > SHOWN && <Caption1>… and {sorted.length - SHOWN} more.</Caption1>}
       <div className={s.line}>
-        {needNote.length > 0 && <Button appearance="primary" disabled={busy || needNote.some((o) => !(notes.get(o.key) ?? '').trim())} onClick={onSendNotes}>Send {needNote.length} with notes</Button>}
-        {conflicts.length > 1 && <Button size="small" onClick={() => onKeepMine(conflicts)} disabled={busy}>Keep all mine</Button>}
-        {conflicts.length > 1 && <Button size="small" appearance="subtle" onClick={() => onTakeTheirs(conflicts.map((c) => c.key))} disabled={busy}>Take all theirs</Button>}
-        {report.applied > 0 && <Button size="small" appearance="subtle" onClick={onUndo} disabled={busy}>Undo last push</Button>}
+        {needNote.length > 0 && (
+          <Button
+            appearance="primary"
+            disabled={busy || needNote.some((o) => !(notes.get(o.key) ?? '').trim())}
+            onClick={onSendNotes}
+          >
+            Send {needNote.length} with notes
+          </Button>
+        )}
+        {conflicts.length > 1 && (
+          <Button size="small" onClick={() => onKeepMine(conflicts)} disabled={busy}>
+            Keep all mine
+          </Button>
+        )}
+        {conflicts.length > 1 && (
+          <Button
+            size="small"
+            appearance="subtle"
+            onClick={() => onTakeTheirs(conflicts.map((c) => c.key))}
+            disabled={busy}
+          >
+            Take all theirs
+          </Button>
+        )}
+        {report.applied > 0 && (
+          <Button size="small" appearance="subtle" onClick={onUndo} disabled={busy}>
+            Undo last push
+          </Button>
+        )}
       </div>
     </section>
   );

@@ -1,11 +1,34 @@
 // The Sheet tab: the workbook's bindings, and for the chosen one Pull, Push and Refresh, what
 // would be sent, what the last push did, and the flags' legend. Every operation goes through the
 // session's one queue; edits are counted as they happen (the change event is the hint, the diff decides).
-import { Button, Caption1, Card, CardHeader, Divider, Field, makeStyles, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, ProgressBar, Select, Spinner, Subtitle2, Switch, tokens } from '@fluentui/react-components';
+import {
+  Button,
+  Caption1,
+  Card,
+  CardHeader,
+  Divider,
+  Field,
+  makeStyles,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  ProgressBar,
+  Select,
+  Spinner,
+  Subtitle2,
+  Switch,
+  tokens,
+} from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import type { Mapping, Proposal } from '../../../shared/sync/mapping.js';
 import type { GatecellClient } from '../../api/client.js';
-import type { PendingList as List, PushOutcome, PushReport, SyncSession } from '../../sync/session.js';
+import type {
+  PendingList as List,
+  PushOutcome,
+  PushReport,
+  SyncSession,
+} from '../../sync/session.js';
 import type { Binding, WorkbookPort } from '../../workbook/port.js';
 import { useNotices } from '../notices.js';
 import { FlagList } from './FlagList.js';
@@ -23,12 +46,25 @@ const useStyles = makeStyles({
 
 type Me = Awaited<ReturnType<GatecellClient['me']>>;
 
-export function SheetTab({ port, session, me }: { port: WorkbookPort; session: SyncSession; me: Me }) {
+export function SheetTab({
+  port,
+  session,
+  me,
+}: {
+  port: WorkbookPort;
+  session: SyncSession;
+  me: Me;
+}) {
   const s = useStyles();
   const { show, guard } = useNotices();
   const [bindings, setBindings] = useState<Binding[]>([]);
   const [active, setActive] = useState<Binding | null>(null);
-  const [proposal, setProposal] = useState<{ table: string; proposal: Proposal; headers: string[]; bound: Binding | null } | null>(null);
+  const [proposal, setProposal] = useState<{
+    table: string;
+    proposal: Proposal;
+    headers: string[];
+    bound: Binding | null;
+  } | null>(null);
   const [addRows, setAddRows] = useState(false);
   /** Unpushed edits found when Pull was clicked: the pane asks before overwriting them. */
   const [askPull, setAskPull] = useState<number | null>(null);
@@ -53,12 +89,20 @@ export function SheetTab({ port, session, me }: { port: WorkbookPort; session: S
       const found = await reload();
       let flagged = 0;
       for (const b of found) flagged += (await session.verify(b)).mismatches;
-      if (flagged) show({ intent: 'warning', title: 'Not the approved values', text: `${flagged} bound cell(s) differ from the record; they are flagged in the sheet.` });
+      if (flagged)
+        show({
+          intent: 'warning',
+          title: 'Not the approved values',
+          text: `${flagged} bound cell(s) differ from the record; they are flagged in the sheet.`,
+        });
     });
   }, [guard, reload, session, show]);
   useEffect(() => {
     if (!active) return;
-    const timer = setInterval(() => void guard(() => session.refresh(active)).then(() => setFlags(session.flags(active))), REFRESH_MS);
+    const timer = setInterval(
+      () => void guard(() => session.refresh(active)).then(() => setFlags(session.flags(active))),
+      REFRESH_MS,
+    );
     return () => clearInterval(timer);
   }, [active, guard, session]);
 
@@ -93,7 +137,11 @@ export function SheetTab({ port, session, me }: { port: WorkbookPort; session: S
   const pull = async (keepEdits: boolean) => {
     setAskPull(null);
     const r = await session.pull(active!, { addMissingRows: addRows, keepEdits });
-    show({ intent: 'success', title: 'Pulled', text: `${r.cells} cells from the record${r.added ? `, ${r.added} rows added` : ''}${r.kept ? `; your ${r.kept} unpushed edit(s) kept` : ''}.${r.readOnlyForYou ? ` ${r.readOnlyForYou} cell(s) are read-only for you by your role (not flagged in the shared workbook): a push of them is refused.` : ''}` });
+    show({
+      intent: 'success',
+      title: 'Pulled',
+      text: `${r.cells} cells from the record${r.added ? `, ${r.added} rows added` : ''}${r.kept ? `; your ${r.kept} unpushed edit(s) kept` : ''}.${r.readOnlyForYou ? ` ${r.readOnlyForYou} cell(s) are read-only for you by your role (not flagged in the shared workbook): a push of them is refused.` : ''}`,
+    });
   };
   const pushed = (r: PushReport, title = 'Pushed') => {
     setReport(r);
@@ -103,43 +151,102 @@ export function SheetTab({ port, session, me }: { port: WorkbookPort; session: S
   };
   const goTo = (cell: { measure: string; columnId: number }) =>
     void guard(async () => {
-      if (!(await session.showCell(active!, cell))) show({ intent: 'warning', title: 'Cell not found', text: `${cell.measure} is not on exactly one row of the table now.` });
+      if (!(await session.showCell(active!, cell)))
+        show({
+          intent: 'warning',
+          title: 'Cell not found',
+          text: `${cell.measure} is not on exactly one row of the table now.`,
+        });
     });
   /** The mapping editor for a table (the selected one by default), prefilled from its binding if it has one. */
-  const startBinding = (tableKey?: string) => act('Reading', async () => {
-    const { table, proposal: p, bound } = await session.propose(tableKey);
-    setProposal({ table: table.name, proposal: p, headers: table.headers, bound });
-  });
+  const startBinding = (tableKey?: string) =>
+    act('Reading', async () => {
+      const { table, proposal: p, bound } = await session.propose(tableKey);
+      setProposal({ table: table.name, proposal: p, headers: table.headers, bound });
+    });
   const setNote = (key: string, note: string) => setNotes((n) => new Map(n).set(key, note));
-  const withNotes = () => new Map([...notes].filter(([, n]) => n.trim()).map(([k, n]) => [k, n.trim()]));
+  const withNotes = () =>
+    new Map([...notes].filter(([, n]) => n.trim()).map(([k, n]) => [k, n.trim()]));
 
   return (
     <section className={s.stack} aria-label="Sheet">
       {bindings.length > 1 && (
         <Field label="Binding">
-          <Select value={active?.id ?? ''} onChange={(_, d) => setActive(bindings.find((b) => b.id === d.value) ?? null)}>
-            {bindings.map((b) => <option key={b.id} value={b.id}>{b.name} ({b.table})</option>)}
+          <Select
+            value={active?.id ?? ''}
+            onChange={(_, d) => setActive(bindings.find((b) => b.id === d.value) ?? null)}
+          >
+            {bindings.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.name} ({b.table})
+              </option>
+            ))}
           </Select>
         </Field>
       )}
       {active && (
         <Card>
-          <CardHeader header={<Subtitle2 as="h2">{active.name}</Subtitle2>} description={<Caption1>Table {active.table} · scope {active.scope} · {active.mapping.columns.length} governed columns</Caption1>} />
-          <Switch label="Add rows for measures missing from the table" checked={addRows} onChange={(_, d) => setAddRows(d.checked)} />
+          <CardHeader
+            header={<Subtitle2 as="h2">{active.name}</Subtitle2>}
+            description={
+              <Caption1>
+                Table {active.table} · scope {active.scope} · {active.mapping.columns.length}{' '}
+                governed columns
+              </Caption1>
+            }
+          />
+          <Switch
+            label="Add rows for measures missing from the table"
+            checked={addRows}
+            onChange={(_, d) => setAddRows(d.checked)}
+          />
           <div className={s.row}>
-            <Button appearance="primary" disabled={!!busy} onClick={() => act('Pushing', async () => {
-              pushed(await session.push(active, withNotes(), (done, total) => setProgress(done / total)));
-            })}>Push</Button>
-            <Button disabled={!!busy} onClick={() => act('Pulling', async () => {
-              // Unpushed edits are the planner's work: Pull asks before it overwrites them.
-              const waiting = await session.pendingChanges(active);
-              if (waiting.changes > 0) setAskPull(waiting.changes);
-              else await pull(false);
-            })}>Pull</Button>
-            <Button appearance="subtle" disabled={!!busy} onClick={() => act('Refreshing', async () => {
-              const r = await session.refresh(active);
-              show({ intent: 'info', title: 'Refreshed', text: r.changed ? `${r.changed} cell(s) changed by others are flagged.` : 'Nothing changed since your last pull.' });
-            })}>Refresh</Button>
+            <Button
+              appearance="primary"
+              disabled={!!busy}
+              onClick={() =>
+                act('Pushing', async () => {
+                  pushed(
+                    await session.push(active, withNotes(), (done, total) =>
+                      setProgress(done / total),
+                    ),
+                  );
+                })
+              }
+            >
+              Push
+            </Button>
+            <Button
+              disabled={!!busy}
+              onClick={() =>
+                act('Pulling', async () => {
+                  // Unpushed edits are the planner's work: Pull asks before it overwrites them.
+                  const waiting = await session.pendingChanges(active);
+                  if (waiting.changes > 0) setAskPull(waiting.changes);
+                  else await pull(false);
+                })
+              }
+            >
+              Pull
+            </Button>
+            <Button
+              appearance="subtle"
+              disabled={!!busy}
+              onClick={() =>
+                act('Refreshing', async () => {
+                  const r = await session.refresh(active);
+                  show({
+                    intent: 'info',
+                    title: 'Refreshed',
+                    text: r.changed
+                      ? `${r.changed} cell(s) changed by others are flagged.`
+                      : 'Nothing changed since your last pull.',
+                  });
+                })
+              }
+            >
+              Refresh
+            </Button>
           </div>
           {askPull !== null && (
             <div role="group" aria-label="Unpushed edits">
@@ -149,39 +256,118 @@ export function SheetTab({ port, session, me }: { port: WorkbookPort; session: S
                   Pulling would overwrite them with the record.
                 </MessageBarBody>
                 <MessageBarActions>
-                  <Button size="small" appearance="primary" onClick={() => act('Pulling', () => pull(true))}>Keep my edits, pull the rest</Button>
-                  <Button size="small" onClick={() => act('Pulling', () => pull(false))}>Discard my edits</Button>
-                  <Button size="small" appearance="subtle" onClick={() => setAskPull(null)}>Cancel</Button>
+                  <Button
+                    size="small"
+                    appearance="primary"
+                    onClick={() => act('Pulling', () => pull(true))}
+                  >
+                    Keep my edits, pull the rest
+                  </Button>
+                  <Button size="small" onClick={() => act('Pulling', () => pull(false))}>
+                    Discard my edits
+                  </Button>
+                  <Button size="small" appearance="subtle" onClick={() => setAskPull(null)}>
+                    Cancel
+                  </Button>
                 </MessageBarActions>
               </MessageBar>
             </div>
           )}
-          {busy && (progress === null ? <Spinner size="tiny" label={`${busy}…`} /> : <Field label={`${busy}…`} validationMessage={`${Math.round(progress * 100)} %`} validationState="none"><ProgressBar value={progress} /></Field>)}
+          {busy &&
+            (progress === null ? (
+              <Spinner size="tiny" label={`${busy}…`} />
+            ) : (
+              <Field
+                label={`${busy}…`}
+                validationMessage={`${Math.round(progress * 100)} %`}
+                validationState="none"
+              >
+                <ProgressBar value={progress} />
+              </Field>
+            ))}
           {list && (
-            <PendingList list={list} notes={notes} onNote={setNote} onGoTo={goTo}
-              onRevert={(keys) => act('Reverting', async () => void (await session.revert(active, new Set(keys))))}
-              onAdopt={(keys) => { session.adoptUnseen(active, keys); void relist(); }} />
+            <PendingList
+              list={list}
+              notes={notes}
+              onNote={setNote}
+              onGoTo={goTo}
+              onRevert={(keys) =>
+                act('Reverting', async () => void (await session.revert(active, new Set(keys))))
+              }
+              onAdopt={(keys) => {
+                session.adoptUnseen(active, keys);
+                void relist();
+              }}
+            />
           )}
           {report && (
-            <PushResults report={report} notes={notes} onNote={setNote} onGoTo={goTo} busy={!!busy}
-              onSendNotes={() => act('Pushing', async () => pushed(await session.push(active, withNotes())))}
-              onKeepMine={(os: PushOutcome[]) => act('Pushing', async () => pushed(await session.keepMine(active, new Map(os.map((o) => [o.key, o.typed])), withNotes()), 'Sent again on the current version'))}
-              onTakeTheirs={(keys) => act('Taking the record', async () => {
-                await session.takeTheirs(active, new Set(keys));
-                setReport({ ...report, outcomes: report.outcomes.filter((o) => !keys.includes(o.key)) });
-              })}
-              onUndo={() => act('Undoing', async () => pushed(await session.undo(active, report), 'Last push undone'))} />
+            <PushResults
+              report={report}
+              notes={notes}
+              onNote={setNote}
+              onGoTo={goTo}
+              busy={!!busy}
+              onSendNotes={() =>
+                act('Pushing', async () => pushed(await session.push(active, withNotes())))
+              }
+              onKeepMine={(os: PushOutcome[]) =>
+                act('Pushing', async () =>
+                  pushed(
+                    await session.keepMine(
+                      active,
+                      new Map(os.map((o) => [o.key, o.typed])),
+                      withNotes(),
+                    ),
+                    'Sent again on the current version',
+                  ),
+                )
+              }
+              onTakeTheirs={(keys) =>
+                act('Taking the record', async () => {
+                  await session.takeTheirs(active, new Set(keys));
+                  setReport({
+                    ...report,
+                    outcomes: report.outcomes.filter((o) => !keys.includes(o.key)),
+                  });
+                })
+              }
+              onUndo={() =>
+                act('Undoing', async () =>
+                  pushed(await session.undo(active, report), 'Last push undone'),
+                )
+              }
+            />
           )}
           {!port.notes && <FlagList flags={flags} onGoTo={goTo} />}
           <div className={s.row}>
-            <Button size="small" appearance="subtle" disabled={!!busy} onClick={() => startBinding(active.tableId ?? active.table)}>Bind again</Button>
-            <Button size="small" appearance="subtle" disabled={!!busy} onClick={() => act('Removing', async () => {
-              await session.removeBinding(active);
-              setReport(null);
-              setList(null);
-              await reload();
-              show({ intent: 'info', title: 'Binding removed', text: `${active.name}: the values stay in the sheet; Gatecell's flags and notes are gone.` });
-            })}>Remove binding</Button>
+            <Button
+              size="small"
+              appearance="subtle"
+              disabled={!!busy}
+              onClick={() => startBinding(active.tableId ?? active.table)}
+            >
+              Bind again
+            </Button>
+            <Button
+              size="small"
+              appearance="subtle"
+              disabled={!!busy}
+              onClick={() =>
+                act('Removing', async () => {
+                  await session.removeBinding(active);
+                  setReport(null);
+                  setList(null);
+                  await reload();
+                  show({
+                    intent: 'info',
+                    title: 'Binding removed',
+                    text: `${active.name}: the values stay in the sheet; Gatecell's flags and notes are gone.`,
+                  });
+                })
+              }
+            >
+              Remove binding
+            </Button>
           </div>
         </Card>
       )}
@@ -194,15 +380,30 @@ export function SheetTab({ port, session, me }: { port: WorkbookPort; session: S
           defaultScope={proposal.bound?.scope ?? me.grants[0]?.node ?? ''}
           rebinding={!!proposal.bound}
           onCancel={() => setProposal(null)}
-          onConfirm={(name: string, scope: string, mapping: Mapping) => act('Saving', async () => {
-            const saved = await session.saveBinding({ id: proposal.bound?.id ?? crypto.randomUUID(), name, table: proposal.table, mapping, scope });
-            setProposal(null);
-            await reload();
-            setActive(saved);
-          })}
+          onConfirm={(name: string, scope: string, mapping: Mapping) =>
+            act('Saving', async () => {
+              const saved = await session.saveBinding({
+                id: proposal.bound?.id ?? crypto.randomUUID(),
+                name,
+                table: proposal.table,
+                mapping,
+                scope,
+              });
+              setProposal(null);
+              await reload();
+              setActive(saved);
+            })
+          }
         />
       ) : (
-        <Button appearance={active ? 'secondary' : 'primary'} size={active ? 'small' : 'medium'} disabled={!!busy} onClick={() => startBinding()}>Bind the selected table</Button>
+        <Button
+          appearance={active ? 'secondary' : 'primary'}
+          size={active ? 'small' : 'medium'}
+          disabled={!!busy}
+          onClick={() => startBinding()}
+        >
+          Bind the selected table
+        </Button>
       )}
       <Divider />
       <Legend />
@@ -211,7 +412,13 @@ export function SheetTab({ port, session, me }: { port: WorkbookPort; session: S
 }
 
 function summary(r: PushReport) {
-  const parts = [`${r.sent} sent`, `${r.applied} applied`, `${r.pending} pending approval`, `${r.rejected} rejected`, `${r.conflict} in conflict`];
+  const parts = [
+    `${r.sent} sent`,
+    `${r.applied} applied`,
+    `${r.pending} pending approval`,
+    `${r.rejected} rejected`,
+    `${r.conflict} in conflict`,
+  ];
   if (r.localErrors.length) parts.push(`${r.localErrors.length} not sent (see the list)`);
   if (r.othersEdits.length) parts.push(`${r.othersEdits.length} co-author edit(s) left for them`);
   if (r.unseen.length) parts.push(`${r.unseen.length} found on open held until you confirm them`);

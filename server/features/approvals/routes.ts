@@ -10,7 +10,15 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { moneyRules, scopePrefixes, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
-import { type ChangeRequestRow, type MeasureRow, measuresUnder, periodTargets, requireMeasure, rowWithMeasure, type WindowRequestRow } from '../measures/state.js';
+import {
+  type ChangeRequestRow,
+  type MeasureRow,
+  measuresUnder,
+  periodTargets,
+  requireMeasure,
+  rowWithMeasure,
+  type WindowRequestRow,
+} from '../measures/state.js';
 import { monthIndex } from '../sync/engine.js';
 import { changeRequestView, peopleById, windowRequestView } from '../measures/view.js';
 import { committedValue, measureOfVisible } from '../measures/routes.js';
@@ -21,46 +29,97 @@ export const approvalRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const q = c.req.valid('query');
       const prefixes = await scopePrefixes(deps.db.client, actor, q.scope);
-      const measures = new Map((await measuresUnder(deps.db.client, prefixes)).map((m) => [m.id, m]));
+      const measures = new Map(
+        (await measuresUnder(deps.db.client, prefixes)).map((m) => [m.id, m]),
+      );
       const found = prefixes.length
-        ? await rows<ChangeRequestRow>(deps.db.client,
-          `SELECT cr.* FROM change_requests cr JOIN nodes n ON n.id = cr.measure_id
-           WHERE cr.status = ? AND ${underPrefixes('n.path')} ORDER BY cr.requested_at, cr.id`, [q.status, JSON.stringify(prefixes)])
+        ? await rows<ChangeRequestRow>(
+            deps.db.client,
+            `SELECT cr.* FROM change_requests cr JOIN nodes n ON n.id = cr.measure_id
+           WHERE cr.status = ? AND ${underPrefixes('n.path')} ORDER BY cr.requested_at, cr.id`,
+            [q.status, JSON.stringify(prefixes)],
+          )
         : [];
-      const settings = await settingsByOrg(deps.db.client, [...measures.values()].map((m) => m.org_id));
-      const people = await peopleById(deps.db.client, [...found.flatMap((r) => [r.requested_by, r.decided_by]), ...[...measures.values()].map((m) => m.controller_id)]);
+      const settings = await settingsByOrg(
+        deps.db.client,
+        [...measures.values()].map((m) => m.org_id),
+      );
+      const people = await peopleById(deps.db.client, [
+        ...found.flatMap((r) => [r.requested_by, r.decided_by]),
+        ...[...measures.values()].map((m) => m.controller_id),
+      ]);
       const windows = prefixes.length
-        ? await rows<WindowRequestRow>(deps.db.client,
-          `SELECT wr.* FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id
-           WHERE wr.status = ? AND ${underPrefixes('n.path')} ORDER BY wr.requested_at, wr.id`, [q.status, JSON.stringify(prefixes)])
+        ? await rows<WindowRequestRow>(
+            deps.db.client,
+            `SELECT wr.* FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id
+           WHERE wr.status = ? AND ${underPrefixes('n.path')} ORDER BY wr.requested_at, wr.id`,
+            [q.status, JSON.stringify(prefixes)],
+          )
         : [];
-      const windowPeople = await peopleById(deps.db.client, windows.flatMap((r) => [r.requested_by, r.decided_by]));
+      const windowPeople = await peopleById(
+        deps.db.client,
+        windows.flatMap((r) => [r.requested_by, r.decided_by]),
+      );
       for (const [id, p] of windowPeople) people.set(id, p);
       const mayDecide = (r: { status: string; requested_by: string }, m: MeasureRow) =>
-        r.status === 'pending' && mayDecideChange(actor, { requestedBy: r.requested_by }, { controllerId: m.controller_id });
+        r.status === 'pending' &&
+        mayDecideChange(actor, { requestedBy: r.requested_by }, { controllerId: m.controller_id });
       const digitsOf = (m: MeasureRow) => moneyRules(settings.get(m.org_id)!).digits;
-      const targets = await periodTargets(deps.db.client, found.map((r) => ({ measureId: r.measure_id, period: r.period })));
-      return c.json({
-        changeRequests: [
-          ...found.map((r) => {
-            const m = measures.get(r.measure_id)!;
-            return { ...changeRequestView(r, m, digitsOf(m), people, targets.get(`${r.measure_id}\u0001${r.period}`) ?? null), mayDecide: mayDecide(r, m) };
-          }),
-          ...windows.map((r) => {
-            const m = measures.get(r.measure_id)!;
-            return { ...windowRequestView(r, m, digitsOf(m), people), mayDecide: mayDecide(r, m) };
-          }),
-        ],
-      }, 200);
+      const targets = await periodTargets(
+        deps.db.client,
+        found.map((r) => ({ measureId: r.measure_id, period: r.period })),
+      );
+      return c.json(
+        {
+          changeRequests: [
+            ...found.map((r) => {
+              const m = measures.get(r.measure_id)!;
+              return {
+                ...changeRequestView(
+                  r,
+                  m,
+                  digitsOf(m),
+                  people,
+                  targets.get(`${r.measure_id}\u0001${r.period}`) ?? null,
+                ),
+                mayDecide: mayDecide(r, m),
+              };
+            }),
+            ...windows.map((r) => {
+              const m = measures.get(r.measure_id)!;
+              return {
+                ...windowRequestView(r, m, digitsOf(m), people),
+                mayDecide: mayDecide(r, m),
+              };
+            }),
+          ],
+        },
+        200,
+      );
     })
-    .post('/change-requests/:id/approve', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, true))
-    .post('/change-requests/:id/reject', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, false));
+    .post('/change-requests/:id/approve', validate('json', Decision), (c) =>
+      decide(deps, c, c.req.valid('json').comment, true),
+    )
+    .post('/change-requests/:id/reject', validate('json', Decision), (c) =>
+      decide(deps, c, c.req.valid('json').comment, false),
+    );
 
 /** A change request (a cell's or a window's) is decided by the measure's controller, never its requester; a rejection says why. */
-function assertDecider(actor: Actor, requestedBy: string, m: MeasureRow, approve: boolean, comment: string) {
+function assertDecider(
+  actor: Actor,
+  requestedBy: string,
+  m: MeasureRow,
+  approve: boolean,
+  comment: string,
+) {
   if (actor.userId === requestedBy) throw forbidden('Nobody approves their own request.');
-  if (!mayDecideChange(actor, { requestedBy }, { controllerId: m.controller_id })) throw forbidden(`Only the measure's controller decides this request.`);
-  if (!approve && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say why the change is rejected: the planner sees it on the cell.');
+  if (!mayDecideChange(actor, { requestedBy }, { controllerId: m.controller_id }))
+    throw forbidden(`Only the measure's controller decides this request.`);
+  if (!approve && !comment.trim())
+    throw unprocessable(
+      'COMMENT_REQUIRED',
+      'Say why the change is rejected: the planner sees it on the cell.',
+    );
 }
 
 async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: boolean) {
@@ -73,10 +132,15 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
   const code = found.measure_code;
   const m = await measureOfVisible(deps.db.client, actor, code, `Change request ${id}`);
   assertDecider(actor, found.requested_by, m, approve, comment);
-  const digits = moneyRules((await settingsByOrg(deps.db.client, [m.org_id])).get(m.org_id)!).digits;
+  const digits = moneyRules(
+    (await settingsByOrg(deps.db.client, [m.org_id])).get(m.org_id)!,
+  ).digits;
   const outcome = await write(deps, c, async (w) => {
-    const cr = (await one<ChangeRequestRow>(w.tx, 'SELECT * FROM change_requests WHERE id = ?', [id]))!;
-    if (cr.status !== 'pending') throw conflict('NOT_PENDING', `This request is already ${cr.status}.`);
+    const cr = (await one<ChangeRequestRow>(w.tx, 'SELECT * FROM change_requests WHERE id = ?', [
+      id,
+    ]))!;
+    if (cr.status !== 'pending')
+      throw conflict('NOT_PENDING', `This request is already ${cr.status}.`);
     const measure = await requireMeasure(w.tx, code);
     const rev = await w.revision();
     const close = (status: string, note: string) =>
@@ -84,14 +148,25 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
         sql: 'UPDATE change_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ?, revision = ? WHERE id = ?',
         args: [status, userId, w.at, note, rev, id],
       });
-    const cell = await one<{ value: number | null; version: number }>(w.tx, 'SELECT value, version FROM cells WHERE measure_id = ? AND kind = ? AND period = ?', [cr.measure_id, cr.kind, cr.period]);
+    const cell = await one<{ value: number | null; version: number }>(
+      w.tx,
+      'SELECT value, version FROM cells WHERE measure_id = ? AND kind = ? AND period = ?',
+      [cr.measure_id, cr.kind, cr.period],
+    );
     const version = cell?.version ?? 0;
     if (approve && (isFrozen(measure.stage) || version !== cr.base_version)) {
       // The cell moved on (or the measure froze) since the request: approving it would overwrite
       // a newer record, so it is withdrawn instead, and that is what the caller learns.
-      const why = isFrozen(measure.stage) ? `the measure is ${measure.stage}` : `the cell changed since the request (version ${cr.base_version} → ${version})`;
+      const why = isFrozen(measure.stage)
+        ? `the measure is ${measure.stage}`
+        : `the cell changed since the request (version ${cr.base_version} → ${version})`;
       await close('withdrawn', `withdrawn: ${why}`);
-      w.audit({ action: 'change_request.withdrawn', nodeId: cr.measure_id, subject: id, after: { reason: why } });
+      w.audit({
+        action: 'change_request.withdrawn',
+        nodeId: cr.measure_id,
+        subject: id,
+        after: { reason: why },
+      });
       return { withdrawn: why };
     }
     if (approve) {
@@ -101,67 +176,155 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
         sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision, ref_month, ref_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
               ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision,
                 ref_month = excluded.ref_month, ref_value = excluded.ref_value`,
-        args: [cr.measure_id, cr.kind, cr.period, cr.new_value, version + 1, rev, forecast ? monthIndex(w.now) : null, forecast ? cr.new_value : null],
+        args: [
+          cr.measure_id,
+          cr.kind,
+          cr.period,
+          cr.new_value,
+          version + 1,
+          rev,
+          forecast ? monthIndex(w.now) : null,
+          forecast ? cr.new_value : null,
+        ],
       });
       w.audit({
-        action: 'cell.changed', nodeId: cr.measure_id, subject: `${cr.kind} ${cr.period}`,
+        action: 'cell.changed',
+        nodeId: cr.measure_id,
+        subject: `${cr.kind} ${cr.period}`,
         before: { value: fromMinorOrNull(cell?.value, digits), version },
-        after: { value: fromMinorOrNull(cr.new_value, digits), version: version + 1, note: cr.note ?? undefined, changeRequest: id },
+        after: {
+          value: fromMinorOrNull(cr.new_value, digits),
+          version: version + 1,
+          note: cr.note ?? undefined,
+          changeRequest: id,
+        },
         source: cr.source ? JSON.parse(cr.source) : null,
       });
     }
     await close(approve ? 'approved' : 'rejected', comment.trim());
-    await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [rev, cr.measure_id] });
-    w.audit({ action: approve ? 'change_request.approved' : 'change_request.rejected', nodeId: cr.measure_id, subject: id, after: { comment: comment.trim() } });
+    await w.tx.execute({
+      sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
+      args: [rev, cr.measure_id],
+    });
+    w.audit({
+      action: approve ? 'change_request.approved' : 'change_request.rejected',
+      nodeId: cr.measure_id,
+      subject: id,
+      after: { comment: comment.trim() },
+    });
     return null;
   });
-  if (outcome?.withdrawn) throw conflict('STALE_REQUEST', `The request was withdrawn: ${outcome.withdrawn}.`);
-  const after = (await one<ChangeRequestRow>(deps.db.client, 'SELECT * FROM change_requests WHERE id = ?', [id]))!;
-  return c.json(changeRequestView(after, m, digits, await peopleById(deps.db.client, [after.requested_by, after.decided_by, m.controller_id])), 200);
+  if (outcome?.withdrawn)
+    throw conflict('STALE_REQUEST', `The request was withdrawn: ${outcome.withdrawn}.`);
+  const after = (await one<ChangeRequestRow>(
+    deps.db.client,
+    'SELECT * FROM change_requests WHERE id = ?',
+    [id],
+  ))!;
+  return c.json(
+    changeRequestView(
+      after,
+      m,
+      digits,
+      await peopleById(deps.db.client, [after.requested_by, after.decided_by, m.controller_id]),
+    ),
+    200,
+  );
 }
 
 /**
  * A window change from Detailed on: the controller approves it as they would a target change.
  * Stale (withdrawn, 409) when the window or the committed value moved since it was requested.
  */
-async function decideWindow(deps: Deps, c: Context<AppEnv>, id: string, comment: string, approve: boolean) {
+async function decideWindow(
+  deps: Deps,
+  c: Context<AppEnv>,
+  id: string,
+  comment: string,
+  approve: boolean,
+) {
   const actor = c.get('actor');
-  const found = await one<WindowRequestRow & { code: string }>(deps.db.client,
-    'SELECT wr.*, n.code FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id WHERE wr.id = ?', [id]);
+  const found = await one<WindowRequestRow & { code: string }>(
+    deps.db.client,
+    'SELECT wr.*, n.code FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id WHERE wr.id = ?',
+    [id],
+  );
   if (!found) throw notFound(`Change request ${id}`);
   const m = await measureOfVisible(deps.db.client, actor, found.code, `Change request ${id}`);
   assertDecider(actor, found.requested_by, m, approve, comment);
   const stale = await write(deps, c, async (w) => {
-    const r = (await one<WindowRequestRow>(w.tx, 'SELECT * FROM window_requests WHERE id = ?', [id]))!;
-    if (r.status !== 'pending') throw conflict('NOT_PENDING', `This request is already ${r.status}.`);
+    const r = (await one<WindowRequestRow>(w.tx, 'SELECT * FROM window_requests WHERE id = ?', [
+      id,
+    ]))!;
+    if (r.status !== 'pending')
+      throw conflict('NOT_PENDING', `This request is already ${r.status}.`);
     const fresh = await requireMeasure(w.tx, found.code);
     const rev = await w.revision();
-    const close = (status: string, note: string) => w.tx.execute({
-      sql: 'UPDATE window_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ?, revision = ? WHERE id = ?',
-      args: [status, actor.userId, w.at, note, rev, id],
-    });
+    const close = (status: string, note: string) =>
+      w.tx.execute({
+        sql: 'UPDATE window_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ?, revision = ? WHERE id = ?',
+        args: [status, actor.userId, w.at, note, rev, id],
+      });
     if (approve) {
-      const moved = isFrozen(fresh.stage) ? `the measure is ${fresh.stage}`
-        : fresh.start_period !== r.old_start || fresh.end_period !== r.old_end ? 'the window changed since the request'
-          : (await committedValue(w.tx, r.measure_id, r.old_start, r.old_end)) !== r.old_value
-            || (await committedValue(w.tx, r.measure_id, r.new_start, r.new_end)) !== r.new_value ? 'the target changed since the request' : null;
+      const moved = isFrozen(fresh.stage)
+        ? `the measure is ${fresh.stage}`
+        : fresh.start_period !== r.old_start || fresh.end_period !== r.old_end
+          ? 'the window changed since the request'
+          : (await committedValue(w.tx, r.measure_id, r.old_start, r.old_end)) !== r.old_value ||
+              (await committedValue(w.tx, r.measure_id, r.new_start, r.new_end)) !== r.new_value
+            ? 'the target changed since the request'
+            : null;
       if (moved) {
         await close('withdrawn', `withdrawn: ${moved}`);
-        w.audit({ action: 'window_request.withdrawn', nodeId: r.measure_id, subject: id, after: { reason: moved } });
+        w.audit({
+          action: 'window_request.withdrawn',
+          nodeId: r.measure_id,
+          subject: id,
+          after: { reason: moved },
+        });
         return moved;
       }
-      await w.tx.execute({ sql: 'UPDATE measures SET start_period = ?, end_period = ?, revision = ? WHERE node_id = ?', args: [r.new_start, r.new_end, rev, r.measure_id] });
-      w.audit({
-        action: 'measure.updated', nodeId: r.measure_id, subject: found.code,
-        before: { startPeriod: r.old_start, endPeriod: r.old_end }, after: { startPeriod: r.new_start, endPeriod: r.new_end, windowRequest: id },
+      await w.tx.execute({
+        sql: 'UPDATE measures SET start_period = ?, end_period = ?, revision = ? WHERE node_id = ?',
+        args: [r.new_start, r.new_end, rev, r.measure_id],
       });
-    } else await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [rev, r.measure_id] });
+      w.audit({
+        action: 'measure.updated',
+        nodeId: r.measure_id,
+        subject: found.code,
+        before: { startPeriod: r.old_start, endPeriod: r.old_end },
+        after: { startPeriod: r.new_start, endPeriod: r.new_end, windowRequest: id },
+      });
+    } else
+      await w.tx.execute({
+        sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
+        args: [rev, r.measure_id],
+      });
     await close(approve ? 'approved' : 'rejected', comment.trim());
-    w.audit({ action: approve ? 'window_request.approved' : 'window_request.rejected', nodeId: r.measure_id, subject: id, after: { comment: comment.trim() } });
+    w.audit({
+      action: approve ? 'window_request.approved' : 'window_request.rejected',
+      nodeId: r.measure_id,
+      subject: id,
+      after: { comment: comment.trim() },
+    });
     return null;
   });
   if (stale) throw conflict('STALE_REQUEST', `The request was withdrawn: ${stale}.`);
-  const after = (await one<WindowRequestRow>(deps.db.client, 'SELECT * FROM window_requests WHERE id = ?', [id]))!;
-  const digits = moneyRules((await settingsByOrg(deps.db.client, [m.org_id])).get(m.org_id)!).digits;
-  return c.json(windowRequestView(after, m, digits, await peopleById(deps.db.client, [after.requested_by, after.decided_by, m.controller_id])), 200);
+  const after = (await one<WindowRequestRow>(
+    deps.db.client,
+    'SELECT * FROM window_requests WHERE id = ?',
+    [id],
+  ))!;
+  const digits = moneyRules(
+    (await settingsByOrg(deps.db.client, [m.org_id])).get(m.org_id)!,
+  ).digits;
+  return c.json(
+    windowRequestView(
+      after,
+      m,
+      digits,
+      await peopleById(deps.db.client, [after.requested_by, after.decided_by, m.controller_id]),
+    ),
+    200,
+  );
 }

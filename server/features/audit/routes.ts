@@ -10,7 +10,6 @@ import { peopleById } from '../measures/view.js';
 import { checkpointSigned, signCheckpoint } from './keys.js';
 import { readEvent, type StoredEvent, verifyAudit } from './trail.js';
 
-
 export const auditRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/audit', validate('query', AuditQuery), async (c) => {
@@ -20,7 +19,15 @@ export const auditRoutes = (deps: Deps) =>
       if (!prefixes.length) return c.json({ events: [] }, 200);
       // Segments of the visible nodes (and, for the service admin without a scope, events about
       // no node such as users); each segment holds at least one event, so `limit` segments suffice.
-      const segments = await rows<{ batch_id: number; node: string | null; events: string; at: string; actor: string; request_id: string | null; source: string | null }>(
+      const segments = await rows<{
+        batch_id: number;
+        node: string | null;
+        events: string;
+        at: string;
+        actor: string;
+        request_id: string | null;
+        source: string | null;
+      }>(
         deps.db.client,
         `SELECT s.batch_id, n.code AS node, s.events, b.at, b.actor, b.request_id, b.source
          FROM audit_segments s JOIN audit_batches b ON b.id = s.batch_id LEFT JOIN nodes n ON n.id = s.node_id
@@ -34,31 +41,70 @@ export const auditRoutes = (deps: Deps) =>
           .filter(([seq]) => seq > q.since)
           .map(readEvent)
           .map(({ seq, action, subject, before, after, source }) => ({
-            seq, at: s.at, actor: s.actor, action, node: s.node, subject, before, after,
-            source: batchSource || source ? { ...batchSource, ...(source as object) } : null, requestId: s.request_id,
+            seq,
+            at: s.at,
+            actor: s.actor,
+            action,
+            node: s.node,
+            subject,
+            before,
+            after,
+            source: batchSource || source ? { ...batchSource, ...(source as object) } : null,
+            requestId: s.request_id,
           }));
       });
       events.sort((a, b) => (q.order === 'newest' ? b.seq - a.seq : a.seq - b.seq));
       const page = events.slice(0, q.limit);
-      const people = await peopleById(deps.db.client, page.map((e) => e.actor));
-      return c.json({ events: page.map((e) => ({ ...e, actorName: people.get(e.actor)?.name ?? e.actor })) }, 200);
+      const people = await peopleById(
+        deps.db.client,
+        page.map((e) => e.actor),
+      );
+      return c.json(
+        { events: page.map((e) => ({ ...e, actorName: people.get(e.actor)?.name ?? e.actor })) },
+        200,
+      );
     })
     .get('/audit/checkpoint', async (c) => {
       const actor = c.get('actor');
       if (!isAdmin(actor)) throw forbidden('Only an admin takes a checkpoint of the audit trail.');
-      const head = await one<{ last_seq: number; hash: string }>(deps.db.client, 'SELECT last_seq, hash FROM audit_batches ORDER BY id DESC LIMIT 1');
+      const head = await one<{ last_seq: number; hash: string }>(
+        deps.db.client,
+        'SELECT last_seq, hash FROM audit_batches ORDER BY id DESC LIMIT 1',
+      );
       if (!head) throw notFound('An audit event');
-      return c.json(signCheckpoint(deps.db.auditKey, { seq: head.last_seq, hash: head.hash, at: deps.now().toISOString() }), 200);
+      return c.json(
+        signCheckpoint(deps.db.auditKey, {
+          seq: head.last_seq,
+          hash: head.hash,
+          at: deps.now().toISOString(),
+        }),
+        200,
+      );
     })
     .get('/audit/verify', validate('query', VerifyQuery), async (c) => {
       const actor = c.get('actor');
       if (!isAdmin(actor)) throw forbidden('Only an admin verifies the audit trail.');
       const { checkpoint } = c.req.valid('query');
       if (checkpoint && !checkpointSigned(deps.db.auditKey, checkpoint))
-        throw unprocessable('INVALID_CHECKPOINT', 'The checkpoint is not one this service signed (or it was altered).');
+        throw unprocessable(
+          'INVALID_CHECKPOINT',
+          'The checkpoint is not one this service signed (or it was altered).',
+        );
       // An organization admin verifies their organizations: the chain is checked whole (it is
       // one), but only their events are counted and only their cells replayed.
-      const orgIds = actor.superAdmin ? undefined : new Set((await rows<{ org_id: number }>(deps.db.client,
-        `SELECT DISTINCT n.org_id FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND g.role = 'admin'`, [actor.userId])).map((r) => r.org_id));
-      return c.json(await verifyAudit(deps.db.client, { key: deps.db.auditKey, orgIds, checkpoint }), 200);
+      const orgIds = actor.superAdmin
+        ? undefined
+        : new Set(
+            (
+              await rows<{ org_id: number }>(
+                deps.db.client,
+                `SELECT DISTINCT n.org_id FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND g.role = 'admin'`,
+                [actor.userId],
+              )
+            ).map((r) => r.org_id),
+          );
+      return c.json(
+        await verifyAudit(deps.db.client, { key: deps.db.auditKey, orgIds, checkpoint }),
+        200,
+      );
     });

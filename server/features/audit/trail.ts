@@ -42,7 +42,14 @@ export interface BatchMeta {
 export type StoredEvent = [number, string, string | null, unknown, unknown, unknown];
 
 /** An event as the API shows it (before the batch's time, actor and source are added). */
-export interface ReadEvent { seq: number; action: string; subject: string | null; before: unknown; after: unknown; source: unknown }
+export interface ReadEvent {
+  seq: number;
+  action: string;
+  subject: string | null;
+  before: unknown;
+  after: unknown;
+  source: unknown;
+}
 
 /**
  * Reads a stored event. Cell changes, the bulk of the trail, are stored compactly:
@@ -51,10 +58,13 @@ export interface ReadEvent { seq: number; action: string; subject: string | null
  * before this form keep their objects and read back unchanged.)
  */
 export function readEvent([seq, action, subject, before, after, source]: StoredEvent): ReadEvent {
-  if (action !== 'cell.changed' || !Array.isArray(before)) return { seq, action, subject, before, after, source };
+  if (action !== 'cell.changed' || !Array.isArray(before))
+    return { seq, action, subject, before, after, source };
   const [value, version, note] = after as [number, number, string?];
   return {
-    seq, action, subject,
+    seq,
+    action,
+    subject,
     before: { value: before[0], version: before[1] },
     after: note === undefined ? { value, version } : { value, version, note },
     source: typeof source === 'string' ? { cell: source } : source,
@@ -65,7 +75,12 @@ const GENESIS = 'gatecell:genesis';
 /** How many bytes of segment text one INSERT carries (a segment larger than this goes alone). */
 const SEGMENT_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
 
-interface Segment { ord: number; nodeId: number | null; lastSeq: number; events: string }
+interface Segment {
+  ord: number;
+  nodeId: number | null;
+  lastSeq: number;
+  events: string;
+}
 
 /**
  * The batch hash, fed segment by segment (a large batch is hashed as its rows are written): an
@@ -73,11 +88,16 @@ interface Segment { ord: number; nodeId: number | null; lastSeq: number; events:
  * batches written before the service had a key).
  */
 function batchHasher(prevHash: string, header: unknown[], key: Buffer | null) {
-  const h = (key ? createHmac('sha256', key) : createHash('sha256')).update(prevHash).update('\n').update(JSON.stringify(header));
+  const h = (key ? createHmac('sha256', key) : createHash('sha256'))
+    .update(prevHash)
+    .update('\n')
+    .update(JSON.stringify(header));
   return {
     /** `events` is the segment's text, or the same text as UTF-8 bytes. */
     add(s: Omit<Segment, 'events'>, events: string | Uint8Array) {
-      h.update('\n').update(JSON.stringify([s.ord, s.nodeId, s.lastSeq])).update(events);
+      h.update('\n')
+        .update(JSON.stringify([s.ord, s.nodeId, s.lastSeq]))
+        .update(events);
     },
     digest: () => h.digest('hex'),
   };
@@ -96,13 +116,24 @@ export interface AuditHead {
 /** The first batch hashed with the key, and the key's id (audit_keying); null before keying. */
 export const keyingPoint = async (x: Exec) =>
   // Before migration 005 (while 003 runs) there is no such table: no keying point yet.
-  (await one<{ from_batch: number; at: string; key_id: string; signature: string }>(x, 'SELECT from_batch, at, key_id, signature FROM audit_keying').catch(() => undefined)) ?? null;
+  (await one<{ from_batch: number; at: string; key_id: string; signature: string }>(
+    x,
+    'SELECT from_batch, at, key_id, signature FROM audit_keying',
+  ).catch(() => undefined)) ?? null;
 
 /** Where the chain ends: read inside the write transaction, which holds the write lock. */
 export async function auditHead(tx: Exec, key: Buffer): Promise<AuditHead> {
-  const last = await one<{ id: number; hash: string; last_seq: number }>(tx, 'SELECT id, hash, last_seq FROM audit_batches ORDER BY id DESC LIMIT 1');
+  const last = await one<{ id: number; hash: string; last_seq: number }>(
+    tx,
+    'SELECT id, hash, last_seq FROM audit_batches ORDER BY id DESC LIMIT 1',
+  );
   const keyed = await keyingPoint(tx);
-  return { batchId: last?.id ?? 0, hash: last?.hash ?? GENESIS, lastSeq: last?.last_seq ?? 0, key: keyed && keyed.from_batch <= (last?.id ?? 0) + 1 ? key : null };
+  return {
+    batchId: last?.id ?? 0,
+    hash: last?.hash ?? GENESIS,
+    lastSeq: last?.last_seq ?? 0,
+    key: keyed && keyed.from_batch <= (last?.id ?? 0) + 1 ? key : null,
+  };
 }
 
 /**
@@ -127,7 +158,16 @@ export class AuditBuffer {
 
   add(e: AuditEvent) {
     const seq = this.#next(e.nodeId);
-    this.#events.push(JSON.stringify([seq, e.action, e.subject ?? null, orNull(e.before), orNull(e.after), orNull(e.source)]));
+    this.#events.push(
+      JSON.stringify([
+        seq,
+        e.action,
+        e.subject ?? null,
+        orNull(e.before),
+        orNull(e.after),
+        orNull(e.source),
+      ]),
+    );
   }
 
   /** Room for `more` cell changes: a large batch fills its numbers instead of regrowing them. */
@@ -141,7 +181,15 @@ export class AuditBuffer {
    * before: { value, version }, after: { value, version, note? }, source: { cell }? }` with the
    * amounts as decimals, in about 60 % of the text.
    */
-  addCellChange(nodeId: number, change: CellChangeFacts, before: number | null, beforeVersion: number, after: number, afterVersion: number, digits: number) {
+  addCellChange(
+    nodeId: number,
+    change: CellChangeFacts,
+    before: number | null,
+    beforeVersion: number,
+    after: number,
+    afterVersion: number,
+    digits: number,
+  ) {
     this.#next(nodeId);
     const row = this.#changes.length;
     this.#events.push(row);
@@ -197,17 +245,28 @@ export class AuditBuffer {
   *segments(): Generator<Segment> {
     let ord = 0;
     for (const [nodeId, offsets] of this.#byNode)
-      yield { ord: ord++, nodeId, lastSeq: this.firstSeq + offsets[offsets.length - 1]!, events: `[${offsets.map((o) => this.#event(o)).join(',')}]` };
+      yield {
+        ord: ord++,
+        nodeId,
+        lastSeq: this.firstSeq + offsets[offsets.length - 1]!,
+        events: `[${offsets.map((o) => this.#event(o)).join(',')}]`,
+      };
   }
 }
 
 /** Appends the buffer's events as the batch after `head` (the head read when the write began). */
-export async function appendAudit(tx: Exec, meta: BatchMeta, events: AuditBuffer, head: AuditHead): Promise<void> {
+export async function appendAudit(
+  tx: Exec,
+  meta: BatchMeta,
+  events: AuditBuffer,
+  head: AuditHead,
+): Promise<void> {
   if (!events.size) return;
   const batchId = head.batchId + 1;
   const firstSeq = events.firstSeq;
   const lastSeq = firstSeq + events.size - 1;
-  const source = meta.source === undefined || meta.source === null ? null : JSON.stringify(meta.source);
+  const source =
+    meta.source === undefined || meta.source === null ? null : JSON.stringify(meta.source);
   const header = [batchId, firstSeq, lastSeq, meta.at, meta.actor, meta.requestId, source];
   const hash = batchHasher(head.hash, header, head.key);
   // The segments' text goes to SQLite as UTF-8 bytes, a few megabytes a statement, each row cut
@@ -232,7 +291,9 @@ export async function appendAudit(tx: Exec, meta: BatchMeta, events: AuditBuffer
     const most = segment.events.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
     if (used > 0 && used + most > SEGMENT_BYTES_PER_STATEMENT) await flush();
     if (used + most > bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(used + most, Math.min(2 * bytes.length, SEGMENT_BYTES_PER_STATEMENT)));
+      const bigger = Buffer.allocUnsafe(
+        Math.max(used + most, Math.min(2 * bytes.length, SEGMENT_BYTES_PER_STATEMENT)),
+      );
       bytes.copy(bigger, 0, 0, used);
       bytes = bigger;
     }
@@ -286,18 +347,39 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
   const problem = (p: Problem) => {
     if (problems.length < MAX_PROBLEMS) problems.push(p);
   };
-  const nodes = await rows<{ id: number; org_id: number; code: string }>(x, 'SELECT id, org_id, code FROM nodes');
+  const nodes = await rows<{ id: number; org_id: number; code: string }>(
+    x,
+    'SELECT id, org_id, code FROM nodes',
+  );
   const orgOf = new Map(nodes.map((n) => [n.id, n.org_id]));
-  const inScope = (nodeId: number | null) => !opts.orgIds || (nodeId !== null && opts.orgIds.has(orgOf.get(nodeId) ?? -1));
+  const inScope = (nodeId: number | null) =>
+    !opts.orgIds || (nodeId !== null && opts.orgIds.has(orgOf.get(nodeId) ?? -1));
 
   const keying = await keyingPoint(x);
   const last = await one<{ id: number }>(x, 'SELECT MAX(id) AS id FROM audit_batches');
   if (!keying) {
-    if (last?.id) problem({ type: 'keying', message: 'The trail carries no keying record: it was removed, or the database predates migration 005.' });
+    if (last?.id)
+      problem({
+        type: 'keying',
+        message:
+          'The trail carries no keying record: it was removed, or the database predates migration 005.',
+      });
   } else {
-    if (keying.key_id !== keyId(opts.key)) problem({ type: 'keying', message: 'The trail was keyed with another audit key than this service holds (GATECELL_AUDIT_KEY or audit.key).' });
-    if (keying.signature !== mac(opts.key, keyingStatement(keying.from_batch, keying.at, keying.key_id)))
-      problem({ type: 'keying', message: 'The keying record was altered: where the keyed chain starts can no longer be trusted.' });
+    if (keying.key_id !== keyId(opts.key))
+      problem({
+        type: 'keying',
+        message:
+          'The trail was keyed with another audit key than this service holds (GATECELL_AUDIT_KEY or audit.key).',
+      });
+    if (
+      keying.signature !==
+      mac(opts.key, keyingStatement(keying.from_batch, keying.at, keying.key_id))
+    )
+      problem({
+        type: 'keying',
+        message:
+          'The keying record was altered: where the keyed chain starts can no longer be trusted.',
+      });
   }
   const keyedFrom = keying?.from_batch ?? Number.POSITIVE_INFINITY;
 
@@ -309,10 +391,31 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
   let checkpointFound = false;
   for (let from = 1; from <= (last?.id ?? 0); from += PAGE) {
     const [batches, segments] = await Promise.all([
-      rows<{ id: number; first_seq: number; last_seq: number; at: string; actor: string; request_id: string | null; source: string | null; prev_hash: string; hash: string }>(
-        x, 'SELECT * FROM audit_batches WHERE id >= ? AND id < ? ORDER BY id', [from, from + PAGE]),
-      rows<{ batch_id: number; ord: number; node_id: number | null; last_seq: number; events: string }>(
-        x, 'SELECT batch_id, ord, node_id, last_seq, events FROM audit_segments WHERE batch_id >= ? AND batch_id < ? ORDER BY batch_id, ord', [from, from + PAGE]),
+      rows<{
+        id: number;
+        first_seq: number;
+        last_seq: number;
+        at: string;
+        actor: string;
+        request_id: string | null;
+        source: string | null;
+        prev_hash: string;
+        hash: string;
+      }>(x, 'SELECT * FROM audit_batches WHERE id >= ? AND id < ? ORDER BY id', [
+        from,
+        from + PAGE,
+      ]),
+      rows<{
+        batch_id: number;
+        ord: number;
+        node_id: number | null;
+        last_seq: number;
+        events: string;
+      }>(
+        x,
+        'SELECT batch_id, ord, node_id, last_seq, events FROM audit_segments WHERE batch_id >= ? AND batch_id < ? ORDER BY batch_id, ord',
+        [from, from + PAGE],
+      ),
     ]);
     let s = 0;
     for (const b of batches) {
@@ -323,14 +426,27 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
       const where = visible || !opts.orgIds ? { batch: b.id } : {};
       const outside = visible || !opts.orgIds ? '' : ' (outside your organization)';
       if (b.id !== expectedId || b.prev_hash !== prev) {
-        problem({ type: 'chain', message: `The chain is broken before this batch${outside}: a batch is missing or was replaced.`, ...where });
+        problem({
+          type: 'chain',
+          message: `The chain is broken before this batch${outside}: a batch is missing or was replaced.`,
+          ...where,
+        });
         expectedId = b.id;
       }
       expectedId++;
-      const hash = batchHasher(b.prev_hash, [b.id, b.first_seq, b.last_seq, b.at, b.actor, b.request_id, b.source], b.id >= keyedFrom ? opts.key : null);
-      for (const seg of mine) hash.add({ ord: seg.ord, nodeId: seg.node_id, lastSeq: seg.last_seq }, seg.events);
+      const hash = batchHasher(
+        b.prev_hash,
+        [b.id, b.first_seq, b.last_seq, b.at, b.actor, b.request_id, b.source],
+        b.id >= keyedFrom ? opts.key : null,
+      );
+      for (const seg of mine)
+        hash.add({ ord: seg.ord, nodeId: seg.node_id, lastSeq: seg.last_seq }, seg.events);
       if (hash.digest() !== b.hash)
-        problem({ type: 'altered', message: `An event of this batch${outside} was altered, added or removed, or the batch was written without the audit key.`, ...where });
+        problem({
+          type: 'altered',
+          message: `An event of this batch${outside} was altered, added or removed, or the batch was written without the audit key.`,
+          ...where,
+        });
       const seqs = new Set<number>();
       for (const seg of mine) {
         const events = JSON.parse(seg.events) as StoredEvent[];
@@ -342,38 +458,93 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
             const after = e[4] as [unknown, number] | { value: unknown; version: number };
             let cells = replayed.get(seg.node_id);
             if (!cells) replayed.set(seg.node_id, (cells = new Map()));
-            cells.set(e[2], Array.isArray(after) ? [after[0], after[1]] : [after.value, after.version]);
+            cells.set(
+              e[2],
+              Array.isArray(after) ? [after[0], after[1]] : [after.value, after.version],
+            );
           }
         }
       }
-      if (seqs.size !== b.last_seq - b.first_seq + 1) problem({ type: 'events', message: `Events of this batch${outside} are missing or duplicated.`, ...where });
+      if (seqs.size !== b.last_seq - b.first_seq + 1)
+        problem({
+          type: 'events',
+          message: `Events of this batch${outside} are missing or duplicated.`,
+          ...where,
+        });
       if (opts.checkpoint && b.last_seq === opts.checkpoint.seq) {
         checkpointFound = true;
-        if (b.hash !== opts.checkpoint.hash) problem({ type: 'checkpoint', message: `The trail at event ${b.last_seq} is not the one the checkpoint recorded: it was rewritten.`, batch: b.id });
+        if (b.hash !== opts.checkpoint.hash)
+          problem({
+            type: 'checkpoint',
+            message: `The trail at event ${b.last_seq} is not the one the checkpoint recorded: it was rewritten.`,
+            batch: b.id,
+          });
       }
       prev = b.hash;
     }
   }
   if (opts.checkpoint && !checkpointFound)
-    problem({ type: 'checkpoint', message: `The trail no longer contains the checkpoint's head (event ${opts.checkpoint.seq}): the events since were deleted or rewritten.` });
-  const orphans = await one<{ n: number }>(x, 'SELECT COUNT(*) AS n FROM audit_segments WHERE batch_id NOT IN (SELECT id FROM audit_batches)');
-  if (orphans?.n) problem({ type: 'events', message: `${orphans.n} stored segments of events belong to no batch.` });
+    problem({
+      type: 'checkpoint',
+      message: `The trail no longer contains the checkpoint's head (event ${opts.checkpoint.seq}): the events since were deleted or rewritten.`,
+    });
+  const orphans = await one<{ n: number }>(
+    x,
+    'SELECT COUNT(*) AS n FROM audit_segments WHERE batch_id NOT IN (SELECT id FROM audit_batches)',
+  );
+  if (orphans?.n)
+    problem({
+      type: 'events',
+      message: `${orphans.n} stored segments of events belong to no batch.`,
+    });
 
-  await replayCells(x, replayed, opts.orgIds, problem, new Map(nodes.map((n) => [n.id, n.code])), orgOf);
+  await replayCells(
+    x,
+    replayed,
+    opts.orgIds,
+    problem,
+    new Map(nodes.map((n) => [n.id, n.code])),
+    orgOf,
+  );
   return { ok: problems.length === 0, events: counted, head: last?.id ? prev : null, problems };
 }
 
 /** What the keying record's MAC covers. */
-export const keyingStatement = (fromBatch: number, at: string, id: string) => `gatecell:keying:${fromBatch}:${at}:${id}`;
+export const keyingStatement = (fromBatch: number, at: string, id: string) =>
+  `gatecell:keying:${fromBatch}:${at}:${id}`;
 
 /** Each stored cell against its last event: a value or version the trail does not lead to is a problem. */
-async function replayCells(x: Exec, replayed: Map<number, Map<string, [unknown, number]>>, orgIds: ReadonlySet<number> | undefined, problem: (p: Problem) => void,
-  codes: ReadonlyMap<number, string>, orgOf: ReadonlyMap<number, number>) {
-  const cells = await jsonRows<{ m: number; o: number; k: string; p: string; v: number | null; n: number; c: string }>(x,
+async function replayCells(
+  x: Exec,
+  replayed: Map<number, Map<string, [unknown, number]>>,
+  orgIds: ReadonlySet<number> | undefined,
+  problem: (p: Problem) => void,
+  codes: ReadonlyMap<number, string>,
+  orgOf: ReadonlyMap<number, number>,
+) {
+  const cells = await jsonRows<{
+    m: number;
+    o: number;
+    k: string;
+    p: string;
+    v: number | null;
+    n: number;
+    c: string;
+  }>(
+    x,
     `SELECT json_object('m', c.measure_id, 'o', n.org_id, 'k', c.kind, 'p', c.period, 'v', c.value, 'n', c.version) AS j
-     FROM cells c JOIN nodes n ON n.id = c.measure_id ORDER BY c.measure_id, c.kind, c.period`);
-  const settings = await rows<{ org_id: number; settings: string }>(x, 'SELECT org_id, settings FROM org_settings');
-  const digitsOf = new Map(settings.map((s) => [s.org_id, minorDigits(OrgSettingsSchema.parse(JSON.parse(s.settings)).currency)]));
+     FROM cells c JOIN nodes n ON n.id = c.measure_id ORDER BY c.measure_id, c.kind, c.period`,
+  );
+  const settings = await rows<{ org_id: number; settings: string }>(
+    x,
+    'SELECT org_id, settings FROM org_settings',
+  );
+  const digitsOf = new Map(
+    settings.map((s) => [
+      s.org_id,
+      minorDigits(OrgSettingsSchema.parse(JSON.parse(s.settings)).currency),
+    ]),
+  );
   for (const cell of cells) {
     if (orgIds && !orgIds.has(cell.o)) continue;
     const subject = `${cell.k} ${cell.p}`;
@@ -381,18 +552,32 @@ async function replayCells(x: Exec, replayed: Map<number, Map<string, [unknown, 
     const last = replayed.get(cell.m)?.get(subject);
     replayed.get(cell.m)?.delete(subject);
     if (!last) {
-      problem({ type: 'replay', message: `${where.measure} ${subject} holds ${cell.v} (version ${cell.n}) but no audit event ever wrote it.`, ...where });
+      problem({
+        type: 'replay',
+        message: `${where.measure} ${subject} holds ${cell.v} (version ${cell.n}) but no audit event ever wrote it.`,
+        ...where,
+      });
       continue;
     }
     const digits = digitsOf.get(cell.o) ?? 2;
     const expected = last[0] === null ? null : toMinor(last[0], digits);
     if (expected !== cell.v || last[1] !== cell.n)
-      problem({ type: 'replay', message: `${where.measure} ${subject} holds ${cell.v === null ? 'nothing' : minorText(cell.v, digits)} at version ${cell.n}; its audit events lead to ${String(last[0])} at version ${last[1]}.`, ...where });
+      problem({
+        type: 'replay',
+        message: `${where.measure} ${subject} holds ${cell.v === null ? 'nothing' : minorText(cell.v, digits)} at version ${cell.n}; its audit events lead to ${String(last[0])} at version ${last[1]}.`,
+        ...where,
+      });
   }
   for (const [measureId, left] of replayed)
     for (const subject of left.keys()) {
       if (orgIds && !orgIds.has(orgOf.get(measureId) ?? -1)) continue;
       const [kind, period] = subject.split(' ') as [string, string];
-      problem({ type: 'replay', message: `${codes.get(measureId) ?? measureId} ${subject} was written by audit events but is not in the record.`, measure: codes.get(measureId) ?? String(measureId), kind, period });
+      problem({
+        type: 'replay',
+        message: `${codes.get(measureId) ?? measureId} ${subject} was written by audit events but is not in the record.`,
+        measure: codes.get(measureId) ?? String(measureId),
+        kind,
+        period,
+      });
     }
 }

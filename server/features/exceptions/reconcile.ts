@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { changeApprover } from '../../../shared/domain/access.js';
 import { type ApproverRule, gateApprover } from '../../../shared/domain/gates.js';
-import { type DetectedException, detectExceptions, escalatedLevel, startLevel } from '../../../shared/domain/exceptions.js';
+import {
+  type DetectedException,
+  detectExceptions,
+  escalatedLevel,
+  startLevel,
+} from '../../../shared/domain/exceptions.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { fromMinor } from '../../../shared/money.js';
 import { type Exec, rows } from '../../db/db.js';
@@ -17,11 +22,26 @@ import { deriveStatus, loadStates, type MeasureState, measuresUnder } from '../m
 export const SYSTEM_ACTOR = 'system';
 
 interface StoredException {
-  id: string; measure_id: number; type: string; subject: string; fingerprint: string; status: string;
-  owner_id: string; decision_needed: string; value_at_stake: number; start_level: number; level: number; opened_at: string;
+  id: string;
+  measure_id: number;
+  type: string;
+  subject: string;
+  fingerprint: string;
+  status: string;
+  owner_id: string;
+  decision_needed: string;
+  value_at_stake: number;
+  start_level: number;
+  level: number;
+  opened_at: string;
 }
 
-type Detected = DetectedException & { measureId: number; level2: number | null; level3: number | null; digits: number };
+type Detected = DetectedException & {
+  measureId: number;
+  level2: number | null;
+  level3: number | null;
+  digits: number;
+};
 
 /** A scope as the rules see it: read once, used by the reconcile and by reports. */
 export interface ScopeState {
@@ -31,7 +51,13 @@ export interface ScopeState {
 
 export async function readScope(x: Exec, prefixes: readonly string[]): Promise<ScopeState> {
   const measures = await measuresUnder(x, prefixes);
-  return { states: await loadStates(x, measures), settings: await settingsByOrg(x, measures.map((m) => m.org_id)) };
+  return {
+    states: await loadStates(x, measures),
+    settings: await settingsByOrg(
+      x,
+      measures.map((m) => m.org_id),
+    ),
+  };
 }
 
 function detectAll(scope: ScopeState, now: Date): Map<string, Detected> {
@@ -43,54 +69,122 @@ function detectAll(scope: ScopeState, now: Date): Map<string, Detected> {
     const status = deriveStatus(s, org, now);
     const people = { sponsorId: m.sponsor_id, controllerId: m.controller_id };
     const requests = [
-      ...s.changeRequests.map((r) => ({ id: r.id, what: `The ${r.kind} change for ${r.period}`, approverId: changeApprover(people).userId, requestedAt: r.requested_at, value: Math.abs(r.new_value - (r.old_value ?? 0)) })),
-      ...(s.gateRequest ? [{
-        id: s.gateRequest.id, what: `The gate request to ${s.gateRequest.to_stage}`,
-        approverId: gateApprover(s.gateRequest.approver as ApproverRule, people).userId, requestedAt: s.gateRequest.requested_at,
-        value: status.cumulativeTarget,
-      }] : []),
+      ...s.changeRequests.map((r) => ({
+        id: r.id,
+        what: `The ${r.kind} change for ${r.period}`,
+        approverId: changeApprover(people).userId,
+        requestedAt: r.requested_at,
+        value: Math.abs(r.new_value - (r.old_value ?? 0)),
+      })),
+      ...(s.gateRequest
+        ? [
+            {
+              id: s.gateRequest.id,
+              what: `The gate request to ${s.gateRequest.to_stage}`,
+              approverId: gateApprover(s.gateRequest.approver as ApproverRule, people).userId,
+              requestedAt: s.gateRequest.requested_at,
+              value: status.cumulativeTarget,
+            },
+          ]
+        : []),
     ];
-    const found = detectExceptions({
-      stage: m.stage, onHold: !!m.on_hold, ownerId: m.owner_id,
-      cumulativeTarget: status.cumulativeTarget, cumulativeExpected: status.cumulativeExpected,
-      implementation: status.implementation, potential: status.potential, declared: m.declared_status,
-      milestones: s.milestones.map((x) => ({ id: x.id, title: x.title, due: x.due, done: !!x.done })),
-      dependencies: s.dependencies.map((x) => ({ id: x.id, title: x.title, due: x.due, done: !!x.done, ownerId: x.owner_id })),
-      openRequests: requests,
-      approvalSlaDays: org.approvalSlaDays,
-    }, now);
-    for (const d of found) detected.set(`${m.id}|${d.type}|${d.subject}`, { ...d, measureId: m.id, ...money.escalation, digits: money.digits });
+    const found = detectExceptions(
+      {
+        stage: m.stage,
+        onHold: !!m.on_hold,
+        ownerId: m.owner_id,
+        cumulativeTarget: status.cumulativeTarget,
+        cumulativeExpected: status.cumulativeExpected,
+        implementation: status.implementation,
+        potential: status.potential,
+        declared: m.declared_status,
+        milestones: s.milestones.map((x) => ({
+          id: x.id,
+          title: x.title,
+          due: x.due,
+          done: !!x.done,
+        })),
+        dependencies: s.dependencies.map((x) => ({
+          id: x.id,
+          title: x.title,
+          due: x.due,
+          done: !!x.done,
+          ownerId: x.owner_id,
+        })),
+        openRequests: requests,
+        approvalSlaDays: org.approvalSlaDays,
+      },
+      now,
+    );
+    for (const d of found)
+      detected.set(`${m.id}|${d.type}|${d.subject}`, {
+        ...d,
+        measureId: m.id,
+        ...money.escalation,
+        digits: money.digits,
+      });
   }
   return detected;
 }
 
 type Change = (w: Write) => Promise<void>;
 
-const levelAtStart = (d: Detected) => Math.max(d.atLeastLevel ?? 1, startLevel(d.valueAtStake, { level2: d.level2, level3: d.level3 }));
+const levelAtStart = (d: Detected) =>
+  Math.max(d.atLeastLevel ?? 1, startLevel(d.valueAtStake, { level2: d.level2, level3: d.level3 }));
 
 /** What must change in the stored exceptions so that they say what the rules detect. */
-function diff(stored: readonly StoredException[], detected: ReadonlyMap<string, Detected>, now: Date): Change[] {
+function diff(
+  stored: readonly StoredException[],
+  detected: ReadonlyMap<string, Detected>,
+  now: Date,
+): Change[] {
   const active = new Map<string, StoredException>();
   const handResolved = new Map<string, StoredException>();
-  for (const e of stored) (e.status === 'resolved' ? handResolved : active).set(`${e.measure_id}|${e.type}|${e.subject}`, e);
+  for (const e of stored)
+    (e.status === 'resolved' ? handResolved : active).set(
+      `${e.measure_id}|${e.type}|${e.subject}`,
+      e,
+    );
   const changes: Change[] = [];
   for (const [key, e] of active) {
     const d = detected.get(key);
     if (!d) {
       changes.push(async (w) => {
-        await w.tx.execute({ sql: "UPDATE exceptions SET status = 'cleared', resolved_at = ? WHERE id = ?", args: [w.at, e.id] });
-        w.audit({ action: 'exception.cleared', nodeId: e.measure_id, subject: e.id, before: { status: e.status }, after: { status: 'cleared' } });
+        await w.tx.execute({
+          sql: "UPDATE exceptions SET status = 'cleared', resolved_at = ? WHERE id = ?",
+          args: [w.at, e.id],
+        });
+        w.audit({
+          action: 'exception.cleared',
+          nodeId: e.measure_id,
+          subject: e.id,
+          before: { status: e.status },
+          after: { status: 'cleared' },
+        });
       });
       continue;
     }
     const level = escalatedLevel(Math.max(e.start_level, levelAtStart(d)), e.opened_at, now);
-    if (level !== e.level || d.valueAtStake !== e.value_at_stake || d.fingerprint !== e.fingerprint || d.ownerId !== e.owner_id || d.decisionNeeded !== e.decision_needed)
+    if (
+      level !== e.level ||
+      d.valueAtStake !== e.value_at_stake ||
+      d.fingerprint !== e.fingerprint ||
+      d.ownerId !== e.owner_id ||
+      d.decisionNeeded !== e.decision_needed
+    )
       changes.push(async (w) => {
         await w.tx.execute({
           sql: 'UPDATE exceptions SET level = ?, value_at_stake = ?, fingerprint = ?, decision_needed = ?, owner_id = ? WHERE id = ?',
           args: [level, d.valueAtStake, d.fingerprint, d.decisionNeeded, d.ownerId, e.id],
         });
-        if (level !== e.level) w.audit({ action: 'exception.escalated', nodeId: e.measure_id, subject: e.id, before: { level: e.level }, after: { level } });
+        if (level !== e.level)
+          w.audit({
+            action: 'exception.escalated',
+            nodeId: e.measure_id,
+            subject: e.id,
+            before: { level: e.level },
+            after: { level },
+          });
       });
   }
   for (const [key, e] of handResolved) {
@@ -98,7 +192,10 @@ function diff(stored: readonly StoredException[], detected: ReadonlyMap<string, 
     // Resolved by hand stays resolved until its condition changes (or goes away).
     if (!d || d.fingerprint !== e.fingerprint)
       changes.push(async (w) => {
-        await w.tx.execute({ sql: "UPDATE exceptions SET status = 'cleared' WHERE id = ?", args: [e.id] });
+        await w.tx.execute({
+          sql: "UPDATE exceptions SET status = 'cleared' WHERE id = ?",
+          args: [e.id],
+        });
       });
   }
   for (const [key, d] of detected) {
@@ -111,21 +208,51 @@ function diff(stored: readonly StoredException[], detected: ReadonlyMap<string, 
       await w.tx.execute({
         sql: `INSERT INTO exceptions (id, measure_id, type, subject, fingerprint, status, owner_id, decision_needed, value_at_stake, start_level, level, opened_at)
               VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
-        args: [id, d.measureId, d.type, d.subject, d.fingerprint, d.ownerId, d.decisionNeeded, d.valueAtStake, level, level, w.at],
+        args: [
+          id,
+          d.measureId,
+          d.type,
+          d.subject,
+          d.fingerprint,
+          d.ownerId,
+          d.decisionNeeded,
+          d.valueAtStake,
+          level,
+          level,
+          w.at,
+        ],
       });
-      w.audit({ action: 'exception.raised', nodeId: d.measureId, subject: id, after: { type: d.type, level, valueAtStake: fromMinor(d.valueAtStake, d.digits), decisionNeeded: d.decisionNeeded } });
+      w.audit({
+        action: 'exception.raised',
+        nodeId: d.measureId,
+        subject: id,
+        after: {
+          type: d.type,
+          level,
+          valueAtStake: fromMinor(d.valueAtStake, d.digits),
+          decisionNeeded: d.decisionNeeded,
+        },
+      });
     });
   }
   return changes;
 }
 
 const storedFor = (x: Exec, scope: ScopeState) =>
-  rows<StoredException>(x, `SELECT * FROM exceptions WHERE measure_id IN (SELECT value FROM json_each(?)) AND status IN ('open', 'acknowledged', 'resolved')`,
-    [JSON.stringify(scope.states.map((s) => s.measure.id))]);
+  rows<StoredException>(
+    x,
+    `SELECT * FROM exceptions WHERE measure_id IN (SELECT value FROM json_each(?)) AND status IN ('open', 'acknowledged', 'resolved')`,
+    [JSON.stringify(scope.states.map((s) => s.measure.id))],
+  );
 
 /** Reconciles the exceptions of the prefixes' measures; answers the scope it read, for reports. */
-export async function reconcileExceptions(deps: Deps, prefixes: readonly string[]): Promise<ScopeState> {
-  const scope = prefixes.length ? await readScope(deps.db.client, prefixes) : { states: [], settings: new Map() };
+export async function reconcileExceptions(
+  deps: Deps,
+  prefixes: readonly string[],
+): Promise<ScopeState> {
+  const scope = prefixes.length
+    ? await readScope(deps.db.client, prefixes)
+    : { states: [], settings: new Map() };
   if (!scope.states.length) return scope;
   const now = deps.now();
   const detected = detectAll(scope, now);

@@ -15,20 +15,40 @@ import { peopleById } from '../measures/view.js';
 import { reconcileExceptions } from './reconcile.js';
 
 interface ExceptionRow {
-  id: string; type: string; code: string; org_id: number; owner_id: string; decision_needed: string; value_at_stake: number;
-  level: number; status: string; opened_at: string; acknowledged_at: string | null; sponsor_id: string | null; controller_id: string | null;
+  id: string;
+  type: string;
+  code: string;
+  org_id: number;
+  owner_id: string;
+  decision_needed: string;
+  value_at_stake: number;
+  level: number;
+  status: string;
+  opened_at: string;
+  acknowledged_at: string | null;
+  sponsor_id: string | null;
+  controller_id: string | null;
 }
 
 export async function openExceptions(deps: Deps, prefixes: readonly string[], level?: number) {
   if (!prefixes.length) return [];
-  const found = await rows<ExceptionRow>(deps.db.client,
+  const found = await rows<ExceptionRow>(
+    deps.db.client,
     `SELECT e.id, e.type, n.code, n.org_id, e.owner_id, e.decision_needed, e.value_at_stake, e.level, e.status, e.opened_at,
             e.acknowledged_at, m.sponsor_id, m.controller_id
      FROM exceptions e JOIN nodes n ON n.id = e.measure_id JOIN measures m ON m.node_id = e.measure_id
      WHERE e.status IN ('open', 'acknowledged') AND (?2 IS NULL OR e.level = ?2) AND ${underPrefixes('n.path', '?1')}
-     ORDER BY e.level DESC, e.value_at_stake DESC, e.opened_at`, [JSON.stringify(prefixes), level ?? null]);
-  const settings = await settingsByOrg(deps.db.client, found.map((e) => e.org_id));
-  const people = await peopleById(deps.db.client, found.flatMap((e) => [e.owner_id, e.sponsor_id, e.controller_id]));
+     ORDER BY e.level DESC, e.value_at_stake DESC, e.opened_at`,
+    [JSON.stringify(prefixes), level ?? null],
+  );
+  const settings = await settingsByOrg(
+    deps.db.client,
+    found.map((e) => e.org_id),
+  );
+  const people = await peopleById(
+    deps.db.client,
+    found.flatMap((e) => [e.owner_id, e.sponsor_id, e.controller_id]),
+  );
   const name = (id: string | null) => (id ? (people.get(id)?.name ?? id) : null);
   return found.map((e) => ({
     id: e.id,
@@ -39,7 +59,12 @@ export async function openExceptions(deps: Deps, prefixes: readonly string[], le
     decisionNeeded: e.decision_needed,
     valueAtStake: fromMinor(e.value_at_stake, moneyRules(settings.get(e.org_id)!).digits),
     level: e.level,
-    waitingOn: e.level === 1 ? [name(e.owner_id)] : e.level === 2 ? [name(e.sponsor_id), name(e.controller_id)].filter(Boolean) : [WAITS_ON[3]],
+    waitingOn:
+      e.level === 1
+        ? [name(e.owner_id)]
+        : e.level === 2
+          ? [name(e.sponsor_id), name(e.controller_id)].filter(Boolean)
+          : [WAITS_ON[3]],
     status: e.status,
     openedAt: e.opened_at,
     acknowledgedAt: e.acknowledged_at,
@@ -54,30 +79,73 @@ export const exceptionRoutes = (deps: Deps) =>
       await reconcileExceptions(deps, prefixes);
       return c.json({ exceptions: await openExceptions(deps, prefixes, q.level) }, 200);
     })
-    .post('/exceptions/:id/acknowledge', validate('json', Decision), (c) => act(deps, c, c.req.valid('json').comment, 'acknowledge'))
-    .post('/exceptions/:id/resolve', validate('json', Decision), (c) => act(deps, c, c.req.valid('json').comment, 'resolve'));
+    .post('/exceptions/:id/acknowledge', validate('json', Decision), (c) =>
+      act(deps, c, c.req.valid('json').comment, 'acknowledge'),
+    )
+    .post('/exceptions/:id/resolve', validate('json', Decision), (c) =>
+      act(deps, c, c.req.valid('json').comment, 'resolve'),
+    );
 
-async function act(deps: Deps, c: Context<AppEnv>, comment: string, what: 'acknowledge' | 'resolve') {
+async function act(
+  deps: Deps,
+  c: Context<AppEnv>,
+  comment: string,
+  what: 'acknowledge' | 'resolve',
+) {
   const actor = c.get('actor');
   const id = c.req.param('id')!;
-  const e = await one<{ status: string; owner_id: string; code: string; measure_id: number }>(deps.db.client,
-    'SELECT e.status, e.owner_id, n.code, e.measure_id FROM exceptions e JOIN nodes n ON n.id = e.measure_id WHERE e.id = ?', [id]);
+  const e = await one<{ status: string; owner_id: string; code: string; measure_id: number }>(
+    deps.db.client,
+    'SELECT e.status, e.owner_id, n.code, e.measure_id FROM exceptions e JOIN nodes n ON n.id = e.measure_id WHERE e.id = ?',
+    [id],
+  );
   if (!e) throw notFound(`Exception ${id}`);
   const m = await measureOfVisible(deps.db.client, actor, e.code, `Exception ${id}`);
   // Its owner or above: the measure's sponsor and controller, steering, an admin of the subtree.
-  if (!mayActOnException(actor, m.path, e.owner_id, { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id })) throw forbidden('Only the owner of the exception or someone above acts on it.');
-  if (what === 'resolve' && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say how the exception was resolved.');
+  if (
+    !mayActOnException(actor, m.path, e.owner_id, {
+      ownerId: m.owner_id,
+      sponsorId: m.sponsor_id,
+      controllerId: m.controller_id,
+    })
+  )
+    throw forbidden('Only the owner of the exception or someone above acts on it.');
+  if (what === 'resolve' && !comment.trim())
+    throw unprocessable('COMMENT_REQUIRED', 'Say how the exception was resolved.');
   await write(deps, c, async (w) => {
-    const now = (await one<{ status: string }>(w.tx, 'SELECT status FROM exceptions WHERE id = ?', [id]))!;
-    if (now.status !== 'open' && now.status !== 'acknowledged') throw conflict('NOT_OPEN', `This exception is already ${now.status}.`);
-    if (what === 'acknowledge' && now.status === 'acknowledged') throw conflict('ALREADY_ACKNOWLEDGED', 'This exception is already acknowledged.');
+    const now = (await one<{ status: string }>(w.tx, 'SELECT status FROM exceptions WHERE id = ?', [
+      id,
+    ]))!;
+    if (now.status !== 'open' && now.status !== 'acknowledged')
+      throw conflict('NOT_OPEN', `This exception is already ${now.status}.`);
+    if (what === 'acknowledge' && now.status === 'acknowledged')
+      throw conflict('ALREADY_ACKNOWLEDGED', 'This exception is already acknowledged.');
     if (what === 'acknowledge')
-      await w.tx.execute({ sql: "UPDATE exceptions SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, comment = ? WHERE id = ?", args: [w.at, actor.userId, comment.trim(), id] });
+      await w.tx.execute({
+        sql: "UPDATE exceptions SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, comment = ? WHERE id = ?",
+        args: [w.at, actor.userId, comment.trim(), id],
+      });
     else
-      await w.tx.execute({ sql: "UPDATE exceptions SET status = 'resolved', resolved_at = ?, resolved_by = ?, comment = ? WHERE id = ?", args: [w.at, actor.userId, comment.trim(), id] });
+      await w.tx.execute({
+        sql: "UPDATE exceptions SET status = 'resolved', resolved_at = ?, resolved_by = ?, comment = ? WHERE id = ?",
+        args: [w.at, actor.userId, comment.trim(), id],
+      });
     await w.revision();
-    w.audit({ action: `exception.${what === 'acknowledge' ? 'acknowledged' : 'resolved'}`, nodeId: e.measure_id, subject: id, before: { status: now.status }, after: { status: what === 'acknowledge' ? 'acknowledged' : 'resolved', comment: comment.trim() } });
+    w.audit({
+      action: `exception.${what === 'acknowledge' ? 'acknowledged' : 'resolved'}`,
+      nodeId: e.measure_id,
+      subject: id,
+      before: { status: now.status },
+      after: {
+        status: what === 'acknowledge' ? 'acknowledged' : 'resolved',
+        comment: comment.trim(),
+      },
+    });
   });
-  const row = await one(deps.db.client, 'SELECT id, type, status, level, acknowledged_at AS acknowledgedAt, resolved_at AS resolvedAt, comment FROM exceptions WHERE id = ?', [id]);
+  const row = await one(
+    deps.db.client,
+    'SELECT id, type, status, level, acknowledged_at AS acknowledgedAt, resolved_at AS resolvedAt, comment FROM exceptions WHERE id = ?',
+    [id],
+  );
   return c.json({ ...row, measure: e.code }, 200);
 }

@@ -3,7 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { Decision, GateRequest, GateRequestsQuery } from '../../../shared/api/schemas.js';
 import { mayRequestGate } from '../../../shared/domain/access.js';
-import { type ApproverRule, approverRule, closureShortfallError, gateStepError, type GateFacts, mayDecideGate, missingForGate, pinnedFigures, pinsHold } from '../../../shared/domain/gates.js';
+import {
+  type ApproverRule,
+  approverRule,
+  closureShortfallError,
+  gateStepError,
+  type GateFacts,
+  mayDecideGate,
+  missingForGate,
+  pinnedFigures,
+  pinsHold,
+} from '../../../shared/domain/gates.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { isFrozen, type Stage } from '../../../shared/model.js';
 import { one, rows } from '../../db/db.js';
@@ -11,19 +21,38 @@ import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
-import { moneyRules, orgSettings, scopePrefixes, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
+import {
+  moneyRules,
+  orgSettings,
+  scopePrefixes,
+  settingsByOrg,
+  underPrefixes,
+} from '../hierarchy/store.js';
 import { measureOfVisible, visibleMeasure } from '../measures/routes.js';
-import { type GateRequestRow, type MeasureRow, loadStates, type MeasureState, measuresByCodes, periodValues, requireMeasure, rowWithMeasure } from '../measures/state.js';
+import {
+  type GateRequestRow,
+  type MeasureRow,
+  loadStates,
+  type MeasureState,
+  measuresByCodes,
+  periodValues,
+  requireMeasure,
+  rowWithMeasure,
+} from '../measures/state.js';
 import { gateRequestView, peopleById } from '../measures/view.js';
 import type { Exec } from '../../db/db.js';
 
 function gateFacts(state: MeasureState, settings: OrgSettings): GateFacts {
   const m = state.measure;
   const byPeriod = periodValues(state);
-  const withValue = (kind: 'baseline' | 'target' | 'actual') => new Set([...byPeriod].filter(([, v]) => v[kind] !== null).map(([p]) => p));
+  const withValue = (kind: 'baseline' | 'target' | 'actual') =>
+    new Set([...byPeriod].filter(([, v]) => v[kind] !== null).map(([p]) => p));
   const valuesOf = (kind: 'baseline' | 'target' | 'actual') =>
-    Object.fromEntries([...byPeriod].filter(([, v]) => v[kind] !== null).map(([p, v]) => [p, v[kind]!]));
-  const total = (kind: 'target' | 'actual') => [...byPeriod.values()].reduce((s, v) => s + (v[kind] ?? 0), 0);
+    Object.fromEntries(
+      [...byPeriod].filter(([, v]) => v[kind] !== null).map(([p, v]) => [p, v[kind]!]),
+    );
+  const total = (kind: 'target' | 'actual') =>
+    [...byPeriod.values()].reduce((s, v) => s + (v[kind] ?? 0), 0);
   return {
     stage: m.stage,
     onHold: !!m.on_hold,
@@ -33,10 +62,18 @@ function gateFacts(state: MeasureState, settings: OrgSettings): GateFacts {
     impactType: m.impact_type,
     startPeriod: m.start_period,
     endPeriod: m.end_period,
-    periodsWith: { baseline: withValue('baseline'), target: withValue('target'), actual: withValue('actual') },
+    periodsWith: {
+      baseline: withValue('baseline'),
+      target: withValue('target'),
+      actual: withValue('actual'),
+    },
     targetTotal: total('target'),
     actualTotal: total('actual'),
-    values: { baseline: valuesOf('baseline'), target: valuesOf('target'), actual: valuesOf('actual') },
+    values: {
+      baseline: valuesOf('baseline'),
+      target: valuesOf('target'),
+      actual: valuesOf('actual'),
+    },
     milestones: state.milestones.map((ms) => ({ done: !!ms.done })),
     closedThrough: settings.closedThrough,
     steeringThreshold: moneyRules(settings).steeringThreshold,
@@ -49,13 +86,34 @@ async function factsOf(x: Exec, m: MeasureRow) {
 }
 
 const criteriaError = (to: Stage, missing: string[]) =>
-  unprocessable('GATE_CRITERIA_NOT_MET', `Cannot enter ${to} yet: ${missing.join('; ')}.`, { missing });
+  unprocessable('GATE_CRITERIA_NOT_MET', `Cannot enter ${to} yet: ${missing.join('; ')}.`, {
+    missing,
+  });
 
-async function answer(deps: Deps, id: string, m: MeasureRow, status: 200 | 201, c: Context<AppEnv>) {
-  const g = (await one<GateRequestRow>(deps.db.client, 'SELECT * FROM gate_requests WHERE id = ?', [id]))!;
-  const people = await peopleById(deps.db.client, [g.requested_by, g.decided_by, m.sponsor_id, m.controller_id]);
+async function answer(
+  deps: Deps,
+  id: string,
+  m: MeasureRow,
+  status: 200 | 201,
+  c: Context<AppEnv>,
+) {
+  const g = (await one<GateRequestRow>(deps.db.client, 'SELECT * FROM gate_requests WHERE id = ?', [
+    id,
+  ]))!;
+  const people = await peopleById(deps.db.client, [
+    g.requested_by,
+    g.decided_by,
+    m.sponsor_id,
+    m.controller_id,
+  ]);
   const { digits } = moneyRules(await orgSettings(deps.db.client, m.org_id));
-  return c.json({ ...gateRequestView(g, m, people, digits), stage: (await requireMeasure(deps.db.client, m.code)).stage }, status);
+  return c.json(
+    {
+      ...gateRequestView(g, m, people, digits),
+      stage: (await requireMeasure(deps.db.client, m.code)).stage,
+    },
+    status,
+  );
 }
 
 export const gateRoutes = (deps: Deps) =>
@@ -64,35 +122,78 @@ export const gateRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const q = c.req.valid('query');
       const prefixes = await scopePrefixes(deps.db.client, actor, q.scope);
-      const found = prefixes.length ? await rows<GateRequestRow & { code: string }>(deps.db.client,
-        `SELECT g.*, n.code FROM gate_requests g JOIN nodes n ON n.id = g.measure_id
-         WHERE g.status = ? AND ${underPrefixes('n.path')} ORDER BY g.requested_at, g.id`, [q.status, JSON.stringify(prefixes)]) : [];
-      const measures = new Map((await measuresByCodes(deps.db.client, found.map((g) => g.code))).map((m) => [m.id, m]));
-      const people = await peopleById(deps.db.client, [...found.flatMap((g) => [g.requested_by, g.decided_by]), ...[...measures.values()].flatMap((m) => [m.sponsor_id, m.controller_id])]);
-      const settings = await settingsByOrg(deps.db.client, [...measures.values()].map((m) => m.org_id));
-      return c.json({
-        gateRequests: found.map((g) => {
-          const m = measures.get(g.measure_id)!;
-          return {
-            ...gateRequestView(g, m, people, moneyRules(settings.get(m.org_id)!).digits),
-            title: m.title,
-            mayDecide: g.status === 'pending' && mayDecideGate(actor, { requestedBy: g.requested_by, approver: g.approver as ApproverRule }, { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id }),
-          };
-        }),
-      }, 200);
+      const found = prefixes.length
+        ? await rows<GateRequestRow & { code: string }>(
+            deps.db.client,
+            `SELECT g.*, n.code FROM gate_requests g JOIN nodes n ON n.id = g.measure_id
+         WHERE g.status = ? AND ${underPrefixes('n.path')} ORDER BY g.requested_at, g.id`,
+            [q.status, JSON.stringify(prefixes)],
+          )
+        : [];
+      const measures = new Map(
+        (
+          await measuresByCodes(
+            deps.db.client,
+            found.map((g) => g.code),
+          )
+        ).map((m) => [m.id, m]),
+      );
+      const people = await peopleById(deps.db.client, [
+        ...found.flatMap((g) => [g.requested_by, g.decided_by]),
+        ...[...measures.values()].flatMap((m) => [m.sponsor_id, m.controller_id]),
+      ]);
+      const settings = await settingsByOrg(
+        deps.db.client,
+        [...measures.values()].map((m) => m.org_id),
+      );
+      return c.json(
+        {
+          gateRequests: found.map((g) => {
+            const m = measures.get(g.measure_id)!;
+            return {
+              ...gateRequestView(g, m, people, moneyRules(settings.get(m.org_id)!).digits),
+              title: m.title,
+              mayDecide:
+                g.status === 'pending' &&
+                mayDecideGate(
+                  actor,
+                  { requestedBy: g.requested_by, approver: g.approver as ApproverRule },
+                  { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id },
+                ),
+            };
+          }),
+        },
+        200,
+      );
     })
     .post('/measures/:code/gate', validate('json', GateRequest), async (c) => {
       const actor = c.get('actor');
       const { to, comment } = c.req.valid('json');
       const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
-      if (!mayRequestGate(actor, { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id })) throw forbidden('Only the owner of the measure requests a gate.');
+      if (
+        !mayRequestGate(actor, {
+          ownerId: m.owner_id,
+          sponsorId: m.sponsor_id,
+          controllerId: m.controller_id,
+        })
+      )
+        throw forbidden('Only the owner of the measure requests a gate.');
       const stepError = gateStepError(m.stage, to);
       if (stepError) throw unprocessable('INVALID_GATE', stepError);
       const id = `gr_${randomUUID()}`;
       await write(deps, c, async (w) => {
         const fresh = await requireMeasure(w.tx, m.code);
-        if (await one(w.tx, "SELECT 1 FROM gate_requests WHERE measure_id = ? AND status = 'pending'", [m.id]))
-          throw conflict('GATE_REQUEST_OPEN', `Measure ${m.code} already has an open gate request.`);
+        if (
+          await one(
+            w.tx,
+            "SELECT 1 FROM gate_requests WHERE measure_id = ? AND status = 'pending'",
+            [m.id],
+          )
+        )
+          throw conflict(
+            'GATE_REQUEST_OPEN',
+            `Measure ${m.code} already has an open gate request.`,
+          );
         const facts = await factsOf(w.tx, fresh);
         const missing = missingForGate(to, facts, comment);
         if (missing.length) throw criteriaError(to, missing);
@@ -101,15 +202,38 @@ export const gateRoutes = (deps: Deps) =>
         await w.tx.execute({
           sql: `INSERT INTO gate_requests (id, measure_id, from_stage, to_stage, approver, status, comment, requested_by, requested_at, pinned)
                 VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-          args: [id, m.id, fresh.stage, to, approver, comment.trim(), actor.userId, w.at, pinned && JSON.stringify(pinned)],
+          args: [
+            id,
+            m.id,
+            fresh.stage,
+            to,
+            approver,
+            comment.trim(),
+            actor.userId,
+            w.at,
+            pinned && JSON.stringify(pinned),
+          ],
         });
-        await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [await w.revision(), m.id] });
-        w.audit({ action: 'gate.requested', nodeId: m.id, subject: id, before: { stage: fresh.stage }, after: { to, approver, comment: comment.trim() } });
+        await w.tx.execute({
+          sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
+          args: [await w.revision(), m.id],
+        });
+        w.audit({
+          action: 'gate.requested',
+          nodeId: m.id,
+          subject: id,
+          before: { stage: fresh.stage },
+          after: { to, approver, comment: comment.trim() },
+        });
       });
       return answer(deps, id, m, 201, c);
     })
-    .post('/gate-requests/:id/approve', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, true))
-    .post('/gate-requests/:id/reject', validate('json', Decision), (c) => decide(deps, c, c.req.valid('json').comment, false));
+    .post('/gate-requests/:id/approve', validate('json', Decision), (c) =>
+      decide(deps, c, c.req.valid('json').comment, true),
+    )
+    .post('/gate-requests/:id/reject', validate('json', Decision), (c) =>
+      decide(deps, c, c.req.valid('json').comment, false),
+    );
 
 async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: boolean) {
   const actor = c.get('actor');
@@ -119,31 +243,64 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
   const code = found.measure_code;
   const m = await measureOfVisible(deps.db.client, actor, code, `Gate request ${id}`);
   if (actor.userId === found.requested_by) throw forbidden('Nobody approves their own request.');
-  const refusal = (rule: ApproverRule) => forbidden(rule === 'controller' ? "Only the measure's controller decides this gate."
-    : rule === 'steering' ? 'Only a steering member decides this gate (the cumulative target is at or above the steering threshold).'
-    : "Only the measure's sponsor or a steering member decides this gate.");
-  if (!mayDecideGate(actor, { requestedBy: found.requested_by, approver: found.approver as ApproverRule }, { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id }))
+  const refusal = (rule: ApproverRule) =>
+    forbidden(
+      rule === 'controller'
+        ? "Only the measure's controller decides this gate."
+        : rule === 'steering'
+          ? 'Only a steering member decides this gate (the cumulative target is at or above the steering threshold).'
+          : "Only the measure's sponsor or a steering member decides this gate.",
+    );
+  if (
+    !mayDecideGate(
+      actor,
+      { requestedBy: found.requested_by, approver: found.approver as ApproverRule },
+      { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id },
+    )
+  )
     throw refusal(found.approver as ApproverRule);
-  if (!approve && !comment.trim()) throw unprocessable('COMMENT_REQUIRED', 'Say why the gate is refused.');
+  if (!approve && !comment.trim())
+    throw unprocessable('COMMENT_REQUIRED', 'Say why the gate is refused.');
   const stale = await write(deps, c, async (w) => {
     const g = (await one<GateRequestRow>(w.tx, 'SELECT * FROM gate_requests WHERE id = ?', [id]))!;
-    if (g.status !== 'pending') throw conflict('NOT_PENDING', `This gate request is already ${g.status}.`);
+    if (g.status !== 'pending')
+      throw conflict('NOT_PENDING', `This gate request is already ${g.status}.`);
     const fresh = await requireMeasure(w.tx, code);
     const facts = await factsOf(w.tx, fresh);
     // Who decides is judged now, on the figures as they are now (the steering threshold too).
     const rule = approverRule(g.to_stage, facts);
-    if (!mayDecideGate(actor, { requestedBy: g.requested_by, approver: rule }, { path: fresh.path, sponsorId: fresh.sponsor_id, controllerId: fresh.controller_id }))
+    if (
+      !mayDecideGate(
+        actor,
+        { requestedBy: g.requested_by, approver: rule },
+        { path: fresh.path, sponsorId: fresh.sponsor_id, controllerId: fresh.controller_id },
+      )
+    )
       throw refusal(rule);
     if (approve) {
-      if (fresh.stage !== g.from_stage) throw conflict('STAGE_MOVED', `The measure moved to ${fresh.stage} since the request.`);
+      if (fresh.stage !== g.from_stage)
+        throw conflict('STAGE_MOVED', `The measure moved to ${fresh.stage} since the request.`);
       if (!pinsHold(g.pinned ? JSON.parse(g.pinned) : null, pinnedFigures(g.to_stage, facts))) {
         // The approver would validate figures other than those requested: withdrawn, and said so.
         await w.tx.execute({
           sql: "UPDATE gate_requests SET status = 'withdrawn', decided_by = ?, decided_at = ?, decision_comment = ? WHERE id = ?",
-          args: [actor.userId, w.at, 'withdrawn: the figures it validates changed since the request', id],
+          args: [
+            actor.userId,
+            w.at,
+            'withdrawn: the figures it validates changed since the request',
+            id,
+          ],
         });
-        await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [await w.revision(), fresh.id] });
-        w.audit({ action: 'gate.withdrawn', nodeId: fresh.id, subject: id, after: { reason: 'the figures it validates changed since the request' } });
+        await w.tx.execute({
+          sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
+          args: [await w.revision(), fresh.id],
+        });
+        w.audit({
+          action: 'gate.withdrawn',
+          nodeId: fresh.id,
+          subject: id,
+          after: { reason: 'the figures it validates changed since the request' },
+        });
         return true;
       }
       const missing = missingForGate(g.to_stage, facts, g.comment ?? comment);
@@ -153,28 +310,58 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
         if (shortfall) throw unprocessable('EXPLANATION_REQUIRED', shortfall);
       }
     }
-    if (rule !== g.approver) await w.tx.execute({ sql: 'UPDATE gate_requests SET approver = ? WHERE id = ?', args: [rule, id] });
+    if (rule !== g.approver)
+      await w.tx.execute({
+        sql: 'UPDATE gate_requests SET approver = ? WHERE id = ?',
+        args: [rule, id],
+      });
     const rev = await w.revision();
     await w.tx.execute({
       sql: 'UPDATE gate_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ? WHERE id = ?',
       args: [approve ? 'approved' : 'rejected', actor.userId, w.at, comment.trim(), id],
     });
     if (approve) {
-      await w.tx.execute({ sql: 'UPDATE measures SET stage = ?, revision = ? WHERE node_id = ?', args: [g.to_stage, rev, fresh.id] });
+      await w.tx.execute({
+        sql: 'UPDATE measures SET stage = ?, revision = ? WHERE node_id = ?',
+        args: [g.to_stage, rev, fresh.id],
+      });
       if (isFrozen(g.to_stage)) {
         // Frozen: nothing may change its values again, so waiting requests can never be applied.
-        for (const [table, action] of [['change_requests', 'change_request.withdrawn'], ['window_requests', 'window_request.withdrawn']] as const) {
-          const open = await w.tx.execute({ sql: `UPDATE ${table} SET status = 'withdrawn', decided_at = ?, decision_comment = ?, revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id`, args: [w.at, `withdrawn: the measure is ${g.to_stage}`, rev, fresh.id] });
-          for (const r of open.rows) w.audit({ action, nodeId: fresh.id, subject: String(r.id), after: { reason: `the measure is ${g.to_stage}` } });
+        for (const [table, action] of [
+          ['change_requests', 'change_request.withdrawn'],
+          ['window_requests', 'window_request.withdrawn'],
+        ] as const) {
+          const open = await w.tx.execute({
+            sql: `UPDATE ${table} SET status = 'withdrawn', decided_at = ?, decision_comment = ?, revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id`,
+            args: [w.at, `withdrawn: the measure is ${g.to_stage}`, rev, fresh.id],
+          });
+          for (const r of open.rows)
+            w.audit({
+              action,
+              nodeId: fresh.id,
+              subject: String(r.id),
+              after: { reason: `the measure is ${g.to_stage}` },
+            });
         }
       }
-    } else await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [rev, fresh.id] });
+    } else
+      await w.tx.execute({
+        sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
+        args: [rev, fresh.id],
+      });
     w.audit({
-      action: approve ? 'gate.approved' : 'gate.rejected', nodeId: fresh.id, subject: id,
-      before: { stage: fresh.stage }, after: { stage: approve ? g.to_stage : fresh.stage, comment: comment.trim() },
+      action: approve ? 'gate.approved' : 'gate.rejected',
+      nodeId: fresh.id,
+      subject: id,
+      before: { stage: fresh.stage },
+      after: { stage: approve ? g.to_stage : fresh.stage, comment: comment.trim() },
     });
     return false;
   });
-  if (stale) throw conflict('STALE_REQUEST', 'The request was withdrawn: the figures it validates changed since it was made. Request the gate again.');
+  if (stale)
+    throw conflict(
+      'STALE_REQUEST',
+      'The request was withdrawn: the figures it validates changed since it was made. Request the gate again.',
+    );
   return answer(deps, id, m, 200, c);
 }

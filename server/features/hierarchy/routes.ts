@@ -2,8 +2,20 @@
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { CreateNode, CreateUser, GrantRole, PatchSettings } from '../../../shared/api/schemas.js';
-import { type Actor, canSee, hasRole, isAdmin, mayChangeSettings, visiblePrefixes } from '../../../shared/domain/access.js';
-import { DEFAULT_SETTINGS, OrgSettingsSchema, sameSettings, settingsProblem } from '../../../shared/domain/settings.js';
+import {
+  type Actor,
+  canSee,
+  hasRole,
+  isAdmin,
+  mayChangeSettings,
+  visiblePrefixes,
+} from '../../../shared/domain/access.js';
+import {
+  DEFAULT_SETTINGS,
+  OrgSettingsSchema,
+  sameSettings,
+  settingsProblem,
+} from '../../../shared/domain/settings.js';
 import { minorDigits } from '../../../shared/money.js';
 import { LEVELS } from '../../../shared/model.js';
 import { one, rows } from '../../db/db.js';
@@ -21,17 +33,24 @@ export const hierarchyRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const user = actor.superAdmin
         ? { id: actor.userId, name: 'Administrator (service token)', email: null }
-        : await one(deps.db.client, 'SELECT id, name, email FROM users WHERE id = ?', [actor.userId]);
+        : await one(deps.db.client, 'SELECT id, name, email FROM users WHERE id = ?', [
+            actor.userId,
+          ]);
       const grants = await rows(
         deps.db.client,
         `SELECT n.code AS node, n.level, n.name, g.role FROM grants g JOIN nodes n ON n.id = g.node_id
          WHERE g.user_id = ? ORDER BY n.path, g.role`,
         [actor.userId],
       );
-      const invitations = actor.superAdmin ? [] : await rows(deps.db.client,
-        `SELECT i.id, n.code AS node, n.name, i.invited_at AS invitedAt, coalesce(u.name, i.invited_by) AS invitedBy FROM invitations i
+      const invitations = actor.superAdmin
+        ? []
+        : await rows(
+            deps.db.client,
+            `SELECT i.id, n.code AS node, n.name, i.invited_at AS invitedAt, coalesce(u.name, i.invited_by) AS invitedBy FROM invitations i
          JOIN nodes n ON n.id = i.node_id LEFT JOIN users u ON u.id = i.invited_by
-         WHERE i.status = 'pending' AND i.email = (SELECT lower(email) FROM users WHERE id = ?) ORDER BY i.invited_at`, [actor.userId]);
+         WHERE i.status = 'pending' AND i.email = (SELECT lower(email) FROM users WHERE id = ?) ORDER BY i.invited_at`,
+            [actor.userId],
+          );
       return c.json({ user, superAdmin: actor.superAdmin, grants, invitations }, 200);
     })
 
@@ -51,7 +70,12 @@ export const hierarchyRoutes = (deps: Deps) =>
           sql: 'INSERT INTO users (id, name, email, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
           args: [id, body.name, body.email, hashToken(token), w.at],
         });
-        w.audit({ action: 'user.created', nodeId: null, subject: id, after: { name: body.name, email: body.email } });
+        w.audit({
+          action: 'user.created',
+          nodeId: null,
+          subject: id,
+          after: { name: body.name, email: body.email },
+        });
       });
       return c.json({ id, name: body.name, email: body.email, token }, 201);
     })
@@ -60,15 +84,36 @@ export const hierarchyRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const id = c.req.param('id');
       const found = await write(deps, c, async (w) => {
-        const inv = await one<{ node_id: number; code: string; status: string }>(w.tx,
+        const inv = await one<{ node_id: number; code: string; status: string }>(
+          w.tx,
           `SELECT i.node_id, n.code, i.status FROM invitations i JOIN nodes n ON n.id = i.node_id
-           WHERE i.id = ? AND i.email = (SELECT lower(email) FROM users WHERE id = ?)`, [id, actor.userId]);
+           WHERE i.id = ? AND i.email = (SELECT lower(email) FROM users WHERE id = ?)`,
+          [id, actor.userId],
+        );
         if (!inv) throw notFound(`Invitation ${id}`);
-        if (inv.status !== 'pending') throw conflict('NOT_PENDING', `This invitation is already ${inv.status}.`);
-        await w.tx.execute({ sql: "UPDATE invitations SET status = 'accepted', accepted_by = ?, accepted_at = ? WHERE id = ?", args: [actor.userId, w.at, id] });
-        const added = await w.tx.execute({ sql: "INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, 'viewer')", args: [actor.userId, inv.node_id] });
-        w.audit({ action: 'invitation.accepted', nodeId: inv.node_id, subject: id, after: { userId: actor.userId } });
-        if (added.rowsAffected) w.audit({ action: 'role.granted', nodeId: inv.node_id, subject: actor.userId, after: { role: 'viewer', invitation: id } });
+        if (inv.status !== 'pending')
+          throw conflict('NOT_PENDING', `This invitation is already ${inv.status}.`);
+        await w.tx.execute({
+          sql: "UPDATE invitations SET status = 'accepted', accepted_by = ?, accepted_at = ? WHERE id = ?",
+          args: [actor.userId, w.at, id],
+        });
+        const added = await w.tx.execute({
+          sql: "INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, 'viewer')",
+          args: [actor.userId, inv.node_id],
+        });
+        w.audit({
+          action: 'invitation.accepted',
+          nodeId: inv.node_id,
+          subject: id,
+          after: { userId: actor.userId },
+        });
+        if (added.rowsAffected)
+          w.audit({
+            action: 'role.granted',
+            nodeId: inv.node_id,
+            subject: actor.userId,
+            after: { role: 'viewer', invitation: id },
+          });
         return inv;
       });
       return c.json({ id, node: found.code, role: 'viewer', status: 'accepted' }, 200);
@@ -77,20 +122,26 @@ export const hierarchyRoutes = (deps: Deps) =>
     .post('/nodes/:code/roles', validate('json', GrantRole), async (c) => {
       const actor = c.get('actor');
       const node = await visibleNode(deps.db.client, actor, c.req.param('code'));
-      if (!hasRole(actor, node.path, 'admin')) throw forbidden('Only an admin of this subtree grants roles.');
+      if (!hasRole(actor, node.path, 'admin'))
+        throw forbidden('Only an admin of this subtree grants roles.');
       const { userId, role } = c.req.valid('json');
       await write(deps, c, async (w) => {
         // An organization admin grants roles to members of their organization only: anyone else is
         // answered as unknown (they are added by invitation, which they accept themselves).
         const known = actor.superAdmin
           ? await one(w.tx, 'SELECT 1 FROM users WHERE id = ?', [userId])
-          : await one(w.tx, 'SELECT 1 FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND n.org_id = ?', [userId, node.org_id]);
+          : await one(
+              w.tx,
+              'SELECT 1 FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND n.org_id = ?',
+              [userId, node.org_id],
+            );
         if (!known) throw notFound(`User ${userId}`);
         const added = await w.tx.execute({
           sql: 'INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, ?)',
           args: [userId, node.id, role],
         });
-        if (added.rowsAffected) w.audit({ action: 'role.granted', nodeId: node.id, subject: userId, after: { role } });
+        if (added.rowsAffected)
+          w.audit({ action: 'role.granted', nodeId: node.id, subject: userId, after: { role } });
       });
       return c.json({ userId, node: node.code, role }, 201);
     })
@@ -104,61 +155,117 @@ export const hierarchyRoutes = (deps: Deps) =>
         if (body.parentCode !== null) {
           parent = await nodeByCode(w.tx, body.parentCode);
           if (!parent || !canSee(actor, parent.path)) throw notFound(`Node ${body.parentCode}`);
-          if (!hasRole(actor, parent.path, 'admin')) throw forbidden('Only an admin of the parent creates nodes under it.');
-        } else if (!actor.superAdmin) throw forbidden('Only the service administrator creates organizations.');
+          if (!hasRole(actor, parent.path, 'admin'))
+            throw forbidden('Only an admin of the parent creates nodes under it.');
+        } else if (!actor.superAdmin)
+          throw forbidden('Only the service administrator creates organizations.');
         await assertCodeFree(w.tx, body.code);
         const expected = parent ? LEVELS[LEVELS.indexOf(parent.level) + 1] : 'organization';
         if (body.level !== expected)
-          throw unprocessable('INVALID_PARENT', parent
-            ? `A ${body.level} cannot sit under the ${parent.level} ${parent.code}: a node's parent is exactly one level up (here: ${expected}).`
-            : 'Only an organization has no parent.');
-        const id = (await one<{ id: number }>(w.tx,
+          throw unprocessable(
+            'INVALID_PARENT',
+            parent
+              ? `A ${body.level} cannot sit under the ${parent.level} ${parent.code}: a node's parent is exactly one level up (here: ${expected}).`
+              : 'Only an organization has no parent.',
+          );
+        const id = (await one<{ id: number }>(
+          w.tx,
           `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, ?, ?, 0, '', ?, ?) RETURNING id`,
-          [body.code, body.level, parent?.id ?? null, body.name, w.at]))!.id;
+          [body.code, body.level, parent?.id ?? null, body.name, w.at],
+        ))!.id;
         const path = `${parent?.path ?? '/'}${id}/`;
-        await w.tx.execute({ sql: 'UPDATE nodes SET org_id = ?, path = ? WHERE id = ?', args: [parent?.org_id ?? id, path, id] });
+        await w.tx.execute({
+          sql: 'UPDATE nodes SET org_id = ?, path = ? WHERE id = ?',
+          args: [parent?.org_id ?? id, path, id],
+        });
         if (!parent)
-          await w.tx.execute({ sql: 'INSERT INTO org_settings (org_id, settings) VALUES (?, ?)', args: [id, JSON.stringify(DEFAULT_SETTINGS)] });
+          await w.tx.execute({
+            sql: 'INSERT INTO org_settings (org_id, settings) VALUES (?, ?)',
+            args: [id, JSON.stringify(DEFAULT_SETTINGS)],
+          });
         w.audit({ action: 'node.created', nodeId: id, subject: body.code, after: body });
       });
-      return c.json({ code: body.code, level: body.level, name: body.name, parentCode: body.parentCode }, 201);
+      return c.json(
+        { code: body.code, level: body.level, name: body.name, parentCode: body.parentCode },
+        201,
+      );
     })
 
     .get('/nodes/:code', async (c) => {
       const actor = c.get('actor');
       const node = await visibleNode(deps.db.client, actor, c.req.param('code'));
-      const parent = node.parent_id ? await one<{ code: string }>(deps.db.client, 'SELECT code FROM nodes WHERE id = ?', [node.parent_id]) : null;
-      const children = (await rows<{ code: string; level: string; name: string; path: string }>(
-        deps.db.client, 'SELECT code, level, name, path FROM nodes WHERE parent_id = ? ORDER BY code', [node.id],
-      )).filter((ch) => visiblePrefixes(actor, ch.path).length);
-      const totals = await rollupTotals(deps.db.client, visiblePrefixes(actor, node.path), node.org_id, {});
+      const parent = node.parent_id
+        ? await one<{ code: string }>(deps.db.client, 'SELECT code FROM nodes WHERE id = ?', [
+            node.parent_id,
+          ])
+        : null;
+      const children = (
+        await rows<{ code: string; level: string; name: string; path: string }>(
+          deps.db.client,
+          'SELECT code, level, name, path FROM nodes WHERE parent_id = ? ORDER BY code',
+          [node.id],
+        )
+      ).filter((ch) => visiblePrefixes(actor, ch.path).length);
+      const totals = await rollupTotals(
+        deps.db.client,
+        visiblePrefixes(actor, node.path),
+        node.org_id,
+        {},
+      );
       // The organization's settings: the pane takes the currency's digits and the tolerance from here.
       const settings = await orgSettings(deps.db.client, node.org_id);
-      return c.json({
-        code: node.code, level: node.level, name: node.name, parentCode: parent?.code ?? null,
-        children: children.map(({ code, level, name }) => ({ code, level, name })),
-        totals, settings,
-      }, 200);
+      return c.json(
+        {
+          code: node.code,
+          level: node.level,
+          name: node.name,
+          parentCode: parent?.code ?? null,
+          children: children.map(({ code, level, name }) => ({ code, level, name })),
+          totals,
+          settings,
+        },
+        200,
+      );
     })
 
     .patch('/nodes/:code/settings', validate('json', PatchSettings), async (c) => {
       const actor = c.get('actor');
       const node = await visibleNode(deps.db.client, actor, c.req.param('code'));
-      if (node.level !== 'organization') throw unprocessable('NOT_AN_ORGANIZATION', `${node.code} is a ${node.level}: settings belong to organizations.`);
-      if (!mayChangeSettings(actor, node.path)) throw forbidden('Only an admin or a controller of the organization changes its settings.');
+      if (node.level !== 'organization')
+        throw unprocessable(
+          'NOT_AN_ORGANIZATION',
+          `${node.code} is a ${node.level}: settings belong to organizations.`,
+        );
+      if (!mayChangeSettings(actor, node.path))
+        throw forbidden('Only an admin or a controller of the organization changes its settings.');
       const settings = await write(deps, c, async (w) => {
         const before = await orgSettings(w.tx, node.id);
         const after = OrgSettingsSchema.parse({ ...before, ...c.req.valid('json') });
         if (sameSettings(before, after)) return before;
-        const holdsAmounts = after.currency !== before.currency && !!(await one(w.tx,
-          'SELECT 1 FROM cells c JOIN nodes n ON n.id = c.measure_id WHERE n.org_id = ? AND c.value IS NOT NULL LIMIT 1', [node.id]));
+        const holdsAmounts =
+          after.currency !== before.currency &&
+          !!(await one(
+            w.tx,
+            'SELECT 1 FROM cells c JOIN nodes n ON n.id = c.measure_id WHERE n.org_id = ? AND c.value IS NOT NULL LIMIT 1',
+            [node.id],
+          ));
         const problem = settingsProblem(before, after, minorDigits(after.currency), holdsAmounts);
         if (problem) throw unprocessable(problem.code, problem.message);
-        await w.tx.execute({ sql: 'UPDATE org_settings SET settings = ? WHERE org_id = ?', args: [JSON.stringify(after), node.id] });
+        await w.tx.execute({
+          sql: 'UPDATE org_settings SET settings = ? WHERE org_id = ?',
+          args: [JSON.stringify(after), node.id],
+        });
         await w.revision();
-        const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => after[k] !== before[k]);
-        w.audit({ action: 'settings.changed', nodeId: node.id, subject: node.code,
-          before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, after[k]])) });
+        const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
+          (k) => after[k] !== before[k],
+        );
+        w.audit({
+          action: 'settings.changed',
+          nodeId: node.id,
+          subject: node.code,
+          before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+          after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+        });
         return after;
       });
       return c.json({ code: node.code, settings }, 200);
@@ -170,25 +277,72 @@ export const hierarchyRoutes = (deps: Deps) =>
  * unknown, or known only elsewhere — gets the same pending invitation, which they accept
  * themselves (POST /invitations/{id}/accept) to become a viewer there.
  */
-async function invite(deps: Deps, c: Context<AppEnv>, actor: Actor, body: { name: string; email: string; node?: string | undefined }) {
+async function invite(
+  deps: Deps,
+  c: Context<AppEnv>,
+  actor: Actor,
+  body: { name: string; email: string; node?: string | undefined },
+) {
   const administered = actor.grants.filter((g) => g.role === 'admin').map((g) => g.nodePath);
   const node = body.node
     ? await visibleNode(deps.db.client, actor, body.node)
-    : administered.length === 1 ? await one<NodeRow>(deps.db.client, 'SELECT id, code, level, parent_id, org_id, path, name FROM nodes WHERE path = ?', [administered[0]!]) : undefined;
-  if (!node) throw unprocessable('NODE_REQUIRED', 'You administer several nodes: say which one the person is invited to ("node").');
-  if (!hasRole(actor, node.path, 'admin')) throw forbidden(`Only an admin of ${node.code} invites people to it.`);
+    : administered.length === 1
+      ? await one<NodeRow>(
+          deps.db.client,
+          'SELECT id, code, level, parent_id, org_id, path, name FROM nodes WHERE path = ?',
+          [administered[0]!],
+        )
+      : undefined;
+  if (!node)
+    throw unprocessable(
+      'NODE_REQUIRED',
+      'You administer several nodes: say which one the person is invited to ("node").',
+    );
+  if (!hasRole(actor, node.path, 'admin'))
+    throw forbidden(`Only an admin of ${node.code} invites people to it.`);
   const id = `inv_${randomUUID()}`;
   return write(deps, c, async (w) => {
-    const member = await one(w.tx,
-      `SELECT 1 FROM users u JOIN grants g ON g.user_id = u.id JOIN nodes n ON n.id = g.node_id WHERE lower(u.email) = ? AND n.org_id = ?`, [body.email, node.org_id]);
-    if (member) throw conflict('DUPLICATE_EMAIL', `${body.email} is already a member of this organization: grant them a role.`);
-    const pending = await one<{ id: string; invited_at: string }>(w.tx, "SELECT id, invited_at FROM invitations WHERE node_id = ? AND email = ? AND status = 'pending'", [node.id, body.email]);
-    if (pending) return { id: pending.id, email: body.email, name: body.name, node: node.code, status: 'pending', invitedAt: pending.invited_at };
+    const member = await one(
+      w.tx,
+      `SELECT 1 FROM users u JOIN grants g ON g.user_id = u.id JOIN nodes n ON n.id = g.node_id WHERE lower(u.email) = ? AND n.org_id = ?`,
+      [body.email, node.org_id],
+    );
+    if (member)
+      throw conflict(
+        'DUPLICATE_EMAIL',
+        `${body.email} is already a member of this organization: grant them a role.`,
+      );
+    const pending = await one<{ id: string; invited_at: string }>(
+      w.tx,
+      "SELECT id, invited_at FROM invitations WHERE node_id = ? AND email = ? AND status = 'pending'",
+      [node.id, body.email],
+    );
+    if (pending)
+      return {
+        id: pending.id,
+        email: body.email,
+        name: body.name,
+        node: node.code,
+        status: 'pending',
+        invitedAt: pending.invited_at,
+      };
     await w.tx.execute({
       sql: "INSERT INTO invitations (id, node_id, email, name, status, invited_by, invited_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
       args: [id, node.id, body.email, body.name, actor.userId, w.at],
     });
-    w.audit({ action: 'invitation.created', nodeId: node.id, subject: id, after: { email: body.email, name: body.name } });
-    return { id, email: body.email, name: body.name, node: node.code, status: 'pending', invitedAt: w.at };
+    w.audit({
+      action: 'invitation.created',
+      nodeId: node.id,
+      subject: id,
+      after: { email: body.email, name: body.name },
+    });
+    return {
+      id,
+      email: body.email,
+      name: body.name,
+      node: node.code,
+      status: 'pending',
+      invitedAt: w.at,
+    };
   });
 }

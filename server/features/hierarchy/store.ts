@@ -17,12 +17,26 @@ export interface NodeRow {
 }
 
 export const nodeByCode = (x: Exec, code: string) =>
-  one<NodeRow>(x, 'SELECT id, code, level, parent_id, org_id, path, name FROM nodes WHERE code = ?', [code]);
+  one<NodeRow>(
+    x,
+    'SELECT id, code, level, parent_id, org_id, path, name FROM nodes WHERE code = ?',
+    [code],
+  );
 
 /** Codes are one namespace, unique ignoring letter case: M-1108 and m-1108 cannot both exist. */
 export async function assertCodeFree(x: Exec, code: string) {
-  const taken = await one<{ code: string }>(x, 'SELECT code FROM nodes WHERE code = ? COLLATE NOCASE', [code]);
-  if (taken) throw conflict('DUPLICATE_CODE', taken.code === code ? `Code ${code} is already used.` : `Code ${code} is already used as ${taken.code} (codes ignore letter case).`);
+  const taken = await one<{ code: string }>(
+    x,
+    'SELECT code FROM nodes WHERE code = ? COLLATE NOCASE',
+    [code],
+  );
+  if (taken)
+    throw conflict(
+      'DUPLICATE_CODE',
+      taken.code === code
+        ? `Code ${code} is already used.`
+        : `Code ${code} is already used as ${taken.code} (codes ignore letter case).`,
+    );
 }
 
 /** The node, when the actor sees it or something inside it; else 404 (existence is not leaked). */
@@ -33,21 +47,37 @@ export async function visibleNode(x: Exec, actor: Actor, code: string): Promise<
 }
 
 /** What the actor may see of a scope (or, without one, every subtree they hold a role on). */
-export async function scopePrefixes(x: Exec, actor: Actor, scope: string | undefined): Promise<string[]> {
+export async function scopePrefixes(
+  x: Exec,
+  actor: Actor,
+  scope: string | undefined,
+): Promise<string[]> {
   if (scope) return visiblePrefixes(actor, (await visibleNode(x, actor, scope)).path);
   return actor.superAdmin ? ['/'] : [...new Set(actor.grants.map((g) => g.nodePath))];
 }
 
 export async function orgSettings(x: Exec, orgId: number): Promise<OrgSettings> {
-  const row = await one<{ settings: string }>(x, 'SELECT settings FROM org_settings WHERE org_id = ?', [orgId]);
+  const row = await one<{ settings: string }>(
+    x,
+    'SELECT settings FROM org_settings WHERE org_id = ?',
+    [orgId],
+  );
   return OrgSettingsSchema.parse(row ? JSON.parse(row.settings) : {});
 }
 
-export async function settingsByOrg(x: Exec, orgIds: Iterable<number>): Promise<Map<number, OrgSettings>> {
+export async function settingsByOrg(
+  x: Exec,
+  orgIds: Iterable<number>,
+): Promise<Map<number, OrgSettings>> {
   const ids = [...new Set(orgIds)];
   const found = await rows<{ org_id: number; settings: string }>(
-    x, 'SELECT org_id, settings FROM org_settings WHERE org_id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
-  const map = new Map(found.map((r) => [r.org_id, OrgSettingsSchema.parse(JSON.parse(r.settings))]));
+    x,
+    'SELECT org_id, settings FROM org_settings WHERE org_id IN (SELECT value FROM json_each(?))',
+    [JSON.stringify(ids)],
+  );
+  const map = new Map(
+    found.map((r) => [r.org_id, OrgSettingsSchema.parse(JSON.parse(r.settings))]),
+  );
   for (const id of ids) if (!map.has(id)) map.set(id, OrgSettingsSchema.parse({}));
   return map;
 }

@@ -1,8 +1,30 @@
 // Measures: create, read, update; milestones, risks, dependencies; hold and resume.
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
-import { CreateDependency, CreateMeasure, CreateMilestone, CreateRisk, Decision, PatchDependency, PatchMeasure, PatchMilestone, PatchRisk } from '../../../shared/api/schemas.js';
-import { type Actor, canSee, hasRole, mayDescribeMeasure, mayEditPlan, mayHold, mayRequestGate, reassignBlock, reassigneeBlock, rolesAt, segregationViolation } from '../../../shared/domain/access.js';
+import {
+  CreateDependency,
+  CreateMeasure,
+  CreateMilestone,
+  CreateRisk,
+  Decision,
+  PatchDependency,
+  PatchMeasure,
+  PatchMilestone,
+  PatchRisk,
+} from '../../../shared/api/schemas.js';
+import {
+  type Actor,
+  canSee,
+  hasRole,
+  mayDescribeMeasure,
+  mayEditPlan,
+  mayHold,
+  mayRequestGate,
+  reassignBlock,
+  reassigneeBlock,
+  rolesAt,
+  segregationViolation,
+} from '../../../shared/domain/access.js';
 import { GATE_ORDER, isFrozen, type Role } from '../../../shared/model.js';
 import { windowProblem } from '../../../shared/api/schemas.js';
 import type { InValue } from '@libsql/client';
@@ -16,24 +38,40 @@ import { type MeasureRow, loadStates, requireMeasure, rowWithMeasure } from './s
 import { measureView } from './view.js';
 
 /** The measure, when the actor holds a role on it; else 404. */
-export const visibleMeasure = (x: Exec, actor: Actor, code: string): Promise<MeasureRow> => measureOfVisible(x, actor, code, `Measure ${code}`);
+export const visibleMeasure = (x: Exec, actor: Actor, code: string): Promise<MeasureRow> =>
+  measureOfVisible(x, actor, code, `Measure ${code}`);
 
 /**
  * The measure a request, milestone or exception belongs to, when the actor sees it; else a 404
  * about the thing asked for, which names nothing the actor may not know (not the measure's code).
  */
-export async function measureOfVisible(x: Exec, actor: Actor, code: string, what: string): Promise<MeasureRow> {
+export async function measureOfVisible(
+  x: Exec,
+  actor: Actor,
+  code: string,
+  what: string,
+): Promise<MeasureRow> {
   const m = await requireMeasure(x, code);
   if (!canSee(actor, m.path)) throw notFound(what);
   return m;
 }
 
 export const assertNotFrozen = (m: MeasureRow) => {
-  if (isFrozen(m.stage)) throw unprocessable('MEASURE_FROZEN', `Measure ${m.code} is ${m.stage}: it can no longer change.`);
+  if (isFrozen(m.stage))
+    throw unprocessable(
+      'MEASURE_FROZEN',
+      `Measure ${m.code} is ${m.stage}: it can no longer change.`,
+    );
 };
 
 const assertPlanEditor = (actor: Actor, m: MeasureRow) => {
-  if (!mayEditPlan(actor, m.path, { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id }))
+  if (
+    !mayEditPlan(actor, m.path, {
+      ownerId: m.owner_id,
+      sponsorId: m.sponsor_id,
+      controllerId: m.controller_id,
+    })
+  )
     throw forbidden(`Only the owner or a planner of ${m.code} changes its plan.`);
 };
 
@@ -42,7 +80,15 @@ const assertPlanEditor = (actor: Actor, m: MeasureRow) => {
  * user who holds no role in the measure's organization is answered exactly as an unknown one:
  * an organization learns nothing of the people of another.
  */
-async function assertPeople(x: Exec, path: string, people: { ownerId?: string | null | undefined; sponsorId?: string | null | undefined; controllerId?: string | null | undefined }) {
+async function assertPeople(
+  x: Exec,
+  path: string,
+  people: {
+    ownerId?: string | null | undefined;
+    sponsorId?: string | null | undefined;
+    controllerId?: string | null | undefined;
+  },
+) {
   const parts: [string | null | undefined, string, Role[]][] = [
     [people.ownerId, 'owner', ['planner']],
     [people.sponsorId, 'sponsor', ['sponsor', 'steering']],
@@ -51,9 +97,19 @@ async function assertPeople(x: Exec, path: string, people: { ownerId?: string | 
   for (const [userId, part, roles] of parts) {
     if (!userId) continue;
     const grants = await memberGrants(x, path, userId);
-    const held = rolesAt({ userId, superAdmin: false, grants: grants.map((g) => ({ nodePath: g.path, role: g.role })) }, path);
+    const held = rolesAt(
+      {
+        userId,
+        superAdmin: false,
+        grants: grants.map((g) => ({ nodePath: g.path, role: g.role })),
+      },
+      path,
+    );
     if (!roles.some((r) => held.has(r)))
-      throw unprocessable('ROLE_MISSING', `${userId} cannot be the ${part}: they hold no ${roles.join(' or ')} role here.`);
+      throw unprocessable(
+        'ROLE_MISSING',
+        `${userId} cannot be the ${part}: they hold no ${roles.join(' or ')} role here.`,
+      );
   }
 }
 
@@ -63,58 +119,123 @@ async function assertPeople(x: Exec, path: string, people: { ownerId?: string | 
  */
 async function memberGrants(x: Exec, path: string, userId: string) {
   const org = path.slice(0, path.indexOf('/', 1) + 1);
-  const grants = await rows<{ path: string; role: Role }>(x, 'SELECT n.path, g.role FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ?', [userId]);
-  if (!grants.some((g) => g.path.startsWith(org))) throw unprocessable('UNKNOWN_USER', `No user ${userId}.`);
+  const grants = await rows<{ path: string; role: Role }>(
+    x,
+    'SELECT n.path, g.role FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ?',
+    [userId],
+  );
+  if (!grants.some((g) => g.path.startsWith(org)))
+    throw unprocessable('UNKNOWN_USER', `No user ${userId}.`);
   return grants;
 }
 
 /** Who has a request waiting on the measure (they may not pick who decides it). */
 const pendingRequesters = async (x: Exec, measureId: number) =>
-  (await rows<{ requested_by: string }>(x,
-    `SELECT requested_by FROM change_requests WHERE measure_id = ?1 AND status = 'pending'
+  (
+    await rows<{ requested_by: string }>(
+      x,
+      `SELECT requested_by FROM change_requests WHERE measure_id = ?1 AND status = 'pending'
      UNION SELECT requested_by FROM gate_requests WHERE measure_id = ?1 AND status = 'pending'
-     UNION SELECT requested_by FROM window_requests WHERE measure_id = ?1 AND status = 'pending'`, [measureId])).map((r) => r.requested_by);
+     UNION SELECT requested_by FROM window_requests WHERE measure_id = ?1 AND status = 'pending'`,
+      [measureId],
+    )
+  ).map((r) => r.requested_by);
 
 /** The committed value of a window: its target, summed (minor units). */
 export const committedValue = async (x: Exec, measureId: number, start: string, end: string) =>
-  (await one<{ total: number | null }>(x, "SELECT SUM(value) AS total FROM cells WHERE measure_id = ? AND kind = 'target' AND period BETWEEN ? AND ?", [measureId, start, end]))?.total ?? 0;
+  (
+    await one<{ total: number | null }>(
+      x,
+      "SELECT SUM(value) AS total FROM cells WHERE measure_id = ? AND kind = 'target' AND period BETWEEN ? AND ?",
+      [measureId, start, end],
+    )
+  )?.total ?? 0;
 
 /** What only the owner changes (PATCH /measures/{code}); sponsor and controller are not among them. */
-const DESCRIPTIVE = ['title', 'description', 'category', 'impactType', 'declaredStatus', 'startPeriod', 'endPeriod', 'note'] as const;
+const DESCRIPTIVE = [
+  'title',
+  'description',
+  'category',
+  'impactType',
+  'declaredStatus',
+  'startPeriod',
+  'endPeriod',
+  'note',
+] as const;
 
 /**
  * A window change that moves committed value, as a request for the controller: it replaces an
  * open one (withdrawn, audited), as a new material change of a cell does.
  */
-async function openWindowRequest(w: Write, m: MeasureRow, to: { start: string; end: string }, before: number, after: number, note: string | undefined) {
+async function openWindowRequest(
+  w: Write,
+  m: MeasureRow,
+  to: { start: string; end: string },
+  before: number,
+  after: number,
+  note: string | undefined,
+) {
   const open = await w.tx.execute({
     sql: "UPDATE window_requests SET status = 'withdrawn', decided_at = ?, decision_comment = 'replaced by a newer change', revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id",
     args: [w.at, await w.revision(), m.id],
   });
-  for (const r of open.rows) w.audit({ action: 'window_request.withdrawn', nodeId: m.id, subject: String(r.id), after: { reason: 'replaced by a newer change' } });
+  for (const r of open.rows)
+    w.audit({
+      action: 'window_request.withdrawn',
+      nodeId: m.id,
+      subject: String(r.id),
+      after: { reason: 'replaced by a newer change' },
+    });
   const id = `wr_${randomUUID()}`;
   await w.tx.execute({
     sql: `INSERT INTO window_requests (id, measure_id, old_start, old_end, new_start, new_end, old_value, new_value, note, status, requested_by, requested_at, revision)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-    args: [id, m.id, m.start_period, m.end_period, to.start, to.end, before, after, note?.trim() || null, w.actorId, w.at, await w.revision()],
+    args: [
+      id,
+      m.id,
+      m.start_period,
+      m.end_period,
+      to.start,
+      to.end,
+      before,
+      after,
+      note?.trim() || null,
+      w.actorId,
+      w.at,
+      await w.revision(),
+    ],
   });
   await bump(w, m);
   w.audit({
-    action: 'window_request.opened', nodeId: m.id, subject: id,
-    before: { startPeriod: m.start_period, endPeriod: m.end_period }, after: { startPeriod: to.start, endPeriod: to.end, note: note?.trim() || undefined },
+    action: 'window_request.opened',
+    nodeId: m.id,
+    subject: id,
+    before: { startPeriod: m.start_period, endPeriod: m.end_period },
+    after: { startPeriod: to.start, endPeriod: to.end, note: note?.trim() || undefined },
   });
   return id;
 }
 
 async function bump(w: Write, m: MeasureRow) {
-  await w.tx.execute({ sql: 'UPDATE measures SET revision = ? WHERE node_id = ?', args: [await w.revision(), m.id] });
+  await w.tx.execute({
+    sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
+    args: [await w.revision(), m.id],
+  });
 }
 
 type Row = Record<string, unknown>;
 const CHILDREN = {
-  milestones: { columns: 'id, title, due, done, done_at AS doneAt', flags: ['done'], event: 'milestone.updated' },
+  milestones: {
+    columns: 'id, title, due, done, done_at AS doneAt',
+    flags: ['done'],
+    event: 'milestone.updated',
+  },
   risks: { columns: 'id, title, severity, open', flags: ['open'], event: 'risk.updated' },
-  dependencies: { columns: 'id, title, due, owner_id AS ownerId, done', flags: ['done'], event: 'dependency.updated' },
+  dependencies: {
+    columns: 'id, title, due, owner_id AS ownerId, done',
+    flags: ['done'],
+    event: 'dependency.updated',
+  },
 } as const;
 
 /**
@@ -122,16 +243,29 @@ const CHILDREN = {
  * the measure's revision raised, the row before and after in the audit trail — both in the wire's
  * camelCase, flags as booleans, as the answer shows them.
  */
-async function updateChild(w: Write, m: MeasureRow, table: keyof typeof CHILDREN, id: string, fields: (before: Row) => Row): Promise<Row> {
+async function updateChild(
+  w: Write,
+  m: MeasureRow,
+  table: keyof typeof CHILDREN,
+  id: string,
+  fields: (before: Row) => Row,
+): Promise<Row> {
   const read = async () => {
-    const row = (await one<Row>(w.tx, `SELECT ${CHILDREN[table].columns} FROM ${table} WHERE id = ?`, [id]))!;
+    const row = (await one<Row>(
+      w.tx,
+      `SELECT ${CHILDREN[table].columns} FROM ${table} WHERE id = ?`,
+      [id],
+    ))!;
     for (const flag of CHILDREN[table].flags) row[flag] = !!row[flag];
     return row;
   };
   const before = await read();
   const set = Object.entries(fields(before)).filter(([, v]) => v !== undefined);
   if (set.length)
-    await w.tx.execute({ sql: `UPDATE ${table} SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`, args: [...set.map(([, v]) => v as InValue), id] });
+    await w.tx.execute({
+      sql: `UPDATE ${table} SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`,
+      args: [...set.map(([, v]) => v as InValue), id],
+    });
   await bump(w, m);
   const after = await read();
   w.audit({ action: CHILDREN[table].event, nodeId: m.id, subject: id, before, after });
@@ -141,7 +275,12 @@ async function updateChild(w: Write, m: MeasureRow, table: keyof typeof CHILDREN
 async function answerMeasure(deps: Deps, code: string) {
   const m = await requireMeasure(deps.db.client, code);
   const [state] = await loadStates(deps.db.client, [m]);
-  return measureView(deps.db.client, state!, await orgSettings(deps.db.client, m.org_id), deps.now());
+  return measureView(
+    deps.db.client,
+    state!,
+    await orgSettings(deps.db.client, m.org_id),
+    deps.now(),
+  );
 }
 
 export const measureRoutes = (deps: Deps) => {
@@ -151,7 +290,11 @@ export const measureRoutes = (deps: Deps) => {
     assertPlanEditor(actor, m);
     return m;
   };
-  const child = async (actor: Actor, table: 'milestones' | 'risks' | 'dependencies', id: string) => {
+  const child = async (
+    actor: Actor,
+    table: 'milestones' | 'risks' | 'dependencies',
+    id: string,
+  ) => {
     const what = `${table === 'dependencies' ? 'Dependency' : table === 'risks' ? 'Risk' : 'Milestone'} ${id}`;
     const row = await rowWithMeasure(deps.db.client, table, id);
     if (!row) throw notFound(what);
@@ -166,21 +309,47 @@ export const measureRoutes = (deps: Deps) => {
       await write(deps, c, async (w) => {
         const pkg = await nodeByCode(w.tx, body.packageCode);
         if (!pkg || !canSee(actor, pkg.path)) throw notFound(`Package ${body.packageCode}`);
-        if (!hasRole(actor, pkg.path, 'planner')) throw forbidden('Only a planner creates measures.');
-        if (pkg.level !== 'package') throw unprocessable('INVALID_PARENT', `${pkg.code} is a ${pkg.level}: measures belong to a measure package.`);
+        if (!hasRole(actor, pkg.path, 'planner'))
+          throw forbidden('Only a planner creates measures.');
+        if (pkg.level !== 'package')
+          throw unprocessable(
+            'INVALID_PARENT',
+            `${pkg.code} is a ${pkg.level}: measures belong to a measure package.`,
+          );
         await assertCodeFree(w.tx, body.code);
-        const sod = segregationViolation({ ownerId: body.ownerId, sponsorId: body.sponsorId ?? null, controllerId: body.controllerId ?? null });
+        const sod = segregationViolation({
+          ownerId: body.ownerId,
+          sponsorId: body.sponsorId ?? null,
+          controllerId: body.controllerId ?? null,
+        });
         if (sod) throw unprocessable('SEGREGATION_OF_DUTIES', sod);
         await assertPeople(w.tx, pkg.path, body);
-        const id = (await one<{ id: number }>(w.tx,
+        const id = (await one<{ id: number }>(
+          w.tx,
           `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, 'measure', ?, ?, '', ?, ?) RETURNING id`,
-          [body.code, pkg.id, pkg.org_id, body.title, w.at]))!.id;
-        await w.tx.execute({ sql: 'UPDATE nodes SET path = ? WHERE id = ?', args: [`${pkg.path}${id}/`, id] });
+          [body.code, pkg.id, pkg.org_id, body.title, w.at],
+        ))!.id;
+        await w.tx.execute({
+          sql: 'UPDATE nodes SET path = ? WHERE id = ?',
+          args: [`${pkg.path}${id}/`, id],
+        });
         await w.tx.execute({
           sql: `INSERT INTO measures (node_id, title, description, category, impact_type, owner_id, sponsor_id, controller_id,
                   start_period, end_period, stage, revision, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'defined', ?, ?)`,
-          args: [id, body.title, body.description ?? null, body.category ?? null, body.impactType ?? null, body.ownerId, body.sponsorId ?? null,
-            body.controllerId ?? null, body.startPeriod ?? null, body.endPeriod ?? null, await w.revision(), w.at],
+          args: [
+            id,
+            body.title,
+            body.description ?? null,
+            body.category ?? null,
+            body.impactType ?? null,
+            body.ownerId,
+            body.sponsorId ?? null,
+            body.controllerId ?? null,
+            body.startPeriod ?? null,
+            body.endPeriod ?? null,
+            await w.revision(),
+            w.at,
+          ],
         });
         w.audit({ action: 'measure.created', nodeId: id, subject: body.code, after: body });
       });
@@ -191,9 +360,17 @@ export const measureRoutes = (deps: Deps) => {
       const actor = c.get('actor');
       const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
       // What the signed-in user may do here, by the same policies the writes check: the pane offers only those.
-      const people = { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id };
+      const people = {
+        ownerId: m.owner_id,
+        sponsorId: m.sponsor_id,
+        controllerId: m.controller_id,
+      };
       const open = !isFrozen(m.stage);
-      const may = { requestGate: open && mayRequestGate(actor, people), hold: open && mayHold(actor, m.path, people), editPlan: open && mayEditPlan(actor, m.path, people) };
+      const may = {
+        requestGate: open && mayRequestGate(actor, people),
+        hold: open && mayHold(actor, m.path, people),
+        editPlan: open && mayEditPlan(actor, m.path, people),
+      };
       return c.json({ ...(await answerMeasure(deps, m.code)), may }, 200);
     })
 
@@ -202,10 +379,17 @@ export const measureRoutes = (deps: Deps) => {
       const body = c.req.valid('json');
       const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
       assertNotFrozen(m);
-      const people = { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id };
+      const people = {
+        ownerId: m.owner_id,
+        sponsorId: m.sponsor_id,
+        controllerId: m.controller_id,
+      };
       const described = DESCRIPTIVE.some((k) => body[k] !== undefined);
-      if (described && !mayDescribeMeasure(actor, people)) throw forbidden(`Only the owner of ${m.code} changes its description, status and window.`);
-      const renamed = (body.sponsorId !== undefined && body.sponsorId !== m.sponsor_id) || (body.controllerId !== undefined && body.controllerId !== m.controller_id);
+      if (described && !mayDescribeMeasure(actor, people))
+        throw forbidden(`Only the owner of ${m.code} changes its description, status and window.`);
+      const renamed =
+        (body.sponsorId !== undefined && body.sponsorId !== m.sponsor_id) ||
+        (body.controllerId !== undefined && body.controllerId !== m.controller_id);
       const next = {
         title: body.title ?? m.title,
         description: body.description !== undefined ? body.description : m.description,
@@ -217,15 +401,27 @@ export const measureRoutes = (deps: Deps) => {
         endPeriod: body.endPeriod !== undefined ? body.endPeriod : m.end_period,
         declaredStatus: body.declaredStatus !== undefined ? body.declaredStatus : m.declared_status,
       };
-      const window = next.startPeriod && next.endPeriod ? windowProblem(next.startPeriod, next.endPeriod) : null;
-      if (window) throw new ApiError(400, 'INVALID_REQUEST', `Invalid json: endPeriod: ${window}`, [{ path: 'endPeriod', message: window }]);
-      const sod = segregationViolation({ ownerId: m.owner_id, sponsorId: next.sponsorId, controllerId: next.controllerId });
+      const window =
+        next.startPeriod && next.endPeriod ? windowProblem(next.startPeriod, next.endPeriod) : null;
+      if (window)
+        throw new ApiError(400, 'INVALID_REQUEST', `Invalid json: endPeriod: ${window}`, [
+          { path: 'endPeriod', message: window },
+        ]);
+      const sod = segregationViolation({
+        ownerId: m.owner_id,
+        sponsorId: next.sponsorId,
+        controllerId: next.controllerId,
+      });
       if (sod) throw unprocessable('SEGREGATION_OF_DUTIES', sod);
       const windowMoves = next.startPeriod !== m.start_period || next.endPeriod !== m.end_period;
       const committedStage = GATE_ORDER.indexOf(m.stage) >= GATE_ORDER.indexOf('detailed');
       const request = await write(deps, c, async (w) => {
         const fresh = await requireMeasure(w.tx, m.code);
-        if (fresh.revision !== m.revision) throw conflict('MEASURE_CHANGED', `Measure ${m.code} changed while this was sent: read it again.`);
+        if (fresh.revision !== m.revision)
+          throw conflict(
+            'MEASURE_CHANGED',
+            `Measure ${m.code} changed while this was sent: read it again.`,
+          );
         if (renamed) {
           const waiting = await pendingRequesters(w.tx, m.id);
           const block = reassignBlock(actor, m.path, people, waiting);
@@ -234,32 +430,82 @@ export const measureRoutes = (deps: Deps) => {
             const problem = id ? reassigneeBlock(id, waiting) : null;
             if (problem) throw unprocessable('SEGREGATION_OF_DUTIES', problem);
           }
-          await assertPeople(w.tx, m.path, { sponsorId: body.sponsorId, controllerId: body.controllerId });
+          await assertPeople(w.tx, m.path, {
+            sponsorId: body.sponsorId,
+            controllerId: body.controllerId,
+          });
         }
         // From Detailed on, a window that would drop or add committed value waits for the controller.
         let windowRequest: string | null = null;
-        if (windowMoves && committedStage && m.start_period && m.end_period && next.startPeriod && next.endPeriod) {
+        if (
+          windowMoves &&
+          committedStage &&
+          m.start_period &&
+          m.end_period &&
+          next.startPeriod &&
+          next.endPeriod
+        ) {
           const before = await committedValue(w.tx, m.id, m.start_period, m.end_period);
           const after = await committedValue(w.tx, m.id, next.startPeriod, next.endPeriod);
-          if (before !== after) windowRequest = await openWindowRequest(w, m, { start: next.startPeriod, end: next.endPeriod }, before, after, body.note);
+          if (before !== after)
+            windowRequest = await openWindowRequest(
+              w,
+              m,
+              { start: next.startPeriod, end: next.endPeriod },
+              before,
+              after,
+              body.note,
+            );
         }
-        const applied = windowRequest ? { ...next, startPeriod: m.start_period, endPeriod: m.end_period } : next;
+        const applied = windowRequest
+          ? { ...next, startPeriod: m.start_period, endPeriod: m.end_period }
+          : next;
         const before = {
-          title: m.title, description: m.description, category: m.category, impactType: m.impact_type, sponsorId: m.sponsor_id,
-          controllerId: m.controller_id, startPeriod: m.start_period, endPeriod: m.end_period, declaredStatus: m.declared_status,
+          title: m.title,
+          description: m.description,
+          category: m.category,
+          impactType: m.impact_type,
+          sponsorId: m.sponsor_id,
+          controllerId: m.controller_id,
+          startPeriod: m.start_period,
+          endPeriod: m.end_period,
+          declaredStatus: m.declared_status,
         };
-        const changed = Object.fromEntries(Object.entries(applied).filter(([k, v]) => before[k as keyof typeof before] !== v));
+        const changed = Object.fromEntries(
+          Object.entries(applied).filter(([k, v]) => before[k as keyof typeof before] !== v),
+        );
         if (!Object.keys(changed).length) return windowRequest;
         await w.tx.execute({
           sql: `UPDATE measures SET title = ?, description = ?, category = ?, impact_type = ?, sponsor_id = ?, controller_id = ?,
                 start_period = ?, end_period = ?, declared_status = ? WHERE node_id = ?`,
-          args: [applied.title, applied.description, applied.category, applied.impactType, applied.sponsorId, applied.controllerId,
-            applied.startPeriod, applied.endPeriod, applied.declaredStatus, m.id],
+          args: [
+            applied.title,
+            applied.description,
+            applied.category,
+            applied.impactType,
+            applied.sponsorId,
+            applied.controllerId,
+            applied.startPeriod,
+            applied.endPeriod,
+            applied.declaredStatus,
+            m.id,
+          ],
         });
-        await w.tx.execute({ sql: 'UPDATE nodes SET name = ? WHERE id = ?', args: [applied.title, m.id] });
+        await w.tx.execute({
+          sql: 'UPDATE nodes SET name = ? WHERE id = ?',
+          args: [applied.title, m.id],
+        });
         await bump(w, m);
-        const was = Object.fromEntries(Object.keys(changed).map((k) => [k, before[k as keyof typeof before]]));
-        w.audit({ action: renamed ? 'measure.people_changed' : 'measure.updated', nodeId: m.id, subject: m.code, before: was, after: changed });
+        const was = Object.fromEntries(
+          Object.keys(changed).map((k) => [k, before[k as keyof typeof before]]),
+        );
+        w.audit({
+          action: renamed ? 'measure.people_changed' : 'measure.updated',
+          nodeId: m.id,
+          subject: m.code,
+          before: was,
+          after: changed,
+        });
         return windowRequest;
       });
       const measure = await answerMeasure(deps, m.code);
@@ -271,7 +517,10 @@ export const measureRoutes = (deps: Deps) => {
       const body = c.req.valid('json');
       const id = `ms_${randomUUID()}`;
       await write(deps, c, async (w) => {
-        await w.tx.execute({ sql: 'INSERT INTO milestones (id, measure_id, title, due, created_at) VALUES (?, ?, ?, ?, ?)', args: [id, m.id, body.title, body.due, w.at] });
+        await w.tx.execute({
+          sql: 'INSERT INTO milestones (id, measure_id, title, due, created_at) VALUES (?, ?, ?, ?, ?)',
+          args: [id, m.id, body.title, body.due, w.at],
+        });
         await bump(w, m);
         w.audit({ action: 'milestone.added', nodeId: m.id, subject: id, after: body });
       });
@@ -283,11 +532,15 @@ export const measureRoutes = (deps: Deps) => {
       const m = await child(c.get('actor'), 'milestones', id);
       const body = c.req.valid('json');
       const done = body.done === undefined ? undefined : Number(body.done);
-      const row = await write(deps, c, (w) => updateChild(w, m, 'milestones', id, (before) => ({
-        title: body.title, due: body.due, done,
-        // When it was done: set as it becomes done, cleared as it is reopened.
-        done_at: done === undefined || !!done === before.done ? undefined : done ? w.at : null,
-      })));
+      const row = await write(deps, c, (w) =>
+        updateChild(w, m, 'milestones', id, (before) => ({
+          title: body.title,
+          due: body.due,
+          done,
+          // When it was done: set as it becomes done, cleared as it is reopened.
+          done_at: done === undefined || !!done === before.done ? undefined : done ? w.at : null,
+        })),
+      );
       return c.json({ ...row, measure: m.code }, 200);
     })
 
@@ -296,7 +549,10 @@ export const measureRoutes = (deps: Deps) => {
       const body = c.req.valid('json');
       const id = `rk_${randomUUID()}`;
       await write(deps, c, async (w) => {
-        await w.tx.execute({ sql: 'INSERT INTO risks (id, measure_id, title, severity, created_at) VALUES (?, ?, ?, ?, ?)', args: [id, m.id, body.title, body.severity, w.at] });
+        await w.tx.execute({
+          sql: 'INSERT INTO risks (id, measure_id, title, severity, created_at) VALUES (?, ?, ?, ?, ?)',
+          args: [id, m.id, body.title, body.severity, w.at],
+        });
         await bump(w, m);
         w.audit({ action: 'risk.added', nodeId: m.id, subject: id, after: body });
       });
@@ -307,9 +563,12 @@ export const measureRoutes = (deps: Deps) => {
       const id = c.req.param('id');
       const m = await child(c.get('actor'), 'risks', id);
       const body = c.req.valid('json');
-      const row = await write(deps, c, (w) => updateChild(w, m, 'risks', id, () => ({
-        open: body.open === undefined ? undefined : Number(body.open), severity: body.severity,
-      })));
+      const row = await write(deps, c, (w) =>
+        updateChild(w, m, 'risks', id, () => ({
+          open: body.open === undefined ? undefined : Number(body.open),
+          severity: body.severity,
+        })),
+      );
       return c.json({ ...row, measure: m.code }, 200);
     })
 
@@ -333,28 +592,58 @@ export const measureRoutes = (deps: Deps) => {
       const id = c.req.param('id');
       const m = await child(c.get('actor'), 'dependencies', id);
       const body = c.req.valid('json');
-      const row = await write(deps, c, (w) => updateChild(w, m, 'dependencies', id, () => ({
-        done: body.done === undefined ? undefined : Number(body.done), due: body.due,
-      })));
+      const row = await write(deps, c, (w) =>
+        updateChild(w, m, 'dependencies', id, () => ({
+          done: body.done === undefined ? undefined : Number(body.done),
+          due: body.due,
+        })),
+      );
       return c.json({ ...row, measure: m.code }, 200);
     })
 
-    .post('/measures/:code/hold', validate('json', Decision), (c) => holdOrResume(deps, c, c.req.valid('json').comment, true))
-    .post('/measures/:code/resume', validate('json', Decision), (c) => holdOrResume(deps, c, c.req.valid('json').comment, false));
+    .post('/measures/:code/hold', validate('json', Decision), (c) =>
+      holdOrResume(deps, c, c.req.valid('json').comment, true),
+    )
+    .post('/measures/:code/resume', validate('json', Decision), (c) =>
+      holdOrResume(deps, c, c.req.valid('json').comment, false),
+    );
 };
 
 // Hold and resume: the named sponsor or a steering member, with a reason.
 async function holdOrResume(deps: Deps, c: Context<AppEnv>, comment: string, hold: boolean) {
   const actor = c.get('actor');
   const m = await visibleMeasure(deps.db.client, actor, c.req.param('code')!);
-  if (!mayHold(actor, m.path, { ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id }))
+  if (
+    !mayHold(actor, m.path, {
+      ownerId: m.owner_id,
+      sponsorId: m.sponsor_id,
+      controllerId: m.controller_id,
+    })
+  )
     throw forbidden('Only the sponsor or a steering member puts a measure on hold or resumes it.');
   assertNotFrozen(m);
-  if (!comment.trim()) throw unprocessable('REASON_REQUIRED', `Say why the measure is ${hold ? 'put on hold' : 'resumed'}.`);
-  if (!!m.on_hold === hold) throw conflict(hold ? 'ALREADY_ON_HOLD' : 'NOT_ON_HOLD', `Measure ${m.code} is ${hold ? 'already' : 'not'} on hold.`);
+  if (!comment.trim())
+    throw unprocessable(
+      'REASON_REQUIRED',
+      `Say why the measure is ${hold ? 'put on hold' : 'resumed'}.`,
+    );
+  if (!!m.on_hold === hold)
+    throw conflict(
+      hold ? 'ALREADY_ON_HOLD' : 'NOT_ON_HOLD',
+      `Measure ${m.code} is ${hold ? 'already' : 'not'} on hold.`,
+    );
   await write(deps, c, async (w) => {
-    await w.tx.execute({ sql: 'UPDATE measures SET on_hold = ?, hold_reason = ?, revision = ? WHERE node_id = ?', args: [Number(hold), hold ? comment.trim() : null, await w.revision(), m.id] });
-    w.audit({ action: hold ? 'measure.held' : 'measure.resumed', nodeId: m.id, subject: m.code, before: { onHold: !!m.on_hold }, after: { onHold: hold, reason: comment.trim() } });
+    await w.tx.execute({
+      sql: 'UPDATE measures SET on_hold = ?, hold_reason = ?, revision = ? WHERE node_id = ?',
+      args: [Number(hold), hold ? comment.trim() : null, await w.revision(), m.id],
+    });
+    w.audit({
+      action: hold ? 'measure.held' : 'measure.resumed',
+      nodeId: m.id,
+      subject: m.code,
+      before: { onHold: !!m.on_hold },
+      after: { onHold: hold, reason: comment.trim() },
+    });
   });
   return c.json(await answerMeasure(deps, m.code), 200);
 }

@@ -1,7 +1,12 @@
 // The measure read model: measures with everything the rules look at, loaded in bulk
 // (a handful of statements whatever the number of measures), and the derived statuses.
 import type { OrgSettings } from '../../../shared/domain/settings.js';
-import { type PeriodValues, implementationStatus, potentialRatio, potentialStatus } from '../../../shared/domain/status.js';
+import {
+  type PeriodValues,
+  implementationStatus,
+  potentialRatio,
+  potentialStatus,
+} from '../../../shared/domain/status.js';
 import type { CellKind, ImplementationStatus, Stage } from '../../../shared/model.js';
 import { periodsBetween } from '../../../shared/periods.js';
 import { type Exec, jsonRows, one, rows } from '../../db/db.js';
@@ -36,7 +41,8 @@ const MEASURE_SELECT = `SELECT json_object('id', n.id, 'code', n.code, 'path', n
   'stage', m.stage, 'on_hold', m.on_hold, 'hold_reason', m.hold_reason, 'declared_status', m.declared_status, 'revision', m.revision) AS j
   FROM measures m JOIN nodes n ON n.id = m.node_id JOIN nodes p ON p.id = n.parent_id`;
 
-export const measureByCode = async (x: Exec, code: string) => (await jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code = ?`, [code]))[0];
+export const measureByCode = async (x: Exec, code: string) =>
+  (await jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code = ?`, [code]))[0];
 
 export async function requireMeasure(x: Exec, code: string): Promise<MeasureRow> {
   const m = await measureByCode(x, code);
@@ -45,52 +51,156 @@ export async function requireMeasure(x: Exec, code: string): Promise<MeasureRow>
 }
 
 /** A row of a table hanging off a measure (requests, milestones…), with the measure's code; one query. */
-export const rowWithMeasure = <T>(x: Exec, table: 'change_requests' | 'gate_requests' | 'milestones' | 'risks' | 'dependencies', id: string) =>
-  one<T & { measure_code: string }>(x, `SELECT t.*, n.code AS measure_code FROM ${table} t JOIN nodes n ON n.id = t.measure_id WHERE t.id = ?`, [id]);
+export const rowWithMeasure = <T>(
+  x: Exec,
+  table: 'change_requests' | 'gate_requests' | 'milestones' | 'risks' | 'dependencies',
+  id: string,
+) =>
+  one<T & { measure_code: string }>(
+    x,
+    `SELECT t.*, n.code AS measure_code FROM ${table} t JOIN nodes n ON n.id = t.measure_id WHERE t.id = ?`,
+    [id],
+  );
 
 export const measuresByCodes = (x: Exec, codes: readonly string[]) =>
-  jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code IN (SELECT value FROM json_each(?))`, [JSON.stringify(codes)]);
+  jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code IN (SELECT value FROM json_each(?))`, [
+    JSON.stringify(codes),
+  ]);
 
 /** What the finance rules read of a measure: a batch of 100,000 changes reads thousands of these. */
-export type MeasureForRules = Pick<MeasureRow, 'id' | 'code' | 'path' | 'org_id' | 'owner_id' | 'sponsor_id' | 'controller_id' | 'start_period' | 'end_period' | 'stage'>;
+export type MeasureForRules = Pick<
+  MeasureRow,
+  | 'id'
+  | 'code'
+  | 'path'
+  | 'org_id'
+  | 'owner_id'
+  | 'sponsor_id'
+  | 'controller_id'
+  | 'start_period'
+  | 'end_period'
+  | 'stage'
+>;
 
 export const measuresForRules = (x: Exec, codes: readonly string[]) =>
-  jsonRows<MeasureForRules>(x, `SELECT json_object('id', n.id, 'code', n.code, 'path', n.path, 'org_id', n.org_id, 'owner_id', m.owner_id,
+  jsonRows<MeasureForRules>(
+    x,
+    `SELECT json_object('id', n.id, 'code', n.code, 'path', n.path, 'org_id', n.org_id, 'owner_id', m.owner_id,
       'sponsor_id', m.sponsor_id, 'controller_id', m.controller_id, 'start_period', m.start_period, 'end_period', m.end_period, 'stage', m.stage) AS j
-    FROM measures m JOIN nodes n ON n.id = m.node_id WHERE n.code IN (SELECT value FROM json_each(?))`, [JSON.stringify(codes)]);
+    FROM measures m JOIN nodes n ON n.id = m.node_id WHERE n.code IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(codes)],
+  );
 
 /** The target of each (measure, period) asked for, in minor units: what a change request is a share of. */
-export async function periodTargets(x: Exec, wanted: readonly { measureId: number; period: string }[]): Promise<Map<string, number | null>> {
+export async function periodTargets(
+  x: Exec,
+  wanted: readonly { measureId: number; period: string }[],
+): Promise<Map<string, number | null>> {
   if (!wanted.length) return new Map();
-  const found = await rows<{ measure_id: number; period: string; value: number | null }>(x,
+  const found = await rows<{ measure_id: number; period: string; value: number | null }>(
+    x,
     `SELECT c.measure_id, c.period, c.value FROM cells c JOIN json_each(?) w
-       ON c.measure_id = w.value->>'measureId' AND c.period = w.value->>'period' AND c.kind = 'target'`, [JSON.stringify(wanted)]);
+       ON c.measure_id = w.value->>'measureId' AND c.period = w.value->>'period' AND c.kind = 'target'`,
+    [JSON.stringify(wanted)],
+  );
   return new Map(found.map((c) => [`${c.measure_id}\u0001${c.period}`, c.value]));
 }
 
 export const measuresUnder = (x: Exec, prefixes: readonly string[]) =>
-  prefixes.length ? jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE ${underPrefixes('n.path')} ORDER BY n.code`, [JSON.stringify(prefixes)]) : Promise.resolve([]);
+  prefixes.length
+    ? jsonRows<MeasureRow>(
+        x,
+        `${MEASURE_SELECT} WHERE ${underPrefixes('n.path')} ORDER BY n.code`,
+        [JSON.stringify(prefixes)],
+      )
+    : Promise.resolve([]);
 
 export const measuresChangedSince = (x: Exec, prefixes: readonly string[], since: number) =>
-  jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE m.revision > ? AND ${underPrefixes('n.path')} ORDER BY n.code`, [since, JSON.stringify(prefixes)]);
+  jsonRows<MeasureRow>(
+    x,
+    `${MEASURE_SELECT} WHERE m.revision > ? AND ${underPrefixes('n.path')} ORDER BY n.code`,
+    [since, JSON.stringify(prefixes)],
+  );
 
-export interface CellRow { measure_id: number; kind: CellKind; period: string; value: number | null; version: number; revision: number }
-export interface MilestoneRow { id: string; measure_id: number; title: string; due: string; done: number; done_at: string | null }
-export interface RiskRow { id: string; measure_id: number; title: string; severity: string; open: number }
-export interface DependencyRow { id: string; measure_id: number; title: string; due: string; owner_id: string | null; done: number }
+export interface CellRow {
+  measure_id: number;
+  kind: CellKind;
+  period: string;
+  value: number | null;
+  version: number;
+  revision: number;
+}
+export interface MilestoneRow {
+  id: string;
+  measure_id: number;
+  title: string;
+  due: string;
+  done: number;
+  done_at: string | null;
+}
+export interface RiskRow {
+  id: string;
+  measure_id: number;
+  title: string;
+  severity: string;
+  open: number;
+}
+export interface DependencyRow {
+  id: string;
+  measure_id: number;
+  title: string;
+  due: string;
+  owner_id: string | null;
+  done: number;
+}
 export interface ChangeRequestRow {
-  id: string; measure_id: number; kind: CellKind; period: string; base_version: number; old_value: number | null;
-  new_value: number; note: string | null; reason_code: string; status: string; requested_by: string; requested_at: string;
-  source: string | null; decided_by: string | null; decided_at: string | null; decision_comment: string | null;
+  id: string;
+  measure_id: number;
+  kind: CellKind;
+  period: string;
+  base_version: number;
+  old_value: number | null;
+  new_value: number;
+  note: string | null;
+  reason_code: string;
+  status: string;
+  requested_by: string;
+  requested_at: string;
+  source: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_comment: string | null;
 }
 export interface WindowRequestRow {
-  id: string; measure_id: number; old_start: string; old_end: string; new_start: string; new_end: string; old_value: number;
-  new_value: number; note: string | null; status: string; requested_by: string; requested_at: string; decided_by: string | null;
-  decided_at: string | null; decision_comment: string | null;
+  id: string;
+  measure_id: number;
+  old_start: string;
+  old_end: string;
+  new_start: string;
+  new_end: string;
+  old_value: number;
+  new_value: number;
+  note: string | null;
+  status: string;
+  requested_by: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_comment: string | null;
 }
 export interface GateRequestRow {
-  id: string; measure_id: number; from_stage: Stage; to_stage: Stage; approver: string; status: string; comment: string | null;
-  requested_by: string; requested_at: string; decided_by: string | null; decided_at: string | null; decision_comment: string | null;
+  id: string;
+  measure_id: number;
+  from_stage: Stage;
+  to_stage: Stage;
+  approver: string;
+  status: string;
+  comment: string | null;
+  requested_by: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_comment: string | null;
   pinned: string | null;
 }
 
@@ -114,19 +224,51 @@ const byMeasure = <T extends { measure_id: number }>(list: T[]) => {
   return map;
 };
 
-export async function loadStates(x: Exec, measures: readonly MeasureRow[]): Promise<MeasureState[]> {
+export async function loadStates(
+  x: Exec,
+  measures: readonly MeasureRow[],
+): Promise<MeasureState[]> {
   const ids = JSON.stringify(measures.map((m) => m.id));
   const inIds = 'measure_id IN (SELECT value FROM json_each(?))';
   const [cells, milestones, risks, deps, crs, gates] = await Promise.all([
-    jsonRows<CellRow>(x, `SELECT json_object('measure_id', measure_id, 'kind', kind, 'period', period, 'value', value, 'version', version, 'revision', revision) AS j
-      FROM cells WHERE ${inIds} ORDER BY period`, [ids]),
-    rows<MilestoneRow>(x, `SELECT id, measure_id, title, due, done, done_at FROM milestones WHERE ${inIds} ORDER BY due, id`, [ids]),
-    rows<RiskRow>(x, `SELECT id, measure_id, title, severity, open FROM risks WHERE ${inIds} ORDER BY created_at, id`, [ids]),
-    rows<DependencyRow>(x, `SELECT id, measure_id, title, due, owner_id, done FROM dependencies WHERE ${inIds} ORDER BY due, id`, [ids]),
-    rows<ChangeRequestRow>(x, `SELECT * FROM change_requests WHERE status = 'pending' AND ${inIds} ORDER BY requested_at`, [ids]),
-    rows<GateRequestRow>(x, `SELECT * FROM gate_requests WHERE status = 'pending' AND ${inIds}`, [ids]),
+    jsonRows<CellRow>(
+      x,
+      `SELECT json_object('measure_id', measure_id, 'kind', kind, 'period', period, 'value', value, 'version', version, 'revision', revision) AS j
+      FROM cells WHERE ${inIds} ORDER BY period`,
+      [ids],
+    ),
+    rows<MilestoneRow>(
+      x,
+      `SELECT id, measure_id, title, due, done, done_at FROM milestones WHERE ${inIds} ORDER BY due, id`,
+      [ids],
+    ),
+    rows<RiskRow>(
+      x,
+      `SELECT id, measure_id, title, severity, open FROM risks WHERE ${inIds} ORDER BY created_at, id`,
+      [ids],
+    ),
+    rows<DependencyRow>(
+      x,
+      `SELECT id, measure_id, title, due, owner_id, done FROM dependencies WHERE ${inIds} ORDER BY due, id`,
+      [ids],
+    ),
+    rows<ChangeRequestRow>(
+      x,
+      `SELECT * FROM change_requests WHERE status = 'pending' AND ${inIds} ORDER BY requested_at`,
+      [ids],
+    ),
+    rows<GateRequestRow>(x, `SELECT * FROM gate_requests WHERE status = 'pending' AND ${inIds}`, [
+      ids,
+    ]),
   ]);
-  const [c, ms, rs, ds, cr, gr] = [byMeasure(cells), byMeasure(milestones), byMeasure(risks), byMeasure(deps), byMeasure(crs), byMeasure(gates)];
+  const [c, ms, rs, ds, cr, gr] = [
+    byMeasure(cells),
+    byMeasure(milestones),
+    byMeasure(risks),
+    byMeasure(deps),
+    byMeasure(crs),
+    byMeasure(gates),
+  ];
   return measures.map((measure) => ({
     measure,
     cells: c.get(measure.id) ?? [],
@@ -139,11 +281,14 @@ export async function loadStates(x: Exec, measures: readonly MeasureRow[]): Prom
 }
 
 /** Target, forecast and actual per period of the window (cells outside it are ignored). */
-export function periodValues(state: MeasureState): Map<string, PeriodValues & { baseline: number | null }> {
+export function periodValues(
+  state: MeasureState,
+): Map<string, PeriodValues & { baseline: number | null }> {
   const { start_period: start, end_period: end } = state.measure;
   const map = new Map<string, PeriodValues & { baseline: number | null }>();
   if (!start || !end) return map;
-  for (const p of periodsBetween(start, end)) map.set(p, { baseline: null, target: null, forecast: null, actual: null });
+  for (const p of periodsBetween(start, end))
+    map.set(p, { baseline: null, target: null, forecast: null, actual: null });
   for (const cell of state.cells) {
     const slot = map.get(cell.period);
     if (slot && cell.value !== null) slot[cell.kind] = cell.value;
@@ -165,12 +310,15 @@ export function deriveStatus(state: MeasureState, settings: OrgSettings, now: Da
   const { target, expected } = potentialRatio(byPeriod, settings.closedThrough);
   return {
     byPeriod,
-    implementation: implementationStatus({
-      stage: state.measure.stage,
-      milestones: state.milestones.map((m) => ({ due: m.due, done: !!m.done })),
-      risks: state.risks.map((r) => ({ severity: r.severity, open: !!r.open })),
-      dependencies: state.dependencies.map((d) => ({ due: d.due, done: !!d.done })),
-    }, now),
+    implementation: implementationStatus(
+      {
+        stage: state.measure.stage,
+        milestones: state.milestones.map((m) => ({ due: m.due, done: !!m.done })),
+        risks: state.risks.map((r) => ({ severity: r.severity, open: !!r.open })),
+        dependencies: state.dependencies.map((d) => ({ due: d.due, done: !!d.done })),
+      },
+      now,
+    ),
     potential: potentialStatus(byPeriod, settings.closedThrough),
     cumulativeTarget: target,
     cumulativeExpected: expected,

@@ -8,22 +8,46 @@ import { fromMinor, fromMinorOrNull } from '../../../shared/money.js';
 import { type Exec, rows } from '../../db/db.js';
 import type { Deps } from '../../http/env.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
-import { type ChangeRequestRow, type GateRequestRow, type WindowRequestRow, type MeasureRow, type MeasureState, deriveStatus, loadStates, measuresChangedSince } from './state.js';
+import {
+  type ChangeRequestRow,
+  type GateRequestRow,
+  type WindowRequestRow,
+  type MeasureRow,
+  type MeasureState,
+  deriveStatus,
+  loadStates,
+  measuresChangedSince,
+} from './state.js';
 
 export type People = Map<string, { id: string; name: string }>;
 
-export async function peopleById(x: Exec, ids: Iterable<string | null | undefined>): Promise<People> {
+export async function peopleById(
+  x: Exec,
+  ids: Iterable<string | null | undefined>,
+): Promise<People> {
   const wanted = [...new Set([...ids].filter((id): id is string => !!id))];
-  const found = await rows<{ id: string; name: string }>(x, 'SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))', [JSON.stringify(wanted)]);
+  const found = await rows<{ id: string; name: string }>(
+    x,
+    'SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))',
+    [JSON.stringify(wanted)],
+  );
   const map: People = new Map(found.map((u) => [u.id, u]));
-  if (wanted.includes('admin')) map.set('admin', { id: 'admin', name: 'Administrator (service token)' });
+  if (wanted.includes('admin'))
+    map.set('admin', { id: 'admin', name: 'Administrator (service token)' });
   if (wanted.includes('system')) map.set('system', { id: 'system', name: 'Gatecell' });
   return map;
 }
 
-const person = (people: People, id: string | null) => (id ? (people.get(id) ?? { id, name: id }) : null);
+const person = (people: People, id: string | null) =>
+  id ? (people.get(id) ?? { id, name: id }) : null;
 
-export function changeRequestView(cr: ChangeRequestRow, m: Pick<MeasureRow, 'code' | 'controller_id' | 'title'>, digits: number, people: People, periodTarget?: number | null) {
+export function changeRequestView(
+  cr: ChangeRequestRow,
+  m: Pick<MeasureRow, 'code' | 'controller_id' | 'title'>,
+  digits: number,
+  people: People,
+  periodTarget?: number | null,
+) {
   return {
     id: cr.id,
     measure: m.code,
@@ -40,7 +64,13 @@ export function changeRequestView(cr: ChangeRequestRow, m: Pick<MeasureRow, 'cod
     status: cr.status,
     requestedBy: person(people, cr.requested_by),
     requestedAt: cr.requested_at,
-    waitingOn: cr.status === 'pending' ? { role: 'controller', user: person(people, changeApprover({ controllerId: m.controller_id }).userId) } : null,
+    waitingOn:
+      cr.status === 'pending'
+        ? {
+            role: 'controller',
+            user: person(people, changeApprover({ controllerId: m.controller_id }).userId),
+          }
+        : null,
     source: cr.source ? JSON.parse(cr.source) : null,
     decidedBy: person(people, cr.decided_by),
     decidedAt: cr.decided_at,
@@ -49,14 +79,22 @@ export function changeRequestView(cr: ChangeRequestRow, m: Pick<MeasureRow, 'cod
 }
 
 /** A window change waiting for the controller, in the shape of a change request (`kind: "window"`). */
-export function windowRequestView(r: WindowRequestRow, m: Pick<MeasureRow, 'code' | 'controller_id' | 'title'>, digits: number, people: People) {
+export function windowRequestView(
+  r: WindowRequestRow,
+  m: Pick<MeasureRow, 'code' | 'controller_id' | 'title'>,
+  digits: number,
+  people: People,
+) {
   return {
     id: r.id,
     measure: m.code,
     title: m.title,
     kind: 'window' as const,
     period: null,
-    window: { from: { startPeriod: r.old_start, endPeriod: r.old_end }, to: { startPeriod: r.new_start, endPeriod: r.new_end } },
+    window: {
+      from: { startPeriod: r.old_start, endPeriod: r.old_end },
+      to: { startPeriod: r.new_start, endPeriod: r.new_end },
+    },
     oldValue: fromMinor(r.old_value, digits),
     value: fromMinor(r.new_value, digits),
     note: r.note,
@@ -64,16 +102,30 @@ export function windowRequestView(r: WindowRequestRow, m: Pick<MeasureRow, 'code
     status: r.status,
     requestedBy: person(people, r.requested_by),
     requestedAt: r.requested_at,
-    waitingOn: r.status === 'pending' ? { role: 'controller', user: person(people, changeApprover({ controllerId: m.controller_id }).userId) } : null,
+    waitingOn:
+      r.status === 'pending'
+        ? {
+            role: 'controller',
+            user: person(people, changeApprover({ controllerId: m.controller_id }).userId),
+          }
+        : null,
     decidedBy: person(people, r.decided_by),
     decidedAt: r.decided_at,
     comment: r.decision_comment,
   };
 }
 
-export function gateRequestView(g: GateRequestRow, m: Pick<MeasureRow, 'code' | 'sponsor_id' | 'controller_id'>, people: People, digits: number) {
+export function gateRequestView(
+  g: GateRequestRow,
+  m: Pick<MeasureRow, 'code' | 'sponsor_id' | 'controller_id'>,
+  people: People,
+  digits: number,
+) {
   const pinned = pinnedTotals(g.pinned ? JSON.parse(g.pinned) : null);
-  const user = gateApprover(g.approver as ApproverRule, { sponsorId: m.sponsor_id, controllerId: m.controller_id }).userId;
+  const user = gateApprover(g.approver as ApproverRule, {
+    sponsorId: m.sponsor_id,
+    controllerId: m.controller_id,
+  }).userId;
   return {
     id: g.id,
     measure: m.code,
@@ -81,7 +133,9 @@ export function gateRequestView(g: GateRequestRow, m: Pick<MeasureRow, 'code' | 
     to: g.to_stage,
     comment: g.comment,
     /** What the gate validates, as it stood when requested: approving after it changed is refused. */
-    validates: pinned && Object.fromEntries(Object.entries(pinned).map(([k, v]) => [k, fromMinor(v, digits)])),
+    validates:
+      pinned &&
+      Object.fromEntries(Object.entries(pinned).map(([k, v]) => [k, fromMinor(v, digits)])),
     status: g.status,
     requestedBy: person(people, g.requested_by),
     requestedAt: g.requested_at,
@@ -95,13 +149,20 @@ export function gateRequestView(g: GateRequestRow, m: Pick<MeasureRow, 'code' | 
 export async function measureView(x: Exec, state: MeasureState, settings: OrgSettings, now: Date) {
   const m = state.measure;
   const { digits } = moneyRules(settings);
-  const people = await peopleById(x, [m.owner_id, m.sponsor_id, m.controller_id, ...state.changeRequests.map((r) => r.requested_by),
-    state.gateRequest?.requested_by, ...state.dependencies.map((d) => d.owner_id)]);
+  const people = await peopleById(x, [
+    m.owner_id,
+    m.sponsor_id,
+    m.controller_id,
+    ...state.changeRequests.map((r) => r.requested_by),
+    state.gateRequest?.requested_by,
+    ...state.dependencies.map((d) => d.owner_id),
+  ]);
   const status = deriveStatus(state, settings, now);
   const { byPeriod } = status;
   const v = variances(byPeriod, settings.closedThrough);
   const money = (n: number) => fromMinor(n, digits);
-  const total = (kind: 'baseline' | 'target' | 'forecast' | 'actual') => money([...byPeriod.values()].reduce((s, p) => s + (p[kind] ?? 0), 0));
+  const total = (kind: 'baseline' | 'target' | 'forecast' | 'actual') =>
+    money([...byPeriod.values()].reduce((s, p) => s + (p[kind] ?? 0), 0));
   const pendingByCell = new Map(state.changeRequests.map((r) => [`${r.kind}|${r.period}`, r]));
   return {
     code: m.code,
@@ -138,14 +199,38 @@ export async function measureView(x: Exec, state: MeasureState, settings: OrgSet
         actualVariance: fromMinorOrNull(p.actualVariance, digits),
       })),
     },
-    milestones: state.milestones.map((ms) => ({ id: ms.id, title: ms.title, due: ms.due, done: !!ms.done, doneAt: ms.done_at })),
-    risks: state.risks.map((r) => ({ id: r.id, title: r.title, severity: r.severity, open: !!r.open })),
-    dependencies: state.dependencies.map((d) => ({ id: d.id, title: d.title, due: d.due, owner: person(people, d.owner_id), done: !!d.done })),
+    milestones: state.milestones.map((ms) => ({
+      id: ms.id,
+      title: ms.title,
+      due: ms.due,
+      done: !!ms.done,
+      doneAt: ms.done_at,
+    })),
+    risks: state.risks.map((r) => ({
+      id: r.id,
+      title: r.title,
+      severity: r.severity,
+      open: !!r.open,
+    })),
+    dependencies: state.dependencies.map((d) => ({
+      id: d.id,
+      title: d.title,
+      due: d.due,
+      owner: person(people, d.owner_id),
+      done: !!d.done,
+    })),
     cells: state.cells.map((cell) => {
       const pending = pendingByCell.get(`${cell.kind}|${cell.period}`);
       return {
-        kind: cell.kind, period: cell.period, value: fromMinorOrNull(cell.value, digits), version: cell.version,
-        ...(pending ? { pending: { changeRequestId: pending.id, value: fromMinor(pending.new_value, digits) } } : {}),
+        kind: cell.kind,
+        period: cell.period,
+        value: fromMinorOrNull(cell.value, digits),
+        version: cell.version,
+        ...(pending
+          ? {
+              pending: { changeRequestId: pending.id, value: fromMinor(pending.new_value, digits) },
+            }
+          : {}),
       };
     }),
     openRequests: {
@@ -161,13 +246,20 @@ export async function measureSummaries(deps: Deps, prefixes: readonly string[], 
   if (!prefixes.length) return [];
   const x = deps.db.client;
   const changed = await measuresChangedSince(x, prefixes, since);
-  const settings = await settingsByOrg(x, changed.map((m) => m.org_id));
+  const settings = await settingsByOrg(
+    x,
+    changed.map((m) => m.org_id),
+  );
   const now = deps.now();
   return (await loadStates(x, changed)).map((s) => {
     const status = deriveStatus(s, settings.get(s.measure.org_id)!, now);
     return {
-      code: s.measure.code, stage: s.measure.stage, onHold: !!s.measure.on_hold,
-      implementationStatus: status.implementation, potentialStatus: status.potential, revision: s.measure.revision,
+      code: s.measure.code,
+      stage: s.measure.stage,
+      onHold: !!s.measure.on_hold,
+      implementationStatus: status.implementation,
+      potentialStatus: status.potential,
+      revision: s.measure.revision,
     };
   });
 }

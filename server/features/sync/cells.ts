@@ -16,11 +16,29 @@ export interface WireCell {
   version: number;
   pending?: { changeRequestId: string; value: number };
   /** In changes only: the cell's request decided since, so the sheet shows the decision (approved, rejected with its comment, withdrawn). */
-  decided?: { changeRequestId: string; status: 'approved' | 'rejected' | 'withdrawn'; comment: string | null; by: string | null };
+  decided?: {
+    changeRequestId: string;
+    status: 'approved' | 'rejected' | 'withdrawn';
+    comment: string | null;
+    by: string | null;
+  };
 }
 
 /** [code, org_id, kind, period, value, version, open request id, requested value, (changes only:) decided request id, its status, comment, decider's name] */
-type CellQueryRow = [string, number, CellKind, string, number | null, number, string | null, number | null, (string | null)?, ('approved' | 'rejected' | 'withdrawn' | null)?, (string | null)?, (string | null)?];
+type CellQueryRow = [
+  string,
+  number,
+  CellKind,
+  string,
+  number | null,
+  number,
+  string | null,
+  number | null,
+  (string | null)?,
+  ('approved' | 'rejected' | 'withdrawn' | null)?,
+  (string | null)?,
+  (string | null)?,
+];
 
 const CHANGES_SELECT = `SELECT json_array(n.code, n.org_id, k.kind, k.period, c.value, COALESCE(c.version, 0), cr.id, cr.new_value,
     dr.id, dr.status, dr.decision_comment, du.name) AS j
@@ -32,24 +50,57 @@ const CHANGES_SELECT = `SELECT json_array(n.code, n.org_id, k.kind, k.period, c.
   LEFT JOIN users du ON du.id = dr.decided_by`;
 
 async function toWire(x: Exec, found: CellQueryRow[]): Promise<WireCell[]> {
-  const digits = new Map([...(await settingsByOrg(x, new Set(found.map((r) => r[1]))))].map(([id, s]) => [id, moneyRules(s).digits]));
-  return found.map(([measure, orgId, kind, period, value, version, requestId, requested, decidedId, status, comment, by]) => {
-    const d = digits.get(orgId)!;
-    const cell: WireCell = { measure, kind, period, value: fromMinorOrNull(value, d), version };
-    if (requestId) cell.pending = { changeRequestId: requestId, value: fromMinorOrNull(requested, d)! };
-    else if (decidedId && status) cell.decided = { changeRequestId: decidedId, status, comment: comment ?? null, by: by ?? null };
-    return cell;
-  });
+  const digits = new Map(
+    [...(await settingsByOrg(x, new Set(found.map((r) => r[1]))))].map(([id, s]) => [
+      id,
+      moneyRules(s).digits,
+    ]),
+  );
+  return found.map(
+    ([
+      measure,
+      orgId,
+      kind,
+      period,
+      value,
+      version,
+      requestId,
+      requested,
+      decidedId,
+      status,
+      comment,
+      by,
+    ]) => {
+      const d = digits.get(orgId)!;
+      const cell: WireCell = { measure, kind, period, value: fromMinorOrNull(value, d), version };
+      if (requestId)
+        cell.pending = { changeRequestId: requestId, value: fromMinorOrNull(requested, d)! };
+      else if (decidedId && status)
+        cell.decided = {
+          changeRequestId: decidedId,
+          status,
+          comment: comment ?? null,
+          by: by ?? null,
+        };
+      return cell;
+    },
+  );
 }
 
 /** Every stored cell (and every cell with an open request) under the prefixes. */
 export async function cellsUnder(
   x: Exec,
   prefixes: readonly string[],
-  q: { kinds?: readonly CellKind[] | undefined; from?: string | undefined; to?: string | undefined },
+  q: {
+    kinds?: readonly CellKind[] | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+  },
 ): Promise<WireCell[]> {
   if (!prefixes.length) return [];
-  const filter = (t: string) => `${t}.measure_id IN (SELECT n.id FROM nodes n WHERE n.level = 'measure' AND ${underPrefixes('n.path', '?1')})
+  const filter = (
+    t: string,
+  ) => `${t}.measure_id IN (SELECT n.id FROM nodes n WHERE n.level = 'measure' AND ${underPrefixes('n.path', '?1')})
     AND (?2 IS NULL OR ${t}.kind IN (SELECT value FROM json_each(?2))) AND ${t}.period >= ?3 AND ${t}.period <= ?4`;
   // Stored cells with their open request, then open requests on cells never stored: each cell is
   // read once (a pull reads 100,000 of them), no set of keys is built and joined back.
@@ -67,13 +118,22 @@ export async function cellsUnder(
        WHERE cr.status = 'pending' AND ${filter('cr')}
          AND NOT EXISTS (SELECT 1 FROM cells s WHERE s.measure_id = cr.measure_id AND s.kind = cr.kind AND s.period = cr.period)
        ORDER BY code, kind, period)`,
-    [JSON.stringify(prefixes), q.kinds?.length ? JSON.stringify(q.kinds) : null, q.from ?? '0000-00', q.to ?? '9999-99'],
+    [
+      JSON.stringify(prefixes),
+      q.kinds?.length ? JSON.stringify(q.kinds) : null,
+      q.from ?? '0000-00',
+      q.to ?? '9999-99',
+    ],
   );
   return toWire(x, found);
 }
 
 /** Cells whose value or open request changed after `since`. */
-export async function cellsChangedSince(x: Exec, prefixes: readonly string[], since: number): Promise<WireCell[]> {
+export async function cellsChangedSince(
+  x: Exec,
+  prefixes: readonly string[],
+  since: number,
+): Promise<WireCell[]> {
   if (!prefixes.length) return [];
   const found = await jsonRows<CellQueryRow>(
     x,
@@ -102,11 +162,18 @@ export async function locksUnder(
   x: Exec,
   actor: Actor,
   prefixes: readonly string[],
-  q: { kinds?: readonly CellKind[] | undefined; from?: string | undefined; to?: string | undefined },
+  q: {
+    kinds?: readonly CellKind[] | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+  },
   now: Date,
 ): Promise<Lock[]> {
   const measures = await measuresUnder(x, prefixes);
-  const settings = await settingsByOrg(x, measures.map((m) => m.org_id));
+  const settings = await settingsByOrg(
+    x,
+    measures.map((m) => m.org_id),
+  );
   const kinds = q.kinds?.length ? q.kinds : CELL_KINDS;
   const locks: Lock[] = [];
   for (const m of measures) {
@@ -114,8 +181,22 @@ export async function locksUnder(
     const s = settings.get(m.org_id)!;
     const ctx = {
       actor,
-      measure: { path: m.path, stage: m.stage, startPeriod: m.start_period, endPeriod: m.end_period, ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id },
-      rules: { digits: moneyRules(s).digits, closedThrough: s.closedThrough, currentPeriod: periodOf(now), materialityPct: s.materialityPct, materialityAbs: null },
+      measure: {
+        path: m.path,
+        stage: m.stage,
+        startPeriod: m.start_period,
+        endPeriod: m.end_period,
+        ownerId: m.owner_id,
+        sponsorId: m.sponsor_id,
+        controllerId: m.controller_id,
+      },
+      rules: {
+        digits: moneyRules(s).digits,
+        closedThrough: s.closedThrough,
+        currentPeriod: periodOf(now),
+        materialityPct: s.materialityPct,
+        materialityAbs: null,
+      },
     };
     const from = q.from && q.from > m.start_period ? q.from : m.start_period;
     const to = q.to && q.to < m.end_period ? q.to : m.end_period;
@@ -123,7 +204,14 @@ export async function locksUnder(
     for (const period of periodsBetween(from, to))
       for (const kind of kinds) {
         const block = editBlock(kind, period, ctx);
-        if (block) locks.push({ measure: m.code, kind, period, reason: block.reason, message: block.message });
+        if (block)
+          locks.push({
+            measure: m.code,
+            kind,
+            period,
+            reason: block.reason,
+            message: block.message,
+          });
       }
   }
   return locks;

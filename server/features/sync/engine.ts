@@ -3,7 +3,13 @@
 // (per-statement round trips, not SQLite, are what a 100,000-change batch costs).
 import { randomUUID } from 'node:crypto';
 import { type Actor, canSee } from '../../../shared/domain/access.js';
-import { type CellChange, type Decision, evaluateChange, type EditRules, type MeasureForEdit } from '../../../shared/domain/finance.js';
+import {
+  type CellChange,
+  type Decision,
+  evaluateChange,
+  type EditRules,
+  type MeasureForEdit,
+} from '../../../shared/domain/finance.js';
 import type { PushResult } from '../../../shared/api/schemas.js';
 import type { CellKind, Outcome, ReasonCode } from '../../../shared/model.js';
 import { fromMinor, fromMinorOrNull, minorText } from '../../../shared/money.js';
@@ -34,9 +40,14 @@ const ANSWER_CHUNK = 2000;
 /** Cell keys: kind index × PERIODS_PER_KIND + months since year 0 (the SQL reading the record computes the same). */
 // Typed by the model's kinds: a kind added to CELL_KINDS without an index here fails to compile
 // (it would otherwise be answered "applied" and stored nowhere).
-const KIND_INDEX = { baseline: 0, target: 1, forecast: 2, actual: 3 } as const satisfies Record<CellKind, number>;
+const KIND_INDEX = { baseline: 0, target: 1, forecast: 2, actual: 3 } as const satisfies Record<
+  CellKind,
+  number
+>;
 const PERIODS_PER_KIND = 120_000;
-const KIND_INDEX_SQL = `CASE kind ${Object.entries(KIND_INDEX).map(([kind, index]) => `WHEN '${kind}' THEN ${index}`).join(' ')} END`;
+const KIND_INDEX_SQL = `CASE kind ${Object.entries(KIND_INDEX)
+  .map(([kind, index]) => `WHEN '${kind}' THEN ${index}`)
+  .join(' ')} END`;
 
 /**
  * A cell to write, as fixed-width text: SQLite cuts it apart with substr at about half the cost
@@ -54,7 +65,10 @@ const KIND_INDEX_SQL = `CASE kind ${Object.entries(KIND_INDEX).map(([kind, index
  * A ref month of 000000 and a ref value of "n" followed by 16 zeros are null (no reference).
  */
 function upsertRow(measureId: number, kind: CellKind, period: string, slot: Slot): string {
-  const ref = slot.refValue == null ? NO_REF_VALUE : `${slot.refValue < 0 ? '-' : '+'}${digits16(Math.abs(slot.refValue))}`;
+  const ref =
+    slot.refValue == null
+      ? NO_REF_VALUE
+      : `${slot.refValue < 0 ? '-' : '+'}${digits16(Math.abs(slot.refValue))}`;
   return `"${KIND_INDEX[kind]}${period}${digits16(slot.version)}${digits16(measureId)}${digits6(slot.refMonth ?? 0)}${ref}${slot.value}"`;
 }
 const NO_REF_VALUE = `n${'0'.repeat(16)}`;
@@ -70,7 +84,9 @@ const digits6 = (n: number) => {
 };
 const UPSERT_CELLS = `INSERT INTO cells (measure_id, kind, period, value, version, revision, ref_month, ref_value)
   SELECT CAST(substr(value, 25, 16) AS INTEGER),
-    CASE substr(value, 1, 1) ${Object.entries(KIND_INDEX).map(([kind, index]) => `WHEN '${index}' THEN '${kind}'`).join(' ')} END,
+    CASE substr(value, 1, 1) ${Object.entries(KIND_INDEX)
+      .map(([kind, index]) => `WHEN '${index}' THEN '${kind}'`)
+      .join(' ')} END,
     substr(value, 2, 7), CAST(substr(value, 64) AS INTEGER), CAST(substr(value, 9, 16) AS INTEGER), ?,
     NULLIF(CAST(substr(value, 41, 6) AS INTEGER), 0), CASE substr(value, 47, 1) WHEN 'n' THEN NULL ELSE CAST(substr(value, 47, 17) AS INTEGER) END
   FROM json_each(?) WHERE true
@@ -99,7 +115,8 @@ export const monthIndex = (date: Date) => date.getUTCFullYear() * 12 + date.getU
  * it was set this month, else its value now — which it held when the month began. Null (an empty
  * cell) means the target, as for a first forecast.
  */
-export const monthReference = (cell: Slot, month: number) => (cell.refMonth === month ? (cell.refValue ?? null) : cell.value);
+export const monthReference = (cell: Slot, month: number) =>
+  cell.refMonth === month ? (cell.refValue ?? null) : cell.value;
 
 /** The record of a batch's cells, per measure: measure id → cell key → slot. */
 export class CellRecord {
@@ -156,7 +173,12 @@ export class Outcomes {
 
   result(index: number): PushResult {
     const slot = this.#record.get(this.#measures[index]!, this.#keys[index]!) ?? EMPTY;
-    const result: PushResult = { index, outcome: OUTCOME_CODES[this.#outcome[index]!]!, value: fromMinorOrNull(slot.value, this.#digits[index]!), version: slot.version };
+    const result: PushResult = {
+      index,
+      outcome: OUTCOME_CODES[this.#outcome[index]!]!,
+      value: fromMinorOrNull(slot.value, this.#digits[index]!),
+      version: slot.version,
+    };
     const requestId = this.requestIds.get(index);
     if (requestId) result.changeRequestId = requestId;
     const reason = this.#reasons.get(index);
@@ -192,7 +214,8 @@ export class Outcomes {
       const requestId = this.requestIds.get(i);
       if (requestId) part += `,"changeRequestId":${JSON.stringify(requestId)}`;
       const reason = this.#reasons.get(i);
-      if (reason) part += `,"reason":{"code":"${reason.code}","message":${JSON.stringify(reason.message)}}`;
+      if (reason)
+        part += `,"reason":{"code":"${reason.code}","message":${JSON.stringify(reason.message)}}`;
       parts.push(`${part}}`);
     }
     chunks.push(parts.join(','));
@@ -209,12 +232,22 @@ export async function applyChanges(
   w.source = source ?? null;
   const codes = [...new Set(changes.map((c) => c.measure))];
   const measures = new Map<string, MeasureForRules>();
-  for (const m of await measuresForRules(w.tx, codes)) if (canSee(actor, m.path)) measures.set(m.code, m);
-  const settings = await settingsByOrg(w.tx, [...measures.values()].map((m) => m.org_id));
+  for (const m of await measuresForRules(w.tx, codes))
+    if (canSee(actor, m.path)) measures.set(m.code, m);
+  const settings = await settingsByOrg(
+    w.tx,
+    [...measures.values()].map((m) => m.org_id),
+  );
   const rulesByOrg = new Map<number, EditRules & { digits: number }>();
   for (const [orgId, s] of settings) {
     const money = moneyRules(s);
-    rulesByOrg.set(orgId, { digits: money.digits, closedThrough: s.closedThrough, currentPeriod: periodOf(w.now), materialityPct: s.materialityPct, materialityAbs: money.materialityAbs });
+    rulesByOrg.set(orgId, {
+      digits: money.digits,
+      closedThrough: s.closedThrough,
+      currentPeriod: periodOf(w.now),
+      materialityPct: s.materialityPct,
+      materialityAbs: money.materialityAbs,
+    });
   }
 
   // The record of every cell the batch touches, plus the targets and forecasts materiality reads.
@@ -224,18 +257,27 @@ export async function applyChanges(
   const record = new CellRecord();
   // As one flat list of numbers (measure, cell key as cellKey computes it, value, version): no
   // array or string per cell for a batch that reads 100,000 of them.
-  const stored = await one<{ list: string | null }>(w.tx,
+  const stored = await one<{ list: string | null }>(
+    w.tx,
     `SELECT group_concat(measure_id || ',' || (${KIND_INDEX_SQL} * ${PERIODS_PER_KIND}
         + CAST(substr(period, 1, 4) AS INTEGER) * 12 + CAST(substr(period, 6, 2) AS INTEGER) - 1) || ',' || ifnull(value, 'null') || ',' || version
         || ',' || ifnull(ref_month, 'null') || ',' || ifnull(ref_value, 'null'), ',') AS list
      FROM cells WHERE measure_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))`,
-    [ids, JSON.stringify([...kinds])]);
+    [ids, JSON.stringify([...kinds])],
+  );
   const numbers = JSON.parse(`[${stored?.list ?? ''}]`) as (number | null)[];
   for (let n = 0; n < numbers.length; n += 6)
-    record.set(numbers[n]!, numbers[n + 1]!, { value: numbers[n + 2]!, version: numbers[n + 3]!, refMonth: numbers[n + 4]!, refValue: numbers[n + 5]! });
+    record.set(numbers[n]!, numbers[n + 1]!, {
+      value: numbers[n + 2]!,
+      version: numbers[n + 3]!,
+      refMonth: numbers[n + 4]!,
+      refValue: numbers[n + 5]!,
+    });
   const openRequests = new Map<string, string>();
   for (const r of await rows<{ id: string; measure_id: number; kind: CellKind; period: string }>(
-    w.tx, `SELECT id, measure_id, kind, period FROM change_requests WHERE status = 'pending' AND measure_id IN (SELECT value FROM json_each(?))`, [ids],
+    w.tx,
+    `SELECT id, measure_id, kind, period FROM change_requests WHERE status = 'pending' AND measure_id IN (SELECT value FROM json_each(?))`,
+    [ids],
   ))
     openRequests.set(`${r.measure_id}:${cellKey(r.kind, r.period)}`, r.id);
   // Changes apply in order: materiality reads the approved record as the batch has left it so far.
@@ -261,8 +303,13 @@ export async function applyChanges(
       m,
       rules: rulesByOrg.get(m.org_id)!,
       edit: {
-        path: m.path, stage: m.stage, startPeriod: m.start_period ?? '', endPeriod: m.end_period ?? '',
-        ownerId: m.owner_id, sponsorId: m.sponsor_id, controllerId: m.controller_id,
+        path: m.path,
+        stage: m.stage,
+        startPeriod: m.start_period ?? '',
+        endPeriod: m.end_period ?? '',
+        ownerId: m.owner_id,
+        sponsorId: m.sponsor_id,
+        controllerId: m.controller_id,
       },
     });
 
@@ -270,7 +317,17 @@ export async function applyChanges(
     const change = changes[i]!;
     const f = facts.get(change.measure);
     if (!f) {
-      outcomes.set(i, { outcome: 'rejected', reason: 'UNKNOWN_MEASURE', message: `No measure ${change.measure} that you can see.` }, -1, -1, 2);
+      outcomes.set(
+        i,
+        {
+          outcome: 'rejected',
+          reason: 'UNKNOWN_MEASURE',
+          message: `No measure ${change.measure} that you can see.`,
+        },
+        -1,
+        -1,
+        2,
+      );
       continue;
     }
     const { m, rules } = f;
@@ -280,41 +337,83 @@ export async function applyChanges(
     // Materiality adds up over the month: a forecast is measured from the value it held when the
     // month began (or first took this month, or a controller last approved since).
     const reference = forecast ? monthReference(current, month) : null;
-    const decision = evaluateChange(change.againstCurrent ? { ...change, baseVersion: current.version } : change, {
-      actor,
-      measure: f.edit,
-      rules,
-      current,
-      periodTarget: forecast ? approved(m.id, cellKey('target', change.period)) : null,
-      periodForecast: reference,
-    });
+    const decision = evaluateChange(
+      change.againstCurrent ? { ...change, baseVersion: current.version } : change,
+      {
+        actor,
+        measure: f.edit,
+        rules,
+        current,
+        periodTarget: forecast ? approved(m.id, cellKey('target', change.period)) : null,
+        periodForecast: reference,
+      },
+    );
     outcomes.set(i, decision, m.id, key, rules.digits);
     if (decision.outcome === 'applied' && !decision.unchanged) {
       const next: Slot = forecast
-        ? { value: decision.value, version: current.version + 1, refMonth: month, refValue: reference ?? decision.value } // an empty cell: its first value
+        ? {
+            value: decision.value,
+            version: current.version + 1,
+            refMonth: month,
+            refValue: reference ?? decision.value,
+          } // an empty cell: its first value
         : { value: decision.value, version: current.version + 1, refMonth: null, refValue: null };
       record.set(m.id, key, next);
       writtenBy.push(i);
       written.push(next);
       touched.add(m.id);
-      w.trail.addCellChange(m.id, change, current.value, current.version, decision.value, next.version, rules.digits);
+      w.trail.addCellChange(
+        m.id,
+        change,
+        current.value,
+        current.version,
+        decision.value,
+        next.version,
+        rules.digits,
+      );
     } else if (decision.outcome === 'pending') {
       const cell = change.cell === undefined ? undefined : { cell: change.cell };
       const replaced = openRequests.get(`${m.id}:${key}`);
       if (replaced) {
         withdrawn.push(replaced);
-        w.audit({ action: 'change_request.withdrawn', nodeId: m.id, subject: replaced, after: { reason: 'replaced by a newer change' } });
+        w.audit({
+          action: 'change_request.withdrawn',
+          nodeId: m.id,
+          subject: replaced,
+          after: { reason: 'replaced by a newer change' },
+        });
       }
       const id = `cr_${randomUUID()}`;
       openRequests.set(`${m.id}:${key}`, id);
       outcomes.requestIds.set(i, id);
-      newRequests.push([id, m.id, change.kind, change.period, current.version, current.value, decision.value,
-        change.note?.trim() || null, decision.reason, JSON.stringify({ ...source, ...cell })]);
+      newRequests.push([
+        id,
+        m.id,
+        change.kind,
+        change.period,
+        current.version,
+        current.value,
+        decision.value,
+        change.note?.trim() || null,
+        decision.reason,
+        JSON.stringify({ ...source, ...cell }),
+      ]);
       touched.add(m.id);
       w.audit({
-        action: 'change_request.opened', nodeId: m.id, subject: id,
-        before: { kind: change.kind, period: change.period, value: fromMinorOrNull(current.value, rules.digits), version: current.version },
-        after: { value: fromMinor(decision.value, rules.digits), note: change.note || undefined, reason: decision.reason },
+        action: 'change_request.opened',
+        nodeId: m.id,
+        subject: id,
+        before: {
+          kind: change.kind,
+          period: change.period,
+          value: fromMinorOrNull(current.value, rules.digits),
+          version: current.version,
+        },
+        after: {
+          value: fromMinor(decision.value, rules.digits),
+          note: change.note || undefined,
+          reason: decision.reason,
+        },
         source: cell,
       });
     }
@@ -361,5 +460,4 @@ export async function applyChanges(
   // Value and version are the record after the whole batch, so the add-in writes them back as is.
   outcomes.finish(record);
   return outcomes;
-
 }

@@ -2,7 +2,15 @@
 import { promisify } from 'node:util';
 import { deflateRaw, inflateRawSync } from 'node:zlib';
 import { Hono } from 'hono';
-import { CellsQuery, ChangesQuery, ImportQuery, MAX_PUSH_CHANGES, PushChange, type PushChangeBody, PushEnvelope } from '../../../shared/api/schemas.js';
+import {
+  CellsQuery,
+  ChangesQuery,
+  ImportQuery,
+  MAX_PUSH_CHANGES,
+  PushChange,
+  type PushChangeBody,
+  PushEnvelope,
+} from '../../../shared/api/schemas.js';
 import { mayImportActuals, visiblePrefixes } from '../../../shared/domain/access.js';
 import { one } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
@@ -26,7 +34,9 @@ export const IDEMPOTENCY_DAYS = 30;
  */
 export async function forgetIdempotencyKeys(deps: Deps) {
   const before = new Date(deps.now().getTime() - IDEMPOTENCY_DAYS * 86_400_000).toISOString();
-  await deps.db.write((tx) => tx.execute({ sql: 'DELETE FROM idempotency WHERE created_at < ?', args: [before] }));
+  await deps.db.write((tx) =>
+    tx.execute({ sql: 'DELETE FROM idempotency WHERE created_at < ?', args: [before] }),
+  );
 }
 
 export const syncRoutes = (deps: Deps) =>
@@ -39,7 +49,14 @@ export const syncRoutes = (deps: Deps) =>
       const prefixes = visiblePrefixes(actor, node.path);
       const cells = await cellsUnder(deps.db.client, prefixes, q);
       if (!q.editable) return c.json({ revision, cells }, 200);
-      return c.json({ revision, cells, locks: await locksUnder(deps.db.client, actor, prefixes, q, deps.now()) }, 200);
+      return c.json(
+        {
+          revision,
+          cells,
+          locks: await locksUnder(deps.db.client, actor, prefixes, q, deps.now()),
+        },
+        200,
+      );
     })
 
     .get('/sync/changes', validate('query', ChangesQuery), async (c) => {
@@ -55,46 +72,71 @@ export const syncRoutes = (deps: Deps) =>
       return c.json({ revision, cells, measures }, 200);
     })
 
-    .post('/sync/push', validateBatch(PushEnvelope, 'changes', PushChange, MAX_PUSH_CHANGES), async (c) => {
-      const body = c.req.valid('json');
-      const changes = body.changes as PushChangeBody[];
-      const actor = c.get('actor');
-      // The answer is serialized once: stored for retries and sent as the same text.
-      const answer = await write(deps, c, async (w) => {
-        const seen = await one<{ response: ArrayBuffer }>(w.tx, 'SELECT response FROM idempotency WHERE user_id = ? AND key = ?', [actor.userId, body.idempotencyKey]);
-        if (seen) return inflateRawSync(Buffer.from(seen.response)).toString('utf8');
-        const outcomes = await applyChanges(w, actor, changes, body.source);
-        const revision = w.changed ? await w.revision() : await currentRevision(w.tx);
-        const response = `{"revision":${revision},"results":${outcomes.resultsJson()}}`;
-        // Kept for retries, deflated (a 100,000-change answer shrinks about tenfold) on the thread
-        // pool while the audit events are written, and stored in the same transaction.
-        const deflated = deflate(response, { level: 1 });
-        deflated.catch(() => undefined); // awaited below; a write that fails first must not leave it unobserved
-        w.last(async () => w.tx.execute({
-          sql: 'INSERT INTO idempotency (user_id, key, response, created_at) VALUES (?, ?, ?, ?)',
-          args: [actor.userId, body.idempotencyKey, await deflated, w.at],
-        }));
-        return response;
-      });
-      return c.body(answer, 200, { 'content-type': 'application/json; charset=UTF-8' });
-    })
+    .post(
+      '/sync/push',
+      validateBatch(PushEnvelope, 'changes', PushChange, MAX_PUSH_CHANGES),
+      async (c) => {
+        const body = c.req.valid('json');
+        const changes = body.changes as PushChangeBody[];
+        const actor = c.get('actor');
+        // The answer is serialized once: stored for retries and sent as the same text.
+        const answer = await write(deps, c, async (w) => {
+          const seen = await one<{ response: ArrayBuffer }>(
+            w.tx,
+            'SELECT response FROM idempotency WHERE user_id = ? AND key = ?',
+            [actor.userId, body.idempotencyKey],
+          );
+          if (seen) return inflateRawSync(Buffer.from(seen.response)).toString('utf8');
+          const outcomes = await applyChanges(w, actor, changes, body.source);
+          const revision = w.changed ? await w.revision() : await currentRevision(w.tx);
+          const response = `{"revision":${revision},"results":${outcomes.resultsJson()}}`;
+          // Kept for retries, deflated (a 100,000-change answer shrinks about tenfold) on the thread
+          // pool while the audit events are written, and stored in the same transaction.
+          const deflated = deflate(response, { level: 1 });
+          deflated.catch(() => undefined); // awaited below; a write that fails first must not leave it unobserved
+          w.last(async () =>
+            w.tx.execute({
+              sql: 'INSERT INTO idempotency (user_id, key, response, created_at) VALUES (?, ?, ?, ?)',
+              args: [actor.userId, body.idempotencyKey, await deflated, w.at],
+            }),
+          );
+          return response;
+        });
+        return c.body(answer, 200, { 'content-type': 'application/json; charset=UTF-8' });
+      },
+    )
 
     .post('/import/actuals', validate('query', ImportQuery), async (c) => {
       const actor = c.get('actor');
-      if (!mayImportActuals(actor))
-        throw forbidden('Only a controller imports actuals.');
+      if (!mayImportActuals(actor)) throw forbidden('Only a controller imports actuals.');
       const lines = readLedgerCsv(await c.req.text());
       const decimal = c.req.valid('query').decimal;
       // Amounts are read with the currency of each measure's organization.
       const currencies = new Map<string, string>();
-      const measures = await measuresForRules(deps.db.client, [...new Set(lines.map((l) => l.measure))]);
-      const settings = await settingsByOrg(deps.db.client, measures.map((m) => m.org_id));
+      const measures = await measuresForRules(deps.db.client, [
+        ...new Set(lines.map((l) => l.measure)),
+      ]);
+      const settings = await settingsByOrg(
+        deps.db.client,
+        measures.map((m) => m.org_id),
+      );
       for (const m of measures) currencies.set(m.code, settings.get(m.org_id)!.currency);
-      const { groups, refused } = groupLedgerLines(lines, decimal, (code) => currencies.get(code) ?? null);
+      const { groups, refused } = groupLedgerLines(
+        lines,
+        decimal,
+        (code) => currencies.get(code) ?? null,
+      );
       const changes: EngineChange[] = groups.map((g) => ({
-        measure: g.measure, kind: 'actual', period: g.period, value: g.amount, note: g.note,
-        againstCurrent: true, cell: g.lines.length > 1 ? `lines ${g.lines.join(', ')}` : `line ${g.lines[0]}`,
+        measure: g.measure,
+        kind: 'actual',
+        period: g.period,
+        value: g.amount,
+        note: g.note,
+        againstCurrent: true,
+        cell: g.lines.length > 1 ? `lines ${g.lines.join(', ')}` : `line ${g.lines[0]}`,
       }));
-      const results = (await write(deps, c, (w) => applyChanges(w, actor, changes, { import: 'actuals' }))).results();
+      const results = (
+        await write(deps, c, (w) => applyChanges(w, actor, changes, { import: 'actuals' }))
+      ).results();
       return c.json({ results: ledgerOutcomes(lines, groups, refused, results) }, 200);
     });
