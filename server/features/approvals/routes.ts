@@ -21,7 +21,7 @@ import {
 } from '../measures/state.js';
 import { monthIndex } from '../sync/engine.js';
 import { changeRequestView, peopleById, windowRequestView } from '../measures/view.js';
-import { committedValue, measureOfVisible } from '../measures/routes.js';
+import { committedValue, measureOfVisible } from '../measures/state.js';
 
 export const approvalRoutes = (deps: Deps) =>
   new Hono<AppEnv>()

@@ -28,7 +28,7 @@ import {
   settingsByOrg,
   underPrefixes,
 } from '../hierarchy/store.js';
-import { measureOfVisible, visibleMeasure } from '../measures/routes.js';
+import { measureOfVisible, visibleMeasure } from '../measures/state.js';
 import {
   type GateRequestRow,
   type MeasureRow,

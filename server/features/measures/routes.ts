@@ -34,27 +34,16 @@ import { ApiError, conflict, forbidden, notFound, unprocessable } from '../../ht
 import { validate } from '../../http/validate.js';
 import { type Write, write } from '../../http/write.js';
 import { assertCodeFree, nodeByCode, orgSettings } from '../hierarchy/store.js';
-import { type MeasureRow, loadStates, requireMeasure, rowWithMeasure } from './state.js';
+import {
+  committedValue,
+  loadStates,
+  measureOfVisible,
+  type MeasureRow,
+  requireMeasure,
+  rowWithMeasure,
+  visibleMeasure,
+} from './state.js';
 import { measureView } from './view.js';
-
-/** The measure, when the actor holds a role on it; else 404. */
-export const visibleMeasure = (x: Exec, actor: Actor, code: string): Promise<MeasureRow> =>
-  measureOfVisible(x, actor, code, `Measure ${code}`);
-
-/**
- * The measure a request, milestone or exception belongs to, when the actor sees it; else a 404
- * about the thing asked for, which names nothing the actor may not know (not the measure's code).
- */
-export async function measureOfVisible(
-  x: Exec,
-  actor: Actor,
-  code: string,
-  what: string,
-): Promise<MeasureRow> {
-  const m = await requireMeasure(x, code);
-  if (!canSee(actor, m.path)) throw notFound(what);
-  return m;
-}
 
 export const assertNotFrozen = (m: MeasureRow) => {
   if (isFrozen(m.stage))
@@ -140,16 +129,6 @@ const pendingRequesters = async (x: Exec, measureId: number) =>
       [measureId],
     )
   ).map((r) => r.requested_by);
-
-/** The committed value of a window: its target, summed (minor units). */
-export const committedValue = async (x: Exec, measureId: number, start: string, end: string) =>
-  (
-    await one<{ total: number | null }>(
-      x,
-      "SELECT SUM(value) AS total FROM cells WHERE measure_id = ? AND kind = 'target' AND period BETWEEN ? AND ?",
-      [measureId, start, end],
-    )
-  )?.total ?? 0;
 
 /** What only the owner changes (PATCH /measures/{code}); sponsor and controller are not among them. */
 const DESCRIPTIVE = [

@@ -10,6 +10,7 @@ import {
 import type { CellKind, ImplementationStatus, Stage } from '../../../shared/model.js';
 import { periodsBetween } from '../../../shared/periods.js';
 import { type Exec, jsonRows, one, rows } from '../../db/db.js';
+import { type Actor, canSee } from '../../../shared/domain/access.js';
 import { notFound } from '../../http/errors.js';
 import { underPrefixes } from '../hierarchy/store.js';
 
@@ -324,3 +325,32 @@ export function deriveStatus(state: MeasureState, settings: OrgSettings, now: Da
     cumulativeExpected: expected,
   };
 }
+
+/** The measure, when the actor holds a role on it; else 404. */
+export const visibleMeasure = (x: Exec, actor: Actor, code: string): Promise<MeasureRow> =>
+  measureOfVisible(x, actor, code, `Measure ${code}`);
+
+/**
+ * The measure a request, milestone or exception belongs to, when the actor sees it; else a 404
+ * about the thing asked for, which names nothing the actor may not know (not the measure's code).
+ */
+export async function measureOfVisible(
+  x: Exec,
+  actor: Actor,
+  code: string,
+  what: string,
+): Promise<MeasureRow> {
+  const m = await requireMeasure(x, code);
+  if (!canSee(actor, m.path)) throw notFound(what);
+  return m;
+}
+
+/** The committed value of a window: its target, summed (minor units). */
+export const committedValue = async (x: Exec, measureId: number, start: string, end: string) =>
+  (
+    await one<{ total: number | null }>(
+      x,
+      "SELECT SUM(value) AS total FROM cells WHERE measure_id = ? AND kind = 'target' AND period BETWEEN ? AND ?",
+      [measureId, start, end],
+    )
+  )?.total ?? 0;

@@ -12,7 +12,7 @@ import type { AppEnv, Deps } from '../../http/env.js';
 import { validate } from '../../http/validate.js';
 import { moneyRules, orgSettings, underPrefixes, visibleNode } from '../hierarchy/store.js';
 import { reconcileExceptions } from '../exceptions/reconcile.js';
-import { openExceptions } from '../exceptions/routes.js';
+import { openExceptions } from '../exceptions/store.js';
 import { deriveStatus } from '../measures/state.js';
 
 interface Range {

@@ -1,0 +1,83 @@
+// The house rules that keep the code where a reader expects it: Excel is called from its one
+// adapter; no feature reaches into another's routes; SQL lives in stores, the database layer and
+// migrations — with the files that still hold SQL elsewhere listed here as debt (issue 10 moves
+// them), so that no new one appears and a file leaves the list as soon as its SQL does.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+function sources(dir: string): string[] {
+  return readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(join(ROOT, path)).isDirectory()) return sources(path);
+    return /\.tsx?$/.test(name) ? [path] : [];
+  });
+}
+
+/** The code without its comments (a comment may well mention Excel or SQL). */
+const code = (path: string) =>
+  readFileSync(join(ROOT, path), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+
+const SQL = /\b(SELECT\s[\s\S]*?\bFROM|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+[a-z_]+\s+SET)\b/;
+
+/** Files outside stores and the database layer that still hold SQL, to be moved into stores (issue 10). */
+const SQL_DEBT = [
+  'server/features/approvals/routes.ts',
+  'server/features/audit/routes.ts',
+  'server/features/audit/trail.ts',
+  'server/features/exceptions/reconcile.ts',
+  'server/features/exceptions/routes.ts',
+  'server/features/gates/routes.ts',
+  'server/features/hierarchy/routes.ts',
+  'server/features/measures/routes.ts',
+  'server/features/measures/state.ts',
+  'server/features/measures/view.ts',
+  'server/features/reporting/rollup.ts',
+  'server/features/sync/cells.ts',
+  'server/features/sync/engine.ts',
+  'server/features/sync/routes.ts',
+  'server/http/auth.ts',
+  'server/http/write.ts',
+  'server/seed/demo.ts',
+];
+
+describe('architecture', () => {
+  const all = ['addin', 'server', 'shared'].flatMap(sources);
+
+  it('only addin/workbook/excel.ts calls the Excel API', () => {
+    const callers = all.filter((f) => /\bExcel\.[A-Za-z]/.test(code(f)));
+    expect(callers).toEqual(['addin/workbook/excel.ts']);
+  });
+
+  it("no feature imports another feature's routes", () => {
+    const crossings = all
+      .filter((f) => f.startsWith('server/features/'))
+      .flatMap((f) => {
+        const feature = f.split('/')[2];
+        return [...code(f).matchAll(/from '\.\.\/([a-z]+)\/routes\.js'/g)]
+          .filter((m) => m[1] !== feature)
+          .map((m) => `${f} → ${m[1]}/routes`);
+      });
+    expect(crossings).toEqual([]);
+  });
+
+  it('SQL lives in stores, the database layer and migrations (and the listed debt, which only shrinks)', () => {
+    const home = (f: string) =>
+      /^server\/features\/[a-z]+\/store\.ts$/.test(f) || f.startsWith('server/db/');
+    const withSql = all.filter((f) => !home(f) && SQL.test(code(f)));
+    expect(
+      withSql.filter((f) => !SQL_DEBT.includes(f)),
+      'new SQL outside a store',
+    ).toEqual([]);
+    expect(
+      SQL_DEBT.filter((f) => !withSql.includes(f)),
+      'no SQL left here: take it off SQL_DEBT',
+    ).toEqual([]);
+    // The shared code and the add-in hold none at all.
+    expect(withSql.filter((f) => !f.startsWith('server/'))).toEqual([]);
+  });
+});
