@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, measure, world } from '../helpers.js';
+import { underPrefixes } from '../../server/features/hierarchy/store.js';
+import { ADMIN_TOKEN, harness, measure, world } from '../helpers.js';
 
 describe('hierarchy, users and visibility', async () => {
   const w = await world();
@@ -196,5 +197,45 @@ describe('hierarchy, users and visibility', async () => {
     const missing = await w.call(ADMIN_TOKEN, 'GET', '/nope');
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('scopes through the path index', async () => {
+  const h = await harness();
+  const at = new Date().toISOString();
+  for (const [code, path] of <[string, string][]>[
+    ['A', '/900/5/'],
+    ['B', '/900/50/'],
+    ['C', '/900/5/7/'],
+    ['D', '/900/4/'],
+    ['E', '/900/5'],
+  ])
+    await h.db.client.execute({
+      sql: `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, 'package', NULL, 900, ?, ?, ?)`,
+      args: [code, path, code, at],
+    });
+  const under = async (prefixes: string[]) =>
+    (
+      await h.db.client.execute({
+        sql: `SELECT code FROM nodes n WHERE code IN ('A','B','C','D','E') AND ${underPrefixes('n.id')} ORDER BY code`,
+        args: [JSON.stringify(prefixes)],
+      })
+    ).rows.map((r) => r.code);
+
+  it('a prefix is a range of paths: its subtree and nothing else, not a sibling whose id starts the same', async () => {
+    expect(await under(['/900/5/'])).toEqual(['A', 'C']);
+    expect(await under(['/900/5/', '/900/4/'])).toEqual(['A', 'C', 'D']);
+    expect(await under(['/'])).toEqual(['A', 'B', 'C', 'D', 'E']);
+    expect(await under([])).toEqual([]);
+  });
+
+  it('is answered from the path index', async () => {
+    const plan = (
+      await h.db.client.execute({
+        sql: `EXPLAIN QUERY PLAN SELECT n.code FROM nodes n WHERE ${underPrefixes('n.id')}`,
+        args: ['["/900/5/"]'],
+      })
+    ).rows.map((r) => String(r.detail));
+    expect(plan.join('\n')).toMatch(/USING (COVERING )?INDEX nodes_path/);
   });
 });

@@ -36,7 +36,7 @@ export const approvalRoutes = (deps: Deps) =>
         ? await rows<ChangeRequestRow>(
             deps.db.client,
             `SELECT cr.* FROM change_requests cr JOIN nodes n ON n.id = cr.measure_id
-           WHERE cr.status = ? AND ${underPrefixes('n.path')} ORDER BY cr.requested_at, cr.id`,
+           WHERE cr.status = ? AND ${underPrefixes('n.id')} ORDER BY cr.requested_at, cr.id`,
             [q.status, JSON.stringify(prefixes)],
           )
         : [];
@@ -52,7 +52,7 @@ export const approvalRoutes = (deps: Deps) =>
         ? await rows<WindowRequestRow>(
             deps.db.client,
             `SELECT wr.* FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id
-           WHERE wr.status = ? AND ${underPrefixes('n.path')} ORDER BY wr.requested_at, wr.id`,
+           WHERE wr.status = ? AND ${underPrefixes('n.id')} ORDER BY wr.requested_at, wr.id`,
             [q.status, JSON.stringify(prefixes)],
           )
         : [];

@@ -31,7 +31,7 @@ export const auditRoutes = (deps: Deps) =>
         deps.db.client,
         `SELECT s.batch_id, n.code AS node, s.events, b.at, b.actor, b.request_id, b.source
          FROM audit_segments s JOIN audit_batches b ON b.id = s.batch_id LEFT JOIN nodes n ON n.id = s.node_id
-         WHERE s.last_seq > ?2 AND (${underPrefixes('n.path', '?1')} OR (s.node_id IS NULL AND ?4 = 1))
+         WHERE s.last_seq > ?2 AND (${underPrefixes('n.id', '?1')} OR (s.node_id IS NULL AND ?4 = 1))
          ORDER BY s.batch_id ${q.order === 'newest' ? 'DESC' : 'ASC'}, s.ord ${q.order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?3`,
         [JSON.stringify(prefixes), q.since, q.limit, Number(actor.superAdmin && !q.scope)],
       );

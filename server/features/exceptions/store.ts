@@ -29,7 +29,7 @@ export async function openExceptions(deps: Deps, prefixes: readonly string[], le
     `SELECT e.id, e.type, n.code, n.org_id, e.owner_id, e.decision_needed, e.value_at_stake, e.level, e.status, e.opened_at,
             e.acknowledged_at, m.sponsor_id, m.controller_id
      FROM exceptions e JOIN nodes n ON n.id = e.measure_id JOIN measures m ON m.node_id = e.measure_id
-     WHERE e.status IN ('open', 'acknowledged') AND (?2 IS NULL OR e.level = ?2) AND ${underPrefixes('n.path', '?1')}
+     WHERE e.status IN ('open', 'acknowledged') AND (?2 IS NULL OR e.level = ?2) AND ${underPrefixes('n.id', '?1')}
      ORDER BY e.level DESC, e.value_at_stake DESC, e.opened_at`,
     [JSON.stringify(prefixes), level ?? null],
   );

@@ -126,7 +126,7 @@ export const gateRoutes = (deps: Deps) =>
         ? await rows<GateRequestRow & { code: string }>(
             deps.db.client,
             `SELECT g.*, n.code FROM gate_requests g JOIN nodes n ON n.id = g.measure_id
-         WHERE g.status = ? AND ${underPrefixes('n.path')} ORDER BY g.requested_at, g.id`,
+         WHERE g.status = ? AND ${underPrefixes('n.id')} ORDER BY g.requested_at, g.id`,
             [q.status, JSON.stringify(prefixes)],
           )
         : [];

@@ -94,6 +94,12 @@ export function moneyRules(s: OrgSettings) {
   };
 }
 
-/** SQL that keeps rows whose `column` path lies under one of the prefixes (bound as JSON). */
-export const underPrefixes = (column: string, param = '?') =>
-  `EXISTS (SELECT 1 FROM json_each(${param}) WHERE substr(${column}, 1, length(value)) = value)`;
+/**
+ * Nodes under any of the path prefixes in the JSON array `param`, found through the path index:
+ * a prefix such as "/1/5/" is the range of paths from "/1/5/" up to "/1/50" ('0' follows '/'),
+ * so a package's read costs the size of the package, not of the database. `idColumn` is the node
+ * id of the row being tested.
+ */
+export const underPrefixes = (idColumn: string, param = '?') =>
+  `${idColumn} IN (SELECT u.id FROM json_each(${param}) p JOIN nodes u
+     ON u.path >= p.value AND u.path < substr(p.value, 1, length(p.value) - 1) || '0')`;

@@ -109,17 +109,15 @@ export async function periodTargets(
 
 export const measuresUnder = (x: Exec, prefixes: readonly string[]) =>
   prefixes.length
-    ? jsonRows<MeasureRow>(
-        x,
-        `${MEASURE_SELECT} WHERE ${underPrefixes('n.path')} ORDER BY n.code`,
-        [JSON.stringify(prefixes)],
-      )
+    ? jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE ${underPrefixes('n.id')} ORDER BY n.code`, [
+        JSON.stringify(prefixes),
+      ])
     : Promise.resolve([]);
 
 export const measuresChangedSince = (x: Exec, prefixes: readonly string[], since: number) =>
   jsonRows<MeasureRow>(
     x,
-    `${MEASURE_SELECT} WHERE m.revision > ? AND ${underPrefixes('n.path')} ORDER BY n.code`,
+    `${MEASURE_SELECT} WHERE m.revision > ? AND ${underPrefixes('n.id')} ORDER BY n.code`,
     [since, JSON.stringify(prefixes)],
   );
 

@@ -44,7 +44,7 @@ export async function rollupTotals(
               MAX(CASE WHEN c.kind = 'forecast' THEN c.value END) AS f, MAX(CASE WHEN c.kind = 'actual' THEN c.value END) AS a
        FROM cells c JOIN nodes n ON n.id = c.measure_id JOIN measures m ON m.node_id = c.measure_id
        WHERE m.stage <> 'cancelled' AND c.period BETWEEN m.start_period AND m.end_period
-         AND c.period >= ?2 AND c.period <= ?3 AND ${underPrefixes('n.path', '?1')}
+         AND c.period >= ?2 AND c.period <= ?3 AND ${underPrefixes('n.id', '?1')}
        GROUP BY c.measure_id, c.period)
      SELECT SUM(b) AS baseline, SUM(t) AS target, SUM(f) AS forecast, SUM(a) AS actual,
             SUM(CASE WHEN f IS NOT NULL THEN f - COALESCE(t, 0) END) AS forecastVariance,

@@ -100,7 +100,7 @@ export async function cellsUnder(
   if (!prefixes.length) return [];
   const filter = (
     t: string,
-  ) => `${t}.measure_id IN (SELECT n.id FROM nodes n WHERE n.level = 'measure' AND ${underPrefixes('n.path', '?1')})
+  ) => `${t}.measure_id IN (SELECT n.id FROM nodes n WHERE n.level = 'measure' AND ${underPrefixes('n.id', '?1')})
     AND (?2 IS NULL OR ${t}.kind IN (SELECT value FROM json_each(?2))) AND ${t}.period >= ?3 AND ${t}.period <= ?4`;
   // Stored cells with their open request, then open requests on cells never stored: each cell is
   // read once (a pull reads 100,000 of them), no set of keys is built and joined back.
@@ -140,7 +140,7 @@ export async function cellsChangedSince(
     `WITH changed AS (SELECT node_id FROM measures WHERE revision > ?2),
      keys AS (SELECT measure_id, kind, period FROM cells WHERE measure_id IN changed AND revision > ?2
        UNION SELECT measure_id, kind, period FROM change_requests WHERE measure_id IN changed AND revision > ?2)
-     ${CHANGES_SELECT} WHERE ${underPrefixes('n.path', '?1')} ORDER BY n.code, k.kind, k.period`,
+     ${CHANGES_SELECT} WHERE ${underPrefixes('n.id', '?1')} ORDER BY n.code, k.kind, k.period`,
     [JSON.stringify(prefixes), since],
   );
   return toWire(x, found);
