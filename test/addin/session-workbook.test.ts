@@ -83,23 +83,32 @@ describe('the state travels with the workbook', async () => {
   });
 
   it('an old copy mailed around sends only its own edits, and a cell changed since is a conflict, never an overwrite', async () => {
-    const old = book.snapshot(); // M-1 2027-03 is 104 here
-    await push(w, w.users.planner2.token, [
-      { measure: 'M-2', kind: 'forecast', period: '2027-04', value: 102, baseVersion: 1 },
-    ]);
+    const old = book.snapshot(); // the copy mailed out
+    // Since then, colleagues moved M-1 March and M-2 April.
+    for (const [code, period] of [
+      ['M-1', '2027-03'],
+      ['M-2', '2027-04'],
+    ] as const) {
+      const now = await record(w, code, period);
+      await push(w, w.users.planner2.token, [
+        { measure: code, kind: 'forecast', period, value: now.value + 1, baseVersion: now.version },
+      ]);
+    }
+    const m1 = (await record(w, 'M-1', '2027-03')).value;
+    const m2 = (await record(w, 'M-2', '2027-04')).value;
     const copy = new MemoryWorkbook('Plan (old).xlsx');
     copy.restore(old);
     const colleague = pane(w, copy);
     const [bound] = await copy.loadBindings();
     await colleague.verify(bound!); // the check on open
-    copy.type('Forecast', 0, 1, 103); // M-1 2027-03, which moved to 105 since this copy
-    copy.type('Forecast', 1, 2, 101); // M-2 2027-04, which moved to 102
+    copy.type('Forecast', 0, 1, m1 + 3); // M-1 2027-03, which moved since this copy
+    copy.type('Forecast', 1, 2, m2 + 1); // M-2 2027-04, which moved too
     const report = await colleague.push(bound!);
     expect(report).toMatchObject({ sent: 2, applied: 0, conflict: 2 });
     expect([
       (await record(w, 'M-1', '2027-03')).value,
       (await record(w, 'M-2', '2027-04')).value,
-    ]).toEqual([105, 102]);
+    ]).toEqual([m1, m2]);
   });
 });
 
@@ -166,15 +175,19 @@ describe('a binding belongs to its table', async () => {
   });
 
   it("removing it takes the add-in's flags, notes and state off; the values and the planner's own note stay", async () => {
-    book.setUserNote('FC_EU', 0, 1, 'mine');
-    book.type('FC_EU', 0, 2, 'n/a');
+    const t = book.tables()[0]!; // renamed or not
+    const value = book.value(t, 0, 1);
+    book.setUserNote(t, 0, 1, 'mine');
+    book.type(t, 0, 2, 'n/a');
     await session.push(binding);
-    expect(book.note('FC_EU', 0, 2)).toMatch(/^✕ Not sent/);
+    expect(book.note(t, 0, 2)).toMatch(/^✕ Not sent/);
     await session.removeBinding(binding);
-    expect([book.look('FC_EU', 0, 1), book.note('FC_EU', 0, 1), book.value('FC_EU', 0, 1)]).toEqual(
-      ['plain', 'mine', 107],
-    );
-    expect([book.look('FC_EU', 0, 2), book.note('FC_EU', 0, 2)]).toEqual(['plain', undefined]);
+    expect([book.look(t, 0, 1), book.note(t, 0, 1), book.value(t, 0, 1)]).toEqual([
+      'plain',
+      'mine',
+      value,
+    ]);
+    expect([book.look(t, 0, 2), book.note(t, 0, 2)]).toEqual(['plain', undefined]);
     expect(await book.loadBindings()).toEqual([]);
     expect(book.parts().map((p) => p.kind)).toEqual(['setting']);
   });
@@ -184,11 +197,10 @@ describe('conflicts resolved, changes reverted, a push undone', async () => {
   const w = await programme(['M-1', 'M-2']);
   const book = forecastBook(['M-1', 'M-2']);
   const session = pane(w, book);
-  let binding: Binding;
+  const binding: Binding = await bind(session);
+  await session.pull(binding);
 
   it('keep mine: sent again on the version the record has now', async () => {
-    binding = await bind(session);
-    await session.pull(binding);
     await push(w, w.users.planner2.token, [
       { measure: 'M-1', kind: 'forecast', period: '2027-03', value: 110, baseVersion: 1 },
     ]);
