@@ -431,25 +431,10 @@ export class SyncSession {
       const state = await this.#state(binding);
       const { table, mapping } = await this.#read(binding);
       const list = this.#list(binding, table, mapping, state);
-      const paint = [...list.changes, ...list.errors]
-        .filter((c) => keys.has(c.key))
-        .map((c) =>
-          this.#look(
-            binding,
-            state,
-            c.key,
-            {
-              measure: c.measure,
-              columnId: c.columnId,
-              value: state.snapshot.get(c.key)?.value ?? null,
-              look: 'plain',
-            },
-            null,
-          ),
-        );
-      await this.store.save(binding.id, state);
-      await this.#paint(binding, state, table, mapping, paint);
-      return paint.length;
+      const changed = new Set(
+        [...list.changes, ...list.errors].map((c) => c.key).filter((k) => keys.has(k)),
+      );
+      return this.#putRecordBack(binding, state, table, mapping, changed);
     });
   }
 
@@ -458,26 +443,32 @@ export class SyncSession {
     return this.#serial(async () => {
       const state = await this.#state(binding);
       const { table, mapping } = await this.#read(binding);
-      const paint: CellPaint[] = [];
-      for (const c of SyncSession.cellsOf(table, mapping))
-        if (keys.has(c.key))
-          paint.push(
-            this.#look(
-              binding,
-              state,
-              c.key,
-              {
-                measure: c.measure,
-                columnId: c.columnId,
-                value: state.snapshot.get(c.key)?.value ?? null,
-                look: 'plain',
-              },
-              null,
-            ),
-          );
-      await this.store.save(binding.id, state);
-      await this.#paint(binding, state, table, mapping, paint);
+      await this.#putRecordBack(binding, state, table, mapping, keys);
     });
+  }
+
+  /** The cells of `keys` show the record's value again, unflagged and without the add-in's note; answers how many. */
+  async #putRecordBack(
+    binding: Binding,
+    state: BindingState,
+    table: TableData,
+    mapping: Mapping,
+    keys: ReadonlySet<string>,
+  ) {
+    const paint: CellPaint[] = [];
+    for (const c of SyncSession.cellsOf(table, mapping))
+      if (keys.has(c.key)) {
+        const record = {
+          measure: c.measure,
+          columnId: c.columnId,
+          value: state.snapshot.get(c.key)?.value ?? null,
+          look: 'plain' as const,
+        };
+        paint.push(this.#look(binding, state, c.key, record, null));
+      }
+    await this.store.save(binding.id, state);
+    await this.#paint(binding, state, table, mapping, paint);
+    return paint.length;
   }
 
   /**
