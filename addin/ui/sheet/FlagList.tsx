@@ -1,35 +1,8 @@
 // The flagged cells and their reasons, for a host that cannot show cell notes (Office 2021/2024
 // perpetual lack ExcelApi 1.18): every reason the sheet would carry is here, with "go to cell".
-import {
-  Badge,
-  Button,
-  Caption1,
-  makeStyles,
-  Subtitle2,
-  Text,
-  tokens,
-} from '@fluentui/react-components';
+import { Badge, Button, Caption1, Subtitle2, Text } from '@fluentui/react-components';
+import { CELLS_SHOWN, MoreCells, useCellListStyles } from './cellList.js';
 import type { FlaggedCell } from '../../sync/session.js';
-
-const SHOWN = 100;
-const useStyles = makeStyles({
-  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-  list: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalXS,
-    margin: 0,
-    padding: 0,
-    listStyle: 'none',
-  },
-  item: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalXXS,
-    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
-    padding: `${tokens.spacingVerticalXS} 0`,
-  },
-});
 
 export function FlagList({
   flags,
@@ -38,14 +11,14 @@ export function FlagList({
   flags: FlaggedCell[];
   onGoTo: (cell: FlaggedCell) => void;
 }) {
-  const s = useStyles();
+  const s = useCellListStyles();
   return (
     <section className={s.section} aria-label="Flagged cells">
       <Subtitle2 as="h2">Flagged cells</Subtitle2>
       <Caption1>This Excel cannot show cell notes, so the reasons are listed here.</Caption1>
       {flags.length === 0 && <Caption1>None.</Caption1>}
       <ul className={s.list}>
-        {flags.slice(0, SHOWN).map((f) => (
+        {flags.slice(0, CELLS_SHOWN).map((f) => (
           <li key={f.key} className={s.item}>
             <Text size={200}>
               <Badge appearance="outline">{f.measure}</Badge> {f.note}
@@ -56,7 +29,7 @@ export function FlagList({
           </li>
         ))}
       </ul>
-      {flags.length > SHOWN && <Caption1>… and {flags.length - SHOWN} more.</Caption1>}
+      <MoreCells count={flags.length} />
     </section>
   );
 }

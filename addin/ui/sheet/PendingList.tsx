@@ -2,43 +2,11 @@
 // sent first, then the planner's changes, each with "go to cell", "revert" and its own note; then
 // changes found on open that nobody was seen typing (held until the planner says they are theirs)
 // and a co-author's edits (never sent under this user's name).
-import {
-  Badge,
-  Button,
-  Caption1,
-  Input,
-  makeStyles,
-  Subtitle2,
-  Text,
-  tokens,
-} from '@fluentui/react-components';
+import { Badge, Button, Caption1, Input, Subtitle2, Text } from '@fluentui/react-components';
 import { useState } from 'react';
+import { CELLS_SHOWN, MoreCells, useCellListStyles } from './cellList.js';
 import type { PendingChange, PendingError, PendingList as List } from '../../sync/session.js';
 import { LOOK_SYMBOL } from '../../workbook/port.js';
-
-/** Items listed per section: a 240,000-cell paste is counted, not rendered. */
-const SHOWN = 100;
-
-const useStyles = makeStyles({
-  list: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalXS,
-    margin: 0,
-    padding: 0,
-    listStyle: 'none',
-  },
-  item: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalXXS,
-    padding: `${tokens.spacingVerticalXS} 0`,
-    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
-  },
-  line: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
-  grow: { flexGrow: 1, minWidth: '120px' },
-  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-});
 
 type Where = { measure: string; columnId: number };
 
@@ -57,12 +25,11 @@ export function PendingList({
   onRevert: (keys: string[]) => void;
   onAdopt: (keys: string[]) => void;
 }) {
-  const s = useStyles();
+  const s = useCellListStyles();
   const yours = list.changes.filter((c) => c.origin === 'yours');
   const unseen = list.changes.filter((c) => c.origin === 'unseen');
   const others = list.changes.filter((c) => c.origin === 'co-author');
   if (!list.errors.length && !list.changes.length && !list.duplicates.length) return null;
-  const more = (n: number) => n > SHOWN && <Caption1>… and {n - SHOWN} more.</Caption1>;
   return (
     <section className={s.section} aria-label="Not pushed yet">
       <Subtitle2 as="h2">Not pushed yet</Subtitle2>
@@ -80,10 +47,10 @@ export function PendingList({
       )}
       {(list.errors.length > 0 || yours.length > 0) && (
         <ul className={s.list} aria-label="Changes to send">
-          {list.errors.slice(0, SHOWN).map((e) => (
+          {list.errors.slice(0, CELLS_SHOWN).map((e) => (
             <ErrorItem key={e.key} e={e} onGoTo={onGoTo} onRevert={onRevert} />
           ))}
-          {yours.slice(0, SHOWN).map((c) => (
+          {yours.slice(0, CELLS_SHOWN).map((c) => (
             <ChangeItem
               key={c.key}
               c={c}
@@ -95,7 +62,7 @@ export function PendingList({
           ))}
         </ul>
       )}
-      {more(Math.max(list.errors.length, yours.length))}
+      <MoreCells count={Math.max(list.errors.length, yours.length)} />
       {yours.length > 1 && (
         <Button size="small" appearance="subtle" onClick={() => onRevert(yours.map((c) => c.key))}>
           Revert all {yours.length}
@@ -109,11 +76,11 @@ export function PendingList({
             co-author). They are sent only once you say they are yours.
           </Caption1>
           <ul className={s.list}>
-            {unseen.slice(0, SHOWN).map((c) => (
+            {unseen.slice(0, CELLS_SHOWN).map((c) => (
               <ChangeItem key={c.key} c={c} onGoTo={onGoTo} onRevert={onRevert} />
             ))}
           </ul>
-          {more(unseen.length)}
+          <MoreCells count={unseen.length} />
           <Button size="small" onClick={() => onAdopt(unseen.map((c) => c.key))}>
             These {unseen.length} are mine: send them
           </Button>
@@ -127,11 +94,11 @@ export function PendingList({
             make it yours.
           </Caption1>
           <ul className={s.list}>
-            {others.slice(0, SHOWN).map((c) => (
+            {others.slice(0, CELLS_SHOWN).map((c) => (
               <ChangeItem key={c.key} c={c} onGoTo={onGoTo} />
             ))}
           </ul>
-          {more(others.length)}
+          <MoreCells count={others.length} />
         </div>
       )}
     </section>
@@ -147,7 +114,7 @@ function ErrorItem({
   onGoTo: (c: Where) => void;
   onRevert: (keys: string[]) => void;
 }) {
-  const s = useStyles();
+  const s = useCellListStyles();
   return (
     <li className={s.item} aria-label={`${e.address} cannot be sent`}>
       <div className={s.line}>
@@ -183,7 +150,7 @@ function ChangeItem({
   onGoTo: (c: Where) => void;
   onRevert?: (keys: string[]) => void;
 }) {
-  const s = useStyles();
+  const s = useCellListStyles();
   const [noting, setNoting] = useState(!!note);
   return (
     <li className={s.item} aria-label={`${c.address} ${c.measure} ${c.kind} ${c.period}`}>

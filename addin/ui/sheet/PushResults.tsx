@@ -1,20 +1,11 @@
 // Every outcome of the last push, the ones that need the planner first: a material change asks
 // for its own note; a conflict offers "keep mine" (sent again on the record's current version) or
 // "take theirs"; the whole push can be undone while nothing changed since.
-import {
-  Badge,
-  Button,
-  Caption1,
-  makeStyles,
-  Subtitle2,
-  Text,
-  Textarea,
-  tokens,
-} from '@fluentui/react-components';
+import { Badge, Button, Caption1, Subtitle2, Text, Textarea } from '@fluentui/react-components';
+import { CELLS_SHOWN, MoreCells, useCellListStyles } from './cellList.js';
 import type { PushOutcome, PushReport } from '../../sync/session.js';
 import { LOOK_SYMBOL } from '../../workbook/port.js';
 
-const SHOWN = 100;
 const ORDER: Record<PushOutcome['flag'], number> = {
   rejected: 0,
   conflict: 1,
@@ -27,26 +18,6 @@ const COLOR = {
   rejected: 'danger',
   conflict: 'important',
 } as const;
-
-const useStyles = makeStyles({
-  section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS },
-  list: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalXS,
-    margin: 0,
-    padding: 0,
-    listStyle: 'none',
-  },
-  item: {
-    display: 'flex',
-    flexDirection: 'column',
-    gap: tokens.spacingVerticalXXS,
-    padding: `${tokens.spacingVerticalXS} 0`,
-    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
-  },
-  line: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center', flexWrap: 'wrap' },
-});
 
 export function PushResults({
   report,
@@ -69,7 +40,7 @@ export function PushResults({
   onUndo: () => void;
   busy: boolean;
 }) {
-  const s = useStyles();
+  const s = useCellListStyles();
   const sorted = [...report.outcomes].sort((a, b) => ORDER[a.flag] - ORDER[b.flag]);
   const needNote = report.outcomes.filter((o) => o.needsNote);
   const conflicts = report.outcomes.filter((o) => o.flag === 'conflict');
@@ -91,7 +62,7 @@ export function PushResults({
         </Caption1>
       )}
       <ul className={s.list} aria-label="Outcomes">
-        {sorted.slice(0, SHOWN).map((o) => (
+        {sorted.slice(0, CELLS_SHOWN).map((o) => (
           <li key={o.key} className={s.item} aria-label={`${o.address} ${o.flag}`}>
             <div className={s.line}>
               <Badge appearance="tint" color={COLOR[o.flag]}>
@@ -134,7 +105,7 @@ export function PushResults({
           </li>
         ))}
       </ul>
-      {sorted.length > SHOWN && <Caption1>… and {sorted.length - SHOWN} more.</Caption1>}
+      <MoreCells count={sorted.length} />
       <div className={s.line}>
         {needNote.length > 0 && (
           <Button
