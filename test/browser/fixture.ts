@@ -9,6 +9,13 @@ import type { World } from '../helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** How the pane is opened: its width, the colour scheme, and whether the host has cell notes. */
+export interface PaneLook {
+  width?: number;
+  colorScheme?: 'light' | 'dark';
+  notes?: boolean;
+}
+
 export async function paneFixture(w: World) {
   const app = createApp(
     { db: w.db, now: () => w.clock.now },
@@ -32,12 +39,15 @@ export async function paneFixture(w: World) {
     await browser.close();
     await new Promise((r) => server.close(r));
   });
-  /** A pane signed in with `token`, its in-memory workbook holding one table, bound (scope ORG) and pulled. */
-  const boundPane = async (
+  /**
+   * A pane signed in with `token`, its in-memory workbook holding one table. `notes: false` is a
+   * host without cell notes (Office 2021/2024). A script error while it opens fails the test.
+   */
+  const openPane = async (
     token: string,
     headers: string[],
     rows: unknown[][],
-    look: { width?: number; colorScheme?: 'light' | 'dark' } = {},
+    look: PaneLook = {},
   ): Promise<Page> => {
     const page = await (
       await browser.newContext({
@@ -45,6 +55,12 @@ export async function paneFixture(w: World) {
         colorScheme: look.colorScheme ?? 'light',
       })
     ).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    if (look.notes === false)
+      await page.addInitScript(() => {
+        window.gatecellHost = { notes: false };
+      });
     await page.goto(`${origin}/taskpane.html`);
     await page.waitForFunction(() => !!window.gatecellWorkbook);
     await page.evaluate(
@@ -54,6 +70,18 @@ export async function paneFixture(w: World) {
     );
     await page.getByLabel('Your token').fill(token);
     await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByLabel('Signed in as').waitFor();
+    if (errors.length) throw new Error(`The pane failed while opening: ${errors.join('; ')}`);
+    return page;
+  };
+  /** The same pane, its table bound (scope ORG) and pulled. */
+  const boundPane = async (
+    token: string,
+    headers: string[],
+    rows: unknown[][],
+    look: PaneLook = {},
+  ): Promise<Page> => {
+    const page = await openPane(token, headers, rows, look);
     await page.getByRole('button', { name: 'Bind the selected table' }).click();
     await page.getByLabel('Scope (node code)').fill('ORG');
     await page.getByRole('button', { name: 'Confirm binding' }).click();
@@ -65,6 +93,7 @@ export async function paneFixture(w: World) {
   return {
     origin,
     browser,
+    openPane,
     boundPane,
     status: (page: Page) => page.locator('[data-notice]').last().innerText(),
   };

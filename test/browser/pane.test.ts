@@ -1,14 +1,11 @@
 // The task pane in real headless Chromium (Debian's /usr/bin/chromium) against the real service,
 // with the workbook supplied by the in-memory port (window.gatecellWorkbook).
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/app.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { measure, push, world } from '../helpers.js';
+import { paneFixture } from './fixture.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-results';
 
 describe('task pane in Chromium', async () => {
@@ -21,54 +18,18 @@ describe('task pane in Chromium', async () => {
       { measure: code, kind: 'forecast', period: '2027-03', value: 100 },
     ]);
   }
-  const app = createApp(
-    { db: w.db, now: () => w.clock.now },
-    { dir: 'dist/pane', officeJs: 'local' },
-  );
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => server.once('listening', r));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const fixture = await paneFixture(w);
   mkdirSync(SHOTS, { recursive: true });
-  afterAll(async () => {
-    await browser.close();
-    await new Promise((r) => server.close(r));
-  });
-
-  async function openPane(token: string, width = 360): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${origin}/taskpane.html`);
-    await page.waitForFunction(() => !!window.gatecellWorkbook);
-    await page.evaluate(() =>
-      window.gatecellWorkbook!.addTable(
-        'Forecast',
-        'Forecast',
-        ['Measure', 'Title', 'Target 2027-03', 'Forecast 2027-03'],
-        [
-          ['M-2', 'Energy', '', ''],
-          ['M-1', 'Freight', '', ''],
-        ],
-      ),
+  const openPane = (token: string, width = 360) =>
+    fixture.openPane(
+      token,
+      ['Measure', 'Title', 'Target 2027-03', 'Forecast 2027-03'],
+      [
+        ['M-2', 'Energy', '', ''],
+        ['M-1', 'Freight', '', ''],
+      ],
+      { width },
     );
-    await page.getByLabel('Your token').fill(token);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByLabel('Signed in as').waitFor();
-    expect(errors).toEqual([]);
-    return page;
-  }
   const cell = (page: Page, row: number, column: number) =>
     page.evaluate(
       ([r, c]) => ({
@@ -78,8 +39,7 @@ describe('task pane in Chromium', async () => {
       }),
       [row, column],
     );
-  /** The pane's current notice (a status, or an alert for errors). */
-  const status = (page: Page) => page.locator('[data-notice]').last().innerText();
+  const { status } = fixture;
 
   let owner: Page;
 

@@ -156,26 +156,7 @@ describe('the workbook outside the happy path', async () => {
   });
 
   it('a host without cell notes lists every reason in the pane, with go to cell', async () => {
-    const page = await (
-      await browser.newContext({ viewport: { width: 360, height: 900 } })
-    ).newPage();
-    await page.addInitScript(() => {
-      window.gatecellHost = { notes: false };
-    });
-    await page.goto(`${origin}/taskpane.html`);
-    await page.waitForFunction(() => !!window.gatecellWorkbook);
-    await page.evaluate(
-      ([h, r]) =>
-        window.gatecellWorkbook!.addTable('Forecast', 'Forecast', h as string[], r as unknown[][]),
-      [headers, rows] as const,
-    );
-    await page.getByLabel('Your token').fill(users.owner.token);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.getByRole('button', { name: 'Bind the selected table' }).click();
-    await page.getByLabel('Scope (node code)').fill('ORG');
-    await page.getByRole('button', { name: 'Confirm binding' }).click();
-    await page.getByRole('button', { name: 'Pull', exact: true }).click();
-    await expect.poll(() => status(page)).toContain('Pulled');
+    const page = await boundPane(users.owner.token, headers, rows, { notes: false });
     await page.evaluate(() => window.gatecellWorkbook!.type('Forecast', 1, 2, 'n/a'));
     await push$(page);
     const flagged = page.getByRole('region', { name: 'Flagged cells' });
