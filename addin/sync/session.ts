@@ -16,6 +16,7 @@ import {
   a1,
   type Binding,
   type CellEdit,
+  type CellLook,
   type CellPaint,
   type EditSource,
   LOOK_SYMBOL,
@@ -818,52 +819,45 @@ export class SyncSession {
       const known = state.snapshot.get(key);
       const onSheet = table.rows[row]![column];
       const untouched = !known || onSheet === (known.value ?? '') || onSheet === known.value;
-      if (cell.decided && !cell.pending && untouched) {
-        // Every decision reaches the cell, with who decided and why.
-        const { status, comment, by } = cell.decided;
+      // The record's value goes into a cell nobody here has touched, flagged and with its reason.
+      const takeRecord = (look: CellLook, note: string) => {
         state.snapshot.set(key, { value: cell.value, version: cell.version });
         written.push(key);
-        const why = comment ? `: "${comment}"` : '';
         paint.push(
           this.#look(
             binding,
             state,
             key,
-            {
-              measure: cell.measure,
-              columnId: table.columnIds[column]!,
-              value: cell.value,
-              look:
-                status === 'approved' ? 'applied' : status === 'rejected' ? 'rejected' : 'stale',
-            },
-            status === 'approved'
-              ? `Approved by ${by ?? 'the controller'}${why}.`
-              : status === 'rejected'
-                ? `Rejected by ${by ?? 'the controller'}${why}. The approved value ${cell.value ?? '(empty)'} stays the record.`
-                : `The request was withdrawn${why}. The record holds ${cell.value ?? '(empty)'}.`,
+            { measure: cell.measure, columnId: table.columnIds[column]!, value: cell.value, look },
+            note,
           ),
         );
+      };
+      if (cell.decided && !cell.pending && untouched) {
+        // Every decision reaches the cell, with who decided and why.
+        const { status, comment, by } = cell.decided;
+        const why = comment ? `: "${comment}"` : '';
+        if (status === 'approved')
+          takeRecord('applied', `Approved by ${by ?? 'the controller'}${why}.`);
+        else if (status === 'rejected')
+          takeRecord(
+            'rejected',
+            `Rejected by ${by ?? 'the controller'}${why}. The approved value ${cell.value ?? '(empty)'} stays the record.`,
+          );
+        else
+          takeRecord(
+            'stale',
+            `The request was withdrawn${why}. The record holds ${cell.value ?? '(empty)'}.`,
+          );
         continue;
       }
       if (known && known.value === cell.value && known.version === cell.version) continue;
       if (untouched) {
-        state.snapshot.set(key, { value: cell.value, version: cell.version });
-        written.push(key);
-        paint.push(
-          this.#look(
-            binding,
-            state,
-            key,
-            {
-              measure: cell.measure,
-              columnId: table.columnIds[column]!,
-              value: cell.value,
-              look: cell.pending ? 'pending' : 'stale',
-            },
-            cell.pending
-              ? `Pending approval: ${cell.pending.value} requested.`
-              : `Updated from the record (was ${known?.value ?? '(empty)'}).`,
-          ),
+        takeRecord(
+          cell.pending ? 'pending' : 'stale',
+          cell.pending
+            ? `Pending approval: ${cell.pending.value} requested.`
+            : `Updated from the record (was ${known?.value ?? '(empty)'}).`,
         );
       } else {
         paint.push(
