@@ -14,7 +14,7 @@ import { exceptionRoutes } from './features/exceptions/routes.js';
 import { gateRoutes } from './features/gates/routes.js';
 import { hierarchyRoutes } from './features/hierarchy/routes.js';
 import { measureRoutes } from './features/measures/routes.js';
-import { reportingRoutes } from './features/reporting/rollup.js';
+import { reportingRoutes } from './features/reporting/routes.js';
 import { syncRoutes } from './features/sync/routes.js';
 
 export const VERSION = '0.1.0';

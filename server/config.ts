@@ -8,6 +8,8 @@ const Config = z.object({
     .regex(/^(file:|libsql:|https?:|wss?:)/, 'a libSQL URL: file:…, libsql://…, http(s)://…')
     .default('file:data/gatecell.db'),
   GATECELL_DB_AUTH_TOKEN: z.string().optional(),
+  /** Read workers for a local database file: long reads run there, never holding writes up. */
+  GATECELL_READERS: z.coerce.number().int().min(1).max(16).default(1),
   GATECELL_ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   GATECELL_AUDIT_KEY: z.string().min(32, 'at least 32 characters').optional(),
   GATECELL_TLS: z.string().default('dev'),

@@ -10,11 +10,12 @@ import { migrate } from './db/migrate.js';
 import { keyId, loadAuditKey } from './features/audit/keys.js';
 import { keyingPoint } from './features/audit/trail.js';
 import { createApp, manifestFor } from './app.js';
-import { reconcileExceptions } from './features/exceptions/reconcile.js';
+import { sweep as keepWithTime } from './features/reporting/keep.js';
 import { forgetIdempotencyKeys } from './features/sync/routes.js';
 import { isEmpty, seedDemo } from './seed/demo.js';
 
-const SWEEP_MS = 10 * 60_000;
+// Reads never write: what time alone changes (statuses, exceptions aging) is kept by this sweep.
+const SWEEP_MS = 60_000;
 
 async function tls(config: Config): Promise<{ cert: Buffer; key: Buffer } | null> {
   if (config.GATECELL_TLS === 'off') return null;
@@ -67,6 +68,7 @@ async function main() {
     url,
     authToken: config.GATECELL_DB_AUTH_TOKEN,
     auditKey: audit.key.toString('utf8'),
+    readers: config.GATECELL_READERS,
   });
   const applied = await migrate(db);
   if (applied.length) console.log(`Migrated: ${applied.join(', ')}`);
@@ -124,10 +126,10 @@ async function main() {
     },
   );
 
-  // Exceptions escalate with time even when nobody looks: sweep now and then. Idempotent, so
+  // Exceptions escalate with time even when nobody looks: sweep every minute. Idempotent, so
   // several instances sweeping the same database agree.
   const sweep = setInterval(() => {
-    reconcileExceptions(deps, ['/']).catch((e) => console.error('exception sweep failed:', e));
+    keepWithTime(deps).catch((e) => console.error('status and exception sweep failed:', e));
     forgetIdempotencyKeys(deps).catch((e) => console.error('idempotency sweep failed:', e));
   }, SWEEP_MS);
   sweep.unref();

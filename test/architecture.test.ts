@@ -36,7 +36,6 @@ const SQL_DEBT = [
   'server/features/measures/routes.ts',
   'server/features/measures/state.ts',
   'server/features/measures/view.ts',
-  'server/features/reporting/rollup.ts',
   'server/features/sync/cells.ts',
   'server/features/sync/engine.ts',
   'server/features/sync/routes.ts',

@@ -2,10 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { createApp } from '../server/app.js';
 import { Db } from '../server/db/db.js';
 import { migrate } from '../server/db/migrate.js';
+import { keptDrift, sweep } from '../server/features/reporting/keep.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -14,6 +15,8 @@ export interface Harness {
   app: ReturnType<typeof createApp>;
   clock: { now: Date };
   dir: string;
+  /** The service's periodic sweep (what time alone changes), run now at the test clock's time. */
+  sweep: () => Promise<number>;
   call: <T = any>(
     token: string,
     method: string,
@@ -22,15 +25,30 @@ export interface Harness {
   ) => Promise<{ status: number; body: T }>;
 }
 
-export async function harness(start = new Date('2027-01-15T09:00:00Z')): Promise<Harness> {
+export interface HarnessOptions {
+  /** The file's tests change the record around the service on purpose (an insider's edits). */
+  writesAroundTheService?: boolean;
+}
+
+export async function harness(
+  start = new Date('2027-01-15T09:00:00Z'),
+  options: HarnessOptions = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'gatecell-'));
   const db = new Db({ url: `file:${join(dir, 'test.db')}` });
   await migrate(db);
   const clock = { now: start };
-  const app = createApp({ db, now: () => clock.now, adminToken: ADMIN_TOKEN });
-  afterAll(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
+  const deps = { db, now: () => clock.now, adminToken: ADMIN_TOKEN };
+  const app = createApp(deps);
+  afterAll(async () => {
+    // Whatever this file's tests wrote, every measure's kept totals and statuses still say what
+    // its cells and plan say (a write path that forgot to mark its measure would show here).
+    try {
+      if (!options.writesAroundTheService) expect(await keptDrift(deps)).toEqual([]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   const call = async (token: string, method: string, path: string, body?: unknown) => {
     const res = await app.request(`/api/v1${path}`, {
@@ -40,7 +58,7 @@ export async function harness(start = new Date('2027-01-15T09:00:00Z')): Promise
     });
     return { status: res.status, body: (await res.json()) as any };
   };
-  return { db, app, clock, dir, call };
+  return { db, app, clock, dir, call, sweep: () => sweep(deps) };
 }
 
 export interface World extends Harness {
@@ -62,8 +80,8 @@ export interface World extends Harness {
  * ORG > PF > PG > PRJ > PKG, and a second organization OTHER > … that most users cannot see.
  * Roles are granted on ORG. Window of measures: 2027-01 … 2027-06.
  */
-export async function world(start?: Date): Promise<World> {
-  const h = await harness(start);
+export async function world(start?: Date, options?: HarnessOptions): Promise<World> {
+  const h = await harness(start, options);
   const a = ADMIN_TOKEN;
   const ok = async (method: string, path: string, body?: unknown, token = a) => {
     const r = await h.call(token, method, path, body);

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type Client, type InArgs, type Transaction } from '@libsql/client';
 import { ApiError } from '../http/errors.js';
+import { ReadPool, readsOffThread } from './reader.js';
 
 export type Row = Record<string, unknown>;
 /** Anything that runs a statement: the client, or an open transaction. */
@@ -21,6 +22,8 @@ export interface DbConfig {
    * is used, which protects nothing.
    */
   auditKey?: string | undefined;
+  /** Read workers for a local file (default 1); see `read`. */
+  readers?: number;
 }
 
 export const DEVELOPMENT_AUDIT_KEY = 'gatecell-development-audit-key-not-a-secret';
@@ -33,6 +36,7 @@ const isBusy = (e: unknown) =>
 
 export class Db {
   #client: Client;
+  #reader: ReadPool | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
   /** The key the audit chain is hashed with (never stored in the database). */
@@ -56,6 +60,20 @@ export class Db {
 
   get client() {
     return this.#client;
+  }
+
+  /**
+   * Where long reads go (pulls, audits, reports): for a local file, read workers with their own
+   * connections (server/db/reader.ts), so that a read never holds this thread's writes up; for a
+   * remote database, the client itself (its calls do not block the thread).
+   */
+  get read(): Exec {
+    if (!readsOffThread(this.config.url)) return this.#client;
+    return (this.#reader ??= new ReadPool(
+      this.config.url,
+      this.config.authToken,
+      this.config.readers ?? 1,
+    ));
   }
 
   /**
@@ -116,6 +134,7 @@ export class Db {
   }
 
   close() {
+    this.#reader?.close();
     this.#client.close();
   }
 }

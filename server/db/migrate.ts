@@ -7,6 +7,7 @@ import { auditHead, keyingStatement } from '../features/audit/trail.js';
 import { keyId, mac } from '../features/audit/keys.js';
 import type { Db } from './db.js';
 import { repairText } from './steps/repair-text.js';
+import { keepDerived } from '../features/reporting/keep.js';
 
 const DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -48,6 +49,8 @@ const STEPS: Record<string, (tx: Transaction, audited: Audited, db: Db) => Promi
       }),
     );
   },
+  // The measures already in the record get their kept totals, statuses and exceptions.
+  '006_kept_totals.sql': (_tx, audited) => audited((w) => keepDerived(w)),
 };
 
 /** Applies what is not applied yet, in order; `through` stops after that file (to test one migration). */

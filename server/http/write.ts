@@ -10,6 +10,7 @@ import {
   AuditBuffer,
   auditHead,
 } from '../features/audit/trail.js';
+import { keepDerived } from '../features/reporting/keep.js';
 import type { AppEnv, Deps } from './env.js';
 
 export class Write {
@@ -87,6 +88,8 @@ export function writeAs<T>(
   return deps.db.write(async (tx) => {
     const w = new Write(tx, actorId, deps.now(), await auditHead(tx, deps.db.auditKey));
     const result = await fn(w);
+    // What the write changed, reports read kept: in the same transaction, before the audit.
+    await keepDerived(w);
     await w.finish(requestId);
     return result;
   });

@@ -49,29 +49,90 @@ export function expectedValue(
   return v.forecast ?? v.target ?? 0;
 }
 
+/** A measure's money over its window (or part of it), in minor units: what reports add up. */
+export interface ValueTotals {
+  baseline: number;
+  target: number;
+  forecast: number;
+  actual: number;
+  /** Forecast − target over the periods that have a forecast ("no forecast yet" is no variance). */
+  forecastVariance: number;
+  /** Actual − target over the periods that have an actual. */
+  actualVariance: number;
+  /** Per period: the actual where the period is closed and has one, else forecast, else target. */
+  expected: number;
+}
+
+export const NO_VALUE: ValueTotals = {
+  baseline: 0,
+  target: 0,
+  forecast: 0,
+  actual: 0,
+  forecastVariance: 0,
+  actualVariance: 0,
+  expected: 0,
+};
+
+/** The totals of the periods given (the caller passes the window, or the part a report asks for). */
+export function valueTotals(
+  byPeriod: Iterable<[string, PeriodValues & { baseline?: number | null }]>,
+  closedThrough: string | null,
+): ValueTotals {
+  const t = { ...NO_VALUE };
+  for (const [period, v] of byPeriod) {
+    t.baseline += v.baseline ?? 0;
+    t.target += v.target ?? 0;
+    t.forecast += v.forecast ?? 0;
+    t.actual += v.actual ?? 0;
+    if (v.forecast !== null) t.forecastVariance += v.forecast - (v.target ?? 0);
+    if (v.actual !== null) t.actualVariance += v.actual - (v.target ?? 0);
+    t.expected += expectedValue(period, v, closedThrough);
+  }
+  return t;
+}
+
 export function potentialRatio(
   byPeriod: ReadonlyMap<string, PeriodValues>,
   closedThrough: string | null,
 ) {
-  let target = 0;
-  let expected = 0;
-  for (const [period, v] of byPeriod) {
-    target += v.target ?? 0;
-    expected += expectedValue(period, v, closedThrough);
-  }
+  const { target, expected } = valueTotals(byPeriod, closedThrough);
   return { target, expected };
 }
 
 /** ≥ 95 % of cumulative target on track, ≥ 80 % at risk, else off track; no target: on track. */
-export function potentialStatus(
-  byPeriod: ReadonlyMap<string, PeriodValues>,
-  closedThrough: string | null,
-): PotentialStatus {
-  const { target, expected } = potentialRatio(byPeriod, closedThrough);
+export function potentialOf(totals: { target: number; expected: number }): PotentialStatus {
+  const { target, expected } = totals;
   if (target <= 0) return 'on_track';
   if (expected * 100 >= target * 95) return 'on_track';
   if (expected * 100 >= target * 80) return 'at_risk';
   return 'off_track';
+}
+
+export const potentialStatus = (
+  byPeriod: ReadonlyMap<string, PeriodValues>,
+  closedThrough: string | null,
+): PotentialStatus => potentialOf(potentialRatio(byPeriod, closedThrough));
+
+/**
+ * The first day (YYYY-MM-DD, UTC) on which time alone may change the implementation status: a
+ * milestone coming within AT_RISK_DAYS, or a milestone or dependency falling past due. Null when
+ * nothing dated is open. Until that day, a status computed now stays true without a write.
+ */
+export function implementationChangesOn(f: ImplementationFacts, now: Date): string | null {
+  if (f.stage === 'cancelled' || GATE_ORDER.indexOf(f.stage) >= GATE_ORDER.indexOf('implemented'))
+    return null;
+  const t = today(now);
+  let first = Infinity;
+  const consider = (day: number) => {
+    if (day > t && day < first) first = day;
+  };
+  for (const m of f.milestones)
+    if (!m.done) {
+      consider(dayOf(m.due) - AT_RISK_DAYS * DAY);
+      consider(dayOf(m.due) + DAY);
+    }
+  for (const d of f.dependencies) if (!d.done) consider(dayOf(d.due) + DAY);
+  return first === Infinity ? null : new Date(first).toISOString().slice(0, 10);
 }
 
 const IMPLEMENTATION_RANK: Record<ImplementationStatus, number> = {

@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   declaredIsBetter,
+  implementationChangesOn,
   implementationStatus,
   type PeriodValues,
   potentialStatus,
@@ -91,5 +93,47 @@ describe('variance and realization are derived', () => {
     ]);
     expect(v.cumulative).toEqual({ forecastVariance: 10, actualVariance: -20 });
     expect(v.realization).toBe(0.4); // 80 of 200
+  });
+});
+
+describe('when time alone may change the implementation status (implementationChangesOn)', () => {
+  const DAY = 86_400_000;
+  const day = fc.integer({ min: 0, max: 120 }).map((d) => new Date(Date.UTC(2027, 0, 1) + d * DAY));
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  const facts = fc.record({
+    stage: fc.constantFrom('defined', 'identified', 'decided', 'implemented', 'cancelled'),
+    milestones: fc.array(fc.record({ due: day.map(iso), done: fc.boolean() }), { maxLength: 4 }),
+    risks: fc.array(fc.record({ severity: fc.constantFrom('low', 'high'), open: fc.boolean() }), {
+      maxLength: 2,
+    }),
+    dependencies: fc.array(fc.record({ due: day.map(iso), done: fc.boolean() }), {
+      maxLength: 3,
+    }),
+  }) as fc.Arbitrary<Parameters<typeof implementationStatus>[0]>;
+
+  it('the status stays what it is on every day before that day, and it is the first day it may differ', () => {
+    fc.assert(
+      fc.property(facts, day, fc.integer({ min: 1, max: 150 }), (f, now, ahead) => {
+        const until = implementationChangesOn(f, now);
+        const status = implementationStatus(f, now);
+        const later = new Date(now.getTime() + ahead * DAY);
+        // Any hour of a day before `until` (or of any day, when there is none) agrees with now.
+        if (until === null || iso(later) < until)
+          expect(implementationStatus(f, new Date(later.getTime() + 13 * 3_600_000))).toBe(status);
+        if (until !== null) expect(until > iso(now)).toBe(true);
+      }),
+    );
+  });
+
+  it('a milestone due in 20 days: at risk from 14 days before, delayed the day after', () => {
+    const f = {
+      stage: 'decided' as const,
+      milestones: [{ due: '2027-03-30', done: false }],
+      risks: [],
+      dependencies: [],
+    };
+    expect(implementationChangesOn(f, new Date('2027-03-10T12:00:00Z'))).toBe('2027-03-16');
+    expect(implementationChangesOn(f, new Date('2027-03-16T00:00:00Z'))).toBe('2027-03-31');
+    expect(implementationChangesOn({ ...f, stage: 'implemented' }, now)).toBeNull();
   });
 });

@@ -3,32 +3,46 @@ import { measure, plan, push, world } from '../helpers.js';
 
 const DAY = 86_400_000;
 
+// Each test plans its own measure and moves the shared clock only forward, relative to where it
+// is: the tests run alone and in any order.
 describe('exceptions and escalation', async () => {
   const w = await world(new Date('2027-02-01T09:00:00Z'));
   const { users } = w;
-  const list = async (scope = 'M-E', token = users.viewer.token) =>
+  const list = async (scope: string, token = users.viewer.token) =>
     (await w.call(token, 'GET', `/exceptions?scope=${scope}`)).body.exceptions as any[];
-  const later = (days: number) => (w.clock.now = new Date(w.clock.now.getTime() + days * DAY));
-
-  await measure(w, 'M-E');
-  await push(w, users.owner.token, [
-    ...plan('M-E', 'target', 1000),
-    ...plan('M-E', 'forecast', 1000),
-  ]);
-  const ms = (
-    await w.call(users.owner.token, 'POST', '/measures/M-E/milestones', {
-      title: 'Tender',
-      due: '2027-02-05',
-    })
-  ).body;
+  /** Time passes, and the service's sweep runs as it does every minute. */
+  const later = async (days: number) => {
+    w.clock.now = new Date(w.clock.now.getTime() + days * DAY);
+    await w.sweep();
+  };
+  const inDays = (days: number) =>
+    new Date(w.clock.now.getTime() + days * DAY).toISOString().slice(0, 10);
+  let n = 0;
+  /** A measure with 1,000 a month of target and forecast (6,000 at stake) and a milestone. */
+  async function planned(due = inDays(4)) {
+    const code = `M-E${++n}`;
+    await measure(w, code);
+    await push(w, users.owner.token, [
+      ...plan(code, 'target', 1000),
+      ...plan(code, 'forecast', 1000),
+    ]);
+    const milestone = (
+      await w.call(users.owner.token, 'POST', `/measures/${code}/milestones`, {
+        title: 'Tender',
+        due,
+      })
+    ).body;
+    return { code, milestone };
+  }
 
   it('raises an overdue milestone by itself, with owner, decision needed, value at stake and level', async () => {
-    expect(await list()).toEqual([]);
-    later(5);
-    const [e] = await list();
+    const { code } = await planned();
+    expect(await list(code)).toEqual([]);
+    await later(5);
+    const [e] = await list(code);
     expect(e).toMatchObject({
       type: 'milestone_overdue',
-      measure: 'M-E',
+      measure: code,
       owner: users.owner.id,
       level: 1,
       valueAtStake: 6000,
@@ -38,23 +52,54 @@ describe('exceptions and escalation', async () => {
     });
   });
 
-  it('reading exceptions again when nothing changed takes no write lock and writes nothing', async () => {
+  it('a read never writes: what time alone changes waits for the sweep, which raises it once', async () => {
+    const { code } = await planned();
     const count = async () =>
       (
         await w.db.client.execute(
           "SELECT (SELECT COUNT(*) FROM audit_batches) AS batches, (SELECT value FROM meta WHERE key = 'revision') AS revision",
         )
       ).rows[0];
+    w.clock.now = new Date(w.clock.now.getTime() + 5 * DAY);
     const before = await count();
     const writes = vi.spyOn(w.db, 'write');
-    await list();
+    expect(await list(code)).toEqual([]);
     await w.call(users.viewer.token, 'GET', '/reports/rollup?scope=ORG');
     expect(writes).not.toHaveBeenCalled();
     expect(await count()).toEqual(before);
+    writes.mockRestore();
+    expect(await w.sweep()).toBeGreaterThan(0);
+    expect((await list(code)).map((e) => e.type)).toEqual(['milestone_overdue']);
+    expect(await w.sweep()).toBe(0);
+  });
+
+  it('a write raises what it makes true in its own transaction, with the audit of its change', async () => {
+    const { code } = await planned();
+    const late = await w.call(users.owner.token, 'POST', `/measures/${code}/milestones`, {
+      title: 'Permit',
+      due: inDays(-3),
+    });
+    expect(late.status).toBe(201);
+    expect((await list(code)).map((e) => e.type)).toEqual(['milestone_overdue']);
+    const events = (await w.call(users.viewer.token, 'GET', `/audit?scope=${code}`)).body.events;
+    const added = events.find(
+      (e: any) => e.action === 'milestone.added' && e.after.title === 'Permit',
+    );
+    const raised = events.find((e: any) => e.action === 'exception.raised');
+    // One batch: the same time, actor and request as the change that made the condition true.
+    expect(raised).toMatchObject({
+      at: added.at,
+      actor: users.owner.id,
+      requestId: added.requestId,
+      source: { by: 'rules' },
+    });
+    expect(raised.seq).toBe(added.seq + 1);
   });
 
   it('acknowledging stops nothing: it still climbs a level after 7 days open', async () => {
-    const [e] = await list();
+    const { code } = await planned();
+    await later(5);
+    const [e] = await list(code);
     expect(
       (
         await w.call(users.planner2.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
@@ -66,27 +111,34 @@ describe('exceptions and escalation', async () => {
       comment: 'on it',
     });
     expect(ack.body.status).toBe('acknowledged');
-    later(7);
-    expect((await list())[0]).toMatchObject({
+    await later(7);
+    expect((await list(code))[0]).toMatchObject({
       id: e.id,
       level: 2,
       status: 'acknowledged',
       waitingOn: ['sponsor', 'controller'],
     });
-    later(7);
-    expect((await list())[0]).toMatchObject({ level: 3, waitingOn: ['steering committee'] });
-    expect(
-      (await w.call(users.viewer.token, 'GET', '/exceptions?scope=ORG&level=3')).body.exceptions,
-    ).toHaveLength(1);
-    expect(
-      (await w.call(users.viewer.token, 'GET', '/exceptions?scope=ORG&level=1')).body.exceptions,
-    ).toHaveLength(0);
+    await later(7);
+    expect((await list(code))[0]).toMatchObject({ level: 3, waitingOn: ['steering committee'] });
+    const atLevel = async (level: number) =>
+      (
+        await w.call(users.viewer.token, 'GET', `/exceptions?scope=ORG&level=${level}`)
+      ).body.exceptions.filter((x: any) => x.measure === code);
+    expect(await atLevel(3)).toHaveLength(1);
+    expect(await atLevel(1)).toHaveLength(0);
   });
 
   it('resolves itself when its condition clears', async () => {
-    await w.call(users.owner.token, 'PATCH', `/milestones/${ms.id}`, { done: true });
-    expect(await list()).toEqual([]);
-    const audit = (await w.call(users.viewer.token, 'GET', '/audit?scope=M-E')).body.events.map(
+    const { code, milestone } = await planned();
+    await later(5);
+    const [e] = await list(code);
+    await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
+      comment: 'on it',
+    });
+    await later(7);
+    await w.call(users.owner.token, 'PATCH', `/milestones/${milestone.id}`, { done: true });
+    expect(await list(code)).toEqual([]);
+    const audit = (await w.call(users.viewer.token, 'GET', `/audit?scope=${code}`)).body.events.map(
       (e: any) => e.action,
     );
     expect(audit).toEqual(
@@ -99,16 +151,13 @@ describe('exceptions and escalation', async () => {
     );
   });
 
-  it('value slipping and masked slippage; starts higher when the value at stake passes the thresholds', async () => {
-    await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', {
-      escalationValueLevel2: 1000,
-      escalationValueLevel3: 100000,
-    });
+  /** Forecast cut to 100 a month from March (approved): value slipping and masked slippage. */
+  async function slipped(code: string) {
     const r = await push(
       w,
       users.owner.token,
       ['2027-03', '2027-04', '2027-05', '2027-06'].map((period) => ({
-        measure: 'M-E',
+        measure: code,
         kind: 'forecast',
         period,
         value: 100,
@@ -123,16 +172,33 @@ describe('exceptions and escalation', async () => {
         `/change-requests/${x.changeRequestId}/approve`,
         { comment: 'confirmed' },
       );
-    const found = await list();
-    expect(found.map((e) => e.type).sort()).toEqual(['masked_slippage', 'value_slipping']);
-    expect(found.find((e) => e.type === 'value_slipping')).toMatchObject({
-      valueAtStake: 3600,
-      level: 2,
-    });
+  }
+
+  it('value slipping and masked slippage; starts higher when the value at stake passes the thresholds', async () => {
+    const { code } = await planned(inDays(60));
+    const thresholds = (level2: number | null, level3: number | null) =>
+      w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', {
+        escalationValueLevel2: level2,
+        escalationValueLevel3: level3,
+      });
+    await thresholds(1000, 100000);
+    try {
+      await slipped(code);
+      const found = await list(code);
+      expect(found.map((e) => e.type).sort()).toEqual(['masked_slippage', 'value_slipping']);
+      expect(found.find((e) => e.type === 'value_slipping')).toMatchObject({
+        valueAtStake: 3600,
+        level: 2,
+      });
+    } finally {
+      await thresholds(null, null);
+    }
   });
 
   it('resolved by hand (with a comment) stays resolved until its condition changes', async () => {
-    const masked = (await list()).find((e) => e.type === 'masked_slippage');
+    const { code } = await planned(inDays(60));
+    await slipped(code);
+    const masked = (await list(code)).find((e) => e.type === 'masked_slippage');
     expect(
       (await w.call(users.owner.token, 'POST', `/exceptions/${masked.id}/resolve`, { comment: '' }))
         .status,
@@ -144,17 +210,17 @@ describe('exceptions and escalation', async () => {
         })
       ).status,
     ).toBe(200);
-    later(1);
-    expect((await list()).map((e) => e.type)).toEqual(['value_slipping']);
-    const slipping = (await list())[0];
+    await later(1);
+    expect((await list(code)).map((e) => e.type)).toEqual(['value_slipping']);
+    const slipping = (await list(code))[0];
     await w.call(users.sponsor.token, 'POST', `/exceptions/${slipping.id}/resolve`, {
       comment: 'known',
     });
-    expect(await list()).toEqual([]);
+    expect(await list(code)).toEqual([]);
     // The condition changes (off track → at risk): a new exception is raised.
     await push(w, users.owner.token, [
       {
-        measure: 'M-E',
+        measure: code,
         kind: 'forecast',
         period: '2027-03',
         value: 2500,
@@ -169,7 +235,7 @@ describe('exceptions and escalation', async () => {
         { comment: 'ok' },
       ),
     );
-    expect((await list()).map((e) => e.type)).toEqual(['value_slipping']);
+    expect((await list(code)).map((e) => e.type)).toEqual(['value_slipping']);
   });
 
   it('approval overdue after the SLA, waiting on the approver; status mismatch for a rosy declared status', async () => {
@@ -181,10 +247,10 @@ describe('exceptions and escalation', async () => {
     });
     await w.call(users.owner.token, 'POST', '/measures/M-F/milestones', {
       title: 'Old',
-      due: '2027-01-01',
+      due: inDays(-30),
     });
     await w.call(users.owner.token, 'PATCH', '/measures/M-F', { declaredStatus: 'on_track' });
-    later(6);
+    await later(6);
     const found = await list('M-F');
     expect(found.map((e) => e.type).sort()).toEqual([
       'approval_overdue',
@@ -199,8 +265,9 @@ describe('exceptions and escalation', async () => {
     await w.call(users.sponsor.token, 'POST', '/measures/M-H/hold', { comment: 'paused' });
     await w.call(users.owner.token, 'POST', '/measures/M-H/milestones', {
       title: 'Late',
-      due: '2027-01-01',
+      due: inDays(-30),
     });
+    await later(1);
     expect(await list('M-H')).toEqual([]);
   });
 

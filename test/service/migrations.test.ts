@@ -87,7 +87,8 @@ describe('migrations', () => {
         .h,
     ).toMatch(/EDA0BD$/);
     expect(await migrate(db, '003_repair_text.sql')).toEqual(['003_repair_text.sql']);
-    expect((await call('GET', '/nodes/OLD-PF')).name).toBe('Portfolio \uFFFD\uFFFD\uFFFD');
+    const read = await db.client.execute("SELECT name FROM nodes WHERE code = 'OLD-PF'");
+    expect(read.rows[0]!.name).toBe('Portfolio \uFFFD\uFFFD\uFFFD');
     const events = (await call('GET', '/audit')).events;
     expect(events.at(-1)).toMatchObject({
       action: 'text.repaired',
@@ -101,7 +102,10 @@ describe('migrations', () => {
 
   it('005 keys the chain from the next batch, audits that point, and the whole trail verifies', async () => {
     const before = (await call('GET', '/audit')).events.length;
-    expect(await migrate(db)).toEqual(['004_integrity.sql', '005_audit_key.sql']);
+    expect(await migrate(db, '005_audit_key.sql')).toEqual([
+      '004_integrity.sql',
+      '005_audit_key.sql',
+    ]);
     const events = (await call('GET', '/audit')).events;
     expect(events).toHaveLength(before + 1);
     expect(events.at(-1)).toMatchObject({
@@ -115,5 +119,47 @@ describe('migrations', () => {
       await db.client.execute('SELECT id, hash FROM audit_batches ORDER BY id')
     ).rows.slice(-2);
     expect(pre!.hash).not.toBe(keyed!.hash);
+  });
+
+  it('006 keeps the totals, statuses and exceptions of the measures already in the record', async () => {
+    // A measure written before 006, the way its data lay then: no kept totals.
+    await db.client.executeMultiple(`
+      INSERT INTO users (id, name, email, token_hash, created_at) VALUES ('u_old', 'Olga', 'olga@example.com', 'x', '2026-01-01');
+      INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at)
+        SELECT 'OLD-M', 'measure', id, org_id, '', 'Old measure', '2026-01-01' FROM nodes WHERE code = 'OLD-PF';
+      UPDATE nodes SET path = (SELECT path FROM nodes WHERE code = 'OLD-PF') || id || '/' WHERE code = 'OLD-M';
+      INSERT INTO measures (node_id, title, owner_id, start_period, end_period, stage, revision, created_at)
+        SELECT id, 'Old measure', 'u_old', '2026-01', '2026-02', 'defined', 1, '2026-01-01' FROM nodes WHERE code = 'OLD-M';
+      INSERT INTO milestones (id, measure_id, title, due, created_at)
+        SELECT 'ms_old', id, 'Long past', '2026-01-10', '2026-01-01' FROM nodes WHERE code = 'OLD-M';
+      INSERT INTO cells (measure_id, kind, period, value, version, revision)
+        SELECT n.id, 'target', p.value, 50000, 1, 1 FROM nodes n, json_each('["2026-01","2026-02","2026-03"]') p WHERE n.code = 'OLD-M';
+    `);
+    expect(await migrate(db)).toEqual(['006_kept_totals.sql']);
+    const kept = (
+      await db.client.execute(
+        "SELECT t.target, t.expected, t.implementation, t.potential FROM measure_totals t JOIN nodes n ON n.id = t.measure_id WHERE n.code = 'OLD-M'",
+      )
+    ).rows[0];
+    // Two months of the window count (March is outside it); nothing else is planned yet.
+    expect({ ...kept }).toEqual({
+      target: 100000,
+      expected: 100000,
+      implementation: 'delayed',
+      potential: 'on_track',
+    });
+    expect((await call('GET', '/reports/rollup?scope=OLD')).totals.target).toBe(1000);
+    expect((await call('GET', '/exceptions?scope=OLD')).exceptions.map((e: any) => e.type)).toEqual(
+      ['milestone_overdue'],
+    );
+    expect((await db.client.execute('SELECT COUNT(*) AS n FROM measures_changed')).rows[0]!.n).toBe(
+      0,
+    );
+    // Raised by the migration, as the service itself (the cells above were written around the
+    // trail, which verification would report; that is not this test's point).
+    expect((await call('GET', '/audit')).events.at(-1)).toMatchObject({
+      action: 'exception.raised',
+      actor: 'system',
+    });
   });
 });

@@ -28,36 +28,34 @@ export const approvalRoutes = (deps: Deps) =>
     .get('/change-requests', validate('query', ChangeRequestsQuery), async (c) => {
       const actor = c.get('actor');
       const q = c.req.valid('query');
-      const prefixes = await scopePrefixes(deps.db.client, actor, q.scope);
-      const measures = new Map(
-        (await measuresUnder(deps.db.client, prefixes)).map((m) => [m.id, m]),
-      );
+      const prefixes = await scopePrefixes(deps.db.read, actor, q.scope);
+      const measures = new Map((await measuresUnder(deps.db.read, prefixes)).map((m) => [m.id, m]));
       const found = prefixes.length
         ? await rows<ChangeRequestRow>(
-            deps.db.client,
+            deps.db.read,
             `SELECT cr.* FROM change_requests cr JOIN nodes n ON n.id = cr.measure_id
            WHERE cr.status = ? AND ${underPrefixes('n.id')} ORDER BY cr.requested_at, cr.id`,
             [q.status, JSON.stringify(prefixes)],
           )
         : [];
       const settings = await settingsByOrg(
-        deps.db.client,
+        deps.db.read,
         [...measures.values()].map((m) => m.org_id),
       );
-      const people = await peopleById(deps.db.client, [
+      const people = await peopleById(deps.db.read, [
         ...found.flatMap((r) => [r.requested_by, r.decided_by]),
         ...[...measures.values()].map((m) => m.controller_id),
       ]);
       const windows = prefixes.length
         ? await rows<WindowRequestRow>(
-            deps.db.client,
+            deps.db.read,
             `SELECT wr.* FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id
            WHERE wr.status = ? AND ${underPrefixes('n.id')} ORDER BY wr.requested_at, wr.id`,
             [q.status, JSON.stringify(prefixes)],
           )
         : [];
       const windowPeople = await peopleById(
-        deps.db.client,
+        deps.db.read,
         windows.flatMap((r) => [r.requested_by, r.decided_by]),
       );
       for (const [id, p] of windowPeople) people.set(id, p);
@@ -66,7 +64,7 @@ export const approvalRoutes = (deps: Deps) =>
         mayDecideChange(actor, { requestedBy: r.requested_by }, { controllerId: m.controller_id });
       const digitsOf = (m: MeasureRow) => moneyRules(settings.get(m.org_id)!).digits;
       const targets = await periodTargets(
-        deps.db.client,
+        deps.db.read,
         found.map((r) => ({ measureId: r.measure_id, period: r.period })),
       );
       return c.json(

@@ -15,7 +15,7 @@ export const auditRoutes = (deps: Deps) =>
     .get('/audit', validate('query', AuditQuery), async (c) => {
       const actor = c.get('actor');
       const q = c.req.valid('query');
-      const prefixes = await scopePrefixes(deps.db.client, actor, q.scope);
+      const prefixes = await scopePrefixes(deps.db.read, actor, q.scope);
       if (!prefixes.length) return c.json({ events: [] }, 200);
       // Segments of the visible nodes (and, for the service admin without a scope, events about
       // no node such as users); each segment holds at least one event, so `limit` segments suffice.
@@ -28,7 +28,7 @@ export const auditRoutes = (deps: Deps) =>
         request_id: string | null;
         source: string | null;
       }>(
-        deps.db.client,
+        deps.db.read,
         `SELECT s.batch_id, n.code AS node, s.events, b.at, b.actor, b.request_id, b.source
          FROM audit_segments s JOIN audit_batches b ON b.id = s.batch_id LEFT JOIN nodes n ON n.id = s.node_id
          WHERE s.last_seq > ?2 AND (${underPrefixes('n.id', '?1')} OR (s.node_id IS NULL AND ?4 = 1))
@@ -56,7 +56,7 @@ export const auditRoutes = (deps: Deps) =>
       events.sort((a, b) => (q.order === 'newest' ? b.seq - a.seq : a.seq - b.seq));
       const page = events.slice(0, q.limit);
       const people = await peopleById(
-        deps.db.client,
+        deps.db.read,
         page.map((e) => e.actor),
       );
       return c.json(
@@ -68,7 +68,7 @@ export const auditRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       if (!isAdmin(actor)) throw forbidden('Only an admin takes a checkpoint of the audit trail.');
       const head = await one<{ last_seq: number; hash: string }>(
-        deps.db.client,
+        deps.db.read,
         'SELECT last_seq, hash FROM audit_batches ORDER BY id DESC LIMIT 1',
       );
       if (!head) throw notFound('An audit event');
@@ -97,14 +97,14 @@ export const auditRoutes = (deps: Deps) =>
         : new Set(
             (
               await rows<{ org_id: number }>(
-                deps.db.client,
+                deps.db.read,
                 `SELECT DISTINCT n.org_id FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND g.role = 'admin'`,
                 [actor.userId],
               )
             ).map((r) => r.org_id),
           );
       return c.json(
-        await verifyAudit(deps.db.client, { key: deps.db.auditKey, orgIds, checkpoint }),
+        await verifyAudit(deps.db.read, { key: deps.db.auditKey, orgIds, checkpoint }),
         200,
       );
     });

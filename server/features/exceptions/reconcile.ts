@@ -1,7 +1,7 @@
-// Keeps the stored exceptions equal to what the rules detect now: raises new ones, escalates
-// open ones with time, clears those whose condition is gone. Idempotent, so any instance may
-// run it at any time (on reads of a scope, and on the service's periodic sweep). The rules read
-// the scope without holding the write lock; the lock is taken only when something must change.
+// Keeps the stored exceptions equal to what the rules detect: raises new ones, escalates open ones
+// with time, clears those whose condition is gone. Run inside a write, on the measures it changed
+// (keepDerived), and by the sweep for what time alone changes. Idempotent, so any instance may run
+// it at any time; a read never does.
 import { randomUUID } from 'node:crypto';
 import { changeApprover } from '../../../shared/domain/access.js';
 import { type ApproverRule, gateApprover } from '../../../shared/domain/gates.js';
@@ -14,12 +14,17 @@ import {
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { fromMinor } from '../../../shared/money.js';
 import { type Exec, rows } from '../../db/db.js';
-import type { Deps } from '../../http/env.js';
-import { type Write, writeAs } from '../../http/write.js';
-import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
-import { deriveStatus, loadStates, type MeasureState, measuresUnder } from '../measures/state.js';
+import type { Write } from '../../http/write.js';
+import { moneyRules } from '../hierarchy/store.js';
+import type { DerivedStatus, MeasureState } from '../measures/state.js';
 
 export const SYSTEM_ACTOR = 'system';
+
+/**
+ * What an exception event says of where it came from: the rules, in the write whose change made
+ * them hold (that write's actor and request), or in the sweep (actor 'system').
+ */
+const RULES = { by: 'rules' };
 
 interface StoredException {
   id: string;
@@ -43,30 +48,22 @@ type Detected = DetectedException & {
   digits: number;
 };
 
-/** A scope as the rules see it: read once, used by the reconcile and by reports. */
-export interface ScopeState {
-  states: MeasureState[];
-  settings: Map<number, OrgSettings>;
+/** A measure as the rules judge it: its state (cells not needed) and its statuses. */
+export interface Judged {
+  state: MeasureState;
+  status: DerivedStatus;
 }
 
-export async function readScope(x: Exec, prefixes: readonly string[]): Promise<ScopeState> {
-  const measures = await measuresUnder(x, prefixes);
-  return {
-    states: await loadStates(x, measures),
-    settings: await settingsByOrg(
-      x,
-      measures.map((m) => m.org_id),
-    ),
-  };
-}
-
-function detectAll(scope: ScopeState, now: Date): Map<string, Detected> {
+function detectAll(
+  judged: readonly Judged[],
+  settings: ReadonlyMap<number, OrgSettings>,
+  now: Date,
+): Map<string, Detected> {
   const detected = new Map<string, Detected>();
-  for (const s of scope.states) {
+  for (const { state: s, status } of judged) {
     const m = s.measure;
-    const org = scope.settings.get(m.org_id)!;
+    const org = settings.get(m.org_id)!;
     const money = moneyRules(org);
-    const status = deriveStatus(s, org, now);
     const people = { sponsorId: m.sponsor_id, controllerId: m.controller_id };
     const requests = [
       ...s.changeRequests.map((r) => ({
@@ -127,7 +124,10 @@ function detectAll(scope: ScopeState, now: Date): Map<string, Detected> {
   return detected;
 }
 
-type Change = (w: Write) => Promise<void>;
+interface Change {
+  measureId: number;
+  apply: (w: Write) => Promise<void>;
+}
 
 const levelAtStart = (d: Detected) =>
   Math.max(d.atLeastLevel ?? 1, startLevel(d.valueAtStake, { level2: d.level2, level3: d.level3 }));
@@ -149,18 +149,22 @@ function diff(
   for (const [key, e] of active) {
     const d = detected.get(key);
     if (!d) {
-      changes.push(async (w) => {
-        await w.tx.execute({
-          sql: "UPDATE exceptions SET status = 'cleared', resolved_at = ? WHERE id = ?",
-          args: [w.at, e.id],
-        });
-        w.audit({
-          action: 'exception.cleared',
-          nodeId: e.measure_id,
-          subject: e.id,
-          before: { status: e.status },
-          after: { status: 'cleared' },
-        });
+      changes.push({
+        measureId: e.measure_id,
+        apply: async (w) => {
+          await w.tx.execute({
+            sql: "UPDATE exceptions SET status = 'cleared', resolved_at = ? WHERE id = ?",
+            args: [w.at, e.id],
+          });
+          w.audit({
+            action: 'exception.cleared',
+            nodeId: e.measure_id,
+            subject: e.id,
+            before: { status: e.status },
+            after: { status: 'cleared' },
+            source: RULES,
+          });
+        },
       });
       continue;
     }
@@ -172,94 +176,108 @@ function diff(
       d.ownerId !== e.owner_id ||
       d.decisionNeeded !== e.decision_needed
     )
-      changes.push(async (w) => {
-        await w.tx.execute({
-          sql: 'UPDATE exceptions SET level = ?, value_at_stake = ?, fingerprint = ?, decision_needed = ?, owner_id = ? WHERE id = ?',
-          args: [level, d.valueAtStake, d.fingerprint, d.decisionNeeded, d.ownerId, e.id],
-        });
-        if (level !== e.level)
-          w.audit({
-            action: 'exception.escalated',
-            nodeId: e.measure_id,
-            subject: e.id,
-            before: { level: e.level },
-            after: { level },
+      changes.push({
+        measureId: e.measure_id,
+        apply: async (w) => {
+          await w.tx.execute({
+            sql: 'UPDATE exceptions SET level = ?, value_at_stake = ?, fingerprint = ?, decision_needed = ?, owner_id = ? WHERE id = ?',
+            args: [level, d.valueAtStake, d.fingerprint, d.decisionNeeded, d.ownerId, e.id],
           });
+          if (level !== e.level)
+            w.audit({
+              action: 'exception.escalated',
+              nodeId: e.measure_id,
+              subject: e.id,
+              before: { level: e.level },
+              after: { level },
+              source: RULES,
+            });
+        },
       });
   }
   for (const [key, e] of handResolved) {
     const d = detected.get(key);
     // Resolved by hand stays resolved until its condition changes (or goes away).
     if (!d || d.fingerprint !== e.fingerprint)
-      changes.push(async (w) => {
-        await w.tx.execute({
-          sql: "UPDATE exceptions SET status = 'cleared' WHERE id = ?",
-          args: [e.id],
-        });
+      changes.push({
+        measureId: e.measure_id,
+        apply: async (w) => {
+          await w.tx.execute({
+            sql: "UPDATE exceptions SET status = 'cleared' WHERE id = ?",
+            args: [e.id],
+          });
+        },
       });
   }
   for (const [key, d] of detected) {
     if (active.has(key)) continue;
     const resolved = handResolved.get(key);
     if (resolved && resolved.fingerprint === d.fingerprint) continue;
-    changes.push(async (w) => {
-      const id = `ex_${randomUUID()}`;
-      const level = levelAtStart(d);
-      await w.tx.execute({
-        sql: `INSERT INTO exceptions (id, measure_id, type, subject, fingerprint, status, owner_id, decision_needed, value_at_stake, start_level, level, opened_at)
+    changes.push({
+      measureId: d.measureId,
+      apply: async (w) => {
+        const id = `ex_${randomUUID()}`;
+        const level = levelAtStart(d);
+        await w.tx.execute({
+          sql: `INSERT INTO exceptions (id, measure_id, type, subject, fingerprint, status, owner_id, decision_needed, value_at_stake, start_level, level, opened_at)
               VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
-        args: [
-          id,
-          d.measureId,
-          d.type,
-          d.subject,
-          d.fingerprint,
-          d.ownerId,
-          d.decisionNeeded,
-          d.valueAtStake,
-          level,
-          level,
-          w.at,
-        ],
-      });
-      w.audit({
-        action: 'exception.raised',
-        nodeId: d.measureId,
-        subject: id,
-        after: {
-          type: d.type,
-          level,
-          valueAtStake: fromMinor(d.valueAtStake, d.digits),
-          decisionNeeded: d.decisionNeeded,
-        },
-      });
+          args: [
+            id,
+            d.measureId,
+            d.type,
+            d.subject,
+            d.fingerprint,
+            d.ownerId,
+            d.decisionNeeded,
+            d.valueAtStake,
+            level,
+            level,
+            w.at,
+          ],
+        });
+        w.audit({
+          action: 'exception.raised',
+          nodeId: d.measureId,
+          subject: id,
+          after: {
+            type: d.type,
+            level,
+            valueAtStake: fromMinor(d.valueAtStake, d.digits),
+            decisionNeeded: d.decisionNeeded,
+          },
+          source: RULES,
+        });
+      },
     });
   }
   return changes;
 }
 
-const storedFor = (x: Exec, scope: ScopeState) =>
+const storedFor = (x: Exec, judged: readonly Judged[]) =>
   rows<StoredException>(
     x,
     `SELECT * FROM exceptions WHERE measure_id IN (SELECT value FROM json_each(?)) AND status IN ('open', 'acknowledged', 'resolved')`,
-    [JSON.stringify(scope.states.map((s) => s.measure.id))],
+    [JSON.stringify(judged.map((j) => j.state.measure.id))],
   );
 
-/** Reconciles the exceptions of the prefixes' measures; answers the scope it read, for reports. */
-export async function reconcileExceptions(
-  deps: Deps,
-  prefixes: readonly string[],
-): Promise<ScopeState> {
-  const scope = prefixes.length
-    ? await readScope(deps.db.client, prefixes)
-    : { states: [], settings: new Map() };
-  if (!scope.states.length) return scope;
-  const now = deps.now();
-  const detected = detectAll(scope, now);
-  if (!diff(await storedFor(deps.db.client, scope), detected, now).length) return scope;
-  await writeAs(deps, SYSTEM_ACTOR, null, async (w) => {
-    // Under the lock, against what is stored now: another instance may have reconciled meanwhile.
-    for (const change of diff(await storedFor(w.tx, scope), detected, now)) await change(w);
-  });
-  return scope;
+/** The measures whose stored exceptions differ from what the rules detect (read only). */
+export async function measuresToReconcile(
+  x: Exec,
+  judged: readonly Judged[],
+  settings: ReadonlyMap<number, OrgSettings>,
+  now: Date,
+): Promise<Set<number>> {
+  const changes = diff(await storedFor(x, judged), detectAll(judged, settings, now), now);
+  return new Set(changes.map((c) => c.measureId));
+}
+
+/** Brings the judged measures' exceptions up to date, in the write's transaction. */
+export async function reconcileIn(
+  w: Write,
+  judged: readonly Judged[],
+  settings: ReadonlyMap<number, OrgSettings>,
+) {
+  if (!judged.length) return;
+  const detected = detectAll(judged, settings, w.now);
+  for (const change of diff(await storedFor(w.tx, judged), detected, w.now)) await change.apply(w);
 }

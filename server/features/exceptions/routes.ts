@@ -9,16 +9,14 @@ import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { scopePrefixes } from '../hierarchy/store.js';
 import { measureOfVisible } from '../measures/state.js';
-import { reconcileExceptions } from './reconcile.js';
 import { openExceptions } from './store.js';
 
 export const exceptionRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
     .get('/exceptions', validate('query', ExceptionsQuery), async (c) => {
       const q = c.req.valid('query');
-      const prefixes = await scopePrefixes(deps.db.client, c.get('actor'), q.scope);
-      await reconcileExceptions(deps, prefixes);
-      return c.json({ exceptions: await openExceptions(deps, prefixes, q.level) }, 200);
+      const prefixes = await scopePrefixes(deps.db.read, c.get('actor'), q.scope);
+      return c.json({ exceptions: await openExceptions(deps.db.read, prefixes, q.level) }, 200);
     })
     .post('/exceptions/:id/acknowledge', validate('json', Decision), (c) =>
       act(deps, c, c.req.valid('json').comment, 'acknowledge'),

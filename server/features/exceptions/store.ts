@@ -1,8 +1,7 @@
 // The exceptions' reads: the open exceptions of a scope, as the API answers them.
 import { WAITS_ON } from '../../../shared/domain/exceptions.js';
 import { fromMinor } from '../../../shared/money.js';
-import { rows } from '../../db/db.js';
-import type { Deps } from '../../http/env.js';
+import { type Exec, rows } from '../../db/db.js';
 import { moneyRules, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
 import { peopleById } from '../measures/view.js';
 
@@ -22,10 +21,10 @@ interface ExceptionRow {
   controller_id: string | null;
 }
 
-export async function openExceptions(deps: Deps, prefixes: readonly string[], level?: number) {
+export async function openExceptions(x: Exec, prefixes: readonly string[], level?: number) {
   if (!prefixes.length) return [];
   const found = await rows<ExceptionRow>(
-    deps.db.client,
+    x,
     `SELECT e.id, e.type, n.code, n.org_id, e.owner_id, e.decision_needed, e.value_at_stake, e.level, e.status, e.opened_at,
             e.acknowledged_at, m.sponsor_id, m.controller_id
      FROM exceptions e JOIN nodes n ON n.id = e.measure_id JOIN measures m ON m.node_id = e.measure_id
@@ -34,11 +33,11 @@ export async function openExceptions(deps: Deps, prefixes: readonly string[], le
     [JSON.stringify(prefixes), level ?? null],
   );
   const settings = await settingsByOrg(
-    deps.db.client,
+    x,
     found.map((e) => e.org_id),
   );
   const people = await peopleById(
-    deps.db.client,
+    x,
     found.flatMap((e) => [e.owner_id, e.sponsor_id, e.controller_id]),
   );
   const name = (id: string | null) => (id ? (people.get(id)?.name ?? id) : null);
@@ -61,4 +60,18 @@ export async function openExceptions(deps: Deps, prefixes: readonly string[], le
     openedAt: e.opened_at,
     acknowledgedAt: e.acknowledged_at,
   }));
+}
+
+/** The open (or acknowledged) exceptions under the prefixes, counted by level. */
+export async function exceptionsByLevel(x: Exec, prefixes: readonly string[]) {
+  const counts: Record<string, number> = { 1: 0, 2: 0, 3: 0 };
+  if (!prefixes.length) return counts;
+  for (const r of await rows<{ level: number; n: number }>(
+    x,
+    `SELECT e.level, COUNT(*) AS n FROM exceptions e
+     WHERE e.status IN ('open', 'acknowledged') AND ${underPrefixes('e.measure_id')} GROUP BY e.level`,
+    [JSON.stringify(prefixes)],
+  ))
+    counts[String(r.level)] = r.n;
+  return counts;
 }

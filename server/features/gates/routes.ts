@@ -121,10 +121,10 @@ export const gateRoutes = (deps: Deps) =>
     .get('/gate-requests', validate('query', GateRequestsQuery), async (c) => {
       const actor = c.get('actor');
       const q = c.req.valid('query');
-      const prefixes = await scopePrefixes(deps.db.client, actor, q.scope);
+      const prefixes = await scopePrefixes(deps.db.read, actor, q.scope);
       const found = prefixes.length
         ? await rows<GateRequestRow & { code: string }>(
-            deps.db.client,
+            deps.db.read,
             `SELECT g.*, n.code FROM gate_requests g JOIN nodes n ON n.id = g.measure_id
          WHERE g.status = ? AND ${underPrefixes('n.id')} ORDER BY g.requested_at, g.id`,
             [q.status, JSON.stringify(prefixes)],
@@ -133,17 +133,17 @@ export const gateRoutes = (deps: Deps) =>
       const measures = new Map(
         (
           await measuresByCodes(
-            deps.db.client,
+            deps.db.read,
             found.map((g) => g.code),
           )
         ).map((m) => [m.id, m]),
       );
-      const people = await peopleById(deps.db.client, [
+      const people = await peopleById(deps.db.read, [
         ...found.flatMap((g) => [g.requested_by, g.decided_by]),
         ...[...measures.values()].flatMap((m) => [m.sponsor_id, m.controller_id]),
       ]);
       const settings = await settingsByOrg(
-        deps.db.client,
+        deps.db.read,
         [...measures.values()].map((m) => m.org_id),
       );
       return c.json(

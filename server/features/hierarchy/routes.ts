@@ -24,7 +24,7 @@ import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
-import { rollupTotals } from '../reporting/rollup.js';
+import { scopeTotals } from '../reporting/scope.js';
 import { assertCodeFree, nodeByCode, type NodeRow, orgSettings, visibleNode } from './store.js';
 
 export const hierarchyRoutes = (deps: Deps) =>
@@ -33,11 +33,9 @@ export const hierarchyRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const user = actor.superAdmin
         ? { id: actor.userId, name: 'Administrator (service token)', email: null }
-        : await one(deps.db.client, 'SELECT id, name, email FROM users WHERE id = ?', [
-            actor.userId,
-          ]);
+        : await one(deps.db.read, 'SELECT id, name, email FROM users WHERE id = ?', [actor.userId]);
       const grants = await rows(
-        deps.db.client,
+        deps.db.read,
         `SELECT n.code AS node, n.level, n.name, g.role FROM grants g JOIN nodes n ON n.id = g.node_id
          WHERE g.user_id = ? ORDER BY n.path, g.role`,
         [actor.userId],
@@ -45,7 +43,7 @@ export const hierarchyRoutes = (deps: Deps) =>
       const invitations = actor.superAdmin
         ? []
         : await rows(
-            deps.db.client,
+            deps.db.read,
             `SELECT i.id, n.code AS node, n.name, i.invited_at AS invitedAt, coalesce(u.name, i.invited_by) AS invitedBy FROM invitations i
          JOIN nodes n ON n.id = i.node_id LEFT JOIN users u ON u.id = i.invited_by
          WHERE i.status = 'pending' AND i.email = (SELECT lower(email) FROM users WHERE id = ?) ORDER BY i.invited_at`,
@@ -193,27 +191,27 @@ export const hierarchyRoutes = (deps: Deps) =>
 
     .get('/nodes/:code', async (c) => {
       const actor = c.get('actor');
-      const node = await visibleNode(deps.db.client, actor, c.req.param('code'));
+      const node = await visibleNode(deps.db.read, actor, c.req.param('code'));
       const parent = node.parent_id
-        ? await one<{ code: string }>(deps.db.client, 'SELECT code FROM nodes WHERE id = ?', [
+        ? await one<{ code: string }>(deps.db.read, 'SELECT code FROM nodes WHERE id = ?', [
             node.parent_id,
           ])
         : null;
       const children = (
         await rows<{ code: string; level: string; name: string; path: string }>(
-          deps.db.client,
+          deps.db.read,
           'SELECT code, level, name, path FROM nodes WHERE parent_id = ? ORDER BY code',
           [node.id],
         )
       ).filter((ch) => visiblePrefixes(actor, ch.path).length);
-      const totals = await rollupTotals(
-        deps.db.client,
-        visiblePrefixes(actor, node.path),
-        node.org_id,
-        {},
-      );
       // The organization's settings: the pane takes the currency's digits and the tolerance from here.
-      const settings = await orgSettings(deps.db.client, node.org_id);
+      const settings = await orgSettings(deps.db.read, node.org_id);
+      const totals = await scopeTotals(
+        deps.db.read,
+        visiblePrefixes(actor, node.path),
+        settings,
+        deps.now(),
+      );
       return c.json(
         {
           code: node.code,

@@ -337,7 +337,7 @@ export const measureRoutes = (deps: Deps) => {
 
     .get('/measures/:code', async (c) => {
       const actor = c.get('actor');
-      const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
+      const m = await visibleMeasure(deps.db.read, actor, c.req.param('code'));
       // What the signed-in user may do here, by the same policies the writes check: the pane offers only those.
       const people = {
         ownerId: m.owner_id,

@@ -2,11 +2,15 @@
 // (a handful of statements whatever the number of measures), and the derived statuses.
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import {
+  type ImplementationFacts,
   type PeriodValues,
+  implementationChangesOn,
   implementationStatus,
-  potentialRatio,
-  potentialStatus,
+  potentialOf,
+  valueTotals,
+  type ValueTotals,
 } from '../../../shared/domain/status.js';
+import type { PotentialStatus } from '../../../shared/model.js';
 import type { CellKind, ImplementationStatus, Stage } from '../../../shared/model.js';
 import { periodsBetween } from '../../../shared/periods.js';
 import { type Exec, jsonRows, one, rows } from '../../db/db.js';
@@ -62,6 +66,11 @@ export const rowWithMeasure = <T>(
     `SELECT t.*, n.code AS measure_code FROM ${table} t JOIN nodes n ON n.id = t.measure_id WHERE t.id = ?`,
     [id],
   );
+
+export const measuresByIds = (x: Exec, ids: readonly number[]) =>
+  jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.id IN (SELECT value FROM json_each(?))`, [
+    JSON.stringify(ids),
+  ]);
 
 export const measuresByCodes = (x: Exec, codes: readonly string[]) =>
   jsonRows<MeasureRow>(x, `${MEASURE_SELECT} WHERE n.code IN (SELECT value FROM json_each(?))`, [
@@ -223,19 +232,26 @@ const byMeasure = <T extends { measure_id: number }>(list: T[]) => {
   return map;
 };
 
+/**
+ * Everything the rules read of the measures. `cells: false` leaves the cells out (an empty list):
+ * what the statuses and exceptions need of them is kept in their totals.
+ */
 export async function loadStates(
   x: Exec,
   measures: readonly MeasureRow[],
+  { cells: withCells = true } = {},
 ): Promise<MeasureState[]> {
   const ids = JSON.stringify(measures.map((m) => m.id));
   const inIds = 'measure_id IN (SELECT value FROM json_each(?))';
   const [cells, milestones, risks, deps, crs, gates] = await Promise.all([
-    jsonRows<CellRow>(
-      x,
-      `SELECT json_object('measure_id', measure_id, 'kind', kind, 'period', period, 'value', value, 'version', version, 'revision', revision) AS j
+    withCells
+      ? jsonRows<CellRow>(
+          x,
+          `SELECT json_object('measure_id', measure_id, 'kind', kind, 'period', period, 'value', value, 'version', version, 'revision', revision) AS j
       FROM cells WHERE ${inIds} ORDER BY period`,
-      [ids],
-    ),
+          [ids],
+        )
+      : [],
     rows<MilestoneRow>(
       x,
       `SELECT id, measure_id, title, due, done, done_at FROM milestones WHERE ${inIds} ORDER BY due, id`,
@@ -296,32 +312,44 @@ export function periodValues(
 }
 
 export interface DerivedStatus {
-  /** Target, forecast and actual per period of the window, as the statuses read them. */
-  byPeriod: ReturnType<typeof periodValues>;
   implementation: ImplementationStatus;
-  potential: ReturnType<typeof potentialStatus>;
+  potential: PotentialStatus;
   cumulativeTarget: number;
   cumulativeExpected: number;
+  /** The money of the window, as the reports add it up. */
+  totals: ValueTotals;
+  /** The first day on which time alone may change `implementation` (null: none). */
+  statusUntil: string | null;
 }
 
-export function deriveStatus(state: MeasureState, settings: OrgSettings, now: Date): DerivedStatus {
-  const byPeriod = periodValues(state);
-  const { target, expected } = potentialRatio(byPeriod, settings.closedThrough);
+export const implementationFacts = (state: MeasureState): ImplementationFacts => ({
+  stage: state.measure.stage,
+  milestones: state.milestones.map((m) => ({ due: m.due, done: !!m.done })),
+  risks: state.risks.map((r) => ({ severity: r.severity, open: !!r.open })),
+  dependencies: state.dependencies.map((d) => ({ due: d.due, done: !!d.done })),
+});
+
+/** The statuses of a measure from its plan (milestones, risks, dependencies) and its totals. */
+export function statusOf(state: MeasureState, totals: ValueTotals, now: Date): DerivedStatus {
+  const facts = implementationFacts(state);
   return {
-    byPeriod,
-    implementation: implementationStatus(
-      {
-        stage: state.measure.stage,
-        milestones: state.milestones.map((m) => ({ due: m.due, done: !!m.done })),
-        risks: state.risks.map((r) => ({ severity: r.severity, open: !!r.open })),
-        dependencies: state.dependencies.map((d) => ({ due: d.due, done: !!d.done })),
-      },
-      now,
-    ),
-    potential: potentialStatus(byPeriod, settings.closedThrough),
-    cumulativeTarget: target,
-    cumulativeExpected: expected,
+    implementation: implementationStatus(facts, now),
+    potential: potentialOf(totals),
+    cumulativeTarget: totals.target,
+    cumulativeExpected: totals.expected,
+    totals,
+    statusUntil: implementationChangesOn(facts, now),
   };
+}
+
+/** The statuses computed from the measure's own cells (a state loaded with them). */
+export function deriveStatus(
+  state: MeasureState,
+  settings: OrgSettings,
+  now: Date,
+): DerivedStatus & { byPeriod: ReturnType<typeof periodValues> } {
+  const byPeriod = periodValues(state);
+  return { byPeriod, ...statusOf(state, valueTotals(byPeriod, settings.closedThrough), now) };
 }
 
 /** The measure, when the actor holds a role on it; else 404. */

@@ -2,12 +2,12 @@
 import { changeApprover } from '../../../shared/domain/access.js';
 import { type ApproverRule, gateApprover, pinnedTotals } from '../../../shared/domain/gates.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
-import { variances } from '../../../shared/domain/status.js';
+import { NO_VALUE, variances } from '../../../shared/domain/status.js';
 import { DOI } from '../../../shared/model.js';
 import { fromMinor, fromMinorOrNull } from '../../../shared/money.js';
 import { type Exec, rows } from '../../db/db.js';
-import type { Deps } from '../../http/env.js';
-import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
+import { moneyRules } from '../hierarchy/store.js';
+import { keptTotals } from '../reporting/store.js';
 import {
   type ChangeRequestRow,
   type GateRequestRow,
@@ -17,6 +17,7 @@ import {
   deriveStatus,
   loadStates,
   measuresChangedSince,
+  statusOf,
 } from './state.js';
 
 export type People = Map<string, { id: string; name: string }>;
@@ -242,17 +243,25 @@ export async function measureView(x: Exec, state: MeasureState, settings: OrgSet
 }
 
 /** Stage and statuses of the measures under the prefixes that changed after `since`. */
-export async function measureSummaries(deps: Deps, prefixes: readonly string[], since: number) {
+export async function measureSummaries(
+  x: Exec,
+  now: Date,
+  prefixes: readonly string[],
+  since: number,
+) {
   if (!prefixes.length) return [];
-  const x = deps.db.client;
   const changed = await measuresChangedSince(x, prefixes, since);
-  const settings = await settingsByOrg(
-    x,
-    changed.map((m) => m.org_id),
-  );
-  const now = deps.now();
-  return (await loadStates(x, changed)).map((s) => {
-    const status = deriveStatus(s, settings.get(s.measure.org_id)!, now);
+  // Statuses from the measures' kept totals: the cells are not read again for them.
+  const [states, kept] = await Promise.all([
+    loadStates(x, changed, { cells: false }),
+    keptTotals(
+      x,
+      changed.map((m) => m.id),
+    ),
+  ]);
+  const money = new Map(kept.map((k) => [k.measureId, k.money]));
+  return states.map((s) => {
+    const status = statusOf(s, money.get(s.measure.id) ?? NO_VALUE, now);
     return {
       code: s.measure.code,
       stage: s.measure.stage,

@@ -44,16 +44,16 @@ export const syncRoutes = (deps: Deps) =>
     .get('/cells', validate('query', CellsQuery), async (c) => {
       const q = c.req.valid('query');
       const actor = c.get('actor');
-      const node = await visibleNode(deps.db.client, actor, q.scope);
-      const revision = await currentRevision(deps.db.client); // read first: a cell changed meanwhile comes again next time
+      const node = await visibleNode(deps.db.read, actor, q.scope);
+      const revision = await currentRevision(deps.db.read); // read first: a cell changed meanwhile comes again next time
       const prefixes = visiblePrefixes(actor, node.path);
-      const cells = await cellsUnder(deps.db.client, prefixes, q);
+      const cells = await cellsUnder(deps.db.read, prefixes, q);
       if (!q.editable) return c.json({ revision, cells }, 200);
       return c.json(
         {
           revision,
           cells,
-          locks: await locksUnder(deps.db.client, actor, prefixes, q, deps.now()),
+          locks: await locksUnder(deps.db.read, actor, prefixes, q, deps.now()),
         },
         200,
       );
@@ -62,12 +62,12 @@ export const syncRoutes = (deps: Deps) =>
     .get('/sync/changes', validate('query', ChangesQuery), async (c) => {
       const q = c.req.valid('query');
       const actor = c.get('actor');
-      const node = await visibleNode(deps.db.client, actor, q.scope);
+      const node = await visibleNode(deps.db.read, actor, q.scope);
       const prefixes = visiblePrefixes(actor, node.path);
-      const revision = await currentRevision(deps.db.client);
+      const revision = await currentRevision(deps.db.read);
       const [cells, measures] = await Promise.all([
-        cellsChangedSince(deps.db.client, prefixes, q.since),
-        measureSummaries(deps, prefixes, q.since),
+        cellsChangedSince(deps.db.read, prefixes, q.since),
+        measureSummaries(deps.db.read, deps.now(), prefixes, q.since),
       ]);
       return c.json({ revision, cells, measures }, 200);
     })

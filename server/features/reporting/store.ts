@@ -1,0 +1,133 @@
+// The kept aggregates' SQL: per-measure totals and statuses (measure_totals), the measures a
+// write changed (measures_changed, filled by triggers), and the scope reads reports make of them.
+import type { PeriodValues, ValueTotals } from '../../../shared/domain/status.js';
+import type { ImplementationStatus, PotentialStatus, Stage } from '../../../shared/model.js';
+import { type Exec, jsonRows, rows } from '../../db/db.js';
+import { underPrefixes } from '../hierarchy/store.js';
+
+/** A measure_totals row as the code reads it. */
+export interface KeptTotals {
+  measureId: number;
+  money: ValueTotals;
+  implementation: ImplementationStatus;
+  potential: PotentialStatus;
+  statusUntil: string | null;
+}
+
+/** The measures this transaction changed (the triggers' list). */
+export const changedMeasureIds = async (x: Exec) =>
+  (await rows<{ measure_id: number }>(x, 'SELECT measure_id FROM measures_changed')).map(
+    (r) => r.measure_id,
+  );
+
+export const forgetChanged = (x: Exec) => x.execute('DELETE FROM measures_changed');
+
+type PeriodRow = { m: number; p: string } & PeriodValues & { baseline: number | null };
+
+/**
+ * The values of each (measure, period) inside the measure's window, and inside `range` when one
+ * is given: one row per period, the four kinds side by side.
+ */
+async function periodRows(
+  x: Exec,
+  where: string,
+  args: unknown[],
+  range: { from?: string | undefined; to?: string | undefined } = {},
+): Promise<Map<number, [string, PeriodRow][]>> {
+  const found = await jsonRows<PeriodRow>(
+    x,
+    `SELECT json_object('m', c.measure_id, 'p', c.period,
+        'baseline', MAX(CASE WHEN c.kind = 'baseline' THEN c.value END), 'target', MAX(CASE WHEN c.kind = 'target' THEN c.value END),
+        'forecast', MAX(CASE WHEN c.kind = 'forecast' THEN c.value END), 'actual', MAX(CASE WHEN c.kind = 'actual' THEN c.value END)) AS j
+     FROM cells c JOIN measures m ON m.node_id = c.measure_id
+     WHERE ${where} AND c.period BETWEEN m.start_period AND m.end_period AND c.period >= ? AND c.period <= ?
+     GROUP BY c.measure_id, c.period`,
+    [...args, range.from ?? '0000-00', range.to ?? '9999-99'] as never,
+  );
+  const map = new Map<number, [string, PeriodRow][]>();
+  for (const r of found) {
+    let list = map.get(r.m);
+    if (!list) map.set(r.m, (list = []));
+    list.push([r.p, r]);
+  }
+  return map;
+}
+
+export const periodRowsOf = (x: Exec, ids: readonly number[]) =>
+  periodRows(x, 'c.measure_id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
+
+export const periodRowsUnder = (
+  x: Exec,
+  prefixes: readonly string[],
+  range: { from?: string | undefined; to?: string | undefined },
+) => periodRows(x, underPrefixes('c.measure_id'), [JSON.stringify(prefixes)], range);
+
+export async function saveTotals(x: Exec, kept: readonly KeptTotals[]) {
+  if (!kept.length) return;
+  await x.execute({
+    sql: `INSERT INTO measure_totals (measure_id, baseline, target, forecast, actual, forecast_variance, actual_variance, expected,
+            implementation, potential, status_until)
+          SELECT value->>'measureId', value->>'$.money.baseline', value->>'$.money.target', value->>'$.money.forecast',
+            value->>'$.money.actual', value->>'$.money.forecastVariance', value->>'$.money.actualVariance', value->>'$.money.expected',
+            value->>'implementation', value->>'potential', value->>'statusUntil'
+          FROM json_each(?) WHERE true
+          ON CONFLICT (measure_id) DO UPDATE SET baseline = excluded.baseline, target = excluded.target, forecast = excluded.forecast,
+            actual = excluded.actual, forecast_variance = excluded.forecast_variance, actual_variance = excluded.actual_variance,
+            expected = excluded.expected, implementation = excluded.implementation, potential = excluded.potential,
+            status_until = excluded.status_until`,
+    args: [JSON.stringify(kept)],
+  });
+}
+
+const KEPT_JSON = `json_object('measureId', t.measure_id, 'money', json_object('baseline', t.baseline, 'target', t.target,
+  'forecast', t.forecast, 'actual', t.actual, 'forecastVariance', t.forecast_variance, 'actualVariance', t.actual_variance,
+  'expected', t.expected), 'implementation', t.implementation, 'potential', t.potential, 'statusUntil', t.status_until)`;
+
+/** The kept rows of the measures asked for (or of every measure). */
+export const keptTotals = (x: Exec, ids: readonly number[] | 'all') =>
+  ids === 'all'
+    ? jsonRows<KeptTotals>(x, `SELECT ${KEPT_JSON} AS j FROM measure_totals t`)
+    : jsonRows<KeptTotals>(
+        x,
+        `SELECT ${KEPT_JSON} AS j FROM measure_totals t WHERE t.measure_id IN (SELECT value FROM json_each(?))`,
+        [JSON.stringify(ids)],
+      );
+
+export interface ScopeMeasure extends KeptTotals {
+  stage: Stage;
+  onHold: boolean;
+}
+
+/** Every measure under the prefixes with its kept totals: one row per measure, no cell read. */
+export const keptUnder = async (x: Exec, prefixes: readonly string[]): Promise<ScopeMeasure[]> =>
+  (
+    await jsonRows<Omit<ScopeMeasure, 'onHold'> & { onHold: number }>(
+      x,
+      `SELECT json_insert(${KEPT_JSON}, '$.stage', m.stage, '$.onHold', m.on_hold) AS j
+       FROM measure_totals t JOIN measures m ON m.node_id = t.measure_id
+       WHERE ${underPrefixes('t.measure_id')}`,
+      [JSON.stringify(prefixes)],
+    )
+  ).map((r) => ({ ...r, onHold: !!r.onHold }));
+
+/** Pending change and gate requests under the prefixes, counted by the people they wait on. */
+export const pendingDecisionsUnder = (x: Exec, prefixes: readonly string[]) =>
+  rows<{
+    kind: 'change' | 'gate';
+    sponsor_id: string | null;
+    controller_id: string | null;
+    approver: string | null;
+    count: number;
+  }>(
+    x,
+    `SELECT 'change' AS kind, m.sponsor_id, m.controller_id, NULL AS approver, COUNT(*) AS count
+       FROM change_requests r JOIN measures m ON m.node_id = r.measure_id
+       WHERE r.status = 'pending' AND ${underPrefixes('r.measure_id', '?1')}
+       GROUP BY m.sponsor_id, m.controller_id
+     UNION ALL
+     SELECT 'gate', m.sponsor_id, m.controller_id, g.approver, COUNT(*)
+       FROM gate_requests g JOIN measures m ON m.node_id = g.measure_id
+       WHERE g.status = 'pending' AND ${underPrefixes('g.measure_id', '?1')}
+       GROUP BY m.sponsor_id, m.controller_id, g.approver`,
+    [JSON.stringify(prefixes)],
+  );
