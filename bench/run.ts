@@ -1,18 +1,18 @@
 // `npm run bench`: the governed push of 96,000 cells through the service's full HTTP path, in its
 // own process as `npm start` runs it, against raw libSQL inserts of the same rows; the pull; the
 // service's peak memory. Prints ratios: the targets are ratios, not wall-clock asserts in tests.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { createApp } from '../server/app.js';
-import { Db, DEVELOPMENT_AUDIT_KEY } from '../server/db/db.js';
+import { Db } from '../server/db/db.js';
 import { migrate } from '../server/db/migrate.js';
 import { addMonths } from '../shared/periods.js';
 import { runAddinBench } from './addin.js';
-import { runVerifyBench } from './verify.js';
+import { runReadsBench } from './reads.js';
 import { insertMeasures } from '../test/bulk-measures.js';
+import { BENCH_ADMIN, withService } from './service.js';
 
 const MEASURES = Number(process.env.BENCH_MEASURES ?? 8000);
 /** The new-cells push runs once per set of measures; the median is reported. */
@@ -20,7 +20,7 @@ const RUNS = 3;
 /** Measures of a package of their own that only the warm-up pushes to. */
 const WARM_MEASURES = 1000;
 const MONTHS = 12;
-const ADMIN = 'bench-admin-token-0123456789';
+const ADMIN = BENCH_ADMIN;
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const dir = mkdtempSync(join(tmpdir(), 'gatecell-bench-'));
 const dbFile = join(dir, 'service.db');
@@ -80,56 +80,8 @@ async function prepare(): Promise<string> {
   return planner.token;
 }
 
-/** The service's high-water mark of resident memory since the last reset. */
 let peakOf: () => number = () => 0;
 let resetPeak: () => void = () => undefined;
-
-async function service<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      process.env.BENCH_SERVER ?? 'dist/server.mjs',
-    ],
-    {
-      env: {
-        ...process.env,
-        PORT: String(PORT),
-        GATECELL_DB_URL: `file:${dbFile}`,
-        GATECELL_TLS: 'off',
-        GATECELL_SEED: 'none',
-        GATECELL_ADMIN_TOKEN: ADMIN,
-        GATECELL_AUDIT_KEY: DEVELOPMENT_AUDIT_KEY,
-      },
-      stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${PORT}/api/v1`;
-  child.on('exit', (code, signal) => {
-    if (code !== 0) console.error(`the service exited with ${code ?? signal}`);
-  });
-  try {
-    for (let i = 0; ; i++) {
-      if (
-        await fetch(`${url}/health`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      if (i > 100) throw new Error('the service did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    peakOf = () =>
-      Number(
-        /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0,
-      ) * 1024;
-    resetPeak = () => writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
-    return await fn(url);
-  } finally {
-    child.kill('SIGTERM');
-  }
-}
 
 async function governed(token: string, raw: ReturnType<typeof rawInserts>) {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -221,15 +173,6 @@ async function governed(token: string, raw: ReturnType<typeof rawInserts>) {
   if ((JSON.parse(pull.text) as { cells: unknown[] }).cells.length !== MEASURES * MONTHS)
     throw new Error('the pull missed cells');
   const retry = await timed(() => post(bodyOf(0, 'bench-0')));
-  const rollup = await timed(() =>
-    fetch(`${process.env.BENCH_URL}/reports/rollup?scope=B`, { headers }),
-  );
-  const exceptions = await timed(() =>
-    fetch(`${process.env.BENCH_URL}/exceptions?scope=B`, { headers }),
-  );
-  const rollupAgain = await timed(() =>
-    fetch(`${process.env.BENCH_URL}/reports/rollup?scope=B`, { headers }),
-  );
   return {
     pushMs: median(pushes.map((p) => p.ms)),
     pushAll: pushes.map((p) => p.ms),
@@ -243,9 +186,6 @@ async function governed(token: string, raw: ReturnType<typeof rawInserts>) {
     pullPeak: pull.peak,
     retryMs: retry.ms,
     bodyMb: bodyOf(0, 'x').length / 1e6,
-    rollupMs: rollup.ms,
-    exceptionsMs: exceptions.ms,
-    rollupAgainMs: rollupAgain.ms,
   };
 }
 
@@ -298,7 +238,11 @@ console.log(
 );
 const token = await prepare();
 process.env.BENCH_URL = `http://127.0.0.1:${PORT}/api/v1`;
-const svc = await service(() => governed(token, rawInserts()));
+const svc = await withService(dbFile, PORT, (running) => {
+  peakOf = running.peak;
+  resetPeak = running.resetPeak;
+  return governed(token, rawInserts());
+});
 const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
 console.log(
   'Service: full HTTP path in its own process (parse, zod, permissions, finance rules, versions, audit chain, idempotency)',
@@ -318,11 +262,8 @@ console.log(
 console.log(`  pull of the same cells        ${secs(svc.pullMs)}   target < 0.5 s`);
 console.log(`  idempotent retry              ${secs(svc.retryMs)}`);
 console.log(
-  `  rollup of ${(MEASURES * RUNS + WARM_MEASURES).toLocaleString('en')} measures      ${secs(svc.rollupMs)} (first, raising exceptions), ${secs(svc.rollupAgainMs)} (again); exceptions ${secs(svc.exceptionsMs)}`,
-);
-console.log(
   `  service peak memory (VmHWM): push ${mb(svc.pushPeak)}, update ${mb(svc.updatePeak)}, pull ${mb(svc.pullPeak)}   target < 300 MB`,
 );
 await runAddinBench();
-if (process.env.BENCH_VERIFY !== '0') await runVerifyBench();
+if (process.env.BENCH_READS !== '0') await runReadsBench();
 rmSync(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 // size (a 10,000-row table, a 100,000-change push), not about 10,000 POST /measures. Shared by
 // both so that there is one way to do it; no vitest import, so the benchmark can use it too.
 import type { Db } from '../server/db/db.js';
+import { writeAs } from '../server/http/write.js';
 
 export async function insertMeasures(
   db: Db,
@@ -15,7 +16,8 @@ export async function insertMeasures(
     controllerId?: string;
   },
 ) {
-  await db.write(async (tx) => {
+  // Through a write as the service makes them, so that the measures' kept totals are there too.
+  await writeAs({ db, now: () => new Date() }, 'system', null, async ({ tx }) => {
     const at = new Date().toISOString();
     const pkg = (
       await tx.execute({

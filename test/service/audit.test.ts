@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { segmentsUnder } from '../../server/features/audit/store.js';
 import { ADMIN_TOKEN, measure, plan, push, world } from '../helpers.js';
 
 describe('audit trail', async () => {
@@ -8,6 +9,32 @@ describe('audit trail', async () => {
   const r = await push(w, users.owner.token, [
     { measure: 'M-AU', kind: 'target', period: '2027-02', value: 123.45, cell: 'D9' },
   ]);
+
+  it("a scope's audit is found through the node index, not by reading the trail", async () => {
+    const calls: string[] = [];
+    const spy = {
+      execute: (stmt: { sql: string; args: unknown[] }) => {
+        calls.push(stmt.sql);
+        return w.db.client.execute({
+          sql: `EXPLAIN QUERY PLAN ${stmt.sql}`,
+          args: stmt.args as never,
+        });
+      },
+    } as unknown as Parameters<typeof segmentsUnder>[0];
+    for (const withoutNode of [false, true]) {
+      const plan = await segmentsUnder(spy, {
+        prefixes: ['/1/'],
+        since: 0,
+        limit: 10,
+        newest: false,
+        withoutNode,
+      });
+      const detail = plan.map((r: any) => String(r.detail)).join('\n');
+      expect(detail).toMatch(/SEARCH s USING INDEX audit_segments_node/);
+      expect(detail).not.toMatch(/SCAN s\b/);
+    }
+    expect(calls).toHaveLength(2);
+  });
 
   it('one event per changed cell: who, when, before, after, and where it came from', async () => {
     const events = (await w.call(users.viewer.token, 'GET', '/audit?scope=M-AU')).body.events;

@@ -5,9 +5,10 @@ import { one, rows } from '../../db/db.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
-import { scopePrefixes, underPrefixes } from '../hierarchy/store.js';
+import { scopePrefixes } from '../hierarchy/store.js';
 import { peopleById } from '../measures/view.js';
 import { checkpointSigned, signCheckpoint } from './keys.js';
+import { segmentsUnder } from './store.js';
 import { readEvent, type StoredEvent, verifyAudit } from './trail.js';
 
 export const auditRoutes = (deps: Deps) =>
@@ -19,22 +20,13 @@ export const auditRoutes = (deps: Deps) =>
       if (!prefixes.length) return c.json({ events: [] }, 200);
       // Segments of the visible nodes (and, for the service admin without a scope, events about
       // no node such as users); each segment holds at least one event, so `limit` segments suffice.
-      const segments = await rows<{
-        batch_id: number;
-        node: string | null;
-        events: string;
-        at: string;
-        actor: string;
-        request_id: string | null;
-        source: string | null;
-      }>(
-        deps.db.read,
-        `SELECT s.batch_id, n.code AS node, s.events, b.at, b.actor, b.request_id, b.source
-         FROM audit_segments s JOIN audit_batches b ON b.id = s.batch_id LEFT JOIN nodes n ON n.id = s.node_id
-         WHERE s.last_seq > ?2 AND (${underPrefixes('n.id', '?1')} OR (s.node_id IS NULL AND ?4 = 1))
-         ORDER BY s.batch_id ${q.order === 'newest' ? 'DESC' : 'ASC'}, s.ord ${q.order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?3`,
-        [JSON.stringify(prefixes), q.since, q.limit, Number(actor.superAdmin && !q.scope)],
-      );
+      const segments = await segmentsUnder(deps.db.read, {
+        prefixes,
+        since: q.since,
+        limit: q.limit,
+        newest: q.order === 'newest',
+        withoutNode: actor.superAdmin && !q.scope,
+      });
       const events = segments.flatMap((s) => {
         const batchSource = s.source ? (JSON.parse(s.source) as object) : null;
         return (JSON.parse(s.events) as StoredEvent[])

@@ -222,77 +222,104 @@ export interface MeasureState {
   gateRequest: GateRequestRow | null;
 }
 
-const byMeasure = <T extends { measure_id: number }>(list: T[]) => {
-  const map = new Map<number, T[]>();
-  for (const item of list) {
-    let bucket = map.get(item.measure_id);
-    if (!bucket) map.set(item.measure_id, (bucket = []));
-    bucket.push(item);
-  }
-  return map;
-};
+/** A measure's values of one period of its window, the four kinds side by side. */
+export type PeriodRow = PeriodValues & { baseline: number | null };
+
+const json = (table: string, columns: readonly string[], where: string, order: string) =>
+  `(SELECT json_group_array(json_object(${columns.map((c) => `'${c}', ${c}`).join(', ')}))
+    FROM (SELECT * FROM ${table} WHERE measure_id = m.node_id${where} ORDER BY ${order}))`;
+const CHANGE_REQUEST_COLUMNS = [
+  'id',
+  'measure_id',
+  'kind',
+  'period',
+  'base_version',
+  'old_value',
+  'new_value',
+  'note',
+  'reason_code',
+  'status',
+  'requested_by',
+  'requested_at',
+  'source',
+  'decided_by',
+  'decided_at',
+  'decision_comment',
+  'revision',
+] as const;
+const GATE_REQUEST_COLUMNS = [
+  'id',
+  'measure_id',
+  'from_stage',
+  'to_stage',
+  'approver',
+  'status',
+  'comment',
+  'requested_by',
+  'requested_at',
+  'decided_by',
+  'decided_at',
+  'decision_comment',
+  'pinned',
+] as const;
 
 /**
- * Everything the rules read of the measures. `cells: false` leaves the cells out (an empty list):
- * what the statuses and exceptions need of them is kept in their totals.
+ * Everything the rules read of the measures, in one statement (a measure's lists as JSON arrays
+ * inside its row). `cells: false` leaves the cells out (an empty list): what the statuses and
+ * exceptions need of them is kept in their totals. `periods: true` adds the window's values per
+ * period, which is what the kept totals are computed from.
  */
 export async function loadStates(
   x: Exec,
   measures: readonly MeasureRow[],
-  { cells: withCells = true } = {},
-): Promise<MeasureState[]> {
-  const ids = JSON.stringify(measures.map((m) => m.id));
-  const inIds = 'measure_id IN (SELECT value FROM json_each(?))';
-  const [cells, milestones, risks, deps, crs, gates] = await Promise.all([
-    withCells
-      ? jsonRows<CellRow>(
-          x,
-          `SELECT json_object('measure_id', measure_id, 'kind', kind, 'period', period, 'value', value, 'version', version, 'revision', revision) AS j
-      FROM cells WHERE ${inIds} ORDER BY period`,
-          [ids],
-        )
-      : [],
-    rows<MilestoneRow>(
-      x,
-      `SELECT id, measure_id, title, due, done, done_at FROM milestones WHERE ${inIds} ORDER BY due, id`,
-      [ids],
-    ),
-    rows<RiskRow>(
-      x,
-      `SELECT id, measure_id, title, severity, open FROM risks WHERE ${inIds} ORDER BY created_at, id`,
-      [ids],
-    ),
-    rows<DependencyRow>(
-      x,
-      `SELECT id, measure_id, title, due, owner_id, done FROM dependencies WHERE ${inIds} ORDER BY due, id`,
-      [ids],
-    ),
-    rows<ChangeRequestRow>(
-      x,
-      `SELECT * FROM change_requests WHERE status = 'pending' AND ${inIds} ORDER BY requested_at`,
-      [ids],
-    ),
-    rows<GateRequestRow>(x, `SELECT * FROM gate_requests WHERE status = 'pending' AND ${inIds}`, [
-      ids,
-    ]),
-  ]);
-  const [c, ms, rs, ds, cr, gr] = [
-    byMeasure(cells),
-    byMeasure(milestones),
-    byMeasure(risks),
-    byMeasure(deps),
-    byMeasure(crs),
-    byMeasure(gates),
-  ];
-  return measures.map((measure) => ({
-    measure,
-    cells: c.get(measure.id) ?? [],
-    milestones: ms.get(measure.id) ?? [],
-    risks: rs.get(measure.id) ?? [],
-    dependencies: ds.get(measure.id) ?? [],
-    changeRequests: cr.get(measure.id) ?? [],
-    gateRequest: gr.get(measure.id)?.[0] ?? null,
-  }));
+  { cells = true, periods = false } = {},
+): Promise<(MeasureState & { periods: [string, PeriodRow][] })[]> {
+  if (!measures.length) return [];
+  const found = await jsonRows<{
+    id: number;
+    cells: CellRow[];
+    milestones: MilestoneRow[];
+    risks: RiskRow[];
+    dependencies: DependencyRow[];
+    changeRequests: ChangeRequestRow[];
+    gateRequests: GateRequestRow[];
+    periods: (PeriodRow & { p: string })[];
+  }>(
+    x,
+    `SELECT json_object('id', m.node_id,
+       'cells', ${cells ? json('cells', ['measure_id', 'kind', 'period', 'value', 'version', 'revision'], '', 'period') : 'json_array()'},
+       'milestones', ${json('milestones', ['id', 'measure_id', 'title', 'due', 'done', 'done_at'], '', 'due, id')},
+       'risks', ${json('risks', ['id', 'measure_id', 'title', 'severity', 'open'], '', 'created_at, id')},
+       'dependencies', ${json('dependencies', ['id', 'measure_id', 'title', 'due', 'owner_id', 'done'], '', 'due, id')},
+       'changeRequests', ${json('change_requests', CHANGE_REQUEST_COLUMNS, " AND status = 'pending'", 'requested_at')},
+       'gateRequests', ${json('gate_requests', GATE_REQUEST_COLUMNS, " AND status = 'pending'", 'requested_at')},
+       'periods', ${
+         periods
+           ? `(SELECT json_group_array(json_object('p', period, 'baseline', b, 'target', t, 'forecast', f, 'actual', a)) FROM (
+                SELECT c.period, MAX(CASE WHEN c.kind = 'baseline' THEN c.value END) AS b,
+                  MAX(CASE WHEN c.kind = 'target' THEN c.value END) AS t, MAX(CASE WHEN c.kind = 'forecast' THEN c.value END) AS f,
+                  MAX(CASE WHEN c.kind = 'actual' THEN c.value END) AS a
+                FROM cells c WHERE c.measure_id = m.node_id AND c.period BETWEEN m.start_period AND m.end_period
+                GROUP BY c.period))`
+           : 'json_array()'
+       }) AS j
+     FROM measures m WHERE m.node_id IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(measures.map((m) => m.id))],
+  );
+  const byId = new Map(found.map((f) => [f.id, f]));
+  return measures.map((measure) => {
+    const f = byId.get(measure.id);
+    return {
+      measure,
+      cells: f?.cells ?? [],
+      milestones: f?.milestones ?? [],
+      risks: f?.risks ?? [],
+      dependencies: f?.dependencies ?? [],
+      changeRequests: f?.changeRequests ?? [],
+      gateRequest: f?.gateRequests[0] ?? null,
+      periods: (f?.periods ?? []).map((r): [string, PeriodRow] => [r.p, r]),
+    };
+  });
 }
 
 /** Target, forecast and actual per period of the window (cells outside it are ignored). */

@@ -23,11 +23,10 @@ import {
 } from '../measures/state.js';
 import {
   changedMeasureIds,
-  forgetChanged,
   type KeptTotals,
   keptTotals,
-  periodRowsOf,
   saveTotals,
+  takeChangedMeasureIds,
 } from './store.js';
 
 interface Judgement {
@@ -45,20 +44,26 @@ async function judge(
   now: Date,
   money: 'cells' | 'kept',
 ): Promise<Judgement> {
-  const ids = measures.map((m) => m.id);
   const [states, settings] = await Promise.all([
-    loadStates(x, measures, { cells: false }),
+    loadStates(x, measures, { cells: false, periods: money === 'cells' }),
     settingsByOrg(
       x,
       measures.map((m) => m.org_id),
     ),
   ]);
   const totals = new Map<number, ValueTotals>();
-  if (money === 'cells') {
-    const orgOf = new Map(measures.map((m) => [m.id, m.org_id]));
-    for (const [id, periods] of await periodRowsOf(x, ids))
-      totals.set(id, valueTotals(periods, settings.get(orgOf.get(id)!)!.closedThrough));
-  } else for (const k of await keptTotals(x, ids)) totals.set(k.measureId, k.money);
+  if (money === 'cells')
+    for (const s of states)
+      totals.set(
+        s.measure.id,
+        valueTotals(s.periods, settings.get(s.measure.org_id)!.closedThrough),
+      );
+  else
+    for (const k of await keptTotals(
+      x,
+      measures.map((m) => m.id),
+    ))
+      totals.set(k.measureId, k.money);
   return {
     judged: states.map((state) => ({
       state,
@@ -78,7 +83,7 @@ const keptOf = ({ state, status }: Judged): KeptTotals => ({
 
 /** In the write's transaction: the totals, statuses and exceptions of the measures it changed. */
 export async function keepDerived(w: Write) {
-  const ids = await changedMeasureIds(w.tx).catch((e: unknown) => {
+  const ids = await takeChangedMeasureIds(w.tx).catch((e: unknown) => {
     // A record from before migration 006 keeps nothing yet (the migration computes it all): met
     // only by the migration tests, which write between migrations.
     if (/no such table: measures_changed/.test(String(e))) return [];
@@ -87,7 +92,6 @@ export async function keepDerived(w: Write) {
   if (!ids.length) return;
   const { judged, settings } = await judge(w.tx, await measuresByIds(w.tx, ids), w.now, 'cells');
   await saveTotals(w.tx, judged.map(keptOf));
-  await forgetChanged(w.tx);
   await reconcileIn(w, judged, settings);
 }
 

@@ -1,9 +1,10 @@
 // The kept aggregates' SQL: per-measure totals and statuses (measure_totals), the measures a
 // write changed (measures_changed, filled by triggers), and the scope reads reports make of them.
-import type { PeriodValues, ValueTotals } from '../../../shared/domain/status.js';
+import type { ValueTotals } from '../../../shared/domain/status.js';
 import type { ImplementationStatus, PotentialStatus, Stage } from '../../../shared/model.js';
 import { type Exec, jsonRows, rows } from '../../db/db.js';
 import { underPrefixes } from '../hierarchy/store.js';
+import type { PeriodRow as MeasurePeriod } from '../measures/state.js';
 
 /** A measure_totals row as the code reads it. */
 export interface KeptTotals {
@@ -20,9 +21,13 @@ export const changedMeasureIds = async (x: Exec) =>
     (r) => r.measure_id,
   );
 
-export const forgetChanged = (x: Exec) => x.execute('DELETE FROM measures_changed');
+/** The measures this transaction changed, taken off the list (empty again before the commit). */
+export const takeChangedMeasureIds = async (x: Exec) =>
+  (await rows<{ measure_id: number }>(x, 'DELETE FROM measures_changed RETURNING measure_id')).map(
+    (r) => r.measure_id,
+  );
 
-type PeriodRow = { m: number; p: string } & PeriodValues & { baseline: number | null };
+type PeriodRow = { m: number; p: string } & MeasurePeriod;
 
 /**
  * The values of each (measure, period) inside the measure's window, and inside `range` when one
@@ -52,9 +57,6 @@ async function periodRows(
   }
   return map;
 }
-
-export const periodRowsOf = (x: Exec, ids: readonly number[]) =>
-  periodRows(x, 'c.measure_id IN (SELECT value FROM json_each(?))', [JSON.stringify(ids)]);
 
 export const periodRowsUnder = (
   x: Exec,
