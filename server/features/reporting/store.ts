@@ -66,18 +66,31 @@ export const periodRowsUnder = (
 
 export async function saveTotals(x: Exec, kept: readonly KeptTotals[]) {
   if (!kept.length) return;
+  // As arrays: SQLite reads an element by index faster than a field by path, 10 a row.
+  const rows = kept.map((k) => [
+    k.measureId,
+    k.money.baseline,
+    k.money.target,
+    k.money.forecast,
+    k.money.actual,
+    k.money.forecastVariance,
+    k.money.actualVariance,
+    k.money.expected,
+    k.implementation,
+    k.potential,
+    k.statusUntil,
+  ]);
   await x.execute({
     sql: `INSERT INTO measure_totals (measure_id, baseline, target, forecast, actual, forecast_variance, actual_variance, expected,
             implementation, potential, status_until)
-          SELECT value->>'measureId', value->>'$.money.baseline', value->>'$.money.target', value->>'$.money.forecast',
-            value->>'$.money.actual', value->>'$.money.forecastVariance', value->>'$.money.actualVariance', value->>'$.money.expected',
-            value->>'implementation', value->>'potential', value->>'statusUntil'
+          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9,
+            value->>10
           FROM json_each(?) WHERE true
           ON CONFLICT (measure_id) DO UPDATE SET baseline = excluded.baseline, target = excluded.target, forecast = excluded.forecast,
             actual = excluded.actual, forecast_variance = excluded.forecast_variance, actual_variance = excluded.actual_variance,
             expected = excluded.expected, implementation = excluded.implementation, potential = excluded.potential,
             status_until = excluded.status_until`,
-    args: [JSON.stringify(kept)],
+    args: [JSON.stringify(rows)],
   });
 }
 

@@ -13,11 +13,12 @@ import {
 import type { PushResult } from '../../../shared/api/schemas.js';
 import type { CellKind, Outcome, ReasonCode } from '../../../shared/model.js';
 import { fromMinor, fromMinorOrNull, minorText } from '../../../shared/money.js';
-import { isPeriod, periodOf } from '../../../shared/periods.js';
+import { periodOf } from '../../../shared/periods.js';
 import { one, rows } from '../../db/db.js';
 import type { Write } from '../../http/write.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
 import { type MeasureForRules, measuresForRules } from '../measures/state.js';
+import { CELL_KEY_SQL, cellKey, type Slot, UPSERT_CELLS, upsertRow } from './store.js';
 
 export interface EngineChange extends CellChange {
   measure: string;
@@ -26,87 +27,9 @@ export interface EngineChange extends CellChange {
   againstCurrent?: boolean;
 }
 
-interface Slot {
-  value: number | null;
-  version: number;
-  /** Forecasts: the month (months since year 0) whose materiality reference refValue is; else null. */
-  refMonth?: number | null;
-  refValue?: number | null;
-}
-
 const EMPTY: Slot = { value: null, version: 0, refMonth: null, refValue: null };
 const WRITE_CHUNK = 5000;
 const ANSWER_CHUNK = 2000;
-/** Cell keys: kind index × PERIODS_PER_KIND + months since year 0 (the SQL reading the record computes the same). */
-// Typed by the model's kinds: a kind added to CELL_KINDS without an index here fails to compile
-// (it would otherwise be answered "applied" and stored nowhere).
-const KIND_INDEX = { baseline: 0, target: 1, forecast: 2, actual: 3 } as const satisfies Record<
-  CellKind,
-  number
->;
-const PERIODS_PER_KIND = 120_000;
-const KIND_INDEX_SQL = `CASE kind ${Object.entries(KIND_INDEX)
-  .map(([kind, index]) => `WHEN '${kind}' THEN ${index}`)
-  .join(' ')} END`;
-
-/**
- * A cell to write, as fixed-width text: SQLite cuts it apart with substr at about half the cost
- * of extracting the fields of a JSON array per row, the largest single cost of a 100,000-cell
- * push. Every field is digits, a sign, 'n' or a checked period, so the text needs no escaping
- * inside the JSON array.
- *
- *   offset (1-based)  1     2..8     9..24      25..40      41..46     47..63       64..
- *   field             kind  period   version    measure id  ref month  ref value    value
- *   width             1     7        16 digits  16 digits   6 digits   sign + 16    the rest
- *
- * Worked example: measure 42, forecast (kind 2), 2027-03, version 3, value 125000 (1,250.00),
- * measured this month (2026-12: month 24323) from 120000:
- *   "22027-03" + "0000000000000003" + "0000000000000042" + "024323" + "+0000000000120000" + "125000"
- * A ref month of 000000 and a ref value of "n" followed by 16 zeros are null (no reference).
- */
-function upsertRow(measureId: number, kind: CellKind, period: string, slot: Slot): string {
-  const ref =
-    slot.refValue == null
-      ? NO_REF_VALUE
-      : `${slot.refValue < 0 ? '-' : '+'}${digits16(Math.abs(slot.refValue))}`;
-  return `"${KIND_INDEX[kind]}${period}${digits16(slot.version)}${digits16(measureId)}${digits6(slot.refMonth ?? 0)}${ref}${slot.value}"`;
-}
-const NO_REF_VALUE = `n${'0'.repeat(16)}`;
-const ZEROS = Array.from({ length: 17 }, (_, n) => '0'.repeat(n));
-/** A safe non-negative integer in 16 digits, zeros first (padStart allocated twice as much per row). */
-function digits16(n: number): string {
-  const text = `${n}`;
-  return ZEROS[16 - text.length]! + text;
-}
-const digits6 = (n: number) => {
-  const text = `${n}`;
-  return ZEROS[6 - text.length]! + text;
-};
-const UPSERT_CELLS = `INSERT INTO cells (measure_id, kind, period, value, version, revision, ref_month, ref_value)
-  SELECT CAST(substr(value, 25, 16) AS INTEGER),
-    CASE substr(value, 1, 1) ${Object.entries(KIND_INDEX)
-      .map(([kind, index]) => `WHEN '${index}' THEN '${kind}'`)
-      .join(' ')} END,
-    substr(value, 2, 7), CAST(substr(value, 64) AS INTEGER), CAST(substr(value, 9, 16) AS INTEGER), ?,
-    NULLIF(CAST(substr(value, 41, 6) AS INTEGER), 0), CASE substr(value, 47, 1) WHEN 'n' THEN NULL ELSE CAST(substr(value, 47, 17) AS INTEGER) END
-  FROM json_each(?) WHERE true
-  ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision,
-    ref_month = excluded.ref_month, ref_value = excluded.ref_value`;
-
-/**
- * A cell's key within its measure: a small integer (kind and month), so the lookups a
- * 100,000-change batch makes allocate nothing. -1 for a malformed period.
- */
-const periodKeys = new Map<string, number>();
-function cellKey(kind: CellKind, period: string): number {
-  let p = periodKeys.get(period);
-  if (p === undefined) {
-    p = isPeriod(period) ? Number(period.slice(0, 4)) * 12 + Number(period.slice(5)) - 1 : -1;
-    if (periodKeys.size < 10_000) periodKeys.set(period, p);
-  }
-  return p < 0 ? -1 : KIND_INDEX[kind]! * PERIODS_PER_KIND + p;
-}
-
 /** A month as months since year 0 (the period part of a cell key). */
 export const monthIndex = (date: Date) => date.getUTCFullYear() * 12 + date.getUTCMonth();
 
@@ -259,8 +182,7 @@ export async function applyChanges(
   // array or string per cell for a batch that reads 100,000 of them.
   const stored = await one<{ list: string | null }>(
     w.tx,
-    `SELECT group_concat(measure_id || ',' || (${KIND_INDEX_SQL} * ${PERIODS_PER_KIND}
-        + CAST(substr(period, 1, 4) AS INTEGER) * 12 + CAST(substr(period, 6, 2) AS INTEGER) - 1) || ',' || ifnull(value, 'null') || ',' || version
+    `SELECT group_concat(measure_id || ',' || ${CELL_KEY_SQL} || ',' || ifnull(value, 'null') || ',' || version
         || ',' || ifnull(ref_month, 'null') || ',' || ifnull(ref_value, 'null'), ',') AS list
      FROM cells WHERE measure_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))`,
     [ids, JSON.stringify([...kinds])],
