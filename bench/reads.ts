@@ -42,7 +42,7 @@ interface Built {
 }
 
 /** An organization of `n` measures in packages of 100, every month of 4 kinds pushed. */
-export async function build(dir: string, n: number): Promise<Built> {
+async function build(dir: string, n: number): Promise<Built> {
   const file = join(dir, `reads-${n}.db`);
   const db = new Db({ url: `file:${file}` });
   await migrate(db);

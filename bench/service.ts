@@ -2,7 +2,7 @@
 // benchmarks to call over HTTP; and its high-water mark of resident memory.
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { DEVELOPMENT_AUDIT_KEY } from '../server/db/db.js';
+import { serviceEnv } from '../test/service-process.js';
 
 export const BENCH_ADMIN = 'bench-admin-token-0123456789';
 
@@ -26,15 +26,7 @@ export async function withService<T>(
       process.env.BENCH_SERVER ?? 'dist/server.mjs',
     ],
     {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        GATECELL_DB_URL: `file:${dbFile}`,
-        GATECELL_TLS: 'off',
-        GATECELL_SEED: 'none',
-        GATECELL_ADMIN_TOKEN: BENCH_ADMIN,
-        GATECELL_AUDIT_KEY: DEVELOPMENT_AUDIT_KEY,
-      },
+      env: serviceEnv(dbFile, port, BENCH_ADMIN),
       stdio: ['ignore', process.env.BENCH_STDOUT ? 'inherit' : 'ignore', 'inherit'],
     },
   );

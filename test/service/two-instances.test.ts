@@ -1,22 +1,14 @@
 // Two service processes on one database file, pushing at once: nothing lost, no error.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { DEVELOPMENT_AUDIT_KEY } from '../../server/db/db.js';
+import { serviceEnv } from '../service-process.js';
 import { ADMIN_TOKEN, measure, world } from '../helpers.js';
 
 const SECONDS = Number(process.env.GATECELL_SOAK_SECONDS ?? 30);
 
 async function start(dbFile: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      GATECELL_DB_URL: `file:${dbFile}`,
-      GATECELL_TLS: 'off',
-      GATECELL_SEED: 'none',
-      GATECELL_ADMIN_TOKEN: ADMIN_TOKEN,
-      GATECELL_AUDIT_KEY: DEVELOPMENT_AUDIT_KEY,
-    },
+    env: serviceEnv(dbFile, port, ADMIN_TOKEN),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -107,7 +107,8 @@ const sameKept = (a: KeptTotals | undefined, b: KeptTotals) =>
  * something must change, judged again under the lock (another instance may have swept meanwhile).
  */
 export async function sweep(deps: Deps): Promise<number> {
-  const x = deps.db.client;
+  // On a read worker: judging every measure of a large record must not hold up this thread.
+  const x = deps.db.read;
   const now = deps.now();
   const measures = await measuresUnder(x, ['/']);
   if (!measures.length) return 0;
