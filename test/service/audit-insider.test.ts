@@ -1,8 +1,9 @@
 // The audit trail against an insider who has the database file but not the audit key
 // (api-v1.md, "Audit that holds against an insider"). Each tamper is made as such an insider
 // would: triggers dropped, rows rewritten, and every hash after it recomputed with SHA-256.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DEVELOPMENT_AUDIT_KEY } from '../../server/db/db.js';
 import { ADMIN_TOKEN, measure, plan, push, world, type World } from '../helpers.js';
 
 const GUARDS = [
@@ -12,13 +13,16 @@ const GUARDS = [
   'audit_segments_no_delete',
 ];
 
-/** What an insider without the key can do: recompute the chain from `from` on with SHA-256. */
-async function rehash(w: World, from: number) {
+/**
+ * What an insider without the key can do: recompute the chain from `from` on with SHA-256. With
+ * `key`, what only a holder of the audit key (or a bug in the service) could do.
+ */
+async function rehash(w: World, from: number, key?: string) {
   const batches = (await w.db.client.execute('SELECT * FROM audit_batches ORDER BY id'))
     .rows as any[];
   let prev = from > 1 ? String(batches.find((b) => b.id === from - 1).hash) : 'gatecell:genesis';
   for (const b of batches.filter((x) => x.id >= from)) {
-    const h = createHash('sha256')
+    const h = (key ? createHmac('sha256', key) : createHash('sha256'))
       .update(prev)
       .update('\n')
       .update(
@@ -80,6 +84,31 @@ describe('verification holds against an insider with the database file', () => {
     expect(v.problems).toContainEqual(
       expect.objectContaining({ type: 'altered', batch: Number(seg.batch_id) }),
     );
+  });
+
+  it('a batch that lost or doubled an event is reported, even rehashed with the key itself', async () => {
+    for (const edit of ['lose', 'double'] as const) {
+      const w = await tamperable();
+      // The first push: one segment of 12 cell events.
+      const seg = (
+        await w.db.client.execute(
+          "SELECT batch_id, ord, events FROM audit_segments WHERE events LIKE '%cell.changed%' ORDER BY batch_id LIMIT 1",
+        )
+      ).rows[0]!;
+      const events = JSON.parse(String(seg.events)) as unknown[][];
+      expect(events.length).toBeGreaterThan(2);
+      const changed = edit === 'lose' ? events.slice(0, -1) : [...events, events[0]!];
+      await w.db.client.execute({
+        sql: 'UPDATE audit_segments SET events = ? WHERE batch_id = ? AND ord = ?',
+        args: [JSON.stringify(changed), Number(seg.batch_id), Number(seg.ord)],
+      });
+      await rehash(w, Number(seg.batch_id), DEVELOPMENT_AUDIT_KEY);
+      const v = await verify(w);
+      expect(v.problems.map((p: any) => p.type)).not.toContain('altered');
+      expect(v.problems).toContainEqual(
+        expect.objectContaining({ type: 'events', batch: Number(seg.batch_id) }),
+      );
+    }
   });
 
   it('two events swapped and the chain rehashed is detected', async () => {

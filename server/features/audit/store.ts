@@ -75,3 +75,19 @@ export const segmentsAfter = (x: Exec, batch: number, ord: number, count: number
      WHERE (batch_id, ord) > (?, ?) ORDER BY batch_id, ord LIMIT ?`,
     [batch, ord, count],
   );
+
+/** A node range's segments, each node's in trail order (through audit_segments_node). */
+export const segmentsOfNodes = (x: Exec, from: number, to: number) =>
+  rows<{ batch_id: number; node_id: number; events: string }>(
+    x,
+    `SELECT batch_id, node_id, events FROM audit_segments
+     WHERE node_id >= ? AND node_id < ? ORDER BY node_id, last_seq`,
+    [from, to],
+  );
+
+/** The segments about no node (users, the keying). */
+export const segmentsOfNoNode = (x: Exec) =>
+  rows<{ batch_id: number; node_id: null; events: string }>(
+    x,
+    'SELECT batch_id, node_id, events FROM audit_segments WHERE node_id IS NULL ORDER BY batch_id, ord',
+  );

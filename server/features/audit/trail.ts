@@ -10,7 +10,13 @@ import { jsonRows, one, rows } from '../../db/db.js';
 import { minorDigits, minorText, toMinor } from '../../../shared/money.js';
 import { OrgSettingsSchema } from '../../../shared/domain/settings.js';
 import { keyId, mac } from './keys.js';
-import { type BatchRow, batchesFrom, segmentsAfter } from './store.js';
+import {
+  type BatchRow,
+  batchesFrom,
+  segmentsAfter,
+  segmentsOfNodes,
+  segmentsOfNoNode,
+} from './store.js';
 
 export interface AuditEvent {
   action: string;
@@ -336,6 +342,18 @@ export interface VerifyOptions {
 }
 
 const MAX_PROBLEMS = 100;
+/** More events than one batch can hold (a push carries at most 100,000 changes). */
+const MAX_BATCH_EVENTS = 10_000_000;
+/** Measures replayed at a time. */
+const REPLAY_RANGE = 2000;
+
+interface BatchSeqs {
+  first: number;
+  /** One per seq of the batch's header, set as its event is met. */
+  marks: Uint8Array | null;
+  duplicated: boolean;
+  visible: boolean;
+}
 const PAGE = 2000;
 
 /**
@@ -396,11 +414,9 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
     hash: ReturnType<typeof batchHasher>;
     visible: boolean;
     broken: boolean;
-    seqs: Set<number>;
   }
-  // The value and version each cell's last event says, per node and subject ("forecast 2027-03").
-  const replayed = new Map<number, Map<string, [unknown, number]>>();
-  let counted = 0;
+  // What the second pass checks each batch's events against: its seqs, one mark per seq.
+  const seqsOf = new Map<number, BatchSeqs>();
   // Set by open() and close(), which the loops call: typed so that no narrowing assumes it null.
   let current = null as Open | null;
   const close = () => {
@@ -413,12 +429,14 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
         message: `The chain is broken before this batch${outside}: a batch is missing or was replaced.`,
         ...(visible || !opts.orgIds ? { batch: b.id } : {}),
       });
-    if (current.seqs.size !== b.last_seq - b.first_seq + 1)
-      problem({
-        type: 'events',
-        message: `Events of this batch${outside} are missing or duplicated.`,
-        ...(visible || !opts.orgIds ? { batch: b.id } : {}),
-      });
+    const size = b.last_seq - b.first_seq + 1;
+    seqsOf.set(b.id, {
+      first: b.first_seq,
+      // A header claiming an absurd range is wrong already (and its hash fails): no marks for it.
+      marks: size > 0 && size <= MAX_BATCH_EVENTS ? new Uint8Array(size) : null,
+      duplicated: false,
+      visible,
+    });
     if (hash.digest() !== b.hash)
       problem({
         type: 'altered',
@@ -454,7 +472,7 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
       [b.id, b.first_seq, b.last_seq, b.at, b.actor, b.request_id, b.source],
       b.id >= keyedFrom ? opts.key : null,
     );
-    current = { b, hash, visible: false, broken, seqs: new Set() };
+    current = { b, hash, visible: false, broken };
     return true;
   };
   let after: [number, number] = [0, -1];
@@ -464,21 +482,7 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
       while ((current?.b.id ?? -1) < seg.batch_id) if (!(await open())) break;
       if (current?.b.id === seg.batch_id) {
         current.hash.add({ ord: seg.ord, nodeId: seg.node_id, lastSeq: seg.last_seq }, seg.events);
-        const scoped = inScope(seg.node_id);
-        current.visible ||= scoped;
-        for (const e of JSON.parse(seg.events) as StoredEvent[]) {
-          current.seqs.add(e[0]);
-          if (scoped) counted++;
-          if (e[1] === 'cell.changed' && seg.node_id !== null && e[2] !== null) {
-            const after = e[4] as [unknown, number] | { value: unknown; version: number };
-            let cells = replayed.get(seg.node_id);
-            if (!cells) replayed.set(seg.node_id, (cells = new Map()));
-            cells.set(
-              e[2],
-              Array.isArray(after) ? [after[0], after[1]] : [after.value, after.version],
-            );
-          }
-        }
+        current.visible ||= inScope(seg.node_id);
       }
       // A segment of no stored batch is counted below (orphans).
     }
@@ -503,14 +507,19 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
       message: `${orphans.n} stored segments of events belong to no batch.`,
     });
 
-  await replayCells(
-    x,
-    replayed,
-    opts.orgIds,
-    problem,
-    new Map(nodes.map((n) => [n.id, n.code])),
-    orgOf,
-  );
+  // The events themselves, node range by node range (audit_segments_node): each batch's seqs
+  // marked, the events counted, and the record replayed against its last events — memory holds
+  // one range, never the whole trail.
+  const counted = await replayByNodes(x, nodes, seqsOf, opts.orgIds, inScope, problem);
+  for (const [batch, b] of seqsOf)
+    if (b.duplicated || !b.marks || b.marks.includes(0)) {
+      const shown = b.visible || !opts.orgIds;
+      problem({
+        type: 'events',
+        message: `Events of this batch${shown ? '' : ' (outside your organization)'} are missing or duplicated.`,
+        ...(shown ? { batch } : {}),
+      });
+    }
   return {
     ok: problems.length === 0,
     events: counted,
@@ -523,21 +532,20 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
 export const keyingStatement = (fromBatch: number, at: string, id: string) =>
   `gatecell:keying:${fromBatch}:${at}:${id}`;
 
-/** Each stored cell against its last event: a value or version the trail does not lead to is a problem. */
-async function replayCells(
+/**
+ * The second pass: the events of node ranges in trail order, then the ranges' cells against the
+ * last event of each. Answers the events counted (in the organizations, or all).
+ */
+async function replayByNodes(
   x: Exec,
-  replayed: Map<number, Map<string, [unknown, number]>>,
+  nodes: readonly { id: number; org_id: number; code: string }[],
+  seqsOf: ReadonlyMap<number, BatchSeqs>,
   orgIds: ReadonlySet<number> | undefined,
+  inScope: (nodeId: number | null) => boolean,
   problem: (p: Problem) => void,
-  codes: ReadonlyMap<number, string>,
-  orgOf: ReadonlyMap<number, number>,
-) {
-  // Arrays, not objects: a million of them parse in half the time. [measure, org, kind, period, value, version]
-  const cells = await jsonRows<[number, number, string, string, number | null, number]>(
-    x,
-    `SELECT json_array(c.measure_id, n.org_id, c.kind, c.period, c.value, c.version) AS j
-     FROM cells c JOIN nodes n ON n.id = c.measure_id ORDER BY c.measure_id, c.kind, c.period`,
-  );
+): Promise<number> {
+  const codes = new Map(nodes.map((n) => [n.id, n.code]));
+  const orgOf = new Map(nodes.map((n) => [n.id, n.org_id]));
   const settings = await rows<{ org_id: number; settings: string }>(
     x,
     'SELECT org_id, settings FROM org_settings',
@@ -548,41 +556,94 @@ async function replayCells(
       minorDigits(OrgSettingsSchema.parse(JSON.parse(s.settings)).currency),
     ]),
   );
-  for (const [m, o, k, p, v, n] of cells) {
-    if (orgIds && !orgIds.has(o)) continue;
-    const subject = `${k} ${p}`;
-    const said = replayed.get(m);
-    const last = said?.get(subject);
-    said?.delete(subject);
-    // Built only for a problem: a million cells would allocate a million of these for nothing.
-    const where = () => ({ measure: codes.get(m) ?? String(m), kind: k, period: p });
-    if (!last) {
-      problem({
-        type: 'replay',
-        message: `${where().measure} ${subject} holds ${v} (version ${n}) but no audit event ever wrote it.`,
-        ...where(),
-      });
-      continue;
+  let counted = 0;
+  // Built only for a problem: a million cells would allocate a million of these for nothing.
+  const placeOf = (m: number, kind: string, period: string) => ({
+    measure: codes.get(m) ?? String(m),
+    kind,
+    period,
+  });
+  /** Marks and counts a segment's events (those of a stored batch); answers them parsed. */
+  const read = (seg: { batch_id: number; node_id: number | null; events: string }) => {
+    const b = seqsOf.get(seg.batch_id);
+    // A segment of no stored batch is reported as such (orphans); its events count for nothing.
+    if (!b) return [];
+    const events = JSON.parse(seg.events) as StoredEvent[];
+    const scoped = inScope(seg.node_id);
+    for (const e of events) {
+      if (scoped) counted++;
+      if (!b.marks) continue;
+      const i = e[0] - b.first;
+      if (!(i >= 0 && i < b.marks.length) || b.marks[i]) b.duplicated = true;
+      else b.marks[i] = 1;
     }
-    const digits = digitsOf.get(o) ?? 2;
-    const expected = last[0] === null ? null : toMinor(last[0], digits);
-    if (expected !== v || last[1] !== n)
-      problem({
-        type: 'replay',
-        message: `${where().measure} ${subject} holds ${v === null ? 'nothing' : minorText(v, digits)} at version ${n}; its audit events lead to ${String(last[0])} at version ${last[1]}.`,
-        ...where(),
-      });
+    return events;
+  };
+  for (const seg of await segmentsOfNoNode(x)) read(seg);
+
+  // Ranges of node ids that together cover every id, REPLAY_RANGE measures' worth each.
+  const ids = nodes.map((n) => n.id).sort((a, b) => a - b);
+  const bounds = [Number.MIN_SAFE_INTEGER];
+  for (let i = REPLAY_RANGE; i < ids.length; i += REPLAY_RANGE) bounds.push(ids[i]!);
+  bounds.push(Number.MAX_SAFE_INTEGER);
+  for (let r = 0; r + 1 < bounds.length; r++) {
+    const [lo, hi] = [bounds[r]!, bounds[r + 1]!];
+    // The value and version each cell's last event says, per node and subject ("forecast 2027-03").
+    const replayed = new Map<number, Map<string, [unknown, number]>>();
+    for (const seg of await segmentsOfNodes(x, lo, hi))
+      for (const e of read(seg))
+        if (e[1] === 'cell.changed' && e[2] !== null) {
+          const after = e[4] as [unknown, number] | { value: unknown; version: number };
+          let cells = replayed.get(seg.node_id);
+          if (!cells) replayed.set(seg.node_id, (cells = new Map()));
+          cells.set(
+            e[2],
+            Array.isArray(after) ? [after[0], after[1]] : [after.value, after.version],
+          );
+        }
+    // Arrays, not objects: many of them parse in half the time. [measure, org, kind, period, value, version]
+    const cells = await jsonRows<[number, number, string, string, number | null, number]>(
+      x,
+      `SELECT json_array(c.measure_id, n.org_id, c.kind, c.period, c.value, c.version) AS j
+       FROM cells c JOIN nodes n ON n.id = c.measure_id WHERE c.measure_id >= ? AND c.measure_id < ?
+       ORDER BY c.measure_id, c.kind, c.period`,
+      [lo, hi],
+    );
+    for (const [m, o, k, p, v, n] of cells) {
+      if (orgIds && !orgIds.has(o)) continue;
+      const subject = `${k} ${p}`;
+      const said = replayed.get(m);
+      const last = said?.get(subject);
+      said?.delete(subject);
+      if (!last) {
+        problem({
+          type: 'replay',
+          message: `${codes.get(m) ?? m} ${subject} holds ${v} (version ${n}) but no audit event ever wrote it.`,
+          ...placeOf(m, k, p),
+        });
+        continue;
+      }
+      const digits = digitsOf.get(o) ?? 2;
+      const expected = last[0] === null ? null : toMinor(last[0], digits);
+      if (expected !== v || last[1] !== n)
+        problem({
+          type: 'replay',
+          message: `${codes.get(m) ?? m} ${subject} holds ${v === null ? 'nothing' : minorText(v, digits)} at version ${n}; its audit events lead to ${String(last[0])} at version ${last[1]}.`,
+          ...placeOf(m, k, p),
+        });
+    }
+    for (const [measureId, left] of replayed)
+      for (const subject of left.keys()) {
+        if (orgIds && !orgIds.has(orgOf.get(measureId) ?? -1)) continue;
+        const [kind, period] = subject.split(' ') as [string, string];
+        problem({
+          type: 'replay',
+          message: `${codes.get(measureId) ?? measureId} ${subject} was written by audit events but is not in the record.`,
+          measure: codes.get(measureId) ?? String(measureId),
+          kind,
+          period,
+        });
+      }
   }
-  for (const [measureId, left] of replayed)
-    for (const subject of left.keys()) {
-      if (orgIds && !orgIds.has(orgOf.get(measureId) ?? -1)) continue;
-      const [kind, period] = subject.split(' ') as [string, string];
-      problem({
-        type: 'replay',
-        message: `${codes.get(measureId) ?? measureId} ${subject} was written by audit events but is not in the record.`,
-        measure: codes.get(measureId) ?? String(measureId),
-        kind,
-        period,
-      });
-    }
+  return counted;
 }
