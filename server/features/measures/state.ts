@@ -13,6 +13,7 @@ import {
 import type { PotentialStatus } from '../../../shared/model.js';
 import type { CellKind, ImplementationStatus, Stage } from '../../../shared/model.js';
 import { periodsBetween } from '../../../shared/periods.js';
+import type { InValue } from '@libsql/client';
 import { type Exec, jsonRows, one, rows } from '../../db/db.js';
 import { CELL_KEY_SQL, keyKind, keyPeriod } from '../sync/store.js';
 import { type Actor, canSee } from '../../../shared/domain/access.js';
@@ -226,6 +227,41 @@ export interface MeasureState {
 /** A measure's values of one period of its window, the four kinds side by side. */
 export type PeriodRow = PeriodValues & { baseline: number | null };
 
+/**
+ * The values of each (measure, period) inside the measure's window (and inside `range` when one
+ * is given), the four kinds side by side, for the measures `where` selects (a condition on the
+ * cells row `c`, its arguments first). Read as one flat list of numbers (measure, cell key,
+ * value) and put side by side here: SQLite grouping them costs ten times the read (a
+ * 96,000-cell push's measures: 0.8 s against 0.07 s).
+ */
+export async function windowPeriods(
+  x: Exec,
+  where: string,
+  args: InValue[],
+  range: { from?: string | undefined; to?: string | undefined } = {},
+): Promise<Map<number, [string, PeriodRow][]>> {
+  const r = await one<{ list: string | null }>(
+    x,
+    `SELECT group_concat(c.measure_id || ',' || ${CELL_KEY_SQL} || ',' || ifnull(c.value, 'null'), ',') AS list
+     FROM cells c JOIN measures m ON m.node_id = c.measure_id
+     WHERE ${where} AND c.period BETWEEN m.start_period AND m.end_period AND c.period >= ? AND c.period <= ?`,
+    [...args, range.from ?? '0000-00', range.to ?? '9999-99'],
+  );
+  const numbers = JSON.parse(`[${r?.list ?? ''}]`) as number[];
+  const byMeasure = new Map<number, Map<string, PeriodRow>>();
+  for (let n = 0; n < numbers.length; n += 3) {
+    const [id, key, value] = [numbers[n]!, numbers[n + 1]!, numbers[n + 2] ?? null];
+    let months = byMeasure.get(id);
+    if (!months) byMeasure.set(id, (months = new Map()));
+    const period = keyPeriod(key);
+    let slot = months.get(period);
+    if (!slot)
+      months.set(period, (slot = { baseline: null, target: null, forecast: null, actual: null }));
+    slot[keyKind(key)] = value;
+  }
+  return new Map([...byMeasure].map(([id, months]) => [id, [...months]]));
+}
+
 /** One part of a state's statement: a table's rows of the measures, each as [part, measure, sort, row]. */
 const part = (name: string, table: string, columns: readonly string[], sort: string, where = '') =>
   `SELECT '${name}' AS part, measure_id AS m, ${sort} AS sort,
@@ -329,17 +365,9 @@ export async function loadStates(
       `SELECT json_array(part, m, json(row)) AS j FROM (${parts.join(' UNION ALL ')}) ORDER BY part, m, sort`,
       [ids],
     ),
-    // The window's cells as one flat list of numbers (measure, cell key, value), put side by side
-    // per period below: SQLite grouping them costs ten times this read (a 96,000-cell push's).
     periods
-      ? one<{ list: string | null }>(
-          x,
-          `SELECT group_concat(c.measure_id || ',' || ${CELL_KEY_SQL} || ',' || ifnull(c.value, 'null'), ',') AS list
-           FROM cells c JOIN measures m ON m.node_id = c.measure_id
-           WHERE c.measure_id IN (SELECT value FROM json_each(?)) AND c.period BETWEEN m.start_period AND m.end_period`,
-          [ids],
-        ).then((r) => JSON.parse(`[${r?.list ?? ''}]`) as (number | null)[])
-      : [],
+      ? windowPeriods(x, 'c.measure_id IN (SELECT value FROM json_each(?))', [ids])
+      : new Map<number, [string, PeriodRow][]>(),
   ]);
   type Lists = {
     cells: CellRow[];
@@ -366,17 +394,6 @@ export async function loadStates(
       );
     (lists[name as keyof Lists] as unknown[]).push(row);
   }
-  const byPeriod = new Map<number, Map<string, PeriodRow>>();
-  for (let n = 0; n < windowCells.length; n += 3) {
-    const [id, key, value] = [windowCells[n]!, windowCells[n + 1]!, windowCells[n + 2]!];
-    const period = keyPeriod(key);
-    let months = byPeriod.get(id);
-    if (!months) byPeriod.set(id, (months = new Map()));
-    let slot = months.get(period);
-    if (!slot)
-      months.set(period, (slot = { baseline: null, target: null, forecast: null, actual: null }));
-    slot[keyKind(key)] = value;
-  }
   return measures.map((measure) => {
     const f = byId.get(measure.id);
     return {
@@ -387,7 +404,7 @@ export async function loadStates(
       dependencies: f?.dependencies ?? [],
       changeRequests: f?.changeRequests ?? [],
       gateRequest: f?.gateRequests[0] ?? null,
-      periods: [...(byPeriod.get(measure.id) ?? [])],
+      periods: windowCells.get(measure.id) ?? [],
     };
   });
 }

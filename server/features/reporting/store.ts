@@ -4,7 +4,7 @@ import type { ValueTotals } from '../../../shared/domain/status.js';
 import type { ImplementationStatus, PotentialStatus, Stage } from '../../../shared/model.js';
 import { type Exec, jsonRows, rows } from '../../db/db.js';
 import { underPrefixes } from '../hierarchy/store.js';
-import type { PeriodRow as MeasurePeriod } from '../measures/state.js';
+import { windowPeriods } from '../measures/state.js';
 
 /** A measure_totals row as the code reads it. */
 export interface KeptTotals {
@@ -27,42 +27,12 @@ export const takeChangedMeasureIds = async (x: Exec) =>
     (r) => r.measure_id,
   );
 
-type PeriodRow = { m: number; p: string } & MeasurePeriod;
-
-/**
- * The values of each (measure, period) inside the measure's window, and inside `range` when one
- * is given: one row per period, the four kinds side by side.
- */
-async function periodRows(
-  x: Exec,
-  where: string,
-  args: unknown[],
-  range: { from?: string | undefined; to?: string | undefined } = {},
-): Promise<Map<number, [string, PeriodRow][]>> {
-  const found = await jsonRows<PeriodRow>(
-    x,
-    `SELECT json_object('m', c.measure_id, 'p', c.period,
-        'baseline', MAX(CASE WHEN c.kind = 'baseline' THEN c.value END), 'target', MAX(CASE WHEN c.kind = 'target' THEN c.value END),
-        'forecast', MAX(CASE WHEN c.kind = 'forecast' THEN c.value END), 'actual', MAX(CASE WHEN c.kind = 'actual' THEN c.value END)) AS j
-     FROM cells c JOIN measures m ON m.node_id = c.measure_id
-     WHERE ${where} AND c.period BETWEEN m.start_period AND m.end_period AND c.period >= ? AND c.period <= ?
-     GROUP BY c.measure_id, c.period`,
-    [...args, range.from ?? '0000-00', range.to ?? '9999-99'] as never,
-  );
-  const map = new Map<number, [string, PeriodRow][]>();
-  for (const r of found) {
-    let list = map.get(r.m);
-    if (!list) map.set(r.m, (list = []));
-    list.push([r.p, r]);
-  }
-  return map;
-}
-
+/** The scope's window values per (measure, period), inside `range` when one is given. */
 export const periodRowsUnder = (
   x: Exec,
   prefixes: readonly string[],
   range: { from?: string | undefined; to?: string | undefined },
-) => periodRows(x, underPrefixes('c.measure_id'), [JSON.stringify(prefixes)], range);
+) => windowPeriods(x, underPrefixes('c.measure_id'), [JSON.stringify(prefixes)], range);
 
 export async function saveTotals(x: Exec, kept: readonly KeptTotals[]) {
   if (!kept.length) return;
