@@ -13,6 +13,7 @@ import { Db } from '../server/db/db.js';
 import { migrate } from '../server/db/migrate.js';
 import { addMonths } from '../shared/periods.js';
 import { insertMeasures } from '../test/bulk-measures.js';
+import { mb, median, quantile } from './figures.js';
 import { BENCH_ADMIN, type RunningService, withService } from './service.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,25000').split(',').map(Number);
@@ -28,11 +29,7 @@ const REPEAT = 5;
 /** Between two pushes of one planner: people push when they have edited, not in a tight loop. */
 const THINK_MS = 500;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const quantile = (xs: number[], q: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
-const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
 
 interface Built {
   file: string;

@@ -12,6 +12,7 @@ import { addMonths } from '../shared/periods.js';
 import { runAddinBench } from './addin.js';
 import { runReadsBench } from './reads.js';
 import { insertMeasures } from '../test/bulk-measures.js';
+import { mb, median } from './figures.js';
 import { BENCH_ADMIN, withService } from './service.js';
 
 const MEASURES = Number(process.env.BENCH_MEASURES ?? 8000);
@@ -25,7 +26,6 @@ const PORT = Number(process.env.BENCH_PORT ?? 3917);
 const dir = mkdtempSync(join(tmpdir(), 'gatecell-bench-'));
 const dbFile = join(dir, 'service.db');
 const secs = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** An organization with MEASURES measures in one package and a planner, on a fresh datasvc. */
 async function prepare(): Promise<string> {
@@ -243,7 +243,6 @@ const svc = await withService(dbFile, PORT, (running) => {
   resetPeak = running.resetPeak;
   return governed(token, rawInserts());
 });
-const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
 console.log(
   'Service: full HTTP path in its own process (parse, zod, permissions, finance rules, versions, audit chain, idempotency)',
 );
