@@ -2,12 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { swaggerUI } from '@hono/swagger-ui';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { authenticate } from './http/auth.js';
 import { bodyRules } from './http/body.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { errorBody, onError } from './http/errors.js';
+import { documented, OPENAPI_PATH, openApiDocument } from './http/openapi.js';
+import { HealthAnswer } from '../shared/api/answers.js';
 import { approvalRoutes } from './features/approvals/routes.js';
 import { auditRoutes } from './features/audit/routes.js';
 import { exceptionRoutes } from './features/exceptions/routes.js';
@@ -31,7 +34,16 @@ export function createApi(deps: Deps) {
         maxAge: 600,
       }),
     )
-    .get('/health', (c) => c.json({ ok: true, version: VERSION }, 200))
+    .get(
+      '/health',
+      documented({
+        tag: 'Service',
+        summary: 'Whether the service is up, and its version',
+        answers: { 200: HealthAnswer },
+        public: true,
+      }),
+      (c) => c.json({ ok: true, version: VERSION }, 200),
+    )
     .use('*', authenticate(deps))
     .use('*', bodyRules)
     .route('/', hierarchyRoutes(deps))
@@ -62,8 +74,35 @@ export const MANIFEST_ORIGIN = 'https://localhost:3000';
 
 const OFFICE_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/';
 
+/** Swagger UI's files, at the path @hono/swagger-ui asks for under its `baseUrl`. */
+const DOCS_ASSETS = '/api/docs/assets';
+const SWAGGER_UI = `${DOCS_ASSETS}/swagger-ui-dist`;
+
 export function createApp(deps: Deps, pane?: PaneOptions) {
-  const app = new Hono<AppEnv>().use('*', requestId()).route('/api/v1', createApi(deps));
+  const api = createApi(deps);
+  // The contract as the code states it: generated once from the routes' schemas (no state).
+  let document: ReturnType<typeof openApiDocument> | undefined;
+  const app = new Hono<AppEnv>()
+    .use('*', requestId())
+    // Public, before the API's authentication: the contract is no secret.
+    .get(OPENAPI_PATH, async (c) => c.json(await (document ??= openApiDocument(api, VERSION))))
+    // The reference page, with Swagger UI served from our own copy (no CDN, works air-gapped).
+    .get(
+      `${SWAGGER_UI}/*`,
+      serveStatic({
+        root: 'node_modules/swagger-ui-dist',
+        rewriteRequestPath: (p) => p.slice(SWAGGER_UI.length),
+      }),
+    )
+    .get(
+      '/api/docs',
+      swaggerUI({
+        url: OPENAPI_PATH,
+        baseUrl: DOCS_ASSETS,
+        title: 'Gatecell API',
+      }),
+    )
+    .route('/api/v1', api);
   if (pane) {
     app.get('/', (c) => c.redirect('/taskpane.html'));
     app.get(

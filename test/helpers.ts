@@ -7,6 +7,8 @@ import { createApp } from '../server/app.js';
 import { Db } from '../server/db/db.js';
 import { migrate } from '../server/db/migrate.js';
 import { keptDrift, sweep } from '../server/features/reporting/keep.js';
+import { OPENAPI_PATH } from '../server/http/openapi.js';
+import { conformanceOf } from './conformance.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -40,6 +42,7 @@ export async function harness(
   const clock = { now: start };
   const deps = { db, now: () => clock.now, adminToken: ADMIN_TOKEN };
   const app = createApp(deps);
+  holdToDocument(app);
   afterAll(async () => {
     // Whatever this file's tests wrote, every measure's kept totals and statuses still say what
     // its cells and plan say (a write path that forgot to mark its measure would show here).
@@ -224,4 +227,36 @@ export async function advance(w: World, code: string, to: 'identified' | 'detail
     due: '2027-12-31',
   });
   await pass('detailed', users.controller.token);
+}
+
+/**
+ * Every request the tests send through `app.request` is checked against the service's OpenAPI
+ * document (test/conformance.ts): an answer the document does not describe fails the test.
+ */
+function holdToDocument(app: ReturnType<typeof createApp>) {
+  const request = app.request;
+  let check: Promise<ReturnType<typeof conformanceOf>> | undefined;
+  app.request = (async (input, init, ...rest) => {
+    const res = await request(input, init, ...rest);
+    const url = new URL(input instanceof Request ? input.url : input, 'http://localhost');
+    if (!url.pathname.startsWith('/api/v1/') || url.pathname === OPENAPI_PATH) return res;
+    check ??= Promise.resolve(request(OPENAPI_PATH)).then(async (r) =>
+      conformanceOf(await r.json()),
+    );
+    const conforms = await check;
+    const problems = conforms({
+      method: (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase(),
+      path: url.pathname.slice('/api/v1'.length),
+      requestBody:
+        typeof init?.body === 'string' &&
+        /^application\/json/.test(new Headers(init.headers).get('content-type') ?? '')
+          ? init.body
+          : null,
+      status: res.status,
+      contentType: res.headers.get('content-type'),
+      answer: await res.clone().text(),
+    });
+    if (problems.length) throw new Error(`Not as documented (OpenAPI):\n${problems.join('\n')}`);
+    return res;
+  }) as typeof app.request;
 }

@@ -1,15 +1,19 @@
 // zod validation at the edge: one hook answers 400 in the contract's error shape.
-import { zValidator } from '@hono/zod-validator';
 import type { Context, ValidationTargets } from 'hono';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { validator as documentedValidator } from 'hono-openapi';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
 import { ApiError, errorBody } from './errors.js';
+import { documentsBody } from './openapi.js';
 
-type Issue = { path: PropertyKey[]; message: string };
+type Issue = { readonly path?: readonly (PropertyKey | { key: PropertyKey })[]; message: string };
 
 export function invalid(c: Context, target: string, issues: readonly Issue[]) {
-  const details = issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  const details = issues.map((i) => ({
+    path: (i.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.'),
+    message: i.message,
+  }));
   const first = details[0];
   const message = first
     ? `Invalid ${target}: ${first.path || '(body)'}: ${first.message}`
@@ -17,12 +21,13 @@ export function invalid(c: Context, target: string, issues: readonly Issue[]) {
   return c.json(errorBody('INVALID_REQUEST', message, details), 400);
 }
 
+/** Validates one part of the request (and puts its schema in the OpenAPI document). */
 export const validate = <T extends z.ZodType, Target extends keyof ValidationTargets>(
   target: Target,
   schema: T,
 ) =>
-  zValidator(target, schema, (result, c) => {
-    if (!result.success) return invalid(c, target, result.error.issues);
+  documentedValidator(target, schema, (result, c) => {
+    if (!result.success) return invalid(c, target, result.error);
   });
 
 const MAX_ISSUES = 50;
@@ -53,7 +58,9 @@ export const validateBatch = <E extends z.ZodType>(
   max: number,
 ) => {
   const accepts = fastAccept(item);
-  return validator('json', (value: unknown, c) => {
+  const documentedAs =
+    envelope instanceof z.ZodObject ? envelope.extend({ [key]: z.array(item) }) : envelope;
+  const middleware = validator('json', (value: unknown, c) => {
     const items = (value as Record<string, unknown> | null)?.[key];
     if (Array.isArray(items) && items.length > max)
       throw new ApiError(
@@ -78,4 +85,5 @@ export const validateBatch = <E extends z.ZodType>(
     if (issues.length) return invalid(c, 'json', issues);
     return { ...(parsed.data as object), [key]: items } as z.infer<E>;
   });
+  return documentsBody(middleware, documentedAs);
 };

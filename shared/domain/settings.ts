@@ -3,7 +3,7 @@ import { PERIOD_PATTERN } from '../periods.js';
 import { toMinor } from '../money.js';
 
 /** Organization settings: the numbers of the governance rules an organization may tune. */
-const SettingsShape = z.object({
+export const SettingsShape = z.object({
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
   closedThrough: z.string().regex(PERIOD_PATTERN, 'YYYY-MM').nullable(),
   materialityPct: z.number().min(0).max(1000),

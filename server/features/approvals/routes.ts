@@ -5,6 +5,8 @@ import { type Actor, mayDecideChange } from '../../../shared/domain/access.js';
 import { isFrozen } from '../../../shared/model.js';
 import { fromMinorOrNull } from '../../../shared/money.js';
 import { one, rows } from '../../db/db.js';
+import { documented } from '../../http/openapi.js';
+import { ChangeRequestsAnswer, AnyChangeRequest } from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
@@ -25,81 +27,110 @@ import { committedValue, measureOfVisible } from '../measures/state.js';
 
 export const approvalRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
-    .get('/change-requests', validate('query', ChangeRequestsQuery), async (c) => {
-      const actor = c.get('actor');
-      const q = c.req.valid('query');
-      const prefixes = await scopePrefixes(deps.db.read, actor, q.scope);
-      const measures = new Map((await measuresUnder(deps.db.read, prefixes)).map((m) => [m.id, m]));
-      const found = prefixes.length
-        ? await rows<ChangeRequestRow>(
-            deps.db.read,
-            `SELECT cr.* FROM change_requests cr JOIN nodes n ON n.id = cr.measure_id
+    .get(
+      '/change-requests',
+      documented({
+        tag: 'Approvals',
+        summary: 'Change requests of a scope (cell and window changes)',
+        answers: { 200: ChangeRequestsAnswer },
+      }),
+      validate('query', ChangeRequestsQuery),
+      async (c) => {
+        const actor = c.get('actor');
+        const q = c.req.valid('query');
+        const prefixes = await scopePrefixes(deps.db.read, actor, q.scope);
+        const measures = new Map(
+          (await measuresUnder(deps.db.read, prefixes)).map((m) => [m.id, m]),
+        );
+        const found = prefixes.length
+          ? await rows<ChangeRequestRow>(
+              deps.db.read,
+              `SELECT cr.* FROM change_requests cr JOIN nodes n ON n.id = cr.measure_id
            WHERE cr.status = ? AND ${underPrefixes('n.id')} ORDER BY cr.requested_at, cr.id`,
-            [q.status, JSON.stringify(prefixes)],
-          )
-        : [];
-      const settings = await settingsByOrg(
-        deps.db.read,
-        [...measures.values()].map((m) => m.org_id),
-      );
-      const people = await peopleById(deps.db.read, [
-        ...found.flatMap((r) => [r.requested_by, r.decided_by]),
-        ...[...measures.values()].map((m) => m.controller_id),
-      ]);
-      const windows = prefixes.length
-        ? await rows<WindowRequestRow>(
-            deps.db.read,
-            `SELECT wr.* FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id
+              [q.status, JSON.stringify(prefixes)],
+            )
+          : [];
+        const settings = await settingsByOrg(
+          deps.db.read,
+          [...measures.values()].map((m) => m.org_id),
+        );
+        const people = await peopleById(deps.db.read, [
+          ...found.flatMap((r) => [r.requested_by, r.decided_by]),
+          ...[...measures.values()].map((m) => m.controller_id),
+        ]);
+        const windows = prefixes.length
+          ? await rows<WindowRequestRow>(
+              deps.db.read,
+              `SELECT wr.* FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id
            WHERE wr.status = ? AND ${underPrefixes('n.id')} ORDER BY wr.requested_at, wr.id`,
-            [q.status, JSON.stringify(prefixes)],
-          )
-        : [];
-      const windowPeople = await peopleById(
-        deps.db.read,
-        windows.flatMap((r) => [r.requested_by, r.decided_by]),
-      );
-      for (const [id, p] of windowPeople) people.set(id, p);
-      const mayDecide = (r: { status: string; requested_by: string }, m: MeasureRow) =>
-        r.status === 'pending' &&
-        mayDecideChange(actor, { requestedBy: r.requested_by }, { controllerId: m.controller_id });
-      const digitsOf = (m: MeasureRow) => moneyRules(settings.get(m.org_id)!).digits;
-      const targets = await periodTargets(
-        deps.db.read,
-        found.map((r) => ({ measureId: r.measure_id, period: r.period })),
-      );
-      return c.json(
-        {
-          changeRequests: [
-            ...found.map((r) => {
-              const m = measures.get(r.measure_id)!;
-              return {
-                ...changeRequestView(
-                  r,
-                  m,
-                  digitsOf(m),
-                  people,
-                  targets.get(`${r.measure_id}\u0001${r.period}`) ?? null,
-                ),
-                mayDecide: mayDecide(r, m),
-              };
-            }),
-            ...windows.map((r) => {
-              const m = measures.get(r.measure_id)!;
-              return {
-                ...windowRequestView(r, m, digitsOf(m), people),
-                mayDecide: mayDecide(r, m),
-              };
-            }),
-          ],
-        },
-        200,
-      );
-    })
-    .post('/change-requests/:id/approve', validate('json', Decision), (c) =>
-      decide(deps, c, c.req.valid('json').comment, true),
+              [q.status, JSON.stringify(prefixes)],
+            )
+          : [];
+        const windowPeople = await peopleById(
+          deps.db.read,
+          windows.flatMap((r) => [r.requested_by, r.decided_by]),
+        );
+        for (const [id, p] of windowPeople) people.set(id, p);
+        const mayDecide = (r: { status: string; requested_by: string }, m: MeasureRow) =>
+          r.status === 'pending' &&
+          mayDecideChange(
+            actor,
+            { requestedBy: r.requested_by },
+            { controllerId: m.controller_id },
+          );
+        const digitsOf = (m: MeasureRow) => moneyRules(settings.get(m.org_id)!).digits;
+        const targets = await periodTargets(
+          deps.db.read,
+          found.map((r) => ({ measureId: r.measure_id, period: r.period })),
+        );
+        return c.json(
+          {
+            changeRequests: [
+              ...found.map((r) => {
+                const m = measures.get(r.measure_id)!;
+                return {
+                  ...changeRequestView(
+                    r,
+                    m,
+                    digitsOf(m),
+                    people,
+                    targets.get(`${r.measure_id}\u0001${r.period}`) ?? null,
+                  ),
+                  mayDecide: mayDecide(r, m),
+                };
+              }),
+              ...windows.map((r) => {
+                const m = measures.get(r.measure_id)!;
+                return {
+                  ...windowRequestView(r, m, digitsOf(m), people),
+                  mayDecide: mayDecide(r, m),
+                };
+              }),
+            ],
+          },
+          200,
+        );
+      },
     )
-    .post('/change-requests/:id/reject', validate('json', Decision), (c) =>
-      decide(deps, c, c.req.valid('json').comment, false),
+    .post(
+      '/change-requests/:id/approve',
+      documented({
+        tag: 'Approvals',
+        summary: 'Approve a change request (its controller, never its requester)',
+        answers: { 200: AnyChangeRequest },
+      }),
+      validate('json', Decision),
+      (c) => decide(deps, c, c.req.valid('json').comment, true),
+    )
+    .post(
+      '/change-requests/:id/reject',
+      documented({
+        tag: 'Approvals',
+        summary: 'Reject a change request with a comment',
+        answers: { 200: AnyChangeRequest },
+      }),
+      validate('json', Decision),
+      (c) => decide(deps, c, c.req.valid('json').comment, false),
     );
 
 /** A change request (a cell's or a window's) is decided by the measure's controller, never its requester; a rejection says why. */

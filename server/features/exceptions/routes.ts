@@ -3,6 +3,8 @@ import { type Context, Hono } from 'hono';
 import { Decision, ExceptionsQuery } from '../../../shared/api/schemas.js';
 import { mayActOnException } from '../../../shared/domain/access.js';
 import { one } from '../../db/db.js';
+import { documented } from '../../http/openapi.js';
+import { ExceptionsAnswer, ExceptionActedAnswer } from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
@@ -13,16 +15,39 @@ import { openExceptions } from './store.js';
 
 export const exceptionRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
-    .get('/exceptions', validate('query', ExceptionsQuery), async (c) => {
-      const q = c.req.valid('query');
-      const prefixes = await scopePrefixes(deps.db.read, c.get('actor'), q.scope);
-      return c.json({ exceptions: await openExceptions(deps.db.read, prefixes, q.level) }, 200);
-    })
-    .post('/exceptions/:id/acknowledge', validate('json', Decision), (c) =>
-      act(deps, c, c.req.valid('json').comment, 'acknowledge'),
+    .get(
+      '/exceptions',
+      documented({
+        tag: 'Exceptions',
+        summary: 'Open exceptions of a scope, highest level and value first',
+        answers: { 200: ExceptionsAnswer },
+      }),
+      validate('query', ExceptionsQuery),
+      async (c) => {
+        const q = c.req.valid('query');
+        const prefixes = await scopePrefixes(deps.db.read, c.get('actor'), q.scope);
+        return c.json({ exceptions: await openExceptions(deps.db.read, prefixes, q.level) }, 200);
+      },
     )
-    .post('/exceptions/:id/resolve', validate('json', Decision), (c) =>
-      act(deps, c, c.req.valid('json').comment, 'resolve'),
+    .post(
+      '/exceptions/:id/acknowledge',
+      documented({
+        tag: 'Exceptions',
+        summary: 'Acknowledge an exception (it keeps escalating until resolved)',
+        answers: { 200: ExceptionActedAnswer },
+      }),
+      validate('json', Decision),
+      (c) => act(deps, c, c.req.valid('json').comment, 'acknowledge'),
+    )
+    .post(
+      '/exceptions/:id/resolve',
+      documented({
+        tag: 'Exceptions',
+        summary: 'Resolve an exception with a comment',
+        answers: { 200: ExceptionActedAnswer },
+      }),
+      validate('json', Decision),
+      (c) => act(deps, c, c.req.valid('json').comment, 'resolve'),
     );
 
 async function act(

@@ -17,6 +17,8 @@ import {
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { isFrozen, type Stage } from '../../../shared/model.js';
 import { one, rows } from '../../db/db.js';
+import { documented } from '../../http/openapi.js';
+import { GateRequestsAnswer, GateRequestDecidedAnswer } from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
@@ -118,121 +120,153 @@ async function answer(
 
 export const gateRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
-    .get('/gate-requests', validate('query', GateRequestsQuery), async (c) => {
-      const actor = c.get('actor');
-      const q = c.req.valid('query');
-      const prefixes = await scopePrefixes(deps.db.read, actor, q.scope);
-      const found = prefixes.length
-        ? await rows<GateRequestRow & { code: string }>(
-            deps.db.read,
-            `SELECT g.*, n.code FROM gate_requests g JOIN nodes n ON n.id = g.measure_id
+    .get(
+      '/gate-requests',
+      documented({
+        tag: 'Gates',
+        summary: 'Gate requests of a scope',
+        answers: { 200: GateRequestsAnswer },
+      }),
+      validate('query', GateRequestsQuery),
+      async (c) => {
+        const actor = c.get('actor');
+        const q = c.req.valid('query');
+        const prefixes = await scopePrefixes(deps.db.read, actor, q.scope);
+        const found = prefixes.length
+          ? await rows<GateRequestRow & { code: string }>(
+              deps.db.read,
+              `SELECT g.*, n.code FROM gate_requests g JOIN nodes n ON n.id = g.measure_id
          WHERE g.status = ? AND ${underPrefixes('n.id')} ORDER BY g.requested_at, g.id`,
-            [q.status, JSON.stringify(prefixes)],
-          )
-        : [];
-      const measures = new Map(
-        (
-          await measuresByCodes(
-            deps.db.read,
-            found.map((g) => g.code),
-          )
-        ).map((m) => [m.id, m]),
-      );
-      const people = await peopleById(deps.db.read, [
-        ...found.flatMap((g) => [g.requested_by, g.decided_by]),
-        ...[...measures.values()].flatMap((m) => [m.sponsor_id, m.controller_id]),
-      ]);
-      const settings = await settingsByOrg(
-        deps.db.read,
-        [...measures.values()].map((m) => m.org_id),
-      );
-      return c.json(
-        {
-          gateRequests: found.map((g) => {
-            const m = measures.get(g.measure_id)!;
-            return {
-              ...gateRequestView(g, m, people, moneyRules(settings.get(m.org_id)!).digits),
-              title: m.title,
-              mayDecide:
-                g.status === 'pending' &&
-                mayDecideGate(
-                  actor,
-                  { requestedBy: g.requested_by, approver: g.approver as ApproverRule },
-                  { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id },
-                ),
-            };
-          }),
-        },
-        200,
-      );
-    })
-    .post('/measures/:code/gate', validate('json', GateRequest), async (c) => {
-      const actor = c.get('actor');
-      const { to, comment } = c.req.valid('json');
-      const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
-      if (
-        !mayRequestGate(actor, {
-          ownerId: m.owner_id,
-          sponsorId: m.sponsor_id,
-          controllerId: m.controller_id,
-        })
-      )
-        throw forbidden('Only the owner of the measure requests a gate.');
-      const stepError = gateStepError(m.stage, to);
-      if (stepError) throw unprocessable('INVALID_GATE', stepError);
-      const id = `gr_${randomUUID()}`;
-      await write(deps, c, async (w) => {
-        const fresh = await requireMeasure(w.tx, m.code);
-        if (
-          await one(
-            w.tx,
-            "SELECT 1 FROM gate_requests WHERE measure_id = ? AND status = 'pending'",
-            [m.id],
-          )
-        )
-          throw conflict(
-            'GATE_REQUEST_OPEN',
-            `Measure ${m.code} already has an open gate request.`,
-          );
-        const facts = await factsOf(w.tx, fresh);
-        const missing = missingForGate(to, facts, comment);
-        if (missing.length) throw criteriaError(to, missing);
-        const approver = approverRule(to, facts);
-        const pinned = pinnedFigures(to, facts);
-        await w.tx.execute({
-          sql: `INSERT INTO gate_requests (id, measure_id, from_stage, to_stage, approver, status, comment, requested_by, requested_at, pinned)
-                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-          args: [
-            id,
-            m.id,
-            fresh.stage,
-            to,
-            approver,
-            comment.trim(),
-            actor.userId,
-            w.at,
-            pinned && JSON.stringify(pinned),
-          ],
-        });
-        await w.tx.execute({
-          sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
-          args: [await w.revision(), m.id],
-        });
-        w.audit({
-          action: 'gate.requested',
-          nodeId: m.id,
-          subject: id,
-          before: { stage: fresh.stage },
-          after: { to, approver, comment: comment.trim() },
-        });
-      });
-      return answer(deps, id, m, 201, c);
-    })
-    .post('/gate-requests/:id/approve', validate('json', Decision), (c) =>
-      decide(deps, c, c.req.valid('json').comment, true),
+              [q.status, JSON.stringify(prefixes)],
+            )
+          : [];
+        const measures = new Map(
+          (
+            await measuresByCodes(
+              deps.db.read,
+              found.map((g) => g.code),
+            )
+          ).map((m) => [m.id, m]),
+        );
+        const people = await peopleById(deps.db.read, [
+          ...found.flatMap((g) => [g.requested_by, g.decided_by]),
+          ...[...measures.values()].flatMap((m) => [m.sponsor_id, m.controller_id]),
+        ]);
+        const settings = await settingsByOrg(
+          deps.db.read,
+          [...measures.values()].map((m) => m.org_id),
+        );
+        return c.json(
+          {
+            gateRequests: found.map((g) => {
+              const m = measures.get(g.measure_id)!;
+              return {
+                ...gateRequestView(g, m, people, moneyRules(settings.get(m.org_id)!).digits),
+                title: m.title,
+                mayDecide:
+                  g.status === 'pending' &&
+                  mayDecideGate(
+                    actor,
+                    { requestedBy: g.requested_by, approver: g.approver as ApproverRule },
+                    { path: m.path, sponsorId: m.sponsor_id, controllerId: m.controller_id },
+                  ),
+              };
+            }),
+          },
+          200,
+        );
+      },
     )
-    .post('/gate-requests/:id/reject', validate('json', Decision), (c) =>
-      decide(deps, c, c.req.valid('json').comment, false),
+    .post(
+      '/measures/:code/gate',
+      documented({
+        tag: 'Gates',
+        summary: 'Request the next gate (or cancellation)',
+        answers: { 201: GateRequestDecidedAnswer },
+      }),
+      validate('json', GateRequest),
+      async (c) => {
+        const actor = c.get('actor');
+        const { to, comment } = c.req.valid('json');
+        const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
+        if (
+          !mayRequestGate(actor, {
+            ownerId: m.owner_id,
+            sponsorId: m.sponsor_id,
+            controllerId: m.controller_id,
+          })
+        )
+          throw forbidden('Only the owner of the measure requests a gate.');
+        const stepError = gateStepError(m.stage, to);
+        if (stepError) throw unprocessable('INVALID_GATE', stepError);
+        const id = `gr_${randomUUID()}`;
+        await write(deps, c, async (w) => {
+          const fresh = await requireMeasure(w.tx, m.code);
+          if (
+            await one(
+              w.tx,
+              "SELECT 1 FROM gate_requests WHERE measure_id = ? AND status = 'pending'",
+              [m.id],
+            )
+          )
+            throw conflict(
+              'GATE_REQUEST_OPEN',
+              `Measure ${m.code} already has an open gate request.`,
+            );
+          const facts = await factsOf(w.tx, fresh);
+          const missing = missingForGate(to, facts, comment);
+          if (missing.length) throw criteriaError(to, missing);
+          const approver = approverRule(to, facts);
+          const pinned = pinnedFigures(to, facts);
+          await w.tx.execute({
+            sql: `INSERT INTO gate_requests (id, measure_id, from_stage, to_stage, approver, status, comment, requested_by, requested_at, pinned)
+                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+            args: [
+              id,
+              m.id,
+              fresh.stage,
+              to,
+              approver,
+              comment.trim(),
+              actor.userId,
+              w.at,
+              pinned && JSON.stringify(pinned),
+            ],
+          });
+          await w.tx.execute({
+            sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
+            args: [await w.revision(), m.id],
+          });
+          w.audit({
+            action: 'gate.requested',
+            nodeId: m.id,
+            subject: id,
+            before: { stage: fresh.stage },
+            after: { to, approver, comment: comment.trim() },
+          });
+        });
+        return answer(deps, id, m, 201, c);
+      },
+    )
+    .post(
+      '/gate-requests/:id/approve',
+      documented({
+        tag: 'Gates',
+        summary: 'Approve a gate request (whom the gate waits on, never its requester)',
+        answers: { 200: GateRequestDecidedAnswer },
+      }),
+      validate('json', Decision),
+      (c) => decide(deps, c, c.req.valid('json').comment, true),
+    )
+    .post(
+      '/gate-requests/:id/reject',
+      documented({
+        tag: 'Gates',
+        summary: 'Reject a gate request with a comment',
+        answers: { 200: GateRequestDecidedAnswer },
+      }),
+      validate('json', Decision),
+      (c) => decide(deps, c, c.req.valid('json').comment, false),
     );
 
 async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: boolean) {

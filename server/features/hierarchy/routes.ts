@@ -20,6 +20,17 @@ import { minorDigits } from '../../../shared/money.js';
 import { LEVELS } from '../../../shared/model.js';
 import { one, rows } from '../../db/db.js';
 import { hashToken, newToken } from '../../http/auth.js';
+import { documented } from '../../http/openapi.js';
+import {
+  MeAnswer,
+  UserCreatedAnswer,
+  InvitationAnswer,
+  InvitationAcceptedAnswer,
+  RoleGrantedAnswer,
+  NodeCreatedAnswer,
+  NodeAnswer,
+  SettingsAnswer,
+} from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
@@ -29,245 +40,311 @@ import { assertCodeFree, nodeByCode, type NodeRow, orgSettings, visibleNode } fr
 
 export const hierarchyRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
-    .get('/me', async (c) => {
-      const actor = c.get('actor');
-      const user = actor.superAdmin
-        ? { id: actor.userId, name: 'Administrator (service token)', email: null }
-        : await one(deps.db.read, 'SELECT id, name, email FROM users WHERE id = ?', [actor.userId]);
-      const grants = await rows(
-        deps.db.read,
-        `SELECT n.code AS node, n.level, n.name, g.role FROM grants g JOIN nodes n ON n.id = g.node_id
+    .get(
+      '/me',
+      documented({
+        tag: 'Hierarchy',
+        summary: 'Who the token belongs to: grants and pending invitations',
+        answers: { 200: MeAnswer },
+      }),
+      async (c) => {
+        const actor = c.get('actor');
+        const user = actor.superAdmin
+          ? { id: actor.userId, name: 'Administrator (service token)', email: null }
+          : await one(deps.db.read, 'SELECT id, name, email FROM users WHERE id = ?', [
+              actor.userId,
+            ]);
+        const grants = await rows(
+          deps.db.read,
+          `SELECT n.code AS node, n.level, n.name, g.role FROM grants g JOIN nodes n ON n.id = g.node_id
          WHERE g.user_id = ? ORDER BY n.path, g.role`,
-        [actor.userId],
-      );
-      const invitations = actor.superAdmin
-        ? []
-        : await rows(
-            deps.db.read,
-            `SELECT i.id, n.code AS node, n.name, i.invited_at AS invitedAt, coalesce(u.name, i.invited_by) AS invitedBy FROM invitations i
+          [actor.userId],
+        );
+        const invitations = actor.superAdmin
+          ? []
+          : await rows(
+              deps.db.read,
+              `SELECT i.id, n.code AS node, n.name, i.invited_at AS invitedAt, coalesce(u.name, i.invited_by) AS invitedBy FROM invitations i
          JOIN nodes n ON n.id = i.node_id LEFT JOIN users u ON u.id = i.invited_by
          WHERE i.status = 'pending' AND i.email = (SELECT lower(email) FROM users WHERE id = ?) ORDER BY i.invited_at`,
-            [actor.userId],
-          );
-      return c.json({ user, superAdmin: actor.superAdmin, grants, invitations }, 200);
-    })
-
-    .post('/users', validate('json', CreateUser), async (c) => {
-      const actor = c.get('actor');
-      if (!isAdmin(actor)) throw forbidden('Only an admin creates users.');
-      const body = c.req.valid('json');
-      // An organization admin invites: the answer is the same whether or not the person has an
-      // account elsewhere, and no admin ever holds another person's token.
-      if (!actor.superAdmin) return c.json({ invitation: await invite(deps, c, actor, body) }, 202);
-      const id = `u_${randomUUID().slice(0, 12)}`;
-      const token = newToken();
-      await write(deps, c, async (w) => {
-        if (await one(w.tx, 'SELECT 1 FROM users WHERE lower(email) = ?', [body.email]))
-          throw conflict('DUPLICATE_EMAIL', `A user with e-mail ${body.email} exists.`);
-        await w.tx.execute({
-          sql: 'INSERT INTO users (id, name, email, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
-          args: [id, body.name, body.email, hashToken(token), w.at],
-        });
-        w.audit({
-          action: 'user.created',
-          nodeId: null,
-          subject: id,
-          after: { name: body.name, email: body.email },
-        });
-      });
-      return c.json({ id, name: body.name, email: body.email, token }, 201);
-    })
-
-    .post('/invitations/:id/accept', async (c) => {
-      const actor = c.get('actor');
-      const id = c.req.param('id');
-      const found = await write(deps, c, async (w) => {
-        const inv = await one<{ node_id: number; code: string; status: string }>(
-          w.tx,
-          `SELECT i.node_id, n.code, i.status FROM invitations i JOIN nodes n ON n.id = i.node_id
-           WHERE i.id = ? AND i.email = (SELECT lower(email) FROM users WHERE id = ?)`,
-          [id, actor.userId],
-        );
-        if (!inv) throw notFound(`Invitation ${id}`);
-        if (inv.status !== 'pending')
-          throw conflict('NOT_PENDING', `This invitation is already ${inv.status}.`);
-        await w.tx.execute({
-          sql: "UPDATE invitations SET status = 'accepted', accepted_by = ?, accepted_at = ? WHERE id = ?",
-          args: [actor.userId, w.at, id],
-        });
-        const added = await w.tx.execute({
-          sql: "INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, 'viewer')",
-          args: [actor.userId, inv.node_id],
-        });
-        w.audit({
-          action: 'invitation.accepted',
-          nodeId: inv.node_id,
-          subject: id,
-          after: { userId: actor.userId },
-        });
-        if (added.rowsAffected)
-          w.audit({
-            action: 'role.granted',
-            nodeId: inv.node_id,
-            subject: actor.userId,
-            after: { role: 'viewer', invitation: id },
-          });
-        return inv;
-      });
-      return c.json({ id, node: found.code, role: 'viewer', status: 'accepted' }, 200);
-    })
-
-    .post('/nodes/:code/roles', validate('json', GrantRole), async (c) => {
-      const actor = c.get('actor');
-      const node = await visibleNode(deps.db.client, actor, c.req.param('code'));
-      if (!hasRole(actor, node.path, 'admin'))
-        throw forbidden('Only an admin of this subtree grants roles.');
-      const { userId, role } = c.req.valid('json');
-      await write(deps, c, async (w) => {
-        // An organization admin grants roles to members of their organization only: anyone else is
-        // answered as unknown (they are added by invitation, which they accept themselves).
-        const known = actor.superAdmin
-          ? await one(w.tx, 'SELECT 1 FROM users WHERE id = ?', [userId])
-          : await one(
-              w.tx,
-              'SELECT 1 FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND n.org_id = ?',
-              [userId, node.org_id],
+              [actor.userId],
             );
-        if (!known) throw notFound(`User ${userId}`);
-        const added = await w.tx.execute({
-          sql: 'INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, ?)',
-          args: [userId, node.id, role],
-        });
-        if (added.rowsAffected)
-          w.audit({ action: 'role.granted', nodeId: node.id, subject: userId, after: { role } });
-      });
-      return c.json({ userId, node: node.code, role }, 201);
-    })
+        return c.json({ user, superAdmin: actor.superAdmin, grants, invitations }, 200);
+      },
+    )
 
-    .post('/nodes', validate('json', CreateNode), async (c) => {
-      const actor = c.get('actor');
-      const body = c.req.valid('json');
-      await write(deps, c, async (w) => {
-        // Permission first: whether a code is taken is nobody's business who may not create here.
-        let parent = null;
-        if (body.parentCode !== null) {
-          parent = await nodeByCode(w.tx, body.parentCode);
-          if (!parent || !canSee(actor, parent.path)) throw notFound(`Node ${body.parentCode}`);
-          if (!hasRole(actor, parent.path, 'admin'))
-            throw forbidden('Only an admin of the parent creates nodes under it.');
-        } else if (!actor.superAdmin)
-          throw forbidden('Only the service administrator creates organizations.');
-        await assertCodeFree(w.tx, body.code);
-        const expected = parent ? LEVELS[LEVELS.indexOf(parent.level) + 1] : 'organization';
-        if (body.level !== expected)
-          throw unprocessable(
-            'INVALID_PARENT',
-            parent
-              ? `A ${body.level} cannot sit under the ${parent.level} ${parent.code}: a node's parent is exactly one level up (here: ${expected}).`
-              : 'Only an organization has no parent.',
-          );
-        const id = (await one<{ id: number }>(
-          w.tx,
-          `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, ?, ?, 0, '', ?, ?) RETURNING id`,
-          [body.code, body.level, parent?.id ?? null, body.name, w.at],
-        ))!.id;
-        const path = `${parent?.path ?? '/'}${id}/`;
-        await w.tx.execute({
-          sql: 'UPDATE nodes SET org_id = ?, path = ? WHERE id = ?',
-          args: [parent?.org_id ?? id, path, id],
-        });
-        if (!parent)
+    .post(
+      '/users',
+      documented({
+        tag: 'Hierarchy',
+        summary:
+          'Create a user (service admin: answers the token once) or invite a person (organization admin)',
+        answers: { 201: UserCreatedAnswer, 202: InvitationAnswer },
+      }),
+      validate('json', CreateUser),
+      async (c) => {
+        const actor = c.get('actor');
+        if (!isAdmin(actor)) throw forbidden('Only an admin creates users.');
+        const body = c.req.valid('json');
+        // An organization admin invites: the answer is the same whether or not the person has an
+        // account elsewhere, and no admin ever holds another person's token.
+        if (!actor.superAdmin)
+          return c.json({ invitation: await invite(deps, c, actor, body) }, 202);
+        const id = `u_${randomUUID().slice(0, 12)}`;
+        const token = newToken();
+        await write(deps, c, async (w) => {
+          if (await one(w.tx, 'SELECT 1 FROM users WHERE lower(email) = ?', [body.email]))
+            throw conflict('DUPLICATE_EMAIL', `A user with e-mail ${body.email} exists.`);
           await w.tx.execute({
-            sql: 'INSERT INTO org_settings (org_id, settings) VALUES (?, ?)',
-            args: [id, JSON.stringify(DEFAULT_SETTINGS)],
+            sql: 'INSERT INTO users (id, name, email, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+            args: [id, body.name, body.email, hashToken(token), w.at],
           });
-        w.audit({ action: 'node.created', nodeId: id, subject: body.code, after: body });
-      });
-      return c.json(
-        { code: body.code, level: body.level, name: body.name, parentCode: body.parentCode },
-        201,
-      );
-    })
+          w.audit({
+            action: 'user.created',
+            nodeId: null,
+            subject: id,
+            after: { name: body.name, email: body.email },
+          });
+        });
+        return c.json({ id, name: body.name, email: body.email, token }, 201);
+      },
+    )
 
-    .get('/nodes/:code', async (c) => {
-      const actor = c.get('actor');
-      const node = await visibleNode(deps.db.read, actor, c.req.param('code'));
-      const parent = node.parent_id
-        ? await one<{ code: string }>(deps.db.read, 'SELECT code FROM nodes WHERE id = ?', [
-            node.parent_id,
-          ])
-        : null;
-      const children = (
-        await rows<{ code: string; level: string; name: string; path: string }>(
-          deps.db.read,
-          'SELECT code, level, name, path FROM nodes WHERE parent_id = ? ORDER BY code',
-          [node.id],
-        )
-      ).filter((ch) => visiblePrefixes(actor, ch.path).length);
-      // The organization's settings: the pane takes the currency's digits and the tolerance from here.
-      const settings = await orgSettings(deps.db.read, node.org_id);
-      const totals = await scopeTotals(
-        deps.db.read,
-        visiblePrefixes(actor, node.path),
-        settings,
-        deps.now(),
-      );
-      return c.json(
-        {
-          code: node.code,
-          level: node.level,
-          name: node.name,
-          parentCode: parent?.code ?? null,
-          children: children.map(({ code, level, name }) => ({ code, level, name })),
-          totals,
-          settings,
-        },
-        200,
-      );
-    })
-
-    .patch('/nodes/:code/settings', validate('json', PatchSettings), async (c) => {
-      const actor = c.get('actor');
-      const node = await visibleNode(deps.db.client, actor, c.req.param('code'));
-      if (node.level !== 'organization')
-        throw unprocessable(
-          'NOT_AN_ORGANIZATION',
-          `${node.code} is a ${node.level}: settings belong to organizations.`,
-        );
-      if (!mayChangeSettings(actor, node.path))
-        throw forbidden('Only an admin or a controller of the organization changes its settings.');
-      const settings = await write(deps, c, async (w) => {
-        const before = await orgSettings(w.tx, node.id);
-        const after = OrgSettingsSchema.parse({ ...before, ...c.req.valid('json') });
-        if (sameSettings(before, after)) return before;
-        const holdsAmounts =
-          after.currency !== before.currency &&
-          !!(await one(
+    .post(
+      '/invitations/:id/accept',
+      documented({
+        tag: 'Hierarchy',
+        summary: 'Accept an invitation: a viewer of its node',
+        answers: { 200: InvitationAcceptedAnswer },
+      }),
+      async (c) => {
+        const actor = c.get('actor');
+        const id = c.req.param('id');
+        const found = await write(deps, c, async (w) => {
+          const inv = await one<{ node_id: number; code: string; status: string }>(
             w.tx,
-            'SELECT 1 FROM cells c JOIN nodes n ON n.id = c.measure_id WHERE n.org_id = ? AND c.value IS NOT NULL LIMIT 1',
-            [node.id],
-          ));
-        const problem = settingsProblem(before, after, minorDigits(after.currency), holdsAmounts);
-        if (problem) throw unprocessable(problem.code, problem.message);
-        await w.tx.execute({
-          sql: 'UPDATE org_settings SET settings = ? WHERE org_id = ?',
-          args: [JSON.stringify(after), node.id],
+            `SELECT i.node_id, n.code, i.status FROM invitations i JOIN nodes n ON n.id = i.node_id
+           WHERE i.id = ? AND i.email = (SELECT lower(email) FROM users WHERE id = ?)`,
+            [id, actor.userId],
+          );
+          if (!inv) throw notFound(`Invitation ${id}`);
+          if (inv.status !== 'pending')
+            throw conflict('NOT_PENDING', `This invitation is already ${inv.status}.`);
+          await w.tx.execute({
+            sql: "UPDATE invitations SET status = 'accepted', accepted_by = ?, accepted_at = ? WHERE id = ?",
+            args: [actor.userId, w.at, id],
+          });
+          const added = await w.tx.execute({
+            sql: "INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, 'viewer')",
+            args: [actor.userId, inv.node_id],
+          });
+          w.audit({
+            action: 'invitation.accepted',
+            nodeId: inv.node_id,
+            subject: id,
+            after: { userId: actor.userId },
+          });
+          if (added.rowsAffected)
+            w.audit({
+              action: 'role.granted',
+              nodeId: inv.node_id,
+              subject: actor.userId,
+              after: { role: 'viewer', invitation: id },
+            });
+          return inv;
         });
-        await w.revision();
-        const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
-          (k) => after[k] !== before[k],
+        return c.json({ id, node: found.code, role: 'viewer', status: 'accepted' }, 200);
+      },
+    )
+
+    .post(
+      '/nodes/:code/roles',
+      documented({
+        tag: 'Hierarchy',
+        summary: 'Grant a role on a node',
+        answers: { 201: RoleGrantedAnswer },
+      }),
+      validate('json', GrantRole),
+      async (c) => {
+        const actor = c.get('actor');
+        const node = await visibleNode(deps.db.client, actor, c.req.param('code'));
+        if (!hasRole(actor, node.path, 'admin'))
+          throw forbidden('Only an admin of this subtree grants roles.');
+        const { userId, role } = c.req.valid('json');
+        await write(deps, c, async (w) => {
+          // An organization admin grants roles to members of their organization only: anyone else is
+          // answered as unknown (they are added by invitation, which they accept themselves).
+          const known = actor.superAdmin
+            ? await one(w.tx, 'SELECT 1 FROM users WHERE id = ?', [userId])
+            : await one(
+                w.tx,
+                'SELECT 1 FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND n.org_id = ?',
+                [userId, node.org_id],
+              );
+          if (!known) throw notFound(`User ${userId}`);
+          const added = await w.tx.execute({
+            sql: 'INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, ?)',
+            args: [userId, node.id, role],
+          });
+          if (added.rowsAffected)
+            w.audit({ action: 'role.granted', nodeId: node.id, subject: userId, after: { role } });
+        });
+        return c.json({ userId, node: node.code, role }, 201);
+      },
+    )
+
+    .post(
+      '/nodes',
+      documented({
+        tag: 'Hierarchy',
+        summary: 'Create a node (an organization: service admin only)',
+        answers: { 201: NodeCreatedAnswer },
+      }),
+      validate('json', CreateNode),
+      async (c) => {
+        const actor = c.get('actor');
+        const body = c.req.valid('json');
+        await write(deps, c, async (w) => {
+          // Permission first: whether a code is taken is nobody's business who may not create here.
+          let parent = null;
+          if (body.parentCode !== null) {
+            parent = await nodeByCode(w.tx, body.parentCode);
+            if (!parent || !canSee(actor, parent.path)) throw notFound(`Node ${body.parentCode}`);
+            if (!hasRole(actor, parent.path, 'admin'))
+              throw forbidden('Only an admin of the parent creates nodes under it.');
+          } else if (!actor.superAdmin)
+            throw forbidden('Only the service administrator creates organizations.');
+          await assertCodeFree(w.tx, body.code);
+          const expected = parent ? LEVELS[LEVELS.indexOf(parent.level) + 1] : 'organization';
+          if (body.level !== expected)
+            throw unprocessable(
+              'INVALID_PARENT',
+              parent
+                ? `A ${body.level} cannot sit under the ${parent.level} ${parent.code}: a node's parent is exactly one level up (here: ${expected}).`
+                : 'Only an organization has no parent.',
+            );
+          const id = (await one<{ id: number }>(
+            w.tx,
+            `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, ?, ?, 0, '', ?, ?) RETURNING id`,
+            [body.code, body.level, parent?.id ?? null, body.name, w.at],
+          ))!.id;
+          const path = `${parent?.path ?? '/'}${id}/`;
+          await w.tx.execute({
+            sql: 'UPDATE nodes SET org_id = ?, path = ? WHERE id = ?',
+            args: [parent?.org_id ?? id, path, id],
+          });
+          if (!parent)
+            await w.tx.execute({
+              sql: 'INSERT INTO org_settings (org_id, settings) VALUES (?, ?)',
+              args: [id, JSON.stringify(DEFAULT_SETTINGS)],
+            });
+          w.audit({ action: 'node.created', nodeId: id, subject: body.code, after: body });
+        });
+        return c.json(
+          { code: body.code, level: body.level, name: body.name, parentCode: body.parentCode },
+          201,
         );
-        w.audit({
-          action: 'settings.changed',
-          nodeId: node.id,
-          subject: node.code,
-          before: Object.fromEntries(changed.map((k) => [k, before[k]])),
-          after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+      },
+    )
+
+    .get(
+      '/nodes/:code',
+      documented({
+        tag: 'Hierarchy',
+        summary: 'A node: children, totals and its organization’s settings',
+        answers: { 200: NodeAnswer },
+      }),
+      async (c) => {
+        const actor = c.get('actor');
+        const node = await visibleNode(deps.db.read, actor, c.req.param('code'));
+        const parent = node.parent_id
+          ? await one<{ code: string }>(deps.db.read, 'SELECT code FROM nodes WHERE id = ?', [
+              node.parent_id,
+            ])
+          : null;
+        const children = (
+          await rows<{ code: string; level: string; name: string; path: string }>(
+            deps.db.read,
+            'SELECT code, level, name, path FROM nodes WHERE parent_id = ? ORDER BY code',
+            [node.id],
+          )
+        ).filter((ch) => visiblePrefixes(actor, ch.path).length);
+        // The organization's settings: the pane takes the currency's digits and the tolerance from here.
+        const settings = await orgSettings(deps.db.read, node.org_id);
+        const totals = await scopeTotals(
+          deps.db.read,
+          visiblePrefixes(actor, node.path),
+          settings,
+          deps.now(),
+        );
+        return c.json(
+          {
+            code: node.code,
+            level: node.level,
+            name: node.name,
+            parentCode: parent?.code ?? null,
+            children: children.map(({ code, level, name }) => ({ code, level, name })),
+            totals,
+            settings,
+          },
+          200,
+        );
+      },
+    )
+
+    .patch(
+      '/nodes/:code/settings',
+      documented({
+        tag: 'Hierarchy',
+        summary: 'Change an organization’s settings',
+        answers: { 200: SettingsAnswer },
+      }),
+      validate('json', PatchSettings),
+      async (c) => {
+        const actor = c.get('actor');
+        const node = await visibleNode(deps.db.client, actor, c.req.param('code'));
+        if (node.level !== 'organization')
+          throw unprocessable(
+            'NOT_AN_ORGANIZATION',
+            `${node.code} is a ${node.level}: settings belong to organizations.`,
+          );
+        if (!mayChangeSettings(actor, node.path))
+          throw forbidden(
+            'Only an admin or a controller of the organization changes its settings.',
+          );
+        const settings = await write(deps, c, async (w) => {
+          const before = await orgSettings(w.tx, node.id);
+          const after = OrgSettingsSchema.parse({ ...before, ...c.req.valid('json') });
+          if (sameSettings(before, after)) return before;
+          const holdsAmounts =
+            after.currency !== before.currency &&
+            !!(await one(
+              w.tx,
+              'SELECT 1 FROM cells c JOIN nodes n ON n.id = c.measure_id WHERE n.org_id = ? AND c.value IS NOT NULL LIMIT 1',
+              [node.id],
+            ));
+          const problem = settingsProblem(before, after, minorDigits(after.currency), holdsAmounts);
+          if (problem) throw unprocessable(problem.code, problem.message);
+          await w.tx.execute({
+            sql: 'UPDATE org_settings SET settings = ? WHERE org_id = ?',
+            args: [JSON.stringify(after), node.id],
+          });
+          await w.revision();
+          const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
+            (k) => after[k] !== before[k],
+          );
+          w.audit({
+            action: 'settings.changed',
+            nodeId: node.id,
+            subject: node.code,
+            before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+            after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+          });
+          return after;
         });
-        return after;
-      });
-      return c.json({ code: node.code, settings }, 200);
-    });
+        return c.json({ code: node.code, settings }, 200);
+      },
+    );
 
 /**
  * An organization admin's invitation of a person by e-mail to a node they administer. A person

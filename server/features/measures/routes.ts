@@ -29,6 +29,13 @@ import { GATE_ORDER, isFrozen, type Role } from '../../../shared/model.js';
 import { windowProblem } from '../../../shared/api/schemas.js';
 import type { InValue } from '@libsql/client';
 import { type Exec, one, rows } from '../../db/db.js';
+import { documented } from '../../http/openapi.js';
+import {
+  MeasureAnswer,
+  MilestoneAnswer,
+  RiskAnswer,
+  DependencyAnswer,
+} from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
@@ -282,309 +289,405 @@ export const measureRoutes = (deps: Deps) => {
   };
 
   return new Hono<AppEnv>()
-    .post('/measures', validate('json', CreateMeasure), async (c) => {
-      const actor = c.get('actor');
-      const body = c.req.valid('json');
-      await write(deps, c, async (w) => {
-        const pkg = await nodeByCode(w.tx, body.packageCode);
-        if (!pkg || !canSee(actor, pkg.path)) throw notFound(`Package ${body.packageCode}`);
-        if (!hasRole(actor, pkg.path, 'planner'))
-          throw forbidden('Only a planner creates measures.');
-        if (pkg.level !== 'package')
-          throw unprocessable(
-            'INVALID_PARENT',
-            `${pkg.code} is a ${pkg.level}: measures belong to a measure package.`,
-          );
-        await assertCodeFree(w.tx, body.code);
-        const sod = segregationViolation({
-          ownerId: body.ownerId,
-          sponsorId: body.sponsorId ?? null,
-          controllerId: body.controllerId ?? null,
-        });
-        if (sod) throw unprocessable('SEGREGATION_OF_DUTIES', sod);
-        await assertPeople(w.tx, pkg.path, body);
-        const id = (await one<{ id: number }>(
-          w.tx,
-          `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, 'measure', ?, ?, '', ?, ?) RETURNING id`,
-          [body.code, pkg.id, pkg.org_id, body.title, w.at],
-        ))!.id;
-        await w.tx.execute({
-          sql: 'UPDATE nodes SET path = ? WHERE id = ?',
-          args: [`${pkg.path}${id}/`, id],
-        });
-        await w.tx.execute({
-          sql: `INSERT INTO measures (node_id, title, description, category, impact_type, owner_id, sponsor_id, controller_id,
-                  start_period, end_period, stage, revision, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'defined', ?, ?)`,
-          args: [
-            id,
-            body.title,
-            body.description ?? null,
-            body.category ?? null,
-            body.impactType ?? null,
-            body.ownerId,
-            body.sponsorId ?? null,
-            body.controllerId ?? null,
-            body.startPeriod ?? null,
-            body.endPeriod ?? null,
-            await w.revision(),
-            w.at,
-          ],
-        });
-        w.audit({ action: 'measure.created', nodeId: id, subject: body.code, after: body });
-      });
-      return c.json(await answerMeasure(deps, body.code), 201);
-    })
-
-    .get('/measures/:code', async (c) => {
-      const actor = c.get('actor');
-      const m = await visibleMeasure(deps.db.read, actor, c.req.param('code'));
-      // What the signed-in user may do here, by the same policies the writes check: the pane offers only those.
-      const people = {
-        ownerId: m.owner_id,
-        sponsorId: m.sponsor_id,
-        controllerId: m.controller_id,
-      };
-      const open = !isFrozen(m.stage);
-      const may = {
-        requestGate: open && mayRequestGate(actor, people),
-        hold: open && mayHold(actor, m.path, people),
-        editPlan: open && mayEditPlan(actor, m.path, people),
-      };
-      return c.json({ ...(await answerMeasure(deps, m.code)), may }, 200);
-    })
-
-    .patch('/measures/:code', validate('json', PatchMeasure), async (c) => {
-      const actor = c.get('actor');
-      const body = c.req.valid('json');
-      const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
-      assertNotFrozen(m);
-      const people = {
-        ownerId: m.owner_id,
-        sponsorId: m.sponsor_id,
-        controllerId: m.controller_id,
-      };
-      const described = DESCRIPTIVE.some((k) => body[k] !== undefined);
-      if (described && !mayDescribeMeasure(actor, people))
-        throw forbidden(`Only the owner of ${m.code} changes its description, status and window.`);
-      const renamed =
-        (body.sponsorId !== undefined && body.sponsorId !== m.sponsor_id) ||
-        (body.controllerId !== undefined && body.controllerId !== m.controller_id);
-      const next = {
-        title: body.title ?? m.title,
-        description: body.description !== undefined ? body.description : m.description,
-        category: body.category !== undefined ? body.category : m.category,
-        impactType: body.impactType !== undefined ? body.impactType : m.impact_type,
-        sponsorId: body.sponsorId ?? m.sponsor_id,
-        controllerId: body.controllerId ?? m.controller_id,
-        startPeriod: body.startPeriod !== undefined ? body.startPeriod : m.start_period,
-        endPeriod: body.endPeriod !== undefined ? body.endPeriod : m.end_period,
-        declaredStatus: body.declaredStatus !== undefined ? body.declaredStatus : m.declared_status,
-      };
-      const window =
-        next.startPeriod && next.endPeriod ? windowProblem(next.startPeriod, next.endPeriod) : null;
-      if (window)
-        throw new ApiError(400, 'INVALID_REQUEST', `Invalid json: endPeriod: ${window}`, [
-          { path: 'endPeriod', message: window },
-        ]);
-      const sod = segregationViolation({
-        ownerId: m.owner_id,
-        sponsorId: next.sponsorId,
-        controllerId: next.controllerId,
-      });
-      if (sod) throw unprocessable('SEGREGATION_OF_DUTIES', sod);
-      const windowMoves = next.startPeriod !== m.start_period || next.endPeriod !== m.end_period;
-      const committedStage = GATE_ORDER.indexOf(m.stage) >= GATE_ORDER.indexOf('detailed');
-      const request = await write(deps, c, async (w) => {
-        const fresh = await requireMeasure(w.tx, m.code);
-        if (fresh.revision !== m.revision)
-          throw conflict(
-            'MEASURE_CHANGED',
-            `Measure ${m.code} changed while this was sent: read it again.`,
-          );
-        if (renamed) {
-          const waiting = await pendingRequesters(w.tx, m.id);
-          const block = reassignBlock(actor, m.path, people, waiting);
-          if (block) throw forbidden(block);
-          for (const id of [body.sponsorId, body.controllerId]) {
-            const problem = id ? reassigneeBlock(id, waiting) : null;
-            if (problem) throw unprocessable('SEGREGATION_OF_DUTIES', problem);
-          }
-          await assertPeople(w.tx, m.path, {
-            sponsorId: body.sponsorId,
-            controllerId: body.controllerId,
-          });
-        }
-        // From Detailed on, a window that would drop or add committed value waits for the controller.
-        let windowRequest: string | null = null;
-        if (
-          windowMoves &&
-          committedStage &&
-          m.start_period &&
-          m.end_period &&
-          next.startPeriod &&
-          next.endPeriod
-        ) {
-          const before = await committedValue(w.tx, m.id, m.start_period, m.end_period);
-          const after = await committedValue(w.tx, m.id, next.startPeriod, next.endPeriod);
-          if (before !== after)
-            windowRequest = await openWindowRequest(
-              w,
-              m,
-              { start: next.startPeriod, end: next.endPeriod },
-              before,
-              after,
-              body.note,
+    .post(
+      '/measures',
+      documented({
+        tag: 'Measures',
+        summary: 'Create a measure in a package',
+        answers: { 201: MeasureAnswer },
+      }),
+      validate('json', CreateMeasure),
+      async (c) => {
+        const actor = c.get('actor');
+        const body = c.req.valid('json');
+        await write(deps, c, async (w) => {
+          const pkg = await nodeByCode(w.tx, body.packageCode);
+          if (!pkg || !canSee(actor, pkg.path)) throw notFound(`Package ${body.packageCode}`);
+          if (!hasRole(actor, pkg.path, 'planner'))
+            throw forbidden('Only a planner creates measures.');
+          if (pkg.level !== 'package')
+            throw unprocessable(
+              'INVALID_PARENT',
+              `${pkg.code} is a ${pkg.level}: measures belong to a measure package.`,
             );
-        }
-        const applied = windowRequest
-          ? { ...next, startPeriod: m.start_period, endPeriod: m.end_period }
-          : next;
-        const before = {
-          title: m.title,
-          description: m.description,
-          category: m.category,
-          impactType: m.impact_type,
+          await assertCodeFree(w.tx, body.code);
+          const sod = segregationViolation({
+            ownerId: body.ownerId,
+            sponsorId: body.sponsorId ?? null,
+            controllerId: body.controllerId ?? null,
+          });
+          if (sod) throw unprocessable('SEGREGATION_OF_DUTIES', sod);
+          await assertPeople(w.tx, pkg.path, body);
+          const id = (await one<{ id: number }>(
+            w.tx,
+            `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, 'measure', ?, ?, '', ?, ?) RETURNING id`,
+            [body.code, pkg.id, pkg.org_id, body.title, w.at],
+          ))!.id;
+          await w.tx.execute({
+            sql: 'UPDATE nodes SET path = ? WHERE id = ?',
+            args: [`${pkg.path}${id}/`, id],
+          });
+          await w.tx.execute({
+            sql: `INSERT INTO measures (node_id, title, description, category, impact_type, owner_id, sponsor_id, controller_id,
+                  start_period, end_period, stage, revision, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'defined', ?, ?)`,
+            args: [
+              id,
+              body.title,
+              body.description ?? null,
+              body.category ?? null,
+              body.impactType ?? null,
+              body.ownerId,
+              body.sponsorId ?? null,
+              body.controllerId ?? null,
+              body.startPeriod ?? null,
+              body.endPeriod ?? null,
+              await w.revision(),
+              w.at,
+            ],
+          });
+          w.audit({ action: 'measure.created', nodeId: id, subject: body.code, after: body });
+        });
+        return c.json(await answerMeasure(deps, body.code), 201);
+      },
+    )
+
+    .get(
+      '/measures/:code',
+      documented({
+        tag: 'Measures',
+        summary: 'A measure: figures, statuses, plan, open requests, and what the caller may do',
+        answers: { 200: MeasureAnswer },
+      }),
+      async (c) => {
+        const actor = c.get('actor');
+        const m = await visibleMeasure(deps.db.read, actor, c.req.param('code'));
+        // What the signed-in user may do here, by the same policies the writes check: the pane offers only those.
+        const people = {
+          ownerId: m.owner_id,
           sponsorId: m.sponsor_id,
           controllerId: m.controller_id,
-          startPeriod: m.start_period,
-          endPeriod: m.end_period,
-          declaredStatus: m.declared_status,
         };
-        const changed = Object.fromEntries(
-          Object.entries(applied).filter(([k, v]) => before[k as keyof typeof before] !== v),
-        );
-        if (!Object.keys(changed).length) return windowRequest;
-        await w.tx.execute({
-          sql: `UPDATE measures SET title = ?, description = ?, category = ?, impact_type = ?, sponsor_id = ?, controller_id = ?,
-                start_period = ?, end_period = ?, declared_status = ? WHERE node_id = ?`,
-          args: [
-            applied.title,
-            applied.description,
-            applied.category,
-            applied.impactType,
-            applied.sponsorId,
-            applied.controllerId,
-            applied.startPeriod,
-            applied.endPeriod,
-            applied.declaredStatus,
-            m.id,
-          ],
-        });
-        await w.tx.execute({
-          sql: 'UPDATE nodes SET name = ? WHERE id = ?',
-          args: [applied.title, m.id],
-        });
-        await bump(w, m);
-        const was = Object.fromEntries(
-          Object.keys(changed).map((k) => [k, before[k as keyof typeof before]]),
-        );
-        w.audit({
-          action: renamed ? 'measure.people_changed' : 'measure.updated',
-          nodeId: m.id,
-          subject: m.code,
-          before: was,
-          after: changed,
-        });
-        return windowRequest;
-      });
-      const measure = await answerMeasure(deps, m.code);
-      return request ? c.json({ ...measure, windowRequest: request }, 202) : c.json(measure, 200);
-    })
-
-    .post('/measures/:code/milestones', validate('json', CreateMilestone), async (c) => {
-      const m = await owned(c.get('actor'), c.req.param('code'));
-      const body = c.req.valid('json');
-      const id = `ms_${randomUUID()}`;
-      await write(deps, c, async (w) => {
-        await w.tx.execute({
-          sql: 'INSERT INTO milestones (id, measure_id, title, due, created_at) VALUES (?, ?, ?, ?, ?)',
-          args: [id, m.id, body.title, body.due, w.at],
-        });
-        await bump(w, m);
-        w.audit({ action: 'milestone.added', nodeId: m.id, subject: id, after: body });
-      });
-      return c.json({ id, measure: m.code, ...body, done: false }, 201);
-    })
-
-    .patch('/milestones/:id', validate('json', PatchMilestone), async (c) => {
-      const id = c.req.param('id');
-      const m = await child(c.get('actor'), 'milestones', id);
-      const body = c.req.valid('json');
-      const done = body.done === undefined ? undefined : Number(body.done);
-      const row = await write(deps, c, (w) =>
-        updateChild(w, m, 'milestones', id, (before) => ({
-          title: body.title,
-          due: body.due,
-          done,
-          // When it was done: set as it becomes done, cleared as it is reopened.
-          done_at: done === undefined || !!done === before.done ? undefined : done ? w.at : null,
-        })),
-      );
-      return c.json({ ...row, measure: m.code }, 200);
-    })
-
-    .post('/measures/:code/risks', validate('json', CreateRisk), async (c) => {
-      const m = await owned(c.get('actor'), c.req.param('code'));
-      const body = c.req.valid('json');
-      const id = `rk_${randomUUID()}`;
-      await write(deps, c, async (w) => {
-        await w.tx.execute({
-          sql: 'INSERT INTO risks (id, measure_id, title, severity, created_at) VALUES (?, ?, ?, ?, ?)',
-          args: [id, m.id, body.title, body.severity, w.at],
-        });
-        await bump(w, m);
-        w.audit({ action: 'risk.added', nodeId: m.id, subject: id, after: body });
-      });
-      return c.json({ id, measure: m.code, ...body, open: true }, 201);
-    })
-
-    .patch('/risks/:id', validate('json', PatchRisk), async (c) => {
-      const id = c.req.param('id');
-      const m = await child(c.get('actor'), 'risks', id);
-      const body = c.req.valid('json');
-      const row = await write(deps, c, (w) =>
-        updateChild(w, m, 'risks', id, () => ({
-          open: body.open === undefined ? undefined : Number(body.open),
-          severity: body.severity,
-        })),
-      );
-      return c.json({ ...row, measure: m.code }, 200);
-    })
-
-    .post('/measures/:code/dependencies', validate('json', CreateDependency), async (c) => {
-      const m = await owned(c.get('actor'), c.req.param('code'));
-      const body = c.req.valid('json');
-      const id = `dp_${randomUUID()}`;
-      await write(deps, c, async (w) => {
-        if (body.ownerId) await memberGrants(w.tx, m.path, body.ownerId);
-        await w.tx.execute({
-          sql: 'INSERT INTO dependencies (id, measure_id, title, due, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-          args: [id, m.id, body.title, body.due, body.ownerId ?? null, w.at],
-        });
-        await bump(w, m);
-        w.audit({ action: 'dependency.added', nodeId: m.id, subject: id, after: body });
-      });
-      return c.json({ id, measure: m.code, ...body, done: false }, 201);
-    })
-
-    .patch('/dependencies/:id', validate('json', PatchDependency), async (c) => {
-      const id = c.req.param('id');
-      const m = await child(c.get('actor'), 'dependencies', id);
-      const body = c.req.valid('json');
-      const row = await write(deps, c, (w) =>
-        updateChild(w, m, 'dependencies', id, () => ({
-          done: body.done === undefined ? undefined : Number(body.done),
-          due: body.due,
-        })),
-      );
-      return c.json({ ...row, measure: m.code }, 200);
-    })
-
-    .post('/measures/:code/hold', validate('json', Decision), (c) =>
-      holdOrResume(deps, c, c.req.valid('json').comment, true),
+        const open = !isFrozen(m.stage);
+        const may = {
+          requestGate: open && mayRequestGate(actor, people),
+          hold: open && mayHold(actor, m.path, people),
+          editPlan: open && mayEditPlan(actor, m.path, people),
+        };
+        return c.json({ ...(await answerMeasure(deps, m.code)), may }, 200);
+      },
     )
-    .post('/measures/:code/resume', validate('json', Decision), (c) =>
-      holdOrResume(deps, c, c.req.valid('json').comment, false),
+
+    .patch(
+      '/measures/:code',
+      documented({
+        tag: 'Measures',
+        summary:
+          'Change a measure (a window change from Detailed on waits for the controller: 202)',
+        answers: { 200: MeasureAnswer, 202: MeasureAnswer },
+      }),
+      validate('json', PatchMeasure),
+      async (c) => {
+        const actor = c.get('actor');
+        const body = c.req.valid('json');
+        const m = await visibleMeasure(deps.db.client, actor, c.req.param('code'));
+        assertNotFrozen(m);
+        const people = {
+          ownerId: m.owner_id,
+          sponsorId: m.sponsor_id,
+          controllerId: m.controller_id,
+        };
+        const described = DESCRIPTIVE.some((k) => body[k] !== undefined);
+        if (described && !mayDescribeMeasure(actor, people))
+          throw forbidden(
+            `Only the owner of ${m.code} changes its description, status and window.`,
+          );
+        const renamed =
+          (body.sponsorId !== undefined && body.sponsorId !== m.sponsor_id) ||
+          (body.controllerId !== undefined && body.controllerId !== m.controller_id);
+        const next = {
+          title: body.title ?? m.title,
+          description: body.description !== undefined ? body.description : m.description,
+          category: body.category !== undefined ? body.category : m.category,
+          impactType: body.impactType !== undefined ? body.impactType : m.impact_type,
+          sponsorId: body.sponsorId ?? m.sponsor_id,
+          controllerId: body.controllerId ?? m.controller_id,
+          startPeriod: body.startPeriod !== undefined ? body.startPeriod : m.start_period,
+          endPeriod: body.endPeriod !== undefined ? body.endPeriod : m.end_period,
+          declaredStatus:
+            body.declaredStatus !== undefined ? body.declaredStatus : m.declared_status,
+        };
+        const window =
+          next.startPeriod && next.endPeriod
+            ? windowProblem(next.startPeriod, next.endPeriod)
+            : null;
+        if (window)
+          throw new ApiError(400, 'INVALID_REQUEST', `Invalid json: endPeriod: ${window}`, [
+            { path: 'endPeriod', message: window },
+          ]);
+        const sod = segregationViolation({
+          ownerId: m.owner_id,
+          sponsorId: next.sponsorId,
+          controllerId: next.controllerId,
+        });
+        if (sod) throw unprocessable('SEGREGATION_OF_DUTIES', sod);
+        const windowMoves = next.startPeriod !== m.start_period || next.endPeriod !== m.end_period;
+        const committedStage = GATE_ORDER.indexOf(m.stage) >= GATE_ORDER.indexOf('detailed');
+        const request = await write(deps, c, async (w) => {
+          const fresh = await requireMeasure(w.tx, m.code);
+          if (fresh.revision !== m.revision)
+            throw conflict(
+              'MEASURE_CHANGED',
+              `Measure ${m.code} changed while this was sent: read it again.`,
+            );
+          if (renamed) {
+            const waiting = await pendingRequesters(w.tx, m.id);
+            const block = reassignBlock(actor, m.path, people, waiting);
+            if (block) throw forbidden(block);
+            for (const id of [body.sponsorId, body.controllerId]) {
+              const problem = id ? reassigneeBlock(id, waiting) : null;
+              if (problem) throw unprocessable('SEGREGATION_OF_DUTIES', problem);
+            }
+            await assertPeople(w.tx, m.path, {
+              sponsorId: body.sponsorId,
+              controllerId: body.controllerId,
+            });
+          }
+          // From Detailed on, a window that would drop or add committed value waits for the controller.
+          let windowRequest: string | null = null;
+          if (
+            windowMoves &&
+            committedStage &&
+            m.start_period &&
+            m.end_period &&
+            next.startPeriod &&
+            next.endPeriod
+          ) {
+            const before = await committedValue(w.tx, m.id, m.start_period, m.end_period);
+            const after = await committedValue(w.tx, m.id, next.startPeriod, next.endPeriod);
+            if (before !== after)
+              windowRequest = await openWindowRequest(
+                w,
+                m,
+                { start: next.startPeriod, end: next.endPeriod },
+                before,
+                after,
+                body.note,
+              );
+          }
+          const applied = windowRequest
+            ? { ...next, startPeriod: m.start_period, endPeriod: m.end_period }
+            : next;
+          const before = {
+            title: m.title,
+            description: m.description,
+            category: m.category,
+            impactType: m.impact_type,
+            sponsorId: m.sponsor_id,
+            controllerId: m.controller_id,
+            startPeriod: m.start_period,
+            endPeriod: m.end_period,
+            declaredStatus: m.declared_status,
+          };
+          const changed = Object.fromEntries(
+            Object.entries(applied).filter(([k, v]) => before[k as keyof typeof before] !== v),
+          );
+          if (!Object.keys(changed).length) return windowRequest;
+          await w.tx.execute({
+            sql: `UPDATE measures SET title = ?, description = ?, category = ?, impact_type = ?, sponsor_id = ?, controller_id = ?,
+                start_period = ?, end_period = ?, declared_status = ? WHERE node_id = ?`,
+            args: [
+              applied.title,
+              applied.description,
+              applied.category,
+              applied.impactType,
+              applied.sponsorId,
+              applied.controllerId,
+              applied.startPeriod,
+              applied.endPeriod,
+              applied.declaredStatus,
+              m.id,
+            ],
+          });
+          await w.tx.execute({
+            sql: 'UPDATE nodes SET name = ? WHERE id = ?',
+            args: [applied.title, m.id],
+          });
+          await bump(w, m);
+          const was = Object.fromEntries(
+            Object.keys(changed).map((k) => [k, before[k as keyof typeof before]]),
+          );
+          w.audit({
+            action: renamed ? 'measure.people_changed' : 'measure.updated',
+            nodeId: m.id,
+            subject: m.code,
+            before: was,
+            after: changed,
+          });
+          return windowRequest;
+        });
+        const measure = await answerMeasure(deps, m.code);
+        return request ? c.json({ ...measure, windowRequest: request }, 202) : c.json(measure, 200);
+      },
+    )
+
+    .post(
+      '/measures/:code/milestones',
+      documented({
+        tag: 'Measures',
+        summary: 'Add a milestone',
+        answers: { 201: MilestoneAnswer },
+      }),
+      validate('json', CreateMilestone),
+      async (c) => {
+        const m = await owned(c.get('actor'), c.req.param('code'));
+        const body = c.req.valid('json');
+        const id = `ms_${randomUUID()}`;
+        await write(deps, c, async (w) => {
+          await w.tx.execute({
+            sql: 'INSERT INTO milestones (id, measure_id, title, due, created_at) VALUES (?, ?, ?, ?, ?)',
+            args: [id, m.id, body.title, body.due, w.at],
+          });
+          await bump(w, m);
+          w.audit({ action: 'milestone.added', nodeId: m.id, subject: id, after: body });
+        });
+        return c.json({ id, measure: m.code, ...body, done: false }, 201);
+      },
+    )
+
+    .patch(
+      '/milestones/:id',
+      documented({
+        tag: 'Measures',
+        summary: 'Tick, retitle or move a milestone',
+        answers: { 200: MilestoneAnswer },
+      }),
+      validate('json', PatchMilestone),
+      async (c) => {
+        const id = c.req.param('id');
+        const m = await child(c.get('actor'), 'milestones', id);
+        const body = c.req.valid('json');
+        const done = body.done === undefined ? undefined : Number(body.done);
+        const row = await write(deps, c, (w) =>
+          updateChild(w, m, 'milestones', id, (before) => ({
+            title: body.title,
+            due: body.due,
+            done,
+            // When it was done: set as it becomes done, cleared as it is reopened.
+            done_at: done === undefined || !!done === before.done ? undefined : done ? w.at : null,
+          })),
+        );
+        return c.json({ ...row, measure: m.code }, 200);
+      },
+    )
+
+    .post(
+      '/measures/:code/risks',
+      documented({ tag: 'Measures', summary: 'Add a risk', answers: { 201: RiskAnswer } }),
+      validate('json', CreateRisk),
+      async (c) => {
+        const m = await owned(c.get('actor'), c.req.param('code'));
+        const body = c.req.valid('json');
+        const id = `rk_${randomUUID()}`;
+        await write(deps, c, async (w) => {
+          await w.tx.execute({
+            sql: 'INSERT INTO risks (id, measure_id, title, severity, created_at) VALUES (?, ?, ?, ?, ?)',
+            args: [id, m.id, body.title, body.severity, w.at],
+          });
+          await bump(w, m);
+          w.audit({ action: 'risk.added', nodeId: m.id, subject: id, after: body });
+        });
+        return c.json({ id, measure: m.code, ...body, open: true }, 201);
+      },
+    )
+
+    .patch(
+      '/risks/:id',
+      documented({
+        tag: 'Measures',
+        summary: 'Close or regrade a risk',
+        answers: { 200: RiskAnswer },
+      }),
+      validate('json', PatchRisk),
+      async (c) => {
+        const id = c.req.param('id');
+        const m = await child(c.get('actor'), 'risks', id);
+        const body = c.req.valid('json');
+        const row = await write(deps, c, (w) =>
+          updateChild(w, m, 'risks', id, () => ({
+            open: body.open === undefined ? undefined : Number(body.open),
+            severity: body.severity,
+          })),
+        );
+        return c.json({ ...row, measure: m.code }, 200);
+      },
+    )
+
+    .post(
+      '/measures/:code/dependencies',
+      documented({
+        tag: 'Measures',
+        summary: 'Add a dependency',
+        answers: { 201: DependencyAnswer },
+      }),
+      validate('json', CreateDependency),
+      async (c) => {
+        const m = await owned(c.get('actor'), c.req.param('code'));
+        const body = c.req.valid('json');
+        const id = `dp_${randomUUID()}`;
+        await write(deps, c, async (w) => {
+          if (body.ownerId) await memberGrants(w.tx, m.path, body.ownerId);
+          await w.tx.execute({
+            sql: 'INSERT INTO dependencies (id, measure_id, title, due, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+            args: [id, m.id, body.title, body.due, body.ownerId ?? null, w.at],
+          });
+          await bump(w, m);
+          w.audit({ action: 'dependency.added', nodeId: m.id, subject: id, after: body });
+        });
+        return c.json({ id, measure: m.code, ...body, done: false }, 201);
+      },
+    )
+
+    .patch(
+      '/dependencies/:id',
+      documented({
+        tag: 'Measures',
+        summary: 'Mark a dependency done or move it',
+        answers: { 200: DependencyAnswer },
+      }),
+      validate('json', PatchDependency),
+      async (c) => {
+        const id = c.req.param('id');
+        const m = await child(c.get('actor'), 'dependencies', id);
+        const body = c.req.valid('json');
+        const row = await write(deps, c, (w) =>
+          updateChild(w, m, 'dependencies', id, () => ({
+            done: body.done === undefined ? undefined : Number(body.done),
+            due: body.due,
+          })),
+        );
+        return c.json({ ...row, measure: m.code }, 200);
+      },
+    )
+
+    .post(
+      '/measures/:code/hold',
+      documented({
+        tag: 'Measures',
+        summary: 'Put a measure on hold (its sponsor)',
+        answers: { 200: MeasureAnswer },
+      }),
+      validate('json', Decision),
+      (c) => holdOrResume(deps, c, c.req.valid('json').comment, true),
+    )
+    .post(
+      '/measures/:code/resume',
+      documented({
+        tag: 'Measures',
+        summary: 'Resume a measure on hold (its sponsor)',
+        answers: { 200: MeasureAnswer },
+      }),
+      validate('json', Decision),
+      (c) => holdOrResume(deps, c, c.req.valid('json').comment, false),
     );
 };
 

@@ -13,6 +13,13 @@ import {
 } from '../../../shared/api/schemas.js';
 import { mayImportActuals, visiblePrefixes } from '../../../shared/domain/access.js';
 import { one } from '../../db/db.js';
+import { documented } from '../../http/openapi.js';
+import {
+  CellsAnswer,
+  ChangesAnswer,
+  PushAnswer,
+  ImportAnswer,
+} from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { forbidden } from '../../http/errors.js';
 import { validate, validateBatch } from '../../http/validate.js';
@@ -41,39 +48,63 @@ export async function forgetIdempotencyKeys(deps: Deps) {
 
 export const syncRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
-    .get('/cells', validate('query', CellsQuery), async (c) => {
-      const q = c.req.valid('query');
-      const actor = c.get('actor');
-      const node = await visibleNode(deps.db.read, actor, q.scope);
-      const revision = await currentRevision(deps.db.read); // read first: a cell changed meanwhile comes again next time
-      const prefixes = visiblePrefixes(actor, node.path);
-      const cells = await cellsUnder(deps.db.read, prefixes, q);
-      if (!q.editable) return c.json({ revision, cells }, 200);
-      return c.json(
-        {
-          revision,
-          cells,
-          locks: await locksUnder(deps.db.read, actor, prefixes, q, deps.now()),
-        },
-        200,
-      );
-    })
+    .get(
+      '/cells',
+      documented({
+        tag: 'Sync',
+        summary:
+          'The record’s cells of a scope (a pull); with editable=true, the cells the caller may not change and why',
+        answers: { 200: CellsAnswer },
+      }),
+      validate('query', CellsQuery),
+      async (c) => {
+        const q = c.req.valid('query');
+        const actor = c.get('actor');
+        const node = await visibleNode(deps.db.read, actor, q.scope);
+        const revision = await currentRevision(deps.db.read); // read first: a cell changed meanwhile comes again next time
+        const prefixes = visiblePrefixes(actor, node.path);
+        const cells = await cellsUnder(deps.db.read, prefixes, q);
+        if (!q.editable) return c.json({ revision, cells }, 200);
+        return c.json(
+          {
+            revision,
+            cells,
+            locks: await locksUnder(deps.db.read, actor, prefixes, q, deps.now()),
+          },
+          200,
+        );
+      },
+    )
 
-    .get('/sync/changes', validate('query', ChangesQuery), async (c) => {
-      const q = c.req.valid('query');
-      const actor = c.get('actor');
-      const node = await visibleNode(deps.db.read, actor, q.scope);
-      const prefixes = visiblePrefixes(actor, node.path);
-      const revision = await currentRevision(deps.db.read);
-      const [cells, measures] = await Promise.all([
-        cellsChangedSince(deps.db.read, prefixes, q.since),
-        measureSummaries(deps.db.read, deps.now(), prefixes, q.since),
-      ]);
-      return c.json({ revision, cells, measures }, 200);
-    })
+    .get(
+      '/sync/changes',
+      documented({
+        tag: 'Sync',
+        summary: 'What changed in a scope since a revision: cells, decisions on requests, measures',
+        answers: { 200: ChangesAnswer },
+      }),
+      validate('query', ChangesQuery),
+      async (c) => {
+        const q = c.req.valid('query');
+        const actor = c.get('actor');
+        const node = await visibleNode(deps.db.read, actor, q.scope);
+        const prefixes = visiblePrefixes(actor, node.path);
+        const revision = await currentRevision(deps.db.read);
+        const [cells, measures] = await Promise.all([
+          cellsChangedSince(deps.db.read, prefixes, q.since),
+          measureSummaries(deps.db.read, deps.now(), prefixes, q.since),
+        ]);
+        return c.json({ revision, cells, measures }, 200);
+      },
+    )
 
     .post(
       '/sync/push',
+      documented({
+        tag: 'Sync',
+        summary: 'Push a batch of cell changes: each applied, pending, rejected or a conflict',
+        answers: { 200: PushAnswer },
+      }),
       validateBatch(PushEnvelope, 'changes', PushChange, MAX_PUSH_CHANGES),
       async (c) => {
         const body = c.req.valid('json');
@@ -106,37 +137,50 @@ export const syncRoutes = (deps: Deps) =>
       },
     )
 
-    .post('/import/actuals', validate('query', ImportQuery), async (c) => {
-      const actor = c.get('actor');
-      if (!mayImportActuals(actor)) throw forbidden('Only a controller imports actuals.');
-      const lines = readLedgerCsv(await c.req.text());
-      const decimal = c.req.valid('query').decimal;
-      // Amounts are read with the currency of each measure's organization.
-      const currencies = new Map<string, string>();
-      const measures = await measuresForRules(deps.db.client, [
-        ...new Set(lines.map((l) => l.measure)),
-      ]);
-      const settings = await settingsByOrg(
-        deps.db.client,
-        measures.map((m) => m.org_id),
-      );
-      for (const m of measures) currencies.set(m.code, settings.get(m.org_id)!.currency);
-      const { groups, refused } = groupLedgerLines(
-        lines,
-        decimal,
-        (code) => currencies.get(code) ?? null,
-      );
-      const changes: EngineChange[] = groups.map((g) => ({
-        measure: g.measure,
-        kind: 'actual',
-        period: g.period,
-        value: g.amount,
-        note: g.note,
-        againstCurrent: true,
-        cell: g.lines.length > 1 ? `lines ${g.lines.join(', ')}` : `line ${g.lines[0]}`,
-      }));
-      const results = (
-        await write(deps, c, (w) => applyChanges(w, actor, changes, { import: 'actuals' }))
-      ).results();
-      return c.json({ results: ledgerOutcomes(lines, groups, refused, results) }, 200);
-    });
+    .post(
+      '/import/actuals',
+      documented({
+        tag: 'Sync',
+        summary: 'Import actuals from a ledger CSV (controller)',
+        body: {
+          'text/csv':
+            'A header line naming measure, period and amount (any case, extra columns ignored), comma, semicolon or tab separated; at most 100,000 lines.',
+        },
+        answers: { 200: ImportAnswer },
+      }),
+      validate('query', ImportQuery),
+      async (c) => {
+        const actor = c.get('actor');
+        if (!mayImportActuals(actor)) throw forbidden('Only a controller imports actuals.');
+        const lines = readLedgerCsv(await c.req.text());
+        const decimal = c.req.valid('query').decimal;
+        // Amounts are read with the currency of each measure's organization.
+        const currencies = new Map<string, string>();
+        const measures = await measuresForRules(deps.db.client, [
+          ...new Set(lines.map((l) => l.measure)),
+        ]);
+        const settings = await settingsByOrg(
+          deps.db.client,
+          measures.map((m) => m.org_id),
+        );
+        for (const m of measures) currencies.set(m.code, settings.get(m.org_id)!.currency);
+        const { groups, refused } = groupLedgerLines(
+          lines,
+          decimal,
+          (code) => currencies.get(code) ?? null,
+        );
+        const changes: EngineChange[] = groups.map((g) => ({
+          measure: g.measure,
+          kind: 'actual',
+          period: g.period,
+          value: g.amount,
+          note: g.note,
+          againstCurrent: true,
+          cell: g.lines.length > 1 ? `lines ${g.lines.join(', ')}` : `line ${g.lines[0]}`,
+        }));
+        const results = (
+          await write(deps, c, (w) => applyChanges(w, actor, changes, { import: 'actuals' }))
+        ).results();
+        return c.json({ results: ledgerOutcomes(lines, groups, refused, results) }, 200);
+      },
+    );
