@@ -1,31 +1,21 @@
-// The add-in's client of the Gatecell API: request shapes from shared/api, errors as ApiCallError.
-import type { PushBody, PushResult } from '../../shared/api/schemas.js';
-import type { OrgSettings } from '../../shared/domain/settings.js';
+// The add-in's client of the Gatecell API: request and answer shapes from the schemas in
+// shared/api (the ones the service validates and answers with, and the OpenAPI document is made
+// of), errors as ApiCallError. Types only: the pane bundles no schema.
+import type { z } from 'zod';
+import type * as A from '../../shared/api/answers.js';
+import type { PushBody } from '../../shared/api/schemas.js';
 
-export interface WireCell {
-  measure: string;
-  kind: string;
-  period: string;
-  value: number | null;
-  version: number;
-  pending?: { changeRequestId: string; value: number };
-  /** In changes: the cell's request was decided since (so the sheet can say how, and by whom). */
-  decided?: {
-    changeRequestId: string;
-    status: 'approved' | 'rejected' | 'withdrawn';
-    comment: string | null;
-    by: string | null;
-  };
-}
-
-/** A cell the signed-in user may not change, and why (the service's own rule). */
-export interface Lock {
-  measure: string;
-  kind: string;
-  period: string;
-  reason: string;
-  message: string;
-}
+type Answer<K extends keyof typeof A> = (typeof A)[K] extends z.ZodType
+  ? z.infer<(typeof A)[K]>
+  : never;
+export type WireCell = Answer<'WireCell'>;
+export type Lock = Answer<'Lock'>;
+export type Person = Answer<'Person'>;
+export type AuditEvent = Answer<'AuditEvent'>;
+export type ExceptionView = Answer<'ExceptionListed'>;
+export type ChangeRequestView = Answer<'AnyChangeRequest'>;
+export type GateRequestView = Answer<'GateRequestListed'>;
+export type MeasureView = Answer<'MeasureAnswer'>;
 
 export class ApiCallError extends Error {
   constructor(
@@ -96,11 +86,7 @@ export class GatecellClient {
   }
 
   me() {
-    return this.call<{
-      user: { id: string; name: string; email: string | null };
-      superAdmin: boolean;
-      grants: { node: string; level: string; name: string; role: string }[];
-    }>('GET', '/me');
+    return this.call<Answer<'MeAnswer'>>('GET', '/me');
   }
   cells(
     scope: string,
@@ -111,38 +97,28 @@ export class GatecellClient {
     if (q.from) params.set('from', q.from);
     if (q.to) params.set('to', q.to);
     if (q.editable) params.set('editable', 'true');
-    return this.call<{ revision: number; cells: WireCell[]; locks?: Lock[] }>(
-      'GET',
-      `/cells?${params}`,
-    );
+    return this.call<Answer<'CellsAnswer'>>('GET', `/cells?${params}`);
   }
   changes(scope: string, since: number) {
-    return this.call<{
-      revision: number;
-      cells: WireCell[];
-      measures: {
-        code: string;
-        stage: string;
-        onHold: boolean;
-        implementationStatus: string;
-        potentialStatus: string;
-      }[];
-    }>('GET', `/sync/changes?${new URLSearchParams({ scope, since: String(since) })}`);
+    return this.call<Answer<'ChangesAnswer'>>(
+      'GET',
+      `/sync/changes?${new URLSearchParams({ scope, since: String(since) })}`,
+    );
   }
   push(body: PushBody) {
-    return this.call<{ revision: number; results: PushResult[] }>('POST', '/sync/push', body);
+    return this.call<Answer<'PushAnswer'>>('POST', '/sync/push', body);
   }
   measure(code: string) {
     return this.call<MeasureView>('GET', `/measures/${encodeURIComponent(code)}`);
   }
   changeRequests(scope?: string) {
-    return this.call<{ changeRequests: ChangeRequestView[] }>(
+    return this.call<Answer<'ChangeRequestsAnswer'>>(
       'GET',
       `/change-requests${scope ? `?scope=${encodeURIComponent(scope)}` : ''}`,
     );
   }
   gateRequests(scope?: string) {
-    return this.call<{ gateRequests: GateRequestView[] }>(
+    return this.call<Answer<'GateRequestsAnswer'>>(
       'GET',
       `/gate-requests${scope ? `?scope=${encodeURIComponent(scope)}` : ''}`,
     );
@@ -155,13 +131,17 @@ export class GatecellClient {
     );
   }
   requestGate(code: string, to: string, comment: string) {
-    return this.call<{ id: string }>('POST', `/measures/${encodeURIComponent(code)}/gate`, {
-      to,
-      comment,
-    });
+    return this.call<Answer<'GateRequestDecidedAnswer'>>(
+      'POST',
+      `/measures/${encodeURIComponent(code)}/gate`,
+      {
+        to,
+        comment,
+      },
+    );
   }
   decideGate(id: string, approve: boolean, comment: string) {
-    return this.call<{ id: string }>(
+    return this.call<Answer<'GateRequestDecidedAnswer'>>(
       'POST',
       `/gate-requests/${id}/${approve ? 'approve' : 'reject'}`,
       { comment },
@@ -169,137 +149,33 @@ export class GatecellClient {
   }
   /** The latest events of a scope, newest first. */
   audit(scope: string, limit = 50) {
-    return this.call<{ events: AuditEvent[] }>(
+    return this.call<Answer<'AuditAnswer'>>(
       'GET',
       `/audit?scope=${encodeURIComponent(scope)}&order=newest&limit=${limit}`,
     );
   }
   node(code: string) {
-    return this.call<{ code: string; level: string; name: string; settings: OrgSettings }>(
-      'GET',
-      `/nodes/${encodeURIComponent(code)}`,
-    );
+    return this.call<Answer<'NodeAnswer'>>('GET', `/nodes/${encodeURIComponent(code)}`);
   }
   setMilestone(id: string, done: boolean) {
-    return this.call<unknown>('PATCH', `/milestones/${encodeURIComponent(id)}`, { done });
+    return this.call<Answer<'MilestoneAnswer'>>('PATCH', `/milestones/${encodeURIComponent(id)}`, {
+      done,
+    });
   }
   hold(code: string, comment: string) {
-    return this.call<unknown>('POST', `/measures/${encodeURIComponent(code)}/hold`, { comment });
+    return this.call<MeasureView>('POST', `/measures/${encodeURIComponent(code)}/hold`, {
+      comment,
+    });
   }
   resume(code: string, comment: string) {
-    return this.call<unknown>('POST', `/measures/${encodeURIComponent(code)}/resume`, { comment });
+    return this.call<MeasureView>('POST', `/measures/${encodeURIComponent(code)}/resume`, {
+      comment,
+    });
   }
   exceptions(scope: string) {
-    return this.call<{ exceptions: ExceptionView[] }>(
+    return this.call<Answer<'ExceptionsAnswer'>>(
       'GET',
       `/exceptions?scope=${encodeURIComponent(scope)}`,
     );
   }
-}
-
-export interface Person {
-  id: string;
-  name: string;
-}
-
-export interface AuditEvent {
-  seq: number;
-  at: string;
-  actor: string;
-  actorName: string;
-  action: string;
-  subject: string | null;
-  before: unknown;
-  after: unknown;
-}
-
-export interface ExceptionView {
-  id: string;
-  type: string;
-  measure: string;
-  decisionNeeded: string;
-  valueAtStake: number;
-  level: number;
-  openedAt: string;
-  waitingOn: (string | null)[];
-}
-
-export interface ChangeRequestView {
-  /** A cell's kind, or "window": a window change from Detailed on (period null, `window` says from and to; values are the committed target). */
-  id: string;
-  measure: string;
-  title?: string;
-  kind: string;
-  period: string | null;
-  oldValue: number | null;
-  value: number;
-  baseVersion?: number;
-  /** The month's target in the record: the change is shown as a share of it. */
-  periodTarget?: number | null;
-  window?: {
-    from: { startPeriod: string; endPeriod: string };
-    to: { startPeriod: string; endPeriod: string };
-  };
-  note: string | null;
-  reason: string;
-  status: string;
-  requestedBy: Person | null;
-  requestedAt: string;
-  waitingOn: { role: string; user: Person | null } | null;
-  source: { workbook?: string; sheet?: string; cell?: string } | null;
-  /** Whether the signed-in user may decide it (the service's own rule). */
-  mayDecide?: boolean;
-}
-
-export interface GateRequestView {
-  id: string;
-  measure: string;
-  title: string;
-  from: string;
-  to: string;
-  comment: string | null;
-  status: string;
-  requestedBy: Person | null;
-  requestedAt: string;
-  waitingOn: { role: string; user: Person | null } | null;
-  mayDecide: boolean;
-}
-
-export interface MeasureView {
-  code: string;
-  title: string;
-  stage: string;
-  doi: number | null;
-  onHold: boolean;
-  holdReason: string | null;
-  startPeriod: string | null;
-  endPeriod: string | null;
-  currency: string;
-  owner: Person | null;
-  sponsor: Person | null;
-  controller: Person | null;
-  implementationStatus: string;
-  potentialStatus: string;
-  declaredStatus: string | null;
-  figures: {
-    baseline: number;
-    target: number;
-    forecast: number;
-    actual: number;
-    forecastVariance: number;
-    actualVariance: number;
-    realization: number | null;
-  };
-  milestones: { id: string; title: string; due: string; done: boolean }[];
-  risks?: { id: string; title: string; severity: string; open: boolean }[];
-  openRequests: {
-    changeRequests: ChangeRequestView[];
-    gateRequest: {
-      id: string;
-      to: string;
-      waitingOn: { role: string; user: Person | null } | null;
-    } | null;
-  };
-  /** What the signed-in user may do with it (the service's own policies). */
-  may?: { requestGate: boolean; hold: boolean; editPlan: boolean };
 }

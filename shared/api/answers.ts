@@ -135,7 +135,16 @@ export const ChangeRequestAnswer = obj({
   requestedBy: Person.nullable(),
   requestedAt: Instant,
   waitingOn: WaitingOn,
-  source: z.record(z.string(), z.unknown()).nullable(),
+  /** Where the change was made: the workbook, sheet and cell of a push, or a ledger import's lines. */
+  source: obj({
+    workbook: z.string(),
+    sheet: z.string(),
+    binding: z.string(),
+    cell: z.string(),
+    import: z.string(),
+  })
+    .partial()
+    .nullable(),
   ...Decided,
   comment: z.string().nullable(),
   /** Whether the signed-in user may decide it (in lists). */

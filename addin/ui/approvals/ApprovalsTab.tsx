@@ -33,7 +33,7 @@ const useStyles = makeStyles({
 
 /** A request's size: its change as a share of the month's target (or of the old value without one). */
 export const sizeOf = (r: ChangeRequestView) => {
-  const base = Math.abs(r.periodTarget ?? r.oldValue ?? 0);
+  const base = Math.abs((r.kind === 'window' ? null : r.periodTarget) ?? r.oldValue ?? 0);
   return base ? Math.abs(r.value - (r.oldValue ?? 0)) / base : Infinity;
 };
 

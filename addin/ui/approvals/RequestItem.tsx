@@ -26,13 +26,16 @@ export function RequestItem({
   onPick: (on: boolean) => void;
 }) {
   const s = useStyles();
-  const what = r.window
-    ? `window ${r.window.from.startPeriod}…${r.window.from.endPeriod} → ${r.window.to.startPeriod}…${r.window.to.endPeriod}`
+  const win = r.kind === 'window' ? r.window : null;
+  const cell = r.kind === 'window' ? null : r;
+  const what = win
+    ? `window ${win.from.startPeriod}…${win.from.endPeriod} → ${win.to.startPeriod}…${win.to.endPeriod}`
     : `${r.kind} ${r.period}`;
   const delta = r.value - (r.oldValue ?? 0);
-  const share = r.periodTarget
-    ? `${delta > 0 ? '+' : ''}${((delta / Math.abs(r.periodTarget)) * 100).toFixed(1)} % of target`
+  const share = cell?.periodTarget
+    ? `${delta > 0 ? '+' : ''}${((delta / Math.abs(cell.periodTarget)) * 100).toFixed(1)} % of target`
     : null;
+  const source = cell?.source;
   const label = `${r.measure} ${what}`;
   return (
     <li className={s.item} aria-label={`Request ${label}`}>
@@ -47,7 +50,7 @@ export function RequestItem({
           {r.title ? ` · ${r.title}` : ''}
         </Text>
         <Text size={200}>
-          {what}: {r.window ? 'committed target ' : ''}
+          {what}: {win ? 'committed target ' : ''}
           {r.oldValue ?? '—'} → <strong>{r.value}</strong>
           {share ? ` (${share})` : ''}
         </Text>
@@ -55,8 +58,8 @@ export function RequestItem({
         <Caption1>
           {WAITS_BECAUSE[r.reason] ?? r.reason} · {r.requestedBy?.name ?? '—'},{' '}
           {days(r.requestedAt)} day(s) ago
-          {r.source?.cell
-            ? ` · ${r.source.workbook ?? ''} ${r.source.sheet ? `${r.source.sheet}!` : ''}${r.source.cell}`
+          {source?.cell
+            ? ` · ${source.workbook ?? ''} ${source.sheet ? `${source.sheet}!` : ''}${source.cell}`
             : ''}
         </Caption1>
       </div>
