@@ -55,6 +55,7 @@ export const IMPLEMENTATION_STATUSES = [
 export type ImplementationStatus = (typeof IMPLEMENTATION_STATUSES)[number];
 /** What an owner may declare: a measure is cancelled by a gate, not by a declaration. */
 export const DECLARABLE_STATUSES = ['on_track', 'at_risk', 'delayed', 'completed'] as const;
+export type DeclarableStatus = (typeof DECLARABLE_STATUSES)[number];
 export const POTENTIAL_STATUSES = ['on_track', 'at_risk', 'off_track'] as const;
 export type PotentialStatus = (typeof POTENTIAL_STATUSES)[number];
 
@@ -86,6 +87,10 @@ export const REASON_CODES = [
   'FUTURE_PERIOD',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** Where a change, window or gate request stands. */
+export const REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'withdrawn'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const RISK_SEVERITIES = ['low', 'medium', 'high'] as const;
 export type RiskSeverity = (typeof RISK_SEVERITIES)[number];

@@ -13,6 +13,7 @@ import {
   OUTCOMES,
   POTENTIAL_STATUSES,
   REASON_CODES,
+  REQUEST_STATUSES,
   RISK_SEVERITIES,
   ROLES,
   STAGES,
@@ -24,10 +25,8 @@ const Amount = z.number();
 const Period = z.string(); // YYYY-MM
 const Day = z.string(); // YYYY-MM-DD
 const Instant = z.string(); // ISO 8601, UTC
-const REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'withdrawn'] as const;
 
 export const Person = obj({ id: z.string(), name: z.string() });
-export type Person = z.infer<typeof Person>;
 /** Whom a pending request waits on: a role, and the person when one holds it. */
 export const WaitingOn = obj({ role: z.string(), user: Person.nullable() }).nullable();
 
@@ -53,7 +52,6 @@ export const MeAnswer = obj({
     }),
   ),
 });
-export type MeAnswer = z.infer<typeof MeAnswer>;
 
 export const UserCreatedAnswer = obj({
   id: z.string(),
@@ -97,7 +95,6 @@ export const Totals = obj({
   actualVariance: Amount,
   expectedVariance: Amount,
 });
-export type Totals = z.infer<typeof Totals>;
 export const OrgSettingsAnswer = SettingsShape.strict();
 
 export const NodeAnswer = obj({
@@ -109,7 +106,6 @@ export const NodeAnswer = obj({
   totals: Totals,
   settings: OrgSettingsAnswer,
 });
-export type NodeAnswer = z.infer<typeof NodeAnswer>;
 export const SettingsAnswer = obj({ code: z.string(), settings: OrgSettingsAnswer });
 
 // ---- requests (change, window, gate) -----------------------------------------------------
@@ -172,7 +168,6 @@ export const WindowRequestAnswer = obj({
   mayDecide: z.boolean().optional(),
 });
 export const AnyChangeRequest = z.union([ChangeRequestAnswer, WindowRequestAnswer]);
-export type ChangeRequestAnswer = z.infer<typeof AnyChangeRequest>;
 export const ChangeRequestsAnswer = obj({ changeRequests: z.array(AnyChangeRequest) });
 
 export const GateRequestAnswer = obj({
@@ -190,13 +185,11 @@ export const GateRequestAnswer = obj({
   ...Decided,
   decisionComment: z.string().nullable(),
 });
-export type GateRequestAnswer = z.infer<typeof GateRequestAnswer>;
 /** A gate request as listed: with the measure's title and whether the caller may decide it. */
 export const GateRequestListed = GateRequestAnswer.extend({
   title: z.string(),
   mayDecide: z.boolean(),
 });
-export type GateRequestListed = z.infer<typeof GateRequestListed>;
 export const GateRequestsAnswer = obj({ gateRequests: z.array(GateRequestListed) });
 /** A gate request just made or decided, with the measure's stage after it. */
 export const GateRequestDecidedAnswer = GateRequestAnswer.extend({ stage: z.enum(STAGES) });
@@ -295,7 +288,6 @@ export const MeasureAnswer = obj({
   /** A window change from Detailed on waits for the controller (202): the request's id. */
   windowRequest: z.string().optional(),
 });
-export type MeasureAnswer = z.infer<typeof MeasureAnswer>;
 
 // ---- sync --------------------------------------------------------------------------------
 
@@ -314,7 +306,6 @@ export const WireCell = obj({
     by: z.string().nullable(),
   }).optional(),
 });
-export type WireCell = z.infer<typeof WireCell>;
 /** A cell the signed-in user may not change, and why (the push's own rule, asked ahead). */
 export const Lock = obj({
   measure: z.string(),
@@ -323,7 +314,6 @@ export const Lock = obj({
   reason: z.string(),
   message: z.string(),
 });
-export type Lock = z.infer<typeof Lock>;
 export const CellsAnswer = obj({
   revision: z.number().int(),
   cells: z.array(WireCell),
@@ -342,7 +332,6 @@ export const ChangesAnswer = obj({
   cells: z.array(WireCell),
   measures: z.array(MeasureSummary),
 });
-export type ChangesAnswer = z.infer<typeof ChangesAnswer>;
 const Reason = obj({ code: z.enum(REASON_CODES), message: z.string() });
 /** One change's answer: `value` and `version` are the record after the whole batch. */
 export const PushResultAnswer = obj({
@@ -386,7 +375,6 @@ export const ExceptionListed = obj({
   openedAt: Instant,
   acknowledgedAt: Instant.nullable(),
 });
-export type ExceptionListed = z.infer<typeof ExceptionListed>;
 export const ExceptionsAnswer = obj({ exceptions: z.array(ExceptionListed) });
 export const ExceptionActedAnswer = obj({
   id: z.string(),
@@ -424,7 +412,6 @@ export const RollupAnswer = obj({
     }),
   ),
 });
-export type RollupAnswer = z.infer<typeof RollupAnswer>;
 
 // ---- audit -------------------------------------------------------------------------------
 
@@ -443,7 +430,6 @@ export const AuditEvent = obj({
   /** The service's id of the request that made it (X-Request-Id). */
   requestId: z.string().nullable(),
 });
-export type AuditEvent = z.infer<typeof AuditEvent>;
 export const AuditAnswer = obj({ events: z.array(AuditEvent) });
 export const CheckpointAnswer = obj({
   seq: z.number().int(),
@@ -469,3 +455,46 @@ export const VerificationAnswer = obj({
     }),
   ),
 });
+
+// The answers' types, for presenters and the add-in's client.
+export type Person = z.infer<typeof Person>;
+export type WaitingOn = z.infer<typeof WaitingOn>;
+export type HealthAnswer = z.infer<typeof HealthAnswer>;
+export type MeAnswer = z.infer<typeof MeAnswer>;
+export type UserCreatedAnswer = z.infer<typeof UserCreatedAnswer>;
+export type InvitationAnswer = z.infer<typeof InvitationAnswer>;
+export type InvitationAcceptedAnswer = z.infer<typeof InvitationAcceptedAnswer>;
+export type RoleGrantedAnswer = z.infer<typeof RoleGrantedAnswer>;
+export type NodeCreatedAnswer = z.infer<typeof NodeCreatedAnswer>;
+export type Totals = z.infer<typeof Totals>;
+export type OrgSettingsAnswer = z.infer<typeof OrgSettingsAnswer>;
+export type NodeAnswer = z.infer<typeof NodeAnswer>;
+export type SettingsAnswer = z.infer<typeof SettingsAnswer>;
+export type ChangeRequestAnswer = z.infer<typeof ChangeRequestAnswer>;
+export type WindowRequestAnswer = z.infer<typeof WindowRequestAnswer>;
+export type AnyChangeRequest = z.infer<typeof AnyChangeRequest>;
+export type ChangeRequestsAnswer = z.infer<typeof ChangeRequestsAnswer>;
+export type GateRequestAnswer = z.infer<typeof GateRequestAnswer>;
+export type GateRequestListed = z.infer<typeof GateRequestListed>;
+export type GateRequestsAnswer = z.infer<typeof GateRequestsAnswer>;
+export type GateRequestDecidedAnswer = z.infer<typeof GateRequestDecidedAnswer>;
+export type MilestoneAnswer = z.infer<typeof MilestoneAnswer>;
+export type RiskAnswer = z.infer<typeof RiskAnswer>;
+export type DependencyAnswer = z.infer<typeof DependencyAnswer>;
+export type MeasureAnswer = z.infer<typeof MeasureAnswer>;
+export type WireCell = z.infer<typeof WireCell>;
+export type Lock = z.infer<typeof Lock>;
+export type CellsAnswer = z.infer<typeof CellsAnswer>;
+export type MeasureSummary = z.infer<typeof MeasureSummary>;
+export type ChangesAnswer = z.infer<typeof ChangesAnswer>;
+export type PushResultAnswer = z.infer<typeof PushResultAnswer>;
+export type PushAnswer = z.infer<typeof PushAnswer>;
+export type ImportAnswer = z.infer<typeof ImportAnswer>;
+export type ExceptionListed = z.infer<typeof ExceptionListed>;
+export type ExceptionsAnswer = z.infer<typeof ExceptionsAnswer>;
+export type ExceptionActedAnswer = z.infer<typeof ExceptionActedAnswer>;
+export type RollupAnswer = z.infer<typeof RollupAnswer>;
+export type AuditEvent = z.infer<typeof AuditEvent>;
+export type AuditAnswer = z.infer<typeof AuditAnswer>;
+export type CheckpointAnswer = z.infer<typeof CheckpointAnswer>;
+export type VerificationAnswer = z.infer<typeof VerificationAnswer>;

@@ -6,6 +6,7 @@ import {
   LEVELS,
   type Outcome,
   type ReasonCode,
+  REQUEST_STATUSES,
   RISK_SEVERITIES,
   ROLES,
   STAGES,
@@ -211,11 +212,11 @@ export const ChangesQuery = z.object({
 export const ScopeQuery = z.object({ scope: Code.optional() });
 export const ChangeRequestsQuery = z.object({
   scope: Code.optional(),
-  status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).default('pending'),
+  status: z.enum(REQUEST_STATUSES).default('pending'),
 });
 export const GateRequestsQuery = z.object({
   scope: Code.optional(),
-  status: z.enum(['pending', 'approved', 'rejected', 'withdrawn']).default('pending'),
+  status: z.enum(REQUEST_STATUSES).default('pending'),
 });
 export const ExceptionsQuery = z.object({
   scope: Code.optional(),

@@ -150,7 +150,7 @@ export function escalatedLevel(start: number, openedAt: string, now: Date): numb
   return Math.min(3, start + Math.max(0, Math.floor(days / ESCALATION_DAYS)));
 }
 
-export const WAITS_ON: Record<number, string> = {
+export const WAITS_ON: Record<1 | 2 | 3, string> = {
   1: 'owner',
   2: 'sponsor and controller',
   3: 'steering committee',

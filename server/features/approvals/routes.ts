@@ -22,7 +22,8 @@ import {
   type WindowRequestRow,
 } from '../measures/state.js';
 import { monthIndex } from '../sync/engine.js';
-import { changeRequestView, peopleById, windowRequestView } from '../measures/view.js';
+import { changeRequestView, windowRequestView } from '../measures/present.js';
+import { peopleById } from '../hierarchy/store.js';
 import { committedValue, measureOfVisible } from '../measures/state.js';
 
 export const approvalRoutes = (deps: Deps) =>

@@ -8,7 +8,7 @@ import type { AppEnv, Deps } from '../../http/env.js';
 import { forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { scopePrefixes } from '../hierarchy/store.js';
-import { peopleById } from '../measures/view.js';
+import { peopleById } from '../hierarchy/store.js';
 import { checkpointSigned, signCheckpoint } from './keys.js';
 import { segmentsUnder } from './store.js';
 import { readEvent, type StoredEvent, verifyAudit } from './trail.js';

@@ -2,7 +2,6 @@
 import { type Context, Hono } from 'hono';
 import { Decision, ExceptionsQuery } from '../../../shared/api/schemas.js';
 import { mayActOnException } from '../../../shared/domain/access.js';
-import { one } from '../../db/db.js';
 import { documented } from '../../http/openapi.js';
 import { ExceptionsAnswer, ExceptionActedAnswer } from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
@@ -11,7 +10,14 @@ import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { scopePrefixes } from '../hierarchy/store.js';
 import { measureOfVisible } from '../measures/state.js';
-import { openExceptions } from './store.js';
+import { presentActed } from './present.js';
+import {
+  actedException,
+  exceptionById,
+  exceptionStatus,
+  openExceptions,
+  recordExceptionAct,
+} from './store.js';
 
 export const exceptionRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -58,11 +64,7 @@ async function act(
 ) {
   const actor = c.get('actor');
   const id = c.req.param('id')!;
-  const e = await one<{ status: string; owner_id: string; code: string; measure_id: number }>(
-    deps.db.client,
-    'SELECT e.status, e.owner_id, n.code, e.measure_id FROM exceptions e JOIN nodes n ON n.id = e.measure_id WHERE e.id = ?',
-    [id],
-  );
+  const e = await exceptionById(deps.db.client, id);
   if (!e) throw notFound(`Exception ${id}`);
   const m = await measureOfVisible(deps.db.client, actor, e.code, `Exception ${id}`);
   // Its owner or above: the measure's sponsor and controller, steering, an admin of the subtree.
@@ -74,42 +76,24 @@ async function act(
     })
   )
     throw forbidden('Only the owner of the exception or someone above acts on it.');
+  const act = what === 'acknowledge' ? 'acknowledged' : 'resolved';
   if (what === 'resolve' && !comment.trim())
     throw unprocessable('COMMENT_REQUIRED', 'Say how the exception was resolved.');
   await write(deps, c, async (w) => {
-    const now = (await one<{ status: string }>(w.tx, 'SELECT status FROM exceptions WHERE id = ?', [
-      id,
-    ]))!;
-    if (now.status !== 'open' && now.status !== 'acknowledged')
-      throw conflict('NOT_OPEN', `This exception is already ${now.status}.`);
-    if (what === 'acknowledge' && now.status === 'acknowledged')
+    const now = await exceptionStatus(w.tx, id);
+    if (now !== 'open' && now !== 'acknowledged')
+      throw conflict('NOT_OPEN', `This exception is already ${now}.`);
+    if (what === 'acknowledge' && now === 'acknowledged')
       throw conflict('ALREADY_ACKNOWLEDGED', 'This exception is already acknowledged.');
-    if (what === 'acknowledge')
-      await w.tx.execute({
-        sql: "UPDATE exceptions SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, comment = ? WHERE id = ?",
-        args: [w.at, actor.userId, comment.trim(), id],
-      });
-    else
-      await w.tx.execute({
-        sql: "UPDATE exceptions SET status = 'resolved', resolved_at = ?, resolved_by = ?, comment = ? WHERE id = ?",
-        args: [w.at, actor.userId, comment.trim(), id],
-      });
+    await recordExceptionAct(w.tx, id, act, w.at, actor.userId, comment.trim());
     await w.revision();
     w.audit({
-      action: `exception.${what === 'acknowledge' ? 'acknowledged' : 'resolved'}`,
+      action: `exception.${act}`,
       nodeId: e.measure_id,
       subject: id,
-      before: { status: now.status },
-      after: {
-        status: what === 'acknowledge' ? 'acknowledged' : 'resolved',
-        comment: comment.trim(),
-      },
+      before: { status: now },
+      after: { status: act, comment: comment.trim() },
     });
   });
-  const row = await one(
-    deps.db.client,
-    'SELECT id, type, status, level, acknowledged_at AS acknowledgedAt, resolved_at AS resolvedAt, comment FROM exceptions WHERE id = ?',
-    [id],
-  );
-  return c.json({ ...row, measure: e.code }, 200);
+  return c.json(presentActed(await actedException(deps.db.client, id)), 200);
 }

@@ -1,20 +1,20 @@
-// The exceptions' reads: the open exceptions of a scope, as the API answers them.
-import { WAITS_ON } from '../../../shared/domain/exceptions.js';
-import { fromMinor } from '../../../shared/money.js';
-import { type Exec, rows } from '../../db/db.js';
+// The exceptions' SQL: the open exceptions of a scope, and one exception's acts.
+import type { ExceptionType } from '../../../shared/model.js';
+import { type Exec, one, rows } from '../../db/db.js';
 import { moneyRules, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
-import { peopleById } from '../measures/view.js';
+import { peopleById } from '../hierarchy/store.js';
+import { presentException } from './present.js';
 
-interface ExceptionRow {
+export interface ExceptionRow {
   id: string;
-  type: string;
+  type: ExceptionType;
   code: string;
   org_id: number;
   owner_id: string;
   decision_needed: string;
   value_at_stake: number;
-  level: number;
-  status: string;
+  level: 1 | 2 | 3;
+  status: 'open' | 'acknowledged';
   opened_at: string;
   acknowledged_at: string | null;
   sponsor_id: string | null;
@@ -32,34 +32,17 @@ export async function openExceptions(x: Exec, prefixes: readonly string[], level
      ORDER BY e.level DESC, e.value_at_stake DESC, e.opened_at`,
     [JSON.stringify(prefixes), level ?? null],
   );
-  const settings = await settingsByOrg(
-    x,
-    found.map((e) => e.org_id),
-  );
-  const people = await peopleById(
-    x,
-    found.flatMap((e) => [e.owner_id, e.sponsor_id, e.controller_id]),
-  );
-  const name = (id: string | null) => (id ? (people.get(id)?.name ?? id) : null);
-  return found.map((e) => ({
-    id: e.id,
-    type: e.type,
-    measure: e.code,
-    owner: e.owner_id,
-    ownerName: name(e.owner_id),
-    decisionNeeded: e.decision_needed,
-    valueAtStake: fromMinor(e.value_at_stake, moneyRules(settings.get(e.org_id)!).digits),
-    level: e.level,
-    waitingOn:
-      e.level === 1
-        ? [name(e.owner_id)]
-        : e.level === 2
-          ? [name(e.sponsor_id), name(e.controller_id)].filter(Boolean)
-          : [WAITS_ON[3]],
-    status: e.status,
-    openedAt: e.opened_at,
-    acknowledgedAt: e.acknowledged_at,
-  }));
+  const [settings, people] = await Promise.all([
+    settingsByOrg(
+      x,
+      found.map((e) => e.org_id),
+    ),
+    peopleById(
+      x,
+      found.flatMap((e) => [e.owner_id, e.sponsor_id, e.controller_id]),
+    ),
+  ]);
+  return found.map((e) => presentException(e, moneyRules(settings.get(e.org_id)!).digits, people));
 }
 
 /** The open (or acknowledged) exceptions under the prefixes, counted by level. */
@@ -74,4 +57,50 @@ export async function exceptionsByLevel(x: Exec, prefixes: readonly string[]) {
   ))
     counts[String(r.level)] = r.n;
   return counts;
+}
+
+/** An exception with its measure, for acting on it. */
+export const exceptionById = (x: Exec, id: string) =>
+  one<{ status: string; owner_id: string; code: string; measure_id: number }>(
+    x,
+    'SELECT e.status, e.owner_id, n.code, e.measure_id FROM exceptions e JOIN nodes n ON n.id = e.measure_id WHERE e.id = ?',
+    [id],
+  );
+
+export const exceptionStatus = async (x: Exec, id: string) =>
+  (await one<{ status: string }>(x, 'SELECT status FROM exceptions WHERE id = ?', [id]))!.status;
+
+/** Records an acknowledgement or a resolution, with who, when and the comment. */
+export const recordExceptionAct = (
+  x: Exec,
+  id: string,
+  act: 'acknowledged' | 'resolved',
+  at: string,
+  by: string,
+  comment: string,
+) =>
+  x.execute({
+    sql:
+      act === 'acknowledged'
+        ? "UPDATE exceptions SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, comment = ? WHERE id = ?"
+        : "UPDATE exceptions SET status = 'resolved', resolved_at = ?, resolved_by = ?, comment = ? WHERE id = ?",
+    args: [at, by, comment, id],
+  });
+
+export const actedException = async (x: Exec, id: string) =>
+  (await one<ActedRow>(
+    x,
+    'SELECT e.id, e.type, n.code, e.status, e.level, e.acknowledged_at, e.resolved_at, e.comment FROM exceptions e JOIN nodes n ON n.id = e.measure_id WHERE e.id = ?',
+    [id],
+  ))!;
+
+export interface ActedRow {
+  id: string;
+  type: ExceptionType;
+  code: string;
+  status: 'acknowledged' | 'resolved';
+  level: 1 | 2 | 3;
+  acknowledged_at: string | null;
+  resolved_at: string | null;
+  comment: string | null;
 }

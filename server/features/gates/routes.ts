@@ -41,7 +41,8 @@ import {
   requireMeasure,
   rowWithMeasure,
 } from '../measures/state.js';
-import { gateRequestView, peopleById } from '../measures/view.js';
+import { gateRequestView } from '../measures/present.js';
+import { peopleById } from '../hierarchy/store.js';
 import type { Exec } from '../../db/db.js';
 
 function gateFacts(state: MeasureState, settings: OrgSettings): GateFacts {

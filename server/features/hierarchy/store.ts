@@ -103,3 +103,23 @@ export function moneyRules(s: OrgSettings) {
 export const underPrefixes = (idColumn: string, param = '?') =>
   `${idColumn} IN (SELECT u.id FROM json_each(${param}) p JOIN nodes u
      ON u.path >= p.value AND u.path < substr(p.value, 1, length(p.value) - 1) || '0')`;
+
+/** The people of the record by id, for answers that name them (the service token and the rules too). */
+export type People = Map<string, { id: string; name: string }>;
+
+export async function peopleById(
+  x: Exec,
+  ids: Iterable<string | null | undefined>,
+): Promise<People> {
+  const wanted = [...new Set([...ids].filter((id): id is string => !!id))];
+  const found = await rows<{ id: string; name: string }>(
+    x,
+    'SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))',
+    [JSON.stringify(wanted)],
+  );
+  const map: People = new Map(found.map((u) => [u.id, u]));
+  if (wanted.includes('admin'))
+    map.set('admin', { id: 'admin', name: 'Administrator (service token)' });
+  if (wanted.includes('system')) map.set('system', { id: 'system', name: 'Gatecell' });
+  return map;
+}

@@ -40,7 +40,7 @@ import type { AppEnv, Deps } from '../../http/env.js';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { type Write, write } from '../../http/write.js';
-import { assertCodeFree, nodeByCode, orgSettings } from '../hierarchy/store.js';
+import { assertCodeFree, nodeByCode, orgSettings, peopleById } from '../hierarchy/store.js';
 import {
   committedValue,
   loadStates,
@@ -50,7 +50,7 @@ import {
   rowWithMeasure,
   visibleMeasure,
 } from './state.js';
-import { measureView } from './view.js';
+import { measureView, peopleOfMeasure } from './present.js';
 
 export const assertNotFrozen = (m: MeasureRow) => {
   if (isFrozen(m.stage))
@@ -259,14 +259,14 @@ async function updateChild(
 }
 
 async function answerMeasure(deps: Deps, code: string) {
-  const m = await requireMeasure(deps.db.client, code);
-  const [state] = await loadStates(deps.db.client, [m]);
-  return measureView(
-    deps.db.client,
-    state!,
-    await orgSettings(deps.db.client, m.org_id),
-    deps.now(),
-  );
+  const x = deps.db.client;
+  const m = await requireMeasure(x, code);
+  const [state] = await loadStates(x, [m]);
+  const [settings, people] = await Promise.all([
+    orgSettings(x, m.org_id),
+    peopleById(x, peopleOfMeasure(state!)),
+  ]);
+  return measureView(state!, settings, deps.now(), people);
 }
 
 export const measureRoutes = (deps: Deps) => {

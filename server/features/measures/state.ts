@@ -6,12 +6,21 @@ import {
   type PeriodValues,
   implementationChangesOn,
   implementationStatus,
+  NO_VALUE,
   potentialOf,
   valueTotals,
   type ValueTotals,
 } from '../../../shared/domain/status.js';
 import type { PotentialStatus } from '../../../shared/model.js';
-import type { CellKind, ImplementationStatus, Stage } from '../../../shared/model.js';
+import type {
+  CellKind,
+  DeclarableStatus,
+  ImplementationStatus,
+  ReasonCode,
+  RequestStatus,
+  RiskSeverity,
+  Stage,
+} from '../../../shared/model.js';
 import { periodsBetween } from '../../../shared/periods.js';
 import type { InValue } from '@libsql/client';
 import { type Exec, jsonRows, one, rows } from '../../db/db.js';
@@ -19,6 +28,7 @@ import { CELL_KEY_SQL, keyKind, keyPeriod } from '../sync/store.js';
 import { type Actor, canSee } from '../../../shared/domain/access.js';
 import { notFound } from '../../http/errors.js';
 import { underPrefixes } from '../hierarchy/store.js';
+import { keptTotals } from '../reporting/store.js';
 
 export interface MeasureRow {
   id: number;
@@ -38,7 +48,7 @@ export interface MeasureRow {
   stage: Stage;
   on_hold: number;
   hold_reason: string | null;
-  declared_status: ImplementationStatus | null;
+  declared_status: DeclarableStatus | null;
   revision: number;
 }
 
@@ -152,7 +162,7 @@ export interface RiskRow {
   id: string;
   measure_id: number;
   title: string;
-  severity: string;
+  severity: RiskSeverity;
   open: number;
 }
 export interface DependencyRow {
@@ -172,8 +182,8 @@ export interface ChangeRequestRow {
   old_value: number | null;
   new_value: number;
   note: string | null;
-  reason_code: string;
-  status: string;
+  reason_code: ReasonCode;
+  status: RequestStatus;
   requested_by: string;
   requested_at: string;
   source: string | null;
@@ -191,7 +201,7 @@ export interface WindowRequestRow {
   old_value: number;
   new_value: number;
   note: string | null;
-  status: string;
+  status: RequestStatus;
   requested_by: string;
   requested_at: string;
   decided_by: string | null;
@@ -204,7 +214,7 @@ export interface GateRequestRow {
   from_stage: Stage;
   to_stage: Stage;
   approver: string;
-  status: string;
+  status: RequestStatus;
   comment: string | null;
   requested_by: string;
   requested_at: string;
@@ -494,3 +504,34 @@ export const committedValue = async (x: Exec, measureId: number, start: string, 
       [measureId, start, end],
     )
   )?.total ?? 0;
+
+/** Stage and statuses of the measures under the prefixes that changed after `since`. */
+export async function measureSummaries(
+  x: Exec,
+  now: Date,
+  prefixes: readonly string[],
+  since: number,
+) {
+  if (!prefixes.length) return [];
+  const changed = await measuresChangedSince(x, prefixes, since);
+  // Statuses from the measures' kept totals: the cells are not read again for them.
+  const [states, kept] = await Promise.all([
+    loadStates(x, changed, { cells: false }),
+    keptTotals(
+      x,
+      changed.map((m) => m.id),
+    ),
+  ]);
+  const money = new Map(kept.map((k) => [k.measureId, k.money]));
+  return states.map((s) => {
+    const status = statusOf(s, money.get(s.measure.id) ?? NO_VALUE, now);
+    return {
+      code: s.measure.code,
+      stage: s.measure.stage,
+      onHold: !!s.measure.on_hold,
+      implementationStatus: status.implementation,
+      potentialStatus: status.potential,
+      revision: s.measure.revision,
+    };
+  });
+}

@@ -13,7 +13,7 @@ import { fromMinor } from '../../../shared/money.js';
 import type { Exec } from '../../db/db.js';
 import { moneyRules } from '../hierarchy/store.js';
 import { implementationFacts, loadStates, measuresByIds } from '../measures/state.js';
-import { peopleById } from '../measures/view.js';
+import { peopleById } from '../hierarchy/store.js';
 import { keptUnder, pendingDecisionsUnder, periodRowsUnder, type ScopeMeasure } from './store.js';
 
 export interface Range {

@@ -26,7 +26,7 @@ import { validate, validateBatch } from '../../http/validate.js';
 import { currentRevision, write } from '../../http/write.js';
 import { settingsByOrg, visibleNode } from '../hierarchy/store.js';
 import { measuresForRules } from '../measures/state.js';
-import { measureSummaries } from '../measures/view.js';
+import { measureSummaries } from '../measures/state.js';
 import { cellsChangedSince, cellsUnder, locksUnder } from './cells.js';
 import { applyChanges, type EngineChange } from './engine.js';
 import { groupLedgerLines, ledgerOutcomes, readLedgerCsv } from './ledger.js';

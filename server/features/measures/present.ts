@@ -1,13 +1,19 @@
-// How measures and their requests look on the wire.
+// How measures and their requests look on the wire: the answers of shared/api/answers.ts, built
+// from rows already read (no SQL here).
 import { changeApprover } from '../../../shared/domain/access.js';
 import { type ApproverRule, gateApprover, pinnedTotals } from '../../../shared/domain/gates.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
-import { NO_VALUE, variances } from '../../../shared/domain/status.js';
+import { variances } from '../../../shared/domain/status.js';
 import { DOI } from '../../../shared/model.js';
 import { fromMinor, fromMinorOrNull } from '../../../shared/money.js';
-import { type Exec, rows } from '../../db/db.js';
 import { moneyRules } from '../hierarchy/store.js';
-import { keptTotals } from '../reporting/store.js';
+import type {
+  ChangeRequestAnswer,
+  GateRequestAnswer,
+  MeasureAnswer,
+  WindowRequestAnswer,
+} from '../../../shared/api/answers.js';
+import type { People } from '../hierarchy/store.js';
 import {
   type ChangeRequestRow,
   type GateRequestRow,
@@ -15,29 +21,7 @@ import {
   type MeasureRow,
   type MeasureState,
   deriveStatus,
-  loadStates,
-  measuresChangedSince,
-  statusOf,
 } from './state.js';
-
-export type People = Map<string, { id: string; name: string }>;
-
-export async function peopleById(
-  x: Exec,
-  ids: Iterable<string | null | undefined>,
-): Promise<People> {
-  const wanted = [...new Set([...ids].filter((id): id is string => !!id))];
-  const found = await rows<{ id: string; name: string }>(
-    x,
-    'SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))',
-    [JSON.stringify(wanted)],
-  );
-  const map: People = new Map(found.map((u) => [u.id, u]));
-  if (wanted.includes('admin'))
-    map.set('admin', { id: 'admin', name: 'Administrator (service token)' });
-  if (wanted.includes('system')) map.set('system', { id: 'system', name: 'Gatecell' });
-  return map;
-}
 
 const person = (people: People, id: string | null) =>
   id ? (people.get(id) ?? { id, name: id }) : null;
@@ -48,7 +32,7 @@ export function changeRequestView(
   digits: number,
   people: People,
   periodTarget?: number | null,
-) {
+): ChangeRequestAnswer {
   return {
     id: cr.id,
     measure: m.code,
@@ -85,7 +69,7 @@ export function windowRequestView(
   m: Pick<MeasureRow, 'code' | 'controller_id' | 'title'>,
   digits: number,
   people: People,
-) {
+): WindowRequestAnswer {
   return {
     id: r.id,
     measure: m.code,
@@ -121,7 +105,7 @@ export function gateRequestView(
   m: Pick<MeasureRow, 'code' | 'sponsor_id' | 'controller_id'>,
   people: People,
   digits: number,
-) {
+): GateRequestAnswer {
   const pinned = pinnedTotals(g.pinned ? JSON.parse(g.pinned) : null);
   const user = gateApprover(g.approver as ApproverRule, {
     sponsorId: m.sponsor_id,
@@ -147,17 +131,24 @@ export function gateRequestView(
   };
 }
 
-export async function measureView(x: Exec, state: MeasureState, settings: OrgSettings, now: Date) {
+/** Whom a measure's answer names. */
+export const peopleOfMeasure = (state: MeasureState) => [
+  state.measure.owner_id,
+  state.measure.sponsor_id,
+  state.measure.controller_id,
+  ...state.changeRequests.map((r) => r.requested_by),
+  state.gateRequest?.requested_by,
+  ...state.dependencies.map((d) => d.owner_id),
+];
+
+export function measureView(
+  state: MeasureState,
+  settings: OrgSettings,
+  now: Date,
+  people: People,
+): MeasureAnswer {
   const m = state.measure;
   const { digits } = moneyRules(settings);
-  const people = await peopleById(x, [
-    m.owner_id,
-    m.sponsor_id,
-    m.controller_id,
-    ...state.changeRequests.map((r) => r.requested_by),
-    state.gateRequest?.requested_by,
-    ...state.dependencies.map((d) => d.owner_id),
-  ]);
   const status = deriveStatus(state, settings, now);
   const { byPeriod } = status;
   const v = variances(byPeriod, settings.closedThrough);
@@ -240,35 +231,4 @@ export async function measureView(x: Exec, state: MeasureState, settings: OrgSet
     },
     revision: m.revision,
   };
-}
-
-/** Stage and statuses of the measures under the prefixes that changed after `since`. */
-export async function measureSummaries(
-  x: Exec,
-  now: Date,
-  prefixes: readonly string[],
-  since: number,
-) {
-  if (!prefixes.length) return [];
-  const changed = await measuresChangedSince(x, prefixes, since);
-  // Statuses from the measures' kept totals: the cells are not read again for them.
-  const [states, kept] = await Promise.all([
-    loadStates(x, changed, { cells: false }),
-    keptTotals(
-      x,
-      changed.map((m) => m.id),
-    ),
-  ]);
-  const money = new Map(kept.map((k) => [k.measureId, k.money]));
-  return states.map((s) => {
-    const status = statusOf(s, money.get(s.measure.id) ?? NO_VALUE, now);
-    return {
-      code: s.measure.code,
-      stage: s.measure.stage,
-      onHold: !!s.measure.on_hold,
-      implementationStatus: status.implementation,
-      potentialStatus: status.potential,
-      revision: s.measure.revision,
-    };
-  });
 }
