@@ -50,3 +50,4 @@ export function rollUp(entries: Iterable<RollupEntry>) {
   }
   return { totals, byStage, onHold, implementationStatus, potentialStatus };
 }
+export type Rollup = ReturnType<typeof rollUp>;

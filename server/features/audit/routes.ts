@@ -1,17 +1,16 @@
 import { Hono } from 'hono';
 import { AuditQuery, VerifyQuery } from '../../../shared/api/schemas.js';
 import { isAdmin } from '../../../shared/domain/access.js';
-import { one, rows } from '../../db/db.js';
 import { documented } from '../../http/openapi.js';
 import { AuditAnswer, CheckpointAnswer, VerificationAnswer } from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
-import { scopePrefixes } from '../hierarchy/store.js';
-import { peopleById } from '../hierarchy/store.js';
+import { orgsAdministeredBy, peopleById, scopePrefixes } from '../hierarchy/store.js';
 import { checkpointSigned, signCheckpoint } from './keys.js';
-import { segmentsUnder } from './store.js';
-import { readEvent, type StoredEvent, verifyAudit } from './trail.js';
+import { lastBatch, segmentsUnder } from './store.js';
+import { eventsOfSegments, presentEvent } from './present.js';
+import { verifyAudit } from './trail.js';
 
 export const auditRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -37,34 +36,12 @@ export const auditRoutes = (deps: Deps) =>
           newest: q.order === 'newest',
           withoutNode: actor.superAdmin && !q.scope,
         });
-        const events = segments.flatMap((s) => {
-          const batchSource = s.source ? (JSON.parse(s.source) as object) : null;
-          return (JSON.parse(s.events) as StoredEvent[])
-            .filter(([seq]) => seq > q.since)
-            .map(readEvent)
-            .map(({ seq, action, subject, before, after, source }) => ({
-              seq,
-              at: s.at,
-              actor: s.actor,
-              action,
-              node: s.node,
-              subject,
-              before,
-              after,
-              source: batchSource || source ? { ...batchSource, ...(source as object) } : null,
-              requestId: s.request_id,
-            }));
-        });
-        events.sort((a, b) => (q.order === 'newest' ? b.seq - a.seq : a.seq - b.seq));
-        const page = events.slice(0, q.limit);
+        const page = eventsOfSegments(segments, q.since, q.order === 'newest').slice(0, q.limit);
         const people = await peopleById(
           deps.db.read,
           page.map((e) => e.actor),
         );
-        return c.json(
-          { events: page.map((e) => ({ ...e, actorName: people.get(e.actor)?.name ?? e.actor })) },
-          200,
-        );
+        return c.json({ events: page.map((e) => presentEvent(e, people)) }, 200);
       },
     )
     .get(
@@ -78,10 +55,7 @@ export const auditRoutes = (deps: Deps) =>
         const actor = c.get('actor');
         if (!isAdmin(actor))
           throw forbidden('Only an admin takes a checkpoint of the audit trail.');
-        const head = await one<{ last_seq: number; hash: string }>(
-          deps.db.read,
-          'SELECT last_seq, hash FROM audit_batches ORDER BY id DESC LIMIT 1',
-        );
+        const head = await lastBatch(deps.db.read);
         if (!head) throw notFound('An audit event');
         return c.json(
           signCheckpoint(deps.db.auditKey, {
@@ -114,15 +88,7 @@ export const auditRoutes = (deps: Deps) =>
         // one), but only their events are counted and only their cells replayed.
         const orgIds = actor.superAdmin
           ? undefined
-          : new Set(
-              (
-                await rows<{ org_id: number }>(
-                  deps.db.read,
-                  `SELECT DISTINCT n.org_id FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND g.role = 'admin'`,
-                  [actor.userId],
-                )
-              ).map((r) => r.org_id),
-            );
+          : new Set(await orgsAdministeredBy(deps.db.read, actor.userId));
         return c.json(
           await verifyAudit(deps.db.read, { key: deps.db.auditKey, orgIds, checkpoint }),
           200,

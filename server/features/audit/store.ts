@@ -1,5 +1,5 @@
 // The audit trail's reads for the API: segments (a node's events of one batch) of a scope.
-import { type Exec, rows } from '../../db/db.js';
+import { type Exec, one, rows } from '../../db/db.js';
 import { underPrefixes } from '../hierarchy/store.js';
 
 export interface SegmentRow {
@@ -90,4 +90,11 @@ export const segmentsOfNoNode = (x: Exec) =>
   rows<{ batch_id: number; node_id: null; events: string }>(
     x,
     'SELECT batch_id, node_id, events FROM audit_segments WHERE node_id IS NULL ORDER BY batch_id, ord',
+  );
+
+/** The newest batch: the head a checkpoint states. */
+export const lastBatch = (x: Exec) =>
+  one<{ last_seq: number; hash: string }>(
+    x,
+    'SELECT last_seq, hash FROM audit_batches ORDER BY id DESC LIMIT 1',
   );

@@ -123,3 +123,13 @@ export async function peopleById(
   if (wanted.includes('system')) map.set('system', { id: 'system', name: 'Gatecell' });
   return map;
 }
+
+/** The organizations a user is an admin in. */
+export const orgsAdministeredBy = async (x: Exec, userId: string) =>
+  (
+    await rows<{ org_id: number }>(
+      x,
+      `SELECT DISTINCT n.org_id FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND g.role = 'admin'`,
+      [userId],
+    )
+  ).map((r) => r.org_id);

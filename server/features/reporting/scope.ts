@@ -4,16 +4,12 @@ import { changeApprover } from '../../../shared/domain/access.js';
 import { type ApproverRule, gateApprover } from '../../../shared/domain/gates.js';
 import { type RollupEntry, rollUp } from '../../../shared/domain/rollup.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
-import {
-  implementationStatus,
-  type ValueTotals,
-  valueTotals,
-} from '../../../shared/domain/status.js';
-import { fromMinor } from '../../../shared/money.js';
+import { implementationStatus, valueTotals } from '../../../shared/domain/status.js';
+import type { RollupAnswer } from '../../../shared/api/answers.js';
 import type { Exec } from '../../db/db.js';
-import { moneyRules } from '../hierarchy/store.js';
 import { implementationFacts, loadStates, measuresByIds } from '../measures/state.js';
 import { peopleById } from '../hierarchy/store.js';
+import { presentTotals } from './present.js';
 import { keptUnder, pendingDecisionsUnder, periodRowsUnder, type ScopeMeasure } from './store.js';
 
 export interface Range {
@@ -59,7 +55,10 @@ export async function entriesUnder(
 }
 
 /** Whom decisions wait on: a person, or the steering committee for a gate above the threshold. */
-export async function decisionsWaiting(x: Exec, prefixes: readonly string[]) {
+export async function decisionsWaiting(
+  x: Exec,
+  prefixes: readonly string[],
+): Promise<RollupAnswer['decisionsWaiting']> {
   const waiting = new Map<
     string,
     { approverId: string | null; role: string; changeRequests: number; gateRequests: number }
@@ -94,22 +93,6 @@ export async function decisionsWaiting(x: Exec, prefixes: readonly string[]) {
       changeRequests,
       gateRequests,
     }));
-}
-
-/** Totals as the API answers them, in the organization's currency. */
-export function presentTotals(t: ValueTotals, settings: OrgSettings) {
-  const { digits } = moneyRules(settings);
-  const money = (v: number) => fromMinor(v, digits);
-  return {
-    baseline: money(t.baseline),
-    target: money(t.target),
-    forecast: money(t.forecast),
-    actual: money(t.actual),
-    expected: money(t.expected),
-    forecastVariance: money(t.forecastVariance),
-    actualVariance: money(t.actualVariance),
-    expectedVariance: money(t.expected - t.target),
-  };
 }
 
 /** The totals of the scope's measures (cancelled ones left out), as the API answers them. */

@@ -1,0 +1,55 @@
+// How a scope's figures look on the wire (shared/api/answers.ts): money in the organization's
+// currency, the pipeline by stage with on-hold apart.
+import type { RollupAnswer, Totals } from '../../../shared/api/answers.js';
+import type { Rollup, StageSlot } from '../../../shared/domain/rollup.js';
+import type { OrgSettings } from '../../../shared/domain/settings.js';
+import type { ValueTotals } from '../../../shared/domain/status.js';
+import { fromMinor } from '../../../shared/money.js';
+import { moneyRules } from '../hierarchy/store.js';
+
+/** Totals as the API answers them, in the organization's currency. */
+export function presentTotals(t: ValueTotals, settings: OrgSettings): Totals {
+  const { digits } = moneyRules(settings);
+  const money = (v: number) => fromMinor(v, digits);
+  return {
+    baseline: money(t.baseline),
+    target: money(t.target),
+    forecast: money(t.forecast),
+    actual: money(t.actual),
+    expected: money(t.expected),
+    forecastVariance: money(t.forecastVariance),
+    actualVariance: money(t.actualVariance),
+    expectedVariance: money(t.expected - t.target),
+  };
+}
+
+export function presentRollup(
+  scope: string,
+  range: { from?: string | undefined; to?: string | undefined },
+  r: Rollup,
+  settings: OrgSettings,
+  exceptionsByLevel: RollupAnswer['exceptionsByLevel'],
+  decisionsWaiting: RollupAnswer['decisionsWaiting'],
+): RollupAnswer {
+  const { digits } = moneyRules(settings);
+  const slot = (b: StageSlot) => ({
+    count: b.count,
+    target: fromMinor(b.target, digits),
+    forecast: fromMinor(b.forecast, digits),
+  });
+  return {
+    scope,
+    currency: settings.currency,
+    from: range.from ?? null,
+    to: range.to ?? null,
+    totals: presentTotals(r.totals, settings),
+    byStage: {
+      ...Object.fromEntries(Object.entries(r.byStage).map(([k, v]) => [k, slot(v)])),
+      onHold: slot(r.onHold),
+    },
+    implementationStatus: r.implementationStatus,
+    potentialStatus: r.potentialStatus,
+    exceptionsByLevel,
+    decisionsWaiting,
+  };
+}
