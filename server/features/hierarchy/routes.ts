@@ -11,14 +11,12 @@ import {
   visiblePrefixes,
 } from '../../../shared/domain/access.js';
 import {
-  DEFAULT_SETTINGS,
   OrgSettingsSchema,
   sameSettings,
   settingsProblem,
 } from '../../../shared/domain/settings.js';
 import { minorDigits } from '../../../shared/money.js';
 import { LEVELS } from '../../../shared/model.js';
-import { one, rows } from '../../db/db.js';
 import { hashToken, newToken } from '../../http/auth.js';
 import { documented } from '../../http/openapi.js';
 import {
@@ -36,7 +34,31 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { scopeTotals } from '../reporting/scope.js';
-import { assertCodeFree, nodeByCode, type NodeRow, orgSettings, visibleNode } from './store.js';
+import { presentInvitation, presentNode } from './present.js';
+import {
+  acceptInvitation,
+  assertCodeFree,
+  childrenOf,
+  emailIsMemberOf,
+  emailTaken,
+  grant,
+  grantsOf,
+  holdsAmounts,
+  insertInvitation,
+  insertNode,
+  insertUser,
+  invitationOf,
+  invitationsFor,
+  memberOf,
+  nodeByCode,
+  nodeByPath,
+  nodeCodeById,
+  orgSettings,
+  pendingInvitation,
+  saveSettings,
+  userById,
+  visibleNode,
+} from './store.js';
 
 export const hierarchyRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -51,24 +73,11 @@ export const hierarchyRoutes = (deps: Deps) =>
         const actor = c.get('actor');
         const user = actor.superAdmin
           ? { id: actor.userId, name: 'Administrator (service token)', email: null }
-          : await one(deps.db.read, 'SELECT id, name, email FROM users WHERE id = ?', [
-              actor.userId,
-            ]);
-        const grants = await rows(
-          deps.db.read,
-          `SELECT n.code AS node, n.level, n.name, g.role FROM grants g JOIN nodes n ON n.id = g.node_id
-         WHERE g.user_id = ? ORDER BY n.path, g.role`,
-          [actor.userId],
-        );
-        const invitations = actor.superAdmin
-          ? []
-          : await rows(
-              deps.db.read,
-              `SELECT i.id, n.code AS node, n.name, i.invited_at AS invitedAt, coalesce(u.name, i.invited_by) AS invitedBy FROM invitations i
-         JOIN nodes n ON n.id = i.node_id LEFT JOIN users u ON u.id = i.invited_by
-         WHERE i.status = 'pending' AND i.email = (SELECT lower(email) FROM users WHERE id = ?) ORDER BY i.invited_at`,
-              [actor.userId],
-            );
+          : (await userById(deps.db.read, actor.userId))!;
+        const [grants, invitations] = await Promise.all([
+          grantsOf(deps.db.read, actor.userId),
+          actor.superAdmin ? [] : invitationsFor(deps.db.read, actor.userId),
+        ]);
         return c.json({ user, superAdmin: actor.superAdmin, grants, invitations }, 200);
       },
     )
@@ -93,12 +102,14 @@ export const hierarchyRoutes = (deps: Deps) =>
         const id = `u_${randomUUID().slice(0, 12)}`;
         const token = newToken();
         await write(deps, c, async (w) => {
-          if (await one(w.tx, 'SELECT 1 FROM users WHERE lower(email) = ?', [body.email]))
+          if (await emailTaken(w.tx, body.email))
             throw conflict('DUPLICATE_EMAIL', `A user with e-mail ${body.email} exists.`);
-          await w.tx.execute({
-            sql: 'INSERT INTO users (id, name, email, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
-            args: [id, body.name, body.email, hashToken(token), w.at],
-          });
+          await insertUser(
+            w.tx,
+            { id, name: body.name, email: body.email },
+            hashToken(token),
+            w.at,
+          );
           w.audit({
             action: 'user.created',
             nodeId: null,
@@ -121,30 +132,19 @@ export const hierarchyRoutes = (deps: Deps) =>
         const actor = c.get('actor');
         const id = c.req.param('id');
         const found = await write(deps, c, async (w) => {
-          const inv = await one<{ node_id: number; code: string; status: string }>(
-            w.tx,
-            `SELECT i.node_id, n.code, i.status FROM invitations i JOIN nodes n ON n.id = i.node_id
-           WHERE i.id = ? AND i.email = (SELECT lower(email) FROM users WHERE id = ?)`,
-            [id, actor.userId],
-          );
+          const inv = await invitationOf(w.tx, id, actor.userId);
           if (!inv) throw notFound(`Invitation ${id}`);
           if (inv.status !== 'pending')
             throw conflict('NOT_PENDING', `This invitation is already ${inv.status}.`);
-          await w.tx.execute({
-            sql: "UPDATE invitations SET status = 'accepted', accepted_by = ?, accepted_at = ? WHERE id = ?",
-            args: [actor.userId, w.at, id],
-          });
-          const added = await w.tx.execute({
-            sql: "INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, 'viewer')",
-            args: [actor.userId, inv.node_id],
-          });
+          await acceptInvitation(w.tx, id, actor.userId, w.at);
+          const added = await grant(w.tx, actor.userId, inv.node_id, 'viewer');
           w.audit({
             action: 'invitation.accepted',
             nodeId: inv.node_id,
             subject: id,
             after: { userId: actor.userId },
           });
-          if (added.rowsAffected)
+          if (added)
             w.audit({
               action: 'role.granted',
               nodeId: inv.node_id,
@@ -175,18 +175,10 @@ export const hierarchyRoutes = (deps: Deps) =>
           // An organization admin grants roles to members of their organization only: anyone else is
           // answered as unknown (they are added by invitation, which they accept themselves).
           const known = actor.superAdmin
-            ? await one(w.tx, 'SELECT 1 FROM users WHERE id = ?', [userId])
-            : await one(
-                w.tx,
-                'SELECT 1 FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND n.org_id = ?',
-                [userId, node.org_id],
-              );
+            ? !!(await userById(w.tx, userId))
+            : await memberOf(w.tx, userId, node.org_id);
           if (!known) throw notFound(`User ${userId}`);
-          const added = await w.tx.execute({
-            sql: 'INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, ?)',
-            args: [userId, node.id, role],
-          });
-          if (added.rowsAffected)
+          if (await grant(w.tx, userId, node.id, role))
             w.audit({ action: 'role.granted', nodeId: node.id, subject: userId, after: { role } });
         });
         return c.json({ userId, node: node.code, role }, 201);
@@ -223,21 +215,7 @@ export const hierarchyRoutes = (deps: Deps) =>
                 ? `A ${body.level} cannot sit under the ${parent.level} ${parent.code}: a node's parent is exactly one level up (here: ${expected}).`
                 : 'Only an organization has no parent.',
             );
-          const id = (await one<{ id: number }>(
-            w.tx,
-            `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, ?, ?, 0, '', ?, ?) RETURNING id`,
-            [body.code, body.level, parent?.id ?? null, body.name, w.at],
-          ))!.id;
-          const path = `${parent?.path ?? '/'}${id}/`;
-          await w.tx.execute({
-            sql: 'UPDATE nodes SET org_id = ?, path = ? WHERE id = ?',
-            args: [parent?.org_id ?? id, path, id],
-          });
-          if (!parent)
-            await w.tx.execute({
-              sql: 'INSERT INTO org_settings (org_id, settings) VALUES (?, ?)',
-              args: [id, JSON.stringify(DEFAULT_SETTINGS)],
-            });
+          const id = await insertNode(w.tx, body, parent, w.at);
           w.audit({ action: 'node.created', nodeId: id, subject: body.code, after: body });
         });
         return c.json(
@@ -257,18 +235,10 @@ export const hierarchyRoutes = (deps: Deps) =>
       async (c) => {
         const actor = c.get('actor');
         const node = await visibleNode(deps.db.read, actor, c.req.param('code'));
-        const parent = node.parent_id
-          ? await one<{ code: string }>(deps.db.read, 'SELECT code FROM nodes WHERE id = ?', [
-              node.parent_id,
-            ])
-          : null;
-        const children = (
-          await rows<{ code: string; level: string; name: string; path: string }>(
-            deps.db.read,
-            'SELECT code, level, name, path FROM nodes WHERE parent_id = ? ORDER BY code',
-            [node.id],
-          )
-        ).filter((ch) => visiblePrefixes(actor, ch.path).length);
+        const [parentCode, children] = await Promise.all([
+          node.parent_id ? nodeCodeById(deps.db.read, node.parent_id) : null,
+          childrenOf(deps.db.read, node.id),
+        ]);
         // The organization's settings: the pane takes the currency's digits and the tolerance from here.
         const settings = await orgSettings(deps.db.read, node.org_id);
         const totals = await scopeTotals(
@@ -278,15 +248,13 @@ export const hierarchyRoutes = (deps: Deps) =>
           deps.now(),
         );
         return c.json(
-          {
-            code: node.code,
-            level: node.level,
-            name: node.name,
-            parentCode: parent?.code ?? null,
-            children: children.map(({ code, level, name }) => ({ code, level, name })),
+          presentNode(
+            node,
+            parentCode,
+            children.filter((ch) => visiblePrefixes(actor, ch.path).length),
             totals,
             settings,
-          },
+          ),
           200,
         );
       },
@@ -316,19 +284,11 @@ export const hierarchyRoutes = (deps: Deps) =>
           const before = await orgSettings(w.tx, node.id);
           const after = OrgSettingsSchema.parse({ ...before, ...c.req.valid('json') });
           if (sameSettings(before, after)) return before;
-          const holdsAmounts =
-            after.currency !== before.currency &&
-            !!(await one(
-              w.tx,
-              'SELECT 1 FROM cells c JOIN nodes n ON n.id = c.measure_id WHERE n.org_id = ? AND c.value IS NOT NULL LIMIT 1',
-              [node.id],
-            ));
-          const problem = settingsProblem(before, after, minorDigits(after.currency), holdsAmounts);
+          const amountsHeld =
+            after.currency !== before.currency && (await holdsAmounts(w.tx, node.id));
+          const problem = settingsProblem(before, after, minorDigits(after.currency), amountsHeld);
           if (problem) throw unprocessable(problem.code, problem.message);
-          await w.tx.execute({
-            sql: 'UPDATE org_settings SET settings = ? WHERE org_id = ?',
-            args: [JSON.stringify(after), node.id],
-          });
+          await saveSettings(w.tx, node.id, after);
           await w.revision();
           const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
             (k) => after[k] !== before[k],
@@ -362,11 +322,7 @@ async function invite(
   const node = body.node
     ? await visibleNode(deps.db.client, actor, body.node)
     : administered.length === 1
-      ? await one<NodeRow>(
-          deps.db.client,
-          'SELECT id, code, level, parent_id, org_id, path, name FROM nodes WHERE path = ?',
-          [administered[0]!],
-        )
+      ? await nodeByPath(deps.db.client, administered[0]!)
       : undefined;
   if (!node)
     throw unprocessable(
@@ -377,47 +333,20 @@ async function invite(
     throw forbidden(`Only an admin of ${node.code} invites people to it.`);
   const id = `inv_${randomUUID()}`;
   return write(deps, c, async (w) => {
-    const member = await one(
-      w.tx,
-      `SELECT 1 FROM users u JOIN grants g ON g.user_id = u.id JOIN nodes n ON n.id = g.node_id WHERE lower(u.email) = ? AND n.org_id = ?`,
-      [body.email, node.org_id],
-    );
-    if (member)
+    if (await emailIsMemberOf(w.tx, body.email, node.org_id))
       throw conflict(
         'DUPLICATE_EMAIL',
         `${body.email} is already a member of this organization: grant them a role.`,
       );
-    const pending = await one<{ id: string; invited_at: string }>(
-      w.tx,
-      "SELECT id, invited_at FROM invitations WHERE node_id = ? AND email = ? AND status = 'pending'",
-      [node.id, body.email],
-    );
-    if (pending)
-      return {
-        id: pending.id,
-        email: body.email,
-        name: body.name,
-        node: node.code,
-        status: 'pending',
-        invitedAt: pending.invited_at,
-      };
-    await w.tx.execute({
-      sql: "INSERT INTO invitations (id, node_id, email, name, status, invited_by, invited_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
-      args: [id, node.id, body.email, body.name, actor.userId, w.at],
-    });
+    const pending = await pendingInvitation(w.tx, node.id, body.email);
+    if (pending) return presentInvitation(pending.id, body, node, pending.invited_at);
+    await insertInvitation(w.tx, id, node.id, body, actor.userId, w.at);
     w.audit({
       action: 'invitation.created',
       nodeId: node.id,
       subject: id,
       after: { email: body.email, name: body.name },
     });
-    return {
-      id,
-      email: body.email,
-      name: body.name,
-      node: node.code,
-      status: 'pending',
-      invitedAt: w.at,
-    };
+    return presentInvitation(id, body, node, w.at);
   });
 }

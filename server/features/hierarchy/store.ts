@@ -1,7 +1,11 @@
 import type { Actor } from '../../../shared/domain/access.js';
 import { seesWithin, visiblePrefixes } from '../../../shared/domain/access.js';
-import { OrgSettingsSchema, type OrgSettings } from '../../../shared/domain/settings.js';
-import type { Level } from '../../../shared/model.js';
+import {
+  DEFAULT_SETTINGS,
+  OrgSettingsSchema,
+  type OrgSettings,
+} from '../../../shared/domain/settings.js';
+import type { Level, Role } from '../../../shared/model.js';
 import { minorDigits } from '../../../shared/money.js';
 import { type Exec, one, rows } from '../../db/db.js';
 import { conflict, notFound } from '../../http/errors.js';
@@ -133,3 +137,165 @@ export const orgsAdministeredBy = async (x: Exec, userId: string) =>
       [userId],
     )
   ).map((r) => r.org_id);
+
+// ---- users, grants, invitations ----------------------------------------------------------
+
+export const userById = (x: Exec, id: string) =>
+  one<{ id: string; name: string; email: string | null }>(
+    x,
+    'SELECT id, name, email FROM users WHERE id = ?',
+    [id],
+  );
+
+export const emailTaken = async (x: Exec, email: string) =>
+  !!(await one(x, 'SELECT 1 FROM users WHERE lower(email) = ?', [email]));
+
+export const insertUser = (
+  x: Exec,
+  u: { id: string; name: string; email: string },
+  tokenHash: string,
+  at: string,
+) =>
+  x.execute({
+    sql: 'INSERT INTO users (id, name, email, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+    args: [u.id, u.name, u.email, tokenHash, at],
+  });
+
+/** A user's grants, by node, as /me lists them. */
+export const grantsOf = (x: Exec, userId: string) =>
+  rows<{ node: string; level: Level; name: string; role: Role }>(
+    x,
+    `SELECT n.code AS node, n.level, n.name, g.role FROM grants g JOIN nodes n ON n.id = g.node_id
+     WHERE g.user_id = ? ORDER BY n.path, g.role`,
+    [userId],
+  );
+
+/** Grants a role; whether it is new (a grant held already changes nothing). */
+export const grant = async (x: Exec, userId: string, nodeId: number, role: Role) =>
+  (
+    await x.execute({
+      sql: 'INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, ?)',
+      args: [userId, nodeId, role],
+    })
+  ).rowsAffected > 0;
+
+/** Whether the user holds any role in the organization. */
+export const memberOf = async (x: Exec, userId: string, orgId: number) =>
+  !!(await one(
+    x,
+    'SELECT 1 FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ? AND n.org_id = ?',
+    [userId, orgId],
+  ));
+
+/** Whether someone with this e-mail holds any role in the organization. */
+export const emailIsMemberOf = async (x: Exec, email: string, orgId: number) =>
+  !!(await one(
+    x,
+    `SELECT 1 FROM users u JOIN grants g ON g.user_id = u.id JOIN nodes n ON n.id = g.node_id WHERE lower(u.email) = ? AND n.org_id = ?`,
+    [email, orgId],
+  ));
+
+/** The pending invitations to the user's e-mail. */
+export const invitationsFor = (x: Exec, userId: string) =>
+  rows<{ id: string; node: string; name: string; invitedAt: string; invitedBy: string }>(
+    x,
+    `SELECT i.id, n.code AS node, n.name, i.invited_at AS invitedAt, coalesce(u.name, i.invited_by) AS invitedBy FROM invitations i
+     JOIN nodes n ON n.id = i.node_id LEFT JOIN users u ON u.id = i.invited_by
+     WHERE i.status = 'pending' AND i.email = (SELECT lower(email) FROM users WHERE id = ?) ORDER BY i.invited_at`,
+    [userId],
+  );
+
+/** An invitation addressed to the user's e-mail (no one else's). */
+export const invitationOf = (x: Exec, id: string, userId: string) =>
+  one<{ node_id: number; code: string; status: string }>(
+    x,
+    `SELECT i.node_id, n.code, i.status FROM invitations i JOIN nodes n ON n.id = i.node_id
+     WHERE i.id = ? AND i.email = (SELECT lower(email) FROM users WHERE id = ?)`,
+    [id, userId],
+  );
+
+export const acceptInvitation = (x: Exec, id: string, userId: string, at: string) =>
+  x.execute({
+    sql: "UPDATE invitations SET status = 'accepted', accepted_by = ?, accepted_at = ? WHERE id = ?",
+    args: [userId, at, id],
+  });
+
+export const pendingInvitation = (x: Exec, nodeId: number, email: string) =>
+  one<{ id: string; invited_at: string }>(
+    x,
+    "SELECT id, invited_at FROM invitations WHERE node_id = ? AND email = ? AND status = 'pending'",
+    [nodeId, email],
+  );
+
+export const insertInvitation = (
+  x: Exec,
+  id: string,
+  nodeId: number,
+  person: { email: string; name: string },
+  by: string,
+  at: string,
+) =>
+  x.execute({
+    sql: "INSERT INTO invitations (id, node_id, email, name, status, invited_by, invited_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+    args: [id, nodeId, person.email, person.name, by, at],
+  });
+
+// ---- nodes and settings ------------------------------------------------------------------
+
+export const nodeByPath = (x: Exec, path: string) =>
+  one<NodeRow>(
+    x,
+    'SELECT id, code, level, parent_id, org_id, path, name FROM nodes WHERE path = ?',
+    [path],
+  );
+
+export const nodeCodeById = async (x: Exec, id: number) =>
+  (await one<{ code: string }>(x, 'SELECT code FROM nodes WHERE id = ?', [id]))?.code ?? null;
+
+export const childrenOf = (x: Exec, id: number) =>
+  rows<{ code: string; level: Level; name: string; path: string }>(
+    x,
+    'SELECT code, level, name, path FROM nodes WHERE parent_id = ? ORDER BY code',
+    [id],
+  );
+
+/**
+ * A new node under `parent` (an organization without one, with the default settings); its path is
+ * its parent's and its own id, known only once inserted.
+ */
+export async function insertNode(
+  x: Exec,
+  node: { code: string; level: Level; name: string },
+  parent: NodeRow | null,
+  at: string,
+): Promise<number> {
+  const id = (await one<{ id: number }>(
+    x,
+    `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, ?, ?, 0, '', ?, ?) RETURNING id`,
+    [node.code, node.level, parent?.id ?? null, node.name, at],
+  ))!.id;
+  await x.execute({
+    sql: 'UPDATE nodes SET org_id = ?, path = ? WHERE id = ?',
+    args: [parent?.org_id ?? id, `${parent?.path ?? '/'}${id}/`, id],
+  });
+  if (!parent)
+    await x.execute({
+      sql: 'INSERT INTO org_settings (org_id, settings) VALUES (?, ?)',
+      args: [id, JSON.stringify(DEFAULT_SETTINGS)],
+    });
+  return id;
+}
+
+/** Whether the organization holds any amount (then its currency is fixed). */
+export const holdsAmounts = async (x: Exec, orgId: number) =>
+  !!(await one(
+    x,
+    'SELECT 1 FROM cells c JOIN nodes n ON n.id = c.measure_id WHERE n.org_id = ? AND c.value IS NOT NULL LIMIT 1',
+    [orgId],
+  ));
+
+export const saveSettings = (x: Exec, orgId: number, settings: OrgSettings) =>
+  x.execute({
+    sql: 'UPDATE org_settings SET settings = ? WHERE org_id = ?',
+    args: [JSON.stringify(settings), orgId],
+  });
