@@ -29,7 +29,6 @@ const SQL_DEBT = [
   'server/features/approvals/routes.ts',
   'server/features/audit/trail.ts',
   'server/features/exceptions/reconcile.ts',
-  'server/features/gates/routes.ts',
   'server/features/measures/routes.ts',
   'server/features/measures/state.ts',
   'server/features/sync/cells.ts',

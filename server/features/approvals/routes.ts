@@ -24,7 +24,7 @@ import {
 import { monthIndex } from '../sync/engine.js';
 import { changeRequestView, windowRequestView } from '../measures/present.js';
 import { peopleById } from '../hierarchy/store.js';
-import { committedValue, measureOfVisible } from '../measures/state.js';
+import { committedValue, markMeasureChanged, measureOfVisible } from '../measures/state.js';
 
 export const approvalRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -232,10 +232,7 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
       });
     }
     await close(approve ? 'approved' : 'rejected', comment.trim());
-    await w.tx.execute({
-      sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
-      args: [rev, cr.measure_id],
-    });
+    await markMeasureChanged(w.tx, cr.measure_id, rev);
     w.audit({
       action: approve ? 'change_request.approved' : 'change_request.rejected',
       nodeId: cr.measure_id,
@@ -325,11 +322,7 @@ async function decideWindow(
         before: { startPeriod: r.old_start, endPeriod: r.old_end },
         after: { startPeriod: r.new_start, endPeriod: r.new_end, windowRequest: id },
       });
-    } else
-      await w.tx.execute({
-        sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
-        args: [rev, r.measure_id],
-      });
+    } else await markMeasureChanged(w.tx, r.measure_id, rev);
     await close(approve ? 'approved' : 'rejected', comment.trim());
     w.audit({
       action: approve ? 'window_request.approved' : 'window_request.rejected',

@@ -16,21 +16,22 @@ import {
 } from '../../../shared/domain/gates.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { isFrozen, type Stage } from '../../../shared/model.js';
-import { one, rows } from '../../db/db.js';
 import { documented } from '../../http/openapi.js';
 import { GateRequestsAnswer, GateRequestDecidedAnswer } from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
+import { moneyRules, orgSettings, scopePrefixes, settingsByOrg } from '../hierarchy/store.js';
+import { markMeasureChanged, measureOfVisible, visibleMeasure } from '../measures/state.js';
 import {
-  moneyRules,
-  orgSettings,
-  scopePrefixes,
-  settingsByOrg,
-  underPrefixes,
-} from '../hierarchy/store.js';
-import { measureOfVisible, visibleMeasure } from '../measures/state.js';
+  gateRequestById,
+  gateRequestsUnder,
+  hasPendingGate,
+  insertGateRequest,
+  recordGateDecision,
+  withdrawPending,
+} from './store.js';
 import {
   type GateRequestRow,
   type MeasureRow,
@@ -100,9 +101,7 @@ async function answer(
   status: 200 | 201,
   c: Context<AppEnv>,
 ) {
-  const g = (await one<GateRequestRow>(deps.db.client, 'SELECT * FROM gate_requests WHERE id = ?', [
-    id,
-  ]))!;
+  const g = (await gateRequestById(deps.db.client, id))!;
   const people = await peopleById(deps.db.client, [
     g.requested_by,
     g.decided_by,
@@ -134,12 +133,7 @@ export const gateRoutes = (deps: Deps) =>
         const q = c.req.valid('query');
         const prefixes = await scopePrefixes(deps.db.read, actor, q.scope);
         const found = prefixes.length
-          ? await rows<GateRequestRow & { code: string }>(
-              deps.db.read,
-              `SELECT g.*, n.code FROM gate_requests g JOIN nodes n ON n.id = g.measure_id
-         WHERE g.status = ? AND ${underPrefixes('n.id')} ORDER BY g.requested_at, g.id`,
-              [q.status, JSON.stringify(prefixes)],
-            )
+          ? await gateRequestsUnder(deps.db.read, prefixes, q.status)
           : [];
         const measures = new Map(
           (
@@ -203,13 +197,7 @@ export const gateRoutes = (deps: Deps) =>
         const id = `gr_${randomUUID()}`;
         await write(deps, c, async (w) => {
           const fresh = await requireMeasure(w.tx, m.code);
-          if (
-            await one(
-              w.tx,
-              "SELECT 1 FROM gate_requests WHERE measure_id = ? AND status = 'pending'",
-              [m.id],
-            )
-          )
+          if (await hasPendingGate(w.tx, m.id))
             throw conflict(
               'GATE_REQUEST_OPEN',
               `Measure ${m.code} already has an open gate request.`,
@@ -219,25 +207,18 @@ export const gateRoutes = (deps: Deps) =>
           if (missing.length) throw criteriaError(to, missing);
           const approver = approverRule(to, facts);
           const pinned = pinnedFigures(to, facts);
-          await w.tx.execute({
-            sql: `INSERT INTO gate_requests (id, measure_id, from_stage, to_stage, approver, status, comment, requested_by, requested_at, pinned)
-                VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
-            args: [
-              id,
-              m.id,
-              fresh.stage,
-              to,
-              approver,
-              comment.trim(),
-              actor.userId,
-              w.at,
-              pinned && JSON.stringify(pinned),
-            ],
+          await insertGateRequest(w.tx, {
+            id,
+            measureId: m.id,
+            from: fresh.stage,
+            to,
+            approver,
+            comment: comment.trim(),
+            by: actor.userId,
+            at: w.at,
+            pinned,
           });
-          await w.tx.execute({
-            sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
-            args: [await w.revision(), m.id],
-          });
+          await markMeasureChanged(w.tx, m.id, await w.revision());
           w.audit({
             action: 'gate.requested',
             nodeId: m.id,
@@ -297,7 +278,7 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
   if (!approve && !comment.trim())
     throw unprocessable('COMMENT_REQUIRED', 'Say why the gate is refused.');
   const stale = await write(deps, c, async (w) => {
-    const g = (await one<GateRequestRow>(w.tx, 'SELECT * FROM gate_requests WHERE id = ?', [id]))!;
+    const g = (await gateRequestById(w.tx, id))!;
     if (g.status !== 'pending')
       throw conflict('NOT_PENDING', `This gate request is already ${g.status}.`);
     const fresh = await requireMeasure(w.tx, code);
@@ -317,19 +298,13 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
         throw conflict('STAGE_MOVED', `The measure moved to ${fresh.stage} since the request.`);
       if (!pinsHold(g.pinned ? JSON.parse(g.pinned) : null, pinnedFigures(g.to_stage, facts))) {
         // The approver would validate figures other than those requested: withdrawn, and said so.
-        await w.tx.execute({
-          sql: "UPDATE gate_requests SET status = 'withdrawn', decided_by = ?, decided_at = ?, decision_comment = ? WHERE id = ?",
-          args: [
-            actor.userId,
-            w.at,
-            'withdrawn: the figures it validates changed since the request',
-            id,
-          ],
+        await recordGateDecision(w.tx, id, {
+          status: 'withdrawn',
+          by: actor.userId,
+          at: w.at,
+          comment: 'withdrawn: the figures it validates changed since the request',
         });
-        await w.tx.execute({
-          sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
-          args: [await w.revision(), fresh.id],
-        });
+        await markMeasureChanged(w.tx, fresh.id, await w.revision());
         w.audit({
           action: 'gate.withdrawn',
           nodeId: fresh.id,
@@ -345,45 +320,37 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
         if (shortfall) throw unprocessable('EXPLANATION_REQUIRED', shortfall);
       }
     }
-    if (rule !== g.approver)
-      await w.tx.execute({
-        sql: 'UPDATE gate_requests SET approver = ? WHERE id = ?',
-        args: [rule, id],
-      });
     const rev = await w.revision();
-    await w.tx.execute({
-      sql: 'UPDATE gate_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ? WHERE id = ?',
-      args: [approve ? 'approved' : 'rejected', actor.userId, w.at, comment.trim(), id],
+    await recordGateDecision(w.tx, id, {
+      status: approve ? 'approved' : 'rejected',
+      by: actor.userId,
+      at: w.at,
+      comment: comment.trim(),
+      approver: rule,
     });
+    await markMeasureChanged(w.tx, fresh.id, rev, approve ? g.to_stage : undefined);
     if (approve) {
-      await w.tx.execute({
-        sql: 'UPDATE measures SET stage = ?, revision = ? WHERE node_id = ?',
-        args: [g.to_stage, rev, fresh.id],
-      });
       if (isFrozen(g.to_stage)) {
         // Frozen: nothing may change its values again, so waiting requests can never be applied.
         for (const [table, action] of [
           ['change_requests', 'change_request.withdrawn'],
           ['window_requests', 'window_request.withdrawn'],
         ] as const) {
-          const open = await w.tx.execute({
-            sql: `UPDATE ${table} SET status = 'withdrawn', decided_at = ?, decision_comment = ?, revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id`,
-            args: [w.at, `withdrawn: the measure is ${g.to_stage}`, rev, fresh.id],
+          const withdrawn = await withdrawPending(w.tx, table, fresh.id, {
+            at: w.at,
+            comment: `withdrawn: the measure is ${g.to_stage}`,
+            revision: rev,
           });
-          for (const r of open.rows)
+          for (const requestId of withdrawn)
             w.audit({
               action,
               nodeId: fresh.id,
-              subject: String(r.id),
+              subject: requestId,
               after: { reason: `the measure is ${g.to_stage}` },
             });
         }
       }
-    } else
-      await w.tx.execute({
-        sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
-        args: [rev, fresh.id],
-      });
+    }
     w.audit({
       action: approve ? 'gate.approved' : 'gate.rejected',
       nodeId: fresh.id,

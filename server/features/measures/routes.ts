@@ -44,6 +44,7 @@ import { assertCodeFree, nodeByCode, orgSettings, peopleById } from '../hierarch
 import {
   committedValue,
   loadStates,
+  markMeasureChanged,
   measureOfVisible,
   type MeasureRow,
   requireMeasure,
@@ -203,10 +204,7 @@ async function openWindowRequest(
 }
 
 async function bump(w: Write, m: MeasureRow) {
-  await w.tx.execute({
-    sql: 'UPDATE measures SET revision = ? WHERE node_id = ?',
-    args: [await w.revision(), m.id],
-  });
+  await markMeasureChanged(w.tx, m.id, await w.revision());
 }
 
 type Row = Record<string, unknown>;

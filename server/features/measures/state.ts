@@ -535,3 +535,13 @@ export async function measureSummaries(
     };
   });
 }
+
+/**
+ * Marks a measure changed at `revision` (what the pull and the kept totals go by), with its new
+ * stage when a gate moved it.
+ */
+export const markMeasureChanged = (x: Exec, measureId: number, revision: number, stage?: Stage) =>
+  x.execute({
+    sql: 'UPDATE measures SET revision = ?, stage = coalesce(?, stage) WHERE node_id = ?',
+    args: [revision, stage ?? null, measureId],
+  });
