@@ -4,23 +4,30 @@ import { ChangeRequestsQuery, Decision } from '../../../shared/api/schemas.js';
 import { type Actor, mayDecideChange } from '../../../shared/domain/access.js';
 import { isFrozen } from '../../../shared/model.js';
 import { fromMinorOrNull } from '../../../shared/money.js';
-import { one, rows } from '../../db/db.js';
 import { documented } from '../../http/openapi.js';
 import { ChangeRequestsAnswer, AnyChangeRequest } from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
-import { moneyRules, scopePrefixes, settingsByOrg, underPrefixes } from '../hierarchy/store.js';
+import { moneyRules, scopePrefixes, settingsByOrg } from '../hierarchy/store.js';
 import {
   type ChangeRequestRow,
   type MeasureRow,
   measuresUnder,
   periodTargets,
   requireMeasure,
-  rowWithMeasure,
   type WindowRequestRow,
 } from '../measures/state.js';
+import {
+  cellAt,
+  closeRequest,
+  type Decided,
+  moveWindow,
+  putApprovedCell,
+  requestById,
+  requestsUnder,
+} from './store.js';
 import { monthIndex } from '../sync/engine.js';
 import { changeRequestView, windowRequestView } from '../measures/present.js';
 import { peopleById } from '../hierarchy/store.js';
@@ -44,11 +51,11 @@ export const approvalRoutes = (deps: Deps) =>
           (await measuresUnder(deps.db.read, prefixes)).map((m) => [m.id, m]),
         );
         const found = prefixes.length
-          ? await rows<ChangeRequestRow>(
+          ? await requestsUnder<ChangeRequestRow>(
               deps.db.read,
-              `SELECT cr.* FROM change_requests cr JOIN nodes n ON n.id = cr.measure_id
-           WHERE cr.status = ? AND ${underPrefixes('n.id')} ORDER BY cr.requested_at, cr.id`,
-              [q.status, JSON.stringify(prefixes)],
+              'change_requests',
+              prefixes,
+              q.status,
             )
           : [];
         const settings = await settingsByOrg(
@@ -60,11 +67,11 @@ export const approvalRoutes = (deps: Deps) =>
           ...[...measures.values()].map((m) => m.controller_id),
         ]);
         const windows = prefixes.length
-          ? await rows<WindowRequestRow>(
+          ? await requestsUnder<WindowRequestRow>(
               deps.db.read,
-              `SELECT wr.* FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id
-           WHERE wr.status = ? AND ${underPrefixes('n.id')} ORDER BY wr.requested_at, wr.id`,
-              [q.status, JSON.stringify(prefixes)],
+              'window_requests',
+              prefixes,
+              q.status,
             )
           : [];
         const windowPeople = await peopleById(
@@ -157,32 +164,29 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
   if (id.startsWith('wr_')) return decideWindow(deps, c, id, comment, approve);
   const actor = c.get('actor');
   const userId = actor.userId;
-  const found = await rowWithMeasure<ChangeRequestRow>(deps.db.client, 'change_requests', id);
+  const found = await requestById<ChangeRequestRow>(deps.db.client, 'change_requests', id);
   if (!found) throw notFound(`Change request ${id}`);
-  const code = found.measure_code;
+  const code = found.code;
   const m = await measureOfVisible(deps.db.client, actor, code, `Change request ${id}`);
   assertDecider(actor, found.requested_by, m, approve, comment);
   const digits = moneyRules(
     (await settingsByOrg(deps.db.client, [m.org_id])).get(m.org_id)!,
   ).digits;
   const outcome = await write(deps, c, async (w) => {
-    const cr = (await one<ChangeRequestRow>(w.tx, 'SELECT * FROM change_requests WHERE id = ?', [
-      id,
-    ]))!;
+    const cr = (await requestById<ChangeRequestRow>(w.tx, 'change_requests', id))!;
     if (cr.status !== 'pending')
       throw conflict('NOT_PENDING', `This request is already ${cr.status}.`);
     const measure = await requireMeasure(w.tx, code);
     const rev = await w.revision();
-    const close = (status: string, note: string) =>
-      w.tx.execute({
-        sql: 'UPDATE change_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ?, revision = ? WHERE id = ?',
-        args: [status, userId, w.at, note, rev, id],
+    const close = (status: Decided, note: string) =>
+      closeRequest(w.tx, 'change_requests', id, {
+        status,
+        by: userId,
+        at: w.at,
+        note,
+        revision: rev,
       });
-    const cell = await one<{ value: number | null; version: number }>(
-      w.tx,
-      'SELECT value, version FROM cells WHERE measure_id = ? AND kind = ? AND period = ?',
-      [cr.measure_id, cr.kind, cr.period],
-    );
+    const cell = await cellAt(w.tx, cr.measure_id, cr.kind, cr.period);
     const version = cell?.version ?? 0;
     if (approve && (isFrozen(measure.stage) || version !== cr.base_version)) {
       // The cell moved on (or the measure froze) since the request: approving it would overwrite
@@ -202,20 +206,14 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
     if (approve) {
       // An approved forecast is what further changes this month are measured from (materiality).
       const forecast = cr.kind === 'forecast';
-      await w.tx.execute({
-        sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision, ref_month, ref_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-              ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision,
-                ref_month = excluded.ref_month, ref_value = excluded.ref_value`,
-        args: [
-          cr.measure_id,
-          cr.kind,
-          cr.period,
-          cr.new_value,
-          version + 1,
-          rev,
-          forecast ? monthIndex(w.now) : null,
-          forecast ? cr.new_value : null,
-        ],
+      await putApprovedCell(w.tx, {
+        measureId: cr.measure_id,
+        kind: cr.kind,
+        period: cr.period,
+        value: cr.new_value,
+        version: version + 1,
+        revision: rev,
+        reference: forecast ? { month: monthIndex(w.now), value: cr.new_value } : null,
       });
       w.audit({
         action: 'cell.changed',
@@ -243,11 +241,7 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
   });
   if (outcome?.withdrawn)
     throw conflict('STALE_REQUEST', `The request was withdrawn: ${outcome.withdrawn}.`);
-  const after = (await one<ChangeRequestRow>(
-    deps.db.client,
-    'SELECT * FROM change_requests WHERE id = ?',
-    [id],
-  ))!;
+  const after = (await requestById<ChangeRequestRow>(deps.db.client, 'change_requests', id))!;
   return c.json(
     changeRequestView(
       after,
@@ -271,26 +265,23 @@ async function decideWindow(
   approve: boolean,
 ) {
   const actor = c.get('actor');
-  const found = await one<WindowRequestRow & { code: string }>(
-    deps.db.client,
-    'SELECT wr.*, n.code FROM window_requests wr JOIN nodes n ON n.id = wr.measure_id WHERE wr.id = ?',
-    [id],
-  );
+  const found = await requestById<WindowRequestRow>(deps.db.client, 'window_requests', id);
   if (!found) throw notFound(`Change request ${id}`);
   const m = await measureOfVisible(deps.db.client, actor, found.code, `Change request ${id}`);
   assertDecider(actor, found.requested_by, m, approve, comment);
   const stale = await write(deps, c, async (w) => {
-    const r = (await one<WindowRequestRow>(w.tx, 'SELECT * FROM window_requests WHERE id = ?', [
-      id,
-    ]))!;
+    const r = (await requestById<WindowRequestRow>(w.tx, 'window_requests', id))!;
     if (r.status !== 'pending')
       throw conflict('NOT_PENDING', `This request is already ${r.status}.`);
     const fresh = await requireMeasure(w.tx, found.code);
     const rev = await w.revision();
-    const close = (status: string, note: string) =>
-      w.tx.execute({
-        sql: 'UPDATE window_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ?, revision = ? WHERE id = ?',
-        args: [status, actor.userId, w.at, note, rev, id],
+    const close = (status: Decided, note: string) =>
+      closeRequest(w.tx, 'window_requests', id, {
+        status,
+        by: actor.userId,
+        at: w.at,
+        note,
+        revision: rev,
       });
     if (approve) {
       const moved = isFrozen(fresh.stage)
@@ -311,10 +302,7 @@ async function decideWindow(
         });
         return moved;
       }
-      await w.tx.execute({
-        sql: 'UPDATE measures SET start_period = ?, end_period = ?, revision = ? WHERE node_id = ?',
-        args: [r.new_start, r.new_end, rev, r.measure_id],
-      });
+      await moveWindow(w.tx, r.measure_id, { start: r.new_start, end: r.new_end }, rev);
       w.audit({
         action: 'measure.updated',
         nodeId: r.measure_id,
@@ -333,11 +321,7 @@ async function decideWindow(
     return null;
   });
   if (stale) throw conflict('STALE_REQUEST', `The request was withdrawn: ${stale}.`);
-  const after = (await one<WindowRequestRow>(
-    deps.db.client,
-    'SELECT * FROM window_requests WHERE id = ?',
-    [id],
-  ))!;
+  const after = (await requestById<WindowRequestRow>(deps.db.client, 'window_requests', id))!;
   const digits = moneyRules(
     (await settingsByOrg(deps.db.client, [m.org_id])).get(m.org_id)!,
   ).digits;
