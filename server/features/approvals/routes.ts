@@ -18,7 +18,7 @@ import {
   periodTargets,
   requireMeasure,
   type WindowRequestRow,
-} from '../measures/state.js';
+} from '../measures/store.js';
 import {
   cellAt,
   closeRequest,
@@ -31,7 +31,7 @@ import {
 import { monthIndex } from '../sync/engine.js';
 import { changeRequestView, windowRequestView } from '../measures/present.js';
 import { peopleById } from '../hierarchy/store.js';
-import { committedValue, markMeasureChanged, measureOfVisible } from '../measures/state.js';
+import { committedValue, markMeasureChanged, measureOfVisible } from '../measures/store.js';
 
 export const approvalRoutes = (deps: Deps) =>
   new Hono<AppEnv>()

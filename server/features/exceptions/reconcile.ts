@@ -16,7 +16,7 @@ import { fromMinor } from '../../../shared/money.js';
 import { type Exec, rows } from '../../db/db.js';
 import type { Write } from '../../http/write.js';
 import { moneyRules } from '../hierarchy/store.js';
-import type { DerivedStatus, MeasureState } from '../measures/state.js';
+import type { DerivedStatus, MeasureState } from '../measures/store.js';
 
 export const SYSTEM_ACTOR = 'system';
 

@@ -9,7 +9,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { scopePrefixes } from '../hierarchy/store.js';
-import { measureOfVisible } from '../measures/state.js';
+import { measureOfVisible } from '../measures/store.js';
 import { presentActed } from './present.js';
 import {
   actedException,

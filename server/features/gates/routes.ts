@@ -23,7 +23,7 @@ import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { moneyRules, orgSettings, scopePrefixes, settingsByOrg } from '../hierarchy/store.js';
-import { markMeasureChanged, measureOfVisible, visibleMeasure } from '../measures/state.js';
+import { markMeasureChanged, measureOfVisible, visibleMeasure } from '../measures/store.js';
 import {
   gateRequestById,
   gateRequestsUnder,
@@ -41,7 +41,7 @@ import {
   periodValues,
   requireMeasure,
   rowWithMeasure,
-} from '../measures/state.js';
+} from '../measures/store.js';
 import { gateRequestView } from '../measures/present.js';
 import { peopleById } from '../hierarchy/store.js';
 import type { Exec } from '../../db/db.js';

@@ -3,7 +3,7 @@ import type { ApproverRule } from '../../../shared/domain/gates.js';
 import type { RequestStatus, Stage } from '../../../shared/model.js';
 import { type Exec, one, rows } from '../../db/db.js';
 import { underPrefixes } from '../hierarchy/store.js';
-import type { GateRequestRow } from '../measures/state.js';
+import type { GateRequestRow } from '../measures/store.js';
 
 export const gateRequestById = (x: Exec, id: string) =>
   one<GateRequestRow>(x, 'SELECT * FROM gate_requests WHERE id = ?', [id]);

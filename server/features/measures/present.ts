@@ -21,7 +21,7 @@ import {
   type MeasureRow,
   type MeasureState,
   deriveStatus,
-} from './state.js';
+} from './store.js';
 
 const person = (people: People, id: string | null) =>
   id ? (people.get(id) ?? { id, name: id }) : null;

@@ -50,7 +50,7 @@ import {
   requireMeasure,
   rowWithMeasure,
   visibleMeasure,
-} from './state.js';
+} from './store.js';
 import { measureView, peopleOfMeasure } from './present.js';
 
 export const assertNotFrozen = (m: MeasureRow) => {

@@ -20,7 +20,7 @@ import {
   measuresByIds,
   measuresUnder,
   statusOf,
-} from '../measures/state.js';
+} from '../measures/store.js';
 import {
   changedMeasureIds,
   type KeptTotals,

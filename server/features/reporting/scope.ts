@@ -7,7 +7,7 @@ import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { implementationStatus, valueTotals } from '../../../shared/domain/status.js';
 import type { RollupAnswer } from '../../../shared/api/answers.js';
 import type { Exec } from '../../db/db.js';
-import { implementationFacts, loadStates, measuresByIds } from '../measures/state.js';
+import { implementationFacts, loadStates, measuresByIds } from '../measures/store.js';
 import { peopleById } from '../hierarchy/store.js';
 import { presentTotals } from './present.js';
 import { keptUnder, pendingDecisionsUnder, periodRowsUnder, type ScopeMeasure } from './store.js';

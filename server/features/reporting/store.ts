@@ -4,7 +4,7 @@ import type { ValueTotals } from '../../../shared/domain/status.js';
 import type { ImplementationStatus, PotentialStatus, Stage } from '../../../shared/model.js';
 import { type Exec, jsonRows, rows } from '../../db/db.js';
 import { underPrefixes } from '../hierarchy/store.js';
-import { windowPeriods } from '../measures/state.js';
+import { windowPeriods } from '../measures/store.js';
 
 /** A measure_totals row as the code reads it. */
 export interface KeptTotals {

@@ -3,7 +3,7 @@ import type { Actor } from '../../../shared/domain/access.js';
 import { editBlock } from '../../../shared/domain/finance.js';
 import { CELL_KINDS, type CellKind } from '../../../shared/model.js';
 import { periodOf, periodsBetween } from '../../../shared/periods.js';
-import { measuresUnder } from '../measures/state.js';
+import { measuresUnder } from '../measures/store.js';
 import { fromMinorOrNull } from '../../../shared/money.js';
 import { type Exec, jsonRows } from '../../db/db.js';
 import { moneyRules, settingsByOrg, underPrefixes } from '../hierarchy/store.js';

@@ -17,7 +17,7 @@ import { periodOf } from '../../../shared/periods.js';
 import { one, rows } from '../../db/db.js';
 import type { Write } from '../../http/write.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
-import { type MeasureForRules, measuresForRules } from '../measures/state.js';
+import { type MeasureForRules, measuresForRules } from '../measures/store.js';
 import { CELL_KEY_SQL, cellKey, type Slot, UPSERT_CELLS, upsertRow } from './store.js';
 
 export interface EngineChange extends CellChange {

@@ -12,7 +12,7 @@ import {
   PushEnvelope,
 } from '../../../shared/api/schemas.js';
 import { mayImportActuals, visiblePrefixes } from '../../../shared/domain/access.js';
-import { one } from '../../db/db.js';
+import { answerOf, forgetAnswersBefore, keepAnswer } from './store.js';
 import { documented } from '../../http/openapi.js';
 import {
   CellsAnswer,
@@ -25,8 +25,8 @@ import { forbidden } from '../../http/errors.js';
 import { validate, validateBatch } from '../../http/validate.js';
 import { currentRevision, write } from '../../http/write.js';
 import { settingsByOrg, visibleNode } from '../hierarchy/store.js';
-import { measuresForRules } from '../measures/state.js';
-import { measureSummaries } from '../measures/state.js';
+import { measuresForRules } from '../measures/store.js';
+import { measureSummaries } from '../measures/store.js';
 import { cellsChangedSince, cellsUnder, locksUnder } from './cells.js';
 import { applyChanges, type EngineChange } from './engine.js';
 import { groupLedgerLines, ledgerOutcomes, readLedgerCsv } from './ledger.js';
@@ -41,9 +41,7 @@ export const IDEMPOTENCY_DAYS = 30;
  */
 export async function forgetIdempotencyKeys(deps: Deps) {
   const before = new Date(deps.now().getTime() - IDEMPOTENCY_DAYS * 86_400_000).toISOString();
-  await deps.db.write((tx) =>
-    tx.execute({ sql: 'DELETE FROM idempotency WHERE created_at < ?', args: [before] }),
-  );
+  await deps.db.write((tx) => forgetAnswersBefore(tx, before));
 }
 
 export const syncRoutes = (deps: Deps) =>
@@ -112,12 +110,8 @@ export const syncRoutes = (deps: Deps) =>
         const actor = c.get('actor');
         // The answer is serialized once: stored for retries and sent as the same text.
         const answer = await write(deps, c, async (w) => {
-          const seen = await one<{ response: ArrayBuffer }>(
-            w.tx,
-            'SELECT response FROM idempotency WHERE user_id = ? AND key = ?',
-            [actor.userId, body.idempotencyKey],
-          );
-          if (seen) return inflateRawSync(Buffer.from(seen.response)).toString('utf8');
+          const seen = await answerOf(w.tx, actor.userId, body.idempotencyKey);
+          if (seen) return inflateRawSync(Buffer.from(seen)).toString('utf8');
           const outcomes = await applyChanges(w, actor, changes, body.source);
           const revision = w.changed ? await w.revision() : await currentRevision(w.tx);
           const response = `{"revision":${revision},"results":${outcomes.resultsJson()}}`;
@@ -126,10 +120,7 @@ export const syncRoutes = (deps: Deps) =>
           const deflated = deflate(response, { level: 1 });
           deflated.catch(() => undefined); // awaited below; a write that fails first must not leave it unobserved
           w.last(async () =>
-            w.tx.execute({
-              sql: 'INSERT INTO idempotency (user_id, key, response, created_at) VALUES (?, ?, ?, ?)',
-              args: [actor.userId, body.idempotencyKey, await deflated, w.at],
-            }),
+            keepAnswer(w.tx, actor.userId, body.idempotencyKey, await deflated, w.at),
           );
           return response;
         });

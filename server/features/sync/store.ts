@@ -1,12 +1,33 @@
-// The sync feature's store. So far: the packed cell formats, in one place for the JavaScript and
-// the SQL that share them: the cell key (a kind and a month as one small integer), and the
-// fixed-width row a push writes. (The engine's statements are still in engine.ts: SQL_DEBT.)
+// The sync feature's store: the answers kept for retries (idempotency), and the packed cell
+// formats, in one place for the JavaScript and the SQL that share them: the cell key (a kind and a
+// month as one small integer), and the fixed-width row a push writes. (The engine's statements are
+// still in engine.ts: SQL_DEBT.)
 //
 // Cell key: kind index × PERIODS_PER_KIND + months since year 0. Worked example: forecast (kind 2)
 // of 2027-03 is 2 × 120,000 + 2027 × 12 + 3 − 1 = 264,326; keyKind(264326) is 'forecast' and
 // keyPeriod(264326) is '2027-03'. CELL_KEY_SQL computes the same from a cells row.
 import type { CellKind } from '../../../shared/model.js';
 import { isPeriod } from '../../../shared/periods.js';
+import { type Exec, one } from '../../db/db.js';
+
+/** A push's answer as kept for its retries (deflated), or null. */
+export const answerOf = async (x: Exec, userId: string, key: string) =>
+  (
+    await one<{ response: ArrayBuffer }>(
+      x,
+      'SELECT response FROM idempotency WHERE user_id = ? AND key = ?',
+      [userId, key],
+    )
+  )?.response ?? null;
+
+export const keepAnswer = (x: Exec, userId: string, key: string, deflated: Buffer, at: string) =>
+  x.execute({
+    sql: 'INSERT INTO idempotency (user_id, key, response, created_at) VALUES (?, ?, ?, ?)',
+    args: [userId, key, deflated, at],
+  });
+
+export const forgetAnswersBefore = (x: Exec, before: string) =>
+  x.execute({ sql: 'DELETE FROM idempotency WHERE created_at < ?', args: [before] });
 
 export interface Slot {
   value: number | null;

@@ -1,5 +1,6 @@
-// The measure read model: measures with everything the rules look at, loaded in bulk
-// (a handful of statements whatever the number of measures), and the derived statuses.
+// The measures' store: the measure read model (measures with everything the rules look at, loaded
+// in bulk: a handful of statements whatever the number of measures), the derived statuses, and
+// the writes of measures and their milestones, risks and dependencies.
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import {
   type ImplementationFacts,
