@@ -90,3 +90,53 @@ export const moveWindow = (
     sql: 'UPDATE measures SET start_period = ?, end_period = ?, revision = ? WHERE node_id = ?',
     args: [to.start, to.end, revision, measureId],
   });
+
+/** Withdraws a measure's waiting change or window requests; their ids. */
+export async function withdrawPending(
+  x: Exec,
+  table: RequestTable,
+  measureId: number,
+  w: { at: string; comment: string; revision: number },
+): Promise<string[]> {
+  const open = await x.execute({
+    sql: `UPDATE ${table} SET status = 'withdrawn', decided_at = ?, decision_comment = ?, revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id`,
+    args: [w.at, w.comment, w.revision, measureId],
+  });
+  return open.rows.map((r) => String(r.id));
+}
+
+/** A window change that moves committed value, waiting for the controller. */
+export const insertWindowRequest = (
+  x: Exec,
+  r: {
+    id: string;
+    measureId: number;
+    from: { start: string | null; end: string | null };
+    to: { start: string; end: string };
+    /** The committed target of the window before and after. */
+    before: number;
+    after: number;
+    note: string | null;
+    by: string;
+    at: string;
+    revision: number;
+  },
+) =>
+  x.execute({
+    sql: `INSERT INTO window_requests (id, measure_id, old_start, old_end, new_start, new_end, old_value, new_value, note, status, requested_by, requested_at, revision)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+    args: [
+      r.id,
+      r.measureId,
+      r.from.start,
+      r.from.end,
+      r.to.start,
+      r.to.end,
+      r.before,
+      r.after,
+      r.note,
+      r.by,
+      r.at,
+      r.revision,
+    ],
+  });

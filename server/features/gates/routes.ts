@@ -30,8 +30,8 @@ import {
   hasPendingGate,
   insertGateRequest,
   recordGateDecision,
-  withdrawPending,
 } from './store.js';
+import { withdrawPending } from '../approvals/store.js';
 import {
   type GateRequestRow,
   type MeasureRow,

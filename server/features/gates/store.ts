@@ -69,17 +69,3 @@ export const recordGateDecision = (
     sql: 'UPDATE gate_requests SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ?, approver = coalesce(?, approver) WHERE id = ?',
     args: [d.status, d.by, d.at, d.comment, d.approver ?? null, id],
   });
-
-/** Withdraws a measure's waiting change or window requests; their ids. */
-export async function withdrawPending(
-  x: Exec,
-  table: 'change_requests' | 'window_requests',
-  measureId: number,
-  w: { at: string; comment: string; revision: number },
-): Promise<string[]> {
-  const open = await x.execute({
-    sql: `UPDATE ${table} SET status = 'withdrawn', decided_at = ?, decision_comment = ?, revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id`,
-    args: [w.at, w.comment, w.revision, measureId],
-  });
-  return open.rows.map((r) => String(r.id));
-}

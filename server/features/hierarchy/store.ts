@@ -299,3 +299,11 @@ export const saveSettings = (x: Exec, orgId: number, settings: OrgSettings) =>
     sql: 'UPDATE org_settings SET settings = ? WHERE org_id = ?',
     args: [JSON.stringify(settings), orgId],
   });
+
+/** A user's grants with their nodes' paths. */
+export const grantPathsOf = (x: Exec, userId: string) =>
+  rows<{ path: string; role: Role }>(
+    x,
+    'SELECT n.path, g.role FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ?',
+    [userId],
+  );

@@ -28,7 +28,7 @@ import {
 import { GATE_ORDER, isFrozen, type Role } from '../../../shared/model.js';
 import { windowProblem } from '../../../shared/api/schemas.js';
 import type { InValue } from '@libsql/client';
-import { type Exec, one, rows } from '../../db/db.js';
+import type { Exec } from '../../db/db.js';
 import { documented } from '../../http/openapi.js';
 import {
   MeasureAnswer,
@@ -40,15 +40,31 @@ import type { AppEnv, Deps } from '../../http/env.js';
 import { ApiError, conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { type Write, write } from '../../http/write.js';
-import { assertCodeFree, nodeByCode, orgSettings, peopleById } from '../hierarchy/store.js';
 import {
+  assertCodeFree,
+  grantPathsOf,
+  nodeByCode,
+  orgSettings,
+  peopleById,
+} from '../hierarchy/store.js';
+import { insertWindowRequest, withdrawPending } from '../approvals/store.js';
+import {
+  childRow,
   committedValue,
+  insertDependency,
+  insertMeasure,
+  insertMilestone,
+  insertRisk,
   loadStates,
   markMeasureChanged,
   measureOfVisible,
   type MeasureRow,
+  pendingRequesters,
   requireMeasure,
   rowWithMeasure,
+  setHold,
+  updateChildRow,
+  updateMeasure,
   visibleMeasure,
 } from './store.js';
 import { measureView, peopleOfMeasure } from './present.js';
@@ -116,27 +132,11 @@ async function assertPeople(
  */
 async function memberGrants(x: Exec, path: string, userId: string) {
   const org = path.slice(0, path.indexOf('/', 1) + 1);
-  const grants = await rows<{ path: string; role: Role }>(
-    x,
-    'SELECT n.path, g.role FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ?',
-    [userId],
-  );
+  const grants = await grantPathsOf(x, userId);
   if (!grants.some((g) => g.path.startsWith(org)))
     throw unprocessable('UNKNOWN_USER', `No user ${userId}.`);
   return grants;
 }
-
-/** Who has a request waiting on the measure (they may not pick who decides it). */
-const pendingRequesters = async (x: Exec, measureId: number) =>
-  (
-    await rows<{ requested_by: string }>(
-      x,
-      `SELECT requested_by FROM change_requests WHERE measure_id = ?1 AND status = 'pending'
-     UNION SELECT requested_by FROM gate_requests WHERE measure_id = ?1 AND status = 'pending'
-     UNION SELECT requested_by FROM window_requests WHERE measure_id = ?1 AND status = 'pending'`,
-      [measureId],
-    )
-  ).map((r) => r.requested_by);
 
 /** What only the owner changes (PATCH /measures/{code}); sponsor and controller are not among them. */
 const DESCRIPTIVE = [
@@ -162,35 +162,30 @@ async function openWindowRequest(
   after: number,
   note: string | undefined,
 ) {
-  const open = await w.tx.execute({
-    sql: "UPDATE window_requests SET status = 'withdrawn', decided_at = ?, decision_comment = 'replaced by a newer change', revision = ? WHERE measure_id = ? AND status = 'pending' RETURNING id",
-    args: [w.at, await w.revision(), m.id],
+  const replaced = await withdrawPending(w.tx, 'window_requests', m.id, {
+    at: w.at,
+    comment: 'replaced by a newer change',
+    revision: await w.revision(),
   });
-  for (const r of open.rows)
+  for (const requestId of replaced)
     w.audit({
       action: 'window_request.withdrawn',
       nodeId: m.id,
-      subject: String(r.id),
+      subject: requestId,
       after: { reason: 'replaced by a newer change' },
     });
   const id = `wr_${randomUUID()}`;
-  await w.tx.execute({
-    sql: `INSERT INTO window_requests (id, measure_id, old_start, old_end, new_start, new_end, old_value, new_value, note, status, requested_by, requested_at, revision)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-    args: [
-      id,
-      m.id,
-      m.start_period,
-      m.end_period,
-      to.start,
-      to.end,
-      before,
-      after,
-      note?.trim() || null,
-      w.actorId,
-      w.at,
-      await w.revision(),
-    ],
+  await insertWindowRequest(w.tx, {
+    id,
+    measureId: m.id,
+    from: { start: m.start_period, end: m.end_period },
+    to,
+    before,
+    after,
+    note: note?.trim() || null,
+    by: w.actorId,
+    at: w.at,
+    revision: await w.revision(),
   });
   await bump(w, m);
   w.audit({
@@ -235,21 +230,13 @@ async function updateChild(
   fields: (before: Row) => Row,
 ): Promise<Row> {
   const read = async () => {
-    const row = (await one<Row>(
-      w.tx,
-      `SELECT ${CHILDREN[table].columns} FROM ${table} WHERE id = ?`,
-      [id],
-    ))!;
+    const row = (await childRow(w.tx, table, CHILDREN[table].columns, id))!;
     for (const flag of CHILDREN[table].flags) row[flag] = !!row[flag];
     return row;
   };
   const before = await read();
   const set = Object.entries(fields(before)).filter(([, v]) => v !== undefined);
-  if (set.length)
-    await w.tx.execute({
-      sql: `UPDATE ${table} SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`,
-      args: [...set.map(([, v]) => v as InValue), id],
-    });
+  if (set.length) await updateChildRow(w.tx, table, id, set as [string, InValue][]);
   await bump(w, m);
   const after = await read();
   w.audit({ action: CHILDREN[table].event, nodeId: m.id, subject: id, before, after });
@@ -316,33 +303,7 @@ export const measureRoutes = (deps: Deps) => {
           });
           if (sod) throw unprocessable('SEGREGATION_OF_DUTIES', sod);
           await assertPeople(w.tx, pkg.path, body);
-          const id = (await one<{ id: number }>(
-            w.tx,
-            `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, 'measure', ?, ?, '', ?, ?) RETURNING id`,
-            [body.code, pkg.id, pkg.org_id, body.title, w.at],
-          ))!.id;
-          await w.tx.execute({
-            sql: 'UPDATE nodes SET path = ? WHERE id = ?',
-            args: [`${pkg.path}${id}/`, id],
-          });
-          await w.tx.execute({
-            sql: `INSERT INTO measures (node_id, title, description, category, impact_type, owner_id, sponsor_id, controller_id,
-                  start_period, end_period, stage, revision, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'defined', ?, ?)`,
-            args: [
-              id,
-              body.title,
-              body.description ?? null,
-              body.category ?? null,
-              body.impactType ?? null,
-              body.ownerId,
-              body.sponsorId ?? null,
-              body.controllerId ?? null,
-              body.startPeriod ?? null,
-              body.endPeriod ?? null,
-              await w.revision(),
-              w.at,
-            ],
-          });
+          const id = await insertMeasure(w.tx, pkg, body, await w.revision(), w.at);
           w.audit({ action: 'measure.created', nodeId: id, subject: body.code, after: body });
         });
         return c.json(await answerMeasure(deps, body.code), 201);
@@ -490,26 +451,7 @@ export const measureRoutes = (deps: Deps) => {
             Object.entries(applied).filter(([k, v]) => before[k as keyof typeof before] !== v),
           );
           if (!Object.keys(changed).length) return windowRequest;
-          await w.tx.execute({
-            sql: `UPDATE measures SET title = ?, description = ?, category = ?, impact_type = ?, sponsor_id = ?, controller_id = ?,
-                start_period = ?, end_period = ?, declared_status = ? WHERE node_id = ?`,
-            args: [
-              applied.title,
-              applied.description,
-              applied.category,
-              applied.impactType,
-              applied.sponsorId,
-              applied.controllerId,
-              applied.startPeriod,
-              applied.endPeriod,
-              applied.declaredStatus,
-              m.id,
-            ],
-          });
-          await w.tx.execute({
-            sql: 'UPDATE nodes SET name = ? WHERE id = ?',
-            args: [applied.title, m.id],
-          });
+          await updateMeasure(w.tx, m.id, applied);
           await bump(w, m);
           const was = Object.fromEntries(
             Object.keys(changed).map((k) => [k, before[k as keyof typeof before]]),
@@ -541,10 +483,7 @@ export const measureRoutes = (deps: Deps) => {
         const body = c.req.valid('json');
         const id = `ms_${randomUUID()}`;
         await write(deps, c, async (w) => {
-          await w.tx.execute({
-            sql: 'INSERT INTO milestones (id, measure_id, title, due, created_at) VALUES (?, ?, ?, ?, ?)',
-            args: [id, m.id, body.title, body.due, w.at],
-          });
+          await insertMilestone(w.tx, { id, measureId: m.id, ...body }, w.at);
           await bump(w, m);
           w.audit({ action: 'milestone.added', nodeId: m.id, subject: id, after: body });
         });
@@ -587,10 +526,7 @@ export const measureRoutes = (deps: Deps) => {
         const body = c.req.valid('json');
         const id = `rk_${randomUUID()}`;
         await write(deps, c, async (w) => {
-          await w.tx.execute({
-            sql: 'INSERT INTO risks (id, measure_id, title, severity, created_at) VALUES (?, ?, ?, ?, ?)',
-            args: [id, m.id, body.title, body.severity, w.at],
-          });
+          await insertRisk(w.tx, { id, measureId: m.id, ...body }, w.at);
           await bump(w, m);
           w.audit({ action: 'risk.added', nodeId: m.id, subject: id, after: body });
         });
@@ -634,10 +570,17 @@ export const measureRoutes = (deps: Deps) => {
         const id = `dp_${randomUUID()}`;
         await write(deps, c, async (w) => {
           if (body.ownerId) await memberGrants(w.tx, m.path, body.ownerId);
-          await w.tx.execute({
-            sql: 'INSERT INTO dependencies (id, measure_id, title, due, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-            args: [id, m.id, body.title, body.due, body.ownerId ?? null, w.at],
-          });
+          await insertDependency(
+            w.tx,
+            {
+              id,
+              measureId: m.id,
+              title: body.title,
+              due: body.due,
+              ownerId: body.ownerId ?? null,
+            },
+            w.at,
+          );
           await bump(w, m);
           w.audit({ action: 'dependency.added', nodeId: m.id, subject: id, after: body });
         });
@@ -713,10 +656,7 @@ async function holdOrResume(deps: Deps, c: Context<AppEnv>, comment: string, hol
       `Measure ${m.code} is ${hold ? 'already' : 'not'} on hold.`,
     );
   await write(deps, c, async (w) => {
-    await w.tx.execute({
-      sql: 'UPDATE measures SET on_hold = ?, hold_reason = ?, revision = ? WHERE node_id = ?',
-      args: [Number(hold), hold ? comment.trim() : null, await w.revision(), m.id],
-    });
+    await setHold(w.tx, m.id, hold ? comment.trim() : null, await w.revision());
     w.audit({
       action: hold ? 'measure.held' : 'measure.resumed',
       nodeId: m.id,

@@ -546,3 +546,154 @@ export const markMeasureChanged = (x: Exec, measureId: number, revision: number,
     sql: 'UPDATE measures SET revision = ?, stage = coalesce(?, stage) WHERE node_id = ?',
     args: [revision, stage ?? null, measureId],
   });
+
+/** Who has a request waiting on the measure (they may not pick who decides it). */
+export const pendingRequesters = async (x: Exec, measureId: number) =>
+  (
+    await rows<{ requested_by: string }>(
+      x,
+      `SELECT requested_by FROM change_requests WHERE measure_id = ?1 AND status = 'pending'
+       UNION SELECT requested_by FROM gate_requests WHERE measure_id = ?1 AND status = 'pending'
+       UNION SELECT requested_by FROM window_requests WHERE measure_id = ?1 AND status = 'pending'`,
+      [measureId],
+    )
+  ).map((r) => r.requested_by);
+
+/** A new measure in its package: a node (its path ends with its own id) and its measure row. */
+export async function insertMeasure(
+  x: Exec,
+  pkg: { id: number; org_id: number; path: string },
+  m: {
+    code: string;
+    title: string;
+    description?: string | null | undefined;
+    category?: string | null | undefined;
+    impactType?: string | null | undefined;
+    ownerId: string;
+    sponsorId?: string | null | undefined;
+    controllerId?: string | null | undefined;
+    startPeriod?: string | null | undefined;
+    endPeriod?: string | null | undefined;
+  },
+  revision: number,
+  at: string,
+): Promise<number> {
+  const id = (await one<{ id: number }>(
+    x,
+    `INSERT INTO nodes (code, level, parent_id, org_id, path, name, created_at) VALUES (?, 'measure', ?, ?, '', ?, ?) RETURNING id`,
+    [m.code, pkg.id, pkg.org_id, m.title, at],
+  ))!.id;
+  await x.execute({
+    sql: 'UPDATE nodes SET path = ? WHERE id = ?',
+    args: [`${pkg.path}${id}/`, id],
+  });
+  await x.execute({
+    sql: `INSERT INTO measures (node_id, title, description, category, impact_type, owner_id, sponsor_id, controller_id,
+          start_period, end_period, stage, revision, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'defined', ?, ?)`,
+    args: [
+      id,
+      m.title,
+      m.description ?? null,
+      m.category ?? null,
+      m.impactType ?? null,
+      m.ownerId,
+      m.sponsorId ?? null,
+      m.controllerId ?? null,
+      m.startPeriod ?? null,
+      m.endPeriod ?? null,
+      revision,
+      at,
+    ],
+  });
+  return id;
+}
+
+/** A measure's descriptive fields and people, all written (its node keeps the title as name). */
+export async function updateMeasure(
+  x: Exec,
+  id: number,
+  f: {
+    title: string;
+    description: string | null;
+    category: string | null;
+    impactType: string | null;
+    sponsorId: string | null;
+    controllerId: string | null;
+    startPeriod: string | null;
+    endPeriod: string | null;
+    declaredStatus: DeclarableStatus | null;
+  },
+) {
+  await x.execute({
+    sql: `UPDATE measures SET title = ?, description = ?, category = ?, impact_type = ?, sponsor_id = ?, controller_id = ?,
+          start_period = ?, end_period = ?, declared_status = ? WHERE node_id = ?`,
+    args: [
+      f.title,
+      f.description,
+      f.category,
+      f.impactType,
+      f.sponsorId,
+      f.controllerId,
+      f.startPeriod,
+      f.endPeriod,
+      f.declaredStatus,
+      id,
+    ],
+  });
+  await x.execute({ sql: 'UPDATE nodes SET name = ? WHERE id = ?', args: [f.title, id] });
+}
+
+/** On hold with its reason, or resumed (reason null). */
+export const setHold = (x: Exec, id: number, reason: string | null, revision: number) =>
+  x.execute({
+    sql: 'UPDATE measures SET on_hold = ?, hold_reason = ?, revision = ? WHERE node_id = ?',
+    args: [Number(reason !== null), reason, revision, id],
+  });
+
+type Child = 'milestones' | 'risks' | 'dependencies';
+
+export const insertMilestone = (
+  x: Exec,
+  ms: { id: string; measureId: number; title: string; due: string },
+  at: string,
+) =>
+  x.execute({
+    sql: 'INSERT INTO milestones (id, measure_id, title, due, created_at) VALUES (?, ?, ?, ?, ?)',
+    args: [ms.id, ms.measureId, ms.title, ms.due, at],
+  });
+
+export const insertRisk = (
+  x: Exec,
+  r: { id: string; measureId: number; title: string; severity: RiskSeverity },
+  at: string,
+) =>
+  x.execute({
+    sql: 'INSERT INTO risks (id, measure_id, title, severity, created_at) VALUES (?, ?, ?, ?, ?)',
+    args: [r.id, r.measureId, r.title, r.severity, at],
+  });
+
+export const insertDependency = (
+  x: Exec,
+  d: { id: string; measureId: number; title: string; due: string; ownerId: string | null },
+  at: string,
+) =>
+  x.execute({
+    sql: 'INSERT INTO dependencies (id, measure_id, title, due, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    args: [d.id, d.measureId, d.title, d.due, d.ownerId, at],
+  });
+
+/** A milestone, risk or dependency as `columns` (a fixed list per kind, never a caller's text). */
+export const childRow = (x: Exec, table: Child, columns: string, id: string) =>
+  one<Record<string, unknown>>(x, `SELECT ${columns} FROM ${table} WHERE id = ?`, [id]);
+
+/** Sets the given columns (fixed names per kind, never a caller's text) of a child row. */
+export const updateChildRow = (
+  x: Exec,
+  table: Child,
+  id: string,
+  set: readonly [string, InValue][],
+) =>
+  x.execute({
+    sql: `UPDATE ${table} SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`,
+    args: [...set.map(([, v]) => v), id],
+  });
