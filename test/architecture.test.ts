@@ -29,7 +29,6 @@ const SQL_DEBT = [
   'server/features/audit/trail.ts',
   'server/features/exceptions/reconcile.ts',
   'server/features/sync/cells.ts',
-  'server/features/sync/engine.ts',
   'server/http/auth.ts',
   'server/http/write.ts',
   'server/seed/demo.ts',

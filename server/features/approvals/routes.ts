@@ -28,7 +28,7 @@ import {
   requestById,
   requestsUnder,
 } from './store.js';
-import { monthIndex } from '../sync/engine.js';
+import { monthIndex } from '../../../shared/sync/decide.js';
 import { changeRequestView, windowRequestView } from '../measures/present.js';
 import { peopleById } from '../hierarchy/store.js';
 import { committedValue, markMeasureChanged, measureOfVisible } from '../measures/store.js';

@@ -697,3 +697,10 @@ export const updateChildRow = (
     sql: `UPDATE ${table} SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`,
     args: [...set.map(([, v]) => v), id],
   });
+
+/** Marks many measures changed at `revision` (a push). */
+export const markMeasuresChanged = (x: Exec, measureIds: readonly number[], revision: number) =>
+  x.execute({
+    sql: 'UPDATE measures SET revision = ? WHERE node_id IN (SELECT value FROM json_each(?))',
+    args: [revision, JSON.stringify(measureIds)],
+  });

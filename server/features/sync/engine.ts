@@ -1,45 +1,44 @@
-// Applies a batch of cell changes inside one write: every change gets exactly one outcome, and
-// the record, change requests, revisions and audit events are written in a few bulk statements
-// (per-statement round trips, not SQLite, are what a 100,000-change batch costs).
+// The bulk engine: applies a batch of cell changes inside one write, in four steps — the rules of
+// the batch's measures, the record it touches (one statement), the decisions (decideBatch, pure,
+// in shared/), and what they write, in a few bulk statements (per-statement round trips, not
+// SQLite, are what a 100,000-change batch costs). Every change gets exactly one outcome. The
+// straightforward engine in reference.ts is held to the same results by one property suite.
 import { randomUUID } from 'node:crypto';
 import { type Actor, canSee } from '../../../shared/domain/access.js';
-import {
-  type CellChange,
-  type Decision,
-  evaluateChange,
-  type EditRules,
-  type MeasureForEdit,
-} from '../../../shared/domain/finance.js';
+import type { Decision } from '../../../shared/domain/finance.js';
 import type { PushResult } from '../../../shared/api/schemas.js';
 import type { CellKind, Outcome, ReasonCode } from '../../../shared/model.js';
 import { fromMinor, fromMinorOrNull, minorText } from '../../../shared/money.js';
 import { periodOf } from '../../../shared/periods.js';
-import { one, rows } from '../../db/db.js';
+import {
+  type BatchChange,
+  type BatchRecord,
+  decideBatch,
+  EMPTY_SLOT,
+  type MeasureFacts,
+  monthIndex,
+  type Slot,
+} from '../../../shared/sync/decide.js';
 import type { Write } from '../../http/write.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
-import { type MeasureForRules, measuresForRules } from '../measures/store.js';
-import { CELL_KEY_SQL, cellKey, type Slot, UPSERT_CELLS, upsertRow } from './store.js';
+import { markMeasuresChanged, measuresForRules } from '../measures/store.js';
+import {
+  cellKey,
+  insertChangeRequests,
+  openRequestsOf,
+  recordOf,
+  upsertCells,
+  upsertRow,
+  withdrawReplacedRequests,
+} from './store.js';
 
-export interface EngineChange extends CellChange {
-  measure: string;
+export interface EngineChange extends BatchChange {
   cell?: string | undefined;
-  /** Imports: judge the change against the current record instead of a version the sender saw. */
-  againstCurrent?: boolean;
 }
 
-const EMPTY: Slot = { value: null, version: 0, refMonth: null, refValue: null };
+const EMPTY = EMPTY_SLOT;
 const WRITE_CHUNK = 5000;
 const ANSWER_CHUNK = 2000;
-/** A month as months since year 0 (the period part of a cell key). */
-export const monthIndex = (date: Date) => date.getUTCFullYear() * 12 + date.getUTCMonth();
-
-/**
- * What a forecast change of this month is measured from (materiality): the cell's reference when
- * it was set this month, else its value now — which it held when the month began. Null (an empty
- * cell) means the target, as for a first forecast.
- */
-export const monthReference = (cell: Slot, month: number) =>
-  cell.refMonth === month ? (cell.refValue ?? null) : cell.value;
 
 /** The record of a batch's cells, per measure: measure id → cell key → slot. */
 export class CellRecord {
@@ -146,84 +145,31 @@ export class Outcomes {
   }
 }
 
-export async function applyChanges(
+/** What the rules need of each measure of the batch the actor may see, built once per measure. */
+export async function factsOf(
   w: Write,
   actor: Actor,
-  changes: readonly EngineChange[],
-  source: Record<string, unknown> | undefined,
-): Promise<Outcomes> {
-  w.source = source ?? null;
-  const codes = [...new Set(changes.map((c) => c.measure))];
-  const measures = new Map<string, MeasureForRules>();
-  for (const m of await measuresForRules(w.tx, codes))
-    if (canSee(actor, m.path)) measures.set(m.code, m);
+  codes: readonly string[],
+): Promise<Map<string, MeasureFacts & { digits: number }>> {
+  const visible = (await measuresForRules(w.tx, codes)).filter((m) => canSee(actor, m.path));
   const settings = await settingsByOrg(
     w.tx,
-    [...measures.values()].map((m) => m.org_id),
+    visible.map((m) => m.org_id),
   );
-  const rulesByOrg = new Map<number, EditRules & { digits: number }>();
-  for (const [orgId, s] of settings) {
+  const facts = new Map<string, MeasureFacts & { digits: number }>();
+  for (const m of visible) {
+    const s = settings.get(m.org_id)!;
     const money = moneyRules(s);
-    rulesByOrg.set(orgId, {
-      digits: money.digits,
-      closedThrough: s.closedThrough,
-      currentPeriod: periodOf(w.now),
-      materialityPct: s.materialityPct,
-      materialityAbs: money.materialityAbs,
-    });
-  }
-
-  // The record of every cell the batch touches, plus the targets and forecasts materiality reads.
-  const kinds = new Set<CellKind>(changes.map((c) => c.kind));
-  if (kinds.has('forecast')) kinds.add('target');
-  const ids = JSON.stringify([...measures.values()].map((m) => m.id));
-  const record = new CellRecord();
-  // As one flat list of numbers (measure, cell key as cellKey computes it, value, version): no
-  // array or string per cell for a batch that reads 100,000 of them.
-  const stored = await one<{ list: string | null }>(
-    w.tx,
-    `SELECT group_concat(measure_id || ',' || ${CELL_KEY_SQL} || ',' || ifnull(value, 'null') || ',' || version
-        || ',' || ifnull(ref_month, 'null') || ',' || ifnull(ref_value, 'null'), ',') AS list
-     FROM cells WHERE measure_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))`,
-    [ids, JSON.stringify([...kinds])],
-  );
-  const numbers = JSON.parse(`[${stored?.list ?? ''}]`) as (number | null)[];
-  for (let n = 0; n < numbers.length; n += 6)
-    record.set(numbers[n]!, numbers[n + 1]!, {
-      value: numbers[n + 2]!,
-      version: numbers[n + 3]!,
-      refMonth: numbers[n + 4]!,
-      refValue: numbers[n + 5]!,
-    });
-  const openRequests = new Map<string, string>();
-  for (const r of await rows<{ id: string; measure_id: number; kind: CellKind; period: string }>(
-    w.tx,
-    `SELECT id, measure_id, kind, period FROM change_requests WHERE status = 'pending' AND measure_id IN (SELECT value FROM json_each(?))`,
-    [ids],
-  ))
-    openRequests.set(`${r.measure_id}:${cellKey(r.kind, r.period)}`, r.id);
-  // Changes apply in order: materiality reads the approved record as the batch has left it so far.
-  const approved = (measureId: number, k: number) => record.get(measureId, k)?.value ?? null;
-
-  /** Every slot a change wrote (change index and slot): the last write of a cell is the one still in the record. */
-  const writtenBy: number[] = [];
-  const written: Slot[] = [];
-  const month = monthIndex(w.now);
-  const newRequests: unknown[][] = [];
-  const withdrawn: string[] = [];
-  const touched = new Set<number>();
-  // One slot per change in typed arrays, objects only for what is not applied: a 100,000-change
-  // batch keeps no object per change alive until its answer is written.
-  const outcomes = new Outcomes(changes.length);
-  w.trail.reserve(changes.length);
-  const revision = () => w.revision();
-
-  // What the rules need of each measure, built once per measure rather than once per change.
-  const facts = new Map<string, { m: MeasureForRules; edit: MeasureForEdit; rules: EditRules }>();
-  for (const m of measures.values())
     facts.set(m.code, {
-      m,
-      rules: rulesByOrg.get(m.org_id)!,
+      id: m.id,
+      digits: money.digits,
+      rules: {
+        digits: money.digits,
+        closedThrough: s.closedThrough,
+        currentPeriod: periodOf(w.now),
+        materialityPct: s.materialityPct,
+        materialityAbs: money.materialityAbs,
+      },
       edit: {
         path: m.path,
         stage: m.stage,
@@ -234,118 +180,128 @@ export async function applyChanges(
         controllerId: m.controller_id,
       },
     });
-
-  for (let i = 0; i < changes.length; i++) {
-    const change = changes[i]!;
-    const f = facts.get(change.measure);
-    if (!f) {
-      outcomes.set(
-        i,
-        {
-          outcome: 'rejected',
-          reason: 'UNKNOWN_MEASURE',
-          message: `No measure ${change.measure} that you can see.`,
-        },
-        -1,
-        -1,
-        2,
-      );
-      continue;
-    }
-    const { m, rules } = f;
-    const key = cellKey(change.kind, change.period);
-    const current = record.get(m.id, key) ?? EMPTY;
-    const forecast = change.kind === 'forecast';
-    // Materiality adds up over the month: a forecast is measured from the value it held when the
-    // month began (or first took this month, or a controller last approved since).
-    const reference = forecast ? monthReference(current, month) : null;
-    const decision = evaluateChange(
-      change.againstCurrent ? { ...change, baseVersion: current.version } : change,
-      {
-        actor,
-        measure: f.edit,
-        rules,
-        current,
-        periodTarget: forecast ? approved(m.id, cellKey('target', change.period)) : null,
-        periodForecast: reference,
-      },
-    );
-    outcomes.set(i, decision, m.id, key, rules.digits);
-    if (decision.outcome === 'applied' && !decision.unchanged) {
-      const next: Slot = forecast
-        ? {
-            value: decision.value,
-            version: current.version + 1,
-            refMonth: month,
-            refValue: reference ?? decision.value,
-          } // an empty cell: its first value
-        : { value: decision.value, version: current.version + 1, refMonth: null, refValue: null };
-      record.set(m.id, key, next);
-      writtenBy.push(i);
-      written.push(next);
-      touched.add(m.id);
-      w.trail.addCellChange(
-        m.id,
-        change,
-        current.value,
-        current.version,
-        decision.value,
-        next.version,
-        rules.digits,
-      );
-    } else if (decision.outcome === 'pending') {
-      const cell = change.cell === undefined ? undefined : { cell: change.cell };
-      const replaced = openRequests.get(`${m.id}:${key}`);
-      if (replaced) {
-        withdrawn.push(replaced);
-        w.audit({
-          action: 'change_request.withdrawn',
-          nodeId: m.id,
-          subject: replaced,
-          after: { reason: 'replaced by a newer change' },
-        });
-      }
-      const id = `cr_${randomUUID()}`;
-      openRequests.set(`${m.id}:${key}`, id);
-      outcomes.requestIds.set(i, id);
-      newRequests.push([
-        id,
-        m.id,
-        change.kind,
-        change.period,
-        current.version,
-        current.value,
-        decision.value,
-        change.note?.trim() || null,
-        decision.reason,
-        JSON.stringify({ ...source, ...cell }),
-      ]);
-      touched.add(m.id);
-      w.audit({
-        action: 'change_request.opened',
-        nodeId: m.id,
-        subject: id,
-        before: {
-          kind: change.kind,
-          period: change.period,
-          value: fromMinorOrNull(current.value, rules.digits),
-          version: current.version,
-        },
-        after: {
-          value: fromMinor(decision.value, rules.digits),
-          note: change.note || undefined,
-          reason: decision.reason,
-        },
-        source: cell,
-      });
-    }
   }
+  return facts;
+}
+
+/** The batch's record for decideBatch, over the packed cell keys. */
+function batchRecord(cells: CellRecord, requests: Map<string, string>): BatchRecord {
+  return {
+    get: (m, kind, period) => cells.get(m, cellKey(kind, period)),
+    set: (m, kind, period, slot) => cells.set(m, cellKey(kind, period), slot),
+    request: (m, kind, period) => requests.get(`${m}:${cellKey(kind, period)}`),
+    setRequest: (m, kind, period, id) => requests.set(`${m}:${cellKey(kind, period)}`, id),
+  };
+}
+
+export async function applyChanges(
+  w: Write,
+  actor: Actor,
+  changes: readonly EngineChange[],
+  source: Record<string, unknown> | undefined,
+): Promise<Outcomes> {
+  w.source = source ?? null;
+  const facts = await factsOf(w, actor, [...new Set(changes.map((c) => c.measure))]);
+
+  // The record of every cell the batch touches, plus the targets that materiality reads.
+  const kinds = new Set<CellKind>(changes.map((c) => c.kind));
+  if (kinds.has('forecast')) kinds.add('target');
+  const ids = [...facts.values()].map((m) => m.id);
+  const record = await recordOf(w.tx, ids, kinds, new CellRecord());
+  const requests = await openRequestsOf(w.tx, ids);
+
+  /** Every slot a change wrote (change index and slot): the last write of a cell is the one still in the record. */
+  const writtenBy: number[] = [];
+  const written: Slot[] = [];
+  const newRequests: unknown[][] = [];
+  const withdrawn: string[] = [];
+  const touched = new Set<number>();
+  // One slot per change in typed arrays, objects only for what is not applied: a 100,000-change
+  // batch keeps no object per change alive until its answer is written.
+  const outcomes = new Outcomes(changes.length);
+  w.trail.reserve(changes.length);
+
+  decideBatch(
+    changes,
+    { actor, measures: facts, month: monthIndex(w.now), newRequestId: () => `cr_${randomUUID()}` },
+    batchRecord(record, requests),
+    {
+      decided: (i, decision, m) =>
+        m
+          ? outcomes.set(
+              i,
+              decision,
+              m.id,
+              cellKey(changes[i]!.kind, changes[i]!.period),
+              m.rules.digits,
+            )
+          : outcomes.set(i, decision, -1, -1, 2),
+      applied: (i, m, before, after) => {
+        writtenBy.push(i);
+        written.push(after);
+        touched.add(m.id);
+        w.trail.addCellChange(
+          m.id,
+          changes[i]!,
+          before.value,
+          before.version,
+          after.value!,
+          after.version,
+          m.rules.digits,
+        );
+      },
+      requested: (i, m, before, decision, id, replaced) => {
+        const change = changes[i]!;
+        const cell = change.cell === undefined ? undefined : { cell: change.cell };
+        if (replaced) {
+          withdrawn.push(replaced);
+          w.audit({
+            action: 'change_request.withdrawn',
+            nodeId: m.id,
+            subject: replaced,
+            after: { reason: 'replaced by a newer change' },
+          });
+        }
+        outcomes.requestIds.set(i, id);
+        newRequests.push([
+          id,
+          m.id,
+          change.kind,
+          change.period,
+          before.version,
+          before.value,
+          decision.value,
+          change.note?.trim() || null,
+          decision.reason,
+          JSON.stringify({ ...source, ...cell }),
+        ]);
+        touched.add(m.id);
+        w.audit({
+          action: 'change_request.opened',
+          nodeId: m.id,
+          subject: id,
+          before: {
+            kind: change.kind,
+            period: change.period,
+            value: fromMinorOrNull(before.value, m.rules.digits),
+            version: before.version,
+          },
+          after: {
+            value: fromMinor(decision.value, m.rules.digits),
+            note: change.note || undefined,
+            reason: decision.reason,
+          },
+          source: cell,
+        });
+      },
+    },
+  );
 
   // In chunks, each built when it is written: SQLite's parse of one huge argument costs native
   // memory, and rows built all at once would outlive the young generation.
   let chunk: string[] = [];
   const upsert = async () => {
-    await w.tx.execute({ sql: UPSERT_CELLS, args: [await revision(), `[${chunk.join(',')}]`] });
+    await upsertCells(w.tx, await w.revision(), chunk);
     chunk = [];
   };
   for (let n = 0; n < written.length; n++) {
@@ -357,27 +313,10 @@ export async function applyChanges(
     if (chunk.length === WRITE_CHUNK) await upsert();
   }
   if (chunk.length) await upsert();
-  if (withdrawn.length) {
-    await w.tx.execute({
-      sql: `UPDATE change_requests SET status = 'withdrawn', decided_at = ?, decision_comment = 'replaced by a newer change', revision = ?
-            WHERE id IN (SELECT value FROM json_each(?))`,
-      args: [w.at, await revision(), JSON.stringify(withdrawn)],
-    });
-  }
-  if (newRequests.length) {
-    await w.tx.execute({
-      sql: `INSERT INTO change_requests (id, measure_id, kind, period, base_version, old_value, new_value, note, reason_code, source,
-              status, requested_by, requested_at, revision)
-            SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9,
-              'pending', ?, ?, ? FROM json_each(?)`,
-      args: [actor.userId, w.at, await revision(), JSON.stringify(newRequests)],
-    });
-  }
-  if (touched.size)
-    await w.tx.execute({
-      sql: 'UPDATE measures SET revision = ? WHERE node_id IN (SELECT value FROM json_each(?))',
-      args: [await revision(), JSON.stringify([...touched])],
-    });
+  if (withdrawn.length) await withdrawReplacedRequests(w.tx, withdrawn, w.at, await w.revision());
+  if (newRequests.length)
+    await insertChangeRequests(w.tx, newRequests, actor.userId, w.at, await w.revision());
+  if (touched.size) await markMeasuresChanged(w.tx, [...touched], await w.revision());
 
   // Value and version are the record after the whole batch, so the add-in writes them back as is.
   outcomes.finish(record);

@@ -1,14 +1,15 @@
 // The sync feature's store: the answers kept for retries (idempotency), and the packed cell
 // formats, in one place for the JavaScript and the SQL that share them: the cell key (a kind and a
-// month as one small integer), and the fixed-width row a push writes. (The engine's statements are
-// still in engine.ts: SQL_DEBT.)
+// month as one small integer), and the fixed-width row a push writes; and the push engine's bulk
+// statements, which read and write through them.
 //
 // Cell key: kind index × PERIODS_PER_KIND + months since year 0. Worked example: forecast (kind 2)
 // of 2027-03 is 2 × 120,000 + 2027 × 12 + 3 − 1 = 264,326; keyKind(264326) is 'forecast' and
 // keyPeriod(264326) is '2027-03'. CELL_KEY_SQL computes the same from a cells row.
 import type { CellKind } from '../../../shared/model.js';
 import { isPeriod } from '../../../shared/periods.js';
-import { type Exec, one } from '../../db/db.js';
+import type { Slot } from '../../../shared/sync/decide.js';
+import { type Exec, one, rows } from '../../db/db.js';
 
 /** A push's answer as kept for its retries (deflated), or null. */
 export const answerOf = async (x: Exec, userId: string, key: string) =>
@@ -28,14 +29,6 @@ export const keepAnswer = (x: Exec, userId: string, key: string, deflated: Buffe
 
 export const forgetAnswersBefore = (x: Exec, before: string) =>
   x.execute({ sql: 'DELETE FROM idempotency WHERE created_at < ?', args: [before] });
-
-export interface Slot {
-  value: number | null;
-  version: number;
-  /** Forecasts: the month (months since year 0) whose materiality reference refValue is; else null. */
-  refMonth?: number | null;
-  refValue?: number | null;
-}
 
 /** Cell keys: kind index × PERIODS_PER_KIND + months since year 0 (the SQL reading the record computes the same). */
 // Typed by the model's kinds: a kind added to CELL_KINDS without an index here fails to compile
@@ -90,7 +83,7 @@ const digits6 = (n: number) => {
   const text = `${n}`;
   return ZEROS[6 - text.length]! + text;
 };
-export const UPSERT_CELLS = `INSERT INTO cells (measure_id, kind, period, value, version, revision, ref_month, ref_value)
+const UPSERT_CELLS = `INSERT INTO cells (measure_id, kind, period, value, version, revision, ref_month, ref_value)
   SELECT CAST(substr(value, 25, 16) AS INTEGER),
     CASE substr(value, 1, 1) ${Object.entries(KIND_INDEX)
       .map(([kind, index]) => `WHEN '${index}' THEN '${kind}'`)
@@ -129,3 +122,81 @@ export function keyPeriod(key: number): string {
   }
   return text;
 }
+
+// ---- the push engine's statements ----------------------------------------------------------
+
+/**
+ * The record of the measures' cells of `kinds` into `into`, read as one flat list of numbers
+ * (measure, cell key as cellKey computes it, value, version, ref month, ref value): no array or
+ * string per cell for a batch that reads 100,000 of them.
+ */
+export async function recordOf<R extends { set(measureId: number, key: number, slot: Slot): void }>(
+  x: Exec,
+  measureIds: readonly number[],
+  kinds: ReadonlySet<CellKind>,
+  into: R,
+): Promise<R> {
+  const stored = await one<{ list: string | null }>(
+    x,
+    `SELECT group_concat(measure_id || ',' || ${CELL_KEY_SQL} || ',' || ifnull(value, 'null') || ',' || version
+        || ',' || ifnull(ref_month, 'null') || ',' || ifnull(ref_value, 'null'), ',') AS list
+     FROM cells WHERE measure_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(measureIds), JSON.stringify([...kinds])],
+  );
+  const numbers = JSON.parse(`[${stored?.list ?? ''}]`) as (number | null)[];
+  for (let n = 0; n < numbers.length; n += 6)
+    into.set(numbers[n]!, numbers[n + 1]!, {
+      value: numbers[n + 2]!,
+      version: numbers[n + 3]!,
+      refMonth: numbers[n + 4]!,
+      refValue: numbers[n + 5]!,
+    });
+  return into;
+}
+
+/** The measures' pending change requests, by `${measure id}:${cell key}`. */
+export async function openRequestsOf(x: Exec, measureIds: readonly number[]) {
+  const open = new Map<string, string>();
+  for (const r of await rows<{ id: string; measure_id: number; kind: CellKind; period: string }>(
+    x,
+    `SELECT id, measure_id, kind, period FROM change_requests WHERE status = 'pending' AND measure_id IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(measureIds)],
+  ))
+    open.set(`${r.measure_id}:${cellKey(r.kind, r.period)}`, r.id);
+  return open;
+}
+
+/** Cells written at `revision`, as rows made by upsertRow. */
+export const upsertCells = (x: Exec, revision: number, rowsText: readonly string[]) =>
+  x.execute({ sql: UPSERT_CELLS, args: [revision, `[${rowsText.join(',')}]`] });
+
+export const withdrawReplacedRequests = (
+  x: Exec,
+  ids: readonly string[],
+  at: string,
+  revision: number,
+) =>
+  x.execute({
+    sql: `UPDATE change_requests SET status = 'withdrawn', decided_at = ?, decision_comment = 'replaced by a newer change', revision = ?
+          WHERE id IN (SELECT value FROM json_each(?))`,
+    args: [at, revision, JSON.stringify(ids)],
+  });
+
+/**
+ * New change requests, each as [id, measure id, kind, period, base version, old value, new value,
+ * note, reason, source as JSON], in one statement.
+ */
+export const insertChangeRequests = (
+  x: Exec,
+  requests: readonly unknown[][],
+  by: string,
+  at: string,
+  revision: number,
+) =>
+  x.execute({
+    sql: `INSERT INTO change_requests (id, measure_id, kind, period, base_version, old_value, new_value, note, reason_code, source,
+            status, requested_by, requested_at, revision)
+          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9,
+            'pending', ?, ?, ? FROM json_each(?)`,
+    args: [by, at, revision, JSON.stringify(requests)],
+  });
