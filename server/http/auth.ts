@@ -27,7 +27,8 @@ export const authenticate = (deps: Deps) =>
     await next();
   });
 
-async function actorFor(deps: Deps, token: string): Promise<Actor> {
+/** Who a token belongs to, with their grants (read afresh on every request). */
+export async function actorFor(deps: Deps, token: string): Promise<Actor> {
   if (deps.adminToken && sameSecret(token, deps.adminToken))
     return { userId: ADMIN_USER_ID, superAdmin: true, grants: [] };
   const grants = await rows<{ id: string; path: string | null; role: Role | null }>(

@@ -96,6 +96,39 @@ describe('push: the four outcomes', async () => {
     );
   });
 
+  it('two material changes of one cell in one batch: the later waits, the earlier is withdrawn', async () => {
+    await measure(w, 'M-TWICE');
+    await push(w, owner, [
+      { measure: 'M-TWICE', kind: 'target', period: '2027-05', value: 1000 },
+      { measure: 'M-TWICE', kind: 'forecast', period: '2027-05', value: 1000 },
+    ]);
+    const change = (value: number) => ({
+      measure: 'M-TWICE',
+      kind: 'forecast',
+      period: '2027-05',
+      value,
+      baseVersion: 1,
+      note: 'supplier',
+    });
+    const r = await push(w, owner, [change(500), change(400)]);
+    expect(r.results.map((x) => x.outcome)).toEqual(['pending', 'pending']);
+    const list = async (status: string) =>
+      (
+        await w.call(
+          users.controller.token,
+          'GET',
+          `/change-requests?scope=M-TWICE&status=${status}`,
+        )
+      ).body.changeRequests;
+    expect((await list('pending')).map((x: any) => [x.id, x.value])).toEqual([
+      [r.results[1].changeRequestId, 400],
+    ]);
+    expect((await list('withdrawn')).map((x: any) => [x.id, x.value, x.comment])).toEqual([
+      [r.results[0].changeRequestId, 500, 'replaced by a newer change'],
+    ]);
+    expect((await cell('forecast', '2027-05', 'M-TWICE')).value).toBe(1000);
+  });
+
   it('conflict on a stale version: the current value and version come back, nothing is overwritten', async () => {
     const r = await push(w, owner, [
       { measure: 'M-P', kind: 'forecast', period: '2027-03', value: 990, baseVersion: 1 },

@@ -19,16 +19,9 @@ import {
   requireMeasure,
   type WindowRequestRow,
 } from '../measures/store.js';
-import {
-  cellAt,
-  closeRequest,
-  type Decided,
-  moveWindow,
-  putApprovedCell,
-  requestById,
-  requestsUnder,
-} from './store.js';
+import { closeRequest, type Decided, moveWindow, requestById, requestsUnder } from './store.js';
 import { monthIndex } from '../../../shared/sync/decide.js';
+import { cellAt, putCell } from '../sync/store.js';
 import { changeRequestView, windowRequestView } from '../measures/present.js';
 import { peopleById } from '../hierarchy/store.js';
 import { committedValue, markMeasureChanged, measureOfVisible } from '../measures/store.js';
@@ -206,14 +199,15 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
     if (approve) {
       // An approved forecast is what further changes this month are measured from (materiality).
       const forecast = cr.kind === 'forecast';
-      await putApprovedCell(w.tx, {
+      await putCell(w.tx, {
         measureId: cr.measure_id,
         kind: cr.kind,
         period: cr.period,
         value: cr.new_value,
         version: version + 1,
         revision: rev,
-        reference: forecast ? { month: monthIndex(w.now), value: cr.new_value } : null,
+        refMonth: forecast ? monthIndex(w.now) : null,
+        refValue: forecast ? cr.new_value : null,
       });
       w.audit({
         action: 'cell.changed',

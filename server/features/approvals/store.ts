@@ -1,5 +1,5 @@
 // The approvals' SQL: change and window requests, their decisions, and what an approval writes.
-import type { CellKind, RequestStatus } from '../../../shared/model.js';
+import type { RequestStatus } from '../../../shared/model.js';
 import { type Exec, one, rows } from '../../db/db.js';
 import { underPrefixes } from '../hierarchy/store.js';
 
@@ -38,45 +38,6 @@ export const closeRequest = (
   x.execute({
     sql: `UPDATE ${table} SET status = ?, decided_by = ?, decided_at = ?, decision_comment = ?, revision = ? WHERE id = ?`,
     args: [d.status, d.by, d.at, d.note, d.revision, id],
-  });
-
-export const cellAt = (x: Exec, measureId: number, kind: CellKind, period: string) =>
-  one<{ value: number | null; version: number }>(
-    x,
-    'SELECT value, version FROM cells WHERE measure_id = ? AND kind = ? AND period = ?',
-    [measureId, kind, period],
-  );
-
-/**
- * An approved change into its cell; `reference`: an approved forecast is what further changes of
- * the month are measured from (materiality adds up).
- */
-export const putApprovedCell = (
-  x: Exec,
-  c: {
-    measureId: number;
-    kind: CellKind;
-    period: string;
-    value: number;
-    version: number;
-    revision: number;
-    reference: { month: number; value: number } | null;
-  },
-) =>
-  x.execute({
-    sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision, ref_month, ref_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-          ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision,
-            ref_month = excluded.ref_month, ref_value = excluded.ref_value`,
-    args: [
-      c.measureId,
-      c.kind,
-      c.period,
-      c.value,
-      c.version,
-      c.revision,
-      c.reference?.month ?? null,
-      c.reference?.value ?? null,
-    ],
   });
 
 /** An approved window change: the measure's new window. */

@@ -27,6 +27,7 @@ import {
   insertChangeRequests,
   openRequestsOf,
   recordOf,
+  REQUEST_ROW_STATUS,
   upsertCells,
   upsertRow,
   withdrawReplacedRequests,
@@ -184,6 +185,60 @@ export async function factsOf(
   return facts;
 }
 
+/**
+ * A change that waits for approval, in the audit trail (and the request it replaces, withdrawn);
+ * its change_requests row as insertChangeRequests takes it.
+ */
+export function auditRequest(
+  w: Write,
+  m: MeasureFacts,
+  change: EngineChange,
+  before: Slot,
+  decision: Extract<Decision, { outcome: 'pending' }>,
+  id: string,
+  replaced: string | undefined,
+  source: Record<string, unknown> | undefined,
+): unknown[] {
+  const cell = change.cell === undefined ? undefined : { cell: change.cell };
+  if (replaced)
+    w.audit({
+      action: 'change_request.withdrawn',
+      nodeId: m.id,
+      subject: replaced,
+      after: { reason: 'replaced by a newer change' },
+    });
+  w.audit({
+    action: 'change_request.opened',
+    nodeId: m.id,
+    subject: id,
+    before: {
+      kind: change.kind,
+      period: change.period,
+      value: fromMinorOrNull(before.value, m.rules.digits),
+      version: before.version,
+    },
+    after: {
+      value: fromMinor(decision.value, m.rules.digits),
+      note: change.note || undefined,
+      reason: decision.reason,
+    },
+    source: cell,
+  });
+  return [
+    id,
+    m.id,
+    change.kind,
+    change.period,
+    before.version,
+    before.value,
+    decision.value,
+    change.note?.trim() || null,
+    decision.reason,
+    JSON.stringify({ ...source, ...cell }),
+    'pending',
+  ];
+}
+
 /** The batch's record for decideBatch, over the packed cell keys. */
 function batchRecord(cells: CellRecord, requests: Map<string, string>): BatchRecord {
   return {
@@ -214,6 +269,7 @@ export async function applyChanges(
   const writtenBy: number[] = [];
   const written: Slot[] = [];
   const newRequests: unknown[][] = [];
+  const opened = new Map<string, unknown[]>();
   const withdrawn: string[] = [];
   const touched = new Set<number>();
   // One slot per change in typed arrays, objects only for what is not applied: a 100,000-change
@@ -251,48 +307,15 @@ export async function applyChanges(
         );
       },
       requested: (i, m, before, decision, id, replaced) => {
-        const change = changes[i]!;
-        const cell = change.cell === undefined ? undefined : { cell: change.cell };
-        if (replaced) {
-          withdrawn.push(replaced);
-          w.audit({
-            action: 'change_request.withdrawn',
-            nodeId: m.id,
-            subject: replaced,
-            after: { reason: 'replaced by a newer change' },
-          });
-        }
+        // A request this batch opened is written as withdrawn; one already stored is withdrawn.
+        const mine = replaced ? opened.get(replaced) : undefined;
+        if (mine) mine[REQUEST_ROW_STATUS] = 'withdrawn';
+        else if (replaced) withdrawn.push(replaced);
         outcomes.requestIds.set(i, id);
-        newRequests.push([
-          id,
-          m.id,
-          change.kind,
-          change.period,
-          before.version,
-          before.value,
-          decision.value,
-          change.note?.trim() || null,
-          decision.reason,
-          JSON.stringify({ ...source, ...cell }),
-        ]);
+        const row = auditRequest(w, m, changes[i]!, before, decision, id, replaced, source);
+        newRequests.push(row);
+        opened.set(id, row);
         touched.add(m.id);
-        w.audit({
-          action: 'change_request.opened',
-          nodeId: m.id,
-          subject: id,
-          before: {
-            kind: change.kind,
-            period: change.period,
-            value: fromMinorOrNull(before.value, m.rules.digits),
-            version: before.version,
-          },
-          after: {
-            value: fromMinor(decision.value, m.rules.digits),
-            note: change.note || undefined,
-            reason: decision.reason,
-          },
-          source: cell,
-        });
       },
     },
   );

@@ -184,7 +184,8 @@ export const withdrawReplacedRequests = (
 
 /**
  * New change requests, each as [id, measure id, kind, period, base version, old value, new value,
- * note, reason, source as JSON], in one statement.
+ * note, reason, source as JSON, status], in one statement. Status is 'pending', or 'withdrawn' for
+ * one a later change of the same batch replaced (two cannot wait on one cell).
  */
 export const insertChangeRequests = (
   x: Exec,
@@ -195,8 +196,49 @@ export const insertChangeRequests = (
 ) =>
   x.execute({
     sql: `INSERT INTO change_requests (id, measure_id, kind, period, base_version, old_value, new_value, note, reason_code, source,
-            status, requested_by, requested_at, revision)
+            status, decided_at, decision_comment, requested_by, requested_at, revision)
           SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9,
-            'pending', ?, ?, ? FROM json_each(?)`,
+            value->>10, CASE value->>10 WHEN 'withdrawn' THEN ?2 END,
+            CASE value->>10 WHEN 'withdrawn' THEN 'replaced by a newer change' END, ?1, ?2, ?3 FROM json_each(?4)`,
     args: [by, at, revision, JSON.stringify(requests)],
+  });
+/** Where a request row (as insertChangeRequests takes it) says its status. */
+export const REQUEST_ROW_STATUS = 10;
+
+// ---- one cell at a time (an approval, the reference engine) -------------------------------
+
+export const cellAt = async (
+  x: Exec,
+  measureId: number,
+  kind: CellKind,
+  period: string,
+): Promise<Slot | undefined> =>
+  one<Slot>(
+    x,
+    'SELECT value, version, ref_month AS refMonth, ref_value AS refValue FROM cells WHERE measure_id = ? AND kind = ? AND period = ?',
+    [measureId, kind, period],
+  );
+
+/**
+ * One cell written, as plain columns (the bulk engine writes upsertRow's packed rows instead);
+ * a forecast keeps its materiality reference (further changes of the month are measured from it).
+ */
+export const putCell = (
+  x: Exec,
+  c: { measureId: number; kind: CellKind; period: string; revision: number } & Slot,
+) =>
+  x.execute({
+    sql: `INSERT INTO cells (measure_id, kind, period, value, version, revision, ref_month, ref_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision,
+            ref_month = excluded.ref_month, ref_value = excluded.ref_value`,
+    args: [
+      c.measureId,
+      c.kind,
+      c.period,
+      c.value,
+      c.version,
+      c.revision,
+      c.refMonth ?? null,
+      c.refValue ?? null,
+    ],
   });
