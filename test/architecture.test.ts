@@ -34,6 +34,27 @@ const SQL_DEBT = [
   'server/seed/demo.ts',
 ];
 
+/**
+ * Test files with a describe that is still one story told in order (test/story.ts), to be split
+ * into tests that each set up what they need (issue 10); the list only shrinks.
+ */
+const STORY_DEBT = [
+  'test/addin/session-workbook.test.ts',
+  'test/addin/session.test.ts',
+  'test/browser/bound-cells.test.ts',
+  'test/browser/pane.test.ts',
+  'test/browser/workbook-life.test.ts',
+  'test/service/approvals.test.ts',
+  'test/service/audit.test.ts',
+  'test/service/db-busy.test.ts',
+  'test/service/decision-time.test.ts',
+  'test/service/gates.test.ts',
+  'test/service/import.test.ts',
+  'test/service/integrity.test.ts',
+  'test/service/measures.test.ts',
+  'test/service/migrations.test.ts',
+];
+
 describe('architecture', () => {
   const all = ['addin', 'server', 'shared'].flatMap(sources);
 
@@ -68,5 +89,10 @@ describe('architecture', () => {
     ).toEqual([]);
     // The shared code and the add-in hold none at all.
     expect(withSql.filter((f) => !f.startsWith('server/'))).toEqual([]);
+  });
+
+  it('every test runs in any order, but for the stories listed as debt', () => {
+    const stories = sources('test').filter((f) => /\bSTORY,/.test(code(f)));
+    expect(stories.sort()).toEqual([...STORY_DEBT].sort());
   });
 });

@@ -196,6 +196,15 @@ export const GateRequestDecidedAnswer = GateRequestAnswer.extend({ stage: z.enum
 
 // ---- measures ----------------------------------------------------------------------------
 
+/** A cell of the record, and the value waiting for approval on it if any. */
+const CellFields = {
+  kind: z.enum(CELL_KINDS),
+  period: Period,
+  value: Amount.nullable(),
+  version: z.number().int(),
+  pending: obj({ changeRequestId: z.string(), value: Amount }).optional(),
+};
+
 export const MilestoneAnswer = obj({
   id: z.string(),
   measure: z.string(),
@@ -269,15 +278,7 @@ export const MeasureAnswer = obj({
       done: z.boolean(),
     }),
   ),
-  cells: z.array(
-    obj({
-      kind: z.enum(CELL_KINDS),
-      period: Period,
-      value: Amount.nullable(),
-      version: z.number().int(),
-      pending: obj({ changeRequestId: z.string(), value: Amount }).optional(),
-    }),
-  ),
+  cells: z.array(obj(CellFields)),
   openRequests: obj({
     changeRequests: z.array(ChangeRequestAnswer),
     gateRequest: GateRequestAnswer.nullable(),
@@ -293,11 +294,7 @@ export const MeasureAnswer = obj({
 
 export const WireCell = obj({
   measure: z.string(),
-  kind: z.enum(CELL_KINDS),
-  period: Period,
-  value: Amount.nullable(),
-  version: z.number().int(),
-  pending: obj({ changeRequestId: z.string(), value: Amount }).optional(),
+  ...CellFields,
   /** In changes: the cell's request was decided since (so the sheet can say how, and by whom). */
   decided: obj({
     changeRequestId: z.string(),

@@ -3,6 +3,7 @@
 // renamed table, a binding made again or removed, conflicts resolved, a push undone — against the
 // real service (in process, real libSQL file) on the in-memory workbook.
 import { describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { GatecellClient } from '../../addin/api/client.js';
 import { SyncSession } from '../../addin/sync/session.js';
 import { WorkbookStateStore } from '../../addin/sync/state.js';
@@ -58,7 +59,7 @@ const record = async (w: World, code: string, period: string) =>
     await w.call(w.users.viewer.token, 'GET', `/cells?scope=${code}&kinds=forecast`)
   ).body.cells.find((c: { period: string }) => c.period === period);
 
-describe('the state travels with the workbook', async () => {
+describe('the state travels with the workbook', STORY, async () => {
   const w = await programme(['M-1', 'M-2']);
   const book = forecastBook(['M-1', 'M-2']);
   const session = pane(w, book);
@@ -112,7 +113,7 @@ describe('the state travels with the workbook', async () => {
   });
 });
 
-describe('only your own edits are sent under your name', async () => {
+describe('only your own edits are sent under your name', STORY, async () => {
   const w = await programme(['M-1', 'M-2']);
   const book = forecastBook(['M-1', 'M-2']);
   const session = pane(w, book);
@@ -156,7 +157,7 @@ describe('only your own edits are sent under your name', async () => {
   });
 });
 
-describe('a binding belongs to its table', async () => {
+describe('a binding belongs to its table', STORY, async () => {
   const w = await programme(['M-1']);
   const book = forecastBook(['M-1']);
   const session = pane(w, book);
@@ -193,7 +194,7 @@ describe('a binding belongs to its table', async () => {
   });
 });
 
-describe('conflicts resolved, changes reverted, a push undone', async () => {
+describe('conflicts resolved, changes reverted, a push undone', STORY, async () => {
   const w = await programme(['M-1', 'M-2']);
   const book = forecastBook(['M-1', 'M-2']);
   const session = pane(w, book);

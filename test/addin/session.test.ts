@@ -1,6 +1,7 @@
 // The add-in's sync session against the real service (in process, real libSQL file), with the
 // workbook held by the in-memory port.
 import { describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { GatecellClient } from '../../addin/api/client.js';
 import { SyncSession } from '../../addin/sync/session.js';
 import { WorkbookStateStore } from '../../addin/sync/state.js';
@@ -9,7 +10,7 @@ import { type Binding, LOOK_FILL } from '../../addin/workbook/port.js';
 import { cellKey } from '../../shared/sync/cells.js';
 import { measure, push, world, type World } from '../helpers.js';
 
-describe('sync session against the service', async () => {
+describe('sync session against the service', STORY, async () => {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   const { users } = w;
   for (const code of ['M-1', 'M-2', 'M-3']) {
@@ -250,7 +251,7 @@ describe('sync session against the service', async () => {
   });
 });
 
-describe('a push whose answer is lost on the way back', async () => {
+describe('a push whose answer is lost on the way back', STORY, async () => {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   await measure(w, 'M-R');
   await push(w, w.users.owner.token, [
@@ -467,7 +468,7 @@ describe('one queue for the pane: the 30 s refresh arriving during a push', asyn
   });
 });
 
-describe('every decision reaches the cell', async () => {
+describe('every decision reaches the cell', STORY, async () => {
   const { w, book, session, binding } = await boundMeasure('M-D', [
     'Forecast 2027-03',
     'Forecast 2027-04',

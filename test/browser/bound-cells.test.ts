@@ -3,10 +3,11 @@
 // rows sorted or inserted while a push is on the wire get their own answers (the pane in Chromium
 // on the in-memory workbook, against the real service).
 import { describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { forecastMeasures, push, world } from '../helpers.js';
 import { paneFixture } from './fixture.js';
 
-describe('bound cells in Chromium', async () => {
+describe('bound cells in Chromium', STORY, async () => {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   const { users } = w;
   await forecastMeasures(w, ['M-1', 'M-2']);

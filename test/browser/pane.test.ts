@@ -3,12 +3,13 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { measure, push, world } from '../helpers.js';
 import { paneFixture } from './fixture.js';
 
 const SHOTS = 'test-results';
 
-describe('task pane in Chromium', async () => {
+describe('task pane in Chromium', STORY, async () => {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   const { users } = w;
   for (const code of ['M-1', 'M-2']) {

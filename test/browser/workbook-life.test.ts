@@ -4,11 +4,12 @@
 // 5 MB per request.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { insertMeasures } from '../bulk-measures.js';
 import { forecastMeasures, world } from '../helpers.js';
 import { paneFixture } from './fixture.js';
 
-describe('the workbook outside the happy path', async () => {
+describe('the workbook outside the happy path', STORY, async () => {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   const { users } = w;
   await forecastMeasures(w, ['M-1', 'M-2']);

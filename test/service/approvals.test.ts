@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { measure, plan, push, world } from '../helpers.js';
 
-describe('change requests', async () => {
+describe('change requests', STORY, async () => {
   const w = await world();
   const { users } = w;
   await measure(w, 'M-A');

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { segmentsUnder } from '../../server/features/audit/store.js';
 import { ADMIN_TOKEN, measure, plan, push, world } from '../helpers.js';
 
-describe('audit trail', async () => {
+describe('audit trail', STORY, async () => {
   const w = await world();
   const { users } = w;
   await measure(w, 'M-AU');

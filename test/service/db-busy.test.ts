@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { Db } from '../../server/db/db.js';
 
-describe('writes under another writer’s lock', async () => {
+describe('writes under another writer’s lock', STORY, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'gatecell-busy-'));
   const url = `file:${join(dir, 'busy.db')}`;
   const setup = createClient({ url });

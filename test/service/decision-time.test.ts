@@ -1,6 +1,7 @@
 // Approvals re-check their rule when decided (api-v1.md, "Decision-time rules"), settings that
 // must stay consistent, and actuals only for months that have begun.
 import { describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { advance, measure, plan, push, world } from '../helpers.js';
 
 describe('a gate is judged on the figures as they are when decided', async () => {
@@ -123,7 +124,7 @@ describe('actuals are for months that have begun', async () => {
   });
 });
 
-describe('materiality adds up over a month', async () => {
+describe('materiality adds up over a month', STORY, async () => {
   const w = await world(new Date('2027-01-05T09:00:00Z'));
   const { users } = w;
   await measure(w, 'M-SAL');
@@ -216,50 +217,55 @@ describe('the rollup does not count a missing forecast as a shortfall', async ()
   });
 });
 
-describe('exceptions: a second acknowledge is 409; a cancelled measure has no implementation status of its own', async () => {
-  const w = await world(new Date('2027-01-15T09:00:00Z'));
-  const { users } = w;
-  await measure(w, 'M-EX');
-  await w.call(users.owner.token, 'POST', '/measures/M-EX/milestones', {
-    title: 'Late',
-    due: '2027-01-01',
-  });
+describe(
+  'exceptions: a second acknowledge is 409; a cancelled measure has no implementation status of its own',
+  STORY,
+  async () => {
+    const w = await world(new Date('2027-01-15T09:00:00Z'));
+    const { users } = w;
+    await measure(w, 'M-EX');
+    await w.call(users.owner.token, 'POST', '/measures/M-EX/milestones', {
+      title: 'Late',
+      due: '2027-01-01',
+    });
 
-  it('acknowledge once, then 409', async () => {
-    const [e] = (await w.call(users.owner.token, 'GET', '/exceptions?scope=M-EX')).body.exceptions;
-    expect(
-      (
-        await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
-          comment: 'seen',
-        })
-      ).status,
-    ).toBe(200);
-    const again = await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
-      comment: 'seen',
+    it('acknowledge once, then 409', async () => {
+      const [e] = (await w.call(users.owner.token, 'GET', '/exceptions?scope=M-EX')).body
+        .exceptions;
+      expect(
+        (
+          await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
+            comment: 'seen',
+          })
+        ).status,
+      ).toBe(200);
+      const again = await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
+        comment: 'seen',
+      });
+      expect(again.status).toBe(409);
     });
-    expect(again.status).toBe(409);
-  });
 
-  it('on hold, cancelled; then "cancelled" as its implementation status', async () => {
-    expect(
-      (await w.call(users.sponsor.token, 'POST', '/measures/M-EX/hold', { comment: 'wait' }))
-        .status,
-    ).toBe(200);
-    const r = await w.call(users.owner.token, 'POST', '/measures/M-EX/gate', {
-      to: 'cancelled',
-      comment: 'stopped',
+    it('on hold, cancelled; then "cancelled" as its implementation status', async () => {
+      expect(
+        (await w.call(users.sponsor.token, 'POST', '/measures/M-EX/hold', { comment: 'wait' }))
+          .status,
+      ).toBe(200);
+      const r = await w.call(users.owner.token, 'POST', '/measures/M-EX/gate', {
+        to: 'cancelled',
+        comment: 'stopped',
+      });
+      expect(r.status).toBe(201);
+      expect(
+        (
+          await w.call(users.sponsor.token, 'POST', `/gate-requests/${r.body.id}/approve`, {
+            comment: 'ok',
+          })
+        ).status,
+      ).toBe(200);
+      expect((await w.call(users.viewer.token, 'GET', '/measures/M-EX')).body).toMatchObject({
+        stage: 'cancelled',
+        implementationStatus: 'cancelled',
+      });
     });
-    expect(r.status).toBe(201);
-    expect(
-      (
-        await w.call(users.sponsor.token, 'POST', `/gate-requests/${r.body.id}/approve`, {
-          comment: 'ok',
-        })
-      ).status,
-    ).toBe(200);
-    expect((await w.call(users.viewer.token, 'GET', '/measures/M-EX')).body).toMatchObject({
-      stage: 'cancelled',
-      implementationStatus: 'cancelled',
-    });
-  });
-});
+  },
+);

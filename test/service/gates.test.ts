@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { measure, PERIODS, plan, push, world } from '../helpers.js';
 
-describe('stage gates', async () => {
+describe('stage gates', STORY, async () => {
   const w = await world(new Date('2027-08-10T09:00:00Z'));
   const { users } = w;
   const request = (code: string, to: string, comment = 'ready', token = users.owner.token) =>

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { measure, plan, push, world } from '../helpers.js';
 
-describe('actuals import (CSV)', async () => {
+describe('actuals import (CSV)', STORY, async () => {
   const w = await world(new Date('2027-07-15T09:00:00Z'));
   const { users } = w;
   await measure(w, 'M-I');

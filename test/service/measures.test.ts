@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { measure, world } from '../helpers.js';
 
-describe('measures', async () => {
+describe('measures', STORY, async () => {
   const w = await world();
   const { users } = w;
   const base = {

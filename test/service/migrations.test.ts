@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { STORY } from '../story.js';
 import { createApp } from '../../server/app.js';
 import { Db } from '../../server/db/db.js';
 import { migrate } from '../../server/db/migrate.js';
 
-describe('migrations', () => {
+describe('migrations', STORY, () => {
   const dir = mkdtempSync(join(tmpdir(), 'gatecell-migrate-'));
   const db = new Db({ url: `file:${join(dir, 'old.db')}` });
   afterAll(() => {

@@ -8,14 +8,32 @@ describe('push: the four outcomes', async () => {
   await measure(w, 'M-P');
   await push(w, owner, plan('M-P', 'target', 1000));
   await push(w, owner, plan('M-P', 'forecast', 1000));
+  /** A measure of its own for one test: a target and a forecast of 1,000 in every month (version 1). */
+  let made = 0;
+  const planned = async () => {
+    const code = `M-P${++made}`;
+    await measure(w, code);
+    await push(w, owner, plan(code, 'target', 1000));
+    await push(w, owner, plan(code, 'forecast', 1000));
+    return code;
+  };
+  /** The forecast of March moved once within tolerance: 1,050.25, version 2. */
+  const movedOnce = async () => {
+    const code = await planned();
+    await push(w, owner, [
+      { measure: code, kind: 'forecast', period: '2027-03', value: 1050.25, baseVersion: 1 },
+    ]);
+    return code;
+  };
   const cell = async (kind: string, period: string, code = 'M-P') =>
     (await w.call(owner, 'GET', `/cells?scope=${code}&kinds=${kind}&from=${period}&to=${period}`))
       .body.cells[0];
 
   it('applied within tolerance: the value is now the record, version +1', async () => {
+    const code = await planned();
     const r = await push(w, owner, [
       {
-        measure: 'M-P',
+        measure: code,
         kind: 'forecast',
         period: '2027-03',
         value: 1050.25,
@@ -24,8 +42,8 @@ describe('push: the four outcomes', async () => {
       },
     ]);
     expect(r.results).toEqual([{ index: 0, outcome: 'applied', value: 1050.25, version: 2 }]);
-    expect(await cell('forecast', '2027-03')).toEqual({
-      measure: 'M-P',
+    expect(await cell('forecast', '2027-03', code)).toEqual({
+      measure: code,
       kind: 'forecast',
       period: '2027-03',
       value: 1050.25,
@@ -34,8 +52,9 @@ describe('push: the four outcomes', async () => {
   });
 
   it('material without a note: rejected NOTE_REQUIRED; with a note: pending, the approved value stays', async () => {
+    const code = await planned();
     const noNote = await push(w, owner, [
-      { measure: 'M-P', kind: 'forecast', period: '2027-04', value: 500, baseVersion: 1 },
+      { measure: code, kind: 'forecast', period: '2027-04', value: 500, baseVersion: 1 },
     ]);
     expect(noNote.results[0]).toMatchObject({
       outcome: 'rejected',
@@ -45,7 +64,7 @@ describe('push: the four outcomes', async () => {
     });
     const withNote = await push(w, owner, [
       {
-        measure: 'M-P',
+        measure: code,
         kind: 'forecast',
         period: '2027-04',
         value: 500,
@@ -60,7 +79,7 @@ describe('push: the four outcomes', async () => {
       changeRequestId: expect.stringMatching(/^cr_/),
       reason: { code: 'MATERIAL_CHANGE' },
     });
-    expect(await cell('forecast', '2027-04')).toMatchObject({
+    expect(await cell('forecast', '2027-04', code)).toMatchObject({
       value: 1000,
       version: 1,
       pending: { changeRequestId: withNote.results[0].changeRequestId, value: 500 },
@@ -68,32 +87,35 @@ describe('push: the four outcomes', async () => {
   });
 
   it('a new material change on a cell with a pending request replaces it', async () => {
-    const before = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-P')).body
-      .changeRequests;
-    const again = await push(w, owner, [
-      {
-        measure: 'M-P',
-        kind: 'forecast',
-        period: '2027-04',
-        value: 400,
-        baseVersion: 1,
-        note: 'worse',
-      },
-    ]);
-    const after = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-P')).body
-      .changeRequests;
-    expect(after).toHaveLength(before.length);
-    expect(after.find((r: any) => r.period === '2027-04')).toMatchObject({
-      id: again.results[0].changeRequestId,
-      value: 400,
-      oldValue: 1000,
+    const code = await planned();
+    const material = (value: number, note: string) => ({
+      measure: code,
+      kind: 'forecast',
+      period: '2027-04',
+      value,
+      baseVersion: 1,
+      note,
     });
-    const withdrawn = (
-      await w.call(users.controller.token, 'GET', '/change-requests?scope=M-P&status=withdrawn')
-    ).body.changeRequests;
-    expect(withdrawn.map((r: any) => r.id)).toContain(
-      before.find((r: any) => r.period === '2027-04').id,
-    );
+    const first = await push(w, owner, [material(500, 'customer lost')]);
+    const again = await push(w, owner, [material(400, 'worse')]);
+    const list = async (status: string) =>
+      (
+        await w.call(
+          users.controller.token,
+          'GET',
+          `/change-requests?scope=${code}&status=${status}`,
+        )
+      ).body.changeRequests;
+    expect(await list('pending')).toEqual([
+      expect.objectContaining({
+        id: again.results[0].changeRequestId,
+        value: 400,
+        oldValue: 1000,
+      }),
+    ]);
+    expect((await list('withdrawn')).map((r: any) => r.id)).toEqual([
+      first.results[0].changeRequestId,
+    ]);
   });
 
   it('two material changes of one cell in one batch: the later waits, the earlier is withdrawn', async () => {
@@ -130,8 +152,9 @@ describe('push: the four outcomes', async () => {
   });
 
   it('conflict on a stale version: the current value and version come back, nothing is overwritten', async () => {
+    const code = await movedOnce();
     const r = await push(w, owner, [
-      { measure: 'M-P', kind: 'forecast', period: '2027-03', value: 990, baseVersion: 1 },
+      { measure: code, kind: 'forecast', period: '2027-03', value: 990, baseVersion: 1 },
     ]);
     expect(r.results[0]).toMatchObject({
       outcome: 'conflict',
@@ -139,43 +162,47 @@ describe('push: the four outcomes', async () => {
       version: 2,
       reason: { code: 'STALE_VERSION' },
     });
-    expect(await cell('forecast', '2027-03')).toMatchObject({ value: 1050.25, version: 2 });
+    expect(await cell('forecast', '2027-03', code)).toMatchObject({ value: 1050.25, version: 2 });
   });
 
   it('same value resent: applied, no new version', async () => {
+    const code = await movedOnce();
     const r = await push(w, owner, [
-      { measure: 'M-P', kind: 'forecast', period: '2027-03', value: '1050.25', baseVersion: 2 },
+      { measure: code, kind: 'forecast', period: '2027-03', value: '1050.25', baseVersion: 2 },
     ]);
     expect(r.results[0]).toEqual({ index: 0, outcome: 'applied', value: 1050.25, version: 2 });
   });
 
   it('a change without baseVersion fills an empty cell and conflicts on a filled one', async () => {
+    const code = await planned();
     await measure(w, 'M-Q');
     const r = await push(w, owner, [
       { measure: 'M-Q', kind: 'target', period: '2027-01', value: 10 },
-      { measure: 'M-P', kind: 'target', period: '2027-01', value: 10 },
+      { measure: code, kind: 'target', period: '2027-01', value: 10 },
     ]);
     expect(r.results.map((x: any) => x.outcome)).toEqual(['applied', 'conflict']);
   });
 
   it('pending on an empty cell answers value null and version 0', async () => {
+    await measure(w, 'M-EMPTY');
     await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { materialityAbs: 100 });
     const r = await push(w, owner, [
-      { measure: 'M-Q', kind: 'forecast', period: '2027-02', value: 5000, note: 'big' },
+      { measure: 'M-EMPTY', kind: 'forecast', period: '2027-02', value: 5000, note: 'big' },
     ]);
     expect(r.results[0]).toMatchObject({ outcome: 'pending', value: null, version: 0 });
     await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { materialityAbs: null });
   });
 
   it('every reason code of a rejection', async () => {
+    const code = await planned();
     await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { closedThrough: '2027-01' });
     const r = await push(w, owner, [
-      { measure: 'M-P', kind: 'forecast', period: '2027-05', value: 'lots', baseVersion: 1 },
+      { measure: code, kind: 'forecast', period: '2027-05', value: 'lots', baseVersion: 1 },
       { measure: 'M-NOPE', kind: 'forecast', period: '2027-05', value: 1 },
-      { measure: 'M-P', kind: 'forecast', period: '2027-09', value: 1 },
-      { measure: 'M-P', kind: 'forecast', period: '2027-01', value: 1001, baseVersion: 1 },
-      { measure: 'M-P', kind: 'actual', period: '2027-01', value: 1 },
-      { measure: 'M-P', kind: 'forecast', period: '2027-05', value: 1.234, baseVersion: 1 },
+      { measure: code, kind: 'forecast', period: '2027-09', value: 1 },
+      { measure: code, kind: 'forecast', period: '2027-01', value: 1001, baseVersion: 1 },
+      { measure: code, kind: 'actual', period: '2027-01', value: 1 },
+      { measure: code, kind: 'forecast', period: '2027-05', value: 1.234, baseVersion: 1 },
     ]);
     expect(r.results.map((x: any) => x.reason.code)).toEqual([
       'INVALID_VALUE',
@@ -189,27 +216,28 @@ describe('push: the four outcomes', async () => {
       r.results.every((x: any) => x.outcome === 'rejected' && x.reason.message.length > 10),
     ).toBe(true);
     const viewer = await push(w, users.viewer.token, [
-      { measure: 'M-P', kind: 'forecast', period: '2027-05', value: 1000, baseVersion: 1 },
+      { measure: code, kind: 'forecast', period: '2027-05', value: 1000, baseVersion: 1 },
     ]);
     expect(viewer.results[0].reason.code).toBe('FORBIDDEN');
     const outsider = await push(w, users.outsider.token, [
-      { measure: 'M-P', kind: 'forecast', period: '2027-05', value: 1000, baseVersion: 1 },
+      { measure: code, kind: 'forecast', period: '2027-05', value: 1000, baseVersion: 1 },
     ]);
     expect(outsider.results[0].reason.code).toBe('UNKNOWN_MEASURE'); // invisible is unknown
     await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { closedThrough: null });
   });
 
   it('a planner on the subtree edits the plan too; the controller enters actuals; the owner may not', async () => {
+    const code = await planned();
     const r = await push(w, users.planner2.token, [
-      { measure: 'M-P', kind: 'forecast', period: '2027-06', value: 1010, baseVersion: 1 },
+      { measure: code, kind: 'forecast', period: '2027-06', value: 1010, baseVersion: 1 },
     ]);
     expect(r.results[0].outcome).toBe('applied');
     const actual = await push(w, users.controller.token, [
-      { measure: 'M-P', kind: 'actual', period: '2027-01', value: 990 },
+      { measure: code, kind: 'actual', period: '2027-01', value: 990 },
     ]);
     expect(actual.results[0]).toMatchObject({ outcome: 'applied', value: 990, version: 1 });
     expect(
-      (await push(w, owner, [{ measure: 'M-P', kind: 'actual', period: '2027-02', value: 990 }]))
+      (await push(w, owner, [{ measure: code, kind: 'actual', period: '2027-02', value: 990 }]))
         .results[0].reason.code,
     ).toBe('FORBIDDEN');
   });
@@ -380,10 +408,11 @@ describe('push: the four outcomes', async () => {
   });
 
   it('revision rises once per committed batch; /sync/changes answers what changed after a revision', async () => {
+    const code = await planned();
     const start = (await w.call(owner, 'GET', '/cells?scope=ORG')).body.revision;
     const r = await push(w, owner, [
-      { measure: 'M-P', kind: 'forecast', period: '2027-02', value: 1001, baseVersion: 1 },
-      { measure: 'M-P', kind: 'forecast', period: '2027-05', value: 1021, baseVersion: 3 },
+      { measure: code, kind: 'forecast', period: '2027-02', value: 1001, baseVersion: 1 },
+      { measure: code, kind: 'forecast', period: '2027-05', value: 1021, baseVersion: 1 },
     ]);
     expect(r.revision).toBe(start + 1);
     const changes = await w.call(
@@ -393,12 +422,12 @@ describe('push: the four outcomes', async () => {
     );
     expect(changes.body.revision).toBe(start + 1);
     expect(changes.body.cells.map((c: any) => `${c.measure} ${c.period} ${c.value}`)).toEqual([
-      'M-P 2027-02 1001',
-      'M-P 2027-05 1021',
+      `${code} 2027-02 1001`,
+      `${code} 2027-05 1021`,
     ]);
     expect(changes.body.measures).toEqual([
       expect.objectContaining({
-        code: 'M-P',
+        code,
         stage: 'defined',
         implementationStatus: expect.any(String),
         potentialStatus: expect.any(String),
@@ -411,7 +440,7 @@ describe('push: the four outcomes', async () => {
     );
     expect(none.body).toEqual({ revision: start + 1, cells: [], measures: [] });
     const nothing = await push(w, owner, [
-      { measure: 'M-P', kind: 'forecast', period: '2027-02', value: 1001, baseVersion: 2 },
+      { measure: code, kind: 'forecast', period: '2027-02', value: 1001, baseVersion: 2 },
     ]);
     expect(nothing.revision).toBe(start + 1);
   });

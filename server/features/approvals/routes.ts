@@ -43,35 +43,20 @@ export const approvalRoutes = (deps: Deps) =>
         const measures = new Map(
           (await measuresUnder(deps.db.read, prefixes)).map((m) => [m.id, m]),
         );
-        const found = prefixes.length
-          ? await requestsUnder<ChangeRequestRow>(
-              deps.db.read,
-              'change_requests',
-              prefixes,
-              q.status,
-            )
-          : [];
+        const [found, windows] = prefixes.length
+          ? await Promise.all([
+              requestsUnder<ChangeRequestRow>(deps.db.read, 'change_requests', prefixes, q.status),
+              requestsUnder<WindowRequestRow>(deps.db.read, 'window_requests', prefixes, q.status),
+            ])
+          : [[], []];
         const settings = await settingsByOrg(
           deps.db.read,
           [...measures.values()].map((m) => m.org_id),
         );
         const people = await peopleById(deps.db.read, [
-          ...found.flatMap((r) => [r.requested_by, r.decided_by]),
+          ...[...found, ...windows].flatMap((r) => [r.requested_by, r.decided_by]),
           ...[...measures.values()].map((m) => m.controller_id),
         ]);
-        const windows = prefixes.length
-          ? await requestsUnder<WindowRequestRow>(
-              deps.db.read,
-              'window_requests',
-              prefixes,
-              q.status,
-            )
-          : [];
-        const windowPeople = await peopleById(
-          deps.db.read,
-          windows.flatMap((r) => [r.requested_by, r.decided_by]),
-        );
-        for (const [id, p] of windowPeople) people.set(id, p);
         const mayDecide = (r: { status: string; requested_by: string }, m: MeasureRow) =>
           r.status === 'pending' &&
           mayDecideChange(
