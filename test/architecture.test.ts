@@ -28,9 +28,6 @@ const SQL = /\b(SELECT\s[\s\S]*?\bFROM|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+[a-z
 const SQL_DEBT = [
   'server/features/audit/trail.ts',
   'server/features/exceptions/reconcile.ts',
-  'server/features/sync/cells.ts',
-  'server/http/auth.ts',
-  'server/http/write.ts',
   'server/seed/demo.ts',
 ];
 

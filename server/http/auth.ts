@@ -3,8 +3,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import type { Actor } from '../../shared/domain/access.js';
-import type { Role } from '../../shared/model.js';
-import { rows } from '../db/db.js';
+import { grantsByToken } from '../features/hierarchy/store.js';
 import { ApiError } from './errors.js';
 import type { AppEnv, Deps } from './env.js';
 
@@ -31,13 +30,7 @@ export const authenticate = (deps: Deps) =>
 export async function actorFor(deps: Deps, token: string): Promise<Actor> {
   if (deps.adminToken && sameSecret(token, deps.adminToken))
     return { userId: ADMIN_USER_ID, superAdmin: true, grants: [] };
-  const grants = await rows<{ id: string; path: string | null; role: Role | null }>(
-    deps.db.client,
-    `SELECT u.id, n.path, g.role FROM users u
-     LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN nodes n ON n.id = g.node_id
-     WHERE u.token_hash = ?`,
-    [hashToken(token)],
-  );
+  const grants = await grantsByToken(deps.db.client, hashToken(token));
   if (!grants.length) throw new ApiError(401, 'UNAUTHORIZED', 'Unknown or revoked token.');
   return {
     userId: grants[0]!.id,

@@ -2,7 +2,7 @@
 // audit events of everything it changed.
 import type { Context } from 'hono';
 import type { Transaction } from '@libsql/client';
-import { type Exec, one } from '../db/db.js';
+import { raiseRevision } from '../db/revision.js';
 import {
   type AuditEvent,
   type AuditHead,
@@ -37,11 +37,7 @@ export class Write {
   /** The revision of this write: raised once, on first use. */
   async revision(): Promise<number> {
     if (this.#revision === null) {
-      const r = await one<{ value: number }>(
-        this.tx,
-        "UPDATE meta SET value = value + 1 WHERE key = 'revision' RETURNING value",
-      );
-      this.#revision = r!.value;
+      this.#revision = await raiseRevision(this.tx);
     }
     return this.#revision;
   }
@@ -94,7 +90,3 @@ export function writeAs<T>(
     return result;
   });
 }
-
-/** The service's revision, read through the client or inside a transaction. */
-export const currentRevision = async (x: Exec) =>
-  (await one<{ value: number }>(x, "SELECT value FROM meta WHERE key = 'revision'"))!.value;

@@ -307,3 +307,13 @@ export const grantPathsOf = (x: Exec, userId: string) =>
     'SELECT n.path, g.role FROM grants g JOIN nodes n ON n.id = g.node_id WHERE g.user_id = ?',
     [userId],
   );
+
+/** The user a token hash belongs to, one row per grant (one row with no grant when none). */
+export const grantsByToken = (x: Exec, tokenHash: string) =>
+  rows<{ id: string; path: string | null; role: Role | null }>(
+    x,
+    `SELECT u.id, n.path, g.role FROM users u
+     LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN nodes n ON n.id = g.node_id
+     WHERE u.token_hash = ?`,
+    [tokenHash],
+  );

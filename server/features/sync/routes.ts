@@ -23,7 +23,8 @@ import {
 import type { AppEnv, Deps } from '../../http/env.js';
 import { forbidden } from '../../http/errors.js';
 import { validate, validateBatch } from '../../http/validate.js';
-import { currentRevision, write } from '../../http/write.js';
+import { currentRevision } from '../../db/revision.js';
+import { write } from '../../http/write.js';
 import { settingsByOrg, visibleNode } from '../hierarchy/store.js';
 import { measuresForRules } from '../measures/store.js';
 import { measureSummaries } from '../measures/store.js';

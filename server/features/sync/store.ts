@@ -9,7 +9,8 @@
 import type { CellKind } from '../../../shared/model.js';
 import { isPeriod } from '../../../shared/periods.js';
 import type { Slot } from '../../../shared/sync/decide.js';
-import { type Exec, one, rows } from '../../db/db.js';
+import { type Exec, jsonRows, one, rows } from '../../db/db.js';
+import { underPrefixes } from '../hierarchy/store.js';
 
 /** A push's answer as kept for its retries (deflated), or null. */
 export const answerOf = async (x: Exec, userId: string, key: string) =>
@@ -242,3 +243,86 @@ export const putCell = (
       c.refValue ?? null,
     ],
   });
+
+// ---- the pull and the changes since a revision ------------------------------------------
+
+/** [code, org_id, kind, period, value, version, open request id, requested value, (changes only:) decided request id, its status, comment, decider's name] */
+export type CellQueryRow = [
+  string,
+  number,
+  CellKind,
+  string,
+  number | null,
+  number,
+  string | null,
+  number | null,
+  (string | null)?,
+  ('approved' | 'rejected' | 'withdrawn' | null)?,
+  (string | null)?,
+  (string | null)?,
+];
+
+const CHANGES_SELECT = `SELECT json_array(n.code, n.org_id, k.kind, k.period, c.value, COALESCE(c.version, 0), cr.id, cr.new_value,
+    dr.id, dr.status, dr.decision_comment, du.name) AS j
+  FROM keys k JOIN nodes n ON n.id = k.measure_id
+  LEFT JOIN cells c ON c.measure_id = k.measure_id AND c.kind = k.kind AND c.period = k.period
+  LEFT JOIN change_requests cr ON cr.measure_id = k.measure_id AND cr.kind = k.kind AND cr.period = k.period AND cr.status = 'pending'
+  LEFT JOIN change_requests dr ON dr.id = (SELECT d.id FROM change_requests d WHERE d.measure_id = k.measure_id AND d.kind = k.kind
+    AND d.period = k.period AND d.status <> 'pending' AND d.revision > ?2 ORDER BY d.revision DESC LIMIT 1)
+  LEFT JOIN users du ON du.id = dr.decided_by`;
+
+/** Every stored cell (and every cell with an open request) under the prefixes, by code, kind, month. */
+export async function cellRowsUnder(
+  x: Exec,
+  prefixes: readonly string[],
+  q: {
+    kinds?: readonly CellKind[] | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+  },
+): Promise<CellQueryRow[]> {
+  const filter = (
+    t: string,
+  ) => `${t}.measure_id IN (SELECT n.id FROM nodes n WHERE n.level = 'measure' AND ${underPrefixes('n.id', '?1')})
+    AND (?2 IS NULL OR ${t}.kind IN (SELECT value FROM json_each(?2))) AND ${t}.period >= ?3 AND ${t}.period <= ?4`;
+  // Stored cells with their open request, then open requests on cells never stored: each cell is
+  // read once (a pull reads 100,000 of them), no set of keys is built and joined back.
+  const found = await jsonRows<CellQueryRow>(
+    x,
+    `SELECT j FROM (
+       SELECT n.code AS code, c.kind AS kind, c.period AS period,
+         json_array(n.code, n.org_id, c.kind, c.period, c.value, c.version, cr.id, cr.new_value) AS j
+       FROM cells c JOIN nodes n ON n.id = c.measure_id
+       LEFT JOIN change_requests cr ON cr.measure_id = c.measure_id AND cr.kind = c.kind AND cr.period = c.period AND cr.status = 'pending'
+       WHERE ${filter('c')}
+       UNION ALL
+       SELECT n.code, cr.kind, cr.period, json_array(n.code, n.org_id, cr.kind, cr.period, NULL, 0, cr.id, cr.new_value)
+       FROM change_requests cr JOIN nodes n ON n.id = cr.measure_id
+       WHERE cr.status = 'pending' AND ${filter('cr')}
+         AND NOT EXISTS (SELECT 1 FROM cells s WHERE s.measure_id = cr.measure_id AND s.kind = cr.kind AND s.period = cr.period)
+       ORDER BY code, kind, period)`,
+    [
+      JSON.stringify(prefixes),
+      q.kinds?.length ? JSON.stringify(q.kinds) : null,
+      q.from ?? '0000-00',
+      q.to ?? '9999-99',
+    ],
+  );
+  return found;
+}
+
+/** Cells whose value or open request changed after `since`, with the decision taken on them since. */
+export async function cellRowsChangedSince(
+  x: Exec,
+  prefixes: readonly string[],
+  since: number,
+): Promise<CellQueryRow[]> {
+  return jsonRows<CellQueryRow>(
+    x,
+    `WITH changed AS (SELECT node_id FROM measures WHERE revision > ?2),
+     keys AS (SELECT measure_id, kind, period FROM cells WHERE measure_id IN changed AND revision > ?2
+       UNION SELECT measure_id, kind, period FROM change_requests WHERE measure_id IN changed AND revision > ?2)
+     ${CHANGES_SELECT} WHERE ${underPrefixes('n.id', '?1')} ORDER BY n.code, k.kind, k.period`,
+    [JSON.stringify(prefixes), since],
+  );
+}
