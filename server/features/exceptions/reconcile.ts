@@ -13,10 +13,17 @@ import {
 } from '../../../shared/domain/exceptions.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { fromMinor } from '../../../shared/money.js';
-import { type Exec, rows } from '../../db/db.js';
+import type { Exec } from '../../db/db.js';
 import type { Write } from '../../http/write.js';
 import { moneyRules } from '../hierarchy/store.js';
 import type { DerivedStatus, MeasureState } from '../measures/store.js';
+import {
+  clearException,
+  exceptionsOfMeasures,
+  raiseException,
+  restateException,
+  type StoredException,
+} from './store.js';
 
 export const SYSTEM_ACTOR = 'system';
 
@@ -25,21 +32,6 @@ export const SYSTEM_ACTOR = 'system';
  * them hold (that write's actor and request), or in the sweep (actor 'system').
  */
 const RULES = { by: 'rules' };
-
-interface StoredException {
-  id: string;
-  measure_id: number;
-  type: string;
-  subject: string;
-  fingerprint: string;
-  status: string;
-  owner_id: string;
-  decision_needed: string;
-  value_at_stake: number;
-  start_level: number;
-  level: number;
-  opened_at: string;
-}
 
 type Detected = DetectedException & {
   measureId: number;
@@ -152,10 +144,7 @@ function diff(
       changes.push({
         measureId: e.measure_id,
         apply: async (w) => {
-          await w.tx.execute({
-            sql: "UPDATE exceptions SET status = 'cleared', resolved_at = ? WHERE id = ?",
-            args: [w.at, e.id],
-          });
+          await clearException(w.tx, e.id, w.at);
           w.audit({
             action: 'exception.cleared',
             nodeId: e.measure_id,
@@ -179,10 +168,7 @@ function diff(
       changes.push({
         measureId: e.measure_id,
         apply: async (w) => {
-          await w.tx.execute({
-            sql: 'UPDATE exceptions SET level = ?, value_at_stake = ?, fingerprint = ?, decision_needed = ?, owner_id = ? WHERE id = ?',
-            args: [level, d.valueAtStake, d.fingerprint, d.decisionNeeded, d.ownerId, e.id],
-          });
+          await restateException(w.tx, e.id, { ...d, level });
           if (level !== e.level)
             w.audit({
               action: 'exception.escalated',
@@ -202,10 +188,7 @@ function diff(
       changes.push({
         measureId: e.measure_id,
         apply: async (w) => {
-          await w.tx.execute({
-            sql: "UPDATE exceptions SET status = 'cleared' WHERE id = ?",
-            args: [e.id],
-          });
+          await clearException(w.tx, e.id, null);
         },
       });
   }
@@ -218,23 +201,7 @@ function diff(
       apply: async (w) => {
         const id = `ex_${randomUUID()}`;
         const level = levelAtStart(d);
-        await w.tx.execute({
-          sql: `INSERT INTO exceptions (id, measure_id, type, subject, fingerprint, status, owner_id, decision_needed, value_at_stake, start_level, level, opened_at)
-              VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
-          args: [
-            id,
-            d.measureId,
-            d.type,
-            d.subject,
-            d.fingerprint,
-            d.ownerId,
-            d.decisionNeeded,
-            d.valueAtStake,
-            level,
-            level,
-            w.at,
-          ],
-        });
+        await raiseException(w.tx, id, { ...d, level }, w.at);
         w.audit({
           action: 'exception.raised',
           nodeId: d.measureId,
@@ -254,10 +221,9 @@ function diff(
 }
 
 const storedFor = (x: Exec, judged: readonly Judged[]) =>
-  rows<StoredException>(
+  exceptionsOfMeasures(
     x,
-    `SELECT * FROM exceptions WHERE measure_id IN (SELECT value FROM json_each(?)) AND status IN ('open', 'acknowledged', 'resolved')`,
-    [JSON.stringify(judged.map((j) => j.state.measure.id))],
+    judged.map((j) => j.state.measure.id),
   );
 
 /** The measures whose stored exceptions differ from what the rules detect (read only). */

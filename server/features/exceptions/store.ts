@@ -104,3 +104,76 @@ export interface ActedRow {
   resolved_at: string | null;
   comment: string | null;
 }
+
+// ---- kept by the rules (reconcile.ts) ------------------------------------------------------
+
+/** An exception as stored: what the rules compare their findings with. */
+export interface StoredException {
+  id: string;
+  measure_id: number;
+  type: string;
+  subject: string;
+  fingerprint: string;
+  status: string;
+  owner_id: string;
+  decision_needed: string;
+  value_at_stake: number;
+  start_level: number;
+  level: number;
+  opened_at: string;
+}
+
+/** The measures' exceptions still open, acknowledged, or resolved by hand. */
+export const exceptionsOfMeasures = (x: Exec, measureIds: readonly number[]) =>
+  rows<StoredException>(
+    x,
+    `SELECT * FROM exceptions WHERE measure_id IN (SELECT value FROM json_each(?)) AND status IN ('open', 'acknowledged', 'resolved')`,
+    [JSON.stringify(measureIds)],
+  );
+
+/** What the rules found, as an exception holds it. */
+interface Finding {
+  fingerprint: string;
+  ownerId: string;
+  decisionNeeded: string;
+  valueAtStake: number;
+  level: number;
+}
+
+export const raiseException = (
+  x: Exec,
+  id: string,
+  f: Finding & { measureId: number; type: string; subject: string },
+  at: string,
+) =>
+  x.execute({
+    sql: `INSERT INTO exceptions (id, measure_id, type, subject, fingerprint, status, owner_id, decision_needed, value_at_stake, start_level, level, opened_at)
+          VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)`,
+    args: [
+      id,
+      f.measureId,
+      f.type,
+      f.subject,
+      f.fingerprint,
+      f.ownerId,
+      f.decisionNeeded,
+      f.valueAtStake,
+      f.level,
+      f.level,
+      at,
+    ],
+  });
+
+/** An exception that still holds, restated as the rules find it now (its level, value, owner). */
+export const restateException = (x: Exec, id: string, f: Finding) =>
+  x.execute({
+    sql: 'UPDATE exceptions SET level = ?, value_at_stake = ?, fingerprint = ?, decision_needed = ?, owner_id = ? WHERE id = ?',
+    args: [f.level, f.valueAtStake, f.fingerprint, f.decisionNeeded, f.ownerId, id],
+  });
+
+/** Cleared: its condition went away (`at`), or one resolved by hand whose condition changed (null: keeps its resolution time). */
+export const clearException = (x: Exec, id: string, at: string | null) =>
+  x.execute({
+    sql: "UPDATE exceptions SET status = 'cleared', resolved_at = coalesce(?, resolved_at) WHERE id = ?",
+    args: [at, id],
+  });
