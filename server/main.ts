@@ -8,7 +8,7 @@ import { readConfig, type Config } from './config.js';
 import { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { keyId, loadAuditKey } from './features/audit/keys.js';
-import { keyingPoint } from './features/audit/trail.js';
+import { keyingPoint } from './features/audit/store.js';
 import { createApp, manifestFor } from './app.js';
 import { sweep as keepWithTime } from './features/reporting/keep.js';
 import { forgetIdempotencyKeys } from './features/sync/routes.js';

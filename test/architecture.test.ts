@@ -1,7 +1,6 @@
 // The house rules that keep the code where a reader expects it: Excel is called from its one
 // adapter; no feature reaches into another's routes; SQL lives in stores, the database layer and
-// migrations — with the files that still hold SQL elsewhere listed here as debt (issue 10 moves
-// them), so that no new one appears and a file leaves the list as soon as its SQL does.
+// migrations; the tests of a file run in any order but for the stories listed as debt.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,12 +22,6 @@ const code = (path: string) =>
     .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 
 const SQL = /\b(SELECT\s[\s\S]*?\bFROM|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+[a-z_]+\s+SET)\b/;
-
-/** Files outside stores and the database layer that still hold SQL, to be moved into stores (issue 10). */
-const SQL_DEBT = [
-  'server/features/audit/trail.ts',
-  'server/seed/demo.ts',
-];
 
 /**
  * Test files with a describe that is still one story told in order (test/story.ts), to be split
@@ -71,20 +64,10 @@ describe('architecture', () => {
     expect(crossings).toEqual([]);
   });
 
-  it('SQL lives in stores, the database layer and migrations (and the listed debt, which only shrinks)', () => {
+  it('SQL lives in stores, the database layer and migrations only', () => {
     const home = (f: string) =>
       /^server\/features\/[a-z]+\/store\.ts$/.test(f) || f.startsWith('server/db/');
-    const withSql = all.filter((f) => !home(f) && SQL.test(code(f)));
-    expect(
-      withSql.filter((f) => !SQL_DEBT.includes(f)),
-      'new SQL outside a store',
-    ).toEqual([]);
-    expect(
-      SQL_DEBT.filter((f) => !withSql.includes(f)),
-      'no SQL left here: take it off SQL_DEBT',
-    ).toEqual([]);
-    // The shared code and the add-in hold none at all.
-    expect(withSql.filter((f) => !f.startsWith('server/'))).toEqual([]);
+    expect(all.filter((f) => !home(f) && SQL.test(code(f)))).toEqual([]);
   });
 
   it('every test runs in any order, but for the stories listed as debt', () => {

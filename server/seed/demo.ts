@@ -4,7 +4,7 @@
 import { addMonths, periodOf, periodsBetween } from '../../shared/periods.js';
 import { createApp } from '../app.js';
 import type { Db } from '../db/db.js';
-import { one } from '../db/db.js';
+import { anyNode } from '../features/hierarchy/store.js';
 
 export interface DemoUser {
   id: string;
@@ -28,9 +28,7 @@ function random(seed: number) {
   };
 }
 
-export async function isEmpty(db: Db) {
-  return !(await one(db.client, 'SELECT 1 FROM nodes LIMIT 1'));
-}
+export const isEmpty = async (db: Db) => !(await anyNode(db.client));
 
 export async function seedDemo(
   db: Db,

@@ -1,5 +1,6 @@
 // The audit trail's reads for the API: segments (a node's events of one batch) of a scope.
-import { type Exec, one, rows } from '../../db/db.js';
+import type { InArgs } from '@libsql/client';
+import { type Exec, jsonRows, one, rows } from '../../db/db.js';
 import { underPrefixes } from '../hierarchy/store.js';
 
 export interface SegmentRow {
@@ -92,9 +93,59 @@ export const segmentsOfNoNode = (x: Exec) =>
     'SELECT batch_id, node_id, events FROM audit_segments WHERE node_id IS NULL ORDER BY batch_id, ord',
   );
 
-/** The newest batch: the head a checkpoint states. */
+/** The newest batch: where the chain ends, the head a checkpoint states. */
 export const lastBatch = (x: Exec) =>
-  one<{ last_seq: number; hash: string }>(
+  one<{ id: number; hash: string; last_seq: number }>(
     x,
-    'SELECT last_seq, hash FROM audit_batches ORDER BY id DESC LIMIT 1',
+    'SELECT id, hash, last_seq FROM audit_batches ORDER BY id DESC LIMIT 1',
+  );
+
+/** The first batch hashed with the key, and the key's id (audit_keying); null before keying. */
+export const keyingPoint = async (x: Exec) =>
+  // Before migration 005 (while 003 runs) there is no such table: no keying point yet.
+  (await one<{ from_batch: number; at: string; key_id: string; signature: string }>(
+    x,
+    'SELECT from_batch, at, key_id, signature FROM audit_keying',
+  ).catch(() => undefined)) ?? null;
+
+/**
+ * A batch's segments in one statement: their texts are cut out of `bytes` by offset and length
+ * (rows of [ord, node id, last seq, offset from 1, length]) — the bytes stored are the bytes hashed.
+ */
+export const insertSegments = (
+  tx: Exec,
+  batchId: number,
+  bytes: Uint8Array,
+  segments: readonly (readonly [number, number | null, number, number, number])[],
+) =>
+  tx.execute({
+    sql: `INSERT INTO audit_segments (batch_id, ord, node_id, last_seq, events)
+          SELECT ?, value->>0, value->>1, value->>2, CAST(substr(?, value->>3, value->>4) AS TEXT) FROM json_each(?)`,
+    args: [batchId, bytes, JSON.stringify(segments)],
+  });
+
+/** The batch row, last in its transaction: [id, first seq, last seq, at, actor, request id, source, previous hash, hash]. */
+export const insertBatch = (tx: Exec, row: InArgs) =>
+  tx.execute({
+    sql: 'INSERT INTO audit_batches (id, first_seq, last_seq, at, actor, request_id, source, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    args: row,
+  });
+
+/** How many stored segments belong to no batch (a batch row deleted behind the service). */
+export const orphanSegments = async (x: Exec) =>
+  (
+    await one<{ n: number }>(
+      x,
+      'SELECT COUNT(*) AS n FROM audit_segments WHERE batch_id NOT IN (SELECT id FROM audit_batches)',
+    )
+  )?.n ?? 0;
+
+/** The cells of the nodes with ids in [lo, hi), as arrays [measure, org, kind, period, value, version] (arrays parse in half the time). */
+export const cellsOfNodeRange = (x: Exec, lo: number, hi: number) =>
+  jsonRows<[number, number, string, string, number | null, number]>(
+    x,
+    `SELECT json_array(c.measure_id, n.org_id, c.kind, c.period, c.value, c.version) AS j
+     FROM cells c JOIN nodes n ON n.id = c.measure_id WHERE c.measure_id >= ? AND c.measure_id < ?
+     ORDER BY c.measure_id, c.kind, c.period`,
+    [lo, hi],
   );

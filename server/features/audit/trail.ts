@@ -6,13 +6,18 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { InArgs } from '@libsql/client';
 import type { Exec } from '../../db/db.js';
-import { jsonRows, one, rows } from '../../db/db.js';
 import { minorDigits, minorText, toMinor } from '../../../shared/money.js';
-import { OrgSettingsSchema } from '../../../shared/domain/settings.js';
+import { allNodes, everyOrgSettings } from '../hierarchy/store.js';
 import { keyId, mac } from './keys.js';
 import {
   type BatchRow,
   batchesFrom,
+  cellsOfNodeRange,
+  insertBatch,
+  insertSegments,
+  keyingPoint,
+  lastBatch,
+  orphanSegments,
   segmentsAfter,
   segmentsOfNodes,
   segmentsOfNoNode,
@@ -120,20 +125,9 @@ export interface AuditHead {
   key: Buffer | null;
 }
 
-/** The first batch hashed with the key, and the key's id (audit_keying); null before keying. */
-export const keyingPoint = async (x: Exec) =>
-  // Before migration 005 (while 003 runs) there is no such table: no keying point yet.
-  (await one<{ from_batch: number; at: string; key_id: string; signature: string }>(
-    x,
-    'SELECT from_batch, at, key_id, signature FROM audit_keying',
-  ).catch(() => undefined)) ?? null;
-
 /** Where the chain ends: read inside the write transaction, which holds the write lock. */
 export async function auditHead(tx: Exec, key: Buffer): Promise<AuditHead> {
-  const last = await one<{ id: number; hash: string; last_seq: number }>(
-    tx,
-    'SELECT id, hash, last_seq FROM audit_batches ORDER BY id DESC LIMIT 1',
-  );
+  const last = await lastBatch(tx);
   const keyed = await keyingPoint(tx);
   return {
     batchId: last?.id ?? 0,
@@ -286,11 +280,7 @@ export async function appendAudit(
   let used = 0;
   let rows: [number, number | null, number, number, number][] = [];
   const flush = async () => {
-    await tx.execute({
-      sql: `INSERT INTO audit_segments (batch_id, ord, node_id, last_seq, events)
-            SELECT ?, value->>0, value->>1, value->>2, CAST(substr(?, value->>3, value->>4) AS TEXT) FROM json_each(?)`,
-      args: [batchId, bytes.subarray(0, used), JSON.stringify(rows)],
-    });
+    await insertSegments(tx, batchId, bytes.subarray(0, used), rows);
     used = 0;
     rows = [];
   };
@@ -310,10 +300,7 @@ export async function appendAudit(
     used += length;
   }
   if (rows.length) await flush();
-  await tx.execute({
-    sql: 'INSERT INTO audit_batches (id, first_seq, last_seq, at, actor, request_id, source, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    args: [...header, head.hash, hash.digest()] as InArgs,
-  });
+  await insertBatch(tx, [...header, head.hash, hash.digest()] as InArgs);
 }
 
 export interface Problem {
@@ -366,16 +353,13 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
   const problem = (p: Problem) => {
     if (problems.length < MAX_PROBLEMS) problems.push(p);
   };
-  const nodes = await rows<{ id: number; org_id: number; code: string }>(
-    x,
-    'SELECT id, org_id, code FROM nodes',
-  );
+  const nodes = await allNodes(x);
   const orgOf = new Map(nodes.map((n) => [n.id, n.org_id]));
   const inScope = (nodeId: number | null) =>
     !opts.orgIds || (nodeId !== null && opts.orgIds.has(orgOf.get(nodeId) ?? -1));
 
   const keying = await keyingPoint(x);
-  const last = await one<{ id: number }>(x, 'SELECT MAX(id) AS id FROM audit_batches');
+  const last = await lastBatch(x);
   if (!keying) {
     if (last?.id)
       problem({
@@ -497,14 +481,11 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
       type: 'checkpoint',
       message: `The trail no longer contains the checkpoint's head (event ${opts.checkpoint.seq}): the events since were deleted or rewritten.`,
     });
-  const orphans = await one<{ n: number }>(
-    x,
-    'SELECT COUNT(*) AS n FROM audit_segments WHERE batch_id NOT IN (SELECT id FROM audit_batches)',
-  );
-  if (orphans?.n)
+  const orphans = await orphanSegments(x);
+  if (orphans)
     problem({
       type: 'events',
-      message: `${orphans.n} stored segments of events belong to no batch.`,
+      message: `${orphans} stored segments of events belong to no batch.`,
     });
 
   // The events themselves, node range by node range (audit_segments_node): each batch's seqs
@@ -546,15 +527,8 @@ async function replayByNodes(
 ): Promise<number> {
   const codes = new Map(nodes.map((n) => [n.id, n.code]));
   const orgOf = new Map(nodes.map((n) => [n.id, n.org_id]));
-  const settings = await rows<{ org_id: number; settings: string }>(
-    x,
-    'SELECT org_id, settings FROM org_settings',
-  );
   const digitsOf = new Map(
-    settings.map((s) => [
-      s.org_id,
-      minorDigits(OrgSettingsSchema.parse(JSON.parse(s.settings)).currency),
-    ]),
+    [...(await everyOrgSettings(x))].map(([orgId, s]) => [orgId, minorDigits(s.currency)]),
   );
   let counted = 0;
   // Built only for a problem: a million cells would allocate a million of these for nothing.
@@ -602,13 +576,7 @@ async function replayByNodes(
           );
         }
     // Arrays, not objects: many of them parse in half the time. [measure, org, kind, period, value, version]
-    const cells = await jsonRows<[number, number, string, string, number | null, number]>(
-      x,
-      `SELECT json_array(c.measure_id, n.org_id, c.kind, c.period, c.value, c.version) AS j
-       FROM cells c JOIN nodes n ON n.id = c.measure_id WHERE c.measure_id >= ? AND c.measure_id < ?
-       ORDER BY c.measure_id, c.kind, c.period`,
-      [lo, hi],
-    );
+    const cells = await cellsOfNodeRange(x, lo, hi);
     for (const [m, o, k, p, v, n] of cells) {
       if (orgIds && !orgIds.has(o)) continue;
       const subject = `${k} ${p}`;

@@ -317,3 +317,19 @@ export const grantsByToken = (x: Exec, tokenHash: string) =>
      WHERE u.token_hash = ?`,
     [tokenHash],
   );
+
+/** Whether the record holds any node at all (an empty database gets the demo on `npm start`). */
+export const anyNode = async (x: Exec) => !!(await one(x, 'SELECT 1 FROM nodes LIMIT 1'));
+
+/** Every node's id, organization and code (the audit verification names what it replays). */
+export const allNodes = (x: Exec) =>
+  rows<{ id: number; org_id: number; code: string }>(x, 'SELECT id, org_id, code FROM nodes');
+
+/** Every organization's settings. */
+export async function everyOrgSettings(x: Exec): Promise<Map<number, OrgSettings>> {
+  const found = await rows<{ org_id: number; settings: string }>(
+    x,
+    'SELECT org_id, settings FROM org_settings',
+  );
+  return new Map(found.map((r) => [r.org_id, OrgSettingsSchema.parse(JSON.parse(r.settings))]));
+}
