@@ -74,4 +74,13 @@ describe('architecture', () => {
     const stories = sources('test').filter((f) => /\bSTORY,/.test(code(f)));
     expect(stories.sort()).toEqual([...STORY_DEBT].sort());
   });
+
+  it('every feature reads the same way: routes.ts, store.ts, present.ts', () => {
+    const features = readdirSync(join(ROOT, 'server/features'));
+    for (const feature of features)
+      for (const file of ['routes.ts', 'store.ts', 'present.ts'])
+        expect(all, `server/features/${feature}/${file}`).toContain(
+          `server/features/${feature}/${file}`,
+        );
+  });
 });

@@ -22,7 +22,7 @@ import {
 import { closeRequest, type Decided, moveWindow, requestById, requestsUnder } from './store.js';
 import { monthIndex } from '../../../shared/sync/decide.js';
 import { cellAt, putCell } from '../sync/store.js';
-import { changeRequestView, windowRequestView } from '../measures/present.js';
+import { changeRequestView, windowRequestView } from './present.js';
 import { peopleById } from '../hierarchy/store.js';
 import { committedValue, markMeasureChanged, measureOfVisible } from '../measures/store.js';
 

@@ -42,7 +42,7 @@ import {
   requireMeasure,
   rowWithMeasure,
 } from '../measures/store.js';
-import { gateRequestView } from '../measures/present.js';
+import { gateRequestView } from './present.js';
 import { peopleById } from '../hierarchy/store.js';
 import type { Exec } from '../../db/db.js';
 

@@ -1,8 +1,12 @@
-// How nodes and invitations look on the wire (shared/api/answers.ts).
+// How nodes, invitations and the people answers name look on the wire (shared/api/answers.ts).
 import type { InvitationAnswer, NodeAnswer, Totals } from '../../../shared/api/answers.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import type { Level } from '../../../shared/model.js';
-import type { NodeRow } from './store.js';
+import type { NodeRow, People } from './store.js';
+
+/** A person an answer names, by id (an id no longer known is shown as itself). */
+export const person = (people: People, id: string | null) =>
+  id ? (people.get(id) ?? { id, name: id }) : null;
 
 export const presentNode = (
   node: NodeRow,

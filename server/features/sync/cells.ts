@@ -5,48 +5,17 @@ import { editBlock } from '../../../shared/domain/finance.js';
 import { CELL_KINDS, type CellKind } from '../../../shared/model.js';
 import { periodOf, periodsBetween } from '../../../shared/periods.js';
 import { measuresUnder } from '../measures/store.js';
-import { fromMinorOrNull } from '../../../shared/money.js';
 import type { Lock, WireCell } from '../../../shared/api/answers.js';
 import type { Exec } from '../../db/db.js';
+import { presentCells } from './present.js';
 import { type CellQueryRow, cellRowsChangedSince, cellRowsUnder } from './store.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
 
+/** The rows as the API answers them, in each measure's organization's currency. */
 async function toWire(x: Exec, found: CellQueryRow[]): Promise<WireCell[]> {
-  const digits = new Map(
-    [...(await settingsByOrg(x, new Set(found.map((r) => r[1]))))].map(([id, s]) => [
-      id,
-      moneyRules(s).digits,
-    ]),
-  );
-  return found.map(
-    ([
-      measure,
-      orgId,
-      kind,
-      period,
-      value,
-      version,
-      requestId,
-      requested,
-      decidedId,
-      status,
-      comment,
-      by,
-    ]) => {
-      const d = digits.get(orgId)!;
-      const cell: WireCell = { measure, kind, period, value: fromMinorOrNull(value, d), version };
-      if (requestId)
-        cell.pending = { changeRequestId: requestId, value: fromMinorOrNull(requested, d)! };
-      else if (decidedId && status)
-        cell.decided = {
-          changeRequestId: decidedId,
-          status,
-          comment: comment ?? null,
-          by: by ?? null,
-        };
-      return cell;
-    },
-  );
+  const settings = await settingsByOrg(x, new Set(found.map((r) => r[1])));
+  const digits = new Map([...settings].map(([orgId, s]) => [orgId, moneyRules(s).digits]));
+  return presentCells(found, (orgId) => digits.get(orgId)!);
 }
 
 /** Every stored cell (and every cell with an open request) under the prefixes. */
