@@ -30,7 +30,6 @@ const SQL = /\b(SELECT\s[\s\S]*?\bFROM|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+[a-z
 const STORY_DEBT = [
   'test/addin/session-workbook.test.ts',
   'test/browser/bound-cells.test.ts',
-  'test/browser/pane.test.ts',
   'test/browser/workbook-life.test.ts',
   'test/service/approvals.test.ts',
   'test/service/audit.test.ts',

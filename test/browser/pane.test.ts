@@ -3,13 +3,16 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { STORY } from '../story.js';
 import { measure, push, world } from '../helpers.js';
 import { paneFixture } from './fixture.js';
 
 const SHOTS = 'test-results';
 
-describe('task pane in Chromium', STORY, async () => {
+/**
+ * A world of its own for one test: M-1 and M-2 with a target and a forecast of 100 in 2027-03, a
+ * service and Chromium serving the pane, and panes opened on a table listing M-2 then M-1.
+ */
+async function paneWorld() {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   const { users } = w;
   for (const code of ['M-1', 'M-2']) {
@@ -20,32 +23,47 @@ describe('task pane in Chromium', STORY, async () => {
     ]);
   }
   const fixture = await paneFixture(w);
-  mkdirSync(SHOTS, { recursive: true });
-  const openPane = (token: string, width = 360) =>
-    fixture.openPane(
-      token,
-      ['Measure', 'Title', 'Target 2027-03', 'Forecast 2027-03'],
-      [
-        ['M-2', 'Energy', '', ''],
-        ['M-1', 'Freight', '', ''],
-      ],
-      { width },
-    );
-  const cell = (page: Page, row: number, column: number) =>
-    page.evaluate(
-      ([r, c]) => ({
-        value: window.gatecellWorkbook!.value('Forecast', r!, c!),
-        look: window.gatecellWorkbook!.look('Forecast', r!, c!),
-        note: window.gatecellWorkbook!.note('Forecast', r!, c!),
-      }),
-      [row, column],
-    );
-  const { status } = fixture;
+  const headers = ['Measure', 'Title', 'Target 2027-03', 'Forecast 2027-03'];
+  const rows = [
+    ['M-2', 'Energy', '', ''],
+    ['M-1', 'Freight', '', ''],
+  ];
+  return {
+    users,
+    status: fixture.status,
+    openPane: (token: string, width = 360) => fixture.openPane(token, headers, rows, { width }),
+    /** Bound to the table (scope ORG) and pulled. */
+    boundPane: (token: string, width = 360) => fixture.boundPane(token, headers, rows, { width }),
+  };
+}
 
-  let owner: Page;
+const cell = (page: Page, row: number, column: number) =>
+  page.evaluate(
+    ([r, c]) => ({
+      value: window.gatecellWorkbook!.value('Forecast', r!, c!),
+      look: window.gatecellWorkbook!.look('Forecast', r!, c!),
+      note: window.gatecellWorkbook!.note('Forecast', r!, c!),
+    }),
+    [row, column],
+  );
+
+/** The owner asks, through the pane, for M-2's March forecast to become 50 (material), with a note. */
+async function requestMaterialChange(owner: Page, status: (p: Page) => Promise<string>) {
+  await owner.evaluate(() => window.gatecellWorkbook!.type('Forecast', 0, 3, 50));
+  await owner.getByRole('button', { name: 'Push', exact: true }).click();
+  await expect.poll(() => status(owner)).toContain('1 rejected');
+  const results = owner.getByRole('region', { name: 'Last push' });
+  await results.getByLabel('Note for D2').fill('Key account lost in February');
+  await results.getByRole('button', { name: 'Send 1 with notes' }).click();
+  await expect.poll(() => status(owner)).toContain('1 sent, 0 applied, 1 pending approval');
+}
+
+describe('task pane in Chromium', () => {
+  mkdirSync(SHOTS, { recursive: true });
 
   it('connects, binds the selected table and pulls the record', async () => {
-    owner = await openPane(users.owner.token);
+    const { users, status, openPane } = await paneWorld();
+    const owner = await openPane(users.owner.token);
     await expect(owner.getByLabel('Signed in as').innerText()).resolves.toContain('owner');
     await owner.getByRole('button', { name: 'Bind the selected table' }).click();
     expect(await owner.getByLabel('Month of Forecast 2027-03').inputValue()).toBe('2027-03');
@@ -61,6 +79,8 @@ describe('task pane in Chromium', STORY, async () => {
   });
 
   it('pushes an edit, asks a note for a material one, and flags each outcome', async () => {
+    const { users, status, boundPane } = await paneWorld();
+    const owner = await boundPane(users.owner.token);
     await owner.evaluate(() => {
       window.gatecellWorkbook!.type('Forecast', 1, 3, 104); // M-1: within tolerance
       window.gatecellWorkbook!.type('Forecast', 0, 3, 50); // M-2: material
@@ -105,6 +125,9 @@ describe('task pane in Chromium', STORY, async () => {
   });
 
   it('the controller approves in the pane; the owner sees the value on refresh', async () => {
+    const { users, status, openPane, boundPane } = await paneWorld();
+    const owner = await boundPane(users.owner.token);
+    await requestMaterialChange(owner, status);
     const controller = await openPane(users.controller.token, 320);
     await controller.getByRole('tab', { name: 'Approvals' }).click();
     const request = controller.getByLabel('Request M-2 forecast 2027-03');
@@ -133,6 +156,8 @@ describe('task pane in Chromium', STORY, async () => {
   });
 
   it('the owner requests the next gate from the measure; the sponsor approves it in the pane', async () => {
+    const { users, status, openPane, boundPane } = await paneWorld();
+    const owner = await boundPane(users.owner.token);
     await owner.getByRole('tab', { name: 'Measure' }).click();
     await owner.evaluate(() =>
       window.gatecellWorkbook!.select({ table: 'Forecast', row: 1, column: 3 }),
@@ -152,6 +177,8 @@ describe('task pane in Chromium', STORY, async () => {
   });
 
   it('shows the measure behind the selected cell at task-pane widths', async () => {
+    const { users, boundPane } = await paneWorld();
+    const owner = await boundPane(users.owner.token);
     for (const width of [320, 450]) {
       await owner.setViewportSize({ width, height: 900 });
       await owner.getByRole('tab', { name: 'Measure' }).click();
