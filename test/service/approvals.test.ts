@@ -1,23 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { STORY } from '../story.js';
 import { measure, plan, push, world } from '../helpers.js';
 
-describe('change requests', STORY, async () => {
+describe('change requests', async () => {
   const w = await world();
   const { users } = w;
-  await measure(w, 'M-A');
-  await push(w, users.owner.token, [
-    ...plan('M-A', 'target', 1000),
-    ...plan('M-A', 'forecast', 1000),
-  ]);
-  const request = async (period: string, value: number) =>
+  /** A measure of its own for one test: target and forecast of 1,000 a month (version 1). */
+  let made = 0;
+  const fresh = async () => {
+    const code = `M-AP${++made}`;
+    await measure(w, code);
+    await push(w, users.owner.token, [
+      ...plan(code, 'target', 1000),
+      ...plan(code, 'forecast', 1000),
+    ]);
+    return code;
+  };
+  /** A material forecast change of `code`, waiting for the controller: its request's id. */
+  const request = async (code: string, period: string, value: number) =>
     (
       await push(
         w,
         users.owner.token,
         [
           {
-            measure: 'M-A',
+            measure: code,
             kind: 'forecast',
             period,
             value,
@@ -29,24 +35,25 @@ describe('change requests', STORY, async () => {
         undefined,
       )
     ).results[0].changeRequestId as string;
-  const value = async (period: string) =>
+  const value = async (code: string, period: string) =>
     (
       await w.call(
         users.viewer.token,
         'GET',
-        `/cells?scope=M-A&kinds=forecast&from=${period}&to=${period}`,
+        `/cells?scope=${code}&kinds=forecast&from=${period}&to=${period}`,
       )
     ).body.cells[0];
 
   it('lists open requests with what each waits on and whom, and where it came from', async () => {
-    const id = await request('2027-02', 700);
+    const code = await fresh();
+    const id = await request(code, '2027-02', 700);
     const list = (
-      await w.call(users.controller.token, 'GET', '/change-requests?status=pending&scope=ORG')
+      await w.call(users.controller.token, 'GET', `/change-requests?status=pending&scope=${code}`)
     ).body.changeRequests;
     expect(list).toEqual([
       expect.objectContaining({
         id,
-        measure: 'M-A',
+        measure: code,
         title: expect.any(String),
         periodTarget: 1000,
         kind: 'forecast',
@@ -67,14 +74,16 @@ describe('change requests', STORY, async () => {
     expect(list[0].mayDecide).toBe(true);
     const others = await Promise.all(
       [users.owner, users.controller2, users.steering].map((u) =>
-        w.call(u.token, 'GET', '/change-requests?scope=ORG'),
+        w.call(u.token, 'GET', `/change-requests?scope=${code}`),
       ),
     );
     expect(others.map((r) => r.body.changeRequests[0].mayDecide)).toEqual([false, false, false]);
   });
 
   it("only the measure's named controller decides; nobody approves their own request", async () => {
-    const id = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-A')).body
+    const code = await fresh();
+    await request(code, '2027-02', 700);
+    const id = (await w.call(users.controller.token, 'GET', `/change-requests?scope=${code}`)).body
       .changeRequests[0].id;
     expect(
       (
@@ -104,7 +113,9 @@ describe('change requests', STORY, async () => {
   });
 
   it('approval makes the requested value the record, with a new version', async () => {
-    const id = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-A')).body
+    const code = await fresh();
+    await request(code, '2027-02', 700);
+    const id = (await w.call(users.controller.token, 'GET', `/change-requests?scope=${code}`)).body
       .changeRequests[0].id;
     const r = await w.call(users.controller.token, 'POST', `/change-requests/${id}/approve`, {
       comment: 'agreed in S&OP',
@@ -115,8 +126,8 @@ describe('change requests', STORY, async () => {
       decidedBy: { id: users.controller.id },
       comment: 'agreed in S&OP',
     });
-    expect(await value('2027-02')).toEqual({
-      measure: 'M-A',
+    expect(await value(code, '2027-02')).toEqual({
+      measure: code,
       kind: 'forecast',
       period: '2027-02',
       value: 700,
@@ -132,7 +143,8 @@ describe('change requests', STORY, async () => {
   });
 
   it('rejection needs a comment and keeps the approved value', async () => {
-    const id = await request('2027-03', 600);
+    const code = await fresh();
+    const id = await request(code, '2027-03', 600);
     expect(
       (
         await w.call(users.controller.token, 'POST', `/change-requests/${id}/reject`, {
@@ -144,22 +156,23 @@ describe('change requests', STORY, async () => {
       comment: 'no evidence',
     });
     expect(r.body.status).toBe('rejected');
-    expect(await value('2027-03')).toMatchObject({ value: 1000, version: 1 });
+    expect(await value(code, '2027-03')).toMatchObject({ value: 1000, version: 1 });
   });
 
   it('approving after the cell changed answers 409 and withdraws the request', async () => {
-    const id = await request('2027-04', 500);
+    const code = await fresh();
+    const id = await request(code, '2027-04', 500);
     await push(w, users.owner.token, [
-      { measure: 'M-A', kind: 'forecast', period: '2027-04', value: 1010, baseVersion: 1 },
+      { measure: code, kind: 'forecast', period: '2027-04', value: 1010, baseVersion: 1 },
     ]);
     const r = await w.call(users.controller.token, 'POST', `/change-requests/${id}/approve`, {
       comment: 'ok',
     });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('STALE_REQUEST');
-    expect(await value('2027-04')).toMatchObject({ value: 1010, version: 2 });
+    expect(await value(code, '2027-04')).toMatchObject({ value: 1010, version: 2 });
     const withdrawn = (
-      await w.call(users.controller.token, 'GET', '/change-requests?scope=M-A&status=withdrawn')
+      await w.call(users.controller.token, 'GET', `/change-requests?scope=${code}&status=withdrawn`)
     ).body.changeRequests;
     expect(withdrawn.map((x: any) => x.id)).toContain(id);
   });
@@ -205,11 +218,13 @@ describe('change requests', STORY, async () => {
   });
 
   it('from Detailed on, baseline and target changes wait for the controller (APPROVAL_REQUIRED)', async () => {
-    await w.db.client.execute(
-      "UPDATE measures SET stage = 'detailed' WHERE node_id = (SELECT id FROM nodes WHERE code = 'M-A')",
-    );
+    const code = await fresh();
+    await w.db.client.execute({
+      sql: "UPDATE measures SET stage = 'detailed' WHERE node_id = (SELECT id FROM nodes WHERE code = ?)",
+      args: [code],
+    });
     const r = await push(w, users.owner.token, [
-      { measure: 'M-A', kind: 'target', period: '2027-05', value: 1200, baseVersion: 1 },
+      { measure: code, kind: 'target', period: '2027-05', value: 1200, baseVersion: 1 },
     ]);
     expect(r.results[0]).toMatchObject({
       outcome: 'pending',
@@ -227,7 +242,7 @@ describe('change requests', STORY, async () => {
         await w.call(
           users.viewer.token,
           'GET',
-          '/cells?scope=M-A&kinds=target&from=2027-05&to=2027-05',
+          `/cells?scope=${code}&kinds=target&from=2027-05&to=2027-05`,
         )
       ).body.cells[0],
     ).toMatchObject({ value: 1200, version: 2 });
