@@ -35,7 +35,6 @@ const STORY_DEBT = [
   'test/service/decision-time.test.ts',
   'test/service/gates.test.ts',
   'test/service/integrity.test.ts',
-  'test/service/measures.test.ts',
   'test/service/migrations.test.ts',
 ];
 

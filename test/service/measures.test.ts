@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { STORY } from '../story.js';
 import { measure, world } from '../helpers.js';
 
-describe('measures', STORY, async () => {
+describe('measures', async () => {
   const w = await world();
   const { users } = w;
   const base = {
@@ -30,7 +29,8 @@ describe('measures', STORY, async () => {
   });
 
   it('a measure says what the signed-in user may do with it, by the policies its writes check', async () => {
-    const may = async (token: string) => (await w.call(token, 'GET', '/measures/M-1')).body.may;
+    await measure(w, 'M-MAY');
+    const may = async (token: string) => (await w.call(token, 'GET', '/measures/M-MAY')).body.may;
     expect(await may(users.owner.token)).toEqual({
       requestGate: true,
       hold: false,
@@ -65,11 +65,12 @@ describe('measures', STORY, async () => {
   });
 
   it('and not by a later change either', async () => {
-    const r = await w.call(users.admin.token, 'PATCH', '/measures/M-1', {
+    await measure(w, 'M-SOD');
+    const r = await w.call(users.admin.token, 'PATCH', '/measures/M-SOD', {
       controllerId: users.owner.id,
     });
     expect(r.status).toBe(422);
-    expect((await w.call(users.owner.token, 'GET', '/measures/M-1')).body.controller.id).toBe(
+    expect((await w.call(users.owner.token, 'GET', '/measures/M-SOD')).body.controller.id).toBe(
       users.controller.id,
     );
   });
@@ -91,8 +92,9 @@ describe('measures', STORY, async () => {
   });
 
   it('duplicate code 409 (ignoring case), wrong parent level 422, viewer 403, bad window 400, malformed 400', async () => {
+    await measure(w, 'M-DUP');
     expect(
-      (await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'M-1' })).status,
+      (await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'M-DUP' })).status,
     ).toBe(409);
     expect(
       (await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'ORG-PRJ' })).status,
@@ -110,8 +112,8 @@ describe('measures', STORY, async () => {
       (await w.call(users.viewer.token, 'POST', '/measures', { ...base, code: 'M-4' })).status,
     ).toBe(403);
     expect(
-      (await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'm-1' })).body.error,
-    ).toMatchObject({ code: 'DUPLICATE_CODE', message: expect.stringMatching(/as M-1/) });
+      (await w.call(users.owner.token, 'POST', '/measures', { ...base, code: 'm-dup' })).body.error,
+    ).toMatchObject({ code: 'DUPLICATE_CODE', message: expect.stringMatching(/as M-DUP/) });
     expect(
       (
         await w.call(users.owner.token, 'POST', '/measures', {
@@ -131,17 +133,21 @@ describe('measures', STORY, async () => {
   });
 
   it('the owner edits descriptive fields and declares a status; others may not declare', async () => {
-    const r = await w.call(users.owner.token, 'PATCH', '/measures/M-1', {
+    await measure(w, 'M-EDIT');
+    const r = await w.call(users.owner.token, 'PATCH', '/measures/M-EDIT', {
       title: 'Freight tender',
       declaredStatus: 'on_track',
     });
     expect(r.body).toMatchObject({ title: 'Freight tender', declaredStatus: 'on_track' });
     expect(
-      (await w.call(users.planner2.token, 'PATCH', '/measures/M-1', { declaredStatus: 'delayed' }))
-        .status,
+      (
+        await w.call(users.planner2.token, 'PATCH', '/measures/M-EDIT', {
+          declaredStatus: 'delayed',
+        })
+      ).status,
     ).toBe(403);
     expect(
-      (await w.call(users.viewer.token, 'PATCH', '/measures/M-1', { title: 'x' })).status,
+      (await w.call(users.viewer.token, 'PATCH', '/measures/M-EDIT', { title: 'x' })).status,
     ).toBe(403);
   });
 
@@ -200,8 +206,9 @@ describe('measures', STORY, async () => {
   });
 
   it('a milestone records when it was done, clears it when reopened, and both are audited', async () => {
+    await measure(w, 'M-DONE');
     const ms = (
-      await w.call(users.owner.token, 'POST', '/measures/M-5/milestones', {
+      await w.call(users.owner.token, 'POST', '/measures/M-DONE/milestones', {
         title: 'Pilot',
         due: '2027-03-01',
       })
@@ -211,7 +218,7 @@ describe('measures', STORY, async () => {
       id: ms.id,
       done: true,
       doneAt: w.clock.now.toISOString(),
-      measure: 'M-5',
+      measure: 'M-DONE',
     });
     const again = await w.call(users.owner.token, 'PATCH', `/milestones/${ms.id}`, {
       done: true,
@@ -222,9 +229,9 @@ describe('measures', STORY, async () => {
       done: false,
     });
     expect(reopened.body).toMatchObject({ done: false, doneAt: null, title: 'Pilot plant' });
-    const events = (await w.call(users.viewer.token, 'GET', '/audit?scope=M-5')).body.events.filter(
-      (e: any) => e.subject === ms.id,
-    );
+    const events = (
+      await w.call(users.viewer.token, 'GET', '/audit?scope=M-DONE')
+    ).body.events.filter((e: any) => e.subject === ms.id);
     expect(events.map((e: any) => e.action)).toEqual([
       'milestone.added',
       'milestone.updated',
@@ -238,21 +245,22 @@ describe('measures', STORY, async () => {
   });
 
   it('hold and resume: sponsor or steering, with a reason', async () => {
+    await measure(w, 'M-HOLD');
     expect(
-      (await w.call(users.owner.token, 'POST', '/measures/M-5/hold', { comment: 'x' })).status,
+      (await w.call(users.owner.token, 'POST', '/measures/M-HOLD/hold', { comment: 'x' })).status,
     ).toBe(403);
     expect(
-      (await w.call(users.sponsor.token, 'POST', '/measures/M-5/hold', { comment: '' })).status,
+      (await w.call(users.sponsor.token, 'POST', '/measures/M-HOLD/hold', { comment: '' })).status,
     ).toBe(422);
-    const held = await w.call(users.sponsor.token, 'POST', '/measures/M-5/hold', {
+    const held = await w.call(users.sponsor.token, 'POST', '/measures/M-HOLD/hold', {
       comment: 'plant decision',
     });
     expect(held.body).toMatchObject({ onHold: true, holdReason: 'plant decision' });
     expect(
-      (await w.call(users.steering.token, 'POST', '/measures/M-5/hold', { comment: 'again' }))
+      (await w.call(users.steering.token, 'POST', '/measures/M-HOLD/hold', { comment: 'again' }))
         .status,
     ).toBe(409);
-    const resumed = await w.call(users.steering.token, 'POST', '/measures/M-5/resume', {
+    const resumed = await w.call(users.steering.token, 'POST', '/measures/M-HOLD/resume', {
       comment: 'decided',
     });
     expect(resumed.body.onHold).toBe(false);
