@@ -1,7 +1,6 @@
 // Approvals re-check their rule when decided (api-v1.md, "Decision-time rules"), settings that
 // must stay consistent, and actuals only for months that have begun.
 import { describe, expect, it } from 'vitest';
-import { STORY } from '../story.js';
 import { advance, measure, plan, push, world } from '../helpers.js';
 
 describe('a gate is judged on the figures as they are when decided', async () => {
@@ -124,7 +123,11 @@ describe('actuals are for months that have begun', async () => {
   });
 });
 
-describe('materiality adds up over a month', STORY, async () => {
+/**
+ * A world of its own on 2027-01-05: M-SAL with a target and a forecast of 34,000 a month, and its
+ * owner cutting the March forecast (each cut against the version the last one left).
+ */
+async function salesMonth() {
   const w = await world(new Date('2027-01-05T09:00:00Z'));
   const { users } = w;
   await measure(w, 'M-SAL');
@@ -149,8 +152,25 @@ describe('materiality adds up over a month', STORY, async () => {
     version = r.version;
     return r;
   };
+  /** The controller approves the waiting request (the cell's version moves on). */
+  const approve = async () => {
+    const waiting = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-SAL'))
+      .body.changeRequests;
+    const r = await w.call(
+      users.controller.token,
+      'POST',
+      `/change-requests/${waiting[0].id}/approve`,
+      { comment: 'ok' },
+    );
+    version += 1;
+    return r.status;
+  };
+  return { w, users, cut, approve };
+}
 
+describe('materiality adds up over a month', () => {
   it("three cuts of −3,000 on a 34,000 target: the first applies, the second is measured from the month's start and needs a note", async () => {
+    const { cut } = await salesMonth();
     expect((await cut(31_000)).outcome).toBe('applied');
     expect((await cut(28_000)).reason?.code).toBe('NOTE_REQUIRED');
     const pending = await cut(28_000, 'second cut');
@@ -159,26 +179,27 @@ describe('materiality adds up over a month', STORY, async () => {
   });
 
   it('once a controller approves, that value is the reference for the rest of the month', async () => {
-    const waiting = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-SAL'))
-      .body.changeRequests;
-    expect(
-      (
-        await w.call(users.controller.token, 'POST', `/change-requests/${waiting[0].id}/approve`, {
-          comment: 'ok',
-        })
-      ).status,
-    ).toBe(200);
-    version += 1;
+    const { cut, approve } = await salesMonth();
+    await cut(31_000);
+    expect((await cut(28_000, 'second cut')).outcome).toBe('pending');
+    expect(await approve()).toBe(200);
     expect((await cut(25_500)).outcome).toBe('applied'); // 2,500 from the approved 28,000: under 10 % of the target
     expect((await cut(23_000)).reason?.code).toBe('NOTE_REQUIRED'); // 5,000 from 28,000
   });
 
   it('a new month measures from the value the cell holds when it begins', async () => {
+    const { w, cut, approve } = await salesMonth();
+    await cut(31_000);
+    await cut(28_000, 'second cut');
+    await approve();
+    await cut(25_500);
+    expect((await cut(23_000)).reason?.code).toBe('NOTE_REQUIRED'); // 5,000 from 28,000 in January
     w.clock.now = new Date('2027-02-01T00:00:00Z');
     expect((await cut(23_000)).outcome).toBe('applied'); // 2,500 from 25,500
   });
 
   it('an empty cell is measured from the target first, then from the first value it took that month', async () => {
+    const { w, users } = await salesMonth();
     await measure(w, 'M-SAL2');
     await push(w, users.owner.token, plan('M-SAL2', 'target', 10_000));
     const first = await push(w, users.owner.token, [
@@ -217,55 +238,51 @@ describe('the rollup does not count a missing forecast as a shortfall', async ()
   });
 });
 
-describe(
-  'exceptions: a second acknowledge is 409; a cancelled measure has no implementation status of its own',
-  STORY,
-  async () => {
-    const w = await world(new Date('2027-01-15T09:00:00Z'));
-    const { users } = w;
-    await measure(w, 'M-EX');
-    await w.call(users.owner.token, 'POST', '/measures/M-EX/milestones', {
-      title: 'Late',
-      due: '2027-01-01',
-    });
+describe('exceptions: a second acknowledge is 409; a cancelled measure has no implementation status of its own', async () => {
+  const w = await world(new Date('2027-01-15T09:00:00Z'));
+  const { users } = w;
+  await measure(w, 'M-EX');
+  await w.call(users.owner.token, 'POST', '/measures/M-EX/milestones', {
+    title: 'Late',
+    due: '2027-01-01',
+  });
 
-    it('acknowledge once, then 409', async () => {
-      const [e] = (await w.call(users.owner.token, 'GET', '/exceptions?scope=M-EX')).body
-        .exceptions;
-      expect(
-        (
-          await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
-            comment: 'seen',
-          })
-        ).status,
-      ).toBe(200);
-      const again = await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
-        comment: 'seen',
-      });
-      expect(again.status).toBe(409);
+  it('acknowledge once, then 409', async () => {
+    const [e] = (await w.call(users.owner.token, 'GET', '/exceptions?scope=M-EX')).body.exceptions;
+    expect(
+      (
+        await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
+          comment: 'seen',
+        })
+      ).status,
+    ).toBe(200);
+    const again = await w.call(users.owner.token, 'POST', `/exceptions/${e.id}/acknowledge`, {
+      comment: 'seen',
     });
+    expect(again.status).toBe(409);
+  });
 
-    it('on hold, cancelled; then "cancelled" as its implementation status', async () => {
-      expect(
-        (await w.call(users.sponsor.token, 'POST', '/measures/M-EX/hold', { comment: 'wait' }))
-          .status,
-      ).toBe(200);
-      const r = await w.call(users.owner.token, 'POST', '/measures/M-EX/gate', {
-        to: 'cancelled',
-        comment: 'stopped',
-      });
-      expect(r.status).toBe(201);
-      expect(
-        (
-          await w.call(users.sponsor.token, 'POST', `/gate-requests/${r.body.id}/approve`, {
-            comment: 'ok',
-          })
-        ).status,
-      ).toBe(200);
-      expect((await w.call(users.viewer.token, 'GET', '/measures/M-EX')).body).toMatchObject({
-        stage: 'cancelled',
-        implementationStatus: 'cancelled',
-      });
+  it('on hold, cancelled; then "cancelled" as its implementation status', async () => {
+    await measure(w, 'M-EX2');
+    expect(
+      (await w.call(users.sponsor.token, 'POST', '/measures/M-EX2/hold', { comment: 'wait' }))
+        .status,
+    ).toBe(200);
+    const r = await w.call(users.owner.token, 'POST', '/measures/M-EX2/gate', {
+      to: 'cancelled',
+      comment: 'stopped',
     });
-  },
-);
+    expect(r.status).toBe(201);
+    expect(
+      (
+        await w.call(users.sponsor.token, 'POST', `/gate-requests/${r.body.id}/approve`, {
+          comment: 'ok',
+        })
+      ).status,
+    ).toBe(200);
+    expect((await w.call(users.viewer.token, 'GET', '/measures/M-EX2')).body).toMatchObject({
+      stage: 'cancelled',
+      implementationStatus: 'cancelled',
+    });
+  });
+});
