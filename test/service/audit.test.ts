@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { STORY } from '../story.js';
 import { segmentsUnder } from '../../server/features/audit/store.js';
 import { ADMIN_TOKEN, measure, plan, push, world } from '../helpers.js';
 
-describe('audit trail', STORY, async () => {
+/** A world with M-AU, whose February target of 123.45 was pushed from cell D9. */
+async function audited() {
   const w = await world();
-  const { users } = w;
   await measure(w, 'M-AU');
-  const r = await push(w, users.owner.token, [
+  const r = await push(w, w.users.owner.token, [
     { measure: 'M-AU', kind: 'target', period: '2027-02', value: 123.45, cell: 'D9' },
   ]);
+  return { w, users: w.users, r };
+}
+
+describe('audit trail', async () => {
+  const { w, users, r } = await audited();
 
   it("a scope's audit is found through the node index, not by reading the trail", async () => {
     const calls: string[] = [];
@@ -112,7 +116,9 @@ describe('audit trail', STORY, async () => {
     );
   });
 
+  // The insider's edits below drop the trail's guards: each on a world of its own.
   it("detects an event edited in the database file behind the service's back", async () => {
+    const { w } = await audited();
     const where = "events LIKE '%target 2027-02%'";
     const original = String(
       (await w.db.client.execute(`SELECT events FROM audit_segments WHERE ${where}`)).rows[0]!
@@ -148,6 +154,7 @@ describe('audit trail', STORY, async () => {
   });
 
   it('detects a deleted event, an added one, and a replaced batch', async () => {
+    const { w } = await audited();
     await w.db.client.execute('DROP TRIGGER audit_segments_no_delete');
     const seg = (
       await w.db.client.execute(
