@@ -32,7 +32,6 @@ const STORY_DEBT = [
   'test/browser/bound-cells.test.ts',
   'test/browser/workbook-life.test.ts',
   'test/service/gates.test.ts',
-  'test/service/integrity.test.ts',
   'test/service/migrations.test.ts',
 ];
 

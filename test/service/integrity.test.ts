@@ -1,7 +1,6 @@
 // Integrity of the record (api-v1.md, "Additions (2026-12)"): texts, bodies, windows, who names
 // whom, three people per measure, and what an outsider can learn.
 import { describe, expect, it } from 'vitest';
-import { STORY } from '../story.js';
 import { ADMIN_TOKEN, advance, key, measure, plan, push, world } from '../helpers.js';
 
 describe('texts that could crash a read or spoof a screen are refused at the edge', async () => {
@@ -243,15 +242,15 @@ describe('windows: 2000-01 to 2100-12, at most 120 months, start before end', as
   });
 });
 
-describe('who names the approvers: never the requester', STORY, async () => {
+/** A world where the owner's material change of M-R waits for M-R's controller. */
+async function requestWaiting() {
   const w = await world();
-  const { users } = w;
   await measure(w, 'M-R');
-  await push(w, users.owner.token, [
+  await push(w, w.users.owner.token, [
     ...plan('M-R', 'target', 1000),
     ...plan('M-R', 'forecast', 1000),
   ]);
-  const material = await push(w, users.owner.token, [
+  const material = await push(w, w.users.owner.token, [
     {
       measure: 'M-R',
       kind: 'forecast',
@@ -262,8 +261,12 @@ describe('who names the approvers: never the requester', STORY, async () => {
     },
   ]);
   const requestId = material.results[0].changeRequestId as string;
+  return { w, users: w.users, requestId };
+}
 
+describe('who names the approvers: never the requester', () => {
   it('the owner, with their request waiting, cannot name another controller; nor can another planner', async () => {
+    const { w, users, requestId } = await requestWaiting();
     for (const token of [users.owner.token, users.planner2.token]) {
       const r = await w.call(token, 'PATCH', '/measures/M-R', {
         controllerId: users.controller2.id,
@@ -283,6 +286,7 @@ describe('who names the approvers: never the requester', STORY, async () => {
   });
 
   it('an admin names another controller, audited; the waiting request then waits on them', async () => {
+    const { w, users, requestId } = await requestWaiting();
     const r = await w.call(users.admin.token, 'PATCH', '/measures/M-R', {
       controllerId: users.controller2.id,
     });
@@ -303,6 +307,7 @@ describe('who names the approvers: never the requester', STORY, async () => {
   });
 
   it('nobody is named to decide their own waiting request', async () => {
+    const { w, users } = await requestWaiting();
     await w.call(users.admin.token, 'POST', '/nodes/ORG/roles', {
       userId: users.planner2.id,
       role: 'controller',
@@ -325,6 +330,7 @@ describe('who names the approvers: never the requester', STORY, async () => {
   });
 
   it('owner, sponsor and controller are three different people', async () => {
+    const { w, users } = await requestWaiting();
     const base = {
       packageCode: 'ORG-PKG',
       title: 'x',
@@ -384,128 +390,131 @@ describe('the named controller never edits the plan they validate', async () => 
   });
 });
 
-describe(
-  'from Detailed on, a window change that moves committed value is a request for the controller',
-  STORY,
-  async () => {
+describe('from Detailed on, a window change that moves committed value is a request for the controller', () => {
+  /** A world of its own with M-W in Detailed: a target of 1,000 a month over 2027-01…06. */
+  const detailed = async () => {
     const w = await world();
-    const { users } = w;
     await measure(w, 'M-W');
     await advance(w, 'M-W', 'detailed');
     const target = async () =>
-      (await w.call(users.viewer.token, 'GET', '/measures/M-W')).body.figures.target;
+      (await w.call(w.users.viewer.token, 'GET', '/measures/M-W')).body.figures.target;
+    return { w, users: w.users, target };
+  };
 
-    it('the owner shrinking the window gets 202 and a request; the committed target is unchanged until approved', async () => {
-      expect(await target()).toBe(6000);
-      const r = await w.call(users.owner.token, 'PATCH', '/measures/M-W', {
-        startPeriod: '2027-04',
+  it('the owner shrinking the window gets 202 and a request; the committed target is unchanged until approved', async () => {
+    const { w, users, target } = await detailed();
+    expect(await target()).toBe(6000);
+    const r = await w.call(users.owner.token, 'PATCH', '/measures/M-W', {
+      startPeriod: '2027-04',
+      note: 'two months cut',
+    });
+    expect(r.status).toBe(202);
+    expect(r.body).toMatchObject({
+      startPeriod: '2027-01',
+      endPeriod: '2027-06',
+      windowRequest: expect.stringMatching(/^wr_/),
+    });
+    expect(await target()).toBe(6000);
+    const list = (await w.call(users.controller.token, 'GET', '/change-requests?scope=ORG')).body
+      .changeRequests;
+    expect(list).toEqual([
+      expect.objectContaining({
+        id: r.body.windowRequest,
+        kind: 'window',
+        oldValue: 6000,
+        value: 3000,
+        mayDecide: true,
         note: 'two months cut',
-      });
-      expect(r.status).toBe(202);
-      expect(r.body).toMatchObject({
-        startPeriod: '2027-01',
-        endPeriod: '2027-06',
-        windowRequest: expect.stringMatching(/^wr_/),
-      });
-      expect(await target()).toBe(6000);
-      const list = (await w.call(users.controller.token, 'GET', '/change-requests?scope=ORG')).body
-        .changeRequests;
-      expect(list).toEqual([
-        expect.objectContaining({
-          id: r.body.windowRequest,
-          kind: 'window',
-          oldValue: 6000,
-          value: 3000,
-          mayDecide: true,
-          note: 'two months cut',
-          window: {
-            from: { startPeriod: '2027-01', endPeriod: '2027-06' },
-            to: { startPeriod: '2027-04', endPeriod: '2027-06' },
-          },
-        }),
-      ]);
-      expect(
-        (
-          await w.call(
-            users.owner.token,
-            'POST',
-            `/change-requests/${r.body.windowRequest}/approve`,
-            { comment: 'mine' },
-          )
-        ).status,
-      ).toBe(403);
-      const ok = await w.call(
-        users.controller.token,
-        'POST',
-        `/change-requests/${r.body.windowRequest}/approve`,
-        { comment: 'agreed' },
-      );
-      expect(ok.status).toBe(200);
-      expect(await target()).toBe(3000);
-      expect((await w.call(users.viewer.token, 'GET', '/measures/M-W')).body.startPeriod).toBe(
-        '2027-04',
-      );
-    });
+        window: {
+          from: { startPeriod: '2027-01', endPeriod: '2027-06' },
+          to: { startPeriod: '2027-04', endPeriod: '2027-06' },
+        },
+      }),
+    ]);
+    expect(
+      (
+        await w.call(
+          users.owner.token,
+          'POST',
+          `/change-requests/${r.body.windowRequest}/approve`,
+          { comment: 'mine' },
+        )
+      ).status,
+    ).toBe(403);
+    const ok = await w.call(
+      users.controller.token,
+      'POST',
+      `/change-requests/${r.body.windowRequest}/approve`,
+      { comment: 'agreed' },
+    );
+    expect(ok.status).toBe(200);
+    expect(await target()).toBe(3000);
+    expect((await w.call(users.viewer.token, 'GET', '/measures/M-W')).body.startPeriod).toBe(
+      '2027-04',
+    );
+  });
 
-    it('a window change that moves no committed value applies at once', async () => {
-      const r = await w.call(users.owner.token, 'PATCH', '/measures/M-W', { endPeriod: '2027-09' });
-      expect(r.status).toBe(200);
-      expect(r.body.endPeriod).toBe('2027-09');
-    });
+  it('a window change that moves no committed value applies at once', async () => {
+    const { w, users } = await detailed();
+    const r = await w.call(users.owner.token, 'PATCH', '/measures/M-W', { endPeriod: '2027-09' });
+    expect(r.status).toBe(200);
+    expect(r.body.endPeriod).toBe('2027-09');
+  });
 
-    it('a request whose target moved since answers 409 STALE_REQUEST and is withdrawn', async () => {
-      const r = await w.call(users.owner.token, 'PATCH', '/measures/M-W', { endPeriod: '2027-05' });
-      expect(r.status).toBe(202);
-      // The target of a dropped month changes meanwhile (through its own approved request).
-      const t = await push(w, users.owner.token, [
-        { measure: 'M-W', kind: 'target', period: '2027-06', value: 900, baseVersion: 1 },
-      ]);
-      await w.call(
-        users.controller.token,
-        'POST',
-        `/change-requests/${t.results[0].changeRequestId}/approve`,
-        { comment: 'ok' },
-      );
-      const stale = await w.call(
-        users.controller.token,
-        'POST',
-        `/change-requests/${r.body.windowRequest}/approve`,
-        { comment: 'ok' },
-      );
-      expect(stale.status).toBe(409);
-      expect(stale.body.error.code).toBe('STALE_REQUEST');
-      expect((await w.call(users.viewer.token, 'GET', '/measures/M-W')).body.endPeriod).toBe(
-        '2027-09',
-      );
-    });
+  it('a request whose target moved since answers 409 STALE_REQUEST and is withdrawn', async () => {
+    const { w, users } = await detailed();
+    const r = await w.call(users.owner.token, 'PATCH', '/measures/M-W', { endPeriod: '2027-05' });
+    expect(r.status).toBe(202);
+    // The target of a dropped month changes meanwhile (through its own approved request).
+    const t = await push(w, users.owner.token, [
+      { measure: 'M-W', kind: 'target', period: '2027-06', value: 900, baseVersion: 1 },
+    ]);
+    await w.call(
+      users.controller.token,
+      'POST',
+      `/change-requests/${t.results[0].changeRequestId}/approve`,
+      { comment: 'ok' },
+    );
+    const stale = await w.call(
+      users.controller.token,
+      'POST',
+      `/change-requests/${r.body.windowRequest}/approve`,
+      { comment: 'ok' },
+    );
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.code).toBe('STALE_REQUEST');
+    expect((await w.call(users.viewer.token, 'GET', '/measures/M-W')).body.endPeriod).toBe(
+      '2027-06',
+    ); // the window stays as it was
+  });
 
-    it('a measure that freezes withdraws its waiting window change', async () => {
-      const r = await w.call(users.owner.token, 'PATCH', '/measures/M-W', { endPeriod: '2027-05' });
-      expect(r.status).toBe(202);
-      const gate = await w.call(users.owner.token, 'POST', '/measures/M-W/gate', {
-        to: 'cancelled',
-        comment: 'stopped',
-      });
-      expect(
-        (
-          await w.call(users.sponsor.token, 'POST', `/gate-requests/${gate.body.id}/approve`, {
-            comment: 'ok',
-          })
-        ).status,
-      ).toBe(200);
-      const waiting = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-W'))
-        .body.changeRequests;
-      expect(waiting.filter((x: any) => x.kind === 'window')).toEqual([]);
-      const withdrawn = (
-        await w.call(users.controller.token, 'GET', '/change-requests?scope=M-W&status=withdrawn')
-      ).body.changeRequests;
-      expect(withdrawn.find((x: any) => x.id === r.body.windowRequest)).toMatchObject({
-        status: 'withdrawn',
-        comment: 'withdrawn: the measure is cancelled',
-      });
+  it('a measure that freezes withdraws its waiting window change', async () => {
+    const { w, users } = await detailed();
+    const r = await w.call(users.owner.token, 'PATCH', '/measures/M-W', { endPeriod: '2027-05' });
+    expect(r.status).toBe(202);
+    const gate = await w.call(users.owner.token, 'POST', '/measures/M-W/gate', {
+      to: 'cancelled',
+      comment: 'stopped',
     });
-  },
-);
+    expect(
+      (
+        await w.call(users.sponsor.token, 'POST', `/gate-requests/${gate.body.id}/approve`, {
+          comment: 'ok',
+        })
+      ).status,
+    ).toBe(200);
+    const waiting = (await w.call(users.controller.token, 'GET', '/change-requests?scope=M-W')).body
+      .changeRequests;
+    expect(waiting.filter((x: any) => x.kind === 'window')).toEqual([]);
+    const withdrawn = (
+      await w.call(users.controller.token, 'GET', '/change-requests?scope=M-W&status=withdrawn')
+    ).body.changeRequests;
+    expect(withdrawn.find((x: any) => x.id === r.body.windowRequest)).toMatchObject({
+      status: 'withdrawn',
+      comment: 'withdrawn: the measure is cancelled',
+    });
+  });
+});
 
 describe('existence does not leak across organizations', async () => {
   const w = await world();
@@ -584,87 +593,91 @@ describe('existence does not leak across organizations', async () => {
   });
 });
 
-describe(
-  'people across organizations: an organization admin invites, and learns nothing of other organizations',
-  STORY,
-  async () => {
+describe('people across organizations: an organization admin invites, and learns nothing of other organizations', () => {
+  /** A world of its own (who is a member where changes as people accept). */
+  const organizations = async () => {
     const w = await world();
-    const { users } = w;
-    const invite = (email: string, token = users.admin.token) =>
+    const invite = (email: string, token = w.users.admin.token) =>
       w.call(token, 'POST', '/users', { name: 'Newcomer', email });
+    return { w, users: w.users, invite };
+  };
 
-    it('answers the same for an e-mail registered elsewhere and for a new one, and never hands out a token', async () => {
-      const elsewhere = await invite('OUTSIDER@example.com');
-      const unknown = await invite('brand.new@example.com');
-      expect([elsewhere.status, unknown.status]).toEqual([202, 202]);
-      const shape = (b: any) => ({ ...b.invitation, id: 'ID', email: 'E', invitedAt: 'T' });
-      expect(shape(elsewhere.body)).toEqual(shape(unknown.body));
-      expect(JSON.stringify(elsewhere.body)).not.toMatch(/token|u_/);
-      // A member of the organization is the admin's to see: grant them a role instead.
-      expect((await invite('owner@example.com')).status).toBe(409);
+  it('answers the same for an e-mail registered elsewhere and for a new one, and never hands out a token', async () => {
+    const { invite } = await organizations();
+    const elsewhere = await invite('OUTSIDER@example.com');
+    const unknown = await invite('brand.new@example.com');
+    expect([elsewhere.status, unknown.status]).toEqual([202, 202]);
+    const shape = (b: any) => ({ ...b.invitation, id: 'ID', email: 'E', invitedAt: 'T' });
+    expect(shape(elsewhere.body)).toEqual(shape(unknown.body));
+    expect(JSON.stringify(elsewhere.body)).not.toMatch(/token|u_/);
+    // A member of the organization is the admin's to see: grant them a role instead.
+    expect((await invite('owner@example.com')).status).toBe(409);
+  });
+
+  it('the person accepts and becomes a viewer of the node; nobody else can accept it', async () => {
+    const { w, users, invite } = await organizations();
+    expect((await invite('outsider@example.com')).status).toBe(202);
+    const mine = (await w.call(users.outsider.token, 'GET', '/me')).body.invitations;
+    expect(mine).toEqual([expect.objectContaining({ node: 'ORG', invitedBy: 'admin' })]);
+    expect(
+      (await w.call(users.owner.token, 'POST', `/invitations/${mine[0].id}/accept`)).status,
+    ).toBe(404);
+    expect((await w.call(users.outsider.token, 'GET', '/nodes/ORG')).status).toBe(404);
+    const accepted = await w.call(
+      users.outsider.token,
+      'POST',
+      `/invitations/${mine[0].id}/accept`,
+    );
+    expect(accepted.body).toMatchObject({ node: 'ORG', role: 'viewer', status: 'accepted' });
+    expect((await w.call(users.outsider.token, 'GET', '/nodes/ORG')).status).toBe(200);
+    expect(
+      (await w.call(users.outsider.token, 'POST', `/invitations/${mine[0].id}/accept`)).status,
+    ).toBe(409);
+    const audit = (await w.call(ADMIN_TOKEN, 'GET', '/audit?scope=ORG')).body.events.map(
+      (e: any) => e.action,
+    );
+    expect(audit).toEqual(
+      expect.arrayContaining(['invitation.created', 'invitation.accepted', 'role.granted']),
+    );
+  });
+
+  it("an organization admin cannot grant a role to another organization's user: unknown, as an id that does not exist", async () => {
+    const { w, users } = await organizations();
+    const stranger = await w.call(ADMIN_TOKEN, 'POST', '/users', {
+      name: 'Stranger',
+      email: 'stranger@example.com',
     });
-
-    it('the person accepts and becomes a viewer of the node; nobody else can accept it', async () => {
-      const mine = (await w.call(users.outsider.token, 'GET', '/me')).body.invitations;
-      expect(mine).toEqual([expect.objectContaining({ node: 'ORG', invitedBy: 'admin' })]);
-      expect(
-        (await w.call(users.owner.token, 'POST', `/invitations/${mine[0].id}/accept`)).status,
-      ).toBe(404);
-      expect((await w.call(users.outsider.token, 'GET', '/nodes/ORG')).status).toBe(404);
-      const accepted = await w.call(
-        users.outsider.token,
-        'POST',
-        `/invitations/${mine[0].id}/accept`,
-      );
-      expect(accepted.body).toMatchObject({ node: 'ORG', role: 'viewer', status: 'accepted' });
-      expect((await w.call(users.outsider.token, 'GET', '/nodes/ORG')).status).toBe(200);
-      expect(
-        (await w.call(users.outsider.token, 'POST', `/invitations/${mine[0].id}/accept`)).status,
-      ).toBe(409);
-      const audit = (await w.call(ADMIN_TOKEN, 'GET', '/audit?scope=ORG')).body.events.map(
-        (e: any) => e.action,
-      );
-      expect(audit).toEqual(
-        expect.arrayContaining(['invitation.created', 'invitation.accepted', 'role.granted']),
-      );
+    await w.call(ADMIN_TOKEN, 'POST', '/nodes/OTHER/roles', {
+      userId: stranger.body.id,
+      role: 'viewer',
     });
-
-    it("an organization admin cannot grant a role to another organization's user: unknown, as an id that does not exist", async () => {
-      const stranger = await w.call(ADMIN_TOKEN, 'POST', '/users', {
-        name: 'Stranger',
-        email: 'stranger@example.com',
-      });
-      await w.call(ADMIN_TOKEN, 'POST', '/nodes/OTHER/roles', {
+    const [a, b] = [
+      await w.call(users.admin.token, 'POST', '/nodes/ORG/roles', {
         userId: stranger.body.id,
         role: 'viewer',
-      });
-      const [a, b] = [
-        await w.call(users.admin.token, 'POST', '/nodes/ORG/roles', {
-          userId: stranger.body.id,
-          role: 'viewer',
-        }),
-        await w.call(users.admin.token, 'POST', '/nodes/ORG/roles', {
-          userId: 'u_nobody',
-          role: 'viewer',
-        }),
-      ];
-      expect([a.status, b.status]).toEqual([404, 404]);
-      expect(a.body.error.message.replace(stranger.body.id, 'ID')).toBe(
-        b.body.error.message.replace('u_nobody', 'ID'),
-      );
-    });
+      }),
+      await w.call(users.admin.token, 'POST', '/nodes/ORG/roles', {
+        userId: 'u_nobody',
+        role: 'viewer',
+      }),
+    ];
+    expect([a.status, b.status]).toEqual([404, 404]);
+    expect(a.body.error.message.replace(stranger.body.id, 'ID')).toBe(
+      b.body.error.message.replace('u_nobody', 'ID'),
+    );
+  });
 
-    it('an admin invites only to a node they administer', async () => {
-      expect((await invite('x@example.com', users.owner.token)).status).toBe(403);
-      expect(
-        (
-          await w.call(users.admin.token, 'POST', '/users', {
-            name: 'X',
-            email: 'x@example.com',
-            node: 'OTHER',
-          })
-        ).status,
-      ).toBe(404);
-    });
-  },
-);
+  it('an admin invites only to a node they administer', async () => {
+    const { w, users, invite } = await organizations();
+    expect((await invite('x@example.com', users.owner.token)).status).toBe(403);
+    expect(
+      (
+        await w.call(users.admin.token, 'POST', '/users', {
+          name: 'X',
+          email: 'x@example.com',
+          node: 'OTHER',
+        })
+      ).status,
+    ).toBe(404);
+  });
+});
