@@ -147,7 +147,22 @@ describe('the bulk engine and the reference engine', () => {
           expect(after.bulk).toEqual(after.reference);
         },
       ),
-      { numRuns: 40 },
+      {
+        numRuns: 40,
+        // First, a batch that surely reaches every outcome: applied (a new target of A), pending
+        // (B's waiting target, replaced), conflict (A's target on an old version), rejected.
+        examples: [
+          [
+            [
+              { measure: 'A', kind: 'target', period: '2027-01', value: 100, baseVersion: 0 },
+              { measure: 'B', kind: 'target', period: '2027-03', value: 1300, baseVersion: 1 },
+              { measure: 'A', kind: 'target', period: '2027-03', value: 900, baseVersion: 3 },
+              { measure: 'unknown', kind: 'forecast', period: '2027-03', value: 1 },
+            ],
+            'owner',
+          ],
+        ],
+      },
     );
     // The batches reached every outcome, so the suite compared more than refusals.
     expect([...seen].sort()).toEqual([...OUTCOMES].sort());
