@@ -250,14 +250,7 @@ export const MeasureAnswer = obj({
   implementationStatus: z.enum(IMPLEMENTATION_STATUSES),
   potentialStatus: z.enum(POTENTIAL_STATUSES),
   declaredStatus: z.enum(DECLARABLE_STATUSES).nullable(),
-  figures: obj({
-    baseline: Amount,
-    target: Amount,
-    forecast: Amount,
-    actual: Amount,
-    expected: Amount,
-    forecastVariance: Amount,
-    actualVariance: Amount,
+  figures: Totals.omit({ expectedVariance: true }).extend({
     realization: z.number().nullable(),
     perPeriod: z.array(
       obj({

@@ -66,6 +66,20 @@ async function ownersPane({ pulled = true } = {}) {
 }
 const col = { target03: 2, fc03: 3, fc04: 4 };
 
+/** The owner cuts M-2's April forecast to 50 (material) with a note: a request for the controller. */
+async function cutM2(
+  session: SyncSession,
+  book: MemoryWorkbook,
+  binding: Binding,
+  row: (code: string) => number,
+) {
+  book.type('Forecast', row('M-2'), col.fc04, 50);
+  await session.push(
+    binding,
+    new Map([[cellKey('M-2', 'forecast', '2027-04'), 'key account lost']]),
+  );
+}
+
 describe('sync session against the service', () => {
   it('proposes the mapping from the headers and saves the binding in the workbook', async () => {
     const { book, binding, proposal } = await ownersPane({ pulled: false });
@@ -175,11 +189,7 @@ describe('sync session against the service', () => {
   it('after the controller approves, the cell takes the value on the next refresh, flagged', async () => {
     const { users, clientFor, book, session, binding, row } = await ownersPane();
     book.sort('Forecast', 0);
-    book.type('Forecast', row('M-2'), col.fc04, 50);
-    await session.push(
-      binding,
-      new Map([[cellKey('M-2', 'forecast', '2027-04'), 'key account lost']]),
-    );
+    await cutM2(session, book, binding, row);
     const controller = clientFor(users.controller.token);
     const [request] = (await controller.changeRequests('M-2')).changeRequests;
     expect(request).toMatchObject({
@@ -262,11 +272,7 @@ describe('sync session against the service', () => {
   it('a fresh pull clears flags and notes whose cause is gone', async () => {
     const { users, clientFor, book, session, binding, row } = await ownersPane();
     // Flags of every kind first: an approved forecast below target, a stale value, a local error.
-    book.type('Forecast', row('M-2'), col.fc04, 50);
-    await session.push(
-      binding,
-      new Map([[cellKey('M-2', 'forecast', '2027-04'), 'key account lost']]),
-    );
+    await cutM2(session, book, binding, row);
     const controller = clientFor(users.controller.token);
     const [request] = (await controller.changeRequests('M-2')).changeRequests;
     await controller.decideChange(request!.id, true, 'agreed in S&OP');

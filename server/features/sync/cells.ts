@@ -2,13 +2,13 @@
 // and the cells the caller may not change (the push's own rule, asked ahead).
 import type { Actor } from '../../../shared/domain/access.js';
 import { editBlock } from '../../../shared/domain/finance.js';
-import { CELL_KINDS, type CellKind } from '../../../shared/model.js';
+import { CELL_KINDS } from '../../../shared/model.js';
 import { periodOf, periodsBetween } from '../../../shared/periods.js';
 import { measuresUnder } from '../measures/store.js';
 import type { Lock, WireCell } from '../../../shared/api/answers.js';
 import type { Exec } from '../../db/db.js';
 import { presentCells } from './present.js';
-import { type CellQueryRow, cellRowsChangedSince, cellRowsUnder } from './store.js';
+import { type CellQueryRow, type CellRange, cellRowsChangedSince, cellRowsUnder } from './store.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
 
 /** The rows as the API answers them, in each measure's organization's currency. */
@@ -22,11 +22,7 @@ async function toWire(x: Exec, found: CellQueryRow[]): Promise<WireCell[]> {
 export async function cellsUnder(
   x: Exec,
   prefixes: readonly string[],
-  q: {
-    kinds?: readonly CellKind[] | undefined;
-    from?: string | undefined;
-    to?: string | undefined;
-  },
+  q: CellRange,
 ): Promise<WireCell[]> {
   if (!prefixes.length) return [];
   return toWire(x, await cellRowsUnder(x, prefixes, q));
@@ -50,11 +46,7 @@ export async function locksUnder(
   x: Exec,
   actor: Actor,
   prefixes: readonly string[],
-  q: {
-    kinds?: readonly CellKind[] | undefined;
-    from?: string | undefined;
-    to?: string | undefined;
-  },
+  q: CellRange,
   now: Date,
 ): Promise<Lock[]> {
   const measures = await measuresUnder(x, prefixes);

@@ -271,15 +271,18 @@ const CHANGES_SELECT = `SELECT json_array(n.code, n.org_id, k.kind, k.period, c.
     AND d.period = k.period AND d.status <> 'pending' AND d.revision > ?2 ORDER BY d.revision DESC LIMIT 1)
   LEFT JOIN users du ON du.id = dr.decided_by`;
 
+/** Which cells a pull asks for: some kinds (all when none), from and to a month (open-ended). */
+export interface CellRange {
+  kinds?: readonly CellKind[] | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
 /** Every stored cell (and every cell with an open request) under the prefixes, by code, kind, month. */
 export async function cellRowsUnder(
   x: Exec,
   prefixes: readonly string[],
-  q: {
-    kinds?: readonly CellKind[] | undefined;
-    from?: string | undefined;
-    to?: string | undefined;
-  },
+  q: CellRange,
 ): Promise<CellQueryRow[]> {
   const filter = (
     t: string,
