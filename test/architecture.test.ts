@@ -31,7 +31,6 @@ const STORY_DEBT = [
   'test/addin/session-workbook.test.ts',
   'test/browser/bound-cells.test.ts',
   'test/browser/workbook-life.test.ts',
-  'test/service/gates.test.ts',
   'test/service/migrations.test.ts',
 ];
 

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { STORY } from '../story.js';
 import { measure, PERIODS, plan, push, world } from '../helpers.js';
 
-describe('stage gates', STORY, async () => {
+type Stage = 'defined' | 'identified' | 'detailed' | 'decided' | 'implemented' | 'closed';
+
+/**
+ * A world of its own on 2027-08-10 (settings and the clock are world-wide), and `walk`, which
+ * takes M-G through its gates as its people would up to `to`: a sponsor, a category and a target
+ * of 100 a month; Identified by the sponsor; a baseline of 500 a month and one milestone,
+ * Detailed by the controller; Decided by the sponsor; the milestone done, Implemented; the books
+ * closed through 2027-07 and actuals of 90, Closed by the controller with the shortfall explained.
+ */
+async function gatesWorld() {
   const w = await world(new Date('2027-08-10T09:00:00Z'));
   const { users } = w;
   const request = (code: string, to: string, comment = 'ready', token = users.owner.token) =>
@@ -17,8 +25,44 @@ describe('stage gates', STORY, async () => {
     const d = await decide(r.body.id, approver, comment);
     expect(d.status, JSON.stringify(d.body)).toBe(200);
   };
+  const ORDER: Stage[] = ['defined', 'identified', 'detailed', 'decided', 'implemented', 'closed'];
+  const walk = async (to: Stage) => {
+    const reach = (s: Stage) => ORDER.indexOf(to) >= ORDER.indexOf(s);
+    await measure(w, 'M-G');
+    await push(w, users.owner.token, plan('M-G', 'target', 100));
+    if (reach('identified')) await pass('M-G', 'identified', users.sponsor.token);
+    if (reach('detailed')) {
+      await push(w, users.owner.token, plan('M-G', 'baseline', 500));
+      await w.call(users.owner.token, 'POST', '/measures/M-G/milestones', {
+        title: 'Contract',
+        due: '2027-09-01',
+      });
+      await pass('M-G', 'detailed', users.controller.token);
+    }
+    if (reach('decided')) await pass('M-G', 'decided', users.sponsor.token);
+    if (reach('implemented')) {
+      const ms = (await w.call(users.owner.token, 'GET', '/measures/M-G')).body.milestones[0];
+      await w.call(users.owner.token, 'PATCH', `/milestones/${ms.id}`, { done: true });
+      await pass('M-G', 'implemented', users.sponsor.token);
+    }
+    if (reach('closed')) {
+      await w.call(users.controller.token, 'PATCH', '/nodes/ORG/settings', {
+        closedThrough: '2027-07',
+      });
+      await push(
+        w,
+        users.controller.token,
+        PERIODS.map((period) => ({ measure: 'M-G', kind: 'actual', period, value: 90 })),
+      );
+      await pass('M-G', 'closed', users.controller.token, 'volume loss at customer X');
+    }
+  };
+  return { w, users, request, decide, stage, pass, walk };
+}
 
+describe('stage gates', () => {
   it('a request that fails its criteria is refused (422) with the list of what is missing', async () => {
+    const { w, request } = await gatesWorld();
     await measure(w, 'M-G', { sponsorId: null, category: null });
     const r = await request('M-G', 'identified');
     expect(r.status).toBe(422);
@@ -29,6 +73,8 @@ describe('stage gates', STORY, async () => {
   });
 
   it('only the owner requests; one stage at a time; one open request per measure (409)', async () => {
+    const { w, users, request } = await gatesWorld();
+    await measure(w, 'M-G', { sponsorId: null, category: null });
     expect(
       (await w.call(users.owner.token, 'PATCH', '/measures/M-G', { sponsorId: users.sponsor.id }))
         .status,
@@ -59,6 +105,10 @@ describe('stage gates', STORY, async () => {
   });
 
   it('lists gate requests with whether the caller may decide each', async () => {
+    const { w, users, request } = await gatesWorld();
+    await measure(w, 'M-G');
+    await push(w, users.owner.token, plan('M-G', 'target', 100));
+    expect((await request('M-G', 'identified')).status).toBe(201);
     const mine = (await w.call(users.sponsor.token, 'GET', '/gate-requests?scope=ORG')).body
       .gateRequests;
     expect(mine).toEqual([
@@ -85,6 +135,10 @@ describe('stage gates', STORY, async () => {
   });
 
   it('Identified is approved by the sponsor (or steering), not by the controller or another sponsor', async () => {
+    const { w, users, request, decide, stage } = await gatesWorld();
+    await measure(w, 'M-G');
+    await push(w, users.owner.token, plan('M-G', 'target', 100));
+    expect((await request('M-G', 'identified')).status).toBe(201);
     const id = (await w.call(users.viewer.token, 'GET', '/measures/M-G')).body.openRequests
       .gateRequest.id;
     expect((await decide(id, users.controller.token)).status).toBe(403);
@@ -94,6 +148,8 @@ describe('stage gates', STORY, async () => {
   });
 
   it('a rejected gate keeps the stage and needs a comment', async () => {
+    const { w, users, request, decide, stage, walk } = await gatesWorld();
+    await walk('identified');
     const r = await request('M-G', 'detailed');
     expect(r.status).toBe(422); // no baseline, no milestone yet
     await push(w, users.owner.token, plan('M-G', 'baseline', 500));
@@ -112,6 +168,13 @@ describe('stage gates', STORY, async () => {
   });
 
   it('Detailed is validated by the controller; Decided by the sponsor below the steering threshold', async () => {
+    const { w, users, request, decide, stage, pass, walk } = await gatesWorld();
+    await walk('identified');
+    await push(w, users.owner.token, plan('M-G', 'baseline', 500));
+    await w.call(users.owner.token, 'POST', '/measures/M-G/milestones', {
+      title: 'Contract',
+      due: '2027-09-01',
+    });
     await pass('M-G', 'detailed', users.controller.token);
     const r = await request('M-G', 'decided');
     expect(r.body.waitingOn.role).toBe('sponsor');
@@ -120,6 +183,7 @@ describe('stage gates', STORY, async () => {
   });
 
   it('Decided goes to steering when the cumulative target reaches the threshold', async () => {
+    const { w, users, request, decide, pass } = await gatesWorld();
     await measure(w, 'M-BIG');
     await push(w, users.owner.token, [
       ...plan('M-BIG', 'target', 1000),
@@ -140,6 +204,8 @@ describe('stage gates', STORY, async () => {
   });
 
   it('on hold a measure passes no gate', async () => {
+    const { w, users, request, walk } = await gatesWorld();
+    await walk('decided');
     await w.call(users.sponsor.token, 'POST', '/measures/M-G/hold', { comment: 'wait' });
     const r = await request('M-G', 'implemented');
     expect(r.status).toBe(422);
@@ -148,6 +214,8 @@ describe('stage gates', STORY, async () => {
   });
 
   it('Implemented needs every milestone done', async () => {
+    const { w, users, request, pass, walk } = await gatesWorld();
+    await walk('decided');
     expect((await request('M-G', 'implemented')).body.error.details.missing).toEqual([
       '1 milestone not done',
     ]);
@@ -160,6 +228,8 @@ describe('stage gates', STORY, async () => {
   });
 
   it('Closed: books closed through the window end and every actual; the measure controller only', async () => {
+    const { w, users, request, decide, stage, walk } = await gatesWorld();
+    await walk('implemented');
     const missing = (await request('M-G', 'closed')).body.error.details.missing;
     expect(missing).toEqual([
       'the books closed through 2027-06 (closed through no period yet)',
@@ -189,6 +259,8 @@ describe('stage gates', STORY, async () => {
   });
 
   it('closed and cancelled measures are frozen', async () => {
+    const { w, users, request, walk } = await gatesWorld();
+    await walk('closed');
     const r = await push(w, users.controller.token, [
       { measure: 'M-G', kind: 'actual', period: '2027-01', value: 100, note: 'fix' },
     ]);
@@ -208,6 +280,7 @@ describe('stage gates', STORY, async () => {
   });
 
   it('cancel: a reason, approved by the sponsor or steering; pending requests are withdrawn', async () => {
+    const { w, users, request, decide, stage } = await gatesWorld();
     await measure(w, 'M-C', { startPeriod: '2027-08', endPeriod: '2027-12' });
     await push(
       w,
@@ -247,6 +320,10 @@ describe('stage gates', STORY, async () => {
   });
 
   it('gate decisions are in the audit trail with who, when and the comments', async () => {
+    const { w, users, request, decide } = await gatesWorld();
+    await measure(w, 'M-C');
+    const r = await request('M-C', 'cancelled', 'supplier exit');
+    await decide(r.body.id, users.steering.token, 'agreed');
     const events = (await w.call(users.viewer.token, 'GET', '/audit?scope=M-C')).body.events.filter(
       (e: any) => e.action.startsWith('gate.'),
     );
