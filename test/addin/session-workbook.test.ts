@@ -3,7 +3,6 @@
 // renamed table, a binding made again or removed, conflicts resolved, a push undone — against the
 // real service (in process, real libSQL file) on the in-memory workbook.
 import { describe, expect, it } from 'vitest';
-import { STORY } from '../story.js';
 import { GatecellClient } from '../../addin/api/client.js';
 import { SyncSession } from '../../addin/sync/session.js';
 import { WorkbookStateStore } from '../../addin/sync/state.js';
@@ -59,18 +58,24 @@ const record = async (w: World, code: string, period: string) =>
     await w.call(w.users.viewer.token, 'GET', `/cells?scope=${code}&kinds=forecast`)
   ).body.cells.find((c: { period: string }) => c.period === period);
 
-describe('the state travels with the workbook', STORY, async () => {
-  const w = await programme(['M-1', 'M-2']);
-  const book = forecastBook(['M-1', 'M-2']);
+/** A world with `codes`, the owner's workbook listing them, bound and pulled: one test's own. */
+async function boundBook(codes: string[]) {
+  const w = await programme(codes);
+  const book = forecastBook(codes);
   const session = pane(w, book);
-  const binding = await bind(session);
+  const binding: Binding = await bind(session);
   await session.pull(binding);
+  return { w, book, session, binding };
+}
 
-  it('is a custom XML part of the workbook, not browser storage', () => {
+describe('the state travels with the workbook', () => {
+  it('is a custom XML part of the workbook, not browser storage', async () => {
+    const { book } = await boundBook(['M-1', 'M-2']);
     expect(book.parts().map((p) => p.kind)).toEqual(['setting', 'customXmlPart']);
   });
 
   it('reopened on another computer (a fresh pane, nothing in its storage), the next push is judged on the versions in the file', async () => {
+    const { w, book, session, binding } = await boundBook(['M-1', 'M-2']);
     book.type('Forecast', 0, 1, 104);
     expect(await session.push(binding)).toMatchObject({ sent: 1, applied: 1 });
     const copy = new MemoryWorkbook('Plan.xlsx');
@@ -84,6 +89,7 @@ describe('the state travels with the workbook', STORY, async () => {
   });
 
   it('an old copy mailed around sends only its own edits, and a cell changed since is a conflict, never an overwrite', async () => {
+    const { w, book } = await boundBook(['M-1', 'M-2']);
     const old = book.snapshot(); // the copy mailed out
     // Since then, colleagues moved M-1 March and M-2 April.
     for (const [code, period] of [
@@ -113,14 +119,9 @@ describe('the state travels with the workbook', STORY, async () => {
   });
 });
 
-describe('only your own edits are sent under your name', STORY, async () => {
-  const w = await programme(['M-1', 'M-2']);
-  const book = forecastBook(['M-1', 'M-2']);
-  const session = pane(w, book);
-  const binding = await bind(session);
-  await session.pull(binding);
-
+describe('only your own edits are sent under your name', () => {
   it("a co-author's edit in the shared workbook is listed, and not sent", async () => {
+    const { w, book, session, binding } = await boundBook(['M-1', 'M-2']);
     book.type('Forecast', 0, 1, 101); // mine
     book.remoteType('Forecast', 1, 1, 102); // a co-author's, arriving in Excel on the web
     const list = await session.pendingList(binding);
@@ -139,6 +140,7 @@ describe('only your own edits are sent under your name', STORY, async () => {
   });
 
   it('a change found on open, that nobody was seen typing, waits until the planner says it is theirs', async () => {
+    const { w, book } = await boundBook(['M-1', 'M-2']);
     book.type('Forecast', 0, 2, 101);
     const reopened = new MemoryWorkbook('Plan.xlsx');
     reopened.restore(book.snapshot()); // closed with the edit unpushed, opened again
@@ -157,14 +159,9 @@ describe('only your own edits are sent under your name', STORY, async () => {
   });
 });
 
-describe('a binding belongs to its table', STORY, async () => {
-  const w = await programme(['M-1']);
-  const book = forecastBook(['M-1']);
-  const session = pane(w, book);
-  const binding = await bind(session);
-  await session.pull(binding);
-
+describe('a binding belongs to its table', () => {
   it('a renamed table keeps its binding', async () => {
+    const { book, session, binding } = await boundBook(['M-1']);
     book.renameTable('Forecast', 'FC_EU');
     book.type('FC_EU', 0, 1, 107);
     expect(await session.push(binding)).toMatchObject({ sent: 1, applied: 1 });
@@ -176,6 +173,7 @@ describe('a binding belongs to its table', STORY, async () => {
   });
 
   it("removing it takes the add-in's flags, notes and state off; the values and the planner's own note stay", async () => {
+    const { book, session, binding } = await boundBook(['M-1']);
     const t = book.tables()[0]!; // renamed or not
     const value = book.value(t, 0, 1);
     book.setUserNote(t, 0, 1, 'mine');
@@ -194,14 +192,9 @@ describe('a binding belongs to its table', STORY, async () => {
   });
 });
 
-describe('conflicts resolved, changes reverted, a push undone', STORY, async () => {
-  const w = await programme(['M-1', 'M-2']);
-  const book = forecastBook(['M-1', 'M-2']);
-  const session = pane(w, book);
-  const binding: Binding = await bind(session);
-  await session.pull(binding);
-
+describe('conflicts resolved, changes reverted, a push undone', () => {
   it('keep mine: sent again on the version the record has now', async () => {
+    const { w, book, session, binding } = await boundBook(['M-1', 'M-2']);
     await push(w, w.users.planner2.token, [
       { measure: 'M-1', kind: 'forecast', period: '2027-03', value: 110, baseVersion: 1 },
     ]);
@@ -220,6 +213,7 @@ describe('conflicts resolved, changes reverted, a push undone', STORY, async () 
   });
 
   it("take theirs: the record's value stays and the flag goes", async () => {
+    const { w, book, session, binding } = await boundBook(['M-1', 'M-2']);
     await push(w, w.users.planner2.token, [
       { measure: 'M-2', kind: 'forecast', period: '2027-03', value: 90, baseVersion: 1 },
     ]);
@@ -236,6 +230,7 @@ describe('conflicts resolved, changes reverted, a push undone', STORY, async () 
   });
 
   it('revert puts the record back in a changed cell; nothing is sent', async () => {
+    const { book, session, binding } = await boundBook(['M-1', 'M-2']);
     book.type('Forecast', 0, 2, 55);
     book.type('Forecast', 1, 2, 'x');
     expect(
@@ -249,6 +244,7 @@ describe('conflicts resolved, changes reverted, a push undone', STORY, async () 
   });
 
   it('undo the last push: each applied change sent back on the version it created', async () => {
+    const { w, book, session, binding } = await boundBook(['M-1', 'M-2']);
     book.type('Forecast', 0, 2, 101);
     book.type('Forecast', 1, 2, 102);
     const last = await session.push(binding);
