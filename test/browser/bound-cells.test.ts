@@ -3,11 +3,11 @@
 // rows sorted or inserted while a push is on the wire get their own answers (the pane in Chromium
 // on the in-memory workbook, against the real service).
 import { describe, expect, it } from 'vitest';
-import { STORY } from '../story.js';
 import { forecastMeasures, push, world } from '../helpers.js';
 import { paneFixture } from './fixture.js';
 
-describe('bound cells in Chromium', STORY, async () => {
+/** A world of its own (M-1 and M-2 forecast at 100), with the pane served to Chromium. */
+async function cellsWorld() {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   const { users } = w;
   await forecastMeasures(w, ['M-1', 'M-2']);
@@ -16,8 +16,12 @@ describe('bound cells in Chromium', STORY, async () => {
     (
       await w.call(users.viewer.token, 'GET', `/cells?scope=${code}&kinds=forecast`)
     ).body.cells.find((c: any) => c.period === period).value;
+  return { w, users, boundPane, status, record };
+}
 
+describe('bound cells in Chromium', () => {
   it('an inserted and a moved column change nothing of what each column means', async () => {
+    const { users, boundPane, status, record } = await cellsWorld();
     const page = await boundPane(
       users.owner.token,
       ['Measure', 'Forecast 2027-03', 'Forecast 2027-04'],
@@ -56,6 +60,7 @@ describe('bound cells in Chromium', STORY, async () => {
   });
 
   it('rows sorted and inserted while the push is on the wire: every answer lands on its own measure', async () => {
+    const { users, boundPane, status, record } = await cellsWorld();
     const page = await boundPane(
       users.owner.token,
       ['Measure', 'Forecast 2027-03'],
@@ -94,6 +99,7 @@ describe('bound cells in Chromium', STORY, async () => {
   });
 
   it('Pull with unpushed edits asks first: keep them (and pull the rest), or discard them', async () => {
+    const { w, users, boundPane, status, record } = await cellsWorld();
     const page = await boundPane(
       users.owner.token,
       ['Measure', 'Forecast 2027-04'],
@@ -129,6 +135,7 @@ describe('bound cells in Chromium', STORY, async () => {
   });
 
   it("a formula in a bound cell and the planner's own note and fill survive pull and push", async () => {
+    const { users, boundPane, status, record } = await cellsWorld();
     const page = await boundPane(users.owner.token, ['Measure', 'Forecast 2027-03'], [['M-2', '']]);
     await page.evaluate(() => {
       const b = window.gatecellWorkbook!;
