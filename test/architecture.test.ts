@@ -1,6 +1,7 @@
 // The house rules that keep the code where a reader expects it: Excel is called from its one
 // adapter; no feature reaches into another's routes; SQL lives in stores, the database layer and
-// migrations; the tests of a file run in any order but for the stories listed as debt.
+// migrations; every feature has its routes, store and presenter; the tests of a file run in any
+// order, but for the migrations' one story.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,13 +25,11 @@ const code = (path: string) =>
 const SQL = /\b(SELECT\s[\s\S]*?\bFROM|INSERT\s+INTO|DELETE\s+FROM|UPDATE\s+[a-z_]+\s+SET)\b/;
 
 /**
- * Test files with a describe that is still one story told in order (test/story.ts), to be split
- * into tests that each set up what they need (issue 10); the list only shrinks.
+ * Test files with a describe told as one story in order (test/story.ts). Only the migrations are:
+ * one database taken through its migrations one after another is what they test. Any other test
+ * sets up what it needs.
  */
-const STORY_DEBT = [
-  'test/browser/workbook-life.test.ts',
-  'test/service/migrations.test.ts',
-];
+const STORIES = ['test/service/migrations.test.ts'];
 
 describe('architecture', () => {
   const all = ['addin', 'server', 'shared'].flatMap(sources);
@@ -58,9 +57,9 @@ describe('architecture', () => {
     expect(all.filter((f) => !home(f) && SQL.test(code(f)))).toEqual([]);
   });
 
-  it('every test runs in any order, but for the stories listed as debt', () => {
+  it('every test runs in any order, but for the migrations told as one story', () => {
     const stories = sources('test').filter((f) => /\bSTORY,/.test(code(f)));
-    expect(stories.sort()).toEqual([...STORY_DEBT].sort());
+    expect(stories.sort()).toEqual([...STORIES].sort());
   });
 
   it('every feature reads the same way: routes.ts, store.ts, present.ts', () => {

@@ -1,5 +1,5 @@
-// Tests of a file run in a random order on every run (vitest.config.ts), so that none leans on
-// what another left behind. A describe whose tests are still one story, each step building on the
-// last, keeps its order by saying so — `describe(name, STORY, …)` — and is listed in the
-// architecture test as debt that only shrinks: each should become tests that set up what they need.
+// Tests of a file run shuffled (vitest.config.ts), so that none leans on what another left
+// behind. A describe whose tests are one story, each step building on the last, keeps its order by
+// saying so — `describe(name, STORY, …)` — and the architecture test names the only such file:
+// the migrations, one database taken through them in order.
 export const STORY = { shuffle: false } as const;

@@ -4,12 +4,12 @@
 // 5 MB per request.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { STORY } from '../story.js';
 import { insertMeasures } from '../bulk-measures.js';
 import { forecastMeasures, world } from '../helpers.js';
 import { paneFixture } from './fixture.js';
 
-describe('the workbook outside the happy path', STORY, async () => {
+/** A world of its own (M-1 and M-2 forecast at 100), its pane in Chromium, and ways to reopen a workbook. */
+async function lifeWorld() {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   const { users } = w;
   await forecastMeasures(w, ['M-1', 'M-2']);
@@ -40,8 +40,12 @@ describe('the workbook outside the happy path', STORY, async () => {
     return page;
   };
   const push$ = (page: Page) => page.getByRole('button', { name: 'Push', exact: true }).click();
+  return { w, users, browser, origin, boundPane, status, record, headers, rows, reopen, push$ };
+}
 
+describe('the workbook outside the happy path', () => {
   it('closed, mailed and reopened in a fresh browser: the state came with the file, the push is judged on its versions', async () => {
+    const { users, boundPane, status, record, headers, rows, reopen, push$ } = await lifeWorld();
     const page = await boundPane(users.owner.token, headers, rows);
     await page.evaluate(() => window.gatecellWorkbook!.type('Forecast', 0, 1, 101));
     await push$(page);
@@ -86,6 +90,7 @@ describe('the workbook outside the happy path', STORY, async () => {
   });
 
   it("a rejection reaches the cell with the controller's comment, and the approved value back", async () => {
+    const { w, users, boundPane, status, headers, rows, push$ } = await lifeWorld();
     const page = await boundPane(users.owner.token, headers, rows);
     await page.evaluate(() => window.gatecellWorkbook!.type('Forecast', 1, 2, 40)); // M-2 April: material
     await push$(page);
@@ -119,6 +124,7 @@ describe('the workbook outside the happy path', STORY, async () => {
   });
 
   it('two panes on one workbook (co-authoring): each sends only its own edits', async () => {
+    const { w, users, boundPane, status, headers, rows, reopen, push$ } = await lifeWorld();
     const a = await boundPane(users.owner.token, headers, rows);
     const snapshot = await a.evaluate(() => window.gatecellWorkbook!.snapshot());
     const b = await reopen(snapshot, users.planner2.token);
@@ -157,6 +163,7 @@ describe('the workbook outside the happy path', STORY, async () => {
   });
 
   it('a host without cell notes lists every reason in the pane, with go to cell', async () => {
+    const { users, boundPane, headers, rows, push$ } = await lifeWorld();
     const page = await boundPane(users.owner.token, headers, rows, { notes: false });
     await page.evaluate(() => window.gatecellWorkbook!.type('Forecast', 1, 2, 'n/a'));
     await push$(page);
@@ -174,6 +181,7 @@ describe('the workbook outside the happy path', STORY, async () => {
   });
 
   it('the Measure tab: the owner ticks a milestone; the sponsor puts the measure on hold and resumes it', async () => {
+    const { w, users, boundPane, headers, rows } = await lifeWorld();
     await w.call(users.owner.token, 'POST', '/measures/M-1/milestones', {
       title: 'Tender issued',
       due: '2027-05-31',
@@ -210,6 +218,7 @@ describe('the workbook outside the happy path', STORY, async () => {
   });
 
   it('a renamed table keeps its binding', async () => {
+    const { users, boundPane, status, record, headers, rows, push$ } = await lifeWorld();
     const page = await boundPane(users.owner.token, headers, rows);
     await page.evaluate(() => {
       window.gatecellWorkbook!.renameTable('Forecast', 'Forecast_EU');
@@ -221,6 +230,7 @@ describe('the workbook outside the happy path', STORY, async () => {
   });
 
   it("a 10,000 × 24 table is pulled and pushed in requests within Excel on the web's 5 MB", async () => {
+    const { w, users, boundPane, status, push$ } = await lifeWorld();
     const months = Array.from(
       { length: 24 },
       (_, i) => `${2027 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`,
