@@ -85,7 +85,14 @@ export function createApp(deps: Deps, pane?: PaneOptions) {
   const app = new Hono<AppEnv>()
     .use('*', requestId())
     // Public, before the API's authentication: the contract is no secret.
-    .get(OPENAPI_PATH, async (c) => c.json(await (document ??= openApiDocument(api, VERSION))))
+    .get(OPENAPI_PATH, async (c) => {
+      // A failed generation is not kept: the next request tries again.
+      document ??= openApiDocument(api, VERSION).catch((e: unknown) => {
+        document = undefined;
+        throw e;
+      });
+      return c.json(await document);
+    })
     // The reference page, with Swagger UI served from our own copy (no CDN, works air-gapped).
     .get(
       `${SWAGGER_UI}/*`,
