@@ -75,11 +75,11 @@ describe('the bulk engine and the reference engine', () => {
     worlds = { bulk: await world(), reference: await world() };
   });
 
-  let run = 0;
+  let made = 0;
   const seen = new Set<string>();
   /** Two measures of the same fresh state in both worlds: A in Defined, B in Detailed with a request waiting. */
   async function freshMeasures() {
-    const n = ++run;
+    const n = ++made;
     const codes = { A: `A-${n}`, B: `B-${n}` };
     for (const w of Object.values(worlds)) {
       await measure(w, codes.A);

@@ -37,7 +37,6 @@ export interface EngineChange extends BatchChange {
   cell?: string | undefined;
 }
 
-const EMPTY = EMPTY_SLOT;
 const WRITE_CHUNK = 5000;
 const ANSWER_CHUNK = 2000;
 
@@ -95,7 +94,7 @@ export class Outcomes {
   }
 
   result(index: number): PushResult {
-    const slot = this.#record.get(this.#measures[index]!, this.#keys[index]!) ?? EMPTY;
+    const slot = this.#record.get(this.#measures[index]!, this.#keys[index]!) ?? EMPTY_SLOT;
     const result: PushResult = {
       index,
       outcome: OUTCOME_CODES[this.#outcome[index]!]!,
@@ -125,7 +124,7 @@ export class Outcomes {
         chunks.push(parts.join(','));
         parts = [];
       }
-      const slot = this.#record.get(this.#measures[i]!, this.#keys[i]!) ?? EMPTY;
+      const slot = this.#record.get(this.#measures[i]!, this.#keys[i]!) ?? EMPTY_SLOT;
       const outcome = this.#outcome[i]!;
       const value = slot.value === null ? 'null' : minorText(slot.value, this.#digits[i]!);
       if (outcome === APPLIED) {
@@ -151,19 +150,18 @@ export async function factsOf(
   w: Write,
   actor: Actor,
   codes: readonly string[],
-): Promise<Map<string, MeasureFacts & { digits: number }>> {
+): Promise<Map<string, MeasureFacts>> {
   const visible = (await measuresForRules(w.tx, codes)).filter((m) => canSee(actor, m.path));
   const settings = await settingsByOrg(
     w.tx,
     visible.map((m) => m.org_id),
   );
-  const facts = new Map<string, MeasureFacts & { digits: number }>();
+  const facts = new Map<string, MeasureFacts>();
   for (const m of visible) {
     const s = settings.get(m.org_id)!;
     const money = moneyRules(s);
     facts.set(m.code, {
       id: m.id,
-      digits: money.digits,
       rules: {
         digits: money.digits,
         closedThrough: s.closedThrough,
