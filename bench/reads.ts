@@ -39,7 +39,7 @@ interface Built {
 }
 
 /** An organization of `n` measures in packages of 100, every month of 4 kinds pushed. */
-async function build(dir: string, n: number): Promise<Built> {
+export async function build(dir: string, n: number): Promise<Built> {
   const file = join(dir, `reads-${n}.db`);
   const db = new Db({ url: `file:${file}` });
   await migrate(db);
@@ -139,6 +139,8 @@ interface Figure {
   ms: number;
   baselineMs: number;
   target: string;
+  /** The service's peak resident memory while this read ran. */
+  peak: number;
 }
 
 async function measureReads(
@@ -171,8 +173,13 @@ async function measureReads(
     target: string,
     service: () => Promise<unknown>,
     baseline: () => Promise<unknown>,
-  ) => figures.push({ read, target, ms: await timed(service), baselineMs: await timed(baseline) });
-  svc.resetPeak();
+  ) => {
+    // Each read's own high-water mark: the service's resident memory is the largest of them.
+    svc.resetPeak();
+    const ms = await timed(service);
+    const peak = svc.peak();
+    figures.push({ read, target, ms, baselineMs: await timed(baseline), peak });
+  };
 
   await figure(
     'rollup of the organization',
@@ -248,7 +255,7 @@ async function measureReads(
     },
   );
   sql.close();
-  return { figures, peak: svc.peak() };
+  return { figures, peak: Math.max(...figures.map((f) => f.peak)) };
 }
 
 /**
@@ -392,7 +399,7 @@ export async function runReadsBench() {
     );
     const header = [
       'read',
-      ...results.map((r) => `${r.n.toLocaleString('en')}: service · SQL · ratio`),
+      ...results.map((r) => `${r.n.toLocaleString('en')}: service · SQL · ratio · service peak`),
       'target',
     ];
     console.log(`  ${header.join(' | ')}`);
@@ -402,7 +409,7 @@ export async function runReadsBench() {
           read,
           ...results.map((r) => {
             const f = r.figures[i]!;
-            return `${ms(f.ms)} · ${ms(f.baselineMs)} · ${(f.ms / f.baselineMs).toFixed(2)}×`;
+            return `${ms(f.ms)} · ${ms(f.baselineMs)} · ${(f.ms / f.baselineMs).toFixed(2)}× · ${mb(f.peak)}`;
           }),
           results[0]!.figures[i]!.target,
         ].join(' | ')}`,

@@ -236,33 +236,38 @@ const cells = MEASURES * MONTHS;
 console.log(
   `Gatecell benchmark: ${cells.toLocaleString('en')} cells (${MEASURES} measures × ${MONTHS} months)\n`,
 );
-const token = await prepare();
-process.env.BENCH_URL = `http://127.0.0.1:${PORT}/api/v1`;
-const svc = await withService(dbFile, PORT, (running) => {
-  peakOf = running.peak;
-  resetPeak = running.resetPeak;
-  return governed(token, rawInserts());
-});
-console.log(
-  'Service: full HTTP path in its own process (parse, zod, permissions, finance rules, versions, audit chain, idempotency)',
-);
-console.log(
-  `  governed push (new cells)     ${secs(svc.pushMs)}   median of ${svc.pushAll.map((m) => secs(m)).join(', ')}; ${svc.bodyMb.toFixed(1)} MB body`,
-);
-console.log(`  governed push (every cell +1) ${secs(svc.updateMs)}`);
-console.log(`  raw row-by-row insert         ${secs(svc.rowMs)}`);
-console.log(
-  `  raw bulk json_each insert     ${secs(svc.bulkMs)}   median of ${svc.bulkAll.map((m) => secs(m)).join(', ')}`,
-);
-console.log(`  push ÷ row-by-row             ${(svc.pushMs / svc.rowMs).toFixed(2)}×   target < 1`);
-console.log(
-  `  push ÷ bulk                   ${(svc.pushMs / svc.bulkMs).toFixed(2)}×   target ≤ 4`,
-);
-console.log(`  pull of the same cells        ${secs(svc.pullMs)}   target < 0.5 s`);
-console.log(`  idempotent retry              ${secs(svc.retryMs)}`);
-console.log(
-  `  service peak memory (VmHWM): push ${mb(svc.pushPeak)}, update ${mb(svc.updatePeak)}, pull ${mb(svc.pullPeak)}   target < 300 MB`,
-);
-await runAddinBench();
+// BENCH_PUSH=0 skips the push and the add-in's figures (to measure the reads alone).
+if (process.env.BENCH_PUSH !== '0') {
+  const token = await prepare();
+  process.env.BENCH_URL = `http://127.0.0.1:${PORT}/api/v1`;
+  const svc = await withService(dbFile, PORT, (running) => {
+    peakOf = running.peak;
+    resetPeak = running.resetPeak;
+    return governed(token, rawInserts());
+  });
+  console.log(
+    'Service: full HTTP path in its own process (parse, zod, permissions, finance rules, versions, audit chain, idempotency)',
+  );
+  console.log(
+    `  governed push (new cells)     ${secs(svc.pushMs)}   median of ${svc.pushAll.map((m) => secs(m)).join(', ')}; ${svc.bodyMb.toFixed(1)} MB body`,
+  );
+  console.log(`  governed push (every cell +1) ${secs(svc.updateMs)}`);
+  console.log(`  raw row-by-row insert         ${secs(svc.rowMs)}`);
+  console.log(
+    `  raw bulk json_each insert     ${secs(svc.bulkMs)}   median of ${svc.bulkAll.map((m) => secs(m)).join(', ')}`,
+  );
+  console.log(
+    `  push ÷ row-by-row             ${(svc.pushMs / svc.rowMs).toFixed(2)}×   target < 1`,
+  );
+  console.log(
+    `  push ÷ bulk                   ${(svc.pushMs / svc.bulkMs).toFixed(2)}×   target ≤ 4`,
+  );
+  console.log(`  pull of the same cells        ${secs(svc.pullMs)}   target < 0.5 s`);
+  console.log(`  idempotent retry              ${secs(svc.retryMs)}`);
+  console.log(
+    `  service peak memory (VmHWM): push ${mb(svc.pushPeak)}, update ${mb(svc.updatePeak)}, pull ${mb(svc.pullPeak)}   target < 300 MB`,
+  );
+  await runAddinBench();
+}
 if (process.env.BENCH_READS !== '0') await runReadsBench();
 rmSync(dir, { recursive: true, force: true });

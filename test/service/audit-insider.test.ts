@@ -210,6 +210,69 @@ describe('verification holds against an insider with the database file', () => {
     );
   });
 
+  it('a cell missing from the file, and rows or events naming a cell no measure can hold, are found by the replay', async () => {
+    const w = await tamperable();
+    await w.db.client.execute("DELETE FROM cells WHERE kind = 'forecast' AND period = '2027-03'");
+    for (const [kind, period] of [
+      ['forecast', '2027-13'],
+      ['bogus', '2027-01'],
+    ] as const)
+      await w.db.client.execute({
+        sql: 'INSERT INTO cells (measure_id, kind, period, value, version, revision) SELECT measure_id, ?, ?, 7, 1, 1 FROM cells LIMIT 1',
+        args: [kind, period],
+      });
+    // An event renamed to a month that does not exist, rehashed with the key itself: only the
+    // replay can tell.
+    const seg = (
+      await w.db.client.execute(
+        'SELECT batch_id, ord, events FROM audit_segments WHERE events LIKE \'%"target 2027-05"%\'',
+      )
+    ).rows[0]!;
+    await w.db.client.execute({
+      sql: 'UPDATE audit_segments SET events = ? WHERE batch_id = ? AND ord = ?',
+      args: [
+        String(seg.events).replace('"target 2027-05"', '"target 2027-00"'),
+        Number(seg.batch_id),
+        Number(seg.ord),
+      ],
+    });
+    await rehash(w, Number(seg.batch_id), DEVELOPMENT_AUDIT_KEY);
+    const v = await verify(w);
+    const found = v.problems.map((p: any) => [p.type, p.measure, p.kind, p.period]);
+    expect(found).toHaveLength(5);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['replay', 'M-IN', 'forecast', '2027-03'],
+        ['replay', 'M-IN', 'forecast', '2027-13'],
+        ['replay', 'M-IN', 'bogus', '2027-01'],
+        ['replay', 'M-IN', 'target', '2027-00'],
+        ['replay', 'M-IN', 'target', '2027-05'],
+      ]),
+    );
+    const said = (period: string) => v.problems.find((p: any) => p.period === period).message;
+    expect(said('2027-03')).toMatch(/written by audit events but is not in the record/);
+    expect(said('2027-00')).toMatch(/written by audit events but is not in the record/);
+    expect(said('2027-13')).toMatch(/no audit event ever wrote it/);
+    expect(said('2027-05')).toMatch(/no audit event ever wrote it/);
+  });
+
+  it('a cell is held to its latest event, not an earlier one', async () => {
+    const w = await tamperable();
+    // forecast 2027-02 was written twice, in two batches: 1000 (version 1), then 980 (version 2).
+    expect((await verify(w)).ok).toBe(true);
+    await w.db.client.execute(
+      "UPDATE cells SET value = 100000, version = 1 WHERE kind = 'forecast' AND period = '2027-02'",
+    );
+    expect((await verify(w)).problems).toEqual([
+      expect.objectContaining({
+        type: 'replay',
+        kind: 'forecast',
+        period: '2027-02',
+        message: expect.stringMatching(/leads? to 980 at version 2/),
+      }),
+    ]);
+  });
+
   it('moving the keying point or removing it is detected', async () => {
     const w = await tamperable();
     await w.db.client.execute('DROP TRIGGER audit_keying_no_update');

@@ -1,6 +1,6 @@
 // The audit trail's reads for the API: segments (a node's events of one batch) of a scope.
 import type { InArgs } from '@libsql/client';
-import { type Exec, jsonRows, one, rows } from '../../db/db.js';
+import { type Exec, one, rows } from '../../db/db.js';
 import { underPrefixes } from '../hierarchy/store.js';
 
 export interface SegmentRow {
@@ -77,22 +77,6 @@ export const segmentsAfter = (x: Exec, batch: number, ord: number, count: number
     [batch, ord, count],
   );
 
-/** A node range's segments, each node's in trail order (through audit_segments_node). */
-export const segmentsOfNodes = (x: Exec, from: number, to: number) =>
-  rows<{ batch_id: number; node_id: number; events: string }>(
-    x,
-    `SELECT batch_id, node_id, events FROM audit_segments
-     WHERE node_id >= ? AND node_id < ? ORDER BY node_id, last_seq`,
-    [from, to],
-  );
-
-/** The segments about no node (users, the keying). */
-export const segmentsOfNoNode = (x: Exec) =>
-  rows<{ batch_id: number; node_id: null; events: string }>(
-    x,
-    'SELECT batch_id, node_id, events FROM audit_segments WHERE node_id IS NULL ORDER BY batch_id, ord',
-  );
-
 /** The newest batch: where the chain ends, the head a checkpoint states. */
 export const lastBatch = (x: Exec) =>
   one<{ id: number; hash: string; last_seq: number }>(
@@ -140,12 +124,16 @@ export const orphanSegments = async (x: Exec) =>
     )
   )?.n ?? 0;
 
-/** The cells of the nodes with ids in [lo, hi), as arrays [measure, org, kind, period, value, version] (arrays parse in half the time). */
-export const cellsOfNodeRange = (x: Exec, lo: number, hi: number) =>
-  jsonRows<[number, number, string, string, number | null, number]>(
+/**
+ * The stored cells of the measures with ids in [lo, hi), as one flat list: measure, subject
+ * ("forecast 2027-03", as the cell's events name it), value (null: none), version.
+ */
+export async function cellsOfRange(x: Exec, lo: number, hi: number) {
+  const list = await one<{ list: string | null }>(
     x,
-    `SELECT json_array(c.measure_id, n.org_id, c.kind, c.period, c.value, c.version) AS j
-     FROM cells c JOIN nodes n ON n.id = c.measure_id WHERE c.measure_id >= ? AND c.measure_id < ?
-     ORDER BY c.measure_id, c.kind, c.period`,
+    `SELECT group_concat(measure_id || ',' || json_quote(kind || ' ' || period) || ',' || ifnull(value, 'null') || ',' || version, ',') AS list
+     FROM cells WHERE measure_id >= ? AND measure_id < ?`,
     [lo, hi],
   );
+  return JSON.parse(`[${list?.list ?? ''}]`) as (number | string | null)[];
+}

@@ -9,18 +9,18 @@ import type { Exec } from '../../db/db.js';
 import { minorDigits, minorText, toMinor } from '../../../shared/money.js';
 import { allNodes, everyOrgSettings } from '../hierarchy/store.js';
 import { keyId, mac } from './keys.js';
+import { type LastEvent, ReplayedCells } from './replay.js';
 import {
   type BatchRow,
+  type StoredSegment,
   batchesFrom,
-  cellsOfNodeRange,
+  cellsOfRange,
   insertBatch,
   insertSegments,
   keyingPoint,
   lastBatch,
   orphanSegments,
   segmentsAfter,
-  segmentsOfNodes,
-  segmentsOfNoNode,
 } from './store.js';
 
 export interface AuditEvent {
@@ -331,22 +331,29 @@ export interface VerifyOptions {
 const MAX_PROBLEMS = 100;
 /** More events than one batch can hold (a push carries at most 100,000 changes). */
 const MAX_BATCH_EVENTS = 10_000_000;
-/** Measures replayed at a time. */
-const REPLAY_RANGE = 2000;
+/** Measures whose stored cells are read at a time. */
+const RECORD_RANGE = 2000;
+/** Segments read at a time. */
+const PAGE = 2000;
 
-interface BatchSeqs {
-  first: number;
-  /** One per seq of the batch's header, set as its event is met. */
+/** A stored batch as the pass meets it: its chain hash and one mark per seq of its header. */
+interface OpenBatch {
+  b: BatchRow;
+  hash: ReturnType<typeof batchHasher>;
+  /** One per seq of the batch's header, set as its event is met (null: an absurd header). */
   marks: Uint8Array | null;
   duplicated: boolean;
+  /** Whether any of its segments is in the caller's organizations. */
   visible: boolean;
+  broken: boolean;
 }
-const PAGE = 2000;
 
 /**
  * Recomputes the whole chain from what is stored, under the key, and replays the record against
  * it: every stored cell must hold the value and version its last audit event says, and every
- * cell an event names must exist. Reads the trail a page of batches at a time, once.
+ * cell an event names must exist. One pass reads the trail a page of segments at a time in trail
+ * order — hashing each batch, marking its events' seqs and keeping each cell's last event
+ * (ReplayedCells) — then the stored cells are read range by range and held against it.
  */
 export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verification> {
   const problems: Problem[] = [];
@@ -386,57 +393,48 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
   }
   const keyedFrom = keying?.from_batch ?? Number.POSITIVE_INFINITY;
 
-  // The chain: each batch hashed again from its stored segments, read a page at a time in trail
-  // order (a page of segments, not of batches: one batch of a big push holds thousands).
   let prev = GENESIS;
   let expectedId = 1;
   let checkpointFound = false;
+  let counted = 0;
   let batches: BatchRow[] = [];
   let nextBatch = 1;
-  interface Open {
-    b: BatchRow;
-    hash: ReturnType<typeof batchHasher>;
-    visible: boolean;
-    broken: boolean;
-  }
-  // What the second pass checks each batch's events against: its seqs, one mark per seq.
-  const seqsOf = new Map<number, BatchSeqs>();
+  const replayed = new ReplayedCells();
+  // Batches whose events were missing or duplicated, for after the pass (a batch's segments need
+  // not be met in seq order).
+  const closed: OpenBatch[] = [];
   // Set by open() and close(), which the loops call: typed so that no narrowing assumes it null.
-  let current = null as Open | null;
+  let current = null as OpenBatch | null;
+  const outside = (o: OpenBatch) =>
+    o.visible || !opts.orgIds ? '' : ' (outside your organization)';
+  const shown = (o: OpenBatch) => (o.visible || !opts.orgIds ? { batch: o.b.id } : {});
   const close = () => {
     if (!current) return;
-    const { b, hash, visible, broken } = current;
-    const outside = visible || !opts.orgIds ? '' : ' (outside your organization)';
-    if (broken)
+    const o = current;
+    if (o.broken)
       problem({
         type: 'chain',
-        message: `The chain is broken before this batch${outside}: a batch is missing or was replaced.`,
-        ...(visible || !opts.orgIds ? { batch: b.id } : {}),
+        message: `The chain is broken before this batch${outside(o)}: a batch is missing or was replaced.`,
+        ...shown(o),
       });
-    const size = b.last_seq - b.first_seq + 1;
-    seqsOf.set(b.id, {
-      first: b.first_seq,
-      // A header claiming an absurd range is wrong already (and its hash fails): no marks for it.
-      marks: size > 0 && size <= MAX_BATCH_EVENTS ? new Uint8Array(size) : null,
-      duplicated: false,
-      visible,
-    });
-    if (hash.digest() !== b.hash)
+    if (o.hash.digest() !== o.b.hash)
       problem({
         type: 'altered',
-        message: `An event of this batch${outside} was altered, added or removed, or the batch was written without the audit key.`,
-        ...(visible || !opts.orgIds ? { batch: b.id } : {}),
+        message: `An event of this batch${outside(o)} was altered, added or removed, or the batch was written without the audit key.`,
+        ...shown(o),
       });
-    if (opts.checkpoint && b.last_seq === opts.checkpoint.seq) {
+    if (opts.checkpoint && o.b.last_seq === opts.checkpoint.seq) {
       checkpointFound = true;
-      if (b.hash !== opts.checkpoint.hash)
+      if (o.b.hash !== opts.checkpoint.hash)
         problem({
           type: 'checkpoint',
-          message: `The trail at event ${b.last_seq} is not the one the checkpoint recorded: it was rewritten.`,
-          batch: b.id,
+          message: `The trail at event ${o.b.last_seq} is not the one the checkpoint recorded: it was rewritten.`,
+          batch: o.b.id,
         });
     }
-    prev = b.hash;
+    if (o.duplicated || !o.marks || o.marks.includes(0)) closed.push(o);
+    o.marks = null;
+    prev = o.b.hash;
     current = null;
   };
   /** Opens the next stored batch (closing the one before); false when there is none. */
@@ -451,28 +449,57 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
     const b = batches.shift()!;
     const broken = b.id !== expectedId || b.prev_hash !== prev;
     expectedId = b.id + 1;
-    const hash = batchHasher(
-      b.prev_hash,
-      [b.id, b.first_seq, b.last_seq, b.at, b.actor, b.request_id, b.source],
-      b.id >= keyedFrom ? opts.key : null,
-    );
-    current = { b, hash, visible: false, broken };
+    const size = b.last_seq - b.first_seq + 1;
+    current = {
+      b,
+      hash: batchHasher(
+        b.prev_hash,
+        [b.id, b.first_seq, b.last_seq, b.at, b.actor, b.request_id, b.source],
+        b.id >= keyedFrom ? opts.key : null,
+      ),
+      // A header claiming an absurd range is wrong already (and its hash fails): no marks for it.
+      marks: size > 0 && size <= MAX_BATCH_EVENTS ? new Uint8Array(size) : null,
+      duplicated: false,
+      visible: false,
+      broken,
+    };
     return true;
   };
-  let after: [number, number] = [0, -1];
-  for (;;) {
-    const page = await segmentsAfter(x, after[0], after[1], PAGE);
+  /** Marks and counts a segment's events, and keeps what each says of its cell. */
+  const read = (o: OpenBatch, nodeId: number | null, text: string) => {
+    const events = JSON.parse(text) as StoredEvent[];
+    const scoped = inScope(nodeId);
+    const first = o.b.first_seq;
+    for (const e of events) {
+      if (scoped) counted++;
+      if (o.marks) {
+        const i = e[0] - first;
+        if (!(i >= 0 && i < o.marks.length) || o.marks[i]) o.duplicated = true;
+        else o.marks[i] = 1;
+      }
+      if (nodeId !== null && e[1] === 'cell.changed' && e[2] !== null) {
+        const after = e[4] as [unknown, number] | { value: unknown; version: number };
+        if (Array.isArray(after)) replayed.record(nodeId, e[2], e[0], after[0], after[1]);
+        else replayed.record(nodeId, e[2], e[0], after.value, after.version);
+      }
+    }
+  };
+  // Each page is asked for before the one before it is read: on a read worker, the next page's
+  // SQL runs while this thread hashes and parses.
+  let next: Promise<StoredSegment[]> | null = ahead(segmentsAfter(x, 0, -1, PAGE));
+  while (next) {
+    const page: StoredSegment[] = await next;
+    const end = page.at(-1);
+    next =
+      page.length === PAGE && end ? ahead(segmentsAfter(x, end.batch_id, end.ord, PAGE)) : null;
     for (const seg of page) {
       while ((current?.b.id ?? -1) < seg.batch_id) if (!(await open())) break;
-      if (current?.b.id === seg.batch_id) {
-        current.hash.add({ ord: seg.ord, nodeId: seg.node_id, lastSeq: seg.last_seq }, seg.events);
-        current.visible ||= inScope(seg.node_id);
-      }
-      // A segment of no stored batch is counted below (orphans).
+      // A segment of no stored batch is counted below (orphans); its events count for nothing.
+      if (current?.b.id !== seg.batch_id) continue;
+      current.hash.add({ ord: seg.ord, nodeId: seg.node_id, lastSeq: seg.last_seq }, seg.events);
+      current.visible ||= inScope(seg.node_id);
+      read(current, seg.node_id, seg.events);
     }
-    if (page.length < PAGE) break;
-    const end = page.at(-1)!;
-    after = [end.batch_id, end.ord];
   }
   while (await open());
   close();
@@ -487,20 +514,13 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
       type: 'events',
       message: `${orphans} stored segments of events belong to no batch.`,
     });
-
-  // The events themselves, node range by node range (audit_segments_node): each batch's seqs
-  // marked, the events counted, and the record replayed against its last events — memory holds
-  // one range, never the whole trail.
-  const counted = await replayByNodes(x, nodes, seqsOf, opts.orgIds, inScope, problem);
-  for (const [batch, b] of seqsOf)
-    if (b.duplicated || !b.marks || b.marks.includes(0)) {
-      const shown = b.visible || !opts.orgIds;
-      problem({
-        type: 'events',
-        message: `Events of this batch${shown ? '' : ' (outside your organization)'} are missing or duplicated.`,
-        ...(shown ? { batch } : {}),
-      });
-    }
+  for (const o of closed)
+    problem({
+      type: 'events',
+      message: `Events of this batch${outside(o)} are missing or duplicated.`,
+      ...shown(o),
+    });
+  await holdRecordToTrail(x, nodes, replayed, opts.orgIds, problem);
   return {
     ok: problems.length === 0,
     events: counted,
@@ -509,109 +529,87 @@ export async function verifyAudit(x: Exec, opts: VerifyOptions): Promise<Verific
   };
 }
 
+/**
+ * A read asked for ahead of its use: should the pass fail before awaiting it, its failure must
+ * not go unhandled (which would stop the process); awaited, it still throws.
+ */
+function ahead<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
+}
+
+/** The kind and period a subject ("forecast 2027-03") names. */
+const placeOf = (subject: string) => {
+  const [kind = '', period = ''] = subject.split(' ');
+  return { kind, period };
+};
+
 /** What the keying record's MAC covers. */
 export const keyingStatement = (fromBatch: number, at: string, id: string) =>
   `gatecell:keying:${fromBatch}:${at}:${id}`;
 
 /**
- * The second pass: the events of node ranges in trail order, then the ranges' cells against the
- * last event of each. Answers the events counted (in the organizations, or all).
+ * The stored cells (of the organizations, or all), range of measures by range, against the last
+ * event of each; then the cells events wrote that are not stored.
  */
-async function replayByNodes(
+async function holdRecordToTrail(
   x: Exec,
   nodes: readonly { id: number; org_id: number; code: string }[],
-  seqsOf: ReadonlyMap<number, BatchSeqs>,
+  replayed: ReplayedCells,
   orgIds: ReadonlySet<number> | undefined,
-  inScope: (nodeId: number | null) => boolean,
   problem: (p: Problem) => void,
-): Promise<number> {
+) {
   const codes = new Map(nodes.map((n) => [n.id, n.code]));
   const orgOf = new Map(nodes.map((n) => [n.id, n.org_id]));
   const digitsOf = new Map(
     [...(await everyOrgSettings(x))].map(([orgId, s]) => [orgId, minorDigits(s.currency)]),
   );
-  let counted = 0;
-  // Built only for a problem: a million cells would allocate a million of these for nothing.
-  const placeOf = (m: number, kind: string, period: string) => ({
-    measure: codes.get(m) ?? String(m),
-    kind,
-    period,
-  });
-  /** Marks and counts a segment's events (those of a stored batch); answers them parsed. */
-  const read = (seg: { batch_id: number; node_id: number | null; events: string }) => {
-    const b = seqsOf.get(seg.batch_id);
-    // A segment of no stored batch is reported as such (orphans); its events count for nothing.
-    if (!b) return [];
-    const events = JSON.parse(seg.events) as StoredEvent[];
-    const scoped = inScope(seg.node_id);
-    for (const e of events) {
-      if (scoped) counted++;
-      if (!b.marks) continue;
-      const i = e[0] - b.first;
-      if (!(i >= 0 && i < b.marks.length) || b.marks[i]) b.duplicated = true;
-      else b.marks[i] = 1;
-    }
-    return events;
+  const code = (m: number) => codes.get(m) ?? String(m);
+  const digitsOfMeasure = (m: number) => digitsOf.get(orgOf.get(m) ?? -1) ?? 2;
+  const agrees = (last: LastEvent | undefined, m: number, v: number | null, n: number) =>
+    last !== undefined &&
+    last.version === n &&
+    (last.value === null ? null : toMinor(last.value, digitsOfMeasure(m))) === v;
+  // Names and texts only for a problem: a million cells would build a million strings for nothing.
+  const disagree = (m: number, subject: string, v: number | null, n: number, last?: LastEvent) => {
+    const digits = digitsOfMeasure(m);
+    problem({
+      type: 'replay',
+      message: last
+        ? `${code(m)} ${subject} holds ${v === null ? 'nothing' : minorText(v, digits)} at version ${n}; its audit events lead to ${String(last.value)} at version ${last.version}.`
+        : `${code(m)} ${subject} holds ${v} (version ${n}) but no audit event ever wrote it.`,
+      measure: code(m),
+      ...placeOf(subject),
+    });
   };
-  for (const seg of await segmentsOfNoNode(x)) read(seg);
+  const inScope = (m: number) => !orgIds || orgIds.has(orgOf.get(m) ?? -1);
 
-  // Ranges of node ids that together cover every id, REPLAY_RANGE measures' worth each.
+  // Ranges of measure ids that together cover every id, RECORD_RANGE measures' worth each.
   const ids = nodes.map((n) => n.id).sort((a, b) => a - b);
   const bounds = [Number.MIN_SAFE_INTEGER];
-  for (let i = REPLAY_RANGE; i < ids.length; i += REPLAY_RANGE) bounds.push(ids[i]!);
+  for (let i = RECORD_RANGE; i < ids.length; i += RECORD_RANGE) bounds.push(ids[i]!);
   bounds.push(Number.MAX_SAFE_INTEGER);
+  const range = (r: number) => cellsOfRange(x, bounds[r]!, bounds[r + 1]!);
+  let next = ahead(range(0));
   for (let r = 0; r + 1 < bounds.length; r++) {
-    const [lo, hi] = [bounds[r]!, bounds[r + 1]!];
-    // The value and version each cell's last event says, per node and subject ("forecast 2027-03").
-    const replayed = new Map<number, Map<string, [unknown, number]>>();
-    for (const seg of await segmentsOfNodes(x, lo, hi))
-      for (const e of read(seg))
-        if (e[1] === 'cell.changed' && e[2] !== null) {
-          const after = e[4] as [unknown, number] | { value: unknown; version: number };
-          let cells = replayed.get(seg.node_id);
-          if (!cells) replayed.set(seg.node_id, (cells = new Map()));
-          cells.set(
-            e[2],
-            Array.isArray(after) ? [after[0], after[1]] : [after.value, after.version],
-          );
-        }
-    // Arrays, not objects: many of them parse in half the time. [measure, org, kind, period, value, version]
-    const cells = await cellsOfNodeRange(x, lo, hi);
-    for (const [m, o, k, p, v, n] of cells) {
-      if (orgIds && !orgIds.has(o)) continue;
-      const subject = `${k} ${p}`;
-      const said = replayed.get(m);
-      const last = said?.get(subject);
-      said?.delete(subject);
-      if (!last) {
-        problem({
-          type: 'replay',
-          message: `${codes.get(m) ?? m} ${subject} holds ${v} (version ${n}) but no audit event ever wrote it.`,
-          ...placeOf(m, k, p),
-        });
-        continue;
-      }
-      const digits = digitsOf.get(o) ?? 2;
-      const expected = last[0] === null ? null : toMinor(last[0], digits);
-      if (expected !== v || last[1] !== n)
-        problem({
-          type: 'replay',
-          message: `${codes.get(m) ?? m} ${subject} holds ${v === null ? 'nothing' : minorText(v, digits)} at version ${n}; its audit events lead to ${String(last[0])} at version ${last[1]}.`,
-          ...placeOf(m, k, p),
-        });
+    const cells = await next;
+    // The next range's SQL runs (on a read worker) while this one is held to the trail.
+    if (r + 2 < bounds.length) next = ahead(range(r + 1));
+    for (let i = 0; i < cells.length; i += 4) {
+      const m = cells[i] as number;
+      const subject = cells[i + 1] as string;
+      const [v, n] = [cells[i + 2] as number | null, cells[i + 3] as number];
+      if (!inScope(m)) continue;
+      const last = replayed.take(m, subject);
+      if (!agrees(last, m, v, n)) disagree(m, subject, v, n, last);
     }
-    for (const [measureId, left] of replayed)
-      for (const subject of left.keys()) {
-        if (orgIds && !orgIds.has(orgOf.get(measureId) ?? -1)) continue;
-        const [kind, period] = subject.split(' ') as [string, string];
-        problem({
-          type: 'replay',
-          message: `${codes.get(measureId) ?? measureId} ${subject} was written by audit events but is not in the record.`,
-          measure: codes.get(measureId) ?? String(measureId),
-          kind,
-          period,
-        });
-      }
   }
-  return counted;
+  for (const [m, subject] of replayed.untaken())
+    if (inScope(m))
+      problem({
+        type: 'replay',
+        message: `${code(m)} ${subject} was written by audit events but is not in the record.`,
+        measure: code(m),
+        ...placeOf(subject),
+      });
 }
