@@ -31,7 +31,7 @@ const THINK_MS = 500;
 
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
 
-interface Built {
+export interface Built {
   file: string;
   planner: string;
   measures: number;
@@ -264,7 +264,7 @@ async function measureReads(
  * is checked in the record, each cell's version against the count of its applied changes, and the
  * trail verified.
  */
-async function soak(built: Built, svc: RunningService) {
+export async function soak(built: Built, svc: RunningService) {
   const until = Date.now() + SOAK_SECONDS * 1000;
   const latencies: number[] = [];
   const readLatencies: number[] = [];

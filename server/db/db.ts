@@ -1,7 +1,13 @@
 // The database handle the whole service shares. Stateless across instances: everything lives in
 // libSQL; the only thing held in memory is a queue that orders this process's own writes.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient, type Client, type InArgs, type Transaction } from '@libsql/client';
+import {
+  createClient,
+  type Client,
+  type InArgs,
+  type InStatement,
+  type Transaction,
+} from '@libsql/client';
 import { ApiError } from '../http/errors.js';
 import { ReadPool, readsOffThread } from './reader.js';
 
@@ -154,6 +160,32 @@ export async function jsonRows<T>(x: Exec, sql: string, args: InArgs = []): Prom
     args,
   });
   return JSON.parse(String(r.rows[0]?.list ?? '[]')) as T[];
+}
+
+/**
+ * A large answer SQLite writes in parts (a pull's JSON, a page of measures at a time): each
+ * statement's first value, as UTF-8 bytes, all statements reading one state of the record (one
+ * read transaction). Values are read as BLOBs, so the driver makes no string of them, and from a
+ * read worker the bytes are moved to this thread, not copied; the service sends them as they are.
+ */
+export async function* textsOf(x: Exec, statements: readonly InStatement[]) {
+  const blobs = statements.map((s) =>
+    typeof s === 'string'
+      ? `SELECT CAST((${s}) AS BLOB)`
+      : { sql: `SELECT CAST((${s.sql}) AS BLOB)`, args: s.args ?? [] },
+  );
+  if (x instanceof ReadPool) return yield* x.texts(blobs);
+  const bytesOf = (value: unknown) =>
+    value instanceof ArrayBuffer
+      ? new Uint8Array(value)
+      : new TextEncoder().encode(String(value ?? ''));
+  // A client opens its read transaction; a transaction already is one.
+  const tx = 'transaction' in x ? await (x as Client).transaction('read') : undefined;
+  try {
+    for (const s of blobs) yield bytesOf((await (tx ?? x).execute(s)).rows[0]?.[0]);
+  } finally {
+    tx?.close();
+  }
 }
 
 export async function one<T = Row>(

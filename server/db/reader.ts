@@ -8,13 +8,28 @@ import type { InStatement, ResultSet } from '@libsql/client';
 import type { Exec } from './db.js';
 
 // Plain JavaScript, evaluated as the worker's script, so it runs the same from the sources
-// (tests) and from the bundle (npm start). Rows go back as plain objects keyed by column.
+// (tests) and from the bundle (npm start). Rows go back as plain objects keyed by column; texts
+// (the first value of each of several statements, run in one read transaction so that they read
+// one state of the record) go back one by one as UTF-8 bytes, moved rather than copied.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const bytesOf = (value) => value instanceof ArrayBuffer ? new Uint8Array(value) : new TextEncoder().encode(String(value ?? ''));
 import(workerData.libsql).then(({ createClient }) => {
   const client = createClient({ url: workerData.url, authToken: workerData.authToken, intMode: 'number' });
-  parentPort.on('message', async ({ id, sql, args }) => {
+  parentPort.on('message', async ({ id, sql, args, texts }) => {
     try {
+      if (texts) {
+        const tx = await client.transaction('read');
+        try {
+          for (let i = 0; i < texts.length; i++) {
+            const bytes = bytesOf((await tx.execute(texts[i])).rows[0]?.[0]);
+            parentPort.postMessage({ id, bytes, done: i === texts.length - 1 }, [bytes.buffer]);
+          }
+        } finally {
+          tx.close();
+        }
+        return;
+      }
       const rs = await client.execute({ sql, args });
       const rows = rs.rows.map((r) => {
         const o = {};
@@ -30,7 +45,8 @@ import(workerData.libsql).then(({ createClient }) => {
 `;
 
 interface Pending {
-  resolve: (r: ResultSet) => void;
+  /** A statement's rows; or, for texts, each text as it comes (the last with `done`). */
+  next: (r: ResultSet | Uint8Array, done: boolean) => void;
   reject: (e: Error) => void;
 }
 
@@ -51,21 +67,27 @@ class ReadWorker {
         id: number;
         rows?: unknown[];
         columns?: string[];
+        bytes?: Uint8Array;
+        done?: boolean;
         error?: { message: string; code?: string };
       }) => {
         const p = this.waiting.get(m.id);
         if (!p) return;
-        this.waiting.delete(m.id);
+        if (m.error || !m.bytes || m.done) this.waiting.delete(m.id);
         if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+        else if (m.bytes) p.next(m.bytes, m.done === true);
         else
-          p.resolve({
-            rows: m.rows,
-            columns: m.columns,
-            columnTypes: [],
-            rowsAffected: 0,
-            lastInsertRowid: undefined,
-            toJSON: () => ({}),
-          } as unknown as ResultSet);
+          p.next(
+            {
+              rows: m.rows,
+              columns: m.columns,
+              columnTypes: [],
+              rowsAffected: 0,
+              lastInsertRowid: undefined,
+              toJSON: () => ({}),
+            } as unknown as ResultSet,
+            true,
+          );
       },
     );
     // A worker that dies fails what it was reading (never silently), and is replaced by the pool.
@@ -81,9 +103,37 @@ class ReadWorker {
   execute(sql: string, args: unknown): Promise<ResultSet> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { next: (r) => resolve(r as ResultSet), reject });
       this.worker.postMessage({ id, sql, args });
     });
+  }
+
+  /** Each statement's text as it is read, all in one read transaction. */
+  async *texts(statements: readonly InStatement[]): AsyncGenerator<Uint8Array> {
+    if (!statements.length) return;
+    const id = this.#next++;
+    const come: Uint8Array[] = [];
+    let finished = false;
+    let failed: Error | undefined;
+    let wake: (() => void) | undefined;
+    this.waiting.set(id, {
+      next: (bytes, done) => {
+        come.push(bytes as Uint8Array);
+        finished = done;
+        wake?.();
+      },
+      reject: (e) => {
+        failed = e;
+        wake?.();
+      },
+    });
+    this.worker.postMessage({ id, texts: statements });
+    for (;;) {
+      if (come.length) yield come.shift()!;
+      else if (failed) throw failed;
+      else if (finished) return;
+      else await new Promise<void>((r) => (wake = r));
+    }
   }
 }
 
@@ -102,12 +152,21 @@ export class ReadPool implements Exec {
   execute(stmt: InStatement | string, args?: unknown): Promise<ResultSet> {
     const [sql, values] =
       typeof stmt === 'string' ? [stmt, args ?? []] : [stmt.sql, stmt.args ?? []];
+    return this.#leastBusy().execute(sql, values);
+  }
+
+  /** Each statement's first value as UTF-8 bytes, in one read transaction (see `textsOf`). */
+  texts(statements: readonly InStatement[]): AsyncGenerator<Uint8Array> {
+    return this.#leastBusy().texts(statements);
+  }
+
+  #leastBusy(): ReadWorker {
     let best = 0;
     for (let i = 1; i < this.#workers.length; i++)
       if (this.#workers[i]!.waiting.size < this.#workers[best]!.waiting.size) best = i;
     let w = this.#workers[best]!;
     if (w.worker.threadId < 0) w = this.#workers[best] = new ReadWorker(this.url, this.authToken);
-    return w.execute(sql, values);
+    return w;
   }
 
   close() {

@@ -8,8 +8,16 @@ import { measuresUnder } from '../measures/store.js';
 import type { Lock, WireCell } from '../../../shared/api/answers.js';
 import type { Exec } from '../../db/db.js';
 import { presentCells } from './present.js';
-import { type CellQueryRow, type CellRange, cellRowsChangedSince, cellRowsUnder } from './store.js';
-import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
+import {
+  type CellQueryRow,
+  type CellRange,
+  cellRowsChangedSince,
+  cellRowsUnder,
+  PULL_PAGE_MEASURES,
+  pullPageBounds,
+  pullTexts,
+} from './store.js';
+import { moneyRules, orgSettings, settingsByOrg } from '../hierarchy/store.js';
 
 /** The rows as the API answers them, in each measure's organization's currency. */
 async function toWire(x: Exec, found: CellQueryRow[]): Promise<WireCell[]> {
@@ -18,7 +26,41 @@ async function toWire(x: Exec, found: CellQueryRow[]): Promise<WireCell[]> {
   return presentCells(found, (orgId) => digits.get(orgId)!);
 }
 
-/** Every stored cell (and every cell with an open request) under the prefixes. */
+/**
+ * Every stored cell (and every cell with an open request) under the prefixes, as the wire's JSON
+ * array in parts (pullTexts, a page of `pageSize` measures each). The prefixes lie in the
+ * organization `orgId`, whose currency it is in. The first page is read before this answers, so
+ * that a read that fails is the request's error, not an answer cut short.
+ */
+export async function cellsTextUnder(
+  x: Exec,
+  prefixes: readonly string[],
+  q: CellRange,
+  orgId: number,
+  pageSize = PULL_PAGE_MEASURES,
+): Promise<AsyncIterable<Uint8Array | string>> {
+  if (!prefixes.length)
+    return (async function* () {
+      yield '[]';
+    })();
+  const digits = moneyRules(await orgSettings(x, orgId)).digits;
+  const pages = pullTexts(x, prefixes, q, digits, await pullPageBounds(x, prefixes, pageSize));
+  const first = await pages.next();
+  return (async function* () {
+    yield '[';
+    let empty = true;
+    const more = (page: Uint8Array) => {
+      const parts = page.byteLength ? (empty ? [page] : [',', page]) : [];
+      if (page.byteLength) empty = false;
+      return parts;
+    };
+    if (!first.done) yield* more(first.value);
+    for await (const page of pages) yield* more(page);
+    yield ']';
+  })();
+}
+
+/** The same as objects: the straightforward reading, and the reference cellsTextUnder is held to. */
 export async function cellsUnder(
   x: Exec,
   prefixes: readonly string[],

@@ -9,7 +9,7 @@
 import type { CellKind } from '../../../shared/model.js';
 import { isPeriod } from '../../../shared/periods.js';
 import type { Slot } from '../../../shared/sync/decide.js';
-import { type Exec, jsonRows, one, rows } from '../../db/db.js';
+import { type Exec, jsonRows, one, rows, textsOf } from '../../db/db.js';
 import { underPrefixes } from '../hierarchy/store.js';
 
 /** A push's answer as kept for its retries (deflated), or null. */
@@ -278,40 +278,121 @@ export interface CellRange {
   to?: string | undefined;
 }
 
-/** Every stored cell (and every cell with an open request) under the prefixes, by code, kind, month. */
-export async function cellRowsUnder(
-  x: Exec,
-  prefixes: readonly string[],
-  q: CellRange,
-): Promise<CellQueryRow[]> {
+/**
+ * The pull's rows: every stored cell (with its open request) and every open request on a cell
+ * never stored, under the prefixes, in kinds and months, by code, kind, month. `stored` and
+ * `requested` are the expression of one row (column j) for each; `?1`…`?4` are `pullArgs`.
+ */
+const pullSelect = (stored: string, requested: string) => {
   const filter = (
     t: string,
-  ) => `${t}.measure_id IN (SELECT n.id FROM nodes n WHERE n.level = 'measure' AND ${underPrefixes('n.id', '?1')})
+  ) => `${t}.measure_id IN (SELECT n.id FROM nodes n WHERE n.level = 'measure' AND ${underPrefixes('n.id', '?1')}
+      AND (?5 IS NULL OR n.code >= ?5) AND (?6 IS NULL OR n.code < ?6))
     AND (?2 IS NULL OR ${t}.kind IN (SELECT value FROM json_each(?2))) AND ${t}.period >= ?3 AND ${t}.period <= ?4`;
-  // Stored cells with their open request, then open requests on cells never stored: each cell is
-  // read once (a pull reads 100,000 of them), no set of keys is built and joined back.
-  const found = await jsonRows<CellQueryRow>(
-    x,
-    `SELECT j FROM (
-       SELECT n.code AS code, c.kind AS kind, c.period AS period,
-         json_array(n.code, n.org_id, c.kind, c.period, c.value, c.version, cr.id, cr.new_value) AS j
+  // Each cell is read once (a pull reads 100,000 of them); no set of keys is built and joined back.
+  return `SELECT j FROM (
+       SELECT n.code AS code, c.kind AS kind, c.period AS period, ${stored} AS j
        FROM cells c JOIN nodes n ON n.id = c.measure_id
        LEFT JOIN change_requests cr ON cr.measure_id = c.measure_id AND cr.kind = c.kind AND cr.period = c.period AND cr.status = 'pending'
        WHERE ${filter('c')}
        UNION ALL
-       SELECT n.code, cr.kind, cr.period, json_array(n.code, n.org_id, cr.kind, cr.period, NULL, 0, cr.id, cr.new_value)
+       SELECT n.code, cr.kind, cr.period, ${requested}
        FROM change_requests cr JOIN nodes n ON n.id = cr.measure_id
        WHERE cr.status = 'pending' AND ${filter('cr')}
          AND NOT EXISTS (SELECT 1 FROM cells s WHERE s.measure_id = cr.measure_id AND s.kind = cr.kind AND s.period = cr.period)
-       ORDER BY code, kind, period)`,
-    [
-      JSON.stringify(prefixes),
-      q.kinds?.length ? JSON.stringify(q.kinds) : null,
-      q.from ?? '0000-00',
-      q.to ?? '9999-99',
-    ],
+       ORDER BY code, kind, period)`;
+};
+/** `from` and `to`: the measure codes of a page of the pull (null: open-ended). */
+const pullArgs = (
+  prefixes: readonly string[],
+  q: CellRange,
+  from: string | null = null,
+  to: string | null = null,
+) => [
+  JSON.stringify(prefixes),
+  q.kinds?.length ? JSON.stringify(q.kinds) : null,
+  q.from ?? '0000-00',
+  q.to ?? '9999-99',
+  from,
+  to,
+];
+
+/**
+ * The pull's rows as arrays for presentCells: the straightforward reading, and the reference
+ * `pullText` is tested against.
+ */
+export const cellRowsUnder = (x: Exec, prefixes: readonly string[], q: CellRange) =>
+  jsonRows<CellQueryRow>(
+    x,
+    pullSelect(
+      'json_array(n.code, n.org_id, c.kind, c.period, c.value, c.version, cr.id, cr.new_value)',
+      'json_array(n.code, n.org_id, cr.kind, cr.period, NULL, 0, cr.id, cr.new_value)',
+    ),
+    pullArgs(prefixes, q),
   );
-  return found;
+
+/**
+ * The SQL of a minor-unit integer column as the wire's number in major units (null stays null):
+ * its exact decimal, the integer part then the decimals without trailing zeros. `digits` is the
+ * currency's minor digits (0–4). Worked example at 2 digits: 125000 → 1250, 12340 → 123.4,
+ * -5 → -0.05. That is JSON.stringify(fromMinor(…)) up to 15 significant digits; beyond, the double
+ * fromMinor answers prints shorter, and both texts read back as that double.
+ */
+export function majorSql(column: string, digits: number): string {
+  if (!Number.isInteger(digits) || digits < 0 || digits > 9) throw new Error(`digits ${digits}`);
+  if (digits === 0) return column;
+  const scale = 10 ** digits;
+  return `CASE WHEN ${column} IS NULL THEN NULL WHEN ${column} % ${scale} = 0 THEN ${column} / ${scale}
+    ELSE json(CASE WHEN ${column} < 0 THEN '-' ELSE '' END || (abs(${column}) / ${scale}) || '.'
+      || rtrim(substr('${'0'.repeat(digits)}' || (abs(${column}) % ${scale}), -${digits}), '0')) END`;
+}
+
+/** Measures a page of the pull holds: a page's text stays a few megabytes. */
+export const PULL_PAGE_MEASURES = 1000;
+
+/**
+ * Where the pull's pages begin: every `size`-th code of the measures under the prefixes, after
+ * the first (the first page begins before any code, the last ends after every code).
+ */
+export async function pullPageBounds(x: Exec, prefixes: readonly string[], size: number) {
+  const found = await rows<{ code: string }>(
+    x,
+    `SELECT code FROM (SELECT n.code, row_number() OVER (ORDER BY n.code) AS i FROM nodes n
+       WHERE n.level = 'measure' AND ${underPrefixes('n.id', '?1')}) WHERE i > 1 AND i % ?2 = 1`,
+    [JSON.stringify(prefixes), size],
+  );
+  return found.map((r) => r.code);
+}
+
+/**
+ * The pull's cells as the wire's JSON (presentCells' answer, number for number), written by
+ * SQLite a page of measures at a time (between `bounds`, pullPageBounds'): each page the cells'
+ * objects joined by commas (empty for a page with none), all pages read in one transaction. A
+ * pull of 600,000 cells is never an object per cell in this process, never one string, and
+ * reaches it from a read worker as bytes. The scope lies in one organization: `digits` is its
+ * currency's.
+ */
+export function pullTexts(
+  x: Exec,
+  prefixes: readonly string[],
+  q: CellRange,
+  digits: number,
+  bounds: readonly string[],
+) {
+  const cell = (kind: string, period: string, value: string, version: string) =>
+    `'measure', n.code, 'kind', ${kind}, 'period', ${period}, 'value', ${value}, 'version', ${version}`;
+  const pending = `'pending', json_object('changeRequestId', cr.id, 'value', ${majorSql('cr.new_value', digits)})`;
+  const stored = cell('c.kind', 'c.period', majorSql('c.value', digits), 'c.version');
+  const requested = cell('cr.kind', 'cr.period', 'NULL', '0');
+  const sql = `SELECT group_concat(j, ',') FROM (${pullSelect(
+    `CASE WHEN cr.id IS NULL THEN json_object(${stored}) ELSE json_object(${stored}, ${pending}) END`,
+    `json_object(${requested}, ${pending})`,
+  )})`;
+  const edges = [null, ...bounds, null];
+  return textsOf(
+    x,
+    edges.slice(1).map((to, i) => ({ sql, args: pullArgs(prefixes, q, edges[i]!, to) })),
+  );
 }
 
 /** Cells whose value or open request changed after `since`, with the decision taken on them since. */
