@@ -18,6 +18,12 @@ export class Write {
   readonly trail: AuditBuffer;
   /** Where the whole write came from (workbook, sheet, binding); events may add a cell. */
   source: unknown = null;
+  /**
+   * The stored values of a measure's cells (cell key → value) as this write leaves them, when the
+   * write holds them all already (a push read them); undefined when it does not. The totals kept
+   * at its end are made from them instead of reading the cells again.
+   */
+  cellsKnown: ((measureId: number) => Iterable<[number, number | null]> | undefined) | undefined;
   #revision: number | null = null;
   readonly #last: (() => Promise<unknown>)[] = [];
 

@@ -20,6 +20,7 @@ import {
   measuresByIds,
   measuresUnder,
   statusOf,
+  windowPeriodsOf,
 } from '../measures/store.js';
 import {
   changedMeasureIds,
@@ -43,9 +44,12 @@ async function judge(
   measures: readonly MeasureRow[],
   now: Date,
   money: 'cells' | 'kept',
+  cellsKnown?: Write['cellsKnown'],
 ): Promise<Judgement> {
+  // The cells are read unless the write holds every measure's already.
+  const known = money === 'cells' && measures.every((m) => cellsKnown?.(m.id));
   const [states, settings] = await Promise.all([
-    loadStates(x, measures, { cells: false, periods: money === 'cells' }),
+    loadStates(x, measures, { cells: false, periods: money === 'cells' && !known }),
     settingsByOrg(
       x,
       measures.map((m) => m.org_id),
@@ -53,10 +57,13 @@ async function judge(
   ]);
   const totals = new Map<number, ValueTotals>();
   if (money === 'cells')
-    for (const s of states)
+    for (const { measure: m, periods } of states)
       totals.set(
-        s.measure.id,
-        valueTotals(s.periods, settings.get(s.measure.org_id)!.closedThrough),
+        m.id,
+        valueTotals(
+          known ? windowPeriodsOf(cellsKnown!(m.id)!, m.start_period, m.end_period) : periods,
+          settings.get(m.org_id)!.closedThrough,
+        ),
       );
   else
     for (const k of await keptTotals(
@@ -90,7 +97,13 @@ export async function keepDerived(w: Write) {
     throw e;
   });
   if (!ids.length) return;
-  const { judged, settings } = await judge(w.tx, await measuresByIds(w.tx, ids), w.now, 'cells');
+  const { judged, settings } = await judge(
+    w.tx,
+    await measuresByIds(w.tx, ids),
+    w.now,
+    'cells',
+    w.cellsKnown,
+  );
   await saveTotals(w.tx, judged.map(keptOf));
   await reconcileIn(w, judged, settings);
 }

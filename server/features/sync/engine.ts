@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { type Actor, canSee } from '../../../shared/domain/access.js';
 import type { Decision } from '../../../shared/domain/finance.js';
 import type { PushResult } from '../../../shared/api/schemas.js';
-import type { CellKind, Outcome, ReasonCode } from '../../../shared/model.js';
+import { CELL_KINDS, type Outcome, type ReasonCode } from '../../../shared/model.js';
 import { fromMinor, fromMinorOrNull, minorText } from '../../../shared/money.js';
 import { periodOf } from '../../../shared/periods.js';
 import {
@@ -43,6 +43,10 @@ const ANSWER_CHUNK = 2000;
 /** The record of a batch's cells, per measure: measure id → cell key → slot. */
 export class CellRecord {
   readonly #byMeasure = new Map<number, Map<number, Slot>>();
+  /** A measure's cells, cell key → stored value (for the totals the write keeps). */
+  *valuesOf(measureId: number): Generator<[number, number | null]> {
+    for (const [key, slot] of this.#byMeasure.get(measureId) ?? []) yield [key, slot.value];
+  }
   get(measureId: number, key: number): Slot | undefined {
     return this.#byMeasure.get(measureId)?.get(key);
   }
@@ -256,11 +260,12 @@ export async function applyChanges(
   w.source = source ?? null;
   const facts = await factsOf(w, actor, [...new Set(changes.map((c) => c.measure))]);
 
-  // The record of every cell the batch touches, plus the targets that materiality reads.
-  const kinds = new Set<CellKind>(changes.map((c) => c.kind));
-  if (kinds.has('forecast')) kinds.add('target');
+  // The record of every cell of the measures the batch touches (the targets materiality reads,
+  // and every kind the totals the write keeps are made of: read here once, not again for them).
   const ids = [...facts.values()].map((m) => m.id);
-  const record = await recordOf(w.tx, ids, kinds, new CellRecord());
+  const record = await recordOf(w.tx, ids, new Set(CELL_KINDS), new CellRecord());
+  const read = new Set(ids);
+  w.cellsKnown = (measureId) => (read.has(measureId) ? record.valuesOf(measureId) : undefined);
   const requests = await openRequestsOf(w.tx, ids);
 
   /** Every slot a change wrote (change index and slot): the last write of a cell is the one still in the record. */
@@ -317,7 +322,6 @@ export async function applyChanges(
       },
     },
   );
-
   // In chunks, each built when it is written: SQLite's parse of one huge argument costs native
   // memory, and rows built all at once would outlive the young generation.
   let chunk: string[] = [];
