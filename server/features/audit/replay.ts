@@ -47,10 +47,10 @@ export class ReplayedCells {
   readonly #groups = new Map<number, Group>();
   #size = 0;
   /** The event's value in major units; NaN when it is null or not a number (then in #odd). */
-  #values = new Float64Array(1 << 16);
-  #versions = new Int32Array(1 << 16);
+  #values: Float64Array;
+  #versions: Int32Array;
   /** The seq of the event kept; -1 once a stored row took the cell. */
-  #seqs = new Float64Array(1 << 16);
+  #seqs: Float64Array;
   readonly #odd = new Map<number, unknown>();
   /** Cells kept by their text, `${measure id} ${subject}`. */
   readonly #apart = new Map<string, Apart>();
@@ -59,6 +59,18 @@ export class ReplayedCells {
   #groupKey = Number.NaN;
   #group: Group | undefined;
   readonly #last: LastEvent = { value: null, version: 0 };
+
+  /**
+   * `cells`: how many the record holds, so that the slots are made once at about their size
+   * (grown by half when events name more): growing 2.4 million slots holds the old arrays and
+   * the new at once, about 100 MB.
+   */
+  constructor(cells = 0) {
+    const size = Math.max(1024, Math.ceil(cells * 1.05));
+    this.#values = new Float64Array(size);
+    this.#versions = new Int32Array(size);
+    this.#seqs = new Float64Array(size);
+  }
 
   #key(subject: string): number {
     let key = this.#subjects.get(subject);

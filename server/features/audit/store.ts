@@ -124,6 +124,10 @@ export const orphanSegments = async (x: Exec) =>
     )
   )?.n ?? 0;
 
+/** How many cells the record holds. */
+export const cellCount = async (x: Exec) =>
+  (await one<{ n: number }>(x, 'SELECT COUNT(*) AS n FROM cells'))?.n ?? 0;
+
 /**
  * The stored cells of the measures with ids in [lo, hi), as one flat list: measure, subject
  * ("forecast 2027-03", as the cell's events name it), value (null: none), version.
