@@ -1,5 +1,6 @@
 // Configuration, read once from the environment and failing fast with a clear message.
 import { z } from 'zod';
+import { DEFAULT_TOKEN_DAYS } from './http/env.js';
 
 const Config = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -14,6 +15,8 @@ const Config = z.object({
   GATECELL_AUDIT_KEY: z.string().min(32, 'at least 32 characters').optional(),
   GATECELL_TLS: z.string().default('dev'),
   GATECELL_SEED: z.enum(['demo', 'none']).default('demo'),
+  /** Days a user's token is accepted after it was issued (a rotation issues it anew). */
+  GATECELL_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_TOKEN_DAYS),
   GATECELL_OFFICE_JS: z.enum(['cdn', 'local']).default('cdn'),
   GATECELL_PANE_DIR: z.string().default('dist/pane'),
   /** Where users reach this service (the manifest's URLs): by default https://localhost:PORT. */

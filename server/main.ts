@@ -97,7 +97,12 @@ async function main() {
     console.log(`Demo users and their tokens: ${tokensFile}`);
   }
 
-  const deps = { db, now: () => new Date(), adminToken: config.GATECELL_ADMIN_TOKEN };
+  const deps = {
+    db,
+    now: () => new Date(),
+    adminToken: config.GATECELL_ADMIN_TOKEN,
+    tokenDays: config.GATECELL_TOKEN_DAYS,
+  };
   const certs = await tls(config);
   const publicOrigin = config.GATECELL_PUBLIC_URL ?? `https://localhost:${config.PORT}`;
   const app = createApp(deps, {

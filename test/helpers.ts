@@ -30,6 +30,11 @@ export interface Harness {
 export interface HarnessOptions {
   /** The file's tests change the record around the service on purpose (an insider's edits). */
   writesAroundTheService?: boolean;
+  /**
+   * Days a token is accepted (GATECELL_TOKEN_DAYS). Tests move the clock by months to make
+   * plans fall due, so their tokens last ten years unless a test is about expiry.
+   */
+  tokenDays?: number;
 }
 
 export async function harness(
@@ -40,7 +45,12 @@ export async function harness(
   const db = new Db({ url: `file:${join(dir, 'test.db')}` });
   await migrate(db);
   const clock = { now: start };
-  const deps = { db, now: () => clock.now, adminToken: ADMIN_TOKEN };
+  const deps = {
+    db,
+    now: () => clock.now,
+    adminToken: ADMIN_TOKEN,
+    tokenDays: options.tokenDays ?? 3650,
+  };
   const app = createApp(deps);
   holdToDocument(app);
   afterAll(async () => {

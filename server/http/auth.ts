@@ -5,7 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Actor } from '../../shared/domain/access.js';
 import { grantsByToken } from '../features/hierarchy/store.js';
 import { ApiError } from './errors.js';
-import type { AppEnv, Deps } from './env.js';
+import { type AppEnv, DEFAULT_TOKEN_DAYS, type Deps } from './env.js';
 
 export const ADMIN_USER_ID = 'admin';
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -26,12 +26,36 @@ export const authenticate = (deps: Deps) =>
     await next();
   });
 
-/** Who a token belongs to, with their grants (read afresh on every request). */
+/** When a token issued at `issuedAt` stops being accepted. */
+export function tokenExpiry(issuedAt: string, deps: Pick<Deps, 'tokenDays'>): string {
+  const days = deps.tokenDays ?? DEFAULT_TOKEN_DAYS;
+  return new Date(Date.parse(issuedAt) + days * 86_400_000).toISOString();
+}
+
+/**
+ * Who a token belongs to, with their grants: read afresh on every request, so that a revoked
+ * grant, a deactivated user and a replaced or expired token are refused at once, on every
+ * instance.
+ */
 export async function actorFor(deps: Deps, token: string): Promise<Actor> {
   if (deps.adminToken && sameSecret(token, deps.adminToken))
     return { userId: ADMIN_USER_ID, superAdmin: true, grants: [] };
   const grants = await grantsByToken(deps.db.client, hashToken(token));
   if (!grants.length) throw new ApiError(401, 'UNAUTHORIZED', 'Unknown or revoked token.');
+  const [user] = grants as [(typeof grants)[number]];
+  if (!user.active)
+    throw new ApiError(
+      401,
+      'UNAUTHORIZED',
+      'This user is deactivated: an admin may reactivate them.',
+    );
+  const expires = tokenExpiry(user.token_issued_at, deps);
+  if (deps.now().toISOString() >= expires)
+    throw new ApiError(
+      401,
+      'UNAUTHORIZED',
+      `This token expired on ${expires.slice(0, 10)}: an admin issues a new one (POST /users/{id}/token).`,
+    );
   return {
     userId: grants[0]!.id,
     superAdmin: false,

@@ -6,7 +6,11 @@ export interface Deps {
   /** The clock: tests move it to make milestones overdue and exceptions escalate. */
   now: () => Date;
   adminToken?: string | undefined;
+  /** Days a user's token is accepted after it was issued (GATECELL_TOKEN_DAYS; default 90). */
+  tokenDays?: number | undefined;
 }
+
+export const DEFAULT_TOKEN_DAYS = 90;
 
 export interface AppEnv {
   Variables: { actor: Actor; requestId: string };

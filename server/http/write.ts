@@ -40,6 +40,11 @@ export class Write {
     return this.now.toISOString();
   }
 
+  /** Who grants what this write grants, and when (kept on the grant). */
+  get grantor() {
+    return { actorId: this.actorId, at: this.at };
+  }
+
   /** The revision of this write: raised once, on first use. */
   async revision(): Promise<number> {
     if (this.#revision === null) {

@@ -77,6 +77,20 @@ export const InvitationAcceptedAnswer = obj({
   status: z.literal('accepted'),
 });
 export const RoleGrantedAnswer = obj({ userId: z.string(), node: z.string(), role: z.enum(ROLES) });
+export const RoleRevokedAnswer = RoleGrantedAnswer;
+export const UserAnswer = obj({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  active: z.boolean(),
+});
+export const TokenAnswer = obj({
+  id: z.string(),
+  /** Shown once: the service keeps only its hash. The token it replaces is refused from now on. */
+  token: z.string(),
+  /** When it stops being accepted (GATECELL_TOKEN_DAYS after it was issued). */
+  expiresAt: z.string(),
+});
 export const NodeCreatedAnswer = obj({
   code: z.string(),
   level: z.enum(LEVELS),
@@ -455,6 +469,9 @@ export type UserCreatedAnswer = z.infer<typeof UserCreatedAnswer>;
 export type InvitationAnswer = z.infer<typeof InvitationAnswer>;
 export type InvitationAcceptedAnswer = z.infer<typeof InvitationAcceptedAnswer>;
 export type RoleGrantedAnswer = z.infer<typeof RoleGrantedAnswer>;
+export type RoleRevokedAnswer = z.infer<typeof RoleRevokedAnswer>;
+export type UserAnswer = z.infer<typeof UserAnswer>;
+export type TokenAnswer = z.infer<typeof TokenAnswer>;
 export type NodeCreatedAnswer = z.infer<typeof NodeCreatedAnswer>;
 export type Totals = z.infer<typeof Totals>;
 export type OrgSettingsAnswer = z.infer<typeof OrgSettingsAnswer>;

@@ -73,6 +73,10 @@ export const CreateUser = z.object({
   node: Code.optional(),
 });
 export const GrantRole = z.object({ userId: UserId, role: z.enum(ROLES) });
+/** Why access was taken away or given back: kept in the audit trail with who did it. */
+const AccessReason = z.object({ reason: CommentText.default('') });
+export const RevokeRole = GrantRole.extend(AccessReason.shape);
+export const PatchUser = z.object({ active: z.boolean() }).extend(AccessReason.shape);
 export const CreateNode = z.object({
   parentCode: Code.nullable(),
   level: z.enum(LEVELS).exclude(['measure']),

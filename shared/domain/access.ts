@@ -159,3 +159,31 @@ export const mayActOnException = (
 /** A gate is requested by the measure's owner only. */
 export const mayRequestGate = (actor: Actor, people: MeasurePeople) =>
   actor.userId === people.ownerId;
+
+/** The roles that move money or decide on it, as opposed to administering access or reading. */
+export const BUSINESS_ROLES = [
+  'planner',
+  'controller',
+  'sponsor',
+  'steering',
+] as const satisfies readonly Role[];
+
+/**
+ * Segregation of access administration from approving money: nobody grants themselves a business
+ * role (the service token is no user and holds none). The reason, or null when the grant may go on.
+ */
+export function selfGrantBlock(actor: Actor, userId: string, role: Role): string | null {
+  if (actor.superAdmin || userId !== actor.userId) return null;
+  return (BUSINESS_ROLES as readonly Role[]).includes(role)
+    ? `An admin never grants themselves a business role (${role}): another admin grants it.`
+    : null;
+}
+
+/**
+ * Who administers a person's access (deactivates them, issues them a new token): the service admin,
+ * or an admin of every organization the person holds a role in — and of at least one, so that no
+ * organization's admin reaches people who are not its members.
+ */
+export const mayAdministerUser = (actor: Actor, orgPathsOfUser: readonly string[]) =>
+  actor.superAdmin ||
+  (orgPathsOfUser.length > 0 && orgPathsOfUser.every((p) => hasRole(actor, p, 'admin')));

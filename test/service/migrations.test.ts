@@ -136,7 +136,7 @@ describe('migrations', STORY, () => {
       INSERT INTO cells (measure_id, kind, period, value, version, revision)
         SELECT n.id, 'target', p.value, 50000, 1, 1 FROM nodes n, json_each('["2026-01","2026-02","2026-03"]') p WHERE n.code = 'OLD-M';
     `);
-    expect(await migrate(db)).toEqual(['006_kept_totals.sql']);
+    expect(await migrate(db, '006_kept_totals.sql')).toEqual(['006_kept_totals.sql']);
     const kept = (
       await db.client.execute(
         "SELECT t.target, t.expected, t.implementation, t.potential FROM measure_totals t JOIN nodes n ON n.id = t.measure_id WHERE n.code = 'OLD-M'",
@@ -162,5 +162,29 @@ describe('migrations', STORY, () => {
       action: 'exception.raised',
       actor: 'system',
     });
+  });
+
+  it("007 keeps every token working, counted from its user's creation; a grant made since says when and by whom", async () => {
+    const pia = (await db.client.execute("SELECT id FROM users WHERE email = 'pia@example.com'"))
+      .rows[0]!.id;
+    const made = await call('POST', '/users', { name: 'Max', email: 'max@example.com' });
+    expect(await migrate(db)).toEqual(['007_access.sql']);
+    const me = await app.request('/api/v1/me', {
+      headers: { authorization: `Bearer ${made.token}` },
+    });
+    expect(me.status).toBe(200);
+    const users = (
+      await db.client.execute('SELECT id, active, token_rotated_at FROM users ORDER BY id')
+    ).rows.map((r) => ({ ...r }));
+    expect(users).toContainEqual({ id: pia, active: 1, token_rotated_at: null });
+    // A grant made now says when and by whom.
+    await call('POST', '/nodes/OLD/roles', { userId: made.id, role: 'viewer' });
+    const grant = (
+      await db.client.execute({
+        sql: 'SELECT granted_at, granted_by FROM grants WHERE user_id = ?',
+        args: [made.id],
+      })
+    ).rows[0];
+    expect({ ...grant }).toEqual({ granted_at: '2027-01-15T09:00:00.000Z', granted_by: 'admin' });
   });
 });

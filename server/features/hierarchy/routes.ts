@@ -1,13 +1,22 @@
 // Organizations down to packages, users, role grants and organization settings.
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
-import { CreateNode, CreateUser, GrantRole, PatchSettings } from '../../../shared/api/schemas.js';
+import {
+  CreateNode,
+  CreateUser,
+  GrantRole,
+  PatchSettings,
+  PatchUser,
+  RevokeRole,
+} from '../../../shared/api/schemas.js';
 import {
   type Actor,
   canSee,
   hasRole,
   isAdmin,
+  mayAdministerUser,
   mayChangeSettings,
+  selfGrantBlock,
   visiblePrefixes,
 } from '../../../shared/domain/access.js';
 import {
@@ -17,7 +26,7 @@ import {
 } from '../../../shared/domain/settings.js';
 import { minorDigits } from '../../../shared/money.js';
 import { LEVELS } from '../../../shared/model.js';
-import { hashToken, newToken } from '../../http/auth.js';
+import { hashToken, newToken, tokenExpiry } from '../../http/auth.js';
 import { documented } from '../../http/openapi.js';
 import {
   MeAnswer,
@@ -25,6 +34,9 @@ import {
   InvitationAnswer,
   InvitationAcceptedAnswer,
   RoleGrantedAnswer,
+  RoleRevokedAnswer,
+  TokenAnswer,
+  UserAnswer,
   NodeCreatedAnswer,
   NodeAnswer,
   SettingsAnswer,
@@ -32,7 +44,7 @@ import {
 import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
-import { write } from '../../http/write.js';
+import { type Write, write } from '../../http/write.js';
 import { scopeTotals } from '../reporting/scope.js';
 import { presentInvitation, presentNode } from './present.js';
 import {
@@ -54,11 +66,24 @@ import {
   nodeByPath,
   nodeCodeById,
   orgSettings,
+  orgPathsOfUser,
   pendingInvitation,
+  replaceToken,
+  revokeGrant,
   saveSettings,
+  setUserActive,
   userById,
+  userForAdmin,
   visibleNode,
 } from './store.js';
+
+/** A user the actor administers (mayAdministerUser); anyone else is answered as unknown. */
+async function administeredUser(w: Write, actor: Actor, id: string) {
+  const user = await userForAdmin(w.tx, id);
+  if (!user || !mayAdministerUser(actor, await orgPathsOfUser(w.tx, id)))
+    throw notFound(`User ${id}`);
+  return user;
+}
 
 export const hierarchyRoutes = (deps: Deps) =>
   new Hono<AppEnv>()
@@ -137,7 +162,7 @@ export const hierarchyRoutes = (deps: Deps) =>
           if (inv.status !== 'pending')
             throw conflict('NOT_PENDING', `This invitation is already ${inv.status}.`);
           await acceptInvitation(w.tx, id, actor.userId, w.at);
-          const added = await grant(w.tx, actor.userId, inv.node_id, 'viewer');
+          const added = await grant(w.tx, actor.userId, inv.node_id, 'viewer', w.grantor);
           w.audit({
             action: 'invitation.accepted',
             nodeId: inv.node_id,
@@ -171,6 +196,8 @@ export const hierarchyRoutes = (deps: Deps) =>
         if (!hasRole(actor, node.path, 'admin'))
           throw forbidden('Only an admin of this subtree grants roles.');
         const { userId, role } = c.req.valid('json');
+        const selfGrant = selfGrantBlock(actor, userId, role);
+        if (selfGrant) throw forbidden(selfGrant);
         await write(deps, c, async (w) => {
           // An organization admin grants roles to members of their organization only: anyone else is
           // answered as unknown (they are added by invitation, which they accept themselves).
@@ -178,10 +205,91 @@ export const hierarchyRoutes = (deps: Deps) =>
             ? !!(await userById(w.tx, userId))
             : await memberOf(w.tx, userId, node.org_id);
           if (!known) throw notFound(`User ${userId}`);
-          if (await grant(w.tx, userId, node.id, role))
+          if (await grant(w.tx, userId, node.id, role, w.grantor))
             w.audit({ action: 'role.granted', nodeId: node.id, subject: userId, after: { role } });
         });
         return c.json({ userId, node: node.code, role }, 201);
+      },
+    )
+
+    .delete(
+      '/nodes/:code/roles',
+      documented({
+        tag: 'Hierarchy',
+        summary: 'Revoke a role on a node (refused from the next request on)',
+        answers: { 200: RoleRevokedAnswer },
+      }),
+      validate('json', RevokeRole),
+      async (c) => {
+        const actor = c.get('actor');
+        const node = await visibleNode(deps.db.client, actor, c.req.param('code'));
+        if (!hasRole(actor, node.path, 'admin'))
+          throw forbidden('Only an admin of this subtree revokes roles.');
+        const { userId, role, reason } = c.req.valid('json');
+        await write(deps, c, async (w) => {
+          if (!(await revokeGrant(w.tx, userId, node.id, role)))
+            throw notFound(`A ${role} grant of ${userId} on ${node.code}`);
+          w.audit({
+            action: 'role.revoked',
+            nodeId: node.id,
+            subject: userId,
+            before: { role },
+            after: { reason },
+          });
+        });
+        return c.json({ userId, node: node.code, role }, 200);
+      },
+    )
+
+    .patch(
+      '/users/:id',
+      documented({
+        tag: 'Hierarchy',
+        summary: 'Deactivate a user (every token refused at once) or reactivate them',
+        answers: { 200: UserAnswer },
+      }),
+      validate('json', PatchUser),
+      async (c) => {
+        const actor = c.get('actor');
+        const id = c.req.param('id');
+        const { active, reason } = c.req.valid('json');
+        if (id === actor.userId) throw forbidden('Nobody deactivates or reactivates themselves.');
+        const user = await write(deps, c, async (w) => {
+          const user = await administeredUser(w, actor, id);
+          if (!!user.active !== active) {
+            await setUserActive(w.tx, id, active);
+            w.audit({
+              action: active ? 'user.reactivated' : 'user.deactivated',
+              nodeId: null,
+              subject: id,
+              after: { reason },
+            });
+          }
+          return user;
+        });
+        return c.json({ id, name: user.name, email: user.email, active }, 200);
+      },
+    )
+
+    .post(
+      '/users/:id/token',
+      documented({
+        tag: 'Hierarchy',
+        summary: 'Issue a user a new token (the one it replaces is refused at once)',
+        answers: { 200: TokenAnswer },
+      }),
+      async (c) => {
+        const actor = c.get('actor');
+        const id = c.req.param('id');
+        const token = newToken();
+        const at = await write(deps, c, async (w) => {
+          // People rotate their own token (one they fear was seen); their admins rotate anyone's.
+          if (id !== actor.userId) await administeredUser(w, actor, id);
+          await replaceToken(w.tx, id, hashToken(token), w.at);
+          w.audit({ action: 'user.token_rotated', nodeId: null, subject: id });
+          return w.at;
+        });
+        return c.json({ id, token, expiresAt: tokenExpiry(at, deps) }, 200);
       },
     )
 

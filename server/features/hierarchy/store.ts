@@ -171,11 +171,18 @@ export const grantsOf = (x: Exec, userId: string) =>
   );
 
 /** Grants a role; whether it is new (a grant held already changes nothing). */
-export const grant = async (x: Exec, userId: string, nodeId: number, role: Role) =>
+/** Grants a role (when and by whom kept on the grant); whether it was new. */
+export const grant = async (
+  x: Exec,
+  userId: string,
+  nodeId: number,
+  role: Role,
+  by: { actorId: string; at: string },
+) =>
   (
     await x.execute({
-      sql: 'INSERT OR IGNORE INTO grants (user_id, node_id, role) VALUES (?, ?, ?)',
-      args: [userId, nodeId, role],
+      sql: 'INSERT OR IGNORE INTO grants (user_id, node_id, role, granted_at, granted_by) VALUES (?, ?, ?, ?, ?)',
+      args: [userId, nodeId, role, by.at, by.actorId],
     })
   ).rowsAffected > 0;
 
@@ -310,13 +317,58 @@ export const grantPathsOf = (x: Exec, userId: string) =>
 
 /** The user a token hash belongs to, one row per grant (one row with no grant when none). */
 export const grantsByToken = (x: Exec, tokenHash: string) =>
-  rows<{ id: string; path: string | null; role: Role | null }>(
+  rows<{
+    id: string;
+    active: number;
+    /** When the token was issued: its last rotation, else the user's creation. */
+    token_issued_at: string;
+    path: string | null;
+    role: Role | null;
+  }>(
     x,
-    `SELECT u.id, n.path, g.role FROM users u
+    `SELECT u.id, u.active, coalesce(u.token_rotated_at, u.created_at) AS token_issued_at, n.path, g.role FROM users u
      LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN nodes n ON n.id = g.node_id
      WHERE u.token_hash = ?`,
     [tokenHash],
   );
+
+/** A user as their administration sees them. */
+export const userForAdmin = (x: Exec, id: string) =>
+  one<{ id: string; name: string; email: string | null; active: number }>(
+    x,
+    'SELECT id, name, email, active FROM users WHERE id = ?',
+    [id],
+  );
+
+/** The paths of the organizations a user holds a role in. */
+export const orgPathsOfUser = async (x: Exec, userId: string) =>
+  (
+    await rows<{ path: string }>(
+      x,
+      `SELECT DISTINCT o.path FROM grants g JOIN nodes n ON n.id = g.node_id JOIN nodes o ON o.id = n.org_id
+       WHERE g.user_id = ?`,
+      [userId],
+    )
+  ).map((r) => r.path);
+
+export const setUserActive = (x: Exec, id: string, active: boolean) =>
+  x.execute({ sql: 'UPDATE users SET active = ? WHERE id = ?', args: [active ? 1 : 0, id] });
+
+/** A new token for the user: the old one is refused from now on. */
+export const replaceToken = (x: Exec, id: string, tokenHash: string, at: string) =>
+  x.execute({
+    sql: 'UPDATE users SET token_hash = ?, token_rotated_at = ? WHERE id = ?',
+    args: [tokenHash, at, id],
+  });
+
+/** Takes a grant away; whether there was one. */
+export const revokeGrant = async (x: Exec, userId: string, nodeId: number, role: Role) =>
+  (
+    await x.execute({
+      sql: 'DELETE FROM grants WHERE user_id = ? AND node_id = ? AND role = ?',
+      args: [userId, nodeId, role],
+    })
+  ).rowsAffected > 0;
 
 /** Whether the record holds any node at all (an empty database gets the demo on `npm start`). */
 export const anyNode = async (x: Exec) => !!(await one(x, 'SELECT 1 FROM nodes LIMIT 1'));
