@@ -4,9 +4,9 @@ import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { swaggerUI } from '@hono/swagger-ui';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { authenticate } from './http/auth.js';
 import { bodyRules } from './http/body.js';
+import { answerHeaders, noStore, requestIds } from './http/headers.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { errorBody, onError } from './http/errors.js';
 import { documented, OPENAPI_PATH, openApiDocument } from './http/openapi.js';
@@ -24,12 +24,14 @@ export const VERSION = '0.1.0';
 
 export function createApi(deps: Deps) {
   const api = new Hono<AppEnv>()
+    .use('*', noStore)
     // Bearer tokens, never cookies: any origin may call (a pane hosted elsewhere, BI tools).
     .use(
       '*',
       cors({
         origin: '*',
-        allowHeaders: ['Authorization', 'Content-Type'],
+        allowHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+        exposeHeaders: ['X-Request-Id'],
         allowMethods: ['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
         maxAge: 600,
       }),
@@ -83,7 +85,8 @@ export function createApp(deps: Deps, pane?: PaneOptions) {
   // The contract as the code states it: generated once from the routes' schemas (no state).
   let document: ReturnType<typeof openApiDocument> | undefined;
   const app = new Hono<AppEnv>()
-    .use('*', requestId())
+    .use('*', requestIds)
+    .use('*', answerHeaders)
     // Public, before the API's authentication: the contract is no secret.
     .get(OPENAPI_PATH, async (c) => {
       // A failed generation is not kept: the next request tries again.

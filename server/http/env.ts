@@ -13,5 +13,6 @@ export interface Deps {
 export const DEFAULT_TOKEN_DAYS = 90;
 
 export interface AppEnv {
-  Variables: { actor: Actor; requestId: string };
+  /** `clientRequestId`: the X-Request-Id a client sent, kept apart from the service's own. */
+  Variables: { actor: Actor; requestId: string; clientRequestId?: string | undefined };
 }

@@ -65,11 +65,19 @@ export class Write {
     this.#last.push(step);
   }
 
-  /** Ends the write inside its transaction: the audit events, then the last steps. */
-  async finish(requestId: string | null) {
+  /**
+   * Ends the write inside its transaction: the audit events, then the last steps. The request's
+   * id is the service's own; the id a client sent, if any, goes with the batch's source (hashed
+   * with it), kept apart.
+   */
+  async finish(request: RequestIds | null) {
+    const source =
+      request?.clientId != null
+        ? { ...(this.source as object | null), clientRequestId: request.clientId }
+        : this.source;
     await appendAudit(
       this.tx,
-      { at: this.at, actor: this.actorId, requestId, source: this.source },
+      { at: this.at, actor: this.actorId, requestId: request?.id ?? null, source },
       this.trail,
       this.head,
     );
@@ -82,14 +90,25 @@ export class Write {
   }
 }
 
+/** The request a write answers: the service's id for it, and the client's own, if it sent one. */
+export interface RequestIds {
+  id: string;
+  clientId: string | null;
+}
+
 export function write<T>(deps: Deps, c: Context<AppEnv>, fn: (w: Write) => Promise<T>): Promise<T> {
-  return writeAs(deps, c.get('actor').userId, c.get('requestId') ?? null, fn);
+  return writeAs(
+    deps,
+    c.get('actor').userId,
+    { id: c.get('requestId'), clientId: c.get('clientRequestId') ?? null },
+    fn,
+  );
 }
 
 export function writeAs<T>(
   deps: Deps,
   actorId: string,
-  requestId: string | null,
+  request: RequestIds | null,
   fn: (w: Write) => Promise<T>,
 ): Promise<T> {
   return deps.db.write(async (tx) => {
@@ -97,7 +116,7 @@ export function writeAs<T>(
     const result = await fn(w);
     // What the write changed, reports read kept: in the same transaction, before the audit.
     await keepDerived(w);
-    await w.finish(requestId);
+    await w.finish(request);
     return result;
   });
 }

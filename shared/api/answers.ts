@@ -431,8 +431,10 @@ export const AuditEvent = obj({
   after: z.unknown(),
   /** Where the change came from (workbook, sheet, cell; or the rules' own doing). */
   source: z.record(z.string(), z.unknown()).nullable(),
-  /** The service's id of the request that made it (X-Request-Id). */
+  /** The service's id of the request that made it (the answer's X-Request-Id). */
   requestId: z.string().nullable(),
+  /** The X-Request-Id the client sent with that request, if any (its own, kept apart). */
+  clientRequestId: z.string().nullable(),
 });
 export const AuditAnswer = obj({ events: z.array(AuditEvent) });
 export const CheckpointAnswer = obj({

@@ -14,7 +14,11 @@ export function eventsOfSegments(
   newest: boolean,
 ): Unnamed[] {
   const events = segments.flatMap((s) => {
-    const batchSource = s.source ? (JSON.parse(s.source) as object) : null;
+    // The client's own request id travels in the batch's source; it is shown apart.
+    const { clientRequestId = null, ...rest } = s.source
+      ? (JSON.parse(s.source) as { clientRequestId?: string })
+      : {};
+    const batchSource = Object.keys(rest).length ? rest : null;
     return (JSON.parse(s.events) as StoredEvent[])
       .filter(([seq]) => seq > since)
       .map(readEvent)
@@ -29,6 +33,7 @@ export function eventsOfSegments(
         after,
         source: batchSource || source ? { ...batchSource, ...(source as object) } : null,
         requestId: s.request_id,
+        clientRequestId,
       }));
   });
   return events.sort((a, b) => (newest ? b.seq - a.seq : a.seq - b.seq));
