@@ -77,18 +77,64 @@ export function segregationViolation(people: MeasurePeople): string | null {
 export const mayEditPlan = (actor: Actor, path: string, people: MeasurePeople) =>
   actor.userId !== people.controllerId && hasRole(actor, path, 'planner');
 
-/** Actuals: a controller on the subtree (or the named one), never the measure's owner or sponsor. */
+/**
+ * Whether the actor is the person a measure names for a part (its controller, its sponsor) and
+ * still holds that part's role on the measure: being named is not the right itself, so a role
+ * revoked takes the decisions it carried with it, on the next request.
+ */
+export const actsAsNamed = (
+  actor: Actor,
+  path: string,
+  namedId: string | null,
+  role: 'controller' | 'sponsor',
+) => namedId !== null && actor.userId === namedId && hasRole(actor, path, role);
+
+/** Actuals: a controller on the subtree (the named one included), never the measure's owner or sponsor. */
 export const mayEnterActuals = (actor: Actor, path: string, people: MeasurePeople) =>
   actor.userId !== people.ownerId &&
   actor.userId !== people.sponsorId &&
-  (actor.userId === people.controllerId || hasRole(actor, path, 'controller'));
+  hasRole(actor, path, 'controller');
 
-/** A change request (a cell, or a window) is decided by the measure's named controller, never by its requester. */
+/**
+ * A change request (a cell, or a window) is decided by the measure's named controller while they
+ * hold the controller role on it, never by its requester.
+ */
 export const mayDecideChange = (
   actor: Actor,
   request: { requestedBy: string },
-  measure: { controllerId: string | null },
-) => actor.userId !== request.requestedBy && actor.userId === measure.controllerId;
+  measure: { path: string; controllerId: string | null },
+) =>
+  actor.userId !== request.requestedBy &&
+  actsAsNamed(actor, measure.path, measure.controllerId, 'controller');
+
+/** Whom a request waits on: a role, and the person named for it (none for a steering decision). */
+export interface Waiting {
+  role: string;
+  userId: string | null;
+}
+
+/**
+ * Whom a request waits on as things stand: the person it names, while they hold the role on the
+ * measure (an inactive person holds none); otherwise nobody in person — `formerly` says who was
+ * named — and the decision waits on steering, who decide it where the rule lets them, or name
+ * another approver. The one answer for the approvals lists, the rollup and the overdue exception.
+ */
+export function standingApprover(
+  waiting: Waiting,
+  path: string,
+  grantsOf: (userId: string) => readonly Grant[],
+): Waiting & { formerly: string | null } {
+  if (waiting.userId === null) return { ...waiting, formerly: null };
+  const role = (waiting.role === 'sponsor_or_steering' ? 'sponsor' : waiting.role) as Role;
+  const named: Actor = {
+    userId: waiting.userId,
+    superAdmin: false,
+    grants: grantsOf(waiting.userId),
+  };
+  return hasRole(named, path, role)
+    ? { ...waiting, formerly: null }
+    : { role: waiting.role, userId: null, formerly: waiting.userId };
+}
 
 /** Whom a change request waits on: the measure's named controller. */
 export const changeApprover = (measure: { controllerId: string | null }) => ({
@@ -126,9 +172,9 @@ export const reassigneeBlock = (userId: string, pendingRequesters: readonly stri
     ? `${userId} has a request waiting on this measure and cannot be named to decide it.`
     : null;
 
-/** Sponsor or steering put a measure on hold and resume it. */
+/** Sponsor (while they hold the role) or steering put a measure on hold and resume it. */
 export const mayHold = (actor: Actor, path: string, people: MeasurePeople) =>
-  actor.userId === people.sponsorId || hasRole(actor, path, 'steering');
+  actsAsNamed(actor, path, people.sponsorId, 'sponsor') || hasRole(actor, path, 'steering');
 
 /** Holds the role on some node (or is the service admin, for admin): enough to ask for service-wide acts. */
 export const holdsRoleSomewhere = (actor: Actor, role: Role) =>

@@ -1,7 +1,7 @@
 // Stage gates (Degree of Implementation): criteria to enter each stage and who approves it.
 import { type Stage, GATE_ORDER, isFrozen } from '../model.js';
 import { periodsBetween } from '../periods.js';
-import { type Actor, hasRole } from './access.js';
+import { type Actor, actsAsNamed, hasRole } from './access.js';
 
 export type ApproverRule = 'sponsor' | 'controller' | 'steering' | 'sponsor_or_steering';
 
@@ -201,12 +201,12 @@ export function mayDecideGate(
   const steering = hasRole(actor, m.path, 'steering');
   switch (req.approver) {
     case 'controller':
-      return actor.userId === m.controllerId;
+      return actsAsNamed(actor, m.path, m.controllerId, 'controller');
     case 'steering':
       return steering;
     case 'sponsor':
     case 'sponsor_or_steering':
-      return actor.userId === m.sponsorId || steering;
+      return actsAsNamed(actor, m.path, m.sponsorId, 'sponsor') || steering;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Actor,
+  actsAsNamed,
   canSee,
   changeApprover,
   isAdmin,
@@ -18,6 +19,7 @@ import {
   rolesAt,
   segregationViolation,
   seesWithin,
+  standingApprover,
   visiblePrefixes,
 } from '../../shared/domain/access.js';
 
@@ -65,19 +67,50 @@ describe('segregation of duties', () => {
     expect(mayEnterActuals(actor([['/1/', 'controller']], 'sponsor'), '/1/2/', people)).toBe(false);
   });
   it('a change request is decided by the named controller, never its requester', () => {
-    expect(mayDecideChange(actor([], 'ctl'), { requestedBy: 'p' }, { controllerId: 'ctl' })).toBe(
-      true,
-    );
-    expect(mayDecideChange(actor([], 'ctl'), { requestedBy: 'ctl' }, { controllerId: 'ctl' })).toBe(
+    const m = { path: '/1/2/', controllerId: 'ctl' };
+    const ctl = actor([['/1/', 'controller']], 'ctl');
+    expect(mayDecideChange(ctl, { requestedBy: 'p' }, m)).toBe(true);
+    expect(mayDecideChange(ctl, { requestedBy: 'ctl' }, m)).toBe(false);
+    expect(mayDecideChange(actor([['/1/', 'controller']], 'c2'), { requestedBy: 'p' }, m)).toBe(
       false,
     );
-    expect(
-      mayDecideChange(
-        actor([['/1/', 'controller']], 'c2'),
-        { requestedBy: 'p' },
-        { controllerId: 'ctl' },
-      ),
-    ).toBe(false);
+  });
+  it('being named is not the right: the named controller or sponsor who lost the role decides nothing', () => {
+    const m = { path: '/1/2/', controllerId: 'ctl' };
+    expect(mayDecideChange(actor([['/1/', 'viewer']], 'ctl'), { requestedBy: 'p' }, m)).toBe(false);
+    expect(mayDecideChange(actor([['/3/', 'controller']], 'ctl'), { requestedBy: 'p' }, m)).toBe(
+      false,
+    );
+    expect(mayEnterActuals(actor([['/1/', 'viewer']], 'ctl'), '/1/2/', people)).toBe(false);
+    expect(mayHold(actor([['/1/', 'viewer']], 'sponsor'), '/1/2/', people)).toBe(false);
+    expect(mayHold(actor([['/1/', 'sponsor']], 'sponsor'), '/1/2/', people)).toBe(true);
+    expect(actsAsNamed(actor([['/1/', 'controller']], 'ctl'), '/1/2/', null, 'controller')).toBe(
+      false,
+    );
+  });
+  it('a request waits on its named approver while they hold the role; else on steering, saying who was named', () => {
+    const grants = new Map([['ctl', [{ nodePath: '/1/', role: 'controller' as const }]]]);
+    const of = (id: string) => grants.get(id) ?? [];
+    expect(standingApprover({ role: 'controller', userId: 'ctl' }, '/1/2/', of)).toEqual({
+      role: 'controller',
+      userId: 'ctl',
+      formerly: null,
+    });
+    expect(standingApprover({ role: 'controller', userId: 'ctl' }, '/3/', of)).toEqual({
+      role: 'controller',
+      userId: null,
+      formerly: 'ctl',
+    });
+    expect(standingApprover({ role: 'sponsor_or_steering', userId: 'sp' }, '/1/2/', of)).toEqual({
+      role: 'sponsor_or_steering',
+      userId: null,
+      formerly: 'sp',
+    });
+    expect(standingApprover({ role: 'steering', userId: null }, '/1/2/', of)).toEqual({
+      role: 'steering',
+      userId: null,
+      formerly: null,
+    });
   });
   it('sponsor and controller are renamed by an admin or steering member, never the owner or a requester', () => {
     expect(reassignBlock(actor([['/1/', 'admin']], 'owner'), '/1/2/', people, [])).toMatch(/owner/);
@@ -152,7 +185,7 @@ describe('the other policies, one function each', () => {
     expect(mayDescribeMeasure(actor([['/1/', 'planner']], 'p'), people)).toBe(false);
     expect(mayRequestGate(actor([], 'owner'), people)).toBe(true);
     expect(mayRequestGate(actor([], 'sponsor'), people)).toBe(false);
-    expect(mayHold(actor([], 'sponsor'), '/1/2/', people)).toBe(true);
+    expect(mayHold(actor([['/1/', 'sponsor']], 'sponsor'), '/1/2/', people)).toBe(true);
     expect(mayHold(actor([['/1/', 'steering']], 'st'), '/1/2/', people)).toBe(true);
     expect(mayHold(actor([], 'owner'), '/1/2/', people)).toBe(false);
     expect(changeApprover(people)).toEqual({ role: 'controller', userId: 'ctl' });

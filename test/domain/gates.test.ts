@@ -133,13 +133,18 @@ describe('approvers', () => {
   const m = { path: '/1/2/', sponsorId: 's', controllerId: 'c' };
   it('closure by the measure controller only, nobody else', () => {
     const req = { requestedBy: 'o', approver: 'controller' as const };
-    expect(mayDecideGate(user('c'), req, m)).toBe(true);
+    expect(mayDecideGate(user('c', [['/1/', 'controller']]), req, m)).toBe(true);
+    // Named, but no longer a controller there: decides nothing.
+    expect(mayDecideGate(user('c'), req, m)).toBe(false);
     expect(mayDecideGate(user('c2', [['/1/', 'controller']]), req, m)).toBe(false);
     expect(mayDecideGate(user('st', [['/1/', 'steering']]), req, m)).toBe(false);
     expect(mayDecideGate(user('s'), req, m)).toBe(false);
   });
   it('sponsor gates: the named sponsor or steering on the subtree; steering gates: steering only', () => {
-    expect(mayDecideGate(user('s'), { requestedBy: 'o', approver: 'sponsor' }, m)).toBe(true);
+    expect(
+      mayDecideGate(user('s', [['/1/', 'sponsor']]), { requestedBy: 'o', approver: 'sponsor' }, m),
+    ).toBe(true);
+    expect(mayDecideGate(user('s'), { requestedBy: 'o', approver: 'sponsor' }, m)).toBe(false);
     expect(
       mayDecideGate(
         user('st', [['/1/', 'steering']]),

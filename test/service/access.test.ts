@@ -213,3 +213,60 @@ describe('tokens', () => {
     }
   });
 });
+
+describe('a decision belongs to the role, not to the name', () => {
+  it('the named controller who lost the controller role approves nothing; their overdue request goes to steering', async () => {
+    const w = await world();
+    const { users } = w;
+    await measure(w, 'M-NC');
+    await push(w, users.owner.token, plan('M-NC', 'target', 1000));
+    await push(w, users.owner.token, plan('M-NC', 'forecast', 1000));
+    const asked = await push(w, users.owner.token, [
+      {
+        measure: 'M-NC',
+        kind: 'forecast',
+        period: '2027-04',
+        value: 500,
+        baseVersion: 1,
+        note: 'customer lost',
+      },
+    ]);
+    const id = asked.results[0].changeRequestId;
+    expect(id).toMatch(/^cr_/);
+    const overdue = async () =>
+      (await w.call(users.viewer.token, 'GET', '/exceptions?scope=M-NC')).body.exceptions.find(
+        (e: { type: string }) => e.type === 'approval_overdue',
+      );
+    w.clock.now = new Date(w.clock.now.getTime() + 6 * 86_400_000);
+    await w.sweep();
+    expect(await overdue()).toMatchObject({ owner: users.controller.id });
+    // Still able to read the measure, no longer a controller.
+    await w.call(ADMIN_TOKEN, 'POST', '/nodes/ORG/roles', {
+      userId: users.controller.id,
+      role: 'viewer',
+    });
+    await w.call(users.admin.token, 'DELETE', '/nodes/ORG/roles', {
+      userId: users.controller.id,
+      role: 'controller',
+      reason: 'left finance',
+    });
+    const refused = await w.call(users.controller.token, 'POST', `/change-requests/${id}/approve`, {
+      comment: 'ok',
+    });
+    expect(refused.status).toBe(403);
+    // In the revoking write itself, the overdue request is re-judged: it waits on steering now.
+    expect(await overdue()).toMatchObject({ owner: users.owner.id, level: 3 });
+    // Named again by the record's rules: an admin gives the role back, and it is theirs again.
+    await w.call(ADMIN_TOKEN, 'POST', '/nodes/ORG/roles', {
+      userId: users.controller.id,
+      role: 'controller',
+    });
+    expect(
+      (
+        await w.call(users.controller.token, 'POST', `/change-requests/${id}/approve`, {
+          comment: 'ok',
+        })
+      ).status,
+    ).toBe(200);
+  });
+});

@@ -62,7 +62,7 @@ export const approvalRoutes = (deps: Deps) =>
           mayDecideChange(
             actor,
             { requestedBy: r.requested_by },
-            { controllerId: m.controller_id },
+            { path: m.path, controllerId: m.controller_id },
           );
         const digitsOf = (m: MeasureRow) => moneyRules(settings.get(m.org_id)!).digits;
         const targets = await periodTargets(
@@ -128,8 +128,10 @@ function assertDecider(
   comment: string,
 ) {
   if (actor.userId === requestedBy) throw forbidden('Nobody approves their own request.');
-  if (!mayDecideChange(actor, { requestedBy }, { controllerId: m.controller_id }))
-    throw forbidden(`Only the measure's controller decides this request.`);
+  if (!mayDecideChange(actor, { requestedBy }, { path: m.path, controllerId: m.controller_id }))
+    throw forbidden(
+      `Only the measure's controller, while they hold the controller role on it, decides this request.`,
+    );
   if (!approve && !comment.trim())
     throw unprocessable(
       'COMMENT_REQUIRED',

@@ -3,7 +3,7 @@
 // (keepDerived), and by the sweep for what time alone changes. Idempotent, so any instance may run
 // it at any time; a read never does.
 import { randomUUID } from 'node:crypto';
-import { changeApprover } from '../../../shared/domain/access.js';
+import { changeApprover, type Grant, standingApprover } from '../../../shared/domain/access.js';
 import { type ApproverRule, gateApprover } from '../../../shared/domain/gates.js';
 import {
   type DetectedException,
@@ -15,7 +15,7 @@ import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { fromMinor } from '../../../shared/money.js';
 import type { Exec } from '../../db/db.js';
 import type { Write } from '../../http/write.js';
-import { moneyRules } from '../hierarchy/store.js';
+import { grantsOfPeople, moneyRules } from '../hierarchy/store.js';
 import type { DerivedStatus, MeasureState } from '../measures/store.js';
 import {
   clearException,
@@ -46,10 +46,18 @@ export interface Judged {
   status: DerivedStatus;
 }
 
+/** The grants of the people the judged measures name to decide (standingApprover reads them). */
+const namedGrants = (x: Exec, judged: readonly Judged[]) =>
+  grantsOfPeople(
+    x,
+    judged.flatMap(({ state: { measure: m } }) => [m.controller_id, m.sponsor_id]),
+  );
+
 function detectAll(
   judged: readonly Judged[],
   settings: ReadonlyMap<number, OrgSettings>,
   now: Date,
+  grantsOf: (userId: string) => readonly Grant[],
 ): Map<string, Detected> {
   const detected = new Map<string, Detected>();
   for (const { state: s, status } of judged) {
@@ -61,7 +69,9 @@ function detectAll(
       ...s.changeRequests.map((r) => ({
         id: r.id,
         what: `The ${r.kind} change for ${r.period}`,
-        approverId: changeApprover(people).userId,
+        // Whoever may decide now: a named approver who lost the role decides nothing, and the
+        // overdue request goes to steering (detectExceptions: no approver, level 3).
+        approverId: standingApprover(changeApprover(people), m.path, grantsOf).userId,
         requestedAt: r.requested_at,
         value: Math.abs(r.new_value - (r.old_value ?? 0)),
       })),
@@ -70,7 +80,11 @@ function detectAll(
             {
               id: s.gateRequest.id,
               what: `The gate request to ${s.gateRequest.to_stage}`,
-              approverId: gateApprover(s.gateRequest.approver as ApproverRule, people).userId,
+              approverId: standingApprover(
+                gateApprover(s.gateRequest.approver as ApproverRule, people),
+                m.path,
+                grantsOf,
+              ).userId,
               requestedAt: s.gateRequest.requested_at,
               value: status.cumulativeTarget,
             },
@@ -233,7 +247,11 @@ export async function measuresToReconcile(
   settings: ReadonlyMap<number, OrgSettings>,
   now: Date,
 ): Promise<Set<number>> {
-  const changes = diff(await storedFor(x, judged), detectAll(judged, settings, now), now);
+  const changes = diff(
+    await storedFor(x, judged),
+    detectAll(judged, settings, now, await namedGrants(x, judged)),
+    now,
+  );
   return new Set(changes.map((c) => c.measureId));
 }
 
@@ -244,6 +262,6 @@ export async function reconcileIn(
   settings: ReadonlyMap<number, OrgSettings>,
 ) {
   if (!judged.length) return;
-  const detected = detectAll(judged, settings, w.now);
+  const detected = detectAll(judged, settings, w.now, await namedGrants(w.tx, judged));
   for (const change of diff(await storedFor(w.tx, judged), detected, w.now)) await change.apply(w);
 }

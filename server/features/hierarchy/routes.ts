@@ -45,6 +45,7 @@ import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { type Write, write } from '../../http/write.js';
+import { markMeasuresNaming } from '../measures/store.js';
 import { scopeTotals } from '../reporting/scope.js';
 import { presentInvitation, presentNode } from './present.js';
 import {
@@ -229,6 +230,7 @@ export const hierarchyRoutes = (deps: Deps) =>
         await write(deps, c, async (w) => {
           if (!(await revokeGrant(w.tx, userId, node.id, role)))
             throw notFound(`A ${role} grant of ${userId} on ${node.code}`);
+          await markMeasuresNaming(w.tx, userId, await w.revision());
           w.audit({
             action: 'role.revoked',
             nodeId: node.id,
@@ -258,6 +260,7 @@ export const hierarchyRoutes = (deps: Deps) =>
           const user = await administeredUser(w, actor, id);
           if (!!user.active !== active) {
             await setUserActive(w.tx, id, active);
+            await markMeasuresNaming(w.tx, id, await w.revision());
             w.audit({
               action: active ? 'user.reactivated' : 'user.deactivated',
               nodeId: null,

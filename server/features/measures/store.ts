@@ -722,6 +722,17 @@ export const updateChildRow = (
   });
 
 /** Marks many measures changed at `revision` (a push). */
+/**
+ * The measures that name the person to decide (their controller or sponsor) are changed: who may
+ * decide their requests, and whom their overdue exceptions wait on, are judged again (a role
+ * revoked, a person deactivated or back).
+ */
+export const markMeasuresNaming = (x: Exec, userId: string, revision: number) =>
+  x.execute({
+    sql: 'UPDATE measures SET revision = ?1 WHERE controller_id = ?2 OR sponsor_id = ?2',
+    args: [revision, userId],
+  });
+
 export const markMeasuresChanged = (x: Exec, measureIds: readonly number[], revision: number) =>
   x.execute({
     sql: 'UPDATE measures SET revision = ? WHERE node_id IN (SELECT value FROM json_each(?))',
