@@ -11,6 +11,7 @@ type Answer<K extends keyof typeof A> = (typeof A)[K] extends z.ZodType
 export type WireCell = Answer<'WireCell'>;
 export type Lock = Answer<'Lock'>;
 export type Person = Answer<'Person'>;
+export type WaitingOn = Answer<'WaitingOn'>;
 export type AuditEvent = Answer<'AuditEvent'>;
 export type ExceptionView = Answer<'ExceptionListed'>;
 export type ChangeRequestView = Answer<'AnyChangeRequest'>;

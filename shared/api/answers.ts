@@ -28,7 +28,12 @@ const Instant = z.string(); // ISO 8601, UTC
 
 export const Person = obj({ id: z.string(), name: z.string() });
 /** Whom a pending request waits on: a role, and the person when one holds it. */
-export const WaitingOn = obj({ role: z.string(), user: Person.nullable() }).nullable();
+export const WaitingOn = obj({
+  role: z.string(),
+  user: Person.nullable(),
+  /** Who was named to decide but no longer holds the role (the request waits on steering meanwhile). */
+  formerly: Person.nullable(),
+}).nullable();
 
 // ---- service -----------------------------------------------------------------------------
 

@@ -254,8 +254,15 @@ describe('a decision belongs to the role, not to the name', () => {
       comment: 'ok',
     });
     expect(refused.status).toBe(403);
-    // In the revoking write itself, the overdue request is re-judged: it waits on steering now.
+    // In the revoking write itself, the overdue request is re-judged: it waits on steering now,
+    // and the request says so.
     expect(await overdue()).toMatchObject({ owner: users.owner.id, level: 3 });
+    const listed = await w.call(users.owner.token, 'GET', '/change-requests?scope=M-NC');
+    expect(listed.body.changeRequests[0].waitingOn).toEqual({
+      role: 'controller',
+      user: null,
+      formerly: { id: users.controller.id, name: 'controller' },
+    });
     // Named again by the record's rules: an admin gives the role back, and it is theirs again.
     await w.call(ADMIN_TOKEN, 'POST', '/nodes/ORG/roles', {
       userId: users.controller.id,

@@ -64,7 +64,11 @@ describe('change requests', async () => {
         note: 'lost customer',
         reason: 'MATERIAL_CHANGE',
         requestedBy: { id: users.owner.id, name: 'owner' },
-        waitingOn: { role: 'controller', user: { id: users.controller.id, name: 'controller' } },
+        waitingOn: {
+          role: 'controller',
+          user: { id: users.controller.id, name: 'controller' },
+          formerly: null,
+        },
         source: { workbook: 'Plan.xlsx', sheet: 'Forecast', cell: 'C7' },
       }),
     ]);

@@ -116,7 +116,11 @@ describe('stage gates', () => {
         measure: 'M-G',
         to: 'identified',
         mayDecide: true,
-        waitingOn: { role: 'sponsor', user: { id: users.sponsor.id, name: 'sponsor' } },
+        waitingOn: {
+          role: 'sponsor',
+          user: { id: users.sponsor.id, name: 'sponsor' },
+          formerly: null,
+        },
       }),
     ]);
     expect(

@@ -22,6 +22,7 @@ import type { AuditEvent, ExceptionView, GatecellClient, MeasureView } from '../
 import type { SyncSession } from '../../sync/session.js';
 import type { WorkbookPort } from '../../workbook/port.js';
 import { useNotices } from '../notices.js';
+import { describeWaiting } from '../waiting.js';
 import { describeEvent } from './history.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -208,12 +209,12 @@ export function MeasureTab({
       {measure.openRequests.changeRequests.map((r) => (
         <Caption1 key={r.id}>
           {r.kind} {r.period}: {r.oldValue ?? '—'} → {r.value} (waits on{' '}
-          {r.waitingOn?.user?.name ?? r.waitingOn?.role})
+          {describeWaiting(r.waitingOn)})
         </Caption1>
       ))}
       {waiting && (
         <Caption1>
-          Gate to {waiting.to} waits on {waiting.waitingOn?.user?.name ?? waiting.waitingOn?.role}
+          Gate to {waiting.to} waits on {describeWaiting(waiting.waitingOn)}
         </Caption1>
       )}
       {!measure.openRequests.changeRequests.length && !waiting && (

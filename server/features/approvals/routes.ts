@@ -23,7 +23,7 @@ import { closeRequest, type Decided, moveWindow, requestById, requestsUnder } fr
 import { monthIndex } from '../../../shared/sync/decide.js';
 import { cellAt, putCell } from '../sync/store.js';
 import { changeRequestView, windowRequestView } from './present.js';
-import { peopleById } from '../hierarchy/store.js';
+import { grantsOfPeople, peopleById } from '../hierarchy/store.js';
 import { committedValue, markMeasureChanged, measureOfVisible } from '../measures/store.js';
 
 export const approvalRoutes = (deps: Deps) =>
@@ -53,9 +53,15 @@ export const approvalRoutes = (deps: Deps) =>
           deps.db.read,
           [...measures.values()].map((m) => m.org_id),
         );
-        const people = await peopleById(deps.db.read, [
-          ...[...found, ...windows].flatMap((r) => [r.requested_by, r.decided_by]),
-          ...[...measures.values()].map((m) => m.controller_id),
+        const [people, grantsOf] = await Promise.all([
+          peopleById(deps.db.read, [
+            ...[...found, ...windows].flatMap((r) => [r.requested_by, r.decided_by]),
+            ...[...measures.values()].map((m) => m.controller_id),
+          ]),
+          grantsOfPeople(
+            deps.db.read,
+            [...measures.values()].map((m) => m.controller_id),
+          ),
         ]);
         const mayDecide = (r: { status: string; requested_by: string }, m: MeasureRow) =>
           r.status === 'pending' &&
@@ -80,6 +86,7 @@ export const approvalRoutes = (deps: Deps) =>
                     m,
                     digitsOf(m),
                     people,
+                    grantsOf,
                     targets.get(`${r.measure_id}\u0001${r.period}`) ?? null,
                   ),
                   mayDecide: mayDecide(r, m),
@@ -88,7 +95,7 @@ export const approvalRoutes = (deps: Deps) =>
               ...windows.map((r) => {
                 const m = measures.get(r.measure_id)!;
                 return {
-                  ...windowRequestView(r, m, digitsOf(m), people),
+                  ...windowRequestView(r, m, digitsOf(m), people, grantsOf),
                   mayDecide: mayDecide(r, m),
                 };
               }),
@@ -229,6 +236,7 @@ async function decide(deps: Deps, c: Context<AppEnv>, comment: string, approve: 
       m,
       digits,
       await peopleById(deps.db.client, [after.requested_by, after.decided_by, m.controller_id]),
+      await grantsOfPeople(deps.db.client, [m.controller_id]),
     ),
     200,
   );
@@ -312,6 +320,7 @@ async function decideWindow(
       m,
       digits,
       await peopleById(deps.db.client, [after.requested_by, after.decided_by, m.controller_id]),
+      await grantsOfPeople(deps.db.client, [m.controller_id]),
     ),
     200,
   );

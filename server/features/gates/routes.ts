@@ -43,7 +43,7 @@ import {
   rowWithMeasure,
 } from '../measures/store.js';
 import { gateRequestView } from './present.js';
-import { peopleById } from '../hierarchy/store.js';
+import { grantsOfPeople, peopleById } from '../hierarchy/store.js';
 import type { Exec } from '../../db/db.js';
 
 function gateFacts(state: MeasureState, settings: OrgSettings): GateFacts {
@@ -111,7 +111,13 @@ async function answer(
   const { digits } = moneyRules(await orgSettings(deps.db.client, m.org_id));
   return c.json(
     {
-      ...gateRequestView(g, m, people, digits),
+      ...gateRequestView(
+        g,
+        m,
+        people,
+        digits,
+        await grantsOfPeople(deps.db.client, [m.sponsor_id, m.controller_id]),
+      ),
       stage: (await requireMeasure(deps.db.client, m.code)).stage,
     },
     status,
@@ -143,9 +149,13 @@ export const gateRoutes = (deps: Deps) =>
             )
           ).map((m) => [m.id, m]),
         );
-        const people = await peopleById(deps.db.read, [
-          ...found.flatMap((g) => [g.requested_by, g.decided_by]),
-          ...[...measures.values()].flatMap((m) => [m.sponsor_id, m.controller_id]),
+        const named = [...measures.values()].flatMap((m) => [m.sponsor_id, m.controller_id]);
+        const [people, grantsOf] = await Promise.all([
+          peopleById(deps.db.read, [
+            ...found.flatMap((g) => [g.requested_by, g.decided_by]),
+            ...named,
+          ]),
+          grantsOfPeople(deps.db.read, named),
         ]);
         const settings = await settingsByOrg(
           deps.db.read,
@@ -156,7 +166,13 @@ export const gateRoutes = (deps: Deps) =>
             gateRequests: found.map((g) => {
               const m = measures.get(g.measure_id)!;
               return {
-                ...gateRequestView(g, m, people, moneyRules(settings.get(m.org_id)!).digits),
+                ...gateRequestView(
+                  g,
+                  m,
+                  people,
+                  moneyRules(settings.get(m.org_id)!).digits,
+                  grantsOf,
+                ),
                 title: m.title,
                 mayDecide:
                   g.status === 'pending' &&

@@ -1,5 +1,6 @@
 // How a measure looks on the wire (shared/api/answers.ts), built from its state already read (no
 // SQL here); its open requests as the approvals and gates features present them.
+import type { Grant } from '../../../shared/domain/access.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import { variances } from '../../../shared/domain/status.js';
 import { DOI } from '../../../shared/model.js';
@@ -27,6 +28,7 @@ export function measureView(
   settings: OrgSettings,
   now: Date,
   people: People,
+  grantsOf: (userId: string) => readonly Grant[],
 ): MeasureAnswer {
   const m = state.measure;
   const { digits } = moneyRules(settings);
@@ -107,8 +109,12 @@ export function measureView(
       };
     }),
     openRequests: {
-      changeRequests: state.changeRequests.map((r) => changeRequestView(r, m, digits, people)),
-      gateRequest: state.gateRequest ? gateRequestView(state.gateRequest, m, people, digits) : null,
+      changeRequests: state.changeRequests.map((r) =>
+        changeRequestView(r, m, digits, people, grantsOf),
+      ),
+      gateRequest: state.gateRequest
+        ? gateRequestView(state.gateRequest, m, people, digits, grantsOf)
+        : null,
     },
     revision: m.revision,
   };

@@ -45,6 +45,7 @@ import {
   grantPathsOf,
   nodeByCode,
   orgSettings,
+  grantsOfPeople,
   peopleById,
 } from '../hierarchy/store.js';
 import { insertWindowRequest, withdrawPending } from '../approvals/store.js';
@@ -247,11 +248,12 @@ async function answerMeasure(deps: Deps, code: string) {
   const x = deps.db.client;
   const m = await requireMeasure(x, code);
   const [state] = await loadStates(x, [m]);
-  const [settings, people] = await Promise.all([
+  const [settings, people, grantsOf] = await Promise.all([
     orgSettings(x, m.org_id),
     peopleById(x, peopleOfMeasure(state!)),
+    grantsOfPeople(x, [m.sponsor_id, m.controller_id]),
   ]);
-  return measureView(state!, settings, deps.now(), people);
+  return measureView(state!, settings, deps.now(), people, grantsOf);
 }
 
 export const measureRoutes = (deps: Deps) => {
