@@ -65,7 +65,11 @@ export function conformanceOf(doc: OpenApiDocument) {
     const response = documented ?? op.responses?.default;
     if (!response) return [...problems, `${at}: no answer documented for this status`];
     const schema = response.content?.['application/json']?.schema;
-    if (schema) {
+    const media = x.contentType?.split(';')[0]?.trim();
+    // An answer in another media type the route documents (CSV on Accept: text/csv) is text.
+    const otherMedia =
+      media !== undefined && media !== 'application/json' && !!response.content?.[media];
+    if (schema && !otherMedia) {
       if (!x.contentType?.startsWith('application/json'))
         problems.push(`${at}: answered ${x.contentType ?? 'no content type'}, documented as JSON`);
       else {

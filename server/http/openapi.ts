@@ -20,6 +20,8 @@ export interface RouteDoc {
   public?: boolean;
   /** A body the route reads itself (not through a validator), by media type: what it holds. */
   body?: Record<string, string>;
+  /** Other media types the 200 answers when the client's Accept asks (CSV), and what they hold. */
+  alsoAs?: Record<string, string>;
 }
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema: resolver(schema) } });
@@ -48,7 +50,20 @@ export function documented(doc: RouteDoc): MiddlewareHandler {
       ...Object.fromEntries(
         Object.entries(doc.answers).map(([status, schema]) => [
           status,
-          { description: doc.summary, content: json(schema) },
+          {
+            description: doc.summary,
+            content: {
+              ...json(schema),
+              ...(status === '200' && doc.alsoAs
+                ? Object.fromEntries(
+                    Object.entries(doc.alsoAs).map(([media, description]) => [
+                      media,
+                      { schema: { type: 'string', description } },
+                    ]),
+                  )
+                : {}),
+            },
+          },
         ]),
       ),
       default: {

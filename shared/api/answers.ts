@@ -83,6 +83,27 @@ export const InvitationAcceptedAnswer = obj({
 });
 export const RoleGrantedAnswer = obj({ userId: z.string(), node: z.string(), role: z.enum(ROLES) });
 export const RoleRevokedAnswer = RoleGrantedAnswer;
+/** One grant that holds in the scope (granted on it, below it or above it). */
+export const AccessReviewEntry = obj({
+  user: Person,
+  email: z.string().nullable(),
+  active: z.boolean(),
+  role: z.enum(ROLES),
+  /** Where the role is granted. */
+  node: z.string(),
+  /** When it was granted; null for a grant made before the service kept it (see the audit trail). */
+  since: Instant.nullable(),
+  grantedBy: Person.nullable(),
+  /** Measures in the scope that name the person as their controller, as their sponsor. */
+  namedOn: obj({ controller: z.number().int(), sponsor: z.number().int() }),
+  /** What the role lets them approve or decide, as the rules say it. */
+  mayApprove: z.array(z.string()),
+});
+export const AccessReviewAnswer = obj({
+  scope: z.string(),
+  at: Instant,
+  entries: z.array(AccessReviewEntry),
+});
 export const UserAnswer = obj({
   id: z.string(),
   name: z.string(),
@@ -477,6 +498,8 @@ export type InvitationAnswer = z.infer<typeof InvitationAnswer>;
 export type InvitationAcceptedAnswer = z.infer<typeof InvitationAcceptedAnswer>;
 export type RoleGrantedAnswer = z.infer<typeof RoleGrantedAnswer>;
 export type RoleRevokedAnswer = z.infer<typeof RoleRevokedAnswer>;
+export type AccessReviewEntry = z.infer<typeof AccessReviewEntry>;
+export type AccessReviewAnswer = z.infer<typeof AccessReviewAnswer>;
 export type UserAnswer = z.infer<typeof UserAnswer>;
 export type TokenAnswer = z.infer<typeof TokenAnswer>;
 export type NodeCreatedAnswer = z.infer<typeof NodeCreatedAnswer>;

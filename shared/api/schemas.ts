@@ -214,6 +214,7 @@ export const ChangesQuery = z.object({
   since: z.coerce.number().int().nonnegative().default(0),
 });
 export const ScopeQuery = z.object({ scope: Code.optional() });
+export const AccessReviewQuery = z.object({ scope: Code });
 export const ChangeRequestsQuery = z.object({
   scope: Code.optional(),
   status: z.enum(REQUEST_STATUSES).default('pending'),

@@ -233,3 +233,33 @@ export function selfGrantBlock(actor: Actor, userId: string, role: Role): string
 export const mayAdministerUser = (actor: Actor, orgPathsOfUser: readonly string[]) =>
   actor.superAdmin ||
   (orgPathsOfUser.length > 0 && orgPathsOfUser.every((p) => hasRole(actor, p, 'admin')));
+
+/** Who reviews access to a scope: its admins and its controllers. */
+export const mayReviewAccess = (actor: Actor, path: string) =>
+  hasRole(actor, path, 'admin', 'controller');
+
+/**
+ * What a role lets its holder approve or decide, in the rules' words, for an access review. Named
+ * parts (controller, sponsor) decide only on the measures that name them.
+ */
+export const APPROVES = {
+  admin: [
+    'access: grants, revocations, deactivations and tokens (never a role that moves money to themselves)',
+  ],
+  planner: [],
+  controller: [
+    'change requests of the measures naming them controller',
+    'gates to Detailed and Closed of those measures',
+    'actuals of the measures in the subtree',
+  ],
+  sponsor: [
+    'gates to Identified, Decided (below the steering threshold) and Implemented, and cancellations, of the measures naming them sponsor',
+    'holds of those measures',
+  ],
+  steering: [
+    'gates to Decided at or above the steering threshold',
+    'any sponsor gate and cancellation in the subtree',
+    'holds in the subtree, and who is named sponsor or controller',
+  ],
+  viewer: [],
+} as const satisfies Record<Role, readonly string[]>;

@@ -277,3 +277,71 @@ describe('a decision belongs to the role, not to the name', () => {
     ).toBe(200);
   });
 });
+
+describe('the access review', () => {
+  it('lists every grant holding in the scope: where, since when, by whom, and what it lets them approve', async () => {
+    const w = await world();
+    const { users } = w;
+    await measure(w, 'M-AR');
+    await w.call(users.admin.token, 'POST', '/nodes/ORG-PF/roles', {
+      userId: users.viewer.id,
+      role: 'viewer',
+    });
+    const r = await w.call(users.controller.token, 'GET', '/access-review?scope=ORG');
+    expect(r.status).toBe(200);
+    expect(r.body.scope).toBe('ORG');
+    const byUser = (id: string) =>
+      r.body.entries.filter((e: { user: { id: string } }) => e.user.id === id);
+    expect(byUser(users.controller.id)).toEqual([
+      {
+        user: { id: users.controller.id, name: 'controller' },
+        email: 'controller@example.com',
+        active: true,
+        role: 'controller',
+        node: 'ORG',
+        since: '2027-01-15T09:00:00.000Z',
+        grantedBy: { id: 'admin', name: 'Administrator (service token)' },
+        namedOn: { controller: 1, sponsor: 0 },
+        mayApprove: expect.arrayContaining([
+          'change requests of the measures naming them controller',
+        ]),
+      },
+    ]);
+    expect(byUser(users.sponsor.id)[0].namedOn).toEqual({ controller: 0, sponsor: 1 });
+    expect(byUser(users.viewer.id).map((e: { node: string }) => e.node)).toEqual(['ORG', 'ORG-PF']);
+    expect(byUser(users.viewer.id)[1].grantedBy).toEqual({ id: users.admin.id, name: 'admin' });
+    expect(byUser(users.outsider.id)).toEqual([]);
+    expect(byUser(users.owner.id)[0].mayApprove).toEqual([]);
+    // A role granted above the scope holds in it too.
+    const below = await w.call(users.admin.token, 'GET', '/access-review?scope=ORG-PKG');
+    expect(
+      below.body.entries.map((e: { user: { id: string }; node: string }) => [e.user.id, e.node]),
+    ).toContainEqual([users.controller.id, 'ORG']);
+  });
+
+  it('is for the scope’s admins and controllers; as CSV, formulas stay text', async () => {
+    const w = await world();
+    const { users } = w;
+    expect((await w.call(users.owner.token, 'GET', '/access-review?scope=ORG')).status).toBe(403);
+    expect((await w.call(users.outsider.token, 'GET', '/access-review?scope=ORG')).status).toBe(
+      404,
+    );
+    const odd = await w.call(ADMIN_TOKEN, 'POST', '/users', {
+      name: '=HYPERLINK("https://example.com","x")',
+      email: 'odd@example.com',
+    });
+    await w.call(ADMIN_TOKEN, 'POST', '/nodes/ORG/roles', { userId: odd.body.id, role: 'viewer' });
+    const res = await w.app.request('/api/v1/access-review?scope=ORG', {
+      headers: { authorization: `Bearer ${users.admin.token}`, accept: 'text/csv' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = (await res.text()).trim().split('\n');
+    expect(lines[0]).toBe(
+      'user id,name,e-mail,active,role,granted on,since,granted by,named controller of,named sponsor of,may approve',
+    );
+    expect(lines).toHaveLength(1 + 9);
+    const line = lines.find((l) => l.startsWith(odd.body.id))!;
+    expect(line).toContain(`"'=HYPERLINK(""https://example.com"",""x"")"`);
+  });
+});

@@ -1,8 +1,16 @@
-// How nodes, invitations and the people answers name look on the wire (shared/api/answers.ts).
-import type { InvitationAnswer, NodeAnswer, Totals } from '../../../shared/api/answers.js';
+// How nodes, invitations, access reviews and the people answers name look on the wire
+// (shared/api/answers.ts).
+import { stringify } from 'csv-stringify/sync';
+import type {
+  AccessReviewEntry,
+  InvitationAnswer,
+  NodeAnswer,
+  Totals,
+} from '../../../shared/api/answers.js';
+import { APPROVES } from '../../../shared/domain/access.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import type { Level } from '../../../shared/model.js';
-import type { NodeRow, People } from './store.js';
+import type { AccessGrantRow, NodeRow, People } from './store.js';
 
 /** A person an answer names, by id (an id no longer known is shown as itself). */
 export const person = (people: People, id: string | null) =>
@@ -37,3 +45,57 @@ export const presentInvitation = (
   status: 'pending',
   invitedAt,
 });
+
+/** An access review's entries, each grant with what it lets its holder approve. */
+export function presentAccessReview(
+  grants: readonly AccessGrantRow[],
+  named: ReadonlyMap<string, { controller: number; sponsor: number }>,
+  people: People,
+): AccessReviewEntry[] {
+  return grants.map((g) => ({
+    user: { id: g.user_id, name: g.name },
+    email: g.email,
+    active: !!g.active,
+    role: g.role,
+    node: g.node,
+    since: g.granted_at,
+    grantedBy: person(people, g.granted_by),
+    namedOn: named.get(g.user_id) ?? { controller: 0, sponsor: 0 },
+    mayApprove: [...APPROVES[g.role]],
+  }));
+}
+
+/** The same as CSV, for a spreadsheet: formulas escaped (a name like "=HYPERLINK(…)" stays text). */
+export const accessReviewCsv = (entries: readonly AccessReviewEntry[]) =>
+  stringify(
+    entries.map((e) => [
+      e.user.id,
+      e.user.name,
+      e.email ?? '',
+      e.active ? 'yes' : 'no',
+      e.role,
+      e.node,
+      e.since ?? '',
+      e.grantedBy?.name ?? '',
+      e.namedOn.controller,
+      e.namedOn.sponsor,
+      e.mayApprove.join('; '),
+    ]),
+    {
+      header: true,
+      columns: [
+        'user id',
+        'name',
+        'e-mail',
+        'active',
+        'role',
+        'granted on',
+        'since',
+        'granted by',
+        'named controller of',
+        'named sponsor of',
+        'may approve',
+      ],
+      escape_formulas: true,
+    },
+  );

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import {
+  AccessReviewQuery,
   CreateNode,
   CreateUser,
   GrantRole,
@@ -16,6 +17,7 @@ import {
   isAdmin,
   mayAdministerUser,
   mayChangeSettings,
+  mayReviewAccess,
   selfGrantBlock,
   visiblePrefixes,
 } from '../../../shared/domain/access.js';
@@ -29,6 +31,7 @@ import { LEVELS } from '../../../shared/model.js';
 import { hashToken, newToken, tokenExpiry } from '../../http/auth.js';
 import { documented } from '../../http/openapi.js';
 import {
+  AccessReviewAnswer,
   MeAnswer,
   UserCreatedAnswer,
   InvitationAnswer,
@@ -47,7 +50,7 @@ import { validate } from '../../http/validate.js';
 import { type Write, write } from '../../http/write.js';
 import { markMeasuresNaming } from '../measures/store.js';
 import { scopeTotals } from '../reporting/scope.js';
-import { presentInvitation, presentNode } from './present.js';
+import { accessReviewCsv, presentAccessReview, presentInvitation, presentNode } from './present.js';
 import {
   acceptInvitation,
   assertCodeFree,
@@ -55,6 +58,7 @@ import {
   emailIsMemberOf,
   emailTaken,
   grant,
+  grantsHoldingIn,
   grantsOf,
   holdsAmounts,
   insertInvitation,
@@ -63,11 +67,13 @@ import {
   invitationOf,
   invitationsFor,
   memberOf,
+  namedCountsUnder,
   nodeByCode,
   nodeByPath,
   nodeCodeById,
   orgSettings,
   orgPathsOfUser,
+  peopleById,
   pendingInvitation,
   replaceToken,
   revokeGrant,
@@ -240,6 +246,43 @@ export const hierarchyRoutes = (deps: Deps) =>
           });
         });
         return c.json({ userId, node: node.code, role }, 200);
+      },
+    )
+
+    .get(
+      '/access-review',
+      documented({
+        tag: 'Hierarchy',
+        summary:
+          'Who holds which role in a scope, since when, granted by whom, and what it lets them approve',
+        answers: { 200: AccessReviewAnswer },
+        alsoAs: { 'text/csv': 'The same entries as CSV, one grant a line (Accept: text/csv).' },
+      }),
+      validate('query', AccessReviewQuery),
+      async (c) => {
+        const actor = c.get('actor');
+        const x = deps.db.read;
+        const node = await visibleNode(x, actor, c.req.valid('query').scope);
+        if (!mayReviewAccess(actor, node.path))
+          throw forbidden('An access review is for the admins and controllers of the scope.');
+        const [grants, named] = await Promise.all([
+          grantsHoldingIn(x, node.path),
+          namedCountsUnder(x, node.path),
+        ]);
+        const entries = presentAccessReview(
+          grants,
+          named,
+          await peopleById(
+            x,
+            grants.map((g) => g.granted_by),
+          ),
+        );
+        if (/\btext\/csv\b/.test(c.req.header('accept') ?? ''))
+          return c.body(accessReviewCsv(entries), 200, {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="access-review-${node.code}.csv"`,
+          });
+        return c.json({ scope: node.code, at: deps.now().toISOString(), entries }, 200);
       },
     )
 

@@ -413,3 +413,44 @@ export async function everyOrgSettings(x: Exec): Promise<Map<number, OrgSettings
   );
   return new Map(found.map((r) => [r.org_id, OrgSettingsSchema.parse(JSON.parse(r.settings))]));
 }
+
+export interface AccessGrantRow {
+  user_id: string;
+  name: string;
+  email: string | null;
+  active: number;
+  role: Role;
+  node: string;
+  granted_at: string | null;
+  granted_by: string | null;
+}
+
+/** Every grant that holds in the scope at `path`: on it, below it, or above it. */
+export const grantsHoldingIn = (x: Exec, path: string) =>
+  rows<AccessGrantRow>(
+    x,
+    `SELECT u.id AS user_id, u.name, u.email, u.active, g.role, n.code AS node, g.granted_at, g.granted_by
+     FROM grants g JOIN users u ON u.id = g.user_id JOIN nodes n ON n.id = g.node_id
+     WHERE (n.path >= ?1 AND n.path < substr(?1, 1, length(?1) - 1) || '0') OR substr(?1, 1, length(n.path)) = n.path
+     ORDER BY u.name, u.id, n.path, g.role`,
+    [path],
+  );
+
+/** How many measures under `path` name each person controller, sponsor. */
+export async function namedCountsUnder(x: Exec, path: string) {
+  const counts = new Map<string, { controller: number; sponsor: number }>();
+  for (const r of await rows<{ user_id: string; part: 'controller' | 'sponsor'; n: number }>(
+    x,
+    `SELECT m.controller_id AS user_id, 'controller' AS part, COUNT(*) AS n FROM measures m JOIN nodes n ON n.id = m.node_id
+       WHERE n.path >= ?1 AND n.path < substr(?1, 1, length(?1) - 1) || '0' AND m.controller_id IS NOT NULL GROUP BY m.controller_id
+     UNION ALL
+     SELECT m.sponsor_id, 'sponsor', COUNT(*) FROM measures m JOIN nodes n ON n.id = m.node_id
+       WHERE n.path >= ?1 AND n.path < substr(?1, 1, length(?1) - 1) || '0' AND m.sponsor_id IS NOT NULL GROUP BY m.sponsor_id`,
+    [path],
+  )) {
+    const c = counts.get(r.user_id) ?? { controller: 0, sponsor: 0 };
+    c[r.part] = r.n;
+    counts.set(r.user_id, c);
+  }
+  return counts;
+}
