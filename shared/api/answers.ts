@@ -94,13 +94,17 @@ export const AccessReviewEntry = obj({
   /** When it was granted; null for a grant made before the service kept it (see the audit trail). */
   since: Instant.nullable(),
   grantedBy: Person.nullable(),
-  /** Measures in the scope that name the person as their controller, as their sponsor. */
-  namedOn: obj({ controller: z.number().int(), sponsor: z.number().int() }),
+  /**
+   * Measures in the scope that name the person as their controller, as their sponsor; null in a
+   * review of a past date (the trail's grants are replayed, not who each measure named then).
+   */
+  namedOn: obj({ controller: z.number().int(), sponsor: z.number().int() }).nullable(),
   /** What the role lets them approve or decide, as the rules say it. */
   mayApprove: z.array(z.string()),
 });
 export const AccessReviewAnswer = obj({
   scope: z.string(),
+  /** Now, or the end of the day asked for. */
   at: Instant,
   entries: z.array(AccessReviewEntry),
 });

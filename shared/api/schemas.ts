@@ -214,7 +214,8 @@ export const ChangesQuery = z.object({
   since: z.coerce.number().int().nonnegative().default(0),
 });
 export const ScopeQuery = z.object({ scope: Code.optional() });
-export const AccessReviewQuery = z.object({ scope: Code });
+/** `at`: the review as of the end of that day (UTC), replayed from the audit trail. */
+export const AccessReviewQuery = z.object({ scope: Code, at: Day.optional() });
 export const ChangeRequestsQuery = z.object({
   scope: Code.optional(),
   status: z.enum(REQUEST_STATUSES).default('pending'),

@@ -344,4 +344,47 @@ describe('the access review', () => {
     const line = lines.find((l) => l.startsWith(odd.body.id))!;
     expect(line).toContain(`"'=HYPERLINK(""https://example.com"",""x"")"`);
   });
+
+  it('answers who held what at a past date from the audit trail', async () => {
+    const w = await world();
+    const { users } = w;
+    const review = async (at?: string) =>
+      (await w.call(users.admin.token, 'GET', `/access-review?scope=ORG${at ? `&at=${at}` : ''}`))
+        .body;
+    const held = (r: { entries: { user: { id: string }; node: string; role: string }[] }) =>
+      r.entries.map((e) => `${e.user.id} ${e.role} ${e.node}`).sort();
+    w.clock.now = new Date('2027-02-14T10:00:00Z');
+    await w.call(users.admin.token, 'DELETE', '/nodes/ORG/roles', {
+      userId: users.controller2.id,
+      role: 'controller',
+    });
+    await w.call(users.admin.token, 'PATCH', `/users/${users.viewer.id}`, { active: false });
+    await w.call(users.admin.token, 'POST', '/nodes/ORG-PF/roles', {
+      userId: users.sponsor.id,
+      role: 'viewer',
+    });
+
+    const january = await review('2027-01-20');
+    expect(january.at).toBe('2027-01-20T23:59:59.999Z');
+    expect(held(january)).toContain(`${users.controller2.id} controller ORG`);
+    expect(held(january)).not.toContain(`${users.sponsor.id} viewer ORG-PF`);
+    const c2 = january.entries.find(
+      (e: { user: { id: string } }) => e.user.id === users.controller2.id,
+    );
+    expect(c2).toMatchObject({
+      since: '2027-01-15T09:00:00.000Z',
+      grantedBy: { id: 'admin' },
+      namedOn: null,
+      active: true,
+    });
+    const february = await review('2027-02-20');
+    expect(held(february)).not.toContain(`${users.controller2.id} controller ORG`);
+    expect(held(february)).toContain(`${users.sponsor.id} viewer ORG-PF`);
+    expect(
+      february.entries.find((e: { user: { id: string } }) => e.user.id === users.viewer.id).active,
+    ).toBe(false);
+    // Replayed up to today, the trail says what the grants table says.
+    expect(held(await review('2027-02-14'))).toEqual(held(await review()));
+    expect((await review('2027-01-14')).entries).toEqual([]);
+  });
 });

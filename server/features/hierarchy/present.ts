@@ -8,6 +8,7 @@ import type {
   Totals,
 } from '../../../shared/api/answers.js';
 import { APPROVES } from '../../../shared/domain/access.js';
+import type { HeldGrant } from '../../../shared/domain/access-history.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import type { Level } from '../../../shared/model.js';
 import type { AccessGrantRow, NodeRow, People } from './store.js';
@@ -65,6 +66,37 @@ export function presentAccessReview(
   }));
 }
 
+/**
+ * A past date's access review, from the grants the trail replays (replayAccess): whom it names as
+ * they are now named, as active as they were then.
+ */
+export function presentPastAccess(
+  held: readonly HeldGrant[],
+  inactive: ReadonlySet<string>,
+  users: ReadonlyMap<string, { name: string; email: string | null }>,
+  people: People,
+): AccessReviewEntry[] {
+  return held
+    .map((g) => ({
+      user: { id: g.userId, name: users.get(g.userId)?.name ?? g.userId },
+      email: users.get(g.userId)?.email ?? null,
+      active: !inactive.has(g.userId),
+      role: g.role,
+      node: g.node,
+      since: g.since,
+      grantedBy: person(people, g.grantedBy),
+      namedOn: null,
+      mayApprove: [...APPROVES[g.role]],
+    }))
+    .sort(
+      (a, b) =>
+        a.user.name.localeCompare(b.user.name) ||
+        a.user.id.localeCompare(b.user.id) ||
+        a.node.localeCompare(b.node) ||
+        a.role.localeCompare(b.role),
+    );
+}
+
 /** The same as CSV, for a spreadsheet: formulas escaped (a name like "=HYPERLINK(…)" stays text). */
 export const accessReviewCsv = (entries: readonly AccessReviewEntry[]) =>
   stringify(
@@ -77,8 +109,8 @@ export const accessReviewCsv = (entries: readonly AccessReviewEntry[]) =>
       e.node,
       e.since ?? '',
       e.grantedBy?.name ?? '',
-      e.namedOn.controller,
-      e.namedOn.sponsor,
+      e.namedOn?.controller ?? '',
+      e.namedOn?.sponsor ?? '',
       e.mayApprove.join('; '),
     ]),
     {

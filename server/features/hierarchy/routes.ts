@@ -26,6 +26,7 @@ import {
   sameSettings,
   settingsProblem,
 } from '../../../shared/domain/settings.js';
+import { replayAccess } from '../../../shared/domain/access-history.js';
 import { minorDigits } from '../../../shared/money.js';
 import { LEVELS } from '../../../shared/model.js';
 import { hashToken, newToken, tokenExpiry } from '../../http/auth.js';
@@ -50,8 +51,15 @@ import { validate } from '../../http/validate.js';
 import { type Write, write } from '../../http/write.js';
 import { markMeasuresNaming } from '../measures/store.js';
 import { scopeTotals } from '../reporting/scope.js';
-import { accessReviewCsv, presentAccessReview, presentInvitation, presentNode } from './present.js';
 import {
+  accessReviewCsv,
+  presentAccessReview,
+  presentInvitation,
+  presentNode,
+  presentPastAccess,
+} from './present.js';
+import {
+  accessEventsUpTo,
   acceptInvitation,
   assertCodeFree,
   childrenOf,
@@ -81,6 +89,7 @@ import {
   setUserActive,
   userById,
   userForAdmin,
+  usersByIds,
   visibleNode,
 } from './store.js';
 
@@ -262,27 +271,51 @@ export const hierarchyRoutes = (deps: Deps) =>
       async (c) => {
         const actor = c.get('actor');
         const x = deps.db.read;
-        const node = await visibleNode(x, actor, c.req.valid('query').scope);
+        const q = c.req.valid('query');
+        const node = await visibleNode(x, actor, q.scope);
         if (!mayReviewAccess(actor, node.path))
           throw forbidden('An access review is for the admins and controllers of the scope.');
-        const [grants, named] = await Promise.all([
-          grantsHoldingIn(x, node.path),
-          namedCountsUnder(x, node.path),
-        ]);
-        const entries = presentAccessReview(
-          grants,
-          named,
-          await peopleById(
-            x,
-            grants.map((g) => g.granted_by),
-          ),
-        );
+        // A past date: the end of that day, replayed from the trail (the grants table is only now).
+        const at = q.at ? `${q.at}T23:59:59.999Z` : deps.now().toISOString();
+        let entries;
+        if (q.at) {
+          const { grants, inactive } = replayAccess(await accessEventsUpTo(x, node.path, at));
+          const [users, people] = await Promise.all([
+            usersByIds(
+              x,
+              grants.map((g) => g.userId),
+            ),
+            peopleById(
+              x,
+              grants.map((g) => g.grantedBy),
+            ),
+          ]);
+          entries = presentPastAccess(
+            grants,
+            inactive,
+            new Map(users.map((u) => [u.id, u])),
+            people,
+          );
+        } else {
+          const [grants, named] = await Promise.all([
+            grantsHoldingIn(x, node.path),
+            namedCountsUnder(x, node.path),
+          ]);
+          entries = presentAccessReview(
+            grants,
+            named,
+            await peopleById(
+              x,
+              grants.map((g) => g.granted_by),
+            ),
+          );
+        }
         if (/\btext\/csv\b/.test(c.req.header('accept') ?? ''))
           return c.body(accessReviewCsv(entries), 200, {
             'content-type': 'text/csv; charset=utf-8',
             'content-disposition': `attachment; filename="access-review-${node.code}.csv"`,
           });
-        return c.json({ scope: node.code, at: deps.now().toISOString(), entries }, 200);
+        return c.json({ scope: node.code, at, entries }, 200);
       },
     )
 

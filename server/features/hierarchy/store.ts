@@ -454,3 +454,44 @@ export async function namedCountsUnder(x: Exec, path: string) {
   }
   return counts;
 }
+
+/**
+ * The access events of the trail up to `until` (an instant), in trail order: grants and
+ * revocations on the scope at `path`, below or above it, and every deactivation and reactivation.
+ * Segments are read only where their text names such an event (a measure's cell events are not
+ * parsed).
+ */
+export async function accessEventsUpTo(x: Exec, path: string, until: string) {
+  const found = await rows<{ events: string; at: string; actor: string; node: string | null }>(
+    x,
+    `SELECT s.events, b.at, b.actor, n.code AS node FROM audit_segments s
+       JOIN audit_batches b ON b.id = s.batch_id LEFT JOIN nodes n ON n.id = s.node_id
+     WHERE b.at <= ?2 AND (
+       (s.node_id IS NULL AND instr(s.events, '"user.') > 0)
+       OR (instr(s.events, '"role.') > 0 AND ((n.path >= ?1 AND n.path < substr(?1, 1, length(?1) - 1) || '0')
+         OR substr(?1, 1, length(n.path)) = n.path)))
+     ORDER BY s.batch_id, s.ord`,
+    [path, until],
+  );
+  return found.flatMap((s) =>
+    (JSON.parse(s.events) as [number, string, string | null, unknown, unknown][]).map(
+      ([, action, subject, before, after]) => ({
+        action,
+        subject,
+        before,
+        after,
+        at: s.at,
+        actor: s.actor,
+        node: s.node,
+      }),
+    ),
+  );
+}
+
+/** People by id with their e-mail (an access review names them). */
+export const usersByIds = (x: Exec, ids: readonly string[]) =>
+  rows<{ id: string; name: string; email: string | null }>(
+    x,
+    'SELECT id, name, email FROM users WHERE id IN (SELECT value FROM json_each(?))',
+    [JSON.stringify([...new Set(ids)])],
+  );
