@@ -15,6 +15,11 @@ const Config = z.object({
   GATECELL_AUDIT_KEY: z.string().min(32, 'at least 32 characters').optional(),
   GATECELL_TLS: z.string().default('dev'),
   GATECELL_SEED: z.enum(['demo', 'none']).default('demo'),
+  /** Single sign-on (OpenID Connect): the issuer and audience sign-in tokens must carry. */
+  GATECELL_OIDC_ISSUER: z.string().url().optional(),
+  GATECELL_OIDC_AUDIENCE: z.string().min(1).optional(),
+  /** The issuer's key set, when not found through its discovery document. */
+  GATECELL_OIDC_JWKS_URL: z.string().url().optional(),
   /** Days a user's token is accepted after it was issued (a rotation issues it anew). */
   GATECELL_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_TOKEN_DAYS),
   GATECELL_OFFICE_JS: z.enum(['cdn', 'local']).default('cdn'),
@@ -37,5 +42,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const tls = parsed.data.GATECELL_TLS;
   if (tls !== 'dev' && tls !== 'off' && !/^[^,]+,[^,]+$/.test(tls))
     throw new Error('Invalid configuration:\n  GATECELL_TLS: "dev", "off", or "cert.pem,key.pem"');
+  if (!!parsed.data.GATECELL_OIDC_ISSUER !== !!parsed.data.GATECELL_OIDC_AUDIENCE)
+    throw new Error(
+      'Invalid configuration:\n  GATECELL_OIDC_ISSUER and GATECELL_OIDC_AUDIENCE go together',
+    );
   return parsed.data;
 }

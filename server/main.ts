@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { serve } from '@hono/node-server';
 import { readConfig, type Config } from './config.js';
+import { ssoVerifier } from './http/sso.js';
 import { Db } from './db/db.js';
 import { migrate } from './db/migrate.js';
 import { keyId, loadAuditKey } from './features/audit/keys.js';
@@ -102,6 +103,14 @@ async function main() {
     now: () => new Date(),
     adminToken: config.GATECELL_ADMIN_TOKEN,
     tokenDays: config.GATECELL_TOKEN_DAYS,
+    sso:
+      config.GATECELL_OIDC_ISSUER && config.GATECELL_OIDC_AUDIENCE
+        ? ssoVerifier({
+            issuer: config.GATECELL_OIDC_ISSUER,
+            audience: config.GATECELL_OIDC_AUDIENCE,
+            jwksUrl: config.GATECELL_OIDC_JWKS_URL,
+          })
+        : undefined,
   };
   const certs = await tls(config);
   const publicOrigin = config.GATECELL_PUBLIC_URL ?? `https://localhost:${config.PORT}`;

@@ -3,7 +3,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import type { Actor } from '../../shared/domain/access.js';
-import { grantsByToken } from '../features/hierarchy/store.js';
+import { grantsByEmail, grantsByToken } from '../features/hierarchy/store.js';
+import { looksLikeJwt } from './sso.js';
 import { ApiError } from './errors.js';
 import { type AppEnv, DEFAULT_TOKEN_DAYS, type Deps } from './env.js';
 
@@ -40,8 +41,16 @@ export function tokenExpiry(issuedAt: string, deps: Pick<Deps, 'tokenDays'>): st
 export async function actorFor(deps: Deps, token: string): Promise<Actor> {
   if (deps.adminToken && sameSecret(token, deps.adminToken))
     return { userId: ADMIN_USER_ID, superAdmin: true, grants: [] };
-  const grants = await grantsByToken(deps.db.client, hashToken(token));
-  if (!grants.length) throw new ApiError(401, 'UNAUTHORIZED', 'Unknown or revoked token.');
+  const sso = deps.sso && looksLikeJwt(token) ? await deps.sso(token) : null;
+  const grants = sso
+    ? await grantsByEmail(deps.db.client, sso)
+    : await grantsByToken(deps.db.client, hashToken(token));
+  if (!grants.length)
+    throw new ApiError(
+      401,
+      'UNAUTHORIZED',
+      sso ? `Nobody here signs in as ${sso}.` : 'Unknown or revoked token.',
+    );
   const [user] = grants as [(typeof grants)[number]];
   if (!user.active)
     throw new ApiError(
@@ -49,8 +58,9 @@ export async function actorFor(deps: Deps, token: string): Promise<Actor> {
       'UNAUTHORIZED',
       'This user is deactivated: an admin may reactivate them.',
     );
+  // A sign-in token's expiry is its own (jose checked it); the service's tokens expire here.
   const expires = tokenExpiry(user.token_issued_at, deps);
-  if (deps.now().toISOString() >= expires)
+  if (!sso && deps.now().toISOString() >= expires)
     throw new ApiError(
       401,
       'UNAUTHORIZED',

@@ -8,6 +8,8 @@ export interface Deps {
   adminToken?: string | undefined;
   /** Days a user's token is accepted after it was issued (GATECELL_TOKEN_DAYS; default 90). */
   tokenDays?: number | undefined;
+  /** Single sign-on: verifies a sign-in JWT and answers its e-mail (ssoVerifier); none: off. */
+  sso?: ((token: string) => Promise<string>) | undefined;
 }
 
 export const DEFAULT_TOKEN_DAYS = 90;

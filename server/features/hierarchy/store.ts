@@ -315,22 +315,25 @@ export const grantPathsOf = (x: Exec, userId: string) =>
     [userId],
   );
 
-/** The user a token hash belongs to, one row per grant (one row with no grant when none). */
+/** A signing-in person's row and grants, one row per grant (one with nulls for none). */
+interface SignInRow {
+  id: string;
+  active: number;
+  /** When the token was issued: its last rotation, else the user's creation. */
+  token_issued_at: string;
+  path: string | null;
+  role: Role | null;
+}
+const SIGN_IN = `SELECT u.id, u.active, coalesce(u.token_rotated_at, u.created_at) AS token_issued_at, n.path, g.role
+  FROM users u LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN nodes n ON n.id = g.node_id WHERE`;
+
+/** Whose token this is (by its hash), with their grants. */
 export const grantsByToken = (x: Exec, tokenHash: string) =>
-  rows<{
-    id: string;
-    active: number;
-    /** When the token was issued: its last rotation, else the user's creation. */
-    token_issued_at: string;
-    path: string | null;
-    role: Role | null;
-  }>(
-    x,
-    `SELECT u.id, u.active, coalesce(u.token_rotated_at, u.created_at) AS token_issued_at, n.path, g.role FROM users u
-     LEFT JOIN grants g ON g.user_id = u.id LEFT JOIN nodes n ON n.id = g.node_id
-     WHERE u.token_hash = ?`,
-    [tokenHash],
-  );
+  rows<SignInRow>(x, `${SIGN_IN} u.token_hash = ?`, [tokenHash]);
+
+/** The same for a person signed in by e-mail (single sign-on). */
+export const grantsByEmail = (x: Exec, email: string) =>
+  rows<SignInRow>(x, `${SIGN_IN} lower(u.email) = ?`, [email]);
 
 /**
  * The grants of each of the people, as the rules read them; an inactive person holds none (a
