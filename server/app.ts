@@ -44,7 +44,7 @@ export function createApi(deps: Deps) {
         answers: { 200: HealthAnswer },
         public: true,
       }),
-      (c) => c.json({ ok: true, version: VERSION }, 200),
+      (c) => c.json({ ok: true, version: VERSION, sso: !!deps.sso }, 200),
     )
     .use('*', authenticate(deps))
     .use('*', bodyRules)

@@ -34,21 +34,26 @@ type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 export class GatecellClient {
   readonly base: string;
 
+  /**
+   * `token`: the person's token, or where to get a sign-in token for each request (Office single
+   * sign-on: Office keeps it and renews it as it expires).
+   */
   constructor(
     serviceUrl: string,
-    readonly token: string,
+    readonly token: string | (() => Promise<string>),
     readonly fetchImpl: Fetch = (input, init) => fetch(input, init),
   ) {
     this.base = `${serviceUrl.replace(/\/+$/, '')}/api/v1`;
   }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const token = typeof this.token === 'string' ? this.token : await this.token();
     let res: Response;
     try {
       res = await this.fetchImpl(`${this.base}${path}`, {
         method,
         headers: {
-          authorization: `Bearer ${this.token}`,
+          authorization: `Bearer ${token}`,
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -13,13 +13,14 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { DEFAULT_SETTINGS, type OrgSettings } from '../../shared/domain/settings.js';
 import { minorDigits } from '../../shared/money.js';
-import { GatecellClient } from '../api/client.js';
+import { ApiCallError, GatecellClient } from '../api/client.js';
 import { SyncSession } from '../sync/session.js';
 import { WorkbookStateStore } from '../sync/state.js';
 import type { WorkbookPort } from '../workbook/port.js';
 import { ApprovalsTab } from './approvals/ApprovalsTab.js';
 import { ConnectForm } from './connect/ConnectForm.js';
 import { type Connection, loadConnection, saveConnection } from './connect/connection.js';
+import { officeSignInToken, signInFailure } from './connect/sso.js';
 import { MeasureTab } from './measure/MeasureTab.js';
 import { NoticeBar } from './NoticeBar.js';
 import { useNotices } from './notices.js';
@@ -47,6 +48,9 @@ const useStyles = makeStyles({
 type Me = Awaited<ReturnType<GatecellClient['me']>>;
 type TabName = 'sheet' | 'measure' | 'approvals';
 
+/** The service's client for a connection: the person's token, or Office's sign-in token. */
+const clientOf = (c: Connection) => new GatecellClient(c.url, c.sso ? officeSignInToken : c.token);
+
 export function App({ port }: { port: WorkbookPort }) {
   const s = useStyles();
   const { guard, show } = useNotices();
@@ -54,10 +58,7 @@ export function App({ port }: { port: WorkbookPort }) {
   const [me, setMe] = useState<Me | null>(null);
   const [settings, setSettings] = useState<OrgSettings | null>(null);
   const [tab, setTab] = useState<TabName>('sheet');
-  const client = useMemo(
-    () => (connection ? new GatecellClient(connection.url, connection.token) : null),
-    [connection],
-  );
+  const client = useMemo(() => (connection ? clientOf(connection) : null), [connection]);
   const session = useMemo(() => {
     if (!client || !settings) return null;
     return new SyncSession(port, client, new WorkbookStateStore(port), {
@@ -85,7 +86,15 @@ export function App({ port }: { port: WorkbookPort }) {
         <ConnectForm
           initial={connection}
           onConnect={async (c) => {
-            const who = await guard(() => new GatecellClient(c.url, c.token).me());
+            const who = await guard(() =>
+              clientOf(c)
+                .me()
+                .catch((e: unknown) => {
+                  // Office's refusal (not the service's): say what it means, keep the form.
+                  if (c.sso && !(e instanceof ApiCallError)) throw new Error(signInFailure(e));
+                  throw e;
+                }),
+            );
             if (!who) return;
             saveConnection(c);
             setConnection(c);

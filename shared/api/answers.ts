@@ -37,7 +37,12 @@ export const WaitingOn = obj({
 
 // ---- service -----------------------------------------------------------------------------
 
-export const HealthAnswer = obj({ ok: z.literal(true), version: z.string() });
+export const HealthAnswer = obj({
+  ok: z.literal(true),
+  version: z.string(),
+  /** Whether sign-in tokens (single sign-on) are accepted: the pane offers it then. */
+  sso: z.boolean(),
+});
 
 // ---- hierarchy ---------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll } from 'vitest';
 import { createApp } from '../../server/app.js';
+import type { Deps } from '../../server/http/env.js';
 import type { World } from '../helpers.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -16,9 +17,10 @@ export interface PaneLook {
   notes?: boolean;
 }
 
-export async function paneFixture(w: World) {
+/** `sso`: the service accepts sign-in tokens, verified so (ssoVerifier). */
+export async function paneFixture(w: World, options: { sso?: Deps['sso'] } = {}) {
   const app = createApp(
-    { db: w.db, now: () => w.clock.now },
+    { db: w.db, now: () => w.clock.now, sso: options.sso },
     { dir: 'dist/pane', officeJs: 'local' },
   );
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });

@@ -8,7 +8,7 @@ describe('hierarchy, users and visibility', async () => {
 
   it('answers health without auth, and 401 in the error shape without a token', async () => {
     const health = await w.app.request('/api/v1/health');
-    expect(await health.json()).toEqual({ ok: true, version: expect.any(String) });
+    expect(await health.json()).toEqual({ ok: true, version: expect.any(String), sso: false });
     const r = await w.app.request('/api/v1/me');
     expect(r.status).toBe(401);
     expect(await r.json()).toEqual({

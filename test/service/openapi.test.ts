@@ -91,7 +91,7 @@ describe('the check of the tests’ traffic against the document', () => {
     requestBody: null,
     status: 200,
     contentType: 'application/json',
-    answer: JSON.stringify({ ok: true, version: VERSION }),
+    answer: JSON.stringify({ ok: true, version: VERSION, sso: false }),
     ...over,
   });
 
@@ -102,7 +102,9 @@ describe('the check of the tests’ traffic against the document', () => {
   it('refuses an answer with a field the document lacks, or without one it requires', () => {
     const check = conformanceOf(doc);
     expect(
-      check(exchange({ answer: JSON.stringify({ ok: true, version: VERSION, extra: 1 }) })),
+      check(
+        exchange({ answer: JSON.stringify({ ok: true, version: VERSION, sso: false, extra: 1 }) }),
+      ),
     ).toEqual([expect.stringMatching(/additional properties.*extra/)]);
     expect(check(exchange({ answer: JSON.stringify({ ok: true }) }))).toEqual([
       expect.stringMatching(/version/),

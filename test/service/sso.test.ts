@@ -50,6 +50,10 @@ describe('single sign-on with OpenID Connect tokens', async () => {
       .setExpirationTime(opts.expires ?? '10m')
       .sign(opts.key ?? signing.privateKey);
 
+  it('the service says it accepts sign-in tokens (the pane offers single sign-on then)', async () => {
+    expect(await (await app.request('/api/v1/health')).json()).toMatchObject({ sso: true });
+  });
+
   it('accepts a good token for the person with that e-mail (any case), with their grants', async () => {
     const r = await me(await token({ preferred_username: 'Controller@Example.com' }));
     expect(r.status).toBe(200);

@@ -1,8 +1,11 @@
 // Connecting the pane to a Gatecell service once per computer: the token stays in the add-in's
-// storage here, never in the workbook (a workbook is shared; a token is personal).
+// storage here, never in the workbook (a workbook is shared; a token is personal). Where Office
+// can sign the person in and the service accepts it, signing in with their Microsoft 365 account
+// needs no token at all.
 import { Body1, Button, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Connection } from './connection.js';
+import { officeCanSignIn, serviceAcceptsSignIn } from './sso.js';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -19,6 +22,17 @@ export function ConnectForm({
   const [url, setUrl] = useState(initial?.url ?? location.origin);
   const [token, setToken] = useState(initial?.token ?? '');
   const [busy, setBusy] = useState(false);
+  // Offered where the service accepts sign-in tokens and Office can give one.
+  const [serviceSso, setServiceSso] = useState(false);
+  useEffect(() => {
+    let current = true;
+    setServiceSso(false);
+    if (url) void serviceAcceptsSignIn(url.trim()).then((yes) => current && setServiceSso(yes));
+    return () => {
+      current = false;
+    };
+  }, [url]);
+  const sso = serviceSso && officeCanSignIn();
   return (
     <form
       className={s.form}
@@ -43,6 +57,18 @@ export function ConnectForm({
       <Button appearance="primary" type="submit" disabled={busy || !url || !token}>
         {busy ? 'Connecting…' : 'Connect'}
       </Button>
+      {sso && (
+        <Button
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            await onConnect({ url: url.trim(), token: '', sso: true });
+            setBusy(false);
+          }}
+        >
+          Sign in with your Microsoft 365 account
+        </Button>
+      )}
     </form>
   );
 }

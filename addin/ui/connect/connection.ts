@@ -4,7 +4,9 @@ const KEY = 'gatecell.connection';
 
 export interface Connection {
   url: string;
+  /** The person's own token; empty when they sign in through Office (`sso`). */
   token: string;
+  sso?: boolean;
 }
 
 export function loadConnection(): Connection | null {

@@ -1,0 +1,76 @@
+// Signing in to the pane with Office single sign-on (Office.auth.getAccessToken, stubbed here as
+// Office would answer): the person signed in to Office is signed in to Gatecell; when Office
+// refuses, the pane says why and the token form still works.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ssoVerifier } from '../../server/http/sso.js';
+import { world } from '../helpers.js';
+import { paneFixture } from './fixture.js';
+
+const ISSUER = 'https://login.example.com/tenant-1/v2.0';
+const AUDIENCE = 'api://gatecell-pane-test';
+
+describe('signing in to the pane', async () => {
+  const w = await world();
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };
+  const keys = createServer((_, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ keys: [jwk] }));
+  });
+  await new Promise<void>((r) => keys.listen(0, '127.0.0.1', r));
+  afterAll(() => new Promise<void>((r) => keys.close(() => r())));
+  const jwksUrl = `http://127.0.0.1:${(keys.address() as AddressInfo).port}/keys`;
+  const { browser, origin } = await paneFixture(w, {
+    sso: ssoVerifier({ issuer: ISSUER, audience: AUDIENCE, jwksUrl }),
+  });
+  const signInToken = await new SignJWT({ preferred_username: 'controller@example.com' })
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(privateKey);
+
+  /** The pane, with Office's getAccessToken answering `token`, or failing with `failure`. */
+  const open = async (answer: { token?: string; failure?: { code: number; message: string } }) => {
+    const page = await (await browser.newContext()).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/taskpane.html`);
+    await page.waitForFunction(() => !!window.gatecellWorkbook);
+    // Office outside Office has no auth API: the stub gives it one, as Office on the web has.
+    await page.evaluate((a) => {
+      (Office as { auth: unknown }).auth = {
+        getAccessToken: () => (a.token ? Promise.resolve(a.token) : Promise.reject(a.failure)),
+      };
+    }, answer);
+    // The form looks again (its URL entered anew): the host can sign people in now.
+    await page.getByLabel('Service URL').fill('');
+    await page.getByLabel('Service URL').fill(origin);
+    return { page, errors };
+  };
+
+  it('signs in with the Microsoft 365 account, no token pasted', async () => {
+    const { page, errors } = await open({ token: signInToken });
+    await page.getByRole('button', { name: 'Sign in with your Microsoft 365 account' }).click();
+    await expect
+      .poll(() => page.getByLabel('Signed in as').innerText())
+      .toContain('controller on ORG');
+    expect(errors).toEqual([]);
+  });
+
+  it('falls back to the token form when Office refuses, saying why', async () => {
+    const { page } = await open({ failure: { code: 13001, message: 'not signed in' } });
+    await page.getByRole('button', { name: 'Sign in with your Microsoft 365 account' }).click();
+    await page
+      .locator('[data-notice]')
+      .filter({ hasText: 'nobody is signed in to Office' })
+      .waitFor();
+    await page.getByLabel('Your token').fill(w.users.viewer.token);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => page.getByLabel('Signed in as').innerText()).toContain('viewer');
+  });
+});
