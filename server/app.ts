@@ -7,6 +7,7 @@ import { cors } from 'hono/cors';
 import { authenticate } from './http/auth.js';
 import { bodyRules } from './http/body.js';
 import { answerHeaders, noStore, requestIds } from './http/headers.js';
+import { requestLog } from './http/log.js';
 import type { AppEnv, Deps } from './http/env.js';
 import { errorBody, onError } from './http/errors.js';
 import { documented, OPENAPI_PATH, openApiDocument } from './http/openapi.js';
@@ -87,6 +88,7 @@ export function createApp(deps: Deps, pane?: PaneOptions) {
   const app = new Hono<AppEnv>()
     .use('*', requestIds)
     .use('*', answerHeaders)
+    .use('*', deps.log ? requestLog(deps.log) : (_, next) => next())
     // Public, before the API's authentication: the contract is no secret.
     .get(OPENAPI_PATH, async (c) => {
       // A failed generation is not kept: the next request tries again.

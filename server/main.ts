@@ -4,6 +4,7 @@ import { createServer } from 'node:https';
 import { dirname, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { serve } from '@hono/node-server';
+import { pino } from 'pino';
 import { readConfig, type Config } from './config.js';
 import { ssoVerifier } from './http/sso.js';
 import { Db } from './db/db.js';
@@ -103,6 +104,7 @@ async function main() {
     now: () => new Date(),
     adminToken: config.GATECELL_ADMIN_TOKEN,
     tokenDays: config.GATECELL_TOKEN_DAYS,
+    log: pino(),
     sso:
       config.GATECELL_OIDC_ISSUER && config.GATECELL_OIDC_AUDIENCE
         ? ssoVerifier({

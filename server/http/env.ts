@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
 import type { Actor } from '../../shared/domain/access.js';
 
@@ -10,6 +11,8 @@ export interface Deps {
   tokenDays?: number | undefined;
   /** Single sign-on: verifies a sign-in JWT and answers its e-mail (ssoVerifier); none: off. */
   sso?: ((token: string) => Promise<string>) | undefined;
+  /** Where a line for every request goes (pino); none: not logged (tests, tools). */
+  log?: Logger | undefined;
 }
 
 export const DEFAULT_TOKEN_DAYS = 90;

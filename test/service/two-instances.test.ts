@@ -9,7 +9,7 @@ const SECONDS = Number(process.env.GATECELL_SOAK_SECONDS ?? 30);
 async function start(dbFile: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: serviceEnv(dbFile, port, ADMIN_TOKEN),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
