@@ -31,7 +31,7 @@ const THINK_MS = 500;
 
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
 
-export interface Built {
+interface Built {
   file: string;
   planner: string;
   measures: number;
@@ -39,7 +39,7 @@ export interface Built {
 }
 
 /** An organization of `n` measures in packages of 100, every month of 4 kinds pushed. */
-export async function build(dir: string, n: number): Promise<Built> {
+async function build(dir: string, n: number): Promise<Built> {
   const file = join(dir, `reads-${n}.db`);
   const db = new Db({ url: `file:${file}` });
   await migrate(db);
@@ -264,7 +264,7 @@ async function measureReads(
  * is checked in the record, each cell's version against the count of its applied changes, and the
  * trail verified.
  */
-export async function soak(built: Built, svc: RunningService) {
+async function soak(built: Built, svc: RunningService) {
   const until = Date.now() + SOAK_SECONDS * 1000;
   const latencies: number[] = [];
   const readLatencies: number[] = [];
