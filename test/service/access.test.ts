@@ -165,6 +165,8 @@ describe('tokens', () => {
     expect(await status(w, r.body.token)).toBe(401);
     expect(await status(w, own.body.token)).toBe(200);
     expect(JSON.stringify(await lastEvent(w, 'user.token_rotated'))).not.toContain(own.body.token);
+    // The service token is no person: it has no token of its own to rotate.
+    expect((await w.call(ADMIN_TOKEN, 'POST', '/users/admin/token')).status).toBe(404);
     // Nobody else's: another organization's admin does not reach them.
     expect(
       (await w.call(users.viewer.token, 'POST', `/users/${users.sponsor.id}/token`)).status,

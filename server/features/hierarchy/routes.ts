@@ -363,7 +363,9 @@ export const hierarchyRoutes = (deps: Deps) =>
         const token = newToken();
         const at = await write(deps, c, async (w) => {
           // People rotate their own token (one they fear was seen); their admins rotate anyone's.
+          // The service token is nobody's: it has no user to rotate (404, as any unknown id).
           if (id !== actor.userId) await administeredUser(w, actor, id);
+          else if (!(await userForAdmin(w.tx, id))) throw notFound(`User ${id}`);
           await replaceToken(w.tx, id, hashToken(token), w.at);
           w.audit({ action: 'user.token_rotated', nodeId: null, subject: id });
           return w.at;
