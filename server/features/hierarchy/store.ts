@@ -106,7 +106,15 @@ export function moneyRules(s: OrgSettings) {
  */
 export const underPrefixes = (idColumn: string, param = '?') =>
   `${idColumn} IN (SELECT u.id FROM json_each(${param}) p JOIN nodes u
-     ON u.path >= p.value AND u.path < substr(p.value, 1, length(p.value) - 1) || '0')`;
+     ON ${pathUnder('u.path', 'p.value')})`;
+
+/** The SQL condition that the path in `column` lies under the prefix `prefix` (a range, indexed). */
+const pathUnder = (column: string, prefix: string) =>
+  `${column} >= ${prefix} AND ${column} < substr(${prefix}, 1, length(${prefix}) - 1) || '0'`;
+
+/** That a role granted at the path in `column` holds at the node of path `path`: on it, below, or above it. */
+const holdsAt = (column: string, path: string) =>
+  `((${pathUnder(column, path)}) OR substr(${path}, 1, length(${column})) = ${column})`;
 
 /** The people of the record by id, for answers that name them (the service token and the rules too). */
 export type People = Map<string, { id: string; name: string }>;
@@ -434,7 +442,7 @@ export const grantsHoldingIn = (x: Exec, path: string) =>
     x,
     `SELECT u.id AS user_id, u.name, u.email, u.active, g.role, n.code AS node, g.granted_at, g.granted_by
      FROM grants g JOIN users u ON u.id = g.user_id JOIN nodes n ON n.id = g.node_id
-     WHERE (n.path >= ?1 AND n.path < substr(?1, 1, length(?1) - 1) || '0') OR substr(?1, 1, length(n.path)) = n.path
+     WHERE ${holdsAt('n.path', '?1')}
      ORDER BY u.name, u.id, n.path, g.role`,
     [path],
   );
@@ -445,10 +453,10 @@ export async function namedCountsUnder(x: Exec, path: string) {
   for (const r of await rows<{ user_id: string; part: 'controller' | 'sponsor'; n: number }>(
     x,
     `SELECT m.controller_id AS user_id, 'controller' AS part, COUNT(*) AS n FROM measures m JOIN nodes n ON n.id = m.node_id
-       WHERE n.path >= ?1 AND n.path < substr(?1, 1, length(?1) - 1) || '0' AND m.controller_id IS NOT NULL GROUP BY m.controller_id
+       WHERE ${pathUnder('n.path', '?1')} AND m.controller_id IS NOT NULL GROUP BY m.controller_id
      UNION ALL
      SELECT m.sponsor_id, 'sponsor', COUNT(*) FROM measures m JOIN nodes n ON n.id = m.node_id
-       WHERE n.path >= ?1 AND n.path < substr(?1, 1, length(?1) - 1) || '0' AND m.sponsor_id IS NOT NULL GROUP BY m.sponsor_id`,
+       WHERE ${pathUnder('n.path', '?1')} AND m.sponsor_id IS NOT NULL GROUP BY m.sponsor_id`,
     [path],
   )) {
     const c = counts.get(r.user_id) ?? { controller: 0, sponsor: 0 };
@@ -471,8 +479,7 @@ export async function accessEventsUpTo(x: Exec, path: string, until: string) {
        JOIN audit_batches b ON b.id = s.batch_id LEFT JOIN nodes n ON n.id = s.node_id
      WHERE b.at <= ?2 AND (
        (s.node_id IS NULL AND instr(s.events, '"user.') > 0)
-       OR (instr(s.events, '"role.') > 0 AND ((n.path >= ?1 AND n.path < substr(?1, 1, length(?1) - 1) || '0')
-         OR substr(?1, 1, length(n.path)) = n.path)))
+       OR (instr(s.events, '"role.') > 0 AND ${holdsAt('n.path', '?1')}))
      ORDER BY s.batch_id, s.ord`,
     [path, until],
   );
