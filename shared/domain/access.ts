@@ -225,6 +225,10 @@ export function selfGrantBlock(actor: Actor, userId: string, role: Role): string
     : null;
 }
 
+/** Nobody deactivates or reactivates themselves: no admin locks themselves out or lifts their own suspension. */
+export const activityBlock = (actor: Actor, userId: string) =>
+  userId === actor.userId ? 'Nobody deactivates or reactivates themselves.' : null;
+
 /**
  * Who administers a person's access (deactivates them, issues them a new token): the service admin,
  * or an admin of every organization the person holds a role in — and of at least one, so that no

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Actor,
+  activityBlock,
   actsAsNamed,
   canSee,
   changeApprover,
   isAdmin,
   mayActOnException,
+  mayAdministerUser,
   mayChangeSettings,
   mayDecideChange,
   mayDescribeMeasure,
@@ -111,6 +113,13 @@ describe('segregation of duties', () => {
       userId: null,
       formerly: null,
     });
+  });
+  it('nobody deactivates themselves; an admin administers only people all of whose organizations they administer', () => {
+    expect(activityBlock(actor([['/1/', 'admin']], 'a'), 'a')).toMatch(/themselves/);
+    expect(activityBlock(actor([['/1/', 'admin']], 'a'), 'b')).toBeNull();
+    expect(mayAdministerUser(actor([['/1/', 'admin']], 'a'), ['/1/'])).toBe(true);
+    expect(mayAdministerUser(actor([['/1/', 'admin']], 'a'), ['/1/', '/2/'])).toBe(false);
+    expect(mayAdministerUser(actor([['/1/', 'admin']], 'a'), [])).toBe(false);
   });
   it('sponsor and controller are renamed by an admin or steering member, never the owner or a requester', () => {
     expect(reassignBlock(actor([['/1/', 'admin']], 'owner'), '/1/2/', people, [])).toMatch(/owner/);

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/api/schemas.js';
 import {
   type Actor,
+  activityBlock,
   canSee,
   hasRole,
   isAdmin,
@@ -331,7 +332,8 @@ export const hierarchyRoutes = (deps: Deps) =>
         const actor = c.get('actor');
         const id = c.req.param('id');
         const { active, reason } = c.req.valid('json');
-        if (id === actor.userId) throw forbidden('Nobody deactivates or reactivates themselves.');
+        const self = activityBlock(actor, id);
+        if (self) throw forbidden(self);
         const user = await write(deps, c, async (w) => {
           const user = await administeredUser(w, actor, id);
           if (!!user.active !== active) {
