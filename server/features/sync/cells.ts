@@ -12,7 +12,6 @@ import {
   type CellQueryRow,
   type CellRange,
   cellRowsChangedSince,
-  cellRowsUnder,
   PULL_PAGE_MEASURES,
   pullPageBounds,
   pullTexts,
@@ -58,16 +57,6 @@ export async function cellsTextUnder(
     for await (const page of pages) yield* more(page);
     yield ']';
   })();
-}
-
-/** The same as objects: the straightforward reading, and the reference cellsTextUnder is held to. */
-export async function cellsUnder(
-  x: Exec,
-  prefixes: readonly string[],
-  q: CellRange,
-): Promise<WireCell[]> {
-  if (!prefixes.length) return [];
-  return toWire(x, await cellRowsUnder(x, prefixes, q));
 }
 
 /** Cells whose value or open request changed after `since`. */
