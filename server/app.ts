@@ -88,7 +88,7 @@ export function createApp(deps: Deps, pane?: PaneOptions) {
   const app = new Hono<AppEnv>()
     .use('*', requestIds)
     .use('*', answerHeaders)
-    .use('*', deps.log ? requestLog(deps.log) : (_, next) => next())
+    .use('*', deps.log ? requestLog(deps.log, deps.trustProxy) : (_, next) => next())
     // Public, before the API's authentication: the contract is no secret.
     .get(OPENAPI_PATH, async (c) => {
       // A failed generation is not kept: the next request tries again.

@@ -22,6 +22,8 @@ const Config = z.object({
   GATECELL_OIDC_JWKS_URL: z.string().url().optional(),
   /** Days a user's token is accepted after it was issued (a rotation issues it anew). */
   GATECELL_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_TOKEN_DAYS),
+  /** Behind a reverse proxy: take the client's address from the first X-Forwarded-For hop. */
+  GATECELL_TRUST_PROXY: z.enum(['0', '1']).default('0'),
   GATECELL_OFFICE_JS: z.enum(['cdn', 'local']).default('cdn'),
   GATECELL_PANE_DIR: z.string().default('dist/pane'),
   /** Where users reach this service (the manifest's URLs): by default https://localhost:PORT. */

@@ -13,6 +13,7 @@ import { keyId, loadAuditKey } from './features/audit/keys.js';
 import { keyingPoint } from './features/audit/store.js';
 import { createApp, manifestFor } from './app.js';
 import { sweep as keepWithTime } from './features/reporting/keep.js';
+import { forgetEndedWindows } from './db/auth-failures.js';
 import { forgetIdempotencyKeys } from './features/sync/routes.js';
 import { isEmpty, seedDemo } from './seed/demo.js';
 
@@ -105,6 +106,7 @@ async function main() {
     adminToken: config.GATECELL_ADMIN_TOKEN,
     tokenDays: config.GATECELL_TOKEN_DAYS,
     log: pino(),
+    trustProxy: config.GATECELL_TRUST_PROXY === '1',
     sso:
       config.GATECELL_OIDC_ISSUER && config.GATECELL_OIDC_AUDIENCE
         ? ssoVerifier({
@@ -147,6 +149,9 @@ async function main() {
   const sweep = setInterval(() => {
     keepWithTime(deps).catch((e) => console.error('status and exception sweep failed:', e));
     forgetIdempotencyKeys(deps).catch((e) => console.error('idempotency sweep failed:', e));
+    forgetEndedWindows(db, deps.now()).catch((e) =>
+      console.error('failed-authentication sweep failed:', e),
+    );
   }, SWEEP_MS);
   sweep.unref();
 

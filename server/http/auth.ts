@@ -1,11 +1,13 @@
 // Bearer tokens → the acting user and their grants. Tokens are stored only as SHA-256 hashes:
 // they are 256-bit random values, so a slow password hash adds nothing.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { every } from 'hono/combine';
 import { createMiddleware } from 'hono/factory';
 import type { Actor } from '../../shared/domain/access.js';
 import { grantsByEmail, grantsByToken } from '../features/hierarchy/store.js';
 import { looksLikeJwt } from './sso.js';
 import { ApiError } from './errors.js';
+import { throttleFailedAuth } from './throttle.js';
 import { type AppEnv, DEFAULT_TOKEN_DAYS, type Deps } from './env.js';
 
 export const ADMIN_USER_ID = 'admin';
@@ -18,14 +20,33 @@ const sameSecret = (a: string, b: string) => {
   return timingSafeEqual(x, y);
 };
 
+/**
+ * Who is calling, on every API request: the bearer token's person, refused with 401 when it is
+ * no good — unless the client has failed too often, when the answer is 429 (throttle.ts). The
+ * failure is known before the throttle decides, so that only failures are counted.
+ */
 export const authenticate = (deps: Deps) =>
+  every(identify(deps), throttleFailedAuth(deps), refuseUnknown);
+
+const identify = (deps: Deps) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Send "Authorization: Bearer <token>".');
-    c.set('actor', await actorFor(deps, token));
+    try {
+      if (!token) throw new ApiError(401, 'UNAUTHORIZED', 'Send "Authorization: Bearer <token>".');
+      c.set('actor', await actorFor(deps, token));
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 401)) throw e;
+      c.set('authFailure', e);
+    }
     await next();
   });
+
+const refuseUnknown = createMiddleware<AppEnv>(async (c, next) => {
+  const failure = c.get('authFailure');
+  if (failure) throw failure;
+  await next();
+});
 
 /** When a token issued at `issuedAt` stops being accepted. */
 export function tokenExpiry(issuedAt: string, deps: Pick<Deps, 'tokenDays'>): string {

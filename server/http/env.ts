@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
 import type { Actor } from '../../shared/domain/access.js';
+import type { ApiError } from './errors.js';
 
 export interface Deps {
   db: Db;
@@ -13,11 +14,19 @@ export interface Deps {
   sso?: ((token: string) => Promise<string>) | undefined;
   /** Where a line for every request goes (pino); none: not logged (tests, tools). */
   log?: Logger | undefined;
+  /** Behind a proxy the operator trusts: the client is the first X-Forwarded-For hop. */
+  trustProxy?: boolean | undefined;
 }
 
 export const DEFAULT_TOKEN_DAYS = 90;
 
 export interface AppEnv {
   /** `clientRequestId`: the X-Request-Id a client sent, kept apart from the service's own. */
-  Variables: { actor: Actor; requestId: string; clientRequestId?: string | undefined };
+  Variables: {
+    actor: Actor;
+    /** Why the bearer token was refused, until the throttle has counted it (http/auth.ts). */
+    authFailure?: ApiError | undefined;
+    requestId: string;
+    clientRequestId?: string | undefined;
+  };
 }

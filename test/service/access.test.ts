@@ -265,6 +265,17 @@ describe('a decision belongs to the role, not to the name', () => {
       user: null,
       formerly: { id: users.controller.id, name: 'controller' },
     });
+    // And so does the executives' rollup: the decision waits on steering, not on the former controller.
+    const waiting = async () =>
+      (await w.call(users.viewer.token, 'GET', '/reports/rollup?scope=M-NC')).body.decisionsWaiting;
+    expect(await waiting()).toEqual([
+      {
+        approver: { id: null, name: 'Steering committee' },
+        role: 'controller',
+        changeRequests: 1,
+        gateRequests: 0,
+      },
+    ]);
     // Named again by the record's rules: an admin gives the role back, and it is theirs again.
     await w.call(ADMIN_TOKEN, 'POST', '/nodes/ORG/roles', {
       userId: users.controller.id,
@@ -277,6 +288,7 @@ describe('a decision belongs to the role, not to the name', () => {
         })
       ).status,
     ).toBe(200);
+    expect(await waiting()).toEqual([]);
   });
 });
 

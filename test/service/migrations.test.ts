@@ -168,7 +168,7 @@ describe('migrations', STORY, () => {
     const pia = (await db.client.execute("SELECT id FROM users WHERE email = 'pia@example.com'"))
       .rows[0]!.id;
     const made = await call('POST', '/users', { name: 'Max', email: 'max@example.com' });
-    expect(await migrate(db)).toEqual(['007_access.sql']);
+    expect(await migrate(db, '007_access.sql')).toEqual(['007_access.sql']);
     const me = await app.request('/api/v1/me', {
       headers: { authorization: `Bearer ${made.token}` },
     });
@@ -186,5 +186,10 @@ describe('migrations', STORY, () => {
       })
     ).rows[0];
     expect({ ...grant }).toEqual({ granted_at: '2027-01-15T09:00:00.000Z', granted_by: 'admin' });
+  });
+
+  it('008 adds the failed-authentication counts, empty: nobody starts throttled', async () => {
+    expect(await migrate(db)).toEqual(['008_auth_failures.sql']);
+    expect((await db.client.execute('SELECT COUNT(*) AS n FROM auth_failures')).rows[0]!.n).toBe(0);
   });
 });

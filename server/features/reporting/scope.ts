@@ -1,6 +1,6 @@
 // A scope's figures as reports read them: the kept totals and statuses of its measures, the
 // decisions waiting in it. Used by the rollup and by a node's own answer.
-import { changeApprover } from '../../../shared/domain/access.js';
+import { changeApprover, standingApprover } from '../../../shared/domain/access.js';
 import { type ApproverRule, gateApprover } from '../../../shared/domain/gates.js';
 import { type RollupEntry, rollUp } from '../../../shared/domain/rollup.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
@@ -8,7 +8,7 @@ import { implementationStatus, valueTotals } from '../../../shared/domain/status
 import type { RollupAnswer } from '../../../shared/api/answers.js';
 import type { Exec } from '../../db/db.js';
 import { implementationFacts, loadStates, measuresByIds } from '../measures/store.js';
-import { peopleById } from '../hierarchy/store.js';
+import { grantsOfPeople, peopleById } from '../hierarchy/store.js';
 import { presentTotals } from './present.js';
 import { keptUnder, pendingDecisionsUnder, periodRowsUnder, type ScopeMeasure } from './store.js';
 
@@ -54,7 +54,10 @@ export async function entriesUnder(
   }));
 }
 
-/** Whom decisions wait on: a person, or the steering committee for a gate above the threshold. */
+/**
+ * Whom decisions wait on: a person, or the steering committee — for a gate above the threshold,
+ * or when the person named no longer holds the role.
+ */
 export async function decisionsWaiting(
   x: Exec,
   prefixes: readonly string[],
@@ -63,12 +66,22 @@ export async function decisionsWaiting(
     string,
     { approverId: string | null; role: string; changeRequests: number; gateRequests: number }
   >();
-  for (const group of prefixes.length ? await pendingDecisionsUnder(x, prefixes) : []) {
+  const groups = prefixes.length ? await pendingDecisionsUnder(x, prefixes) : [];
+  // A named person decides only while they hold the role there (standingApprover), as the
+  // requests themselves say.
+  const grantsOf = await grantsOfPeople(
+    x,
+    groups.flatMap((g) => [g.sponsor_id, g.controller_id]),
+  );
+  for (const group of groups) {
     const people = { sponsorId: group.sponsor_id, controllerId: group.controller_id };
-    const approver =
+    const approver = standingApprover(
       group.kind === 'change'
         ? changeApprover(people)
-        : gateApprover(group.approver as ApproverRule, people);
+        : gateApprover(group.approver as ApproverRule, people),
+      group.path,
+      grantsOf,
+    );
     const key = approver.userId ?? approver.role;
     const slot = waiting.get(key) ?? {
       approverId: approver.userId,

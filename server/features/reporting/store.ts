@@ -103,24 +103,32 @@ export const keptUnder = async (x: Exec, prefixes: readonly string[]): Promise<S
     )
   ).map((r) => ({ ...r, onHold: !!r.onHold }));
 
-/** Pending change and gate requests under the prefixes, counted by the people they wait on. */
+/**
+ * Pending change and gate requests under the prefixes, counted per measure and approver rule
+ * (with the measure's path: whether the people it names still hold their role there is judged
+ * by the caller).
+ */
 export const pendingDecisionsUnder = (x: Exec, prefixes: readonly string[]) =>
   rows<{
     kind: 'change' | 'gate';
+    path: string;
     sponsor_id: string | null;
     controller_id: string | null;
     approver: string | null;
     count: number;
   }>(
     x,
-    `SELECT 'change' AS kind, m.sponsor_id, m.controller_id, NULL AS approver, COUNT(*) AS count
+    `SELECT 'change' AS kind, n.path, m.sponsor_id, m.controller_id, NULL AS approver,
+            COUNT(*) AS count
        FROM change_requests r JOIN measures m ON m.node_id = r.measure_id
+       JOIN nodes n ON n.id = r.measure_id
        WHERE r.status = 'pending' AND ${underPrefixes('r.measure_id', '?1')}
-       GROUP BY m.sponsor_id, m.controller_id
+       GROUP BY r.measure_id
      UNION ALL
-     SELECT 'gate', m.sponsor_id, m.controller_id, g.approver, COUNT(*)
+     SELECT 'gate', n.path, m.sponsor_id, m.controller_id, g.approver, COUNT(*)
        FROM gate_requests g JOIN measures m ON m.node_id = g.measure_id
+       JOIN nodes n ON n.id = g.measure_id
        WHERE g.status = 'pending' AND ${underPrefixes('g.measure_id', '?1')}
-       GROUP BY m.sponsor_id, m.controller_id, g.approver`,
+       GROUP BY g.measure_id, g.approver`,
     [JSON.stringify(prefixes)],
   );
