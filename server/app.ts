@@ -67,11 +67,31 @@ export interface PaneOptions {
   officeJs: 'cdn' | 'local';
   /** The origin users reach the service at: /manifest.xml points there (the checked-in manifest is for https://localhost:3000). */
   publicOrigin?: string;
+  /** Office single sign-on: the app registration's client id, written into /manifest.xml. */
+  ssoClientId?: string | undefined;
 }
 
-/** The checked-in manifest with every URL moved to `origin`. */
-export function manifestFor(template: string, origin: string): string {
-  return template.replaceAll(MANIFEST_ORIGIN, origin);
+/**
+ * The checked-in manifest with every URL moved to `origin`; with single sign-on, the app
+ * registration Office asks Microsoft Entra ID for tokens of (WebApplicationInfo, which must be
+ * the last child of VersionOverrides): its client id, and the Application ID URI Office SSO
+ * expects, api://{host}/{client id}.
+ */
+export function manifestFor(template: string, origin: string, ssoClientId?: string): string {
+  const moved = template.replaceAll(MANIFEST_ORIGIN, origin);
+  if (!ssoClientId) return moved;
+  const info = [
+    '    <WebApplicationInfo>',
+    `      <Id>${ssoClientId}</Id>`,
+    `      <Resource>api://${new URL(origin).host}/${ssoClientId}</Resource>`,
+    '      <Scopes>',
+    '        <Scope>openid</Scope>',
+    '        <Scope>profile</Scope>',
+    '      </Scopes>',
+    '    </WebApplicationInfo>',
+    '',
+  ].join('\n');
+  return moved.replace('  </VersionOverrides>', `${info}  </VersionOverrides>`);
 }
 export const MANIFEST_ORIGIN = 'https://localhost:3000';
 
@@ -129,6 +149,7 @@ export function createApp(deps: Deps, pane?: PaneOptions) {
     const manifest = manifestFor(
       readFileSync('manifest.xml', 'utf8'),
       pane.publicOrigin ?? MANIFEST_ORIGIN,
+      pane.ssoClientId,
     );
     app.get('/manifest.xml', (c) =>
       c.body(manifest, 200, { 'content-type': 'application/xml; charset=utf-8' }),

@@ -18,6 +18,8 @@ const Config = z.object({
   /** Single sign-on (OpenID Connect): the issuer and audience sign-in tokens must carry. */
   GATECELL_OIDC_ISSUER: z.string().url().optional(),
   GATECELL_OIDC_AUDIENCE: z.string().min(1).optional(),
+  /** Office SSO in the pane: the app registration's client id, written into the manifest. */
+  GATECELL_OIDC_CLIENT_ID: z.string().uuid('the app registration’s client id (a GUID)').optional(),
   /** The issuer's key set, when not found through its discovery document. */
   GATECELL_OIDC_JWKS_URL: z.string().url().optional(),
   /** Days a user's token is accepted after it was issued (a rotation issues it anew). */
@@ -47,6 +49,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!!parsed.data.GATECELL_OIDC_ISSUER !== !!parsed.data.GATECELL_OIDC_AUDIENCE)
     throw new Error(
       'Invalid configuration:\n  GATECELL_OIDC_ISSUER and GATECELL_OIDC_AUDIENCE go together',
+    );
+  if (parsed.data.GATECELL_OIDC_CLIENT_ID && !parsed.data.GATECELL_OIDC_ISSUER)
+    throw new Error(
+      'Invalid configuration:\n  GATECELL_OIDC_CLIENT_ID needs GATECELL_OIDC_ISSUER and GATECELL_OIDC_AUDIENCE',
     );
   return parsed.data;
 }

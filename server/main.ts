@@ -122,12 +122,17 @@ async function main() {
     dir: config.GATECELL_PANE_DIR,
     officeJs: config.GATECELL_OFFICE_JS,
     publicOrigin,
+    ssoClientId: config.GATECELL_OIDC_CLIENT_ID,
   });
   // The manifest for this service's own origin, to sideload (also served at /manifest.xml).
   await mkdir('dist', { recursive: true });
   await writeFile(
     'dist/manifest.xml',
-    manifestFor(await readFile('manifest.xml', 'utf8'), publicOrigin),
+    manifestFor(
+      await readFile('manifest.xml', 'utf8'),
+      publicOrigin,
+      config.GATECELL_OIDC_CLIENT_ID,
+    ),
   );
   const server = serve(
     {

@@ -19,7 +19,13 @@ import { WorkbookStateStore } from '../sync/state.js';
 import type { WorkbookPort } from '../workbook/port.js';
 import { ApprovalsTab } from './approvals/ApprovalsTab.js';
 import { ConnectForm } from './connect/ConnectForm.js';
-import { type Connection, loadConnection, saveConnection } from './connect/connection.js';
+import {
+  type Connection,
+  loadConnection,
+  mayConnectQuietly,
+  rememberSignedOut,
+  saveConnection,
+} from './connect/connection.js';
 import { officeSignInToken, signInFailure } from './connect/sso.js';
 import { MeasureTab } from './measure/MeasureTab.js';
 import { NoticeBar } from './NoticeBar.js';
@@ -49,7 +55,8 @@ type Me = Awaited<ReturnType<GatecellClient['me']>>;
 type TabName = 'sheet' | 'measure' | 'approvals';
 
 /** The service's client for a connection: the person's token, or Office's sign-in token. */
-const clientOf = (c: Connection) => new GatecellClient(c.url, c.sso ? officeSignInToken : c.token);
+const clientOf = (c: Connection, quietly = false) =>
+  new GatecellClient(c.url, c.sso ? () => officeSignInToken(quietly) : c.token);
 
 export function App({ port }: { port: WorkbookPort }) {
   const s = useStyles();
@@ -85,6 +92,16 @@ export function App({ port }: { port: WorkbookPort }) {
         <NoticeBar />
         <ConnectForm
           initial={connection}
+          quietSignIn={mayConnectQuietly()}
+          onQuietSignIn={async (c) => {
+            // Nothing to say when it does not work: the form is there.
+            const who = await clientOf(c, true)
+              .me()
+              .catch(() => null);
+            if (!who) return;
+            saveConnection(c);
+            setConnection(c);
+          }}
           onConnect={async (c) => {
             const who = await guard(() =>
               clientOf(c)
@@ -97,6 +114,7 @@ export function App({ port }: { port: WorkbookPort }) {
             );
             if (!who) return;
             saveConnection(c);
+            rememberSignedOut(false);
             setConnection(c);
             show(null);
           }}
@@ -113,6 +131,7 @@ export function App({ port }: { port: WorkbookPort }) {
           size="small"
           onClick={() => {
             saveConnection(null);
+            rememberSignedOut(true);
             setConnection(null);
             setMe(null);
           }}

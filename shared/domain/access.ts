@@ -187,6 +187,13 @@ export const isAdmin = (actor: Actor) => holdsRoleSomewhere(actor, 'admin');
 export const mayImportActuals = (actor: Actor) =>
   actor.superAdmin || holdsRoleSomewhere(actor, 'controller');
 
+/**
+ * Creating a node: under a parent, an admin of it; an organization, the service administrator
+ * only (an organization's admins administer their own, they do not found others).
+ */
+export const mayCreateNode = (actor: Actor, parentPath: string | null) =>
+  parentPath === null ? actor.superAdmin : hasRole(actor, parentPath, 'admin');
+
 /** An organization's settings: its admins and controllers. */
 export const mayChangeSettings = (actor: Actor, orgPath: string) =>
   hasRole(actor, orgPath, 'admin', 'controller');

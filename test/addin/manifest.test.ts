@@ -1,6 +1,8 @@
 // `office-addin-manifest validate` needs Microsoft's service; offline, the manifest is checked
 // here: it parses, it is an Excel task pane, and every URL in it is HTTPS and served by us.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { OfficeAddinManifest } from 'office-addin-manifest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
@@ -59,6 +61,36 @@ describe('manifest.xml', async () => {
     ).toBe(true);
     expect(served).toContain('<AppDomain>https://gatecell.acme.example</AppDomain>');
     expect(served.replaceAll('https://gatecell.acme.example', 'https://localhost:3000')).toBe(text);
+  });
+
+  it('with single sign-on, names the app registration Office asks for tokens, as the last child of VersionOverrides', async () => {
+    const clientId = '0b3c6f0e-52a4-4f7e-9d61-2f4a1c3b5e77';
+    const hosted = createApp(
+      { db: h.db, now: () => new Date() },
+      {
+        dir: 'dist/pane',
+        officeJs: 'local',
+        publicOrigin: 'https://gatecell.acme.example',
+        ssoClientId: clientId,
+      },
+    );
+    const served = await (await hosted.request('/manifest.xml')).text();
+    expect(served).toMatch(
+      new RegExp(
+        `<WebApplicationInfo>\\s*<Id>${clientId}</Id>\\s*` +
+          `<Resource>api://gatecell\\.acme\\.example/${clientId}</Resource>\\s*` +
+          '<Scopes>\\s*<Scope>openid</Scope>\\s*<Scope>profile</Scope>\\s*</Scopes>\\s*' +
+          '</WebApplicationInfo>\\s*</VersionOverrides>',
+      ),
+    );
+    // Still a manifest Office reads, and without single sign-on nothing is added.
+    const dir = mkdtempSync(join(tmpdir(), 'gatecell-manifest-'));
+    writeFileSync(join(dir, 'manifest.xml'), served);
+    expect((await OfficeAddinManifest.readManifestFile(join(dir, 'manifest.xml'))).id).toBe(
+      (await OfficeAddinManifest.readManifestFile('manifest.xml')).id,
+    );
+    rmSync(dir, { recursive: true, force: true });
+    expect(await (await app.request('/manifest.xml')).text()).not.toContain('WebApplicationInfo');
   });
 
   it('the pane page loads office.js and the bundle, both served', async () => {

@@ -1,6 +1,7 @@
 // Signing in to the pane with Office single sign-on (Office.auth.getAccessToken, stubbed here as
-// Office would answer): the person signed in to Office is signed in to Gatecell; when Office
-// refuses, the pane says why and the token form still works.
+// Office would answer): the person signed in to Office is signed in to Gatecell — by itself when
+// the pane opens if Office need ask nothing, else with a click; when Office refuses, the pane
+// says why and the token form still works.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
@@ -34,43 +35,78 @@ describe('signing in to the pane', async () => {
     .setExpirationTime('1h')
     .sign(privateKey);
 
-  /** The pane, with Office's getAccessToken answering `token`, or failing with `failure`. */
-  const open = async (answer: { token?: string; failure?: { code: number; message: string } }) => {
+  type Answer = { token?: string; failure?: { code: number; message: string } };
+  /**
+   * The pane, with Office's getAccessToken answering `quietly` when asked not to prompt anyone,
+   * and `prompted` when it may ask the person to sign in or consent.
+   */
+  const open = async (quietly: Answer, prompted: Answer = quietly) => {
     const page = await (await browser.newContext()).newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${origin}/taskpane.html`);
     await page.waitForFunction(() => !!window.gatecellWorkbook);
     // Office outside Office has no auth API: the stub gives it one, as Office on the web has.
-    await page.evaluate((a) => {
-      (Office as { auth: unknown }).auth = {
-        getAccessToken: () => (a.token ? Promise.resolve(a.token) : Promise.reject(a.failure)),
-      };
-    }, answer);
+    await page.evaluate(
+      ({ quietly, prompted }) => {
+        (Office as { auth: unknown }).auth = {
+          getAccessToken: (o: { allowSignInPrompt?: boolean }) => {
+            const a = o.allowSignInPrompt ? prompted : quietly;
+            return a.token ? Promise.resolve(a.token) : Promise.reject(a.failure);
+          },
+        };
+      },
+      { quietly, prompted },
+    );
     // The form looks again (its URL entered anew): the host can sign people in now.
     await page.getByLabel('Service URL').fill('');
     await page.getByLabel('Service URL').fill(origin);
     return { page, errors };
   };
+  const signedInAs = (page: Awaited<ReturnType<typeof open>>['page']) =>
+    page.getByLabel('Signed in as').innerText();
 
-  it('signs in with the Microsoft 365 account, no token pasted', async () => {
+  it('signs in by itself when Office can without asking; after signing out, only by a click', async () => {
     const { page, errors } = await open({ token: signInToken });
-    await page.getByRole('button', { name: 'Sign in with your Microsoft 365 account' }).click();
-    await expect
-      .poll(() => page.getByLabel('Signed in as').innerText())
-      .toContain('controller on ORG');
+    await expect.poll(() => signedInAs(page)).toContain('controller on ORG');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    const button = page.getByRole('button', { name: 'Sign in with your Microsoft 365 account' });
+    await button.waitFor();
+    // Signed out stays signed out: the form waits for the person.
+    await page.waitForTimeout(500);
+    expect(await page.getByLabel('Signed in as').count()).toBe(0);
+    await button.click();
+    await expect.poll(() => signedInAs(page)).toContain('controller on ORG');
+    expect(errors).toEqual([]);
+  });
+
+  it('when Office must ask first, one click signs in, and the quiet attempt said nothing', async () => {
+    const { page, errors } = await open(
+      { failure: { code: 13001, message: 'sign-in needed' } },
+      { token: signInToken },
+    );
+    const button = page.getByRole('button', { name: 'Sign in with your Microsoft 365 account' });
+    await expect.poll(() => button.isEnabled()).toBe(true);
+    // The one notice is still the pane's own (outside Excel), not a word of the quiet attempt.
+    expect(await page.locator('[data-notice]').allInnerTexts()).toEqual([
+      expect.stringContaining('Opened outside Excel'),
+    ]);
+    await button.click();
+    await expect.poll(() => signedInAs(page)).toContain('controller on ORG');
     expect(errors).toEqual([]);
   });
 
   it('falls back to the token form when Office refuses, saying why', async () => {
     const { page } = await open({ failure: { code: 13001, message: 'not signed in' } });
-    await page.getByRole('button', { name: 'Sign in with your Microsoft 365 account' }).click();
+    const button = page.getByRole('button', { name: 'Sign in with your Microsoft 365 account' });
+    await expect.poll(() => button.isEnabled()).toBe(true);
+    await button.click();
     await page
       .locator('[data-notice]')
       .filter({ hasText: 'nobody is signed in to Office' })
       .waitFor();
     await page.getByLabel('Your token').fill(w.users.viewer.token);
     await page.getByRole('button', { name: 'Connect' }).click();
-    await expect.poll(() => page.getByLabel('Signed in as').innerText()).toContain('viewer');
+    await expect.poll(() => signedInAs(page)).toContain('viewer');
   });
 });

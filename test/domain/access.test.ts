@@ -9,6 +9,7 @@ import {
   mayActOnException,
   mayAdministerUser,
   mayChangeSettings,
+  mayCreateNode,
   mayDecideChange,
   mayDescribeMeasure,
   mayHold,
@@ -176,6 +177,13 @@ describe('the other policies, one function each', () => {
     expect(isAdmin(actor([['/1/', 'admin']]))).toBe(true);
     expect(isAdmin({ userId: 'admin', superAdmin: true, grants: [] })).toBe(true);
     expect(isAdmin(actor([['/1/', 'controller']]))).toBe(false);
+  });
+  it('nodes: an admin of the parent; organizations: the service administrator only', () => {
+    const orgAdmin = actor([['/1/', 'admin']]);
+    expect(mayCreateNode(orgAdmin, '/1/2/')).toBe(true);
+    expect(mayCreateNode(orgAdmin, '/7/')).toBe(false);
+    expect(mayCreateNode(orgAdmin, null)).toBe(false);
+    expect(mayCreateNode({ userId: 'admin', superAdmin: true, grants: [] }, null)).toBe(true);
   });
   it('imports: controllers; settings: admins and controllers of the organization', () => {
     expect(mayImportActuals(actor([['/1/', 'controller']]))).toBe(true);

@@ -114,6 +114,17 @@ describe('hierarchy, users and visibility', async () => {
       name: 'Second',
     });
     expect(ok.status).toBe(201);
+    // An organization's admin administers it; founding another is the service administrator's.
+    const founded = await w.call(users.admin.token, 'POST', '/nodes', {
+      parentCode: null,
+      level: 'organization',
+      code: 'ORG-NEW',
+      name: 'New',
+    });
+    expect(founded.status).toBe(403);
+    expect(founded.body.error.message).toBe(
+      'Only the service administrator creates organizations.',
+    );
   });
 
   it('a user sees nothing outside the subtrees they hold a role on', async () => {

@@ -14,9 +14,15 @@ const useStyles = makeStyles({
 export function ConnectForm({
   initial,
   onConnect,
+  quietSignIn,
+  onQuietSignIn,
 }: {
   initial: Connection | null;
   onConnect: (c: Connection) => Promise<void>;
+  /** Whether to try signing in with Office by itself (not after the person signed out). */
+  quietSignIn: boolean;
+  /** Signing in with Office without asking the person anything, tried once when SSO is offered. */
+  onQuietSignIn: (c: Connection) => Promise<void>;
 }) {
   const s = useStyles();
   const [url, setUrl] = useState(initial?.url ?? location.origin);
@@ -33,6 +39,15 @@ export function ConnectForm({
     };
   }, [url]);
   const sso = serviceSso && officeCanSignIn();
+  // Once, when single sign-on is first offered, nobody chose a token and the person did not sign
+  // out here: the person signed in to Office is simply signed in.
+  const [triedQuietly, setTriedQuietly] = useState(false);
+  useEffect(() => {
+    if (!sso || !quietSignIn || triedQuietly || (initial && !initial.sso)) return;
+    setTriedQuietly(true);
+    setBusy(true);
+    void onQuietSignIn({ url: url.trim(), token: '', sso: true }).finally(() => setBusy(false));
+  }, [sso, quietSignIn, triedQuietly, initial, onQuietSignIn, url]);
   return (
     <form
       className={s.form}

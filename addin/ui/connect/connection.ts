@@ -22,3 +22,16 @@ export function saveConnection(c: Connection | null) {
   if (c) localStorage.setItem(KEY, JSON.stringify(c));
   else localStorage.removeItem(KEY);
 }
+
+const SIGNED_OUT = 'gatecell.signedOut';
+
+/**
+ * Whether the pane may sign the person in with Office by itself when it opens: not after they
+ * signed out here, until they connect again by their own hand.
+ */
+export const mayConnectQuietly = () => localStorage.getItem(SIGNED_OUT) === null;
+
+export function rememberSignedOut(signedOut: boolean) {
+  if (signedOut) localStorage.setItem(SIGNED_OUT, '1');
+  else localStorage.removeItem(SIGNED_OUT);
+}

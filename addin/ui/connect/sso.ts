@@ -1,15 +1,19 @@
 // Office single sign-on: the person signed in to Office is signed in to Gatecell, with the token
 // Office gives the add-in for them (Microsoft Entra ID), when the host has it (IdentityAPI) and the
-// service accepts such tokens (its /health says `sso`). Otherwise, and whenever it fails, the
-// pane falls back to the token form.
+// service accepts such tokens (its /health says `sso`): at once when the pane opens, if Office
+// can do it without asking; else with one click. Otherwise, and whenever it fails, the pane
+// falls back to the token form.
 
 /** Whether this host can give the add-in a sign-in token at all. */
 export const officeCanSignIn = () =>
   typeof Office !== 'undefined' && typeof Office.auth?.getAccessToken === 'function';
 
-/** The sign-in token Office holds for the person (asking them to sign in or consent if needed). */
-export const officeSignInToken = () =>
-  Office.auth.getAccessToken({ allowSignInPrompt: true, allowConsentPrompt: true });
+/**
+ * The sign-in token Office holds for the person: asking them to sign in or consent if needed, or
+ * — `quietly`, when the pane opens — only if Office can give it without asking anything.
+ */
+export const officeSignInToken = (quietly = false) =>
+  Office.auth.getAccessToken({ allowSignInPrompt: !quietly, allowConsentPrompt: !quietly });
 
 /** Whether the service at `url` accepts sign-in tokens (false when it cannot be asked). */
 export async function serviceAcceptsSignIn(url: string): Promise<boolean> {

@@ -18,6 +18,7 @@ import {
   isAdmin,
   mayAdministerUser,
   mayChangeSettings,
+  mayCreateNode,
   mayReviewAccess,
   selfGrantBlock,
   visiblePrefixes,
@@ -393,10 +394,13 @@ export const hierarchyRoutes = (deps: Deps) =>
           if (body.parentCode !== null) {
             parent = await nodeByCode(w.tx, body.parentCode);
             if (!parent || !canSee(actor, parent.path)) throw notFound(`Node ${body.parentCode}`);
-            if (!hasRole(actor, parent.path, 'admin'))
-              throw forbidden('Only an admin of the parent creates nodes under it.');
-          } else if (!actor.superAdmin)
-            throw forbidden('Only the service administrator creates organizations.');
+          }
+          if (!mayCreateNode(actor, parent?.path ?? null))
+            throw forbidden(
+              parent
+                ? 'Only an admin of the parent creates nodes under it.'
+                : 'Only the service administrator creates organizations.',
+            );
           await assertCodeFree(w.tx, body.code);
           const expected = parent ? LEVELS[LEVELS.indexOf(parent.level) + 1] : 'organization';
           if (body.level !== expected)
