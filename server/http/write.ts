@@ -11,6 +11,7 @@ import {
   auditHead,
 } from '../features/audit/trail.js';
 import { keepDerived } from '../features/reporting/keep.js';
+import type { MeasureRow } from '../features/measures/store.js';
 import type { AppEnv, Deps } from './env.js';
 
 export class Write {
@@ -24,6 +25,13 @@ export class Write {
    * at its end are made from them instead of reading the cells again.
    */
   cellsKnown: ((measureId: number) => Iterable<[number, number | null]> | undefined) | undefined;
+  /**
+   * The rows of the measures a push read whole, by id, as the write leaves them: the push engine
+   * changes their cells and revision (kept here too, markChanged) and nothing else of the row,
+   * and its writes do nothing after it. The totals kept at the end judge them without reading
+   * them again.
+   */
+  measuresKnown: Map<number, MeasureRow> | undefined;
   #revision: number | null = null;
   readonly #last: (() => Promise<unknown>)[] = [];
 

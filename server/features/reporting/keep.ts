@@ -97,9 +97,12 @@ export async function keepDerived(w: Write) {
     throw e;
   });
   if (!ids.length) return;
+  const known = w.measuresKnown;
   const { judged, settings } = await judge(
     w.tx,
-    await measuresByIds(w.tx, ids),
+    known && ids.every((id) => known.has(id))
+      ? ids.map((id) => known.get(id)!)
+      : await measuresByIds(w.tx, ids),
     w.now,
     'cells',
     w.cellsKnown,

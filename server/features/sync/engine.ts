@@ -21,7 +21,7 @@ import {
 } from '../../../shared/sync/decide.js';
 import type { Write } from '../../http/write.js';
 import { moneyRules, settingsByOrg } from '../hierarchy/store.js';
-import { markMeasuresChanged, measuresForRules } from '../measures/store.js';
+import { markMeasuresChanged, measuresByCodes } from '../measures/store.js';
 import {
   cellKey,
   insertChangeRequests,
@@ -149,13 +149,18 @@ export class Outcomes {
   }
 }
 
-/** What the rules need of each measure of the batch the actor may see, built once per measure. */
+/**
+ * What the rules need of each measure of the batch the actor may see, built once per measure.
+ * The rows read are the write's (`measuresKnown`): the totals kept at its end judge them
+ * without reading them again.
+ */
 export async function factsOf(
   w: Write,
   actor: Actor,
   codes: readonly string[],
 ): Promise<Map<string, MeasureFacts>> {
-  const visible = (await measuresForRules(w.tx, codes)).filter((m) => canSee(actor, m.path));
+  const visible = (await measuresByCodes(w.tx, codes)).filter((m) => canSee(actor, m.path));
+  w.measuresKnown = new Map(visible.map((m) => [m.id, m]));
   const settings = await settingsByOrg(
     w.tx,
     visible.map((m) => m.org_id),
@@ -185,6 +190,16 @@ export async function factsOf(
     });
   }
   return facts;
+}
+
+/** The measures a batch changed, at the write's revision: in the record and in the rows it holds. */
+export async function markChanged(w: Write, ids: readonly number[]) {
+  const revision = await w.revision();
+  await markMeasuresChanged(w.tx, ids, revision);
+  for (const id of ids) {
+    const known = w.measuresKnown?.get(id);
+    if (known) known.revision = revision;
+  }
 }
 
 /**
@@ -341,7 +356,7 @@ export async function applyChanges(
   if (withdrawn.length) await withdrawReplacedRequests(w.tx, withdrawn, w.at, await w.revision());
   if (newRequests.length)
     await insertChangeRequests(w.tx, newRequests, actor.userId, w.at, await w.revision());
-  if (touched.size) await markMeasuresChanged(w.tx, [...touched], await w.revision());
+  if (touched.size) await markChanged(w, [...touched]);
 
   // Value and version are the record after the whole batch, so the add-in writes them back as is.
   outcomes.finish(record);

@@ -16,8 +16,7 @@ import {
   type Slot,
 } from '../../../shared/sync/decide.js';
 import type { Write } from '../../http/write.js';
-import { markMeasureChanged } from '../measures/store.js';
-import { auditRequest, type EngineChange, factsOf } from './engine.js';
+import { auditRequest, type EngineChange, factsOf, markChanged } from './engine.js';
 import {
   cellAt,
   cellKey,
@@ -91,7 +90,7 @@ export async function applyChangesOneByOne(
               revision,
               ...after,
             });
-            await markMeasureChanged(w.tx, measure.id, revision);
+            await markChanged(w, [measure.id]);
           });
         },
         requested: (_, measure, before, decision, id, replaced) => {
@@ -101,7 +100,7 @@ export async function applyChangesOneByOne(
             const revision = await w.revision();
             if (replaced) await withdrawReplacedRequests(w.tx, [replaced], w.at, revision);
             await insertChangeRequests(w.tx, [row], actor.userId, w.at, revision);
-            await markMeasureChanged(w.tx, measure.id, revision);
+            await markChanged(w, [measure.id]);
           });
         },
       },
