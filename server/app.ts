@@ -14,6 +14,7 @@ import { documented, OPENAPI_PATH, openApiDocument } from './http/openapi.js';
 import { HealthAnswer } from '../shared/api/answers.js';
 import { approvalRoutes } from './features/approvals/routes.js';
 import { auditRoutes } from './features/audit/routes.js';
+import { decisionRoutes } from './features/decisions/routes.js';
 import { exceptionRoutes } from './features/exceptions/routes.js';
 import { gateRoutes } from './features/gates/routes.js';
 import { hierarchyRoutes } from './features/hierarchy/routes.js';
@@ -56,6 +57,7 @@ export function createApi(deps: Deps) {
     .route('/', gateRoutes(deps))
     .route('/', exceptionRoutes(deps))
     .route('/', reportingRoutes(deps))
+    .route('/', decisionRoutes(deps))
     .route('/', auditRoutes(deps));
   return api;
 }

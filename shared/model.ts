@@ -59,7 +59,8 @@ export type DeclarableStatus = (typeof DECLARABLE_STATUSES)[number];
 export const POTENTIAL_STATUSES = ['on_track', 'at_risk', 'off_track'] as const;
 export type PotentialStatus = (typeof POTENTIAL_STATUSES)[number];
 
-export const EXCEPTION_TYPES = [
+/** What the service raises by itself from the record. */
+export const DETECTED_EXCEPTION_TYPES = [
   'milestone_overdue',
   'value_slipping',
   'masked_slippage',
@@ -67,6 +68,20 @@ export const EXCEPTION_TYPES = [
   'approval_overdue',
   'status_mismatch',
 ] as const;
+/** What people raise by hand: the S&OP events only they see. */
+export const RAISED_EXCEPTION_TYPES = [
+  'demand_spike',
+  'demand_drop',
+  'supplier_delay',
+  'capacity_shortage',
+  'margin_erosion',
+  'stock_risk',
+  'promotion_change',
+  'customer_commitment',
+  'other',
+] as const;
+export type RaisedExceptionType = (typeof RAISED_EXCEPTION_TYPES)[number];
+export const EXCEPTION_TYPES = [...DETECTED_EXCEPTION_TYPES, ...RAISED_EXCEPTION_TYPES] as const;
 export type ExceptionType = (typeof EXCEPTION_TYPES)[number];
 
 export const OUTCOMES = ['applied', 'pending', 'rejected', 'conflict'] as const;
@@ -94,3 +109,6 @@ export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const RISK_SEVERITIES = ['low', 'medium', 'high'] as const;
 export type RiskSeverity = (typeof RISK_SEVERITIES)[number];
+/** A dependency: open, at risk (its owner says it may slip), or done. */
+export const DEPENDENCY_STATUSES = ['open', 'at_risk', 'done'] as const;
+export type DependencyStatus = (typeof DEPENDENCY_STATUSES)[number];

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   CELL_KINDS,
   DECLARABLE_STATUSES,
+  DEPENDENCY_STATUSES,
   EXCEPTION_TYPES,
   IMPLEMENTATION_STATUSES,
   LEVELS,
@@ -276,6 +277,8 @@ export const DependencyAnswer = obj({
   due: Day,
   ownerId: z.string().nullable().optional(),
   done: z.boolean(),
+  status: z.enum(DEPENDENCY_STATUSES),
+  riskLevel: z.enum(RISK_SEVERITIES),
 });
 
 export const MeasureAnswer = obj({
@@ -318,6 +321,8 @@ export const MeasureAnswer = obj({
       due: Day,
       owner: Person.nullable(),
       done: z.boolean(),
+      status: z.enum(DEPENDENCY_STATUSES),
+      riskLevel: z.enum(RISK_SEVERITIES),
     }),
   ),
   cells: z.array(obj(CellFields)),
@@ -413,6 +418,10 @@ export const ExceptionListed = obj({
   status: z.enum(['open', 'acknowledged']),
   openedAt: Instant,
   acknowledgedAt: Instant.nullable(),
+  /** Who raised it by hand (null: the rules raised it), its title and when it must be decided. */
+  raisedBy: z.string().nullable(),
+  title: z.string().nullable(),
+  dueDate: Day.nullable(),
 });
 export const ExceptionsAnswer = obj({ exceptions: z.array(ExceptionListed) });
 export const ExceptionActedAnswer = obj({
@@ -424,6 +433,33 @@ export const ExceptionActedAnswer = obj({
   acknowledgedAt: Instant.nullable(),
   resolvedAt: Instant.nullable(),
   comment: z.string().nullable(),
+  /** What was decided (POST /exceptions/{id}/decide); null when it was acknowledged or resolved. */
+  decision: z.string().nullable(),
+});
+
+// ---- decisions ---------------------------------------------------------------------------
+
+export const DecisionEntry = obj({
+  kind: z.enum(['change_request', 'window_request', 'gate', 'exception']),
+  id: z.string(),
+  measure: z.string(),
+  /** What was decided on: "forecast 2027-04", "window 2027-01…2027-09", "defined → identified", "demand_spike: …". */
+  what: z.string(),
+  /** approved or rejected; for an exception, what was decided. */
+  decision: z.string(),
+  by: Person,
+  at: Instant,
+  /** What the decision did to the value (organization currency): see the decision log in docs/api.md. */
+  valueEffect: Amount,
+  comment: z.string().nullable(),
+});
+export const DecisionsAnswer = obj({
+  scope: z.string(),
+  from: Day.nullable(),
+  to: Day.nullable(),
+  decisions: z.array(DecisionEntry),
+  /** More decisions than one answer holds: narrow the span. */
+  more: z.boolean(),
 });
 
 // ---- reporting ---------------------------------------------------------------------------
@@ -540,6 +576,8 @@ export type ExceptionListed = z.infer<typeof ExceptionListed>;
 export type ExceptionsAnswer = z.infer<typeof ExceptionsAnswer>;
 export type ExceptionActedAnswer = z.infer<typeof ExceptionActedAnswer>;
 export type RollupAnswer = z.infer<typeof RollupAnswer>;
+export type DecisionEntry = z.infer<typeof DecisionEntry>;
+export type DecisionsAnswer = z.infer<typeof DecisionsAnswer>;
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditAnswer = z.infer<typeof AuditAnswer>;
 export type CheckpointAnswer = z.infer<typeof CheckpointAnswer>;

@@ -8,6 +8,8 @@ import {
   type ReasonCode,
   REQUEST_STATUSES,
   RISK_SEVERITIES,
+  DEPENDENCY_STATUSES,
+  RAISED_EXCEPTION_TYPES,
   ROLES,
   STAGES,
 } from '../model.js';
@@ -140,10 +142,24 @@ export const CreateDependency = z.object({
   title: Title,
   due: Day,
   ownerId: UserId.nullable().optional(),
+  /** How high the exception for it starts once it is late: low 1, medium 2, high 3. */
+  riskLevel: z.enum(RISK_SEVERITIES).default('low'),
+  status: z.enum(DEPENDENCY_STATUSES).default('open'),
 });
 export const PatchDependency = z
-  .object({ done: z.boolean().optional(), due: Day.optional() })
-  .strict();
+  .object({
+    /** The older form of status: done or open. */
+    done: z.boolean().optional(),
+    status: z.enum(DEPENDENCY_STATUSES).optional(),
+    due: Day.optional(),
+    riskLevel: z.enum(RISK_SEVERITIES).optional(),
+    ownerId: UserId.nullable().optional(),
+  })
+  .strict()
+  .refine((p) => p.done === undefined || p.status === undefined, {
+    message: 'Send status or done, not both.',
+    path: ['status'],
+  });
 
 // A change's texts are checked by the finance rules (textProblem), not here: a broken note is one
 // `rejected` change (INVALID_TEXT), not a bad batch, and the push's fast check (ajv) cannot run a
@@ -224,6 +240,27 @@ export const GateRequestsQuery = z.object({
   scope: Code.optional(),
   status: z.enum(REQUEST_STATUSES).default('pending'),
 });
+/** An S&OP exception raised by hand on a measure (its value at stake in the organization's currency). */
+export const RaiseException = z.object({
+  measure: Code,
+  type: z.enum(RAISED_EXCEPTION_TYPES),
+  title: Title,
+  decisionNeeded: Line(TEXT_LIMITS.comment),
+  valueAtStake: Money,
+  dueDate: Day,
+});
+export const DecideException = z.object({
+  /** What was decided. */
+  decision: Line(TEXT_LIMITS.comment),
+  comment: CommentText.default(''),
+});
+/** The decision log of a scope, decided from `from` through `to` (days, UTC), both optional. */
+export const DecisionsQuery = z
+  .object({ scope: Code, from: Day.optional(), to: Day.optional() })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: 'from is on or before to',
+    path: ['to'],
+  });
 export const ExceptionsQuery = z.object({
   scope: Code.optional(),
   level: z.coerce.number().int().min(1).max(3).optional(),

@@ -209,6 +209,32 @@ export const mayActOnException = (
     actor.userId,
   ) || hasRole(actor, path, 'steering', 'admin');
 
+/** An exception is raised by hand by a planner or anyone above on the measure's subtree (not a viewer, not an admin as such). */
+export const mayRaiseException = (actor: Actor, path: string) =>
+  hasRole(actor, path, 'planner', 'controller', 'sponsor', 'steering');
+
+/**
+ * An exception is decided by whom its level waits on, or by anyone a higher level waits on: its
+ * owner (level 1), the measure's named sponsor or controller while they hold the role (levels 1
+ * and 2), a steering member (any level). Never by the person who raised it.
+ */
+export function mayDecideException(
+  actor: Actor,
+  path: string,
+  exception: { level: number; ownerId: string; raisedBy: string | null },
+  people: MeasurePeople,
+): boolean {
+  if (actor.userId === exception.raisedBy) return false;
+  if (hasRole(actor, path, 'steering')) return true;
+  if (exception.level >= 3) return false;
+  if (
+    actsAsNamed(actor, path, people.sponsorId, 'sponsor') ||
+    actsAsNamed(actor, path, people.controllerId, 'controller')
+  )
+    return true;
+  return exception.level === 1 && actor.userId === exception.ownerId && canSee(actor, path);
+}
+
 /** A gate is requested by the measure's owner only. */
 export const mayRequestGate = (actor: Actor, people: MeasurePeople) =>
   actor.userId === people.ownerId;

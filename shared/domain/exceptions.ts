@@ -1,7 +1,13 @@
 // Exceptions the service raises by itself, and their escalation (governance model,
 // "Exceptions and escalation"). detectExceptions says which conditions hold now; the store
 // reconciles them with what is already open.
-import type { ExceptionType, ImplementationStatus, PotentialStatus } from '../model.js';
+import type {
+  ExceptionType,
+  ImplementationStatus,
+  PotentialStatus,
+  RaisedExceptionType,
+  RiskSeverity,
+} from '../model.js';
 import { isFrozen, type Stage } from '../model.js';
 import { declaredIsBetter, isPastDue } from './status.js';
 
@@ -24,6 +30,7 @@ export interface ExceptionFacts {
     due: string;
     done: boolean;
     ownerId: string | null;
+    riskLevel: RiskSeverity;
   }[];
   /** approverId null: a steering member (no one person). value: minor units the request moves or validates. */
   openRequests: readonly {
@@ -45,8 +52,8 @@ export interface DetectedException {
   ownerId: string;
   decisionNeeded: string;
   valueAtStake: number; // minor units
-  /** Starts at this level whatever its value (a request waiting on the steering committee). */
-  atLeastLevel?: 2 | 3;
+  /** Starts at this level whatever its value (a request waiting on the steering committee, a high-risk dependency). */
+  atLeastLevel?: 1 | 2 | 3;
 }
 
 export function detectExceptions(f: ExceptionFacts, now: Date): DetectedException[] {
@@ -85,15 +92,17 @@ export function detectExceptions(f: ExceptionFacts, now: Date): DetectedExceptio
         'Milestones are on track but the value is off track: confirm the value or stop the measure.',
       valueAtStake: gap,
     });
+  // A late dependency waits on its owner, starting as high as its risk level says.
   for (const d of f.dependencies)
     if (!d.done && isPastDue(d.due, now))
       out.push({
         type: 'dependency_late',
         subject: d.id,
         fingerprint: d.due,
-        ownerId: f.ownerId,
-        decisionNeeded: `Dependency "${d.title}" was due ${d.due}: chase it or re-plan around it.`,
+        ownerId: d.ownerId ?? f.ownerId,
+        decisionNeeded: `Dependency "${d.title}" was due ${d.due}: deliver it, or re-plan around it.`,
         valueAtStake: atStake,
+        atLeastLevel: DEPENDENCY_RISK_LEVEL[d.riskLevel],
       });
   // One exception per approver, over everything of the measure that waits on them too long.
   const overdue = new Map<string | null, (typeof f.openRequests)[number][]>();
@@ -149,6 +158,23 @@ export function escalatedLevel(start: number, openedAt: string, now: Date): numb
   const days = Math.floor((now.getTime() - Date.parse(openedAt)) / DAY);
   return Math.min(3, start + Math.max(0, Math.floor(days / ESCALATION_DAYS)));
 }
+
+/**
+ * The level a hand-raised exception starts at: the organization's rule for its type (local,
+ * cross-functional or steering), or higher by the value at stake, as the rules' own exceptions.
+ */
+export const raisedStartLevel = (
+  type: RaisedExceptionType,
+  valueAtStake: number,
+  rules: Partial<Record<RaisedExceptionType, 1 | 2 | 3>>,
+  t: EscalationThresholds,
+): 1 | 2 | 3 => Math.max(rules[type] ?? 1, startLevel(valueAtStake, t)) as 1 | 2 | 3;
+
+/** How late dependencies start, by the risk their lateness carries. */
+export const DEPENDENCY_RISK_LEVEL = { low: 1, medium: 2, high: 3 } as const satisfies Record<
+  RiskSeverity,
+  1 | 2 | 3
+>;
 
 export const WAITS_ON: Record<1 | 2 | 3, string> = {
   1: 'owner',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PERIOD_PATTERN } from '../periods.js';
 import { toMinor } from '../money.js';
+import { RAISED_EXCEPTION_TYPES } from '../model.js';
 
 /** Organization settings: the numbers of the governance rules an organization may tune. */
 export const SettingsShape = z.object({
@@ -12,6 +13,11 @@ export const SettingsShape = z.object({
   approvalSlaDays: z.number().int().positive().max(365),
   escalationValueLevel2: z.number().nonnegative().nullable(),
   escalationValueLevel3: z.number().nonnegative().nullable(),
+  /** Which hand-raised types start cross-functional (2) or at the steering committee (3); else local (1). */
+  exceptionRules: z.partialRecord(
+    z.enum(RAISED_EXCEPTION_TYPES),
+    z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  ),
 });
 export type OrgSettings = z.infer<typeof SettingsShape>;
 
@@ -24,6 +30,7 @@ export const DEFAULT_SETTINGS: OrgSettings = {
   approvalSlaDays: 5,
   escalationValueLevel2: null,
   escalationValueLevel3: null,
+  exceptionRules: {},
 };
 
 /** A change of some settings: no defaults, so what is not sent stays as it is. */
@@ -85,4 +92,15 @@ export function settingsProblem(
 
 /** Whether two settings say the same (a change that changes nothing writes nothing). */
 export const sameSettings = (a: OrgSettings, b: OrgSettings) =>
-  (Object.keys(DEFAULT_SETTINGS) as (keyof OrgSettings)[]).every((k) => a[k] === b[k]);
+  (Object.keys(DEFAULT_SETTINGS) as (keyof OrgSettings)[]).every((k) => sameValue(a[k], b[k]));
+
+/** Equal numbers, texts or nulls; or records of such with the same entries, in any order. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  const x = Object.entries(a);
+  return (
+    x.length === Object.keys(b).length &&
+    x.every(([k, v]) => (b as Record<string, unknown>)[k] === v)
+  );
+}

@@ -45,12 +45,25 @@ describe('the service raises exceptions by itself', () => {
         .valueAtStake,
     ).toBe(400);
   });
-  it('dependency late', () => {
-    expect(
-      types({
-        dependencies: [{ id: 'd', title: 'IT', due: '2027-03-01', done: false, ownerId: null }],
-      }),
-    ).toEqual(['dependency_late']);
+  it('dependency late: waiting on its owner, starting at the level its risk says', () => {
+    const late = {
+      id: 'd',
+      title: 'IT',
+      due: '2027-03-01',
+      done: false,
+      ownerId: null,
+      riskLevel: 'low' as 'low' | 'medium' | 'high',
+    };
+    expect(types({ dependencies: [late] })).toEqual(['dependency_late']);
+    expect(types({ dependencies: [{ ...late, done: true }] })).toEqual([]);
+    expect(types({ dependencies: [{ ...late, due: '2027-03-10' }] })).toEqual([]);
+    const found = (over: Partial<typeof late> | { ownerId: string }) =>
+      detectExceptions(facts({ dependencies: [{ ...late, ...over }] }), now)[0]!;
+    expect(found({}).ownerId).toBe('o');
+    expect(found({ ownerId: 'supplier-manager' }).ownerId).toBe('supplier-manager');
+    expect(found({}).atLeastLevel).toBe(1);
+    expect(found({ riskLevel: 'medium' }).atLeastLevel).toBe(2);
+    expect(found({ riskLevel: 'high' }).atLeastLevel).toBe(3);
   });
   it('approval overdue after the SLA, owned by the approver', () => {
     const req = {

@@ -100,7 +100,13 @@ describe('organization settings', async () => {
     expect(await events()).toBe(before);
     expect((await w.call(users.viewer.token, 'GET', '/cells?scope=ORG')).body.revision).toBe(
       revision,
-    );
+    ); // The exception rules are a record: the same rules in another order are no change either.
+    expect((await patch({ exceptionRules: { stock_risk: 2, other: 3 } })).status).toBe(200);
+    const ruled = await events();
+    expect(ruled).toBe(before + 1);
+    expect((await patch({ exceptionRules: { other: 3, stock_risk: 2 } })).status).toBe(200);
+    expect(await events()).toBe(ruled);
+    expect((await patch({ exceptionRules: { stock_risk: 4 } })).status).toBe(400);
   });
 });
 

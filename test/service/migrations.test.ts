@@ -189,7 +189,15 @@ describe('migrations', STORY, () => {
   });
 
   it('008 adds the failed-authentication counts, empty: nobody starts throttled', async () => {
-    expect(await migrate(db)).toEqual(['008_auth_failures.sql']);
+    expect(await migrate(db, '008_auth_failures.sql')).toEqual(['008_auth_failures.sql']);
     expect((await db.client.execute('SELECT COUNT(*) AS n FROM auth_failures')).rows[0]!.n).toBe(0);
+  });
+
+  it('009 lists every exception as raised by the rules, and every dependency as low risk, as before', async () => {
+    const before = (await call('GET', '/exceptions?scope=OLD')).exceptions;
+    expect(await migrate(db)).toEqual(['009_decisions.sql']);
+    const after = (await call('GET', '/exceptions?scope=OLD')).exceptions;
+    expect(after).toEqual(before);
+    expect(after.every((e: { raisedBy: unknown }) => e.raisedBy === null)).toBe(true);
   });
 });

@@ -25,6 +25,9 @@ export function presentException(e: ExceptionRow, digits: number, people: People
     status: e.status,
     openedAt: e.opened_at,
     acknowledgedAt: e.acknowledged_at,
+    raisedBy: e.raised_by ?? null,
+    title: e.title ?? null,
+    dueDate: e.due_date ?? null,
   };
 }
 
@@ -37,4 +40,5 @@ export const presentActed = (e: ActedRow): ExceptionActedAnswer => ({
   acknowledgedAt: e.acknowledged_at,
   resolvedAt: e.resolved_at,
   comment: e.comment,
+  decision: e.decision ?? null,
 });

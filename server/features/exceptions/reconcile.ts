@@ -19,6 +19,7 @@ import { grantsOfPeople, moneyRules } from '../hierarchy/store.js';
 import type { DerivedStatus, MeasureState } from '../measures/store.js';
 import {
   clearException,
+  escalateTo,
   exceptionsOfMeasures,
   raiseException,
   restateException,
@@ -113,6 +114,7 @@ function detectAll(
           due: x.due,
           done: !!x.done,
           ownerId: x.owner_id,
+          riskLevel: x.risk_level ?? 'low',
         })),
         openRequests: requests,
         approvalSlaDays: org.approvalSlaDays,
@@ -146,12 +148,33 @@ function diff(
 ): Change[] {
   const active = new Map<string, StoredException>();
   const handResolved = new Map<string, StoredException>();
-  for (const e of stored)
+  const changes: Change[] = [];
+  for (const e of stored) {
+    // Raised by a person: no rule clears or restates it; it only climbs with age until decided.
+    if (e.raised_by) {
+      const level = escalatedLevel(e.start_level, e.opened_at, now);
+      if (e.status !== 'resolved' && level !== e.level)
+        changes.push({
+          measureId: e.measure_id,
+          apply: async (w) => {
+            await escalateTo(w.tx, e.id, level);
+            w.audit({
+              action: 'exception.escalated',
+              nodeId: e.measure_id,
+              subject: e.id,
+              before: { level: e.level },
+              after: { level },
+              source: RULES,
+            });
+          },
+        });
+      continue;
+    }
     (e.status === 'resolved' ? handResolved : active).set(
       `${e.measure_id}|${e.type}|${e.subject}`,
       e,
     );
-  const changes: Change[] = [];
+  }
   for (const [key, e] of active) {
     const d = detected.get(key);
     if (!d) {

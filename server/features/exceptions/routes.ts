@@ -1,21 +1,42 @@
-// Open exceptions of a scope; acknowledge (stops nothing) or resolve (with a comment).
+// Open exceptions of a scope; raised by hand; acknowledged (stops nothing), resolved (with a
+// comment) or decided (by whom the level waits on, the decision recorded for the decision log).
 import { type Context, Hono } from 'hono';
-import { Decision, ExceptionsQuery } from '../../../shared/api/schemas.js';
-import { mayActOnException } from '../../../shared/domain/access.js';
+import { randomUUID } from 'node:crypto';
+import {
+  Decision,
+  DecideException,
+  ExceptionsQuery,
+  RaiseException,
+} from '../../../shared/api/schemas.js';
+import { raisedStartLevel, WAITS_ON } from '../../../shared/domain/exceptions.js';
+import { isFrozen } from '../../../shared/model.js';
+import { fromMinor, toMinor } from '../../../shared/money.js';
+import {
+  mayActOnException,
+  mayDecideException,
+  mayRaiseException,
+} from '../../../shared/domain/access.js';
 import { documented } from '../../http/openapi.js';
-import { ExceptionsAnswer, ExceptionActedAnswer } from '../../../shared/api/answers.js';
+import {
+  ExceptionsAnswer,
+  ExceptionActedAnswer,
+  ExceptionListed,
+} from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors.js';
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
-import { scopePrefixes } from '../hierarchy/store.js';
-import { measureOfVisible } from '../measures/store.js';
+import { moneyRules, orgSettings, scopePrefixes } from '../hierarchy/store.js';
+import { measureOfVisible, visibleMeasure } from '../measures/store.js';
 import { presentActed } from './present.js';
 import {
   actedException,
   exceptionById,
   exceptionStatus,
+  listedException,
   openExceptions,
+  raiseByHand,
+  recordDecision,
   recordExceptionAct,
 } from './store.js';
 
@@ -33,6 +54,134 @@ export const exceptionRoutes = (deps: Deps) =>
         const q = c.req.valid('query');
         const prefixes = await scopePrefixes(deps.db.read, c.get('actor'), q.scope);
         return c.json({ exceptions: await openExceptions(deps.db.read, prefixes, q.level) }, 200);
+      },
+    )
+    .post(
+      '/exceptions',
+      documented({
+        tag: 'Exceptions',
+        summary:
+          'Raise an S&OP exception by hand (planner or above): it starts at the level the organization sets for its type, or higher by value, and escalates with age',
+        answers: { 201: ExceptionListed },
+      }),
+      validate('json', RaiseException),
+      async (c) => {
+        const actor = c.get('actor');
+        const body = c.req.valid('json');
+        const m = await visibleMeasure(deps.db.client, actor, body.measure);
+        if (!mayRaiseException(actor, m.path))
+          throw forbidden(
+            'Only a planner, controller, sponsor or steering member raises exceptions.',
+          );
+        if (isFrozen(m.stage))
+          throw unprocessable(
+            'MEASURE_FROZEN',
+            `Measure ${m.code} is ${m.stage}: it takes no new exceptions.`,
+          );
+        const settings = await orgSettings(deps.db.client, m.org_id);
+        const money = moneyRules(settings);
+        const value = toMinor(body.valueAtStake, money.digits);
+        if (value === null || value < 0)
+          throw unprocessable(
+            'INVALID_AMOUNT',
+            `The value at stake is a non-negative amount with at most ${money.digits} decimals.`,
+          );
+        const id = `ex_${randomUUID()}`;
+        const level = raisedStartLevel(body.type, value, settings.exceptionRules, money.escalation);
+        await write(deps, c, async (w) => {
+          await raiseByHand(
+            w.tx,
+            {
+              id,
+              measureId: m.id,
+              type: body.type,
+              // Local exceptions are the measure owner's to handle, as the rules' own.
+              ownerId: m.owner_id,
+              title: body.title,
+              decisionNeeded: body.decisionNeeded,
+              valueAtStake: value,
+              dueDate: body.dueDate,
+              level,
+              raisedBy: actor.userId,
+            },
+            w.at,
+          );
+          await w.revision();
+          w.audit({
+            action: 'exception.raised',
+            nodeId: m.id,
+            subject: id,
+            after: {
+              type: body.type,
+              level,
+              title: body.title,
+              valueAtStake: fromMinor(value, money.digits),
+              decisionNeeded: body.decisionNeeded,
+              dueDate: body.dueDate,
+            },
+          });
+        });
+        return c.json(await listedException(deps.db.client, id), 201);
+      },
+    )
+    .post(
+      '/exceptions/:id/decide',
+      documented({
+        tag: 'Exceptions',
+        summary:
+          'Decide an exception (whom its level waits on, or above; never who raised it): it is resolved, the decision recorded',
+        answers: { 200: ExceptionActedAnswer },
+      }),
+      validate('json', DecideException),
+      async (c) => {
+        const actor = c.get('actor');
+        const id = c.req.param('id');
+        const body = c.req.valid('json');
+        await write(deps, c, async (w) => {
+          // Read and judged in the write: a level that climbed meanwhile is the one that counts.
+          const e = await exceptionById(w.tx, id);
+          if (!e) throw notFound(`Exception ${id}`);
+          const m = await measureOfVisible(w.tx, actor, e.code, `Exception ${id}`);
+          const people = {
+            ownerId: m.owner_id,
+            sponsorId: m.sponsor_id,
+            controllerId: m.controller_id,
+          };
+          if (
+            !mayDecideException(
+              actor,
+              m.path,
+              { level: e.level, ownerId: e.owner_id, raisedBy: e.raised_by },
+              people,
+            )
+          )
+            throw forbidden(
+              e.raised_by === actor.userId
+                ? 'Nobody decides an exception they raised.'
+                : `This exception is at level ${e.level}: it is decided by ${WAITS_ON[e.level as 1 | 2 | 3]} or above.`,
+            );
+          if (e.status !== 'open' && e.status !== 'acknowledged')
+            throw conflict('NOT_OPEN', `This exception is already ${e.status}.`);
+          await recordDecision(w.tx, id, {
+            at: w.at,
+            by: actor.userId,
+            decision: body.decision,
+            comment: body.comment,
+          });
+          await w.revision();
+          w.audit({
+            action: 'exception.decided',
+            nodeId: e.measure_id,
+            subject: id,
+            before: { status: e.status, level: e.level },
+            after: {
+              status: 'resolved',
+              decision: body.decision,
+              comment: body.comment || undefined,
+            },
+          });
+        });
+        return c.json(presentActed(await actedException(deps.db.client, id)), 200);
       },
     )
     .post(

@@ -2,11 +2,12 @@
 // SQL here); its open requests as the approvals and gates features present them.
 import type { Grant } from '../../../shared/domain/access.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
+import { dependencyStatus } from '../../../shared/domain/dependencies.js';
 import { variances } from '../../../shared/domain/status.js';
 import { DOI } from '../../../shared/model.js';
 import { fromMinor, fromMinorOrNull } from '../../../shared/money.js';
 import { moneyRules } from '../hierarchy/store.js';
-import type { MeasureAnswer } from '../../../shared/api/answers.js';
+import type { DependencyAnswer, MeasureAnswer } from '../../../shared/api/answers.js';
 import { changeRequestView } from '../approvals/present.js';
 import { gateRequestView } from '../gates/present.js';
 import { person } from '../hierarchy/present.js';
@@ -93,6 +94,8 @@ export function measureView(
       due: d.due,
       owner: person(people, d.owner_id),
       done: !!d.done,
+      status: dependencyStatus({ done: !!d.done, atRisk: !!d.at_risk }),
+      riskLevel: d.risk_level ?? 'low',
     })),
     cells: state.cells.map((cell) => {
       const pending = pendingByCell.get(`${cell.kind}|${cell.period}`);
@@ -119,3 +122,18 @@ export function measureView(
     revision: m.revision,
   };
 }
+
+/** A dependency as its routes answer it, from the row they read (flags already booleans). */
+export const presentDependency = (
+  row: Record<string, unknown>,
+  measure: string,
+): DependencyAnswer => ({
+  id: row.id as string,
+  measure,
+  title: row.title as string,
+  due: row.due as string,
+  ownerId: row.ownerId as string | null,
+  done: row.done as boolean,
+  status: dependencyStatus({ done: row.done as boolean, atRisk: row.atRisk as boolean }),
+  riskLevel: row.riskLevel as DependencyAnswer['riskLevel'],
+});

@@ -68,7 +68,8 @@ import {
   updateMeasure,
   visibleMeasure,
 } from './store.js';
-import { measureView, peopleOfMeasure } from './present.js';
+import { measureView, peopleOfMeasure, presentDependency } from './present.js';
+import { dependencyFlags } from '../../../shared/domain/dependencies.js';
 
 export const assertNotFrozen = (m: MeasureRow) => {
   if (isFrozen(m.stage))
@@ -212,8 +213,9 @@ const CHILDREN = {
   },
   risks: { columns: 'id, title, severity, open', flags: ['open'], event: 'risk.updated' },
   dependencies: {
-    columns: 'id, title, due, owner_id AS ownerId, done',
-    flags: ['done'],
+    columns:
+      'id, title, due, owner_id AS ownerId, done, at_risk AS atRisk, risk_level AS riskLevel',
+    flags: ['done', 'atRisk'],
     event: 'dependency.updated',
   },
 } as const;
@@ -580,13 +582,18 @@ export const measureRoutes = (deps: Deps) => {
               title: body.title,
               due: body.due,
               ownerId: body.ownerId ?? null,
+              riskLevel: body.riskLevel,
+              status: body.status,
             },
             w.at,
           );
           await bump(w, m);
           w.audit({ action: 'dependency.added', nodeId: m.id, subject: id, after: body });
         });
-        return c.json({ id, measure: m.code, ...body, done: false }, 201);
+        return c.json(
+          { id, measure: m.code, ...body, done: dependencyFlags(body.status).done },
+          201,
+        );
       },
     )
 
@@ -594,21 +601,42 @@ export const measureRoutes = (deps: Deps) => {
       '/dependencies/:id',
       documented({
         tag: 'Measures',
-        summary: 'Mark a dependency done or move it',
+        summary:
+          'Say how a dependency stands (its owner too), or move it, change its risk level or owner',
         answers: { 200: DependencyAnswer },
       }),
       validate('json', PatchDependency),
       async (c) => {
         const id = c.req.param('id');
-        const m = await child(c.get('actor'), 'dependencies', id);
+        const actor = c.get('actor');
         const body = c.req.valid('json');
-        const row = await write(deps, c, (w) =>
-          updateChild(w, m, 'dependencies', id, () => ({
-            done: body.done === undefined ? undefined : Number(body.done),
-            due: body.due,
-          })),
+        const status =
+          body.status ?? (body.done === undefined ? undefined : body.done ? 'done' : 'open');
+        // Its owner (perhaps in another function) says how it stands; the plan's editors move it.
+        const found = await rowWithMeasure<{ owner_id: string | null }>(
+          deps.db.client,
+          'dependencies',
+          id,
         );
-        return c.json({ ...row, measure: m.code }, 200);
+        const onlyStatus =
+          body.due === undefined && body.riskLevel === undefined && body.ownerId === undefined;
+        const m =
+          found && onlyStatus && found.owner_id === actor.userId
+            ? await measureOfVisible(deps.db.client, actor, found.measure_code, `Dependency ${id}`)
+            : await child(actor, 'dependencies', id);
+        assertNotFrozen(m);
+        const flags = status === undefined ? undefined : dependencyFlags(status);
+        const row = await write(deps, c, async (w) => {
+          if (body.ownerId) await memberGrants(w.tx, m.path, body.ownerId);
+          return updateChild(w, m, 'dependencies', id, () => ({
+            done: flags && Number(flags.done),
+            at_risk: flags && Number(flags.atRisk),
+            due: body.due,
+            risk_level: body.riskLevel,
+            owner_id: body.ownerId,
+          }));
+        });
+        return c.json(presentDependency(row, m.code), 200);
       },
     )
 

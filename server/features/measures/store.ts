@@ -21,6 +21,7 @@ import type {
   RequestStatus,
   RiskSeverity,
   Stage,
+  DependencyStatus,
 } from '../../../shared/model.js';
 import { periodsBetween } from '../../../shared/periods.js';
 import type { InValue } from '@libsql/client';
@@ -173,6 +174,9 @@ export interface DependencyRow {
   due: string;
   owner_id: string | null;
   done: number;
+  /** Absent on a record before migration 009 (read as low, not at risk). */
+  risk_level?: RiskSeverity;
+  at_risk?: number;
 }
 export interface ChangeRequestRow {
   id: string;
@@ -301,6 +305,8 @@ const part = (name: string, table: string, columns: readonly string[], sort: str
   `SELECT '${name}' AS part, measure_id AS m, ${sort} AS sort,
      json_object(${columns.map((c) => `'${c}', ${c}`).join(', ')}) AS row
    FROM ${table} WHERE measure_id IN (SELECT value FROM json_each(?1))${where}`;
+/** A dependency's columns from migration 009 on. */
+const DEPENDENCY_GOVERNANCE = ['risk_level', 'at_risk'];
 const CHANGE_REQUEST_COLUMNS = [
   'id',
   'measure_id',
@@ -365,7 +371,7 @@ export async function loadStates(
     part(
       'dependencies',
       'dependencies',
-      ['id', 'measure_id', 'title', 'due', 'owner_id', 'done'],
+      ['id', 'measure_id', 'title', 'due', 'owner_id', 'done', ...DEPENDENCY_GOVERNANCE],
       "due || ' ' || id",
     ),
     part(
@@ -393,12 +399,19 @@ export async function loadStates(
       ),
     );
   const ids = JSON.stringify(measures.map((m) => m.id));
-  const [found, windowCells] = await Promise.all([
+  const read = (sql: string) =>
     jsonRows<[string, number, Record<string, unknown>]>(
       x,
-      `SELECT json_array(part, m, json(row)) AS j FROM (${parts.join(' UNION ALL ')}) ORDER BY part, m, sort`,
+      `SELECT json_array(part, m, json(row)) AS j FROM (${sql}) ORDER BY part, m, sort`,
       [ids],
-    ),
+    );
+  const statement = parts.join(' UNION ALL ');
+  const [found, windowCells] = await Promise.all([
+    read(statement).catch((e: unknown) => {
+      // Migration 006 judges the measures before 009 gives dependencies their governance.
+      if (!/no such column: (risk_level|at_risk)/.test(String(e))) throw e;
+      return read(statement.replace(/, 'risk_level', risk_level, 'at_risk', at_risk/, ''));
+    }),
     periods
       ? windowPeriods(x, 'c.measure_id IN (SELECT value FROM json_each(?))', [ids])
       : new Map<number, [string, PeriodRow][]>(),
@@ -697,12 +710,30 @@ export const insertRisk = (
 
 export const insertDependency = (
   x: Exec,
-  d: { id: string; measureId: number; title: string; due: string; ownerId: string | null },
+  d: {
+    id: string;
+    measureId: number;
+    title: string;
+    due: string;
+    ownerId: string | null;
+    riskLevel: RiskSeverity;
+    status: DependencyStatus;
+  },
   at: string,
 ) =>
   x.execute({
-    sql: 'INSERT INTO dependencies (id, measure_id, title, due, owner_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    args: [d.id, d.measureId, d.title, d.due, d.ownerId, at],
+    sql: 'INSERT INTO dependencies (id, measure_id, title, due, owner_id, risk_level, done, at_risk, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    args: [
+      d.id,
+      d.measureId,
+      d.title,
+      d.due,
+      d.ownerId,
+      d.riskLevel,
+      Number(d.status === 'done'),
+      Number(d.status === 'at_risk'),
+      at,
+    ],
   });
 
 /** A milestone, risk or dependency as `columns` (a fixed list per kind, never a caller's text). */
