@@ -51,6 +51,8 @@ const STEPS: Record<string, (tx: Transaction, audited: Audited, db: Db) => Promi
   },
   // The measures already in the record get their kept totals, statuses and exceptions.
   '006_kept_totals.sql': (_tx, audited) => audited((w) => keepDerived(w)),
+  // The measures already in the record get their money by month.
+  '010_kept_months.sql': (_tx, audited) => audited((w) => keepDerived(w)),
 };
 
 /** Applies what is not applied yet, in order; `through` stops after that file (to test one migration). */

@@ -486,6 +486,21 @@ export const RollupAnswer = obj({
       gateRequests: z.number().int(),
     }),
   ),
+  /** The scope's money month by month (within from…to when given), cancelled measures left out. */
+  byMonth: z.array(
+    obj({ period: Period, target: Amount, forecast: Amount, actual: Amount, expected: Amount }),
+  ),
+  /** The ten measures furthest from target (expected − target, either way), with their owner. */
+  topVariances: z.array(
+    obj({
+      measure: z.string(),
+      title: z.string(),
+      owner: Person,
+      target: Amount,
+      expected: Amount,
+      variance: Amount,
+    }),
+  ),
 });
 
 // ---- audit -------------------------------------------------------------------------------

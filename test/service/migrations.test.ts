@@ -195,9 +195,22 @@ describe('migrations', STORY, () => {
 
   it('009 lists every exception as raised by the rules, and every dependency as low risk, as before', async () => {
     const before = (await call('GET', '/exceptions?scope=OLD')).exceptions;
-    expect(await migrate(db)).toEqual(['009_decisions.sql']);
+    expect(await migrate(db, '009_decisions.sql')).toEqual(['009_decisions.sql']);
     const after = (await call('GET', '/exceptions?scope=OLD')).exceptions;
     expect(after).toEqual(before);
     expect(after.every((e: { raisedBy: unknown }) => e.raisedBy === null)).toBe(true);
+  });
+
+  it('010 keeps the money by month of the measures already in the record, as their cells say', async () => {
+    expect((await call('GET', '/reports/rollup?scope=OLD')).byMonth).toEqual([]);
+    expect(await migrate(db)).toEqual(['010_kept_months.sql']);
+    // OLD-M's window is 2026-01…2026-02 (March lies outside it); a target of 500.00 a month.
+    expect((await call('GET', '/reports/rollup?scope=OLD')).byMonth).toEqual([
+      { period: '2026-01', target: 500, forecast: 0, actual: 0, expected: 500 },
+      { period: '2026-02', target: 500, forecast: 0, actual: 0, expected: 500 },
+    ]);
+    expect((await db.client.execute('SELECT COUNT(*) AS n FROM measures_changed')).rows[0]!.n).toBe(
+      0,
+    );
   });
 });

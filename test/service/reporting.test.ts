@@ -107,3 +107,70 @@ describe('rollup', async () => {
     expect(other.totals.target).toBe(0);
   });
 });
+
+describe('rollup by month, and the measures furthest from target', () => {
+  it('adds up each month of the scope as the cells say, kept as they change; names the widest variances', async () => {
+    const w = await world(new Date('2027-04-15T09:00:00Z'));
+    const { users } = w;
+    await measure(w, 'BM-1');
+    await measure(w, 'BM-2');
+    const cell = (m: string, kind: string, period: string, value: number) => ({
+      measure: m,
+      kind,
+      period,
+      value,
+    });
+    await push(w, users.owner.token, [
+      cell('BM-1', 'target', '2027-01', 100),
+      cell('BM-1', 'forecast', '2027-01', 95),
+      cell('BM-1', 'target', '2027-02', 100),
+      cell('BM-2', 'target', '2027-02', 50),
+      cell('BM-2', 'forecast', '2027-02', 48),
+      cell('BM-2', 'target', '2027-03', 50),
+      cell('BM-2', 'forecast', '2027-03', 52),
+    ]);
+    await push(w, users.controller.token, [
+      cell('BM-1', 'actual', '2027-01', 80),
+      cell('BM-2', 'actual', '2027-02', 45),
+    ]);
+    // Closing months moves expected to the actuals there: the settings change keeps it anew.
+    await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { closedThrough: '2027-02' });
+    const rollup = async (query = '') =>
+      (await w.call(users.viewer.token, 'GET', `/reports/rollup?scope=ORG${query}`)).body;
+    const r = await rollup();
+    expect(r.byMonth).toEqual([
+      { period: '2027-01', target: 100, forecast: 95, actual: 80, expected: 80 },
+      { period: '2027-02', target: 150, forecast: 48, actual: 45, expected: 145 },
+      { period: '2027-03', target: 50, forecast: 52, actual: 0, expected: 52 },
+    ]);
+    // The months add up to the totals.
+    expect(r.byMonth.reduce((t: number, m: { expected: number }) => t + m.expected, 0)).toBe(
+      r.totals.expected,
+    );
+    expect((await rollup('&from=2027-02&to=2027-02')).byMonth.map((m: any) => m.period)).toEqual([
+      '2027-02',
+    ]);
+    // BM-1: expected 80 + 100 = 180 against 200 (−20); BM-2: 45 + 52 = 97 against 100 (−3).
+    const owner = { id: users.owner.id, name: 'owner' };
+    expect(r.topVariances).toEqual([
+      { measure: 'BM-1', title: 'Measure BM-1', owner, target: 200, expected: 180, variance: -20 },
+      { measure: 'BM-2', title: 'Measure BM-2', owner, target: 100, expected: 97, variance: -3 },
+    ]);
+    // A change is in the very next read.
+    await push(w, users.owner.token, [
+      { ...cell('BM-2', 'forecast', '2027-03', 50), baseVersion: 1 },
+    ]);
+    const after = await rollup();
+    expect(after.byMonth[2]).toEqual({
+      period: '2027-03',
+      target: 50,
+      forecast: 50,
+      actual: 0,
+      expected: 50,
+    });
+    expect(after.topVariances[1]).toMatchObject({ measure: 'BM-2', variance: -5 });
+    // Opening February again: its expected is the forecast, or the target, once more.
+    await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { closedThrough: '2027-01' });
+    expect((await rollup()).byMonth[1].expected).toBe(148);
+  });
+});

@@ -25,7 +25,9 @@ import {
 import {
   changedMeasureIds,
   type KeptTotals,
+  keptMonths,
   keptTotals,
+  MonthsCodec,
   saveTotals,
   takeChangedMeasureIds,
 } from './store.js';
@@ -33,6 +35,8 @@ import {
 interface Judgement {
   judged: Judged[];
   settings: Map<number, OrgSettings>;
+  /** Each measure's money by month (MonthsCodec), when judged from its cells. */
+  months: Map<number, string>;
 }
 
 /**
@@ -56,15 +60,16 @@ async function judge(
     ),
   ]);
   const totals = new Map<number, ValueTotals>();
+  const months = new Map<number, string>();
   if (money === 'cells')
-    for (const { measure: m, periods } of states)
-      totals.set(
-        m.id,
-        valueTotals(
-          known ? windowPeriodsOf(cellsKnown!(m.id)!, m.start_period, m.end_period) : periods,
-          settings.get(m.org_id)!.closedThrough,
-        ),
-      );
+    for (const { measure: m, periods } of states) {
+      const window = known
+        ? windowPeriodsOf(cellsKnown!(m.id)!, m.start_period, m.end_period)
+        : periods;
+      const closedThrough = settings.get(m.org_id)!.closedThrough;
+      totals.set(m.id, valueTotals(window, closedThrough));
+      months.set(m.id, MonthsCodec.encode(window, closedThrough));
+    }
   else
     for (const k of await keptTotals(
       x,
@@ -77,16 +82,20 @@ async function judge(
       status: statusOf(state, totals.get(state.measure.id) ?? NO_VALUE, now),
     })),
     settings,
+    months,
   };
 }
 
-const keptOf = ({ state, status }: Judged): KeptTotals => ({
-  measureId: state.measure.id,
-  money: status.totals,
-  implementation: status.implementation,
-  potential: status.potential,
-  statusUntil: status.statusUntil,
-});
+const keptOf =
+  (months: ReadonlyMap<number, string>) =>
+  ({ state, status }: Judged): KeptTotals => ({
+    measureId: state.measure.id,
+    money: status.totals,
+    implementation: status.implementation,
+    potential: status.potential,
+    statusUntil: status.statusUntil,
+    months: months.get(state.measure.id),
+  });
 
 /** In the write's transaction: the totals, statuses and exceptions of the measures it changed. */
 export async function keepDerived(w: Write) {
@@ -98,7 +107,7 @@ export async function keepDerived(w: Write) {
   });
   if (!ids.length) return;
   const known = w.measuresKnown;
-  const { judged, settings } = await judge(
+  const { judged, settings, months } = await judge(
     w.tx,
     known && ids.every((id) => known.has(id))
       ? ids.map((id) => known.get(id)!)
@@ -107,7 +116,7 @@ export async function keepDerived(w: Write) {
     'cells',
     w.cellsKnown,
   );
-  await saveTotals(w.tx, judged.map(keptOf));
+  await saveTotals(w.tx, judged.map(keptOf(months)));
   await reconcileIn(w, judged, settings);
 }
 
@@ -128,15 +137,15 @@ export async function sweep(deps: Deps): Promise<number> {
   const now = deps.now();
   const measures = await measuresUnder(x, ['/']);
   if (!measures.length) return 0;
-  const { judged, settings } = await judge(x, measures, now, 'kept');
+  const { judged, settings, months } = await judge(x, measures, now, 'kept');
   const stored = new Map((await keptTotals(x, 'all')).map((k) => [k.measureId, k]));
   const due = await measuresToReconcile(x, judged, settings, now);
   for (const j of judged)
-    if (!sameKept(stored.get(j.state.measure.id), keptOf(j))) due.add(j.state.measure.id);
+    if (!sameKept(stored.get(j.state.measure.id), keptOf(months)(j))) due.add(j.state.measure.id);
   if (!due.size) return 0;
   await writeAs(deps, SYSTEM_ACTOR, null, async (w) => {
     const again = await judge(w.tx, await measuresByIds(w.tx, [...due]), w.now, 'kept');
-    await saveTotals(w.tx, again.judged.map(keptOf));
+    await saveTotals(w.tx, again.judged.map(keptOf(again.months)));
     await reconcileIn(w, again.judged, again.settings);
   });
   return due.size;
@@ -149,16 +158,18 @@ export async function sweep(deps: Deps): Promise<number> {
 export async function keptDrift(deps: Deps): Promise<string[]> {
   const x = deps.db.client;
   const measures = await measuresUnder(x, ['/']);
-  const { judged } = await judge(x, measures, deps.now(), 'cells');
+  const { judged, months } = await judge(x, measures, deps.now(), 'cells');
   const stored = new Map((await keptTotals(x, 'all')).map((k) => [k.measureId, k]));
+  const storedMonths = await keptMonths(x);
   const pending = new Set(await changedMeasureIds(x));
   return judged
     .filter((j) => {
-      const want = keptOf(j);
+      const want = keptOf(months)(j);
       const have = stored.get(want.measureId);
       return (
         pending.has(want.measureId) ||
         !have ||
+        storedMonths.get(want.measureId) !== want.months ||
         JSON.stringify(have.money) !== JSON.stringify(want.money) ||
         have.potential !== want.potential ||
         // A status whose day has come is the sweep's to keep; before that it must agree.

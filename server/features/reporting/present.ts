@@ -5,7 +5,9 @@ import type { Rollup, StageSlot } from '../../../shared/domain/rollup.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import type { ValueTotals } from '../../../shared/domain/status.js';
 import { fromMinor } from '../../../shared/money.js';
-import { moneyRules } from '../hierarchy/store.js';
+import { person } from '../hierarchy/present.js';
+import { moneyRules, type People } from '../hierarchy/store.js';
+import type { furthestFromTarget, monthsUnder } from './store.js';
 
 /** Totals as the API answers them, in the organization's currency. */
 export function presentTotals(t: ValueTotals, settings: OrgSettings): Totals {
@@ -30,6 +32,9 @@ export function presentRollup(
   settings: OrgSettings,
   exceptionsByLevel: RollupAnswer['exceptionsByLevel'],
   decisionsWaiting: RollupAnswer['decisionsWaiting'],
+  byMonth: readonly MonthSums[],
+  furthest: readonly FurthestRow[],
+  people: People,
 ): RollupAnswer {
   const { digits } = moneyRules(settings);
   const slot = (b: StageSlot) => ({
@@ -51,5 +56,23 @@ export function presentRollup(
     potentialStatus: r.potentialStatus,
     exceptionsByLevel,
     decisionsWaiting,
+    byMonth: byMonth.map((m) => ({
+      period: m.period,
+      target: fromMinor(m.target, digits),
+      forecast: fromMinor(m.forecast, digits),
+      actual: fromMinor(m.actual, digits),
+      expected: fromMinor(m.expected, digits),
+    })),
+    topVariances: furthest.map((f) => ({
+      measure: f.code,
+      title: f.title,
+      owner: person(people, f.owner_id)!,
+      target: fromMinor(f.target, digits),
+      expected: fromMinor(f.expected, digits),
+      variance: fromMinor(f.expected - f.target, digits),
+    })),
   };
 }
+
+type MonthSums = Awaited<ReturnType<typeof monthsUnder>>[number];
+type FurthestRow = Awaited<ReturnType<typeof furthestFromTarget>>[number];

@@ -9,9 +9,13 @@ import { RollupAnswer } from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { validate } from '../../http/validate.js';
 import { exceptionsByLevel } from '../exceptions/store.js';
-import { orgSettings, visibleNode } from '../hierarchy/store.js';
+import { orgSettings, peopleById, visibleNode } from '../hierarchy/store.js';
+import { furthestFromTarget, monthsUnder } from './store.js';
 import { presentRollup } from './present.js';
 import { decisionsWaiting, entriesUnder } from './scope.js';
+
+/** How many measures the rollup names as furthest from target. */
+const TOP_VARIANCES = 10;
 
 export const reportingRoutes = (deps: Deps) =>
   new Hono<AppEnv>().get(
@@ -19,7 +23,7 @@ export const reportingRoutes = (deps: Deps) =>
     documented({
       tag: 'Reporting',
       summary:
-        'A scope’s portfolio rollup: totals, pipeline by stage, statuses, exceptions, decisions waiting',
+        'A scope’s portfolio rollup: totals, pipeline by stage, statuses, exceptions, decisions waiting, money by month, the measures furthest from target',
       answers: { 200: RollupAnswer },
     }),
     validate('query', RollupQuery),
@@ -30,11 +34,30 @@ export const reportingRoutes = (deps: Deps) =>
       const node = await visibleNode(x, actor, q.scope);
       const prefixes = visiblePrefixes(actor, node.path);
       const settings = await orgSettings(x, node.org_id);
-      const [entries, waiting, byLevel] = await Promise.all([
+      const [entries, waiting, byLevel, byMonth, furthest] = await Promise.all([
         entriesUnder(x, prefixes, settings.closedThrough, q, deps.now()),
         decisionsWaiting(x, prefixes),
         exceptionsByLevel(x, prefixes),
+        monthsUnder(x, prefixes, q),
+        furthestFromTarget(x, prefixes, TOP_VARIANCES),
       ]);
-      return c.json(presentRollup(node.code, q, rollUp(entries), settings, byLevel, waiting), 200);
+      const people = await peopleById(
+        x,
+        furthest.map((f) => f.owner_id),
+      );
+      return c.json(
+        presentRollup(
+          node.code,
+          q,
+          rollUp(entries),
+          settings,
+          byLevel,
+          waiting,
+          byMonth,
+          furthest,
+          people,
+        ),
+        200,
+      );
     },
   );

@@ -1,6 +1,10 @@
 // The kept aggregates' SQL: per-measure totals and statuses (measure_totals), the measures a
 // write changed (measures_changed, filled by triggers), and the scope reads reports make of them.
-import type { ValueTotals } from '../../../shared/domain/status.js';
+import {
+  expectedValue,
+  type PeriodValues,
+  type ValueTotals,
+} from '../../../shared/domain/status.js';
 import type { ImplementationStatus, PotentialStatus, Stage } from '../../../shared/model.js';
 import { type Exec, jsonRows, one, rows } from '../../db/db.js';
 import { underPrefixes } from '../hierarchy/store.js';
@@ -13,7 +17,110 @@ export interface KeptTotals {
   implementation: ImplementationStatus;
   potential: PotentialStatus;
   statusUntil: string | null;
+  /** Its money by month (MonthsCodec); undefined when only time was judged (left as stored). */
+  months?: string | undefined;
 }
+
+/**
+ * A measure's money by month, kept beside its totals for the reports' `byMonth`: one JSON array
+ * of numbers, five a month of its window that holds a cell — the month as an index (year × 12 +
+ * month − 1), then target, forecast, actual (minor units, null where there is no such cell) and
+ * expected (expectedValue: the actual of a closed month, else the forecast, else the target).
+ *
+ * Worked example: a window holding a target of 100 in 2027-01 and 2027-02, a forecast of 90 in
+ * 2027-02, nothing closed: [24324,100,null,null,100,24325,100,90,null,90].
+ */
+export const MonthsCodec = {
+  encode(periods: Iterable<[string, PeriodValues]>, closedThrough: string | null): string {
+    const numbers: (number | null)[] = [];
+    const inOrder = [...periods].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [period, v] of inOrder)
+      numbers.push(
+        monthIndexOf(period),
+        v.target,
+        v.forecast,
+        v.actual,
+        expectedValue(period, v, closedThrough),
+      );
+    return JSON.stringify(numbers);
+  },
+  decode: (text: string) => JSON.parse(text) as (number | null)[],
+  /** Adds decoded months to `sums` (month index → target, forecast, actual, expected). */
+  addTo(sums: Map<number, [number, number, number, number]>, n: readonly (number | null)[]) {
+    for (let i = 0; i < n.length; i += 5) {
+      const month = n[i]!;
+      let s = sums.get(month);
+      if (!s) sums.set(month, (s = [0, 0, 0, 0]));
+      s[0] += n[i + 1] ?? 0;
+      s[1] += n[i + 2] ?? 0;
+      s[2] += n[i + 3] ?? 0;
+      s[3] += n[i + 4]!;
+    }
+  },
+};
+
+const monthIndexOf = (period: string) =>
+  Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1;
+export const periodOfIndex = (month: number) =>
+  `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
+
+/**
+ * The scope's money by month (its measures but the cancelled ones), from the kept months: one
+ * text of the scope's arrays, added up here (a parse of numbers, not a query per month).
+ */
+export async function monthsUnder(
+  x: Exec,
+  prefixes: readonly string[],
+  range: { from?: string | undefined; to?: string | undefined },
+) {
+  const sums = new Map<number, [number, number, number, number]>();
+  if (!prefixes.length) return [];
+  const found = await one<{ months: string | null }>(
+    x,
+    `SELECT '[' || group_concat(t.months) || ']' AS months FROM measure_totals t JOIN measures m ON m.node_id = t.measure_id
+     WHERE ${underPrefixes('t.measure_id')} AND m.stage <> 'cancelled' AND t.months IS NOT NULL`,
+    [JSON.stringify(prefixes)],
+  ).catch((e: unknown) => {
+    // Before migration 010 nothing is kept by month.
+    if (/no such column: t\.months/.test(String(e))) return undefined;
+    throw e;
+  });
+  // The arrays of all the scope's measures, as one array of arrays: one parse.
+  if (found?.months)
+    for (const months of MonthsCodec.decode(found.months) as unknown as (number | null)[][])
+      MonthsCodec.addTo(sums, months);
+  const from = range.from ? monthIndexOf(range.from) : -Infinity;
+  const to = range.to ? monthIndexOf(range.to) : Infinity;
+  return [...sums]
+    .filter(([month]) => month >= from && month <= to)
+    .sort(([a], [b]) => a - b)
+    .map(([month, [target, forecast, actual, expected]]) => ({
+      period: periodOfIndex(month),
+      target,
+      forecast,
+      actual,
+      expected,
+    }));
+}
+
+/** The scope's measures furthest from target (expected − target, either way), at most `limit`. */
+export const furthestFromTarget = (x: Exec, prefixes: readonly string[], limit: number) =>
+  prefixes.length
+    ? rows<{
+        code: string;
+        title: string;
+        owner_id: string;
+        target: number;
+        expected: number;
+      }>(
+        x,
+        `SELECT n.code, m.title, m.owner_id, t.target, t.expected FROM measure_totals t
+         JOIN measures m ON m.node_id = t.measure_id JOIN nodes n ON n.id = t.measure_id
+         WHERE ${underPrefixes('t.measure_id')} AND m.stage <> 'cancelled' AND t.expected <> t.target
+         ORDER BY abs(t.expected - t.target) DESC, n.code LIMIT ?2`,
+        [JSON.stringify(prefixes), limit],
+      )
+    : Promise.resolve([]);
 
 /** The measures this transaction changed (the triggers' list). */
 export const changedMeasureIds = async (x: Exec) =>
@@ -44,7 +151,7 @@ export const periodRowsUnder = (
 
 export async function saveTotals(x: Exec, kept: readonly KeptTotals[]) {
   if (!kept.length) return;
-  // As arrays: SQLite reads an element by index faster than a field by path, 10 a row.
+  // As arrays: SQLite reads an element by index faster than a field by path, 12 a row.
   const rows = kept.map((k) => [
     k.measureId,
     k.money.baseline,
@@ -57,18 +164,25 @@ export async function saveTotals(x: Exec, kept: readonly KeptTotals[]) {
     k.implementation,
     k.potential,
     k.statusUntil,
+    k.months ?? null,
   ]);
-  await x.execute({
-    sql: `INSERT INTO measure_totals (measure_id, baseline, target, forecast, actual, forecast_variance, actual_variance, expected,
-            implementation, potential, status_until)
+  const save = (months: boolean) =>
+    x.execute({
+      sql: `INSERT INTO measure_totals (measure_id, baseline, target, forecast, actual, forecast_variance, actual_variance, expected,
+            implementation, potential, status_until${months ? ', months' : ''})
           SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9,
-            value->>10
+            value->>10${months ? ', value->>11' : ''}
           FROM json_each(?) WHERE true
           ON CONFLICT (measure_id) DO UPDATE SET baseline = excluded.baseline, target = excluded.target, forecast = excluded.forecast,
             actual = excluded.actual, forecast_variance = excluded.forecast_variance, actual_variance = excluded.actual_variance,
             expected = excluded.expected, implementation = excluded.implementation, potential = excluded.potential,
-            status_until = excluded.status_until`,
-    args: [JSON.stringify(rows)],
+            status_until = excluded.status_until${months ? ', months = coalesce(excluded.months, months)' : ''}`,
+      args: [JSON.stringify(rows)],
+    });
+  await save(true).catch((e: unknown) => {
+    // Migration 006 keeps the totals before 010 gives them their months.
+    if (!/no column named months|no such column: months/.test(String(e))) throw e;
+    return save(false);
   });
 }
 
@@ -131,4 +245,15 @@ export const pendingDecisionsUnder = (x: Exec, prefixes: readonly string[]) =>
        WHERE g.status = 'pending' AND ${underPrefixes('g.measure_id', '?1')}
        GROUP BY g.measure_id, g.approver`,
     [JSON.stringify(prefixes)],
+  );
+
+/** Every measure's kept months (the kept-totals check compares them with the cells). */
+export const keptMonths = async (x: Exec) =>
+  new Map(
+    (
+      await rows<{ measure_id: number; months: string | null }>(
+        x,
+        'SELECT measure_id, months FROM measure_totals',
+      )
+    ).map((r) => [r.measure_id, r.months]),
   );
