@@ -15,6 +15,7 @@ import { HealthAnswer } from '../shared/api/answers.js';
 import { approvalRoutes } from './features/approvals/routes.js';
 import { auditRoutes } from './features/audit/routes.js';
 import { decisionRoutes } from './features/decisions/routes.js';
+import { notificationRoutes } from './features/notifications/routes.js';
 import { exceptionRoutes } from './features/exceptions/routes.js';
 import { gateRoutes } from './features/gates/routes.js';
 import { hierarchyRoutes } from './features/hierarchy/routes.js';
@@ -58,6 +59,7 @@ export function createApi(deps: Deps) {
     .route('/', exceptionRoutes(deps))
     .route('/', reportingRoutes(deps))
     .route('/', decisionRoutes(deps))
+    .route('/', notificationRoutes(deps))
     .route('/', auditRoutes(deps));
   return api;
 }

@@ -14,11 +14,14 @@ import { keyingPoint } from './features/audit/store.js';
 import { createApp, manifestFor } from './app.js';
 import { sweep as keepWithTime } from './features/reporting/keep.js';
 import { forgetEndedWindows } from './db/auth-failures.js';
+import { deliverDue } from './features/notifications/deliver.js';
 import { forgetIdempotencyKeys } from './features/sync/routes.js';
 import { isEmpty, seedDemo } from './seed/demo.js';
 
 // Reads never write: what time alone changes (statuses, exceptions aging) is kept by this sweep.
 const SWEEP_MS = 60_000;
+/** How often due webhook deliveries are posted. */
+const DELIVERY_MS = 5_000;
 
 async function tls(config: Config): Promise<{ cert: Buffer; key: Buffer } | null> {
   if (config.GATECELL_TLS === 'off') return null;
@@ -159,6 +162,17 @@ async function main() {
     );
   }, SWEEP_MS);
   sweep.unref();
+  // Webhook deliveries: what is due, every few seconds, one round at a time on this instance
+  // (other instances claim theirs: a delivery is claimed by one only).
+  let delivering = false;
+  const deliveries = setInterval(() => {
+    if (delivering) return;
+    delivering = true;
+    deliverDue(deps)
+      .catch((e) => console.error('webhook delivery failed:', e))
+      .finally(() => (delivering = false));
+  }, DELIVERY_MS);
+  deliveries.unref();
 
   // Keep idle connections longer than the proxies and clients in front of the service do (load
   // balancers commonly 60 s): a connection the service closes just as a client reuses it fails
@@ -169,6 +183,7 @@ async function main() {
 
   const stop = () => {
     clearInterval(sweep);
+    clearInterval(deliveries);
     server.close(() => {
       db.close();
       process.exit(0);

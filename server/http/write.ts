@@ -11,6 +11,7 @@ import {
   auditHead,
 } from '../features/audit/trail.js';
 import { keepDerived } from '../features/reporting/keep.js';
+import { enqueueNotifications } from '../features/notifications/outbox.js';
 import type { MeasureRow } from '../features/measures/store.js';
 import type { AppEnv, Deps } from './env.js';
 
@@ -34,6 +35,8 @@ export class Write {
   measuresKnown: Map<number, MeasureRow> | undefined;
   #revision: number | null = null;
   readonly #last: (() => Promise<unknown>)[] = [];
+  /** The events written through audit() (not the packed cell changes): what notifications read. */
+  readonly #events: AuditEvent[] = [];
 
   constructor(
     readonly tx: Transaction,
@@ -63,6 +66,7 @@ export class Write {
 
   audit(event: AuditEvent) {
     this.trail.add(event);
+    this.#events.push(event);
   }
 
   /**
@@ -79,6 +83,8 @@ export class Write {
    * with it), kept apart.
    */
   async finish(request: RequestIds | null) {
+    // Webhook deliveries of what this write did, in its transaction (an outbox).
+    await enqueueNotifications(this, this.#events);
     const source =
       request?.clientId != null
         ? { ...(this.source as object | null), clientRequestId: request.clientId }

@@ -19,6 +19,7 @@ import {
   ROLES,
   STAGES,
 } from '../model.js';
+import { NOTIFICATION_EVENTS } from '../domain/notifications.js';
 import { SettingsShape } from '../domain/settings.js';
 
 const obj = z.strictObject;
@@ -462,6 +463,34 @@ export const DecisionsAnswer = obj({
   more: z.boolean(),
 });
 
+// ---- notifications -----------------------------------------------------------------------
+
+export const WebhookAnswer = obj({
+  id: z.string(),
+  node: z.string(),
+  url: z.string(),
+  events: z.array(z.enum(NOTIFICATION_EVENTS)),
+  createdBy: z.string(),
+  createdAt: Instant,
+});
+export const WebhooksAnswer = obj({ webhooks: z.array(WebhookAnswer) });
+export const DeliveryAnswer = obj({
+  id: z.string(),
+  webhook: z.string(),
+  event: z.enum(NOTIFICATION_EVENTS),
+  /** pending (to be tried, or tried again at nextAttemptAt), delivered, or failed (given up after a day). */
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  createdAt: Instant,
+  nextAttemptAt: Instant.nullable(),
+  lastAttemptAt: Instant.nullable(),
+  /** The receiver's HTTP status; null when it could not be reached or did not answer in time. */
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  deliveredAt: Instant.nullable(),
+});
+export const DeliveriesAnswer = obj({ deliveries: z.array(DeliveryAnswer) });
+
 // ---- reporting ---------------------------------------------------------------------------
 
 const StageSlot = obj({ count: z.number().int(), target: Amount, forecast: Amount });
@@ -593,6 +622,8 @@ export type ExceptionActedAnswer = z.infer<typeof ExceptionActedAnswer>;
 export type RollupAnswer = z.infer<typeof RollupAnswer>;
 export type DecisionEntry = z.infer<typeof DecisionEntry>;
 export type DecisionsAnswer = z.infer<typeof DecisionsAnswer>;
+export type WebhookAnswer = z.infer<typeof WebhookAnswer>;
+export type DeliveryAnswer = z.infer<typeof DeliveryAnswer>;
 export type AuditEvent = z.infer<typeof AuditEvent>;
 export type AuditAnswer = z.infer<typeof AuditAnswer>;
 export type CheckpointAnswer = z.infer<typeof CheckpointAnswer>;

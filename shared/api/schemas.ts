@@ -13,6 +13,7 @@ import {
   ROLES,
   STAGES,
 } from '../model.js';
+import { NOTIFICATION_EVENTS } from '../domain/notifications.js';
 import { PERIOD_PATTERN } from '../periods.js';
 import { SettingsPatch } from '../domain/settings.js';
 import { TEXT_LIMITS, type TextKind, textProblem } from '../text.js';
@@ -261,6 +262,21 @@ export const DecisionsQuery = z
     message: 'from is on or before to',
     path: ['to'],
   });
+/** Where a webhook posts: https, or http on this machine (a local receiver). */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+export const CreateWebhook = z.object({
+  url: text('line', 2000).refine((u) => {
+    if (!URL.canParse(u)) return false;
+    const url = new URL(u);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  }, 'an https:// URL (or http:// on 127.0.0.1, localhost or [::1])'),
+  events: z.array(z.enum(NOTIFICATION_EVENTS)).min(1),
+  /** Signs every body (HMAC-SHA256): at least 16 characters, never answered back. */
+  secret: text('line', 200).min(16),
+});
+export const DeliveriesQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
 export const ExceptionsQuery = z.object({
   scope: Code.optional(),
   level: z.coerce.number().int().min(1).max(3).optional(),

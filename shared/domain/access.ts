@@ -235,6 +235,9 @@ export function mayDecideException(
   return exception.level === 1 && actor.userId === exception.ownerId && canSee(actor, path);
 }
 
+/** Webhooks of a node: its admins (they say where the organization's news goes). */
+export const mayManageWebhooks = (actor: Actor, path: string) => hasRole(actor, path, 'admin');
+
 /** A gate is requested by the measure's owner only. */
 export const mayRequestGate = (actor: Actor, people: MeasurePeople) =>
   actor.userId === people.ownerId;

@@ -36,6 +36,22 @@ describe('every endpoint, arbitrary bodies', async () => {
       comment: 'x',
     })
   ).body.id;
+  const dp = (
+    await w.call(users.owner.token, 'POST', '/measures/M-FZ/dependencies', {
+      title: 'IT',
+      due: '2027-05-01',
+    })
+  ).body.id;
+  const ex = (
+    await w.call(users.owner.token, 'POST', '/exceptions', {
+      measure: 'M-FZ',
+      type: 'other',
+      title: 'x',
+      decisionNeeded: 'x',
+      valueAtStake: 1,
+      dueDate: '2027-05-01',
+    })
+  ).body.id;
   const endpoints: [string, string][] = [
     ['POST', '/users'],
     ['POST', '/nodes'],
@@ -57,6 +73,11 @@ describe('every endpoint, arbitrary bodies', async () => {
     ['POST', '/sync/push'],
     ['POST', '/import/actuals'],
     ['POST', '/exceptions/ex_nope/acknowledge'],
+    ['POST', '/exceptions'],
+    ['POST', `/exceptions/${ex}/decide`],
+    ['PATCH', `/dependencies/${dp}`],
+    ['POST', '/nodes/ORG/webhooks'],
+    ['GET', '/decisions?scope=ORG&from=%00&to=2027-13-45'],
     ['GET', '/audit/verify?checkpoint=%7B%7D'],
   ];
   const tokens = [
@@ -70,7 +91,9 @@ describe('every endpoint, arbitrary bodies', async () => {
     const r = await w.db.client
       .execute(`SELECT (SELECT value FROM meta WHERE key = 'revision') AS revision, (SELECT COUNT(*) FROM audit_batches) AS batches,
       (SELECT COUNT(*) FROM nodes) AS nodes, (SELECT COUNT(*) FROM users) AS users, (SELECT group_concat(value || '@' || version) FROM cells) AS cells,
-      (SELECT group_concat(id || status) FROM change_requests) AS requests, (SELECT group_concat(id || status) FROM gate_requests) AS gates`);
+      (SELECT group_concat(id || status) FROM change_requests) AS requests, (SELECT group_concat(id || status) FROM gate_requests) AS gates,
+      (SELECT group_concat(id || status || level) FROM exceptions) AS exceptions, (SELECT COUNT(*) FROM webhooks) AS webhooks,
+      (SELECT group_concat(id || done || at_risk || risk_level || due) FROM dependencies) AS dependencies`);
     return r.rows[0];
   };
   const send = async (

@@ -203,7 +203,7 @@ describe('migrations', STORY, () => {
 
   it('010 keeps the money by month of the measures already in the record, as their cells say', async () => {
     expect((await call('GET', '/reports/rollup?scope=OLD')).byMonth).toEqual([]);
-    expect(await migrate(db)).toEqual(['010_kept_months.sql']);
+    expect(await migrate(db, '010_kept_months.sql')).toEqual(['010_kept_months.sql']);
     // OLD-M's window is 2026-01…2026-02 (March lies outside it); a target of 500.00 a month.
     expect((await call('GET', '/reports/rollup?scope=OLD')).byMonth).toEqual([
       { period: '2026-01', target: 500, forecast: 0, actual: 0, expected: 500 },
@@ -212,5 +212,10 @@ describe('migrations', STORY, () => {
     expect((await db.client.execute('SELECT COUNT(*) AS n FROM measures_changed')).rows[0]!.n).toBe(
       0,
     );
+  });
+
+  it('011 adds webhooks, none yet; every write before it went on without notifying anyone', async () => {
+    expect(await migrate(db)).toEqual(['011_webhooks.sql']);
+    expect((await call('GET', '/nodes/OLD/webhooks')).webhooks).toEqual([]);
   });
 });
