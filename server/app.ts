@@ -16,6 +16,7 @@ import { approvalRoutes } from './features/approvals/routes.js';
 import { auditRoutes } from './features/audit/routes.js';
 import { decisionRoutes } from './features/decisions/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
+import { workbookRoutes } from './features/workbooks/routes.js';
 import { exceptionRoutes } from './features/exceptions/routes.js';
 import { gateRoutes } from './features/gates/routes.js';
 import { hierarchyRoutes } from './features/hierarchy/routes.js';
@@ -60,6 +61,7 @@ export function createApi(deps: Deps) {
     .route('/', reportingRoutes(deps))
     .route('/', decisionRoutes(deps))
     .route('/', notificationRoutes(deps))
+    .route('/', workbookRoutes(deps))
     .route('/', auditRoutes(deps));
   return api;
 }

@@ -26,6 +26,14 @@ const Config = z.object({
   GATECELL_TOKEN_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_TOKEN_DAYS),
   /** Behind a reverse proxy: take the client's address from the first X-Forwarded-For hop. */
   GATECELL_TRUST_PROXY: z.enum(['0', '1']).default('0'),
+  /** Where Office finds the add-in a starter workbook names: EXCatalog, Registry, or FileSystem:<share>. */
+  GATECELL_ADDIN_STORE: z
+    .string()
+    .regex(
+      /^(EXCatalog|Registry|FileSystem:.+)$/,
+      'EXCatalog, Registry, or FileSystem:<catalog share>',
+    )
+    .default('EXCatalog'),
   GATECELL_OFFICE_JS: z.enum(['cdn', 'local']).default('cdn'),
   GATECELL_PANE_DIR: z.string().default('dist/pane'),
   /** Where users reach this service (the manifest's URLs): by default https://localhost:PORT. */

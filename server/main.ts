@@ -15,6 +15,7 @@ import { createApp, manifestFor } from './app.js';
 import { sweep as keepWithTime } from './features/reporting/keep.js';
 import { forgetEndedWindows } from './db/auth-failures.js';
 import { deliverDue } from './features/notifications/deliver.js';
+import { addinReference } from './features/workbooks/routes.js';
 import { forgetIdempotencyKeys } from './features/sync/routes.js';
 import { isEmpty, seedDemo } from './seed/demo.js';
 
@@ -110,6 +111,7 @@ async function main() {
     tokenDays: config.GATECELL_TOKEN_DAYS,
     log: pino(),
     trustProxy: config.GATECELL_TRUST_PROXY === '1',
+    addin: addinReference(config.GATECELL_ADDIN_STORE),
     sso:
       config.GATECELL_OIDC_ISSUER && config.GATECELL_OIDC_AUDIENCE
         ? ssoVerifier({

@@ -47,6 +47,50 @@ export class GatecellClient {
   }
 
   async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.#send(method, path, body);
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      // A gateway's error page, say: the status still tells what happened.
+      if (res.ok)
+        throw new ApiCallError(
+          res.status,
+          'BAD_ANSWER',
+          `${method} ${path} answered with something that is not JSON.`,
+        );
+    }
+    if (!res.ok) throw this.#refusal(res, json, method, path);
+    return json as T;
+  }
+
+  /** A file the service answers (an .xlsx), as bytes; its refusals as any call's. */
+  async file(path: string): Promise<ArrayBuffer> {
+    const res = await this.#send('GET', path);
+    if (res.ok) return res.arrayBuffer();
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // Not the service's error shape: the status says enough.
+    }
+    throw this.#refusal(res, json, 'GET', path);
+  }
+
+  #refusal(res: Response, json: unknown, method: string, path: string) {
+    const err = (json as { error?: { code: string; message: string; details?: unknown } } | null)
+      ?.error;
+    return new ApiCallError(
+      res.status,
+      err?.code ?? 'HTTP_ERROR',
+      err?.message ?? `${method} ${path} answered ${res.status}.`,
+      err?.details,
+    );
+  }
+
+  async #send(method: string, path: string, body?: unknown): Promise<Response> {
     const token = typeof this.token === 'string' ? this.token : await this.token();
     let res: Response;
     try {
@@ -65,34 +109,19 @@ export class GatecellClient {
         `The Gatecell service at ${this.base} cannot be reached: ${(e as Error).message}`,
       );
     }
-    const text = await res.text();
-    let json: unknown = null;
-    try {
-      json = text ? JSON.parse(text) : null;
-    } catch {
-      // A gateway's error page, say: the status still tells what happened.
-      if (res.ok)
-        throw new ApiCallError(
-          res.status,
-          'BAD_ANSWER',
-          `${method} ${path} answered with something that is not JSON.`,
-        );
-    }
-    if (!res.ok) {
-      const err = (json as { error?: { code: string; message: string; details?: unknown } } | null)
-        ?.error;
-      throw new ApiCallError(
-        res.status,
-        err?.code ?? 'HTTP_ERROR',
-        err?.message ?? `${method} ${path} answered ${res.status}.`,
-        err?.details,
-      );
-    }
-    return json as T;
+    return res;
   }
 
   me() {
     return this.call<Answer<'MeAnswer'>>('GET', '/me');
+  }
+  /** A starter workbook of the scope (GET /workbooks/starter): an .xlsx, already bound. */
+  starterWorkbook(scope: string, q: { kinds?: string[]; from?: string; to?: string } = {}) {
+    const params = new URLSearchParams({ scope });
+    if (q.kinds?.length) params.set('kinds', q.kinds.join(','));
+    if (q.from) params.set('from', q.from);
+    if (q.to) params.set('to', q.to);
+    return this.file(`/workbooks/starter?${params}`);
   }
   cells(
     scope: string,

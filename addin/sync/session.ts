@@ -138,6 +138,20 @@ export class SyncSession {
     readonly options: SessionOptions,
   ) {}
 
+  /**
+   * A new workbook for a scope, opened beside this one: the service's starter workbook (a table
+   * of the scope's measures with the record's values, already bound), so the planner starts from
+   * the record with no mapping step.
+   */
+  async newWorkbook(scope: string, q: { kinds?: string[]; from?: string; to?: string } = {}) {
+    const bytes = new Uint8Array(await this.client.starterWorkbook(scope, q));
+    // Base64, as Excel opens a workbook from, built in slices (a spread of megabytes overflows).
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    await this.port.openWorkbook(btoa(binary));
+  }
+
   /** A mapping proposed from the headers of `table` (by default the selected one), and its binding if it has one. */
   async propose(
     tableKey?: string,
@@ -288,11 +302,37 @@ export class SyncSession {
   #watching: Promise<unknown> | null = null;
   #stopWatching: (() => Promise<void>) | null = null;
 
+  /**
+   * Bindings made without their columns' ids — a starter workbook from the service, which cannot
+   * know the ids Excel gives its columns, or a binding older than ids — identified against their
+   * tables as they stand (while every bound column still reads as bound) and saved once: from
+   * then on their edits are watched, and the measure behind a cell found, like any binding's.
+   */
+  async identifyBindings(): Promise<Binding[]> {
+    const all = await this.port.loadBindings();
+    if (all.every((b) => b.mapping.codeColumnId !== undefined)) return all;
+    const identified: Binding[] = [];
+    for (const b of all) {
+      const table =
+        b.mapping.codeColumnId === undefined
+          ? await this.port.readTable(b.tableId ?? b.table).catch(() => null)
+          : null;
+      const resolved = table ? resolveMapping(b.mapping, table).mapping : null;
+      identified.push(
+        table && resolved
+          ? { ...b, table: table.name, tableId: table.id, mapping: identify(resolved, table) }
+          : b,
+      );
+    }
+    await this.port.saveBindings(identified);
+    return identified;
+  }
+
   /** Starts (or renews, after the bindings changed) watching the edits of every bound table. */
   #watch() {
     this.#watching ??= (async () => {
       await this.#stopWatching?.();
-      const bindings = await this.port.loadBindings();
+      const bindings = await this.identifyBindings();
       const watched = bindings.filter((b) => b.mapping.codeColumnId !== undefined);
       // Per bound table, the kind and month of each bound column id: looked up on every edit.
       const slots = watched.map((b) => ({

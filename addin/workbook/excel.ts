@@ -20,9 +20,9 @@ import {
   type WatchedTable,
   type WorkbookPort,
 } from './port.js';
+import { BINDINGS_SETTING } from '../../shared/sync/mapping.js';
 import { hostHas, OPTIONAL } from './requirements.js';
 
-const SETTINGS_KEY = 'gatecell.bindings';
 /** The document setting that opens the pane with the workbook (the manifest's TaskpaneId says the same). */
 const AUTO_SHOW = 'Office.AutoShowTaskpaneWithDocument';
 /** Cells per read request (values and formulas of each): Excel on the web refuses requests or responses over 5 MB. */
@@ -100,6 +100,19 @@ export class ExcelWorkbook implements WorkbookPort {
 
   constructor(options: { notes?: boolean } = {}) {
     this.notes = options.notes ?? hostHas(OPTIONAL.notes);
+  }
+
+  async openWorkbook(xlsxBase64: string) {
+    try {
+      await Excel.createWorkbook(xlsxBase64);
+    } catch (e) {
+      const err = e as OfficeExtension.Error;
+      throw new WorkbookError(
+        `Opening the new workbook: ${err.message ?? String(e)}`,
+        err.code ?? 'OfficeError',
+        err.debugInfo,
+      );
+    }
   }
 
   workbookName() {
@@ -313,12 +326,12 @@ export class ExcelWorkbook implements WorkbookPort {
     await new Promise<void>((resolve) =>
       Office.context.document.settings.refreshAsync(() => resolve()),
     );
-    const saved = Office.context.document.settings.get(SETTINGS_KEY) as Binding[] | null;
+    const saved = Office.context.document.settings.get(BINDINGS_SETTING) as Binding[] | null;
     return Array.isArray(saved) ? saved : [];
   }
 
   saveBindings(bindings: readonly Binding[]) {
-    Office.context.document.settings.set(SETTINGS_KEY, bindings);
+    Office.context.document.settings.set(BINDINGS_SETTING, bindings);
     // A bound workbook opens the pane with it; one with no binding left does not.
     if (bindings.length) Office.context.document.settings.set(AUTO_SHOW, true);
     else Office.context.document.settings.remove(AUTO_SHOW);

@@ -16,6 +16,7 @@ import type {
   WatchedTable,
   WorkbookPort,
 } from './port.js';
+import { BINDINGS_SETTING } from '../../shared/sync/mapping.js';
 import {
   isUserFill,
   joinNote,
@@ -82,7 +83,6 @@ export class RequestTooLarge extends Error {
 
 const blank = (value: unknown = ''): Cell => ({ value, formula: null, fill: null, note: null });
 const LOOK_OF = new Map(Object.entries(LOOK_FILL).map(([look, fill]) => [fill, look as CellLook]));
-const BINDINGS_SETTING = 'gatecell.bindings';
 
 export class MemoryWorkbook implements WorkbookPort {
   #tables: Table[] = [];
@@ -343,6 +343,12 @@ export class MemoryWorkbook implements WorkbookPort {
 
   async workbookName() {
     return this.name;
+  }
+
+  /** The workbooks opened from here (base64 .xlsx), newest last: what Excel would show beside this one. */
+  readonly opened: string[] = [];
+  async openWorkbook(xlsxBase64: string) {
+    this.opened.push(xlsxBase64);
   }
 
   async tableAtSelection() {

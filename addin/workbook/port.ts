@@ -1,6 +1,6 @@
 // The seam between the add-in and Excel. Only addin/workbook/excel.ts calls the Excel API; the
 // rest of the add-in (sync, React) talks to a WorkbookPort, and tests give it an in-memory one.
-import type { Mapping } from '../../shared/sync/mapping.js';
+import type { Binding } from '../../shared/sync/mapping.js';
 
 export interface TableData {
   /** Excel's Table.id: the same through renames, sorts and inserts. Bindings hold on to it. */
@@ -81,18 +81,7 @@ export function splitNote(text: string | null | undefined): {
   return { user: paragraphs.slice(0, -1).join('\n\n') || null, addin: last };
 }
 
-/** A binding is saved in the workbook: it survives closing and reopening (no secrets in it). */
-export interface Binding {
-  id: string;
-  name: string;
-  /** The table's name when last read: shown to the planner, and the key of bindings made before ids were kept. */
-  table: string;
-  /** The table's id: what the binding is found by, so a renamed table keeps its binding. */
-  tableId?: string;
-  mapping: Mapping;
-  /** The scope pulled into this table (a node code), for adding missing rows. */
-  scope: string | null;
-}
+export type { Binding };
 
 /** Who made an edit, as the host says: the user here, or a co-author (Excel on the web). */
 export type EditSource = 'local' | 'remote';
@@ -121,6 +110,8 @@ export interface WorkbookPort {
   /** Whether the host shows cell notes (ExcelApi 1.18; not Office 2021/2024 perpetual): without them every reason is in the pane. */
   readonly notes: boolean;
   workbookName(): Promise<string>;
+  /** Opens a new workbook from an .xlsx (base64), beside this one: Excel shows it in a window (a tab on the web). */
+  openWorkbook(xlsxBase64: string): Promise<void>;
   /** The table the selection is in; a plain range with a header row is first turned into a table. */
   tableAtSelection(): Promise<string>;
   /** `table` is a table's id or name (Excel's tables.getItem takes either). */

@@ -19,6 +19,8 @@ export const OPTIONAL = {
  * up before calling it.
  */
 export const API_SETS: Record<string, string> = {
+  // Excel.createWorkbook: a function of the Excel namespace, not of an object.
+  'Global.createWorkbook': '1.8',
   'RequestContext.workbook': '1.1',
   'RequestContext.application': '1.1',
   'RequestContext.sync': '1.1',

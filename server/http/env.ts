@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/db.js';
 import type { Actor } from '../../shared/domain/access.js';
 import type { ApiError } from './errors.js';
+import type { AddinReference } from '../features/workbooks/present.js';
 
 export interface Deps {
   db: Db;
@@ -14,6 +15,8 @@ export interface Deps {
   sso?: ((token: string) => Promise<string>) | undefined;
   /** Where a line for every request goes (pino); none: not logged (tests, tools). */
   log?: Logger | undefined;
+  /** The add-in a starter workbook names (its id, version and catalog); none: from manifest.xml, centralized deployment. */
+  addin?: AddinReference | undefined;
   /** Behind a proxy the operator trusts: the client is the first X-Forwarded-For hop. */
   trustProxy?: boolean | undefined;
 }

@@ -20,7 +20,7 @@ export interface RouteDoc {
   public?: boolean;
   /** A body the route reads itself (not through a validator), by media type: what it holds. */
   body?: Record<string, string>;
-  /** Other media types the 200 answers when the client's Accept asks (CSV), and what they hold. */
+  /** Other media types the 200 answers (CSV on Accept: text/csv; a file), and what they hold. */
   alsoAs?: Record<string, string>;
 }
 
@@ -48,12 +48,16 @@ export function documented(doc: RouteDoc): MiddlewareHandler {
       : {}),
     responses: {
       ...Object.fromEntries(
-        Object.entries(doc.answers).map(([status, schema]) => [
+        Object.entries({
+          // A route answering only a file (an .xlsx) documents its 200 by media type alone.
+          ...(doc.alsoAs ? { 200: undefined } : {}),
+          ...doc.answers,
+        } as Record<string, z.ZodType | undefined>).map(([status, schema]) => [
           status,
           {
             description: doc.summary,
             content: {
-              ...json(schema),
+              ...(schema ? json(schema) : {}),
               ...(status === '200' && doc.alsoAs
                 ? Object.fromEntries(
                     Object.entries(doc.alsoAs).map(([media, description]) => [

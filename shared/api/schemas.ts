@@ -225,6 +225,22 @@ export const CellsQuery = z.object({
     .transform((v) => v === 'true')
     .optional(),
 });
+/** At most this many months a starter workbook: its table stays readable, and its request small. */
+export const STARTER_MAX_MONTHS = 60;
+export const StarterQuery = z
+  .object({
+    scope: Code,
+    kinds: text('line', 100)
+      .transform(commaList)
+      .pipe(z.array(z.enum(CELL_KINDS)).min(1))
+      .default(['forecast']),
+    from: Period.optional(),
+    to: Period.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: 'from is on or before to',
+    path: ['to'],
+  });
 export const ImportQuery = z.object({ decimal: z.enum(['point', 'comma']).default('point') });
 export const ChangesQuery = z.object({
   scope: Code,

@@ -20,6 +20,22 @@ export interface Mapping {
   codeHeader?: string;
 }
 
+/** A binding is saved in the workbook: it survives closing and reopening (no secrets in it). */
+export interface Binding {
+  id: string;
+  name: string;
+  /** The table's name when last read: shown to the planner, and the key of bindings made before ids were kept. */
+  table: string;
+  /** The table's id: what the binding is found by, so a renamed table keeps its binding. */
+  tableId?: string;
+  mapping: Mapping;
+  /** The scope pulled into this table (a node code), for adding missing rows. */
+  scope: string | null;
+}
+
+/** The document setting the bindings are saved in (Office.context.document.settings). */
+export const BINDINGS_SETTING = 'gatecell.bindings';
+
 /** A table's columns as Excel reports them: headers and the ids that survive inserts and moves. */
 export interface TableColumns {
   headers: readonly string[];

@@ -181,6 +181,7 @@ describe('requirement sets', () => {
     (globalThis as any).Excel = {
       run: (a: unknown, b?: (c: unknown) => Promise<unknown>) =>
         typeof a === 'function' ? (a as (c: unknown) => Promise<unknown>)(context) : b!(context),
+      createWorkbook: async () => void seen.add('Global.createWorkbook'),
     };
     const settings = new Map<string, unknown>();
     (globalThis as any).Office = {
@@ -207,6 +208,7 @@ describe('requirement sets', () => {
   /** Every port method, and the two event handlers once each. */
   async function everything(excel: ExcelWorkbook) {
     await excel.workbookName();
+    await excel.openWorkbook('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==');
     await excel.tableAtSelection();
     await excel.readTable('{T1}');
     await excel.paint('{T1}', 11, [

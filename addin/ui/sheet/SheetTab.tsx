@@ -86,6 +86,8 @@ export function SheetTab({
   // On open: check every bound cell against the record, then keep current while the pane is open.
   useEffect(() => {
     void guard(async () => {
+      // A workbook bound elsewhere (a starter workbook) gets its columns' ids first.
+      await session.identifyBindings();
       const found = await reload();
       let flagged = 0;
       for (const b of found) flagged += (await session.verify(b)).mismatches;
@@ -396,14 +398,34 @@ export function SheetTab({
           }
         />
       ) : (
-        <Button
-          appearance={active ? 'secondary' : 'primary'}
-          size={active ? 'small' : 'medium'}
-          disabled={!!busy}
-          onClick={() => startBinding()}
-        >
-          Bind the selected table
-        </Button>
+        <div className={s.row}>
+          <Button
+            appearance={active ? 'secondary' : 'primary'}
+            size={active ? 'small' : 'medium'}
+            disabled={!!busy}
+            onClick={() => startBinding()}
+          >
+            Bind the selected table
+          </Button>
+          <Button
+            appearance="secondary"
+            size={active ? 'small' : 'medium'}
+            disabled={!!busy || !(active?.scope ?? me.grants[0]?.node)}
+            onClick={() =>
+              act('Making the workbook', async () => {
+                const scope = (active?.scope ?? me.grants[0]?.node)!;
+                await session.newWorkbook(scope);
+                show({
+                  intent: 'success',
+                  title: 'New workbook',
+                  text: `A workbook of ${scope}, bound and filled from the record, opened beside this one.`,
+                });
+              })
+            }
+          >
+            New workbook for this scope
+          </Button>
+        </div>
       )}
       <Divider />
       <Legend />
