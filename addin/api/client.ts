@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type * as A from '../../shared/api/answers.js';
 import type { PushBody } from '../../shared/api/schemas.js';
 
-type Answer<K extends keyof typeof A> = (typeof A)[K] extends z.ZodType
+export type Answer<K extends keyof typeof A> = (typeof A)[K] extends z.ZodType
   ? z.infer<(typeof A)[K]>
   : never;
 export type WireCell = Answer<'WireCell'>;
@@ -206,6 +206,12 @@ export class GatecellClient {
     return this.call<MeasureView>('POST', `/measures/${encodeURIComponent(code)}/resume`, {
       comment,
     });
+  }
+  rollup(scope: string) {
+    return this.call<Answer<'RollupAnswer'>>(
+      'GET',
+      `/reports/rollup?scope=${encodeURIComponent(scope)}`,
+    );
   }
   exceptions(scope: string) {
     return this.call<Answer<'ExceptionsAnswer'>>(

@@ -17,6 +17,7 @@ import { ApiCallError, GatecellClient } from '../api/client.js';
 import { SyncSession } from '../sync/session.js';
 import { WorkbookStateStore } from '../sync/state.js';
 import type { WorkbookPort } from '../workbook/port.js';
+import { DashboardTab } from './dashboard/DashboardTab.js';
 import { ApprovalsTab } from './approvals/ApprovalsTab.js';
 import { ConnectForm } from './connect/ConnectForm.js';
 import {
@@ -52,7 +53,7 @@ const useStyles = makeStyles({
 });
 
 type Me = Awaited<ReturnType<GatecellClient['me']>>;
-type TabName = 'sheet' | 'measure' | 'approvals';
+type TabName = 'sheet' | 'measure' | 'approvals' | 'dashboard';
 
 /** The service's client for a connection: the person's token, or Office's sign-in token. */
 const clientOf = (c: Connection, quietly = false) =>
@@ -147,6 +148,7 @@ export function App({ port }: { port: WorkbookPort }) {
       </Caption1>
       <NoticeBar />
       <TabList
+        size="small"
         selectedValue={tab}
         onTabSelect={(_, d) => setTab(d.value as TabName)}
         aria-label="Gatecell"
@@ -154,6 +156,7 @@ export function App({ port }: { port: WorkbookPort }) {
         <Tab value="sheet">Sheet</Tab>
         <Tab value="measure">Measure</Tab>
         <Tab value="approvals">Approvals</Tab>
+        <Tab value="dashboard">Dashboard</Tab>
       </TabList>
       {/* All tabs stay mounted: the on-open check runs once and the sheet keeps refreshing on any tab. */}
       <div role="tabpanel" aria-label="Sheet" hidden={tab !== 'sheet'}>
@@ -164,6 +167,15 @@ export function App({ port }: { port: WorkbookPort }) {
       </div>
       <div role="tabpanel" aria-label="Approvals" hidden={tab !== 'approvals'}>
         {client && <ApprovalsTab client={client} visible={tab === 'approvals'} />}
+      </div>
+      <div role="tabpanel" aria-label="Dashboard" hidden={tab !== 'dashboard'}>
+        {client && (
+          <DashboardTab
+            client={client}
+            visible={tab === 'dashboard'}
+            defaultScope={me.grants[0]?.node ?? ''}
+          />
+        )}
       </div>
     </main>
   );

@@ -111,6 +111,13 @@ describe('the pane at task-pane widths, light and dark', async () => {
           fullPage: true,
         });
         found.push(...(await violations(controller)).map((v) => `approvals: ${v}`));
+        await owner.getByRole('tab', { name: 'Dashboard' }).click();
+        await owner.getByText('Target, forecast and actual by month').waitFor();
+        await owner.screenshot({
+          path: `${SHOTS}/dashboard-${width}-${colorScheme}.png`,
+          fullPage: true,
+        });
+        found.push(...(await violations(owner)).map((v) => `dashboard: ${v}`));
         // Nothing wider than the pane: no sideways scrolling at any width.
         for (const page of [owner, controller])
           expect(
