@@ -215,7 +215,12 @@ describe('migrations', STORY, () => {
   });
 
   it('011 adds webhooks, none yet; every write before it went on without notifying anyone', async () => {
-    expect(await migrate(db)).toEqual(['011_webhooks.sql']);
+    expect(await migrate(db, '011_webhooks.sql')).toEqual(['011_webhooks.sql']);
+    expect((await call('GET', '/nodes/OLD/webhooks')).webhooks).toEqual([]);
+  });
+
+  it('012 lets webhooks be removed; none is', async () => {
+    expect(await migrate(db)).toEqual(['012_webhook_removal.sql']);
     expect((await call('GET', '/nodes/OLD/webhooks')).webhooks).toEqual([]);
   });
 });

@@ -268,4 +268,44 @@ describe('webhooks', () => {
       ['exception.escalated', 2],
     ]);
   });
+
+  it('removed by an admin: nothing more is posted, what was pending is given up, the history stays', async () => {
+    const w = await world();
+    const r = await receiver({ status: 500 });
+    const hook = (await register(w, 'ORG', r.url, ['request.waiting'])).body;
+    await openRequest(w, 'M-WR');
+    expect(await deliverDue(deps(w))).toBe(1);
+    // Only an admin of its node removes it; elsewhere it is unknown.
+    expect(
+      (await w.call(w.users.controller.token, 'DELETE', `/nodes/ORG/webhooks/${hook.id}`)).status,
+    ).toBe(403);
+    expect(
+      (await w.call(w.users.admin.token, 'DELETE', `/nodes/ORG-PKG/webhooks/${hook.id}`)).status,
+    ).toBe(404);
+    const removed = await w.call(w.users.admin.token, 'DELETE', `/nodes/ORG/webhooks/${hook.id}`);
+    expect(removed.status).toBe(200);
+    expect(removed.body.id).toBe(hook.id);
+    expect((await w.call(w.users.admin.token, 'GET', '/nodes/ORG/webhooks')).body.webhooks).toEqual(
+      [],
+    );
+    expect(
+      (await w.call(w.users.admin.token, 'DELETE', `/nodes/ORG/webhooks/${hook.id}`)).status,
+    ).toBe(404);
+    // The pending delivery is given up and never tried again; new events are not queued for it.
+    w.clock.now = new Date(w.clock.now.getTime() + 3_600_000);
+    await openRequest(w, 'M-WS');
+    expect(await deliverDue(deps(w))).toBe(0);
+    expect(r.got).toHaveLength(1);
+    const deliveries = (await w.call(w.users.admin.token, 'GET', '/nodes/ORG/webhooks/deliveries'))
+      .body.deliveries;
+    expect(deliveries).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        attempts: 1,
+        lastError: 'the webhook was removed',
+      }),
+    ]);
+    const audit = (await w.call(w.users.admin.token, 'GET', '/audit?scope=ORG')).body.events;
+    expect(audit.map((e: { action: string }) => e.action)).toContain('webhook.removed');
+  });
 });

@@ -8,13 +8,19 @@ import { DeliveriesAnswer, WebhookAnswer, WebhooksAnswer } from '../../../shared
 import { CreateWebhook, DeliveriesQuery } from '../../../shared/api/schemas.js';
 import { mayManageWebhooks } from '../../../shared/domain/access.js';
 import type { AppEnv, Deps } from '../../http/env.js';
-import { forbidden } from '../../http/errors.js';
+import { forbidden, notFound } from '../../http/errors.js';
 import { documented } from '../../http/openapi.js';
 import { validate } from '../../http/validate.js';
 import { write } from '../../http/write.js';
 import { visibleNode } from '../hierarchy/store.js';
 import { presentDelivery, presentWebhook } from './present.js';
-import { deliveriesUnder, insertWebhook, webhookById, webhooksUnder } from './store.js';
+import {
+  deliveriesUnder,
+  insertWebhook,
+  removeWebhook,
+  webhookById,
+  webhooksUnder,
+} from './store.js';
 
 export const notificationRoutes = (deps: Deps) => {
   /** The node, when the actor administers it. */
@@ -68,6 +74,33 @@ export const notificationRoutes = (deps: Deps) => {
         const node = await administered(c.get('actor'), c.req.param('code'));
         const hooks = await webhooksUnder(deps.db.client, node.path);
         return c.json({ webhooks: hooks.map(presentWebhook) }, 200);
+      },
+    )
+    .delete(
+      '/nodes/:code/webhooks/:id',
+      documented({
+        tag: 'Notifications',
+        summary:
+          'Remove a webhook (admin): nothing more is posted to it, what was pending is given up; its deliveries stay listed',
+        answers: { 200: WebhookAnswer },
+      }),
+      async (c) => {
+        const actor = c.get('actor');
+        const node = await administered(actor, c.req.param('code'));
+        const id = c.req.param('id');
+        const hook = await webhookById(deps.db.client, id);
+        // Only a webhook on this node or below it: another's is as unknown as a missing one.
+        if (!hook || !hook.path.startsWith(node.path)) throw notFound(`Webhook ${id}`);
+        await write(deps, c, async (w) => {
+          await removeWebhook(w.tx, id, actor.userId, w.at);
+          w.audit({
+            action: 'webhook.removed',
+            nodeId: hook.node_id,
+            subject: id,
+            before: { url: hook.url, events: JSON.parse(hook.events) as unknown },
+          });
+        });
+        return c.json(presentWebhook(hook), 200);
       },
     )
     .get(

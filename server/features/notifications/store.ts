@@ -31,23 +31,45 @@ const WEBHOOK = `SELECT h.id, h.node_id, n.code AS node, n.path, h.url, h.events
   FROM webhooks h JOIN nodes n ON n.id = h.node_id`;
 
 export const webhookById = (x: Exec, id: string) =>
-  one<WebhookRow>(x, `${WEBHOOK} WHERE h.id = ?`, [id]);
+  one<WebhookRow>(x, `${WEBHOOK} WHERE h.id = ? AND h.removed_at IS NULL`, [id]);
 
-/** The webhooks on the node or below it (what an admin of it sees). */
-export const webhooksUnder = (x: Exec, prefix: string) =>
-  rows<WebhookRow>(
-    x,
-    `${WEBHOOK} WHERE ${underPrefixes('h.node_id')} ORDER BY h.created_at, h.id`,
-    [JSON.stringify([prefix])],
-  );
+/** The webhooks on the node or below it (what an admin of it sees), but the removed ones. */
+export const webhooksUnder = (x: Exec, prefix: string) => {
+  const list = (removed: string) =>
+    rows<WebhookRow>(
+      x,
+      `${WEBHOOK} WHERE ${underPrefixes('h.node_id')}${removed} ORDER BY h.created_at, h.id`,
+      [JSON.stringify([prefix])],
+    );
+  return list(' AND h.removed_at IS NULL').catch((e: unknown) => {
+    // Before migration 012 none is removed.
+    if (/no such column: h\.removed_at/.test(String(e))) return list('');
+    throw e;
+  });
+};
 
 /** Every webhook (a handful): the outbox matches a write's events against them. */
 export const allWebhooks = async (x: Exec) =>
-  rows<WebhookRow>(x, WEBHOOK).catch((e: unknown) => {
-    // Before migration 011 there are none (the migrations write through the same path).
+  rows<WebhookRow>(x, `${WEBHOOK} WHERE h.removed_at IS NULL`).catch((e: unknown) => {
+    // Before migration 011 there are none, before 012 none is removed (the migrations write
+    // through the same path).
     if (/no such table: webhooks/.test(String(e))) return [];
+    if (/no such column: h\.removed_at/.test(String(e))) return rows<WebhookRow>(x, WEBHOOK);
     throw e;
   });
+
+/** Removes a webhook: kept as the history of its deliveries; what was pending is given up. */
+export async function removeWebhook(x: Exec, id: string, by: string, at: string) {
+  await x.execute({
+    sql: 'UPDATE webhooks SET removed_at = ?, removed_by = ? WHERE id = ?',
+    args: [at, by, id],
+  });
+  await x.execute({
+    sql: `UPDATE webhook_deliveries SET status = 'failed', lease_until = NULL, last_error = 'the webhook was removed'
+          WHERE webhook_id = ? AND status = 'pending'`,
+    args: [id],
+  });
+}
 
 /** The nodes the events name: code, path, and the people a measure names. */
 export const nodesForEvents = (x: Exec, ids: readonly number[]) =>
@@ -96,6 +118,7 @@ export const claimDue = (x: Exec, now: string, leaseUntil: string, limit: number
     `UPDATE webhook_deliveries SET lease_until = ?2, attempts = attempts + 1
      WHERE id IN (SELECT id FROM webhook_deliveries
                   WHERE status = 'pending' AND next_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)
+                    AND webhook_id IN (SELECT id FROM webhooks WHERE removed_at IS NULL)
                   ORDER BY next_at LIMIT ?3)
      RETURNING id, event, body, attempts, created_at,
        (SELECT url FROM webhooks h WHERE h.id = webhook_id) AS url,
@@ -103,7 +126,10 @@ export const claimDue = (x: Exec, now: string, leaseUntil: string, limit: number
     [now, leaseUntil, limit],
   );
 
-/** What one attempt came to: delivered, to be tried again at `nextAt`, or given up. */
+/**
+ * What one attempt came to: delivered, to be tried again at `nextAt`, or given up. A delivery
+ * given up meanwhile (its webhook removed) stays so, unless this attempt delivered it.
+ */
 export const recordAttempt = (
   x: Exec,
   id: string,
@@ -118,8 +144,8 @@ export const recordAttempt = (
   x.execute({
     sql: `UPDATE webhook_deliveries SET status = ?, next_at = coalesce(?, next_at), lease_until = NULL, last_status = ?,
             last_error = ?, last_attempt_at = ?, delivered_at = CASE WHEN ? = 'delivered' THEN ? END
-          WHERE id = ?`,
-    args: [a.status, a.nextAt, a.httpStatus, a.error, a.at, a.status, a.at, id],
+          WHERE id = ? AND (status = 'pending' OR ? = 'delivered')`,
+    args: [a.status, a.nextAt, a.httpStatus, a.error, a.at, a.status, a.at, id, a.status],
   });
 
 export interface DeliveryRow {
