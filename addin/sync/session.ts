@@ -312,19 +312,22 @@ export class SyncSession {
     const all = await this.port.loadBindings();
     if (all.every((b) => b.mapping.codeColumnId !== undefined)) return all;
     const identified: Binding[] = [];
+    let changed = false;
     for (const b of all) {
       const table =
         b.mapping.codeColumnId === undefined
           ? await this.port.readTable(b.tableId ?? b.table).catch(() => null)
           : null;
       const resolved = table ? resolveMapping(b.mapping, table).mapping : null;
+      if (table && resolved) changed = true;
       identified.push(
         table && resolved
           ? { ...b, table: table.name, tableId: table.id, mapping: identify(resolved, table) }
           : b,
       );
     }
-    await this.port.saveBindings(identified);
+    // A binding that no longer fits its table stays as it is (and says so where it is used).
+    if (changed) await this.port.saveBindings(identified);
     return identified;
   }
 

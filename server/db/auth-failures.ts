@@ -40,9 +40,13 @@ export class AuthFailureStore implements Store {
 
   /**
    * Counts one failure: a new window when there is none or it ended. Past the limit nothing is
-   * written (the count stays one above it, which is all the limiter asks).
+   * written, and no write is even begun: the count stays one above it, which is all the limiter
+   * asks, and a flood of bad tokens costs reads only.
    */
   async increment(client: string): Promise<ClientRateLimitInfo> {
+    // Already past the limit: nothing to count, and nothing taken from the write queue.
+    const known = await this.get(client);
+    if (known && known.totalHits > this.limit) return known;
     const at = this.now().getTime();
     const [w] = await this.db.write((tx) =>
       rows<Window>(

@@ -4,7 +4,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GatecellClient } from '../../addin/api/client.js';
 import { SyncSession } from '../../addin/sync/session.js';
 import { WorkbookStateStore } from '../../addin/sync/state.js';
@@ -161,6 +161,10 @@ describe('the starter workbook', () => {
     expect(binding!.mapping.codeColumnId).toBeDefined();
     expect(binding!.mapping.columns.every((c) => c.columnId !== undefined)).toBe(true);
     expect((await book.loadBindings())[0]).toEqual(binding);
+    // Identified once: opening again rewrites nothing.
+    const saves = vi.spyOn(book, 'saveBindings');
+    await session.identifyBindings();
+    expect(saves).not.toHaveBeenCalled();
     const stop = session.subscribe(() => undefined);
     await session.pull(binding!);
     expect(book.value(file.table, 0, 2)).toBe(100);
@@ -170,6 +174,36 @@ describe('the starter workbook', () => {
     const cells = (await w.call(w.users.viewer.token, 'GET', '/cells?scope=M-SB&kinds=forecast'))
       .body.cells;
     expect(cells.find((c: { period: string }) => c.period === '2027-04').value).toBe(95);
+  });
+
+  it('a binding whose table no longer fits is left as it is, and nothing is rewritten', async () => {
+    const w = await world();
+    await measure(w, 'M-SZ');
+    const file = await opened(
+      (await download(w, 'scope=ORG-PKG&from=2027-01&to=2027-01', w.users.owner.token)).bytes,
+    );
+    const book = new MemoryWorkbook('Renamed columns.xlsx');
+    // Someone retitled the month column before the pane first opened it.
+    book.addTable(file.table, file.sheet, ['Measure', 'Title', 'Notes'], [['M-SZ', '', '']]);
+    book.restore({
+      ...book.snapshot(),
+      settings: Object.fromEntries(
+        Object.entries(file.settings).map(([k, v]) => [k, JSON.stringify(v)]),
+      ),
+    });
+    const client = new GatecellClient('https://gatecell.test', w.users.owner.token, (url, init) =>
+      Promise.resolve(w.app.request(url, init)),
+    );
+    const session = new SyncSession(book, client, new WorkbookStateStore(book), {
+      digits: 2,
+      tolerancePct: 50,
+      newKey: () => crypto.randomUUID(),
+    });
+    const saves = vi.spyOn(book, 'saveBindings');
+    const [binding] = await session.identifyBindings();
+    expect(binding!.mapping.codeColumnId).toBeUndefined();
+    expect(saves).not.toHaveBeenCalled();
+    await expect(session.pull(binding!)).rejects.toThrow('no longer fits its table');
   });
 
   it('refuses what it cannot make, and shows nobody what they may not see', async () => {

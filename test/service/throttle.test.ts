@@ -4,7 +4,7 @@
 // instance on the same file throttles the same client. Failures are logged without the token.
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { forgetEndedWindows } from '../../server/db/auth-failures.js';
 import { rows } from '../../server/db/db.js';
@@ -35,6 +35,11 @@ describe('failed authentication is throttled', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     const goodButBlocked = await from(w.app, '10.1.1.1', good);
     expect(goodButBlocked.status).toBe(429);
+    // Past the limit, failures are answered from a read: the write queue is not touched.
+    const writes = vi.spyOn(w.db, 'write');
+    for (let i = 0; i < 5; i++) expect((await from(w.app, '10.1.1.1', BAD)).status).toBe(429);
+    expect(writes).not.toHaveBeenCalled();
+    writes.mockRestore();
     // Another client is not affected, and nor is a request made in process (no socket).
     expect((await from(w.app, '10.2.2.2', good)).status).toBe(200);
     expect((await w.call(good, 'GET', '/me')).status).toBe(200);
