@@ -1,5 +1,7 @@
 // A real service over a real libSQL file per test file, called in process through app.request.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
@@ -269,4 +271,24 @@ function holdToDocument(app: ReturnType<typeof createApp>) {
     if (problems.length) throw new Error(`Not as documented (OpenAPI):\n${problems.join('\n')}`);
     return res;
   }) as typeof app.request;
+}
+
+/** A pino logger writing into memory: what the service logged, as text and as parsed lines. */
+export function logSink() {
+  let text = '';
+  const sink = new Writable({
+    write(chunk, _, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return {
+    log: pino({}, sink),
+    text: () => text,
+    lines: () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }

@@ -1,26 +1,18 @@
 // Structured logs: a JSON line a request with the service's request id, the person, the path, the
 // status and the duration; a failed authentication as a warning. Never a token or an amount.
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
-import { ADMIN_TOKEN, measure, world } from '../helpers.js';
+import { ADMIN_TOKEN, logSink, measure, world } from '../helpers.js';
 
 describe('request logs', () => {
   it('say who asked what and how it went, and never a token or an amount', async () => {
     const w = await world();
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk, _, done) {
-        for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
-        done();
-      },
-    });
+    const logged = logSink();
     const app = createApp({
       db: w.db,
       now: () => w.clock.now,
       adminToken: ADMIN_TOKEN,
-      log: pino({}, sink),
+      log: logged.log,
     });
     const call = (token: string, method: string, path: string, body?: unknown) =>
       app.request(`/api/v1${path}`, {
@@ -37,6 +29,7 @@ describe('request logs', () => {
     const refused = await call('gc_not-a-real-token-at-all', 'GET', '/me?scope=ORG');
     expect(refused.status).toBe(401);
     await new Promise((r) => setImmediate(r));
+    const lines = logged.lines();
 
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({

@@ -59,6 +59,35 @@ async function opened(bytes: Buffer) {
   };
 }
 
+/** The workbook as Excel opens the file: its table (with these headers and rows) and its document settings. */
+function asExcelOpensIt(
+  file: Awaited<ReturnType<typeof opened>>,
+  headers: string[],
+  rows: unknown[][],
+) {
+  const book = new MemoryWorkbook('Gatecell.xlsx');
+  book.addTable(file.table, file.sheet, headers, rows);
+  book.restore({
+    ...book.snapshot(),
+    settings: Object.fromEntries(
+      Object.entries(file.settings).map(([k, v]) => [k, JSON.stringify(v)]),
+    ),
+  });
+  return book;
+}
+
+/** The add-in's session on `book`, signed in as the owner, talking to the service in process. */
+function paneOn(w: World, book: MemoryWorkbook) {
+  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, (url, init) =>
+    Promise.resolve(w.app.request(url, init)),
+  );
+  return new SyncSession(book, client, new WorkbookStateStore(book), {
+    digits: 2,
+    tolerancePct: 50,
+    newKey: () => crypto.randomUUID(),
+  });
+}
+
 describe('the starter workbook', () => {
   it('is a real workbook: one table of the scope’s measures, a column per kind and month, the record’s values', async () => {
     const w = await world(new Date('2027-02-10T09:00:00Z'));
@@ -133,28 +162,12 @@ describe('the starter workbook', () => {
     );
     const file = await opened(bytes);
     // The workbook as Excel opens it: its table and its document settings.
-    const book = new MemoryWorkbook('Gatecell ORG-PKG.xlsx');
-    book.addTable(
-      file.table,
-      file.sheet,
+    const book = asExcelOpensIt(
+      file,
       file.headers,
       file.rows.map((r) => r.map((v) => v ?? '')),
     );
-    const snapshot = book.snapshot();
-    book.restore({
-      ...snapshot,
-      settings: Object.fromEntries(
-        Object.entries(file.settings).map(([k, v]) => [k, JSON.stringify(v)]),
-      ),
-    });
-    const client = new GatecellClient('https://gatecell.test', w.users.owner.token, (url, init) =>
-      Promise.resolve(w.app.request(url, init)),
-    );
-    const session = new SyncSession(book, client, new WorkbookStateStore(book), {
-      digits: 2,
-      tolerancePct: 50,
-      newKey: () => crypto.randomUUID(),
-    });
+    const session = paneOn(w, book);
     // As the pane opens it: its columns get their ids, and the planner's edits are watched.
     const [binding] = await session.identifyBindings();
     expect(binding!.name).toBe('ORG-PKG plan');
@@ -182,23 +195,9 @@ describe('the starter workbook', () => {
     const file = await opened(
       (await download(w, 'scope=ORG-PKG&from=2027-01&to=2027-01', w.users.owner.token)).bytes,
     );
-    const book = new MemoryWorkbook('Renamed columns.xlsx');
     // Someone retitled the month column before the pane first opened it.
-    book.addTable(file.table, file.sheet, ['Measure', 'Title', 'Notes'], [['M-SZ', '', '']]);
-    book.restore({
-      ...book.snapshot(),
-      settings: Object.fromEntries(
-        Object.entries(file.settings).map(([k, v]) => [k, JSON.stringify(v)]),
-      ),
-    });
-    const client = new GatecellClient('https://gatecell.test', w.users.owner.token, (url, init) =>
-      Promise.resolve(w.app.request(url, init)),
-    );
-    const session = new SyncSession(book, client, new WorkbookStateStore(book), {
-      digits: 2,
-      tolerancePct: 50,
-      newKey: () => crypto.randomUUID(),
-    });
+    const book = asExcelOpensIt(file, ['Measure', 'Title', 'Notes'], [['M-SZ', '', '']]);
+    const session = paneOn(w, book);
     const saves = vi.spyOn(book, 'saveBindings');
     const [binding] = await session.identifyBindings();
     expect(binding!.mapping.codeColumnId).toBeUndefined();

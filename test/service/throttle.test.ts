@@ -2,14 +2,12 @@
 // further requests answer 429 for the rest of that minute — a good token too — while other
 // clients go on; the next minute it is back to normal. Counted in the database, so a second
 // instance on the same file throttles the same client. Failures are logged without the token.
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { forgetEndedWindows } from '../../server/db/auth-failures.js';
 import { rows } from '../../server/db/db.js';
 import { FAILED_AUTH_LIMIT } from '../../server/http/throttle.js';
-import { ADMIN_TOKEN, world, type World } from '../helpers.js';
+import { ADMIN_TOKEN, logSink, world, type World } from '../helpers.js';
 
 /** A request as it reaches @hono/node-server: with the socket it came on. */
 const from = (app: World['app'], address: string, token: string, headers = {}) =>
@@ -100,25 +98,17 @@ describe('failed authentication is throttled', () => {
 
   it('failures and throttled requests are logged with the client, never with the token', async () => {
     const w = await world();
-    let text = '';
-    const sink = new Writable({
-      write(chunk, _, done) {
-        text += String(chunk);
-        done();
-      },
-    });
+    const logged = logSink();
     const app = createApp({
       db: w.db,
       now: () => w.clock.now,
       adminToken: ADMIN_TOKEN,
-      log: pino({}, sink),
+      log: logged.log,
     });
     for (let i = 0; i <= FAILED_AUTH_LIMIT; i++) await from(app, '10.5.5.5', BAD);
     await new Promise((r) => setImmediate(r));
-    const lines = text
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = logged.lines();
+    const text = logged.text();
     expect(lines.filter((l) => l.status === 401)).toHaveLength(FAILED_AUTH_LIMIT);
     expect(lines.filter((l) => l.status === 429)).toEqual([
       expect.objectContaining({

@@ -137,6 +137,17 @@ interface Change {
   apply: (w: Write) => Promise<void>;
 }
 
+/** An exception's climb to `level`, in the trail (and so told to webhooks from level 2 on). */
+const auditEscalation = (w: Write, e: StoredException, level: number) =>
+  w.audit({
+    action: 'exception.escalated',
+    nodeId: e.measure_id,
+    subject: e.id,
+    before: { level: e.level },
+    after: { level },
+    source: RULES,
+  });
+
 const levelAtStart = (d: Detected) =>
   Math.max(d.atLeastLevel ?? 1, startLevel(d.valueAtStake, { level2: d.level2, level3: d.level3 }));
 
@@ -158,14 +169,7 @@ function diff(
           measureId: e.measure_id,
           apply: async (w) => {
             await escalateTo(w.tx, e.id, level);
-            w.audit({
-              action: 'exception.escalated',
-              nodeId: e.measure_id,
-              subject: e.id,
-              before: { level: e.level },
-              after: { level },
-              source: RULES,
-            });
+            auditEscalation(w, e, level);
           },
         });
       continue;
@@ -206,15 +210,7 @@ function diff(
         measureId: e.measure_id,
         apply: async (w) => {
           await restateException(w.tx, e.id, { ...d, level });
-          if (level !== e.level)
-            w.audit({
-              action: 'exception.escalated',
-              nodeId: e.measure_id,
-              subject: e.id,
-              before: { level: e.level },
-              after: { level },
-              source: RULES,
-            });
+          if (level !== e.level) auditEscalation(w, e, level);
         },
       });
   }
