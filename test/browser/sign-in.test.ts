@@ -58,9 +58,16 @@ describe('signing in to the pane', async () => {
       },
       { quietly, prompted },
     );
-    // The form looks again (its URL entered anew): the host can sign people in now.
-    await page.getByLabel('Service URL').fill('');
-    await page.getByLabel('Service URL').fill(origin);
+    // The form looks again (its URL entered anew): the host can sign people in now. Unless the
+    // pane already did, by itself: its first look at the service may end after the stub is in
+    // place (then the form is gone, signed in quietly, which only the first test's stub allows).
+    const url = page.getByLabel('Service URL');
+    await url
+      .fill('', { timeout: 2000 })
+      .then(() => url.fill(origin, { timeout: 2000 }))
+      .catch(async (e: unknown) => {
+        if (!(await page.getByLabel('Signed in as').count())) throw e;
+      });
     return { page, errors };
   };
   const signedInAs = (page: Awaited<ReturnType<typeof open>>['page']) =>

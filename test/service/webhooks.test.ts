@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Db } from '../../server/db/db.js';
 import { deliverDue } from '../../server/features/notifications/deliver.js';
 import { sweep } from '../../server/features/reporting/keep.js';
@@ -134,6 +134,13 @@ describe('webhooks', () => {
     const id = await openRequest(w, 'M-WH');
     // Nothing is posted while the request is answered: the delivery waits in the record.
     expect(r.got).toHaveLength(0);
+    // A round that finds nothing due takes no write lock.
+    const writes = vi.spyOn(w.db, 'write');
+    expect(await deliverDue({ db: w.db, now: () => new Date(w.clock.now.getTime() - 1000) })).toBe(
+      0,
+    );
+    expect(writes).not.toHaveBeenCalled();
+    writes.mockRestore();
     expect(await deliverDue(deps(w))).toBe(1);
     expect(await deliverDue(deps(w))).toBe(0);
     expect(r.got).toHaveLength(1);

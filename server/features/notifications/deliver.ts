@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { GIVE_UP_MS, retryDelayMs } from '../../../shared/domain/notifications.js';
 import type { Deps } from '../../http/env.js';
-import { claimDue, recordAttempt } from './store.js';
+import { anyDue, claimDue, recordAttempt } from './store.js';
 
 /** How long one attempt may take before it counts as failed. */
 export const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -20,6 +20,7 @@ export const signature = (secret: string, body: string) =>
 /** Delivers what is due now; answers how many attempts were made. */
 export async function deliverDue(deps: Deps): Promise<number> {
   const now = deps.now();
+  if (!(await anyDue(deps.db.client, now.toISOString()))) return 0;
   const claimed = await deps.db.write((tx) =>
     claimDue(tx, now.toISOString(), new Date(now.getTime() + LEASE_MS).toISOString(), BATCH),
   );

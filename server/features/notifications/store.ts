@@ -97,6 +97,14 @@ export const enqueueDelivery = (
     args: [d.id, d.webhookId, d.event, d.body, at, at],
   });
 
+/** Whether anything is due at `now` (a read: most rounds find nothing, and take no write lock). */
+export const anyDue = async (x: Exec, now: string) =>
+  !!(await one(
+    x,
+    "SELECT 1 AS due FROM webhook_deliveries WHERE status = 'pending' AND next_at <= ? LIMIT 1",
+    [now],
+  ));
+
 export interface ClaimedDelivery {
   id: string;
   event: string;
