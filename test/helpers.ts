@@ -273,6 +273,18 @@ function holdToDocument(app: ReturnType<typeof createApp>) {
   }) as typeof app.request;
 }
 
+/** A second app on the world's database, logging into memory (logSink). */
+export function loggedApp(w: Harness) {
+  const logged = logSink();
+  const app = createApp({
+    db: w.db,
+    now: () => w.clock.now,
+    adminToken: ADMIN_TOKEN,
+    log: logged.log,
+  });
+  return { app, ...logged };
+}
+
 /** A pino logger writing into memory: what the service logged, as text and as parsed lines. */
 export function logSink() {
   let text = '';

@@ -11,7 +11,8 @@ import {
   auditHead,
 } from '../features/audit/trail.js';
 import { keepDerived } from '../features/reporting/keep.js';
-import { enqueueNotifications } from '../features/notifications/outbox.js';
+import { enqueueNotifications, type Notable } from '../features/notifications/outbox.js';
+import { notificationOf } from '../../shared/domain/notifications.js';
 import type { MeasureRow } from '../features/measures/store.js';
 import type { AppEnv, Deps } from './env.js';
 
@@ -35,8 +36,8 @@ export class Write {
   measuresKnown: Map<number, MeasureRow> | undefined;
   #revision: number | null = null;
   readonly #last: (() => Promise<unknown>)[] = [];
-  /** The events written through audit() (not the packed cell changes): what notifications read. */
-  readonly #events: AuditEvent[] = [];
+  /** The events written through audit() that someone is told of (notificationOf), with their kind. */
+  readonly #notable: Notable[] = [];
 
   constructor(
     readonly tx: Transaction,
@@ -66,7 +67,8 @@ export class Write {
 
   audit(event: AuditEvent) {
     this.trail.add(event);
-    this.#events.push(event);
+    const kind = notificationOf(event);
+    if (kind) this.#notable.push({ event, kind });
   }
 
   /**
@@ -84,7 +86,7 @@ export class Write {
    */
   async finish(request: RequestIds | null) {
     // Webhook deliveries of what this write did, in its transaction (an outbox).
-    await enqueueNotifications(this, this.#events);
+    await enqueueNotifications(this, this.#notable);
     const source =
       request?.clientId != null
         ? { ...(this.source as object | null), clientRequestId: request.clientId }

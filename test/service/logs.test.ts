@@ -1,19 +1,13 @@
 // Structured logs: a JSON line a request with the service's request id, the person, the path, the
 // status and the duration; a failed authentication as a warning. Never a token or an amount.
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../server/app.js';
-import { ADMIN_TOKEN, logSink, measure, world } from '../helpers.js';
+import { loggedApp, measure, world } from '../helpers.js';
 
 describe('request logs', () => {
   it('say who asked what and how it went, and never a token or an amount', async () => {
     const w = await world();
-    const logged = logSink();
-    const app = createApp({
-      db: w.db,
-      now: () => w.clock.now,
-      adminToken: ADMIN_TOKEN,
-      log: logged.log,
-    });
+    const logged = loggedApp(w);
+    const { app } = logged;
     const call = (token: string, method: string, path: string, body?: unknown) =>
       app.request(`/api/v1${path}`, {
         method,

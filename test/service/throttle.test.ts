@@ -7,7 +7,7 @@ import { createApp } from '../../server/app.js';
 import { forgetEndedWindows } from '../../server/db/auth-failures.js';
 import { rows } from '../../server/db/db.js';
 import { FAILED_AUTH_LIMIT } from '../../server/http/throttle.js';
-import { ADMIN_TOKEN, logSink, world, type World } from '../helpers.js';
+import { ADMIN_TOKEN, loggedApp, world, type World } from '../helpers.js';
 
 /** A request as it reaches @hono/node-server: with the socket it came on. */
 const from = (app: World['app'], address: string, token: string, headers = {}) =>
@@ -98,13 +98,8 @@ describe('failed authentication is throttled', () => {
 
   it('failures and throttled requests are logged with the client, never with the token', async () => {
     const w = await world();
-    const logged = logSink();
-    const app = createApp({
-      db: w.db,
-      now: () => w.clock.now,
-      adminToken: ADMIN_TOKEN,
-      log: logged.log,
-    });
+    const logged = loggedApp(w);
+    const { app } = logged;
     for (let i = 0; i <= FAILED_AUTH_LIMIT; i++) await from(app, '10.5.5.5', BAD);
     await new Promise((r) => setImmediate(r));
     const lines = logged.lines();

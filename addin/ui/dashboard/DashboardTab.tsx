@@ -134,10 +134,7 @@ export function DashboardTab({
                 chartData: [
                   {
                     legend: p.stage,
-                    horizontalBarChartdata: {
-                      x: p.target,
-                      total: Math.max(1, ...f.pipeline.map((q) => q.target)),
-                    },
+                    horizontalBarChartdata: { x: p.target, total: f.pipelineScale },
                     color: COLORS.target,
                   },
                 ],

@@ -24,6 +24,19 @@ const STATUS_NAMES: Record<string, string> = {
 };
 
 export function dashboardFigures(r: Rollup) {
+  /** The value pipeline, Defined → Closed (cancelled left out), on hold apart. */
+  const pipeline = [
+    ...STAGES.filter((s) => s !== 'cancelled').map((s) => ({
+      stage: STAGE_NAMES[s] ?? s,
+      count: r.byStage[s]?.count ?? 0,
+      target: r.byStage[s]?.target ?? 0,
+    })),
+    {
+      stage: 'On hold',
+      count: r.byStage.onHold?.count ?? 0,
+      target: r.byStage.onHold?.target ?? 0,
+    },
+  ];
   return {
     headline: {
       target: r.totals.target,
@@ -32,19 +45,9 @@ export function dashboardFigures(r: Rollup) {
       /** Expected as a share of target (null without a target). */
       share: r.totals.target ? r.totals.expected / r.totals.target : null,
     },
-    /** The value pipeline, Defined → Closed (cancelled left out), on hold apart. */
-    pipeline: [
-      ...STAGES.filter((s) => s !== 'cancelled').map((s) => ({
-        stage: STAGE_NAMES[s] ?? s,
-        count: r.byStage[s]?.count ?? 0,
-        target: r.byStage[s]?.target ?? 0,
-      })),
-      {
-        stage: 'On hold',
-        count: r.byStage.onHold?.count ?? 0,
-        target: r.byStage.onHold?.target ?? 0,
-      },
-    ],
+    pipeline,
+    /** The pipeline's widest bar: every bar is drawn as a share of it. */
+    pipelineScale: Math.max(1, ...pipeline.map((p) => p.target)),
     months: r.byMonth.map((m) => ({
       period: m.period,
       target: m.target,

@@ -6,22 +6,24 @@ import { randomUUID } from 'node:crypto';
 import type { AuditEvent } from '../audit/trail.js';
 import type { Write } from '../../http/write.js';
 import { peopleById } from '../hierarchy/store.js';
-import { notificationOf, type NotificationEvent } from '../../../shared/domain/notifications.js';
+import type { NotificationEvent } from '../../../shared/domain/notifications.js';
 import { allWebhooks, enqueueDelivery, nodesForEvents } from './store.js';
 
-/** Writes the deliveries the write's events call for (none when no webhook wants them). */
-export async function enqueueNotifications(w: Write, events: readonly AuditEvent[]) {
-  const notable = events
-    .map((e) => ({ e, kind: notificationOf(e) }))
-    .filter((n): n is { e: AuditEvent; kind: NotificationEvent } => n.kind !== null);
+/** An event of a write that someone is told of, and as what (notificationOf). */
+export interface Notable {
+  event: AuditEvent;
+  kind: NotificationEvent;
+}
+
+/** Writes the deliveries the write's notable events call for (none when no webhook wants them). */
+export async function enqueueNotifications(w: Write, notable: readonly Notable[]) {
   if (!notable.length) return;
   const hooks = await allWebhooks(w.tx);
   if (!hooks.length) return;
   const nodes = new Map(
-    (await nodesForEvents(w.tx, [...new Set(notable.map((n) => n.e.nodeId ?? -1))])).map((n) => [
-      n.id,
-      n,
-    ]),
+    (await nodesForEvents(w.tx, [...new Set(notable.map((n) => n.event.nodeId ?? -1))])).map(
+      (n) => [n.id, n],
+    ),
   );
   const people = await peopleById(w.tx, [
     w.actorId,
@@ -31,7 +33,7 @@ export async function enqueueNotifications(w: Write, events: readonly AuditEvent
   for (const hook of hooks) {
     const wanted = new Set(JSON.parse(hook.events) as string[]);
     const byKind = new Map<NotificationEvent, unknown[]>();
-    for (const { e, kind } of notable) {
+    for (const { event: e, kind } of notable) {
       const node = nodes.get(e.nodeId ?? -1);
       if (!wanted.has(kind) || !node || !node.path.startsWith(hook.path)) continue;
       const item = {

@@ -9,6 +9,7 @@ import type { ImplementationStatus, PotentialStatus, Stage } from '../../../shar
 import { type Exec, jsonRows, one, rows } from '../../db/db.js';
 import { underPrefixes } from '../hierarchy/store.js';
 import { windowPeriods } from '../measures/store.js';
+import { keyPeriod, monthKey } from '../sync/store.js';
 
 /** A measure_totals row as the code reads it. */
 export interface KeptTotals {
@@ -23,20 +24,24 @@ export interface KeptTotals {
 
 /**
  * A measure's money by month, kept beside its totals for the reports' `byMonth`: one JSON array
- * of numbers, five a month of its window that holds a cell — the month as an index (year × 12 +
- * month − 1), then target, forecast, actual (minor units, null where there is no such cell) and
- * expected (expectedValue: the actual of a closed month, else the forecast, else the target).
+ * of numbers, five a month of its window that holds a cell — the month as its monthKey (year ×
+ * 12 + month − 1, as in a cell key), then target, forecast, actual (minor units, null where
+ * there is no such cell) and expected (expectedValue: the actual of a closed month, else the
+ * forecast, else the target).
  *
  * Worked example: a window holding a target of 100 in 2027-01 and 2027-02, a forecast of 90 in
  * 2027-02, nothing closed: [24324,100,null,null,100,24325,100,90,null,90].
  */
 export const MonthsCodec = {
-  encode(periods: Iterable<[string, PeriodValues]>, closedThrough: string | null): string {
+  encode(periods: readonly [string, PeriodValues][], closedThrough: string | null): string {
     const numbers: (number | null)[] = [];
-    const inOrder = [...periods].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // Usually in order already (a copy sorted only when not: this runs per measure of a push).
+    const inOrder = periods.every(([p], i) => i === 0 || periods[i - 1]![0] < p)
+      ? periods
+      : [...periods].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [period, v] of inOrder)
       numbers.push(
-        monthIndexOf(period),
+        monthKey(period),
         v.target,
         v.forecast,
         v.actual,
@@ -44,8 +49,9 @@ export const MonthsCodec = {
       );
     return JSON.stringify(numbers);
   },
-  decode: (text: string) => JSON.parse(text) as (number | null)[],
-  /** Adds decoded months to `sums` (month index → target, forecast, actual, expected). */
+  /** Many measures' months, their texts joined as one JSON array (one parse for a whole scope). */
+  decodeMany: (texts: string) => JSON.parse(texts) as (number | null)[][],
+  /** Adds one measure's decoded months to `sums` (month index → target, forecast, actual, expected). */
   addTo(sums: Map<number, [number, number, number, number]>, n: readonly (number | null)[]) {
     for (let i = 0; i < n.length; i += 5) {
       const month = n[i]!;
@@ -58,11 +64,6 @@ export const MonthsCodec = {
     }
   },
 };
-
-const monthIndexOf = (period: string) =>
-  Number(period.slice(0, 4)) * 12 + Number(period.slice(5, 7)) - 1;
-export const periodOfIndex = (month: number) =>
-  `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')}`;
 
 /**
  * The scope's money by month (its measures but the cancelled ones), from the kept months: one
@@ -85,17 +86,15 @@ export async function monthsUnder(
     if (/no such column: t\.months/.test(String(e))) return undefined;
     throw e;
   });
-  // The arrays of all the scope's measures, as one array of arrays: one parse.
   if (found?.months)
-    for (const months of MonthsCodec.decode(found.months) as unknown as (number | null)[][])
-      MonthsCodec.addTo(sums, months);
-  const from = range.from ? monthIndexOf(range.from) : -Infinity;
-  const to = range.to ? monthIndexOf(range.to) : Infinity;
+    for (const months of MonthsCodec.decodeMany(found.months)) MonthsCodec.addTo(sums, months);
+  const from = range.from ? monthKey(range.from) : -Infinity;
+  const to = range.to ? monthKey(range.to) : Infinity;
   return [...sums]
     .filter(([month]) => month >= from && month <= to)
     .sort(([a], [b]) => a - b)
     .map(([month, [target, forecast, actual, expected]]) => ({
-      period: periodOfIndex(month),
+      period: keyPeriod(month),
       target,
       forecast,
       actual,

@@ -99,21 +99,30 @@ const UPSERT_CELLS = `INSERT INTO cells (measure_id, kind, period, value, versio
  * A cell's key within its measure: a small integer (kind and month), so the lookups a
  * 100,000-change batch makes allocate nothing. -1 for a malformed period.
  */
-const periodKeys = new Map<string, number>();
 export function cellKey(kind: CellKind, period: string): number {
+  const p = monthKey(period);
+  return p < 0 ? -1 : KIND_INDEX[kind]! * PERIODS_PER_KIND + p;
+}
+
+const periodKeys = new Map<string, number>();
+/**
+ * A month as the month part of a cell key (year × 12 + month − 1; -1 for a malformed period):
+ * also how the reports' kept months number them (reporting's MonthsCodec). keyPeriod reverses it.
+ */
+export function monthKey(period: string): number {
   let p = periodKeys.get(period);
   if (p === undefined) {
     p = isPeriod(period) ? Number(period.slice(0, 4)) * 12 + Number(period.slice(5)) - 1 : -1;
     if (periodKeys.size < 10_000) periodKeys.set(period, p);
   }
-  return p < 0 ? -1 : KIND_INDEX[kind]! * PERIODS_PER_KIND + p;
+  return p;
 }
 
 export const keyKind = (key: number): CellKind =>
   KINDS_BY_INDEX[Math.floor(key / PERIODS_PER_KIND)]!;
 
 const periodTexts = new Map<number, string>();
-/** The month of a key as YYYY-MM (the inverse of cellKey's month part). */
+/** The month of a key (or of a monthKey) as YYYY-MM: the inverse of cellKey's month part. */
 export function keyPeriod(key: number): string {
   const month = key % PERIODS_PER_KIND;
   let text = periodTexts.get(month);
