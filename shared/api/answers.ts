@@ -532,6 +532,37 @@ export const RollupAnswer = obj({
   ),
 });
 
+/**
+ * Every measure of a scope (cancelled ones left out) beside its target, flagged as the
+ * organization's materiality says: the executive report's variance register and its bridge.
+ */
+export const VariancesAnswer = obj({
+  scope: z.string(),
+  currency: z.string(),
+  /** The thresholds the flags were judged by (materialityAbs in the currency; null: none). */
+  materialityPct: z.number(),
+  materialityAbs: z.number().nullable(),
+  measures: z.array(
+    obj({
+      measure: z.string(),
+      title: z.string(),
+      /** The program the measure belongs to (null above program level). */
+      program: obj({ code: z.string(), name: z.string() }).nullable(),
+      owner: Person,
+      stage: z.enum(STAGES),
+      onHold: z.boolean(),
+      target: Amount,
+      forecast: Amount,
+      actual: Amount,
+      expected: Amount,
+      /** expected − target. */
+      variance: Amount,
+      flag: z.enum(['shortfall', 'ahead', 'on_target']),
+    }),
+  ),
+});
+export type VariancesAnswer = z.infer<typeof VariancesAnswer>;
+
 // ---- audit -------------------------------------------------------------------------------
 
 export const AuditEvent = obj({

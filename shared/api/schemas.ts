@@ -302,6 +302,7 @@ export const RollupQuery = z.object({
   from: Period.optional(),
   to: Period.optional(),
 });
+export const VariancesQuery = z.object({ scope: Code });
 export const AuditQuery = z.object({
   scope: Code.optional(),
   since: z.coerce.number().int().nonnegative().default(0),

@@ -1,6 +1,6 @@
 // Who may do what: roles are granted on a node and hold for its whole subtree.
 // Nodes carry a materialized path ("/1/7/42/"), so "holds a role here" is a prefix test.
-import type { Role } from '../model.js';
+import { type Level, LEVELS, type Role } from '../model.js';
 
 export interface Grant {
   nodePath: string;
@@ -33,6 +33,16 @@ export function hasRole(actor: Actor, path: string, ...wanted: Role[]): boolean 
 /** Sees the node itself: holds any role on it. */
 export const canSee = (actor: Actor, path: string) =>
   actor.superAdmin || actor.grants.some((g) => path.startsWith(g.nodePath));
+
+/**
+ * The path of the node's ancestor (or itself) at `level`: levels are strict, one a segment of the
+ * path, the organization first. Null for a node above that level.
+ */
+export function ancestorPath(path: string, level: Level): string | null {
+  const segments = path.split('/').slice(1, -1);
+  const depth = LEVELS.indexOf(level) + 1;
+  return segments.length < depth ? null : `/${segments.slice(0, depth).join('/')}/`;
+}
 
 /** Sees the node or something inside it: enough to ask for a scope. */
 export const seesWithin = (actor: Actor, path: string) =>

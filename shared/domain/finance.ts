@@ -234,3 +234,24 @@ export function isMaterial(
     return true;
   return rules.materialityAbs !== null && move > rules.materialityAbs;
 }
+
+/** How far a measure stands from its target, as reports flag it. */
+export type VarianceFlag = 'shortfall' | 'ahead' | 'on_target';
+
+/**
+ * Off target when `value` stands from `target` by more than materialityPct of the target, or by
+ * more than the absolute threshold (minor units; null: none) — below it a shortfall, above it
+ * ahead. Without a target only the absolute threshold flags. The cells' variance flag and the
+ * report's per-measure flag are this one rule.
+ */
+export function varianceFlag(
+  value: number,
+  target: number,
+  rules: { materialityPct: number; materialityAbs: number | null },
+): VarianceFlag {
+  const gap = value - target;
+  const beyond =
+    (target !== 0 && Math.abs(gap) * 100 > Math.abs(target) * rules.materialityPct) ||
+    (rules.materialityAbs !== null && Math.abs(gap) > rules.materialityAbs);
+  return !beyond ? 'on_target' : gap < 0 ? 'shortfall' : 'ahead';
+}

@@ -2,6 +2,7 @@
 import type { PushBody, PushResult } from '../api/schemas.js';
 import { type Snapshot, cellKey } from './cells.js';
 import type { CellChange } from './diff.js';
+import { varianceFlag } from '../domain/finance.js';
 
 /** Large pushes go in several atomic batches, so the pane can show progress between them. */
 export const BATCH_SIZE = 20_000;
@@ -106,7 +107,10 @@ export function varianceFlags(
   const flagged = new Set<string>();
   for (const [k, f] of forecast) {
     const t = target.get(k);
-    if (t !== undefined && t !== 0 && Math.abs(f - t) * 100 > Math.abs(t) * tolerancePct) {
+    if (
+      t !== undefined &&
+      varianceFlag(f, t, { materialityPct: tolerancePct, materialityAbs: null }) !== 'on_target'
+    ) {
       const [measure, period] = k.split('\u0001') as [string, string];
       flagged.add(cellKey(measure, 'forecast', period));
     }

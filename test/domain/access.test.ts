@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Actor,
   activityBlock,
+  ancestorPath,
   actsAsNamed,
   canSee,
   changeApprover,
@@ -206,5 +207,14 @@ describe('the other policies, one function each', () => {
     expect(mayHold(actor([['/1/', 'steering']], 'st'), '/1/2/', people)).toBe(true);
     expect(mayHold(actor([], 'owner'), '/1/2/', people)).toBe(false);
     expect(changeApprover(people)).toEqual({ role: 'controller', userId: 'ctl' });
+  });
+});
+
+describe('ancestorPath', () => {
+  it('is the path of the node above (or itself) at a level; null above that level', () => {
+    expect(ancestorPath('/1/2/3/4/5/6/', 'program')).toBe('/1/2/3/');
+    expect(ancestorPath('/1/2/3/', 'program')).toBe('/1/2/3/');
+    expect(ancestorPath('/1/2/', 'program')).toBeNull();
+    expect(ancestorPath('/1/2/', 'organization')).toBe('/1/');
   });
 });

@@ -6,6 +6,7 @@ import {
   editBlock,
   evaluateChange,
   isMaterial,
+  varianceFlag,
 } from '../../shared/domain/finance.js';
 import type { Stage } from '../../shared/model.js';
 
@@ -248,5 +249,21 @@ describe('what a user may not change, known before typing', () => {
         reason: editBlock(kind, period, ctx({ actor }))!.reason,
       });
     }
+  });
+});
+
+describe('variance flag', () => {
+  const rules = { materialityPct: 10, materialityAbs: null };
+  it('is off target past materialityPct of the target: a shortfall below, ahead above', () => {
+    expect(varianceFlag(90, 100, rules)).toBe('on_target');
+    expect(varianceFlag(89, 100, rules)).toBe('shortfall');
+    expect(varianceFlag(111, 100, rules)).toBe('ahead');
+    // Against a negative target, the distance counts, not the sign of the target.
+    expect(varianceFlag(-111, -100, rules)).toBe('shortfall');
+  });
+  it('is off target past the absolute threshold too; without a target, by that alone', () => {
+    expect(varianceFlag(1_030, 1_000, { materialityPct: 10, materialityAbs: 20 })).toBe('ahead');
+    expect(varianceFlag(50, 0, rules)).toBe('on_target');
+    expect(varianceFlag(50, 0, { materialityPct: 10, materialityAbs: 20 })).toBe('ahead');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measure, plan, push, world } from '../helpers.js';
+import { ADMIN_TOKEN, measure, plan, push, world } from '../helpers.js';
 
 describe('rollup', async () => {
   const w = await world(new Date('2027-04-10T09:00:00Z'));
@@ -172,5 +172,103 @@ describe('rollup by month, and the measures furthest from target', () => {
     // Opening February again: its expected is the forecast, or the target, once more.
     await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { closedThrough: '2027-01' });
     expect((await rollup()).byMonth[1].expected).toBe(148);
+  });
+});
+
+describe('variance register', async () => {
+  const w = await world(new Date('2027-04-10T09:00:00Z'));
+  const { users } = w;
+  const admin = (method: string, path: string, body?: unknown) =>
+    w.call(ADMIN_TOKEN, method, path, body);
+  await admin('POST', '/nodes', {
+    parentCode: 'ORG-PF',
+    level: 'program',
+    code: 'ORG-PG2',
+    name: 'Logistics',
+  });
+  await admin('POST', '/nodes', {
+    parentCode: 'ORG-PG2',
+    level: 'project',
+    code: 'ORG-PRJ2',
+    name: 'x',
+  });
+  await admin('POST', '/nodes', {
+    parentCode: 'ORG-PRJ2',
+    level: 'package',
+    code: 'ORG-PKG2',
+    name: 'x',
+  });
+  const monthly = { 'V-1': 100, 'V-2': 80, 'V-3': 105, 'V-4': 100 };
+  for (const [code, forecast] of Object.entries(monthly)) {
+    await measure(w, code, code === 'V-1' ? {} : { packageCode: 'ORG-PKG2' });
+    await push(w, users.owner.token, [
+      ...plan(code, 'target', 100),
+      // A material change waits for the controller, with the planner's reason.
+      ...plan(code, 'forecast', forecast).map((c) => ({ ...c, note: 'volume lost' })),
+    ]);
+  }
+  // V-2's forecast is 20 % under target: material, it waits for the controller.
+  for (const r of (await w.call(users.controller.token, 'GET', '/change-requests?scope=V-2')).body
+    .changeRequests)
+    await w.call(users.controller.token, 'POST', `/change-requests/${r.id}/approve`, {
+      comment: 'ok',
+    });
+  const gate = await w.call(users.owner.token, 'POST', '/measures/V-4/gate', {
+    to: 'cancelled',
+    comment: 'dropped',
+  });
+  await w.call(users.sponsor.token, 'POST', `/gate-requests/${gate.body.id}/approve`, {
+    comment: 'ok',
+  });
+  const register = async (token: string, scope = 'ORG') =>
+    w.call(token, 'GET', `/reports/variances?scope=${scope}`);
+
+  it('lists every measure but the cancelled beside its target, with program and owner, flagged by materiality', async () => {
+    const r = await register(users.viewer.token);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ scope: 'ORG', currency: 'EUR', materialityPct: 10 });
+    const owner = { id: users.owner.id, name: 'owner' };
+    const row = (measure: string, program: object, expected: number, flag: string) => ({
+      measure,
+      title: `Measure ${measure}`,
+      program,
+      owner,
+      stage: 'defined',
+      onHold: false,
+      target: 600,
+      forecast: expected,
+      actual: 0,
+      expected,
+      variance: expected - 600,
+      flag,
+    });
+    const main = { code: 'ORG-PG', name: 'Program' };
+    const logistics = { code: 'ORG-PG2', name: 'Logistics' };
+    expect(r.body.measures).toEqual([
+      row('V-1', main, 600, 'on_target'),
+      row('V-2', logistics, 480, 'shortfall'),
+      row('V-3', logistics, 630, 'on_target'),
+    ]);
+  });
+
+  it('flags by the absolute threshold too, in the currency', async () => {
+    await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { materialityAbs: 20 });
+    try {
+      const r = await register(users.viewer.token);
+      expect(r.body.materialityAbs).toBe(20);
+      expect(r.body.measures.map((m: any) => m.flag)).toEqual(['on_target', 'shortfall', 'ahead']);
+    } finally {
+      await w.call(users.admin.token, 'PATCH', '/nodes/ORG/settings', { materialityAbs: null });
+    }
+  });
+
+  it('answers what the caller may see: a viewer of one package gets its measures only; an outsider 404', async () => {
+    const u = (await admin('POST', '/users', { name: 'pk', email: 'pk@example.com' })).body;
+    await admin('POST', '/nodes/ORG-PKG2/roles', { userId: u.id, role: 'viewer' });
+    const r = await register(u.token);
+    expect(r.status).toBe(200);
+    expect(r.body.measures.map((m: any) => m.measure)).toEqual(['V-2', 'V-3']);
+    expect((await register(users.outsider.token)).status).toBe(404);
+    expect((await register(users.viewer.token, 'nope!')).status).toBe(400);
   });
 });

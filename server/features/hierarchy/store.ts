@@ -264,6 +264,18 @@ export const nodeByPath = (x: Exec, path: string) =>
     [path],
   );
 
+/** The nodes of one level of an organization, by path (a report names each measure's program). */
+export const nodesAtLevel = async (x: Exec, orgId: number, level: Level) =>
+  new Map(
+    (
+      await rows<{ code: string; name: string; path: string }>(
+        x,
+        'SELECT code, name, path FROM nodes WHERE org_id = ? AND level = ?',
+        [orgId, level],
+      )
+    ).map((n) => [n.path, { code: n.code, name: n.name }]),
+  );
+
 export const nodeCodeById = async (x: Exec, id: number) =>
   (await one<{ code: string }>(x, 'SELECT code FROM nodes WHERE id = ?', [id]))?.code ?? null;
 

@@ -1,13 +1,15 @@
 // How a scope's figures look on the wire (shared/api/answers.ts): money in the organization's
 // currency, the pipeline by stage with on-hold apart.
-import type { RollupAnswer, Totals } from '../../../shared/api/answers.js';
+import type { RollupAnswer, Totals, VariancesAnswer } from '../../../shared/api/answers.js';
+import { ancestorPath } from '../../../shared/domain/access.js';
+import { varianceFlag } from '../../../shared/domain/finance.js';
 import type { Rollup, StageSlot } from '../../../shared/domain/rollup.js';
 import type { OrgSettings } from '../../../shared/domain/settings.js';
 import type { ValueTotals } from '../../../shared/domain/status.js';
 import { fromMinor } from '../../../shared/money.js';
 import { person } from '../hierarchy/present.js';
 import { moneyRules, type People } from '../hierarchy/store.js';
-import type { furthestFromTarget, monthsUnder } from './store.js';
+import type { furthestFromTarget, monthsUnder, VarianceRow } from './store.js';
 
 /** Totals as the API answers them, in the organization's currency. */
 export function presentTotals(t: ValueTotals, settings: OrgSettings): Totals {
@@ -76,3 +78,38 @@ export function presentRollup(
 
 type MonthSums = Awaited<ReturnType<typeof monthsUnder>>[number];
 type FurthestRow = Awaited<ReturnType<typeof furthestFromTarget>>[number];
+
+/** The variance register: each measure beside its target, flagged by the organization's materiality. */
+export function presentVariances(
+  scope: string,
+  settings: OrgSettings,
+  measures: readonly VarianceRow[],
+  programs: ReadonlyMap<string, { code: string; name: string }>,
+  people: People,
+): VariancesAnswer {
+  const money = moneyRules(settings);
+  const amount = (v: number) => fromMinor(v, money.digits);
+  return {
+    scope,
+    currency: settings.currency,
+    materialityPct: settings.materialityPct,
+    materialityAbs: settings.materialityAbs,
+    measures: measures.map((m) => ({
+      measure: m.code,
+      title: m.title,
+      program: programs.get(ancestorPath(m.path, 'program') ?? '') ?? null,
+      owner: person(people, m.ownerId)!,
+      stage: m.stage,
+      onHold: !!m.onHold,
+      target: amount(m.target),
+      forecast: amount(m.forecast),
+      actual: amount(m.actual),
+      expected: amount(m.expected),
+      variance: amount(m.expected - m.target),
+      flag: varianceFlag(m.expected, m.target, {
+        materialityPct: settings.materialityPct,
+        materialityAbs: money.materialityAbs,
+      }),
+    })),
+  };
+}

@@ -121,6 +121,34 @@ export const furthestFromTarget = (x: Exec, prefixes: readonly string[], limit: 
       )
     : Promise.resolve([]);
 
+/** A measure of a scope with its kept money, as the variance register reads it. */
+export interface VarianceRow {
+  code: string;
+  title: string;
+  ownerId: string;
+  stage: Stage;
+  onHold: number;
+  path: string;
+  target: number;
+  forecast: number;
+  actual: number;
+  expected: number;
+}
+
+/** Every measure under the prefixes (the cancelled left out) with its kept money, by code. */
+export const varianceRowsUnder = (x: Exec, prefixes: readonly string[]) =>
+  prefixes.length
+    ? jsonRows<VarianceRow>(
+        x,
+        `SELECT json_object('code', n.code, 'title', m.title, 'ownerId', m.owner_id, 'stage', m.stage,
+           'onHold', m.on_hold, 'path', n.path, 'target', t.target, 'forecast', t.forecast,
+           'actual', t.actual, 'expected', t.expected) AS j
+         FROM measure_totals t JOIN measures m ON m.node_id = t.measure_id JOIN nodes n ON n.id = t.measure_id
+         WHERE ${underPrefixes('t.measure_id')} AND m.stage <> 'cancelled' ORDER BY n.code`,
+        [JSON.stringify(prefixes)],
+      )
+    : Promise.resolve([]);
+
 /** The measures this transaction changed (the triggers' list). */
 export const changedMeasureIds = async (x: Exec) =>
   (await rows<{ measure_id: number }>(x, 'SELECT measure_id FROM measures_changed')).map(
