@@ -213,6 +213,18 @@ export class GatecellClient {
       `/reports/rollup?scope=${encodeURIComponent(scope)}`,
     );
   }
+  variances(scope: string) {
+    return this.call<Answer<'VariancesAnswer'>>(
+      'GET',
+      `/reports/variances?scope=${encodeURIComponent(scope)}`,
+    );
+  }
+  decisions(scope: string, from: string, to: string) {
+    return this.call<Answer<'DecisionsAnswer'>>(
+      'GET',
+      `/decisions?scope=${encodeURIComponent(scope)}&from=${from}&to=${to}`,
+    );
+  }
   exceptions(scope: string) {
     return this.call<Answer<'ExceptionsAnswer'>>(
       'GET',

@@ -20,11 +20,14 @@ import {
   type CellPaint,
   type EditSource,
   LOOK_SYMBOL,
-  PAINT_REQUEST_BYTES,
+  REQUEST_BYTES,
   paintPayloadBytes,
+  type ReportWritten,
   type TableData,
   type WorkbookPort,
 } from '../workbook/port.js';
+import { executiveReport } from '../report/report.js';
+import { minorDigits } from '../../shared/money.js';
 import { type BindingState, emptyState, type StateStore } from './state.js';
 
 /** Where a change came from: typed here while the pane watched, by a co-author, or found on open (unseen). */
@@ -117,6 +120,8 @@ export interface SessionOptions {
  */
 const UNCERTAIN = new Set([0, 502, 503, 504]);
 const PUSH_ATTEMPTS = 4;
+/** The days of decisions an executive report lists, today included: a monthly S&OP cycle's. */
+export const REPORT_DAYS = 31;
 
 const periodsOf = (m: Mapping) => m.columns.map((c) => c.period).sort();
 
@@ -150,6 +155,40 @@ export class SyncSession {
     for (let i = 0; i < bytes.length; i += 0x8000)
       binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
     await this.port.openWorkbook(btoa(binary));
+  }
+
+  /**
+   * The executive report of `scope` written into this workbook, on its own sheet: the figures of
+   * now, the decisions of the last REPORT_DAYS days. Inserting it again refreshes the same sheet
+   * in place; one unprotected since it was written is replaced only with `replaceUnprotected`.
+   */
+  async insertReport(
+    scope: string,
+    options: { replaceUnprotected?: boolean; now?: Date } = {},
+  ): Promise<ReportWritten> {
+    const asOf = options.now ?? new Date();
+    const to = asOf.toISOString().slice(0, 10);
+    const from = new Date(asOf.getTime() - (REPORT_DAYS - 1) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const [node, rollup, variances, exceptions, decisions] = await Promise.all([
+      this.client.node(scope),
+      this.client.rollup(scope),
+      this.client.variances(scope),
+      this.client.exceptions(scope),
+      this.client.decisions(scope, from, to),
+    ]);
+    const report = executiveReport({
+      scope: { code: node.code, name: node.name },
+      currency: rollup.currency,
+      digits: minorDigits(rollup.currency),
+      asOf,
+      rollup,
+      variances,
+      exceptions: exceptions.exceptions,
+      decisions,
+    });
+    return this.port.writeReport(report, options);
   }
 
   /** A mapping proposed from the headers of `table` (by default the selected one), and its binding if it has one. */
@@ -1033,7 +1072,7 @@ export class SyncSession {
       let bytes = 0;
       while (
         end < kept.length &&
-        (end === at || bytes + paintPayloadBytes([kept[end]!]) <= PAINT_REQUEST_BYTES)
+        (end === at || bytes + paintPayloadBytes([kept[end]!]) <= REQUEST_BYTES)
       )
         bytes += paintPayloadBytes([kept[end++]!]);
       for (const f of await this.port.paint(

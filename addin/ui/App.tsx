@@ -172,6 +172,7 @@ export function App({ port }: { port: WorkbookPort }) {
         {client && (
           <DashboardTab
             client={client}
+            session={session}
             visible={tab === 'dashboard'}
             defaultScope={me.grants[0]?.node ?? ''}
           />

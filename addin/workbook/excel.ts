@@ -7,10 +7,15 @@ import {
   type CellEdit,
   type CellPaint,
   type FoundFill,
+  freeSheetName,
   isUserFill,
   joinNote,
   LOOK_FILL,
   placeCells,
+  type ReportChart,
+  type ReportSheet,
+  type ReportWritten,
+  reportRequests,
   splitNote,
   type Selection,
   stateFromParts,
@@ -406,6 +411,100 @@ export class ExcelWorkbook implements WorkbookPort {
     });
   }
 
+  writeReport(
+    report: ReportSheet,
+    options: { replaceUnprotected?: boolean } = {},
+  ): Promise<ReportWritten> {
+    return run(`Writing the report ${report.sheet}`, async (context) => {
+      const wb = context.workbook;
+      const anchor = wb.tables.getItemOrNullObject(report.tables[0]!.name).load('name');
+      const names = wb.worksheets.load('items/name');
+      await context.sync(); // 1: is the report in this workbook already; which names are taken
+      let sheet: Excel.Worksheet;
+      const refreshed = !anchor.isNullObject;
+      if (refreshed) {
+        sheet = anchor.worksheet.load('name');
+        const protection = sheet.protection.load('protected');
+        const charts = sheet.charts.load('items/name');
+        const tables = sheet.tables.load('items/name');
+        await context.sync(); // 2: what the report's sheet holds now
+        if (!protection.protected && !options.replaceUnprotected)
+          return { written: false, sheet: sheet.name, reason: 'unprotected' };
+        if (protection.protected) protection.unprotect();
+        for (const chart of charts.items) chart.delete();
+        for (const table of tables.items) table.delete();
+        const everything = sheet.getRange();
+        everything.conditionalFormats.clearAll();
+        everything.clear();
+      } else
+        sheet = wb.worksheets.add(
+          freeSheetName(
+            report.sheet,
+            names.items.map((w) => w.name),
+          ),
+        );
+      context.application.suspendApiCalculationUntilNextSync();
+      context.application.suspendScreenUpdatingUntilNextSync();
+      const cells = (row: number, column: number, rows: number, columns: number) =>
+        sheet.getRangeByIndexes(row, column, rows, columns);
+      report.heading.forEach((line, i) => (cells(i, 0, 1, 1).values = [[line]]));
+      const title = cells(0, 0, 1, 1).format.font;
+      title.bold = true;
+      title.size = 14;
+      // The cells, in as many requests as Excel on the web's 5 MB asks for (one, but for a scope
+      // of tens of thousands of measures); each column's format before its values, so that a
+      // month such as 2027-01 stays text instead of becoming a date.
+      const requests = reportRequests(report);
+      for (const [i, slices] of requests.entries()) {
+        for (const { table, from, to } of slices) {
+          const t = report.tables[table]!;
+          if (from === 0) cells(t.row, t.column, 1, t.headers.length).values = [t.headers];
+          if (to === from) continue;
+          t.formats.forEach((format, c) => {
+            if (format !== 'General')
+              cells(t.row + 1 + from, t.column + c, to - from, 1).numberFormat = t.rows
+                .slice(from, to)
+                .map(() => [format]);
+          });
+          cells(t.row + 1 + from, t.column, to - from, t.headers.length).values = t.rows.slice(
+            from,
+            to,
+          );
+        }
+        // One request per part on purpose: each stays under Excel on the web's 5 MB.
+        // eslint-disable-next-line office-addins/no-context-sync-in-loop
+        if (i < requests.length - 1) await context.sync();
+      }
+      for (const t of report.tables) {
+        const range = cells(t.row, t.column, t.rows.length + 1, t.headers.length);
+        const table = sheet.tables.add(range, true);
+        table.name = t.name;
+        for (const h of t.highlights ?? []) {
+          const rule = cells(
+            t.row + 1,
+            t.column + h.column,
+            t.rows.length,
+            1,
+          ).conditionalFormats.add('ContainsText').textComparison;
+          rule.format.fill.color = h.fill;
+          rule.rule = { operator: 'BeginsWith', text: h.startsWith };
+        }
+        range.format.autofitColumns();
+      }
+      for (const c of report.charts) addChart(sheet, report, c);
+      // Protected, so that nothing is typed where the next refresh writes; filters and sorts stay.
+      sheet.protection.protect({
+        allowAutoFilter: true,
+        allowSort: true,
+        allowFormatColumns: true,
+      });
+      sheet.activate();
+      sheet.load('name');
+      await context.sync(); // last: tables, charts and protection
+      return { written: true, sheet: sheet.name, refreshed };
+    });
+  }
+
   cellValue(key: string, columnId: number, row: number) {
     return run('Reading a cell', async (context) => {
       const body = context.workbook.tables
@@ -469,6 +568,26 @@ export class ExcelWorkbook implements WorkbookPort {
         : { table: table.id, row, column: range.columnIndex - body.columnIndex };
     });
   }
+}
+
+const CHART_TYPES = {
+  columns: 'ColumnClustered',
+  stacked: 'ColumnStacked',
+  lines: 'LineMarkers',
+} as const satisfies Record<ReportChart['type'], string>;
+
+/** A report's chart, queued: its table's category column and series, placed and titled. */
+function addChart(sheet: Excel.Worksheet, report: ReportSheet, c: ReportChart) {
+  const t = report.tables.find((table) => table.name === c.table)!;
+  const source = sheet.getRangeByIndexes(t.row, t.column, t.rows.length + 1, c.series + 1);
+  const chart = sheet.charts.add(CHART_TYPES[c.type], source, 'Columns');
+  chart.name = c.name;
+  chart.title.text = c.title;
+  chart.setPosition(
+    sheet.getRangeByIndexes(c.at.row, c.at.column, 1, 1),
+    sheet.getRangeByIndexes(c.at.row + c.at.rows - 1, c.at.column + c.at.columns - 1, 1, 1),
+  );
+  for (const i of c.hiddenSeries ?? []) chart.series.getItemAt(i).format.fill.clear();
 }
 
 /** Which cells hold a formula (Range.formulas gives "=…" for those, the constant for others). */

@@ -11,6 +11,9 @@ import type {
   CellPaint,
   EditSource,
   FoundFill,
+  ReportChart,
+  ReportSheet,
+  ReportWritten,
   Selection,
   TableData,
   WatchedTable,
@@ -18,11 +21,13 @@ import type {
 } from './port.js';
 import { BINDINGS_SETTING } from '../../shared/sync/mapping.js';
 import {
+  freeSheetName,
   isUserFill,
   joinNote,
   LOOK_FILL,
   paintPayloadBytes,
   placeCells,
+  reportRequests,
   splitNote,
   stateFromParts,
   stateNamespace,
@@ -50,6 +55,20 @@ interface Table {
   rows: Cell[][];
   /** Per row: hidden by a filter (hidden rows keep their index, as in Excel). */
   hidden: boolean[];
+  /** Where its header row starts on the sheet (zero-based); absent: A1. */
+  at?: { row: number; column: number };
+  /** Number formats of its columns, as the report set them. */
+  formats?: string[];
+  /** Fills of a column's cells by the text they start with (conditional formats). */
+  highlights?: { column: number; startsWith: string; fill: string }[];
+}
+
+/** A sheet with more on it than tables: the report's heading lines, its charts, its protection. */
+interface Sheet {
+  name: string;
+  protected: boolean;
+  heading: string[];
+  charts: ReportChart[];
 }
 
 export type SortOrder = 'asc' | 'desc';
@@ -65,6 +84,7 @@ export interface WorkbookSnapshot {
   name: string;
   nextId: number;
   tables: Table[];
+  sheets?: Sheet[];
   settings: Record<string, string>;
   xmlParts: { id: string; namespace: string; xml: string }[];
 }
@@ -86,6 +106,7 @@ const LOOK_OF = new Map(Object.entries(LOOK_FILL).map(([look, fill]) => [fill, l
 
 export class MemoryWorkbook implements WorkbookPort {
   #tables: Table[] = [];
+  #sheets: Sheet[] = [];
   /** Document settings: saved with the file, like Office.context.document.settings. */
   #settings: Record<string, string> = {};
   /** Custom XML parts: saved with the file, like Workbook.customXmlParts. */
@@ -157,6 +178,7 @@ export class MemoryWorkbook implements WorkbookPort {
   }
 
   setFormula(table: string, row: number, column: number, formula: string, value: unknown) {
+    this.#editable(table);
     const cell = this.#cell(table, row, column);
     cell.formula = formula;
     cell.value = value;
@@ -205,7 +227,7 @@ export class MemoryWorkbook implements WorkbookPort {
   }
 
   insertRow(table: string, at: number, values: unknown[] = []) {
-    const t = this.#table(table);
+    const t = this.#editable(table);
     t.rows.splice(
       at,
       0,
@@ -216,7 +238,7 @@ export class MemoryWorkbook implements WorkbookPort {
   }
 
   deleteRow(table: string, at: number) {
-    const t = this.#table(table);
+    const t = this.#editable(table);
     this.#row(t, at);
     t.rows.splice(at, 1);
     t.hidden.splice(at, 1);
@@ -225,14 +247,14 @@ export class MemoryWorkbook implements WorkbookPort {
 
   /** A column inserted (empty) by the user: a new column id; nothing binds it until the planner does. */
   insertColumn(table: string, at: number, header: string) {
-    const t = this.#table(table);
+    const t = this.#editable(table);
     t.columns.splice(at, 0, { id: this.#nextId++, header });
     for (const r of t.rows) r.splice(at, 0, blank());
     this.#edited(table, 'local', []);
   }
 
   deleteColumn(table: string, at: number) {
-    const t = this.#table(table);
+    const t = this.#editable(table);
     if (at < 0 || at >= t.columns.length) throw new Error(`No column ${at} in ${table}.`);
     t.columns.splice(at, 1);
     for (const r of t.rows) r.splice(at, 1);
@@ -241,7 +263,7 @@ export class MemoryWorkbook implements WorkbookPort {
 
   /** A column moved (cut and inserted elsewhere): same id, same cells. */
   moveColumn(table: string, from: number, to: number) {
-    const t = this.#table(table);
+    const t = this.#editable(table);
     const [column] = t.columns.splice(from, 1);
     t.columns.splice(to, 0, column!);
     for (const r of t.rows) r.splice(to, 0, r.splice(from, 1)[0]!);
@@ -297,7 +319,49 @@ export class MemoryWorkbook implements WorkbookPort {
   }
 
   renameSheet(sheet: string, newName: string) {
+    if (this.#sheetNames().some((n) => n.toLowerCase() === newName.toLowerCase()))
+      throw new Error(`A sheet named ${newName} already exists.`);
     for (const t of this.#tables) if (t.sheet === sheet) t.sheet = newName;
+    for (const s of this.#sheets) if (s.name === sheet) s.name = newName;
+  }
+
+  /** The user deletes a sheet: its tables and charts go with it. */
+  deleteSheet(sheet: string) {
+    this.#tables = this.#tables.filter((t) => t.sheet !== sheet);
+    this.#sheets = this.#sheets.filter((s) => s.name !== sheet);
+    if (this.#selected && !this.#find(this.#selected.table)) this.#selected = null;
+  }
+
+  /** The user unprotects a sheet (Review › Unprotect Sheet): its cells can be typed on again. */
+  unprotectSheet(sheet: string) {
+    this.#sheetOf(sheet).protected = false;
+  }
+
+  /** The sheets, in the order they were made. */
+  sheets(): string[] {
+    return this.#sheetNames();
+  }
+
+  /** A sheet as the user sees it: heading lines, tables, charts, whether it is protected. */
+  sheet(name: string) {
+    const s = this.#sheetOf(name);
+    return {
+      name: s.name,
+      protected: s.protected,
+      heading: [...s.heading],
+      tables: this.#tables.filter((t) => t.sheet === s.name).map((t) => t.name),
+      charts: structuredClone(s.charts),
+    };
+  }
+
+  /** A report table's placement and formats, as the sheet has them. */
+  tableLayout(name: string) {
+    const t = this.#table(name);
+    return {
+      at: t.at ?? { row: 0, column: 0 },
+      formats: t.formats ?? [],
+      highlights: t.highlights ?? [],
+    };
   }
 
   /** What the add-in keeps inside the workbook, with sizes. */
@@ -323,6 +387,7 @@ export class MemoryWorkbook implements WorkbookPort {
       name: this.name,
       nextId: this.#nextId,
       tables: this.#tables,
+      sheets: this.#sheets,
       settings: this.#settings,
       xmlParts: this.#xmlParts,
     });
@@ -334,6 +399,7 @@ export class MemoryWorkbook implements WorkbookPort {
     this.name = s.name;
     this.#nextId = s.nextId;
     this.#tables = s.tables;
+    this.#sheets = s.sheets ?? [];
     this.#settings = s.settings;
     this.#xmlParts = s.xmlParts ?? [];
     this.#selected = this.#tables[0] ? { table: this.#tables[0].name, row: 0, column: 0 } : null;
@@ -366,7 +432,7 @@ export class MemoryWorkbook implements WorkbookPort {
       headers: t.columns.map((c) => c.header),
       columnIds: t.columns.map((c) => c.id),
       rows: t.rows.map((r) => r.map((c) => c.value)),
-      firstCell: { row: 1, column: 0 },
+      firstCell: { row: (t.at?.row ?? 0) + 1, column: t.at?.column ?? 0 },
       formulaCells: new Set(
         t.rows.flatMap((r, row) =>
           r.flatMap((c, column) => (c.formula === null ? [] : [row * t.columns.length + column])),
@@ -442,6 +508,74 @@ export class MemoryWorkbook implements WorkbookPort {
     };
   }
 
+  async writeReport(
+    report: ReportSheet,
+    options: { replaceUnprotected?: boolean } = {},
+  ): Promise<ReportWritten> {
+    const anchor = this.#tables.find(
+      (t) => t.name.toLowerCase() === report.tables[0]!.name.toLowerCase(),
+    );
+    let sheet: Sheet;
+    if (anchor) {
+      sheet = this.#sheetOf(anchor.sheet);
+      if (!sheet.protected && !options.replaceUnprotected)
+        return { written: false, sheet: sheet.name, reason: 'unprotected' };
+      // Everything on the sheet goes: its charts, its tables, its cells.
+      this.#tables = this.#tables.filter((t) => t.sheet !== sheet.name);
+      Object.assign(sheet, { heading: [], charts: [] });
+    } else {
+      sheet = {
+        name: freeSheetName(report.sheet, this.#sheetNames()),
+        protected: false,
+        heading: [],
+        charts: [],
+      };
+      this.#sheets.push(sheet);
+    }
+    // The requests the adapter makes, each held to Excel on the web's limit.
+    for (const slices of reportRequests(report))
+      this.#request(
+        'Writing the report',
+        slices.map(({ table, from, to }) => {
+          const t = report.tables[table]!;
+          return [from === 0 ? t.headers : [], t.formats, t.rows.slice(from, to)];
+        }),
+      );
+    sheet.heading = [...report.heading];
+    const placed: { name: string; top: number; left: number; bottom: number; right: number }[] = [];
+    for (const t of report.tables) {
+      const box = {
+        name: t.name,
+        top: t.row,
+        left: t.column,
+        bottom: t.row + t.rows.length,
+        right: t.column + t.headers.length - 1,
+      };
+      // Excel refuses a table over another table, or over the heading.
+      const over = placed.find(
+        (p) =>
+          p.top <= box.bottom && box.top <= p.bottom && p.left <= box.right && box.left <= p.right,
+      );
+      if (over || box.top < report.heading.length)
+        throw new Error(`${t.name} would overlap ${over?.name ?? 'the heading'}.`);
+      placed.push(box);
+      this.addTable(t.name, sheet.name, t.headers, t.rows);
+      Object.assign(this.#table(t.name), {
+        at: { row: t.row, column: t.column },
+        formats: [...t.formats],
+        highlights: structuredClone(t.highlights ?? []),
+      });
+    }
+    for (const c of report.charts) {
+      const t = report.tables.find((table) => table.name === c.table);
+      if (!t || c.series < 1 || c.series >= t.headers.length)
+        throw new Error(`Chart ${c.name}: no such series in ${c.table}.`);
+      sheet.charts.push(structuredClone(c));
+    }
+    sheet.protected = true;
+    return { written: true, sheet: sheet.name, refreshed: !!anchor };
+  }
+
   async cellValue(table: string, columnId: number, row: number) {
     const t = this.#table(table);
     const column = t.columns.findIndex((c) => c.id === columnId);
@@ -471,6 +605,7 @@ export class MemoryWorkbook implements WorkbookPort {
   // ——— Inside ———
 
   #write(table: string, row: number, column: number, value: unknown) {
+    this.#editable(table);
     const cell = this.#cell(table, row, column);
     cell.value = value;
     cell.formula = null;
@@ -510,6 +645,31 @@ export class MemoryWorkbook implements WorkbookPort {
   /** The largest request the add-in has made so far that Excel took. */
   get largestRequestBytes() {
     return this.#largest;
+  }
+
+  /** Every sheet's name: the tables' sheets and the sheets with more than tables, in order. */
+  #sheetNames(): string[] {
+    return [...new Set([...this.#tables.map((t) => t.sheet), ...this.#sheets.map((s) => s.name)])];
+  }
+
+  /** A sheet's record (one is made for a sheet that so far held tables only). */
+  #sheetOf(name: string): Sheet {
+    let s = this.#sheets.find((x) => x.name === name);
+    if (!s) {
+      if (!this.#sheetNames().includes(name)) throw new Error(`No sheet ${name} in ${this.name}.`);
+      this.#sheets.push((s = { name, protected: false, heading: [], charts: [] }));
+    }
+    return s;
+  }
+
+  /** A table whose cells the user may change: Excel refuses edits on a protected sheet. */
+  #editable(table: string): Table {
+    const t = this.#table(table);
+    if (this.#sheets.some((s) => s.name === t.sheet && s.protected))
+      throw new Error(
+        `The cell or chart you're trying to change is on a protected sheet (${t.sheet}).`,
+      );
+    return t;
   }
 
   /** Table names are unique in a workbook regardless of case, as in Excel. */

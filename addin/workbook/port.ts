@@ -106,6 +106,52 @@ export interface Selection {
   column: number;
 }
 
+/** A native Excel table of the report: where it goes and what it holds. */
+export interface ReportTable {
+  /** Unique in the workbook (Excel's rule for table names): a refresh finds its sheet by it. */
+  name: string;
+  /** Zero-based sheet row and column of its header row's first cell. */
+  row: number;
+  column: number;
+  headers: string[];
+  rows: (string | number)[][];
+  /** An Excel number format per column ("General" where none is needed). */
+  formats: string[];
+  /** Fills of a column's cells by the text they start with (native conditional formats). */
+  highlights?: { column: number; startsWith: string; fill: string }[];
+}
+
+/** A native Excel chart of the report, drawn from a table's columns. */
+export interface ReportChart {
+  name: string;
+  /** Clustered columns, stacked columns, or lines. */
+  type: 'columns' | 'stacked' | 'lines';
+  title: string;
+  table: string;
+  /** The table's first column holds the categories; these columns after it are the series. */
+  series: number;
+  /** Series drawn without fill (a floating bridge's invisible base), by index among the series. */
+  hiddenSeries?: number[];
+  /** Where it sits, in sheet cells (zero-based, from the top-left cell, that many rows and columns). */
+  at: { row: number; column: number; rows: number; columns: number };
+}
+
+/** The executive report: one sheet, written whole; a refresh rewrites the same sheet in place. */
+export interface ReportSheet {
+  /** The name of the sheet when it is first made (Excel's 31 characters, none of []:*?/\). */
+  sheet: string;
+  /** Lines of text from A1 down: the title first. */
+  heading: string[];
+  tables: ReportTable[];
+  charts: ReportChart[];
+}
+
+/** What writing a report did: the sheet it is on, or why it was not written. */
+export type ReportWritten =
+  | { written: true; sheet: string; refreshed: boolean }
+  /** The report's sheet was unprotected since it was written: someone may have typed on it. */
+  | { written: false; sheet: string; reason: 'unprotected' };
+
 export interface WorkbookPort {
   /** Whether the host shows cell notes (ExcelApi 1.18; not Office 2021/2024 perpetual): without them every reason is in the pane. */
   readonly notes: boolean;
@@ -146,6 +192,16 @@ export interface WorkbookPort {
     measure: string,
     columnId: number,
   ): Promise<boolean>;
+  /**
+   * Writes the report on its own sheet: native tables and charts, the sheet protected so that
+   * nothing is typed where the next refresh writes. The sheet already holding the report's first
+   * table is rewritten in place (found by that table, whatever the sheet is called now); one
+   * unprotected since is left as it is unless `replaceUnprotected`.
+   */
+  writeReport(
+    report: ReportSheet,
+    options?: { replaceUnprotected?: boolean },
+  ): Promise<ReportWritten>;
   /** Calls back when the user selects a cell inside a table; returns a function to stop. */
   onSelection(handler: (selection: Selection | null) => void): Promise<() => Promise<void>>;
 }
@@ -164,7 +220,7 @@ export const LOOK_FILL: Record<Exclude<CellLook, 'plain'>, string> = {
 /**
  * About what a paint of these cells asks of Excel, in bytes, as Office.js sends it: each value in
  * a values array, a fill action per cell at worst, each note's address and text. Excel on the web
- * refuses a request over 5 MB; the session cuts a paint into parts under PAINT_REQUEST_BYTES.
+ * refuses a request over 5 MB; the session cuts a paint into parts under REQUEST_BYTES.
  */
 export function paintPayloadBytes(cells: readonly CellPaint[]): number {
   let bytes = 0;
@@ -175,7 +231,50 @@ export function paintPayloadBytes(cells: readonly CellPaint[]): number {
   }
   return bytes;
 }
-export const PAINT_REQUEST_BYTES = 4 * 1024 * 1024;
+/** What one request to Excel is kept under (a paint's part, a report's cells): Excel on the web takes 5 MB. */
+export const REQUEST_BYTES = 4 * 1024 * 1024;
+
+/** Rows [from, to) of one report table's data, written in one request (the header with its first rows). */
+export interface ReportSlice {
+  table: number;
+  from: number;
+  to: number;
+}
+
+/** About what a report row asks of Excel, in bytes: its values and the number format of each cell. */
+function reportRowBytes(row: readonly (string | number)[], formats: readonly string[]) {
+  let bytes = 0;
+  row.forEach((v, i) => {
+    bytes += typeof v === 'string' ? v.length * 2 + 4 : String(v).length + 1;
+    bytes += (formats[i]?.length ?? 0) + 4;
+  });
+  return bytes;
+}
+
+/**
+ * A report's cells cut into requests, each under `budget`: one request for an ordinary report;
+ * a scope of tens of thousands of measures writes its variance register over several.
+ */
+export function reportRequests(report: ReportSheet, budget = REQUEST_BYTES): ReportSlice[][] {
+  const requests: ReportSlice[][] = [[]];
+  let bytes = report.heading.reduce((n, line) => n + line.length * 2, 0);
+  report.tables.forEach((t, table) => {
+    bytes += reportRowBytes(t.headers, []);
+    let from = 0;
+    for (let r = 0; r < t.rows.length; r++) {
+      const row = reportRowBytes(t.rows[r]!, t.formats);
+      if (bytes + row > budget && (r > from || requests.at(-1)!.length)) {
+        if (r > from) requests.at(-1)!.push({ table, from, to: r });
+        requests.push([]);
+        from = r;
+        bytes = 0;
+      }
+      bytes += row;
+    }
+    requests.at(-1)!.push({ table, from, to: t.rows.length });
+  });
+  return requests;
+}
 
 /**
  * A symbol per flag, so that no flag is told by its colour alone: at the start of the add-in's
@@ -269,6 +368,16 @@ export function stateFromParts(xmls: readonly string[]): string | null {
   if (!complete.length) return null;
   const { of, parts } = complete[0]![1];
   return Array.from({ length: of }, (_, i) => parts.get(i)!).join('');
+}
+
+/** `wanted`, or "wanted (2)", … : the first name no sheet has (Excel compares names ignoring case). */
+export function freeSheetName(wanted: string, taken: readonly string[]): string {
+  const used = new Set(taken.map((n) => n.toLowerCase()));
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? '' : ` (${n})`;
+    const name = wanted.slice(0, 31 - suffix.length) + suffix;
+    if (!used.has(name.toLowerCase())) return name;
+  }
 }
 
 /** Zero-based (row, column) → "C12". */

@@ -1,8 +1,13 @@
 // The Excel adapter against office-addin-mock: what it reads and writes, and in how many syncs.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExcelWorkbook, WorkbookError } from '../../addin/workbook/excel.js';
-import { LOOK_FILL } from '../../addin/workbook/port.js';
-import { body, columnId, excelMock, headers, ROWS } from './excel-mock.js';
+import {
+  LOOK_FILL,
+  REQUEST_BYTES,
+  reportRequests,
+  type ReportSheet,
+} from '../../addin/workbook/port.js';
+import { body, columnId, excelMock, headers, reportMock, ROWS } from './excel-mock.js';
 
 describe('Excel adapter', () => {
   let mock: ReturnType<typeof excelMock>;
@@ -271,5 +276,179 @@ describe('Excel adapter', () => {
       debugInfo: { errorLocation: 'TableCollection.getItem' },
     });
     expect(e.message).toMatch(/^Reading table Nope: The requested resource/);
+  });
+});
+
+describe('Excel adapter: the executive report', () => {
+  const report: ReportSheet = {
+    sheet: 'Report ORG',
+    heading: ['Gatecell report — ORG', 'As of …'],
+    tables: [
+      {
+        name: 'GatecellReport_ORG_Summary',
+        row: 3,
+        column: 0,
+        headers: ['Figure', 'Value'],
+        rows: [
+          ['Target', 400],
+          ['Expected', 360],
+        ],
+        formats: ['General', '#,##0.00'],
+      },
+      {
+        name: 'GatecellReport_ORG_Bridge',
+        row: 8,
+        column: 0,
+        headers: ['Step', 'Base', 'Total', 'Increase', 'Decrease'],
+        rows: [
+          ['Target', 0, 400, 0, 0],
+          ['Program', 360, 0, 0, 40],
+          ['Expected', 0, 360, 0, 0],
+        ],
+        formats: ['General', '#,##0.00', '#,##0.00', '#,##0.00', '#,##0.00'],
+        highlights: [{ column: 0, startsWith: 'T', fill: '#E6F4EA' }],
+      },
+    ],
+    charts: [
+      {
+        name: 'GatecellReport_ORG_BridgeChart',
+        type: 'stacked',
+        title: 'Bridge',
+        table: 'GatecellReport_ORG_Bridge',
+        series: 4,
+        hiddenSeries: [0],
+        at: { row: 8, column: 6, rows: 16, columns: 8 },
+      },
+    ],
+  };
+  afterEach(() => {
+    delete (globalThis as any).Excel;
+  });
+  const writer = (mock: ReturnType<typeof reportMock>) => {
+    (globalThis as any).Excel = mock.excel;
+    const original = mock.excel.context.sync.bind(mock.excel.context);
+    return {
+      original,
+      sync: vi.spyOn(mock.excel.context, 'sync'),
+      excel: new ExcelWorkbook({ notes: true }),
+    };
+  };
+
+  it('inserts it in two syncs: a new sheet, values with their formats, native tables and charts over the right ranges, protected', async () => {
+    const mock = reportMock({ sheets: ['Forecast', 'Report ORG'] });
+    const { sync, excel } = writer(mock);
+    expect(await excel.writeReport(report)).toEqual({
+      written: true,
+      sheet: 'Report ORG (2)',
+      refreshed: false,
+    });
+    expect(sync).toHaveBeenCalledTimes(2);
+    expect(mock.log).toEqual([
+      'add sheet Report ORG (2)',
+      'values R0C0 1x1',
+      'values R1C0 1x1',
+      'bold R0C0 1x1 true',
+      'size R0C0 1x1 14',
+      'values R3C0 1x2',
+      'format R4C1 2x1 #,##0.00',
+      'values R4C0 2x2',
+      'values R8C0 1x5',
+      ...[1, 2, 3, 4].map((c) => `format R9C${c} 3x1 #,##0.00`),
+      'values R9C0 3x5',
+      'table GatecellReport_ORG_Summary R3C0 3x2 headers true',
+      'autofit R3C0 3x2',
+      'table GatecellReport_ORG_Bridge R8C0 4x5 headers true',
+      'conditional ContainsText R9C0 3x1',
+      'conditional fill #E6F4EA',
+      'conditional rule BeginsWith T',
+      'autofit R8C0 4x5',
+      // Step and the four series; the base drawn without fill.
+      'chart ColumnStacked GatecellReport_ORG_BridgeChart R8C0 4x5 by Columns',
+      'chart title Bridge',
+      'chart at R8C6-R23C13',
+      'chart series 0 unfilled',
+      'protect {"allowAutoFilter":true,"allowSort":true,"allowFormatColumns":true}',
+      'activate Report ORG (2)',
+    ]);
+  });
+
+  it('refreshes the sheet that holds it in place in three syncs: everything on it removed, then written again', async () => {
+    const mock = reportMock({ existing: { sheet: 'Board pack', protected: true } });
+    const { sync, excel } = writer(mock);
+    expect(await excel.writeReport(report)).toEqual({
+      written: true,
+      sheet: 'Board pack',
+      refreshed: true,
+    });
+    expect(sync).toHaveBeenCalledTimes(3);
+    expect(mock.log.slice(0, 7)).toEqual([
+      'unprotect',
+      'delete chart PipelineChart',
+      'delete chart BridgeChart',
+      'delete table Summary',
+      'delete table Variances',
+      'conditional formats cleared',
+      'sheet cleared',
+    ]);
+    expect(mock.log).not.toContain('add sheet Report ORG');
+    expect(mock.log.filter((l) => l.startsWith('table '))).toHaveLength(2);
+    expect(mock.log.at(-1)).toBe('activate Board pack');
+  });
+
+  it('leaves an unprotected report sheet as it is (two syncs, nothing written) unless told to replace it', async () => {
+    const mock = reportMock({ existing: { sheet: 'Report ORG', protected: false } });
+    const { sync, excel } = writer(mock);
+    expect(await excel.writeReport(report)).toEqual({
+      written: false,
+      sheet: 'Report ORG',
+      reason: 'unprotected',
+    });
+    expect(sync).toHaveBeenCalledTimes(2);
+    expect(mock.log).toEqual([]);
+    expect(await excel.writeReport(report, { replaceUnprotected: true })).toMatchObject({
+      written: true,
+    });
+    expect(mock.log).not.toContain('unprotect');
+    expect(mock.log).toContain('sheet cleared');
+  });
+
+  it('writes a report larger than one request in parts, one sync each, no part over the budget', async () => {
+    const rows = Array.from({ length: 60_000 }, (_, i) => [
+      `M-${i}`,
+      `A measure with a long title, number ${i}`,
+      i * 1.5,
+    ]);
+    const big: ReportSheet = {
+      ...report,
+      tables: [
+        ...report.tables,
+        {
+          name: 'GatecellReport_ORG_Variances',
+          row: 26,
+          column: 0,
+          headers: ['Measure', 'Title', 'Variance'],
+          rows,
+          formats: ['General', 'General', '#,##0.00'],
+        },
+      ],
+    };
+    const parts = reportRequests(big).length;
+    expect(parts).toBeGreaterThan(1);
+    const mock = reportMock();
+    const { sync, excel, original } = writer(mock);
+    // The values each request carries: what the adapter wrote between one sync and the next.
+    const perRequest: number[] = [];
+    let written = 0;
+    sync.mockImplementation(() => {
+      const total = mock.valueBytes.reduce((a, b) => a + b, 0);
+      perRequest.push(total - written);
+      written = total;
+      return original();
+    });
+    await excel.writeReport(big);
+    expect(sync).toHaveBeenCalledTimes(1 + parts);
+    expect(perRequest.filter((b) => b > 0)).toHaveLength(parts);
+    expect(Math.max(...perRequest)).toBeLessThan(REQUEST_BYTES);
+    expect(mock.log).toContain('table GatecellReport_ORG_Variances R26C0 60001x3 headers true');
   });
 });

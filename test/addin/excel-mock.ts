@@ -151,3 +151,186 @@ export function excelMock() {
   };
   return { excel, written, notes, runWith };
 }
+
+/**
+ * A workbook for the report writer: its sheets, and a log of what the adapter did to them
+ * ("values R3C0 2x8", "table Name R3C0 8x2 headers true", "chart at R8C6-R23C13", …).
+ * `existing`: the report is already on a sheet (its first table found), protected or not.
+ */
+export function reportMock(
+  options: { existing?: { sheet: string; protected: boolean }; sheets?: string[] } = {},
+) {
+  const log: string[] = [];
+  /** The size of each values write, as JSON. */
+  const valueBytes: number[] = [];
+  const at = (r: number, c: number, rows: number, columns: number) =>
+    `R${r}C${c} ${rows}x${columns}`;
+  const range = (r: number, c: number, rows: number, columns: number) => ({
+    where: at(r, c, rows, columns),
+    row: r,
+    column: c,
+    set values(v: unknown[][]) {
+      log.push(`values ${at(r, c, rows, columns)}`);
+      valueBytes.push(JSON.stringify(v).length);
+      if (v.length !== rows || v.some((line) => line.length !== columns))
+        throw new Error(`values of the wrong shape for ${at(r, c, rows, columns)}`);
+    },
+    set numberFormat(v: unknown[][]) {
+      log.push(`format ${at(r, c, rows, columns)} ${String(v[0]?.[0])}`);
+      if (v.length !== rows) throw new Error('a format per row');
+    },
+    format: {
+      font: {
+        set bold(b: boolean) {
+          log.push(`bold ${at(r, c, rows, columns)} ${b}`);
+        },
+        set size(n: number) {
+          log.push(`size ${at(r, c, rows, columns)} ${n}`);
+        },
+      },
+      autofitColumns: () => log.push(`autofit ${at(r, c, rows, columns)}`),
+    },
+    conditionalFormats: {
+      add(type: string) {
+        const rule = {
+          format: { fill: { color: '' } },
+          rule: { operator: '', text: '' },
+        };
+        log.push(`conditional ${type} ${at(r, c, rows, columns)}`);
+        return {
+          get textComparison() {
+            return {
+              format: {
+                fill: {
+                  set color(v: string) {
+                    rule.format.fill.color = v;
+                    log.push(`conditional fill ${v}`);
+                  },
+                },
+              },
+              set rule(v: { operator: string; text: string }) {
+                log.push(`conditional rule ${v.operator} ${v.text}`);
+              },
+            };
+          },
+        };
+      },
+      clearAll: () => log.push('conditional formats cleared'),
+    },
+    clear: () => log.push('sheet cleared'),
+  });
+  type MockRange = ReturnType<typeof range>;
+  const sheetOf = (name: string, isProtected: boolean) => ({
+    name,
+    protection: {
+      protected: isProtected,
+      load() {
+        return this;
+      },
+      protect(o: object) {
+        log.push(`protect ${JSON.stringify(o)}`);
+      },
+      unprotect() {
+        log.push('unprotect');
+      },
+    },
+    charts: {
+      items: options.existing
+        ? ['PipelineChart', 'BridgeChart'].map((n) => ({
+            name: n,
+            delete: () => log.push(`delete chart ${n}`),
+          }))
+        : [],
+      load() {
+        return this;
+      },
+      add(type: string, source: MockRange, by: string) {
+        const chart = {
+          set name(n: string) {
+            log.push(`chart ${type} ${n} ${source.where} by ${by}`);
+          },
+          title: {
+            set text(t: string) {
+              log.push(`chart title ${t}`);
+            },
+          },
+          setPosition(from: MockRange, to: MockRange) {
+            log.push(`chart at R${from.row}C${from.column}-R${to.row}C${to.column}`);
+          },
+          series: {
+            getItemAt: (i: number) => ({
+              format: { fill: { clear: () => log.push(`chart series ${i} unfilled`) } },
+            }),
+          },
+        };
+        return chart;
+      },
+    },
+    tables: {
+      items: options.existing
+        ? ['Summary', 'Variances'].map((n) => ({
+            name: n,
+            delete: () => log.push(`delete table ${n}`),
+          }))
+        : [],
+      load() {
+        return this;
+      },
+      add(source: MockRange, headers: boolean) {
+        return {
+          set name(n: string) {
+            log.push(`table ${n} ${source.where} headers ${headers}`);
+          },
+        };
+      },
+    },
+    getRangeByIndexes: range,
+    getRange: () => range(0, 0, 1048576, 16384),
+    activate: () => log.push(`activate ${name}`),
+    load() {
+      return this;
+    },
+  });
+  const existing = options.existing
+    ? sheetOf(options.existing.sheet, options.existing.protected)
+    : null;
+  const data = {
+    context: {
+      workbook: {
+        tables: {
+          getItemOrNullObject: (name: string) => ({
+            name,
+            isNullObject: !existing,
+            worksheet: existing,
+            load() {
+              return this;
+            },
+          }),
+        },
+        worksheets: {
+          items: (options.sheets ?? ['Forecast']).map((name) => ({ name })),
+          // As the table mock's columns: the mock answers "items" once they are loaded.
+          load(this: unknown) {
+            return OfficeMockObject.prototype.load.call(this, 'items');
+          },
+          add(name: string) {
+            log.push(`add sheet ${name}`);
+            return sheetOf(name, false);
+          },
+        },
+      },
+      application: {
+        suspendApiCalculationUntilNextSync: vi.fn(),
+        suspendScreenUpdatingUntilNextSync: vi.fn(),
+      },
+    },
+    run: async function (this: { context: unknown }, batch: (context: unknown) => unknown) {
+      return batch(this.context);
+    },
+  };
+  const excel = new OfficeMockObject(data) as unknown as {
+    context: { sync: () => Promise<void> };
+    run: unknown;
+  };
+  return { excel, log, valueBytes };
+}

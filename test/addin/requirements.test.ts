@@ -49,6 +49,22 @@ function objectModel() {
             return this;
           },
         }),
+        font: of('RangeFont', { bold: false, size: 11 }),
+        autofitColumns() {},
+      }),
+      numberFormat: [['General']],
+      clear() {},
+      conditionalFormats: of('ConditionalFormatCollection', {
+        add: () =>
+          of('ConditionalFormat', {
+            textComparison: of('TextConditionalFormat', {
+              format: of('ConditionalRangeFormat', {
+                fill: of('ConditionalRangeFill', { color: '' }),
+              }),
+              rule: {},
+            }),
+          }),
+        clearAll() {},
       }),
       get worksheet() {
         return sheet;
@@ -60,6 +76,18 @@ function objectModel() {
   ];
   const column = (id: number, i: number) =>
     of('TableColumn', { id, getDataBodyRange: () => range(body.map((r) => [r[i]])) });
+  const chart = of('Chart', {
+    name: '',
+    title: of('ChartTitle', { text: '' }),
+    setPosition() {},
+    delete() {},
+    series: of('ChartSeriesCollection', {
+      getItemAt: () =>
+        of('ChartSeries', {
+          format: of('ChartSeriesFormat', { fill: of('ChartFill', { clear() {} }) }),
+        }),
+    }),
+  });
   const sheet: Obj = of('Worksheet', {
     id: 'ws1',
     name: 'Forecast',
@@ -67,6 +95,23 @@ function objectModel() {
       return this;
     },
     getRange: () => range(body),
+    getRangeByIndexes: () => range(body),
+    activate() {},
+    protection: of('WorksheetProtection', {
+      protected: true,
+      load() {
+        return this;
+      },
+      protect() {},
+      unprotect() {},
+    }),
+    charts: of('ChartCollection', {
+      items: [chart],
+      load() {
+        return this;
+      },
+      add: () => chart,
+    }),
     get tables() {
       return tables;
     },
@@ -78,6 +123,7 @@ function objectModel() {
     load() {
       return this;
     },
+    delete() {},
     worksheet: sheet,
     columns: of('TableColumnCollection', {
       items: [column(11, 0), column(13, 1)],
@@ -91,8 +137,14 @@ function objectModel() {
     getDataBodyRange: () => range(body),
   });
   const tables: Obj = of('TableCollection', {
+    items: [table],
+    load() {
+      return this;
+    },
     getItem: () => table,
-    getItemOrNullObject: () => table,
+    // A report not yet in the workbook: its first table is not found.
+    getItemOrNullObject: (name: string) =>
+      name.startsWith('New') ? of('Table', { ...table, isNullObject: true }) : table,
     add: () => table,
   });
   const part = of('CustomXmlPart', {
@@ -106,7 +158,15 @@ function objectModel() {
       return this;
     },
     tables,
-    worksheets: of('WorksheetCollection', { onChanged: events(), getItem: () => sheet }),
+    worksheets: of('WorksheetCollection', {
+      onChanged: events(),
+      getItem: () => sheet,
+      items: [sheet],
+      load() {
+        return this;
+      },
+      add: () => sheet,
+    }),
     notes: of('NoteCollection', {
       getItemOrNullObject: () =>
         of('Note', {
@@ -220,6 +280,34 @@ describe('requirement sets', () => {
     await excel.saveState('b1', '{}');
     await excel.showCell('{T1}', 11, 'M-1', 13);
     await excel.cellValue('{T1}', 11, 1);
+    // The report, first inserted, then refreshed in place.
+    for (const first of ['New_Summary', 'GatecellReport_ORG_Summary'])
+      await excel.writeReport({
+        sheet: 'Report ORG',
+        heading: ['Report'],
+        tables: [
+          {
+            name: first,
+            row: 2,
+            column: 0,
+            headers: ['Stage', 'Target'],
+            rows: [['Defined', 1]],
+            formats: ['General', '#,##0'],
+            highlights: [{ column: 0, startsWith: '▼', fill: '#FDE7E9' }],
+          },
+        ],
+        charts: [
+          {
+            name: 'Chart',
+            type: 'stacked',
+            title: 'Pipeline',
+            table: first,
+            series: 1,
+            hiddenSeries: [0],
+            at: { row: 2, column: 4, rows: 10, columns: 6 },
+          },
+        ],
+      });
     await excel.saveBindings([]);
     await excel.loadBindings();
     const stopEdits = await excel.onEdited([{ table: '{T1}', codeColumnId: 11 }], () => undefined);

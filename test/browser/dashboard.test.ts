@@ -62,4 +62,52 @@ describe('the dashboard', () => {
     await expect.poll(() => card('Expected against target').innerText()).toContain('M-D1');
     expect(await card('Pipeline by stage').innerText()).toContain('Identified (1)');
   });
+
+  it('inserts the executive report into the workbook, refreshes it in place, and asks before replacing a sheet someone unprotected', async () => {
+    const w = await world(new Date('2027-02-10T09:00:00Z'));
+    const { users } = w;
+    await measure(w, 'M-R1');
+    await advance(w, 'M-R1', 'identified');
+    const fixture = await paneFixture(w);
+    const page = await fixture.openPane(users.viewer.token, ['Measure'], [['M-R1']], {
+      width: 320,
+    });
+    await page.getByRole('tab', { name: 'Dashboard' }).click();
+    const insert = page.getByRole('button', { name: 'Insert report in the workbook' });
+    await insert.click();
+    await expect
+      .poll(() => page.locator('[data-notice="success"]').innerText())
+      .toContain('Report inserted');
+    const sheet = () =>
+      page.evaluate(() => {
+        const book = (window as any).gatecellWorkbook;
+        const s = book.sheet('Report ORG');
+        return {
+          sheets: book.sheets(),
+          tables: s.tables.length,
+          charts: s.charts.length,
+          protected: s.protected,
+        };
+      });
+    expect(await sheet()).toEqual({
+      sheets: ['Forecast', 'Report ORG'],
+      tables: 7,
+      charts: 3,
+      protected: true,
+    });
+    await insert.click();
+    await expect
+      .poll(() => page.locator('[data-notice="success"]').innerText())
+      .toContain('refreshed in place');
+    expect((await sheet()).sheets).toEqual(['Forecast', 'Report ORG']);
+    // Someone unprotects the sheet: the pane asks before replacing it.
+    await page.evaluate(() => (window as any).gatecellWorkbook.unprotectSheet('Report ORG'));
+    await insert.click();
+    const warning = page.getByRole('alert').filter({ hasText: 'was unprotected' });
+    await expect.poll(() => warning.isVisible()).toBe(true);
+    expect((await sheet()).protected).toBe(false);
+    await warning.getByRole('button', { name: 'Replace it' }).click();
+    await expect.poll(async () => (await sheet()).protected).toBe(true);
+    expect(await warning.count()).toBe(0);
+  });
 });

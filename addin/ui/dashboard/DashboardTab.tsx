@@ -20,8 +20,10 @@ import {
 } from '@fluentui/react-charts';
 import { useCallback, useEffect, useState } from 'react';
 import type { GatecellClient } from '../../api/client.js';
+import type { SyncSession } from '../../sync/session.js';
 import { useNotices } from '../notices.js';
 import { type DashboardFigures, dashboardFigures } from './figures.js';
+import { InsertReport } from './InsertReport.js';
 
 const useStyles = makeStyles({
   stack: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -60,10 +62,13 @@ const amount = (n: number) => n.toLocaleString(undefined, { maximumFractionDigit
 
 export function DashboardTab({
   client,
+  session,
   visible,
   defaultScope,
 }: {
   client: GatecellClient;
+  /** Writes the report into the workbook (none before the organization's settings are read). */
+  session: SyncSession | null;
   visible: boolean;
   defaultScope: string;
 }) {
@@ -102,6 +107,7 @@ export function DashboardTab({
       </form>
       {f && (
         <>
+          {session && <InsertReport session={session} scope={shown.scope} />}
           <Card aria-label="Expected against target">
             <Subtitle2 as="h2">{shown.scope}: expected against target</Subtitle2>
             <div className={s.tiles}>

@@ -30,11 +30,13 @@ export function dashboardFigures(r: Rollup) {
       stage: STAGE_NAMES[s] ?? s,
       count: r.byStage[s]?.count ?? 0,
       target: r.byStage[s]?.target ?? 0,
+      forecast: r.byStage[s]?.forecast ?? 0,
     })),
     {
       stage: 'On hold',
       count: r.byStage.onHold?.count ?? 0,
       target: r.byStage.onHold?.target ?? 0,
+      forecast: r.byStage.onHold?.forecast ?? 0,
     },
   ];
   return {
