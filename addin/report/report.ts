@@ -275,7 +275,7 @@ export function executiveReport(input: ReportInput): ReportSheet {
     sheet: reportSheetName(scope.code),
     heading: [
       `Gatecell report — ${scope.name} (${scope.code})`,
-      `As of ${input.asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC · amounts in ${input.currency} · decisions ${span(input.decisions.from, input.decisions.to)} · flags beyond ${v.materialityPct} % of target${v.materialityAbs === null ? '' : ` or ${v.materialityAbs} ${input.currency}`}. Refreshed from the record by Gatecell: this sheet is rewritten on each refresh.`,
+      `As of ${input.asOf.toISOString().slice(0, 16).replace('T', ' ')} UTC · amounts in ${input.currency} · decisions ${span(input.decisions.from, input.decisions.to)}${input.decisions.more ? ` (the first ${input.decisions.decisions.length.toLocaleString('en')} only: more were taken)` : ''} · flags beyond ${v.materialityPct} % of target${v.materialityAbs === null ? '' : ` or ${v.materialityAbs} ${input.currency}`}. Refreshed from the record by Gatecell: this sheet is rewritten on each refresh.`,
     ],
     tables,
     charts,

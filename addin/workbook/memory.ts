@@ -344,7 +344,14 @@ export class MemoryWorkbook implements WorkbookPort {
 
   /** A sheet as the user sees it: heading lines, tables, charts, whether it is protected. */
   sheet(name: string) {
-    const s = this.#sheetOf(name);
+    if (!this.#sheetNames().includes(name)) throw new Error(`No sheet ${name} in ${this.name}.`);
+    // A sheet that holds tables only has nothing else to show.
+    const s = this.#sheets.find((x) => x.name === name) ?? {
+      name,
+      protected: false,
+      heading: [],
+      charts: [],
+    };
     return {
       name: s.name,
       protected: s.protected,

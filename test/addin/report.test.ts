@@ -4,7 +4,7 @@
 // typed on it since without asking, never a second copy.
 import { describe, expect, it } from 'vitest';
 import { GatecellClient } from '../../addin/api/client.js';
-import { bridgeOf, reportTableName } from '../../addin/report/report.js';
+import { bridgeOf, executiveReport, reportTableName } from '../../addin/report/report.js';
 import { SyncSession } from '../../addin/sync/session.js';
 import { WorkbookStateStore } from '../../addin/sync/state.js';
 import { MemoryWorkbook } from '../../addin/workbook/memory.js';
@@ -250,6 +250,48 @@ describe('report building blocks', () => {
         ['Expected', 0, -50, 0, 0],
       ],
     });
+  });
+
+  it('says when the decision log holds more than the report lists; an empty table says "(none)"', () => {
+    const empty = {
+      byStage: {},
+      byMonth: [],
+      decisionsWaiting: [],
+      topVariances: [],
+      implementationStatus: {},
+      potentialStatus: {},
+      exceptionsByLevel: {},
+    };
+    const report = executiveReport({
+      scope: { code: 'ORG', name: 'Org' },
+      currency: 'EUR',
+      digits: 2,
+      asOf: NOW,
+      rollup: {
+        ...empty,
+        totals: { target: 0, forecast: 0, actual: 0, expected: 0, expectedVariance: 0 },
+      } as any,
+      variances: { measures: [], materialityPct: 10, materialityAbs: null } as any,
+      exceptions: [],
+      decisions: {
+        scope: 'ORG',
+        from: '2027-01-11',
+        to: '2027-02-10',
+        decisions: [],
+        more: true,
+      },
+    });
+    expect(report.heading[1]).toContain('decisions 2027-01-11 … 2027-02-10 (the first 0 only');
+    const exceptions = report.tables.find((t) => t.name === table('Exceptions'))!;
+    expect(exceptions.rows).toEqual([['(none)', '', '', '', '', '', '', '', '']]);
+    // Tables never overlap one another, and each chart sits beside its own table.
+    for (const [i, t] of report.tables.entries())
+      if (i)
+        expect(t.row).toBeGreaterThan(
+          report.tables[i - 1]!.row + report.tables[i - 1]!.rows.length,
+        );
+    for (const c of report.charts)
+      expect(c.at.row).toBe(report.tables.find((t) => t.name === c.table)!.row);
   });
 
   it('table names: one per scope and part, two scopes never the same', () => {
