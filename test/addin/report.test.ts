@@ -3,13 +3,11 @@
 // workbook, and refreshed in place — whatever the sheet is called now, never over what someone
 // typed on it since without asking, never a second copy.
 import { describe, expect, it } from 'vitest';
-import { GatecellClient } from '../../addin/api/client.js';
 import { bridgeOf, executiveReport, reportTableName } from '../../addin/report/report.js';
-import { SyncSession } from '../../addin/sync/session.js';
-import { WorkbookStateStore } from '../../addin/sync/state.js';
 import { MemoryWorkbook } from '../../addin/workbook/memory.js';
 import { reportRequests, type ReportSheet } from '../../addin/workbook/port.js';
-import { forecastMeasures, push, world, type World } from '../helpers.js';
+import { forecastMeasures, push, world } from '../helpers.js';
+import { paneOn } from './pane.js';
 
 const NOW = new Date('2027-02-10T12:00:00Z');
 const table = (name: string) => reportTableName('ORG', name);
@@ -45,18 +43,6 @@ async function programme() {
   return w;
 }
 
-let keys = 0;
-function pane(w: World, book: MemoryWorkbook) {
-  const client = new GatecellClient('https://gatecell.test', w.users.viewer.token, (url, init) =>
-    Promise.resolve(w.app.request(url, init)),
-  );
-  return new SyncSession(book, client, new WorkbookStateStore(book), {
-    digits: 2,
-    tolerancePct: 10,
-    newKey: () => `k-${++keys}`,
-  });
-}
-
 const rowsOf = async (book: MemoryWorkbook, name: string) => (await book.readTable(name)).rows;
 
 describe('executive report', () => {
@@ -64,7 +50,7 @@ describe('executive report', () => {
     const w = await programme();
     const book = new MemoryWorkbook();
     book.addTable('Forecast', 'Forecast', ['Measure', 'Forecast 2027-03'], [['R-1', 100]]);
-    const written = await pane(w, book).insertReport('ORG', { now: NOW });
+    const written = await paneOn(w, book, w.users.viewer.token).insertReport('ORG', { now: NOW });
     expect(written).toEqual({ written: true, sheet: 'Report ORG', refreshed: false });
     expect(book.sheets()).toEqual(['Forecast', 'Report ORG']);
     const sheet = book.sheet('Report ORG');
@@ -168,7 +154,7 @@ describe('executive report', () => {
   it('a second insert refreshes the same sheet in place, found by its tables even when renamed; a deleted one is made again', async () => {
     const w = await programme();
     const book = new MemoryWorkbook();
-    const session = pane(w, book);
+    const session = paneOn(w, book, w.users.viewer.token);
     await session.insertReport('ORG', { now: NOW });
     book.renameSheet('Report ORG', 'Board pack');
     await push(w, w.users.owner.token, [
@@ -185,7 +171,9 @@ describe('executive report', () => {
     // Reopened elsewhere, the copy's report is still found and refreshed in place.
     const copy = new MemoryWorkbook();
     copy.restore(book.snapshot());
-    expect((await pane(w, copy).insertReport('ORG', { now: NOW })).sheet).toBe('Board pack');
+    expect(
+      (await paneOn(w, copy, w.users.viewer.token).insertReport('ORG', { now: NOW })).sheet,
+    ).toBe('Board pack');
     expect(copy.sheets()).toEqual(['Board pack']);
     book.deleteSheet('Board pack');
     expect(await session.insertReport('ORG', { now: NOW })).toMatchObject({
@@ -197,7 +185,7 @@ describe('executive report', () => {
   it('leaves a report sheet someone unprotected as it is unless told to replace it', async () => {
     const w = await programme();
     const book = new MemoryWorkbook();
-    const session = pane(w, book);
+    const session = paneOn(w, book, w.users.viewer.token);
     await session.insertReport('ORG', { now: NOW });
     book.unprotectSheet('Report ORG');
     book.type(table('Summary'), 0, 1, 'ask Finance');
@@ -218,7 +206,9 @@ describe('executive report', () => {
     const w = await programme();
     const book = new MemoryWorkbook();
     book.addTable('Mine', 'Report ORG', ['Note'], [['keep me']]);
-    expect((await pane(w, book).insertReport('ORG', { now: NOW })).sheet).toBe('Report ORG (2)');
+    expect(
+      (await paneOn(w, book, w.users.viewer.token).insertReport('ORG', { now: NOW })).sheet,
+    ).toBe('Report ORG (2)');
     expect(await book.readTable('Mine')).toMatchObject({ rows: [['keep me']] });
   });
 });

@@ -3,13 +3,12 @@
 // renamed table, a binding made again or removed, conflicts resolved, a push undone — against the
 // real service (in process, real libSQL file) on the in-memory workbook.
 import { describe, expect, it } from 'vitest';
-import { GatecellClient } from '../../addin/api/client.js';
-import { SyncSession } from '../../addin/sync/session.js';
-import { WorkbookStateStore } from '../../addin/sync/state.js';
+import type { SyncSession } from '../../addin/sync/session.js';
 import { MemoryWorkbook } from '../../addin/workbook/memory.js';
 import type { Binding } from '../../addin/workbook/port.js';
 import { cellKey } from '../../shared/sync/cells.js';
 import { forecastMeasures, measure, push, world, type World } from '../helpers.js';
+import { paneOn } from './pane.js';
 
 const MONTHS = ['2027-03', '2027-04'];
 
@@ -17,18 +16,6 @@ async function programme(codes: string[]) {
   const w = await world(new Date('2027-02-10T09:00:00Z'));
   await forecastMeasures(w, codes, MONTHS);
   return w;
-}
-
-let keys = 0;
-function pane(w: World, book: MemoryWorkbook, token = w.users.owner.token) {
-  const client = new GatecellClient('https://gatecell.test', token, (url, init) =>
-    Promise.resolve(w.app.request(url, init)),
-  );
-  return new SyncSession(book, client, new WorkbookStateStore(book), {
-    digits: 2,
-    tolerancePct: 50,
-    newKey: () => `k-${++keys}`,
-  });
 }
 
 function forecastBook(codes: string[], name = 'Plan.xlsx') {
@@ -62,7 +49,7 @@ const record = async (w: World, code: string, period: string) =>
 async function boundBook(codes: string[]) {
   const w = await programme(codes);
   const book = forecastBook(codes);
-  const session = pane(w, book);
+  const session = paneOn(w, book);
   const binding: Binding = await bind(session);
   await session.pull(binding);
   return { w, book, session, binding };
@@ -80,7 +67,7 @@ describe('the state travels with the workbook', () => {
     expect(await session.push(binding)).toMatchObject({ sent: 1, applied: 1 });
     const copy = new MemoryWorkbook('Plan.xlsx');
     copy.restore(JSON.parse(JSON.stringify(book.snapshot())));
-    const elsewhere = pane(w, copy);
+    const elsewhere = paneOn(w, copy);
     const [bound] = await copy.loadBindings();
     expect(await elsewhere.pendingChanges(bound!)).toEqual({ changes: 0, errors: 0 });
     copy.type('Forecast', 0, 1, 105);
@@ -105,7 +92,7 @@ describe('the state travels with the workbook', () => {
     const m2 = (await record(w, 'M-2', '2027-04')).value;
     const copy = new MemoryWorkbook('Plan (old).xlsx');
     copy.restore(old);
-    const colleague = pane(w, copy);
+    const colleague = paneOn(w, copy);
     const [bound] = await copy.loadBindings();
     await colleague.verify(bound!); // the check on open
     copy.type('Forecast', 0, 1, m1 + 3); // M-1 2027-03, which moved since this copy
@@ -144,7 +131,7 @@ describe('only your own edits are sent under your name', () => {
     book.type('Forecast', 0, 2, 101);
     const reopened = new MemoryWorkbook('Plan.xlsx');
     reopened.restore(book.snapshot()); // closed with the edit unpushed, opened again
-    const later = pane(w, reopened);
+    const later = paneOn(w, reopened);
     const [bound] = await reopened.loadBindings();
     const report = await later.push(bound!);
     expect(report).toMatchObject({ sent: 0 });
@@ -282,7 +269,7 @@ describe("a 10,000 × 24 table within Excel on the web's 5 MB per request", asyn
   const requests: number[] = [];
   const paint = book.paint.bind(book);
   book.paint = (table, code, cells) => (requests.push(cells.length), paint(table, code, cells));
-  const session = pane(w, book);
+  const session = paneOn(w, book);
 
   it('every cell is written back, in requests the web takes', async () => {
     const binding = await bind(session, 'M-HOLD');

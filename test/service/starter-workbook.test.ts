@@ -5,12 +5,10 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { GatecellClient } from '../../addin/api/client.js';
-import { SyncSession } from '../../addin/sync/session.js';
-import { WorkbookStateStore } from '../../addin/sync/state.js';
 import { MemoryWorkbook } from '../../addin/workbook/memory.js';
 import type { Binding } from '../../shared/sync/mapping.js';
 import { measure, push, world, type World } from '../helpers.js';
+import { paneOn } from '../addin/pane.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -74,18 +72,6 @@ function asExcelOpensIt(
     ),
   });
   return book;
-}
-
-/** The add-in's session on `book`, signed in as the owner, talking to the service in process. */
-function paneOn(w: World, book: MemoryWorkbook) {
-  const client = new GatecellClient('https://gatecell.test', w.users.owner.token, (url, init) =>
-    Promise.resolve(w.app.request(url, init)),
-  );
-  return new SyncSession(book, client, new WorkbookStateStore(book), {
-    digits: 2,
-    tolerancePct: 50,
-    newKey: () => crypto.randomUUID(),
-  });
 }
 
 describe('the starter workbook', () => {
