@@ -94,6 +94,13 @@ function programSteps(v: ReportInput['variances']) {
 
 const day = (instant: string) => instant.slice(0, 10);
 
+/**
+ * The number format of a column of text: Excel keeps what is written there as text. Anything else
+ * would read a comment such as "=HYPERLINK(…)" as a formula, a code such as 0012 or 1E5 as a
+ * number, and a month such as 2027-03 as a date.
+ */
+const TEXT = '@';
+
 export function executiveReport(input: ReportInput): ReportSheet {
   const { scope, rollup: r, variances: v } = input;
   const money = input.digits > 0 ? `#,##0.${'0'.repeat(input.digits)}` : '#,##0';
@@ -145,20 +152,20 @@ export function executiveReport(input: ReportInput): ReportSheet {
         r.decisionsWaiting.reduce((n, d) => n + d.changeRequests + d.gateRequests, 0),
       ],
     ],
-    ['General', money],
+    [TEXT, money],
   );
   place(
     'Pipeline',
     ['Stage', 'Target', 'Forecast', 'Measures'],
     figures.pipeline.map((p) => [p.stage, p.target, p.forecast, p.count]),
-    ['General', money, money, '0'],
+    [TEXT, money, money, '0'],
     { type: 'columns', title: 'Value pipeline by stage (on hold apart)', series: 2 },
   );
   place(
     'Months',
     ['Month', 'Target', 'Forecast', 'Actual', 'Expected'],
     r.byMonth.map((m) => [m.period, m.target, m.forecast, m.actual, m.expected]),
-    ['@', money, money, money, money],
+    [TEXT, money, money, money, money],
     { type: 'lines', title: 'Target, forecast and actual by month', series: 3 },
   );
   const bridge = bridgeOf(t.target, t.expected, programSteps(v));
@@ -166,7 +173,7 @@ export function executiveReport(input: ReportInput): ReportSheet {
     'Bridge',
     ['Step', 'Base', 'Total', 'Increase', 'Decrease'],
     bridge.rows,
-    ['General', money, money, money, money],
+    [TEXT, money, money, money, money],
     {
       type: 'stacked',
       title: bridge.floating
@@ -202,7 +209,7 @@ export function executiveReport(input: ReportInput): ReportSheet {
         e.waitingOn.map((w) => w ?? 'Steering committee').join(', '),
         day(e.openedAt),
       ]),
-    ['0', 'General', 'General', 'General', 'General', money, '@', 'General', '@'],
+    ['0', TEXT, TEXT, TEXT, TEXT, money, TEXT, TEXT, TEXT],
   );
   place(
     'Decisions',
@@ -217,7 +224,7 @@ export function executiveReport(input: ReportInput): ReportSheet {
       d.valueEffect,
       d.comment ?? '',
     ]),
-    ['@', 'General', 'General', 'General', 'General', 'General', money, 'General'],
+    [TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, money, TEXT],
   );
   place(
     'Variances',
@@ -249,20 +256,7 @@ export function executiveReport(input: ReportInput): ReportSheet {
       m.target ? m.variance / Math.abs(m.target) : '',
       FLAG_TEXT[m.flag],
     ]),
-    [
-      'General',
-      'General',
-      'General',
-      'General',
-      'General',
-      money,
-      money,
-      money,
-      money,
-      money,
-      '0.0%',
-      'General',
-    ],
+    [TEXT, TEXT, TEXT, TEXT, TEXT, money, money, money, money, money, '0.0%', TEXT],
     undefined,
     [
       { column: 11, startsWith: FLAG_TEXT.shortfall.slice(0, 1), fill: FLAG_FILL.shortfall },

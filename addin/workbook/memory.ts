@@ -102,6 +102,19 @@ export class RequestTooLarge extends Error {
 }
 
 const blank = (value: unknown = ''): Cell => ({ value, formula: null, fill: null, note: null });
+
+/**
+ * A cell as Excel makes it from a value written through the API into a cell of `format`: in a
+ * text cell ("@") the text as it is; elsewhere a text that reads as a formula becomes one (this
+ * double does not calculate it: its value stays the text) and one that reads as a number, a number.
+ */
+function written(value: unknown, format: string): Cell {
+  if (typeof value !== 'string' || format === '@') return blank(value);
+  if (value.startsWith('=')) return { ...blank(value), formula: value };
+  return blank(
+    /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim()) ? Number(value) : value,
+  );
+}
 const LOOK_OF = new Map(Object.entries(LOOK_FILL).map(([look, fill]) => [fill, look as CellLook]));
 
 export class MemoryWorkbook implements WorkbookPort {
@@ -566,8 +579,11 @@ export class MemoryWorkbook implements WorkbookPort {
       if (over || box.top < report.heading.length)
         throw new Error(`${t.name} would overlap ${over?.name ?? 'the heading'}.`);
       placed.push(box);
-      this.addTable(t.name, sheet.name, t.headers, t.rows);
-      Object.assign(this.#table(t.name), {
+      this.addTable(t.name, sheet.name, t.headers, []);
+      const made = this.#table(t.name);
+      made.rows = t.rows.map((row) => row.map((v, c) => written(v, t.formats[c] ?? 'General')));
+      made.hidden = t.rows.map(() => false);
+      Object.assign(made, {
         at: { row: t.row, column: t.column },
         formats: [...t.formats],
         highlights: structuredClone(t.highlights ?? []),

@@ -202,6 +202,34 @@ describe('executive report', () => {
     expect(book.sheet('Report ORG').protected).toBe(true);
   });
 
+  it('keeps text as text: a comment that reads as a formula, a code that reads as a number', async () => {
+    const w = await world(new Date('2027-02-10T09:00:00Z'));
+    const { users } = w;
+    await forecastMeasures(w, ['0012']);
+    await push(w, users.owner.token, [
+      {
+        measure: '0012',
+        kind: 'forecast',
+        period: '2027-03',
+        value: 10,
+        baseVersion: 1,
+        note: 'x',
+      },
+    ]);
+    const [request] = (await w.call(users.controller.token, 'GET', '/change-requests?scope=0012'))
+      .body.changeRequests;
+    await w.call(users.controller.token, 'POST', `/change-requests/${request.id}/approve`, {
+      comment: '=HYPERLINK("https://example.com","ok")',
+    });
+    const book = new MemoryWorkbook();
+    await paneOn(w, book, users.viewer.token).insertReport('ORG', { now: NOW });
+    const decisions = table('Decisions');
+    expect(book.value(decisions, 0, 7)).toBe('=HYPERLINK("https://example.com","ok")');
+    expect(book.formula(decisions, 0, 7)).toBeNull();
+    expect(book.value(table('Variances'), 0, 0)).toBe('0012');
+    expect(book.value(decisions, 0, 2)).toBe('0012');
+  });
+
   it("never takes a sheet of the user's: a name already used gets a number", async () => {
     const w = await programme();
     const book = new MemoryWorkbook();
