@@ -332,7 +332,7 @@ export class MemoryWorkbook implements WorkbookPort {
   }
 
   renameSheet(sheet: string, newName: string) {
-    if (this.#sheetNames().some((n) => n.toLowerCase() === newName.toLowerCase()))
+    if (this.#sheetNames().some((n) => n !== sheet && n.toLowerCase() === newName.toLowerCase()))
       throw new Error(`A sheet named ${newName} already exists.`);
     for (const t of this.#tables) if (t.sheet === sheet) t.sheet = newName;
     for (const s of this.#sheets) if (s.name === sheet) s.name = newName;
@@ -463,7 +463,7 @@ export class MemoryWorkbook implements WorkbookPort {
 
   async paint(table: string, codeColumnId: number, cells: readonly CellPaint[]) {
     this.#request(`Writing to table ${table}`, paintPayloadBytes(cells));
-    const t = this.#table(table);
+    const t = this.#editable(table);
     const code = t.columns.findIndex((c) => c.id === codeColumnId);
     if (code < 0) throw new Error(`The code column of ${table} is gone.`);
     const found: FoundFill[] = [];
@@ -491,7 +491,7 @@ export class MemoryWorkbook implements WorkbookPort {
 
   async appendRows(table: string, rows: readonly unknown[][]) {
     this.#request(`Adding rows to table ${table}`, rows);
-    const t = this.#table(table);
+    const t = this.#editable(table);
     for (const r of rows) {
       t.rows.push(t.columns.map((_, c) => blank(r[c] ?? '')));
       t.hidden.push(false);
@@ -535,13 +535,24 @@ export class MemoryWorkbook implements WorkbookPort {
     const anchor = this.#tables.find(
       (t) => t.name.toLowerCase() === report.tables[0]!.name.toLowerCase(),
     );
+    const found = anchor && this.#sheetOf(anchor.sheet);
+    if (found && !found.protected && !options.replaceUnprotected)
+      return { written: false, sheet: found.name, reason: 'unprotected' };
+    // The requests the adapter makes, each held to Excel on the web's limit (one refused before
+    // anything is written changes nothing).
+    for (const slices of reportRequests(report))
+      this.#request(
+        'Writing the report',
+        slices.map(({ table, from, to }) => {
+          const t = report.tables[table]!;
+          return [from === 0 ? t.headers : [], t.formats, t.rows.slice(from, to)];
+        }),
+      );
     let sheet: Sheet;
-    if (anchor) {
-      sheet = this.#sheetOf(anchor.sheet);
-      if (!sheet.protected && !options.replaceUnprotected)
-        return { written: false, sheet: sheet.name, reason: 'unprotected' };
+    if (found) {
       // Everything on the sheet goes: its charts, its tables, its cells.
-      this.#tables = this.#tables.filter((t) => t.sheet !== sheet.name);
+      sheet = found;
+      this.#tables = this.#tables.filter((t) => t.sheet !== found.name);
       Object.assign(sheet, { heading: [], charts: [] });
     } else {
       sheet = {
@@ -552,15 +563,6 @@ export class MemoryWorkbook implements WorkbookPort {
       };
       this.#sheets.push(sheet);
     }
-    // The requests the adapter makes, each held to Excel on the web's limit.
-    for (const slices of reportRequests(report))
-      this.#request(
-        'Writing the report',
-        slices.map(({ table, from, to }) => {
-          const t = report.tables[table]!;
-          return [from === 0 ? t.headers : [], t.formats, t.rows.slice(from, to)];
-        }),
-      );
     sheet.heading = [...report.heading];
     const placed: { name: string; top: number; left: number; bottom: number; right: number }[] = [];
     for (const t of report.tables) {

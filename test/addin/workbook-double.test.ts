@@ -235,4 +235,57 @@ describe('the in-memory workbook', () => {
     expect(() => b.value('Forecast', 9, 0)).toThrow(/No row 9/);
     expect(() => b.select({ table: 'Forecast', row: 0, column: 7 })).toThrow(/No column 7/);
   });
+
+  it("a protected sheet refuses edits and the add-in's writes but lets rows be sorted; sheets are renamed, unprotected and deleted as in Excel", async () => {
+    const b = book();
+    const report = {
+      sheet: 'Report',
+      heading: ['Title'],
+      tables: [
+        {
+          name: 'R_Summary',
+          row: 2,
+          column: 0,
+          headers: ['Figure', 'Value'],
+          rows: [
+            ['b', 2],
+            ['a', 1],
+          ],
+          formats: ['@', '#,##0'],
+        },
+      ],
+      charts: [],
+    };
+    expect(await b.writeReport(report)).toMatchObject({ written: true, sheet: 'Report' });
+    expect(b.sheets()).toEqual(['Sheet1', 'Report']);
+    expect(() => b.type('R_Summary', 0, 1, 5)).toThrow(/protected/);
+    expect(() => b.insertRow('R_Summary', 0)).toThrow(/protected/);
+    const code = (await b.readTable('R_Summary')).columnIds[0]!;
+    await expect(
+      b.paint('R_Summary', code, [{ measure: 'a', columnId: code, value: 1, look: 'applied' }]),
+    ).rejects.toThrow(/protected/);
+    b.sort('R_Summary', 0);
+    expect(b.value('R_Summary', 0, 0)).toBe('a');
+    // Its place on the sheet, below the heading.
+    expect((await b.readTable('R_Summary')).firstCell).toEqual({ row: 3, column: 0 });
+    expect(() => b.renameSheet('Report', 'sheet1')).toThrow(/already exists/);
+    b.renameSheet('Report', 'REPORT');
+    b.unprotectSheet('REPORT');
+    b.type('R_Summary', 0, 1, 5);
+    expect(b.value('R_Summary', 0, 1)).toBe(5);
+    // A table over another is refused, as Excel refuses it.
+    await expect(
+      b.writeReport(
+        { ...report, tables: [...report.tables, { ...report.tables[0]!, name: 'R_Other' }] },
+        { replaceUnprotected: true },
+      ),
+    ).rejects.toThrow(/overlap/);
+    b.deleteSheet('REPORT');
+    expect(b.tables()).toEqual(['Forecast']);
+    expect(b.sheets()).toEqual(['Sheet1']);
+    // A request over the host's limit is refused, and nothing is written.
+    const small = new MemoryWorkbook('Web.xlsx', { requestLimit: 40 });
+    await expect(small.writeReport(report)).rejects.toThrow(/payload size/);
+    expect(small.sheets()).toEqual([]);
+  });
 });
