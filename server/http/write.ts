@@ -16,17 +16,20 @@ import { notificationOf } from '../../shared/domain/notifications.js';
 import type { MeasureRow } from '../features/measures/store.js';
 import type { AppEnv, Deps } from './env.js';
 
+/** A measure's cells by key, each with its stored value (the push engine's record of them). */
+export type KnownCells = ReadonlyMap<number, { readonly value: number | null }>;
+
 export class Write {
   /** The events of this write, appended to the trail when the write ends (see AuditBuffer). */
   readonly trail: AuditBuffer;
   /** Where the whole write came from (workbook, sheet, binding); events may add a cell. */
   source: unknown = null;
   /**
-   * The stored values of a measure's cells (cell key → value) as this write leaves them, when the
-   * write holds them all already (a push read them); undefined when it does not. The totals kept
-   * at its end are made from them instead of reading the cells again.
+   * A measure's cells (cell key → stored value) as this write leaves them, when the write holds
+   * them all already (a push read them); undefined when it does not. The totals kept at its end
+   * are made from them instead of reading the cells again.
    */
-  cellsKnown: ((measureId: number) => Iterable<[number, number | null]> | undefined) | undefined;
+  cellsKnown: ((measureId: number) => KnownCells | undefined) | undefined;
   /**
    * The rows of the measures a push read whole, by id, as the write leaves them: the push engine
    * changes their cells and revision (kept here too, markChanged) and nothing else of the row,

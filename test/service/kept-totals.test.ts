@@ -1,8 +1,15 @@
 // Reports read totals and statuses kept by each write, not the cells (issue 10): proven by
 // changing a cell around the service (the rollup does not see it; the drift check does), by a
 // status that time changes being right without a write, and by a range read from the cells.
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { keptDrift } from '../../server/features/reporting/keep.js';
+import { MonthsCodec, windowKept } from '../../server/features/reporting/store.js';
+import { windowPeriodsOf } from '../../server/features/measures/store.js';
+import { cellKey } from '../../server/features/sync/store.js';
+import { valueTotals } from '../../shared/domain/status.js';
+import { CELL_KINDS } from '../../shared/model.js';
+import { addMonths } from '../../shared/periods.js';
 import { measure, plan, push, world } from '../helpers.js';
 
 describe('kept totals and statuses', async () => {
@@ -97,5 +104,42 @@ describe('kept totals and statuses', async () => {
       await w.call(users.controller.token, 'PATCH', '/nodes/ORG/settings', { closedThrough: null });
     }
     expect((await rollup(code)).totals.expected).toBe(6000);
+  });
+});
+
+describe('a measure kept from its cells by key', () => {
+  it('sums and months as the straightforward pair does: valueTotals and MonthsCodec over windowPeriodsOf', () => {
+    const month = fc.integer({ min: 0, max: 30 }).map((k) => addMonths('2026-10', k));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom(...CELL_KINDS),
+            month,
+            fc.option(fc.integer({ min: -1e12, max: 1e12 }), { nil: null }),
+          ),
+          { maxLength: 60 },
+        ),
+        month,
+        fc.integer({ min: 0, max: 14 }),
+        fc.option(month, { nil: null }),
+        (cells, start, length, closedThrough) => {
+          const end = addMonths(start, length);
+          const byKey = new Map(
+            cells.map(([kind, period, value]) => [cellKey(kind, period), { value }]),
+          );
+          const window = windowPeriodsOf(
+            [...byKey].map(([key, { value }]) => [key, value]),
+            start,
+            end,
+          );
+          expect(windowKept(byKey, start, end, closedThrough)).toEqual({
+            totals: valueTotals(window, closedThrough),
+            months: MonthsCodec.encode(window, closedThrough),
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

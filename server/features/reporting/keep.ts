@@ -20,7 +20,6 @@ import {
   measuresByIds,
   measuresUnder,
   statusOf,
-  windowPeriodsOf,
 } from '../measures/store.js';
 import {
   changedMeasureIds,
@@ -30,6 +29,7 @@ import {
   MonthsCodec,
   saveTotals,
   takeChangedMeasureIds,
+  windowKept,
 } from './store.js';
 
 interface Judgement {
@@ -63,12 +63,16 @@ async function judge(
   const months = new Map<number, string>();
   if (money === 'cells')
     for (const { measure: m, periods } of states) {
-      const window = known
-        ? windowPeriodsOf(cellsKnown!(m.id)!, m.start_period, m.end_period)
-        : periods;
       const closedThrough = settings.get(m.org_id)!.closedThrough;
-      totals.set(m.id, valueTotals(window, closedThrough));
-      months.set(m.id, MonthsCodec.encode(window, closedThrough));
+      if (known) {
+        // The write's own cells, summed as numbers (windowKept is held to the two lines below).
+        const kept = windowKept(cellsKnown!(m.id)!, m.start_period, m.end_period, closedThrough);
+        totals.set(m.id, kept.totals);
+        months.set(m.id, kept.months);
+      } else {
+        totals.set(m.id, valueTotals(periods, closedThrough));
+        months.set(m.id, MonthsCodec.encode(periods, closedThrough));
+      }
     }
   else
     for (const k of await keptTotals(

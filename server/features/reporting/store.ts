@@ -2,14 +2,16 @@
 // write changed (measures_changed, filled by triggers), and the scope reads reports make of them.
 import {
   expectedValue,
+  NO_VALUE,
   type PeriodValues,
   type ValueTotals,
 } from '../../../shared/domain/status.js';
 import type { ImplementationStatus, PotentialStatus, Stage } from '../../../shared/model.js';
 import { type Exec, jsonRows, one, rows } from '../../db/db.js';
+import type { KnownCells } from '../../http/write.js';
 import { underPrefixes } from '../hierarchy/store.js';
 import { windowPeriods } from '../measures/store.js';
-import { keyPeriod, monthKey } from '../sync/store.js';
+import { KIND_INDEX, keyPeriod, monthKey, PERIODS_PER_KIND } from '../sync/store.js';
 
 /** A measure_totals row as the code reads it. */
 export interface KeptTotals {
@@ -64,6 +66,74 @@ export const MonthsCodec = {
     }
   },
 };
+
+/** Per month of a window: each kind's value (minor units) and whether a cell holds it. Reused. */
+let slots = new Float64Array(0);
+let held = new Uint8Array(0);
+/** Per month: whether any cell of the month is in the record (a cell may hold no value). */
+let seen = new Uint8Array(0);
+
+/**
+ * A measure's window totals and its months (MonthsCodec's text) straight from its cells by key, in
+ * one pass over numbers: what `valueTotals(windowPeriodsOf(…))` and `MonthsCodec.encode(…)` give,
+ * without a period text and an object per month. It runs for every measure a push changes; the
+ * straightforward pair stays the reference it is held to (test/service/kept-totals.test.ts, and
+ * the kept-totals check after every test file, which judges the cells the straightforward way).
+ */
+export function windowKept(
+  cells: KnownCells,
+  start: string | null,
+  end: string | null,
+  closedThrough: string | null,
+): { totals: ValueTotals; months: string } {
+  const totals = { ...NO_VALUE };
+  const first = start ? monthKey(start) : -1;
+  const last = end ? monthKey(end) : -1;
+  if (first < 0 || last < first) return { totals, months: '[]' };
+  const n = last - first + 1;
+  if (seen.length < n) {
+    slots = new Float64Array(n * 4);
+    held = new Uint8Array(n * 4);
+    seen = new Uint8Array(n);
+  }
+  // forEach, not for…of: no entry array per cell.
+  cells.forEach(({ value }, key) => {
+    const i = (key % PERIODS_PER_KIND) - first;
+    if (i < 0 || i >= n) return;
+    seen[i] = 1;
+    if (value === null) return;
+    const at = i * 4 + Math.floor(key / PERIODS_PER_KIND);
+    slots[at] = value;
+    held[at] = 1;
+  });
+  const closed = closedThrough ? monthKey(closedThrough) : -1;
+  let months = '';
+  const B = KIND_INDEX.baseline;
+  const T = KIND_INDEX.target;
+  const F = KIND_INDEX.forecast;
+  const A = KIND_INDEX.actual;
+  for (let i = 0; i < n; i++) {
+    if (!seen[i]) continue;
+    const at = i * 4;
+    const target = held[at + T] ? slots[at + T]! : null;
+    const forecast = held[at + F] ? slots[at + F]! : null;
+    const actual = held[at + A] ? slots[at + A]! : null;
+    totals.baseline += held[at + B] ? slots[at + B]! : 0;
+    totals.target += target ?? 0;
+    totals.forecast += forecast ?? 0;
+    totals.actual += actual ?? 0;
+    if (forecast !== null) totals.forecastVariance += forecast - (target ?? 0);
+    if (actual !== null) totals.actualVariance += actual - (target ?? 0);
+    // expectedValue, by month key: the actual of a closed month, else the forecast, else the target.
+    const expected = first + i <= closed && actual !== null ? actual : (forecast ?? target ?? 0);
+    totals.expected += expected;
+    months += `${months ? ',' : ''}${first + i},${target},${forecast},${actual},${expected}`;
+    seen[i] = 0;
+    slots.fill(0, at, at + 4);
+    held.fill(0, at, at + 4);
+  }
+  return { totals, months: `[${months}]` };
+}
 
 /**
  * The scope's money by month (its measures but the cancelled ones), from the kept months: one

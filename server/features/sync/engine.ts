@@ -38,14 +38,15 @@ export interface EngineChange extends BatchChange {
 }
 
 const WRITE_CHUNK = 5000;
+const NO_CELLS: ReadonlyMap<number, Slot> = new Map();
 const ANSWER_CHUNK = 2000;
 
 /** The record of a batch's cells, per measure: measure id → cell key → slot. */
 export class CellRecord {
   readonly #byMeasure = new Map<number, Map<number, Slot>>();
-  /** A measure's cells, cell key → stored value (for the totals the write keeps). */
-  *valuesOf(measureId: number): Generator<[number, number | null]> {
-    for (const [key, slot] of this.#byMeasure.get(measureId) ?? []) yield [key, slot.value];
+  /** A measure's cells by key (for the totals the write keeps). */
+  cellsOf(measureId: number): ReadonlyMap<number, Slot> {
+    return this.#byMeasure.get(measureId) ?? NO_CELLS;
   }
   get(measureId: number, key: number): Slot | undefined {
     return this.#byMeasure.get(measureId)?.get(key);
@@ -280,7 +281,7 @@ export async function applyChanges(
   const ids = [...facts.values()].map((m) => m.id);
   const record = await recordOf(w.tx, ids, new Set(CELL_KINDS), new CellRecord());
   const read = new Set(ids);
-  w.cellsKnown = (measureId) => (read.has(measureId) ? record.valuesOf(measureId) : undefined);
+  w.cellsKnown = (measureId) => (read.has(measureId) ? record.cellsOf(measureId) : undefined);
   const requests = await openRequestsOf(w.tx, ids);
 
   /** Every slot a change wrote (change index and slot): the last write of a cell is the one still in the record. */
