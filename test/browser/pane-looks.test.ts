@@ -124,6 +124,19 @@ describe('the pane at task-pane widths, light and dark', async () => {
             await page.evaluate(() => document.documentElement.scrollWidth),
           ).toBeLessThanOrEqual(width);
       }
+      // The report's question when its sheet was unprotected, at the narrowest width.
+      await owner.setViewportSize({ width: 320, height: 900 });
+      const insert = owner.getByRole('button', { name: 'Insert report in the workbook' });
+      await insert.click();
+      await owner.locator('[data-notice="success"]').waitFor();
+      await owner.evaluate(() => {
+        const book = window.gatecellWorkbook!;
+        book.unprotectSheet(book.sheets().at(-1)!);
+      });
+      await insert.click();
+      await owner.getByRole('alert').filter({ hasText: 'was unprotected' }).waitFor();
+      await owner.screenshot({ path: `${SHOTS}/report-question-320-${colorScheme}.png` });
+      found.push(...(await violations(owner)).map((v) => `report question: ${v}`));
       expect([...new Set(found)]).toEqual([]);
       if (colorScheme === 'dark')
         expect(

@@ -26,6 +26,7 @@ export function InsertReport({ session, scope }: { session: SyncSession; scope: 
   const insert = async (replaceUnprotected = false) => {
     setBusy(true);
     setUnprotected(null);
+    show(null); // the last report's notice is about another moment
     await guard(async () => {
       const r = await session.insertReport(scope, { replaceUnprotected });
       if (!r.written) return setUnprotected(r.sheet);
