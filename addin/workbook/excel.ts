@@ -492,12 +492,10 @@ export class ExcelWorkbook implements WorkbookPort {
         range.format.autofitColumns();
       }
       for (const c of report.charts) addChart(sheet, report, c);
-      // Protected, so that nothing is typed where the next refresh writes; filters and sorts stay.
-      sheet.protection.protect({
-        allowAutoFilter: true,
-        allowSort: true,
-        allowFormatColumns: true,
-      });
+      // Protected, so that nothing is typed where the next refresh writes. Filtering and column
+      // widths stay allowed; sorting does not (Excel sorts no locked cells on a protected sheet,
+      // and unlocking them would let them be typed on).
+      sheet.protection.protect({ allowAutoFilter: true, allowFormatColumns: true });
       sheet.activate();
       sheet.load('name');
       await context.sync(); // last: tables, charts and protection

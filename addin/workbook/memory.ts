@@ -288,7 +288,8 @@ export class MemoryWorkbook implements WorkbookPort {
    * blanks last either way; rows keep everything on them.
    */
   sort(table: string, column: number, order: SortOrder = 'asc') {
-    const t = this.#table(table);
+    // Excel sorts no locked cells on a protected sheet, whatever its protection allows.
+    const t = this.#editable(table);
     const rank = (v: unknown) =>
       v === '' || v === null || v === undefined ? 2 : typeof v === 'number' ? 0 : 1;
     const order1 = order === 'asc' ? 1 : -1;

@@ -367,7 +367,7 @@ describe('Excel adapter: the executive report', () => {
       'chart title Bridge',
       'chart at R8C6-R23C13',
       'chart series 0 unfilled',
-      'protect {"allowAutoFilter":true,"allowSort":true,"allowFormatColumns":true}',
+      'protect {"allowAutoFilter":true,"allowFormatColumns":true}',
       'activate Report ORG (2)',
     ]);
   });

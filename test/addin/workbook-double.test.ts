@@ -236,7 +236,7 @@ describe('the in-memory workbook', () => {
     expect(() => b.select({ table: 'Forecast', row: 0, column: 7 })).toThrow(/No column 7/);
   });
 
-  it("a protected sheet refuses edits and the add-in's writes but lets rows be sorted; sheets are renamed, unprotected and deleted as in Excel", async () => {
+  it("a protected sheet refuses edits, sorts and the add-in's writes but lets rows be filtered; sheets are renamed, unprotected and deleted as in Excel", async () => {
     const b = book();
     const report = {
       sheet: 'Report',
@@ -264,8 +264,11 @@ describe('the in-memory workbook', () => {
     await expect(
       b.paint('R_Summary', code, [{ measure: 'a', columnId: code, value: 1, look: 'applied' }]),
     ).rejects.toThrow(/protected/);
-    b.sort('R_Summary', 0);
-    expect(b.value('R_Summary', 0, 0)).toBe('a');
+    // Sorting needs unlocked cells on a protected sheet; filtering is allowed.
+    expect(() => b.sort('R_Summary', 0)).toThrow(/protected/);
+    b.filter('R_Summary', 0, ['a']);
+    expect(b.hidden('R_Summary', 0)).toBe(true);
+    b.clearFilter('R_Summary');
     // Its place on the sheet, below the heading.
     expect((await b.readTable('R_Summary')).firstCell).toEqual({ row: 3, column: 0 });
     expect(() => b.renameSheet('Report', 'sheet1')).toThrow(/already exists/);
