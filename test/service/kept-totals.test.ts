@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { keptDrift } from '../../server/features/reporting/keep.js';
 import { MonthsCodec, windowKept } from '../../server/features/reporting/store.js';
-import { windowPeriodsOf } from '../../server/features/measures/store.js';
-import { cellKey } from '../../server/features/sync/store.js';
+import type { PeriodRow } from '../../server/features/measures/store.js';
+import { cellKey, keyKind, keyPeriod } from '../../server/features/sync/store.js';
 import { valueTotals } from '../../shared/domain/status.js';
 import { CELL_KINDS } from '../../shared/model.js';
 import { addMonths } from '../../shared/periods.js';
@@ -106,6 +106,28 @@ describe('kept totals and statuses', async () => {
     expect((await rollup(code)).totals.expected).toBe(6000);
   });
 });
+
+/**
+ * The straightforward reading of a measure's cells (cell key → value) into the periods of its
+ * window, the four kinds side by side, as windowPeriods reads them from SQLite: the reference the
+ * push's windowKept is held to.
+ */
+function windowPeriodsOf(
+  cells: Iterable<[number, number | null]>,
+  start: string,
+  end: string,
+): [string, PeriodRow][] {
+  const months = new Map<string, PeriodRow>();
+  for (const [key, value] of cells) {
+    const period = keyPeriod(key);
+    if (period < start || period > end) continue;
+    let slot = months.get(period);
+    if (!slot)
+      months.set(period, (slot = { baseline: null, target: null, forecast: null, actual: null }));
+    slot[keyKind(key)] = value;
+  }
+  return [...months];
+}
 
 describe('a measure kept from its cells by key', () => {
   it('sums and months as the straightforward pair does: valueTotals and MonthsCodec over windowPeriodsOf', () => {

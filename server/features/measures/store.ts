@@ -277,29 +277,6 @@ export async function windowPeriods(
   return new Map([...byMeasure].map(([id, months]) => [id, [...months]]));
 }
 
-/**
- * windowPeriods for one measure from its cells at hand (cell key → stored value), for a write
- * that holds them: the periods of its window, the four kinds side by side. The kept-totals check
- * the tests run over all their traffic holds the two to the same totals.
- */
-export function windowPeriodsOf(
-  cells: Iterable<[number, number | null]>,
-  start: string | null,
-  end: string | null,
-): [string, PeriodRow][] {
-  if (!start || !end) return [];
-  const months = new Map<string, PeriodRow>();
-  for (const [key, value] of cells) {
-    const period = keyPeriod(key);
-    if (period < start || period > end) continue;
-    let slot = months.get(period);
-    if (!slot)
-      months.set(period, (slot = { baseline: null, target: null, forecast: null, actual: null }));
-    slot[keyKind(key)] = value;
-  }
-  return [...months];
-}
-
 /** One part of a state's statement: a table's rows of the measures, each as [part, measure, sort, row]. */
 const part = (name: string, table: string, columns: readonly string[], sort: string, where = '') =>
   `SELECT '${name}' AS part, measure_id AS m, ${sort} AS sort,

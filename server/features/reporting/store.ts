@@ -75,10 +75,11 @@ let seen = new Uint8Array(0);
 
 /**
  * A measure's window totals and its months (MonthsCodec's text) straight from its cells by key, in
- * one pass over numbers: what `valueTotals(windowPeriodsOf(…))` and `MonthsCodec.encode(…)` give,
- * without a period text and an object per month. It runs for every measure a push changes; the
- * straightforward pair stays the reference it is held to (test/service/kept-totals.test.ts, and
- * the kept-totals check after every test file, which judges the cells the straightforward way).
+ * one pass over numbers: what `valueTotals` and `MonthsCodec.encode` give over the window's periods
+ * side by side, without a period text and an object per month. It runs for every measure a push
+ * changes; the straightforward pair stays the reference it is held to (test/service/
+ * kept-totals.test.ts, and the kept-totals check after every test file, which reads the periods
+ * with windowPeriods and judges them the straightforward way).
  */
 export function windowKept(
   cells: KnownCells,
