@@ -171,15 +171,14 @@ export class SyncSession {
     const from = new Date(asOf.getTime() - (REPORT_DAYS - 1) * 86_400_000)
       .toISOString()
       .slice(0, 10);
-    const [node, rollup, variances, exceptions, decisions] = await Promise.all([
-      this.client.node(scope),
+    const [rollup, variances, exceptions, decisions] = await Promise.all([
       this.client.rollup(scope),
       this.client.variances(scope),
       this.client.exceptions(scope),
       this.client.decisions(scope, from, to),
     ]);
     const report = executiveReport({
-      scope: { code: node.code, name: node.name },
+      scope: { code: variances.scope, name: variances.name },
       currency: rollup.currency,
       digits: minorDigits(rollup.currency),
       asOf,

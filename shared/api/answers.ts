@@ -538,6 +538,8 @@ export const RollupAnswer = obj({
  */
 export const VariancesAnswer = obj({
   scope: z.string(),
+  /** The scope's name, for a report's title. */
+  name: z.string(),
   currency: z.string(),
   /** The thresholds the flags were judged by (materialityAbs in the currency; null: none). */
   materialityPct: z.number(),

@@ -226,7 +226,12 @@ describe('variance register', async () => {
   it('lists every measure but the cancelled beside its target, with program and owner, flagged by materiality', async () => {
     const r = await register(users.viewer.token);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ scope: 'ORG', currency: 'EUR', materialityPct: 10 });
+    expect(r.body).toMatchObject({
+      scope: 'ORG',
+      name: 'ORG',
+      currency: 'EUR',
+      materialityPct: 10,
+    });
     const owner = { id: users.owner.id, name: 'owner' };
     const row = (measure: string, program: object, expected: number, flag: string) => ({
       measure,

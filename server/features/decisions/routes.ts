@@ -5,11 +5,10 @@
 import { Hono } from 'hono';
 import { DecisionsAnswer } from '../../../shared/api/answers.js';
 import { DecisionsQuery } from '../../../shared/api/schemas.js';
-import { visiblePrefixes } from '../../../shared/domain/access.js';
 import { documented } from '../../http/openapi.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { validate } from '../../http/validate.js';
-import { moneyRules, orgSettings, peopleById, visibleNode } from '../hierarchy/store.js';
+import { moneyRules, orgSettings, peopleById, visibleScope } from '../hierarchy/store.js';
 import { presentDecision } from './present.js';
 import { decisionsUnder } from './store.js';
 
@@ -31,7 +30,7 @@ export const decisionRoutes = (deps: Deps) =>
       const actor = c.get('actor');
       const q = c.req.valid('query');
       const x = deps.db.read;
-      const node = await visibleNode(x, actor, q.scope);
+      const { node, prefixes } = await visibleScope(x, actor, q.scope);
       const digits = moneyRules(await orgSettings(x, node.org_id)).digits;
       // Days are UTC: `to` is taken whole.
       const until = q.to
@@ -39,7 +38,7 @@ export const decisionRoutes = (deps: Deps) =>
         : '9999-12-31T00:00:00.000Z';
       const found = await decisionsUnder(
         x,
-        visiblePrefixes(actor, node.path),
+        prefixes,
         q.from ? `${q.from}T00:00:00.000Z` : '',
         until,
         MAX_DECISIONS + 1,

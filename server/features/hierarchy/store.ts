@@ -50,13 +50,19 @@ export async function visibleNode(x: Exec, actor: Actor, code: string): Promise<
   return node;
 }
 
+/** A scope's node (404 unless the actor sees it or inside it) and the prefixes of what they see there. */
+export async function visibleScope(x: Exec, actor: Actor, code: string) {
+  const node = await visibleNode(x, actor, code);
+  return { node, prefixes: visiblePrefixes(actor, node.path) };
+}
+
 /** What the actor may see of a scope (or, without one, every subtree they hold a role on). */
 export async function scopePrefixes(
   x: Exec,
   actor: Actor,
   scope: string | undefined,
 ): Promise<string[]> {
-  if (scope) return visiblePrefixes(actor, (await visibleNode(x, actor, scope)).path);
+  if (scope) return (await visibleScope(x, actor, scope)).prefixes;
   return actor.superAdmin ? ['/'] : [...new Set(actor.grants.map((g) => g.nodePath))];
 }
 

@@ -81,7 +81,7 @@ type FurthestRow = Awaited<ReturnType<typeof furthestFromTarget>>[number];
 
 /** The variance register: each measure beside its target, flagged by the organization's materiality. */
 export function presentVariances(
-  scope: string,
+  scope: { code: string; name: string },
   settings: OrgSettings,
   measures: readonly VarianceRow[],
   programs: ReadonlyMap<string, { code: string; name: string }>,
@@ -90,7 +90,8 @@ export function presentVariances(
   const money = moneyRules(settings);
   const amount = (v: number) => fromMinor(v, money.digits);
   return {
-    scope,
+    scope: scope.code,
+    name: scope.name,
     currency: settings.currency,
     materialityPct: settings.materialityPct,
     materialityAbs: settings.materialityAbs,

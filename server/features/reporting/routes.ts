@@ -2,14 +2,13 @@
 // kept as the record changes (a range of periods reads the scope's cells instead).
 import { Hono } from 'hono';
 import { RollupQuery, VariancesQuery } from '../../../shared/api/schemas.js';
-import { visiblePrefixes } from '../../../shared/domain/access.js';
 import { rollUp } from '../../../shared/domain/rollup.js';
 import { documented } from '../../http/openapi.js';
 import { RollupAnswer, VariancesAnswer } from '../../../shared/api/answers.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { validate } from '../../http/validate.js';
 import { exceptionsByLevel } from '../exceptions/store.js';
-import { nodesAtLevel, orgSettings, peopleById, visibleNode } from '../hierarchy/store.js';
+import { nodesAtLevel, orgSettings, peopleById, visibleScope } from '../hierarchy/store.js';
 import { furthestFromTarget, monthsUnder, varianceRowsUnder } from './store.js';
 import { presentRollup, presentVariances } from './present.js';
 import { decisionsWaiting, entriesUnder } from './scope.js';
@@ -32,8 +31,7 @@ export const reportingRoutes = (deps: Deps) =>
         const actor = c.get('actor');
         const q = c.req.valid('query');
         const x = deps.db.read;
-        const node = await visibleNode(x, actor, q.scope);
-        const prefixes = visiblePrefixes(actor, node.path);
+        const { node, prefixes } = await visibleScope(x, actor, q.scope);
         const settings = await orgSettings(x, node.org_id);
         const [entries, waiting, byLevel, byMonth, furthest] = await Promise.all([
           entriesUnder(x, prefixes, settings.closedThrough, q, deps.now()),
@@ -74,16 +72,16 @@ export const reportingRoutes = (deps: Deps) =>
       async (c) => {
         const q = c.req.valid('query');
         const x = deps.db.read;
-        const node = await visibleNode(x, c.get('actor'), q.scope);
+        const { node, prefixes } = await visibleScope(x, c.get('actor'), q.scope);
         const [settings, measures, programs] = await Promise.all([
           orgSettings(x, node.org_id),
-          varianceRowsUnder(x, visiblePrefixes(c.get('actor'), node.path)),
+          varianceRowsUnder(x, prefixes),
           nodesAtLevel(x, node.org_id, 'program'),
         ]);
         const people = await peopleById(
           x,
           measures.map((m) => m.ownerId),
         );
-        return c.json(presentVariances(node.code, settings, measures, programs, people), 200);
+        return c.json(presentVariances(node, settings, measures, programs, people), 200);
       },
     );

@@ -11,7 +11,7 @@ import {
   type PushChangeBody,
   PushEnvelope,
 } from '../../../shared/api/schemas.js';
-import { mayImportActuals, visiblePrefixes } from '../../../shared/domain/access.js';
+import { mayImportActuals } from '../../../shared/domain/access.js';
 import { answerOf, forgetAnswersBefore, keepAnswer } from './store.js';
 import { documented } from '../../http/openapi.js';
 import {
@@ -26,7 +26,7 @@ import { jsonOfParts } from '../../http/parts.js';
 import { validate, validateBatch } from '../../http/validate.js';
 import { currentRevision } from '../../db/revision.js';
 import { write } from '../../http/write.js';
-import { settingsByOrg, visibleNode } from '../hierarchy/store.js';
+import { settingsByOrg, visibleScope } from '../hierarchy/store.js';
 import { measuresForRules } from '../measures/store.js';
 import { measureSummaries } from '../measures/store.js';
 import { cellsChangedSince, cellsTextUnder, locksUnder } from './cells.js';
@@ -60,9 +60,8 @@ export const syncRoutes = (deps: Deps) =>
       async (c) => {
         const q = c.req.valid('query');
         const actor = c.get('actor');
-        const node = await visibleNode(deps.db.read, actor, q.scope);
+        const { node, prefixes } = await visibleScope(deps.db.read, actor, q.scope);
         const revision = await currentRevision(deps.db.read); // read first: a cell changed meanwhile comes again next time
-        const prefixes = visiblePrefixes(actor, node.path);
         // The cells as SQLite wrote them (CellsAnswer's shape, held to presentCells by the tests).
         const locks = q.editable
           ? `,"locks":${JSON.stringify(await locksUnder(deps.db.read, actor, prefixes, q, deps.now()))}`
@@ -90,8 +89,7 @@ export const syncRoutes = (deps: Deps) =>
       async (c) => {
         const q = c.req.valid('query');
         const actor = c.get('actor');
-        const node = await visibleNode(deps.db.read, actor, q.scope);
-        const prefixes = visiblePrefixes(actor, node.path);
+        const { prefixes } = await visibleScope(deps.db.read, actor, q.scope);
         const revision = await currentRevision(deps.db.read);
         const [cells, measures] = await Promise.all([
           cellsChangedSince(deps.db.read, prefixes, q.since),

@@ -4,14 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { STARTER_MAX_MONTHS, StarterQuery } from '../../../shared/api/schemas.js';
-import { visiblePrefixes } from '../../../shared/domain/access.js';
 import { fromMinorOrNull } from '../../../shared/money.js';
 import { periodOf, periodsBetween } from '../../../shared/periods.js';
 import type { AppEnv, Deps } from '../../http/env.js';
 import { unprocessable } from '../../http/errors.js';
 import { documented } from '../../http/openapi.js';
 import { validate } from '../../http/validate.js';
-import { moneyRules, orgSettings, visibleNode } from '../hierarchy/store.js';
+import { moneyRules, orgSettings, visibleScope } from '../hierarchy/store.js';
 import { type AddinReference, starterWorkbook, XLSX_TYPE } from './present.js';
 import { cellsForWorkbook, measuresForWorkbook } from './store.js';
 
@@ -51,8 +50,7 @@ export const workbookRoutes = (deps: Deps) => {
       const actor = c.get('actor');
       const q = c.req.valid('query');
       const x = deps.db.read;
-      const node = await visibleNode(x, actor, q.scope);
-      const prefixes = visiblePrefixes(actor, node.path);
+      const { node, prefixes } = await visibleScope(x, actor, q.scope);
       const measures = await measuresForWorkbook(x, prefixes);
       // The months asked for; else the measures' windows, else the twelve months from now.
       const starts = measures.map((m) => m.start_period).filter((p): p is string => !!p);
