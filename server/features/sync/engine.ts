@@ -28,8 +28,8 @@ import {
   openRequestsOf,
   recordOf,
   REQUEST_ROW_STATUS,
+  PackedCells,
   upsertCells,
-  upsertRow,
   withdrawReplacedRequests,
 } from './store.js';
 
@@ -37,7 +37,6 @@ export interface EngineChange extends BatchChange {
   cell?: string | undefined;
 }
 
-const WRITE_CHUNK = 5000;
 const NO_CELLS: ReadonlyMap<number, Slot> = new Map();
 const ANSWER_CHUNK = 2000;
 
@@ -338,22 +337,15 @@ export async function applyChanges(
       },
     },
   );
-  // In chunks, each built when it is written: SQLite's parse of one huge argument costs native
-  // memory, and rows built all at once would outlive the young generation.
-  let chunk: string[] = [];
-  const upsert = async () => {
-    await upsertCells(w.tx, await w.revision(), chunk);
-    chunk = [];
-  };
+  const cells = new PackedCells(written.length);
   for (let n = 0; n < written.length; n++) {
-    const change = changes[writtenBy[n]!]!;
     const measureId = outcomes.measureOf(writtenBy[n]!);
     const slot = written[n]!;
     if (record.get(measureId, outcomes.keyOf(writtenBy[n]!)) !== slot) continue; // a later change of the batch wrote this cell again
-    chunk.push(upsertRow(measureId, change.kind, change.period, slot));
-    if (chunk.length === WRITE_CHUNK) await upsert();
+    const change = changes[writtenBy[n]!]!;
+    cells.add(measureId, change.kind, change.period, slot);
   }
-  if (chunk.length) await upsert();
+  if (cells.count) await upsertCells(w.tx, await w.revision(), cells);
   if (withdrawn.length) await withdrawReplacedRequests(w.tx, withdrawn, w.at, await w.revision());
   if (newRequests.length)
     await insertChangeRequests(w.tx, newRequests, actor.userId, w.at, await w.revision());

@@ -1,7 +1,7 @@
 // The sync feature's store: the answers kept for retries (idempotency), and the packed cell
 // formats, in one place for the JavaScript and the SQL that share them: the cell key (a kind and a
-// month as one small integer), and the fixed-width row a push writes; and the push engine's bulk
-// statements, which read and write through them.
+// month as one small integer), and the fixed-width records a push writes (PackedCells); and the
+// push engine's bulk statements, which read and write through them.
 //
 // Cell key: kind index × PERIODS_PER_KIND + months since year 0. Worked example: forecast (kind 2)
 // of 2027-03 is 2 × 120,000 + 2027 × 12 + 3 − 1 = 264,326; keyKind(264326) is 'forecast' and
@@ -10,6 +10,7 @@ import type { CellKind } from '../../../shared/model.js';
 import { isPeriod } from '../../../shared/periods.js';
 import type { Slot } from '../../../shared/sync/decide.js';
 import { type Exec, jsonRows, one, rows, textsOf } from '../../db/db.js';
+import { PackedRecords, packedSql } from '../../db/packed.js';
 import { underPrefixes } from '../hierarchy/store.js';
 
 /** A push's answer as kept for its retries (deflated), or null. */
@@ -47,51 +48,59 @@ const KIND_INDEX_SQL = `CASE kind ${Object.entries(KIND_INDEX)
 /** The SQL of a cells row's key, from its `kind` and `period` columns: exactly what cellKey answers. */
 export const CELL_KEY_SQL = `(${KIND_INDEX_SQL} * ${PERIODS_PER_KIND}
   + CAST(substr(period, 1, 4) AS INTEGER) * 12 + CAST(substr(period, 6, 2) AS INTEGER) - 1)`;
-const KINDS_BY_INDEX = Object.fromEntries(
-  Object.entries(KIND_INDEX).map(([kind, index]) => [index, kind as CellKind]),
-) as Record<number, CellKind>;
+/** The kinds by their index (KIND_INDEX inverted). */
+const KINDS_BY_INDEX: readonly CellKind[] = Object.entries(KIND_INDEX)
+  .sort(([, a], [, b]) => a - b)
+  .map(([kind]) => kind as CellKind);
 
 /**
- * A cell to write, as fixed-width text: SQLite cuts it apart with substr at about half the cost
- * of extracting the fields of a JSON array per row, the largest single cost of a 100,000-cell
- * push. Every field is digits, a sign, 'n' or a checked period, so the text needs no escaping
- * inside the JSON array.
+ * The cells a push writes, as packed records (server/db/packed.ts), CELL_BYTES each:
  *
- *   offset (1-based)  1     2..8     9..24      25..40      41..46     47..63       64..
+ *   offset (0-based)  0     1..7     8..23      24..39      40..45     46..62       63..79
  *   field             kind  period   version    measure id  ref month  ref value    value
- *   width             1     7        16 digits  16 digits   6 digits   sign + 16    the rest
+ *   width             1     7        16 digits  16 digits   6 digits   sign + 16    sign + 16
  *
  * Worked example: measure 42, forecast (kind 2), 2027-03, version 3, value 125000 (1,250.00),
  * measured this month (2026-12: month 24323) from 120000:
- *   "22027-03" + "0000000000000003" + "0000000000000042" + "024323" + "+0000000000120000" + "125000"
- * A ref month of 000000 and a ref value of "n" followed by 16 zeros are null (no reference).
+ *   "22027-03" + "0000000000000003" + "0000000000000042" + "024323" + "+0000000000120000"
+ *   + "+0000000000125000"
+ * A ref month of 000000 is null; a ref value or value of "n" followed by 16 zeros is null.
  */
-export function upsertRow(measureId: number, kind: CellKind, period: string, slot: Slot): string {
-  const ref =
-    slot.refValue == null
-      ? NO_REF_VALUE
-      : `${slot.refValue < 0 ? '-' : '+'}${digits16(Math.abs(slot.refValue))}`;
-  return `"${KIND_INDEX[kind]}${period}${digits16(slot.version)}${digits16(measureId)}${digits6(slot.refMonth ?? 0)}${ref}${slot.value}"`;
+export class PackedCells {
+  readonly #records: PackedRecords;
+
+  /** Room for `capacity` cells (a push knows how many it may write). */
+  constructor(capacity: number) {
+    this.#records = new PackedRecords(CELL_BYTES, capacity);
+  }
+
+  add(measureId: number, kind: CellKind, period: string, slot: Slot) {
+    const r = this.#records;
+    const at = r.next();
+    r.index(at, KIND_INDEX[kind]);
+    r.text(at + 1, 7, period);
+    r.digits(at + 8, 16, slot.version);
+    r.digits(at + 24, 16, measureId);
+    r.digits(at + 40, 6, slot.refMonth ?? 0);
+    r.signed(at + 46, slot.refValue ?? null);
+    r.signed(at + 63, slot.value);
+  }
+
+  get count() {
+    return this.#records.count;
+  }
+
+  bytes() {
+    return this.#records.bytes();
+  }
 }
-const NO_REF_VALUE = `n${'0'.repeat(16)}`;
-const ZEROS = Array.from({ length: 17 }, (_, n) => '0'.repeat(n));
-/** A safe non-negative integer in 16 digits, zeros first (padStart allocated twice as much per row). */
-function digits16(n: number): string {
-  const text = `${n}`;
-  return ZEROS[16 - text.length]! + text;
-}
-const digits6 = (n: number) => {
-  const text = `${n}`;
-  return ZEROS[6 - text.length]! + text;
-};
+const CELL_BYTES = 80;
+const cellField = packedSql('?2', CELL_BYTES);
 const UPSERT_CELLS = `INSERT INTO cells (measure_id, kind, period, value, version, revision, ref_month, ref_value)
-  SELECT CAST(substr(value, 25, 16) AS INTEGER),
-    CASE substr(value, 1, 1) ${Object.entries(KIND_INDEX)
-      .map(([kind, index]) => `WHEN '${index}' THEN '${kind}'`)
-      .join(' ')} END,
-    substr(value, 2, 7), CAST(substr(value, 64) AS INTEGER), CAST(substr(value, 9, 16) AS INTEGER), ?,
-    NULLIF(CAST(substr(value, 41, 6) AS INTEGER), 0), CASE substr(value, 47, 1) WHEN 'n' THEN NULL ELSE CAST(substr(value, 47, 17) AS INTEGER) END
-  FROM json_each(?) WHERE true
+  SELECT ${cellField.integer(24, 16)}, ${cellField.oneOf(0, KINDS_BY_INDEX)}, ${cellField.text(1, 7)},
+    ${cellField.signed(63)}, ${cellField.integer(8, 16)}, ?1, NULLIF(${cellField.integer(40, 6)}, 0),
+    ${cellField.signed(46)}
+  FROM ${cellField.from} WHERE true
   ON CONFLICT (measure_id, kind, period) DO UPDATE SET value = excluded.value, version = excluded.version, revision = excluded.revision,
     ref_month = excluded.ref_month, ref_value = excluded.ref_value`;
 
@@ -176,9 +185,9 @@ export async function openRequestsOf(x: Exec, measureIds: readonly number[]) {
   return open;
 }
 
-/** Cells written at `revision`, as rows made by upsertRow. */
-export const upsertCells = (x: Exec, revision: number, rowsText: readonly string[]) =>
-  x.execute({ sql: UPSERT_CELLS, args: [revision, `[${rowsText.join(',')}]`] });
+/** Cells written at `revision`, as PackedCells holds them. */
+export const upsertCells = (x: Exec, revision: number, cells: PackedCells) =>
+  x.execute({ sql: UPSERT_CELLS, args: [revision, cells.bytes()] });
 
 export const withdrawReplacedRequests = (
   x: Exec,
@@ -230,7 +239,7 @@ export const cellAt = async (
   );
 
 /**
- * One cell written, as plain columns (the bulk engine writes upsertRow's packed rows instead);
+ * One cell written, as plain columns (the bulk engine writes PackedCells instead);
  * a forecast keeps its materiality reference (further changes of the month are measured from it).
  */
 export const putCell = (
