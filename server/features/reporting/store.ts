@@ -6,8 +6,15 @@ import {
   type PeriodValues,
   type ValueTotals,
 } from '../../../shared/domain/status.js';
-import type { ImplementationStatus, PotentialStatus, Stage } from '../../../shared/model.js';
+import {
+  IMPLEMENTATION_STATUSES,
+  type ImplementationStatus,
+  POTENTIAL_STATUSES,
+  type PotentialStatus,
+  type Stage,
+} from '../../../shared/model.js';
 import { type Exec, jsonRows, one, rows } from '../../db/db.js';
+import { PackedRecords, packedSql, SIGNED_BYTES } from '../../db/packed.js';
 import type { KnownCells } from '../../http/write.js';
 import { underPrefixes } from '../hierarchy/store.js';
 import { windowPeriods } from '../measures/store.js';
@@ -247,35 +254,98 @@ export const periodRowsUnder = (
   range: { from?: string | undefined; to?: string | undefined },
 ) => windowPeriods(x, underPrefixes('c.measure_id'), [JSON.stringify(prefixes)], range);
 
+/**
+ * Kept rows to save, as packed records (server/db/packed.ts), TOTALS_BYTES each, and their months
+ * texts (MonthsCodec) one after another in a second BLOB:
+ *
+ *   offset (0-based)  0..15       16..134                                    135  136  137..146
+ *   field             measure id  baseline, target, forecast, actual,        impl pot  status until
+ *                                 forecast and actual variance, expected                (or "n")
+ *   width             16 digits   7 × (sign + 16)                            1    1    10
+ *
+ *   offset            147..163                          164..171
+ *   field             months' offset in the texts       months' length
+ *   width             sign + 16 ("n": none, left as is)  8 digits
+ *
+ * impl and pot are indexes into IMPLEMENTATION_STATUSES and POTENTIAL_STATUSES. Worked example:
+ * measure 7, a target of 100 and a forecast of 90 (so a forecast variance of -10, expected 90),
+ * on_track (0) and at_risk (1), no day set, months "[24324,100,90,null,90]" at offset 0:
+ *   "0000000000000007" + "+0000000000000000" + "+0000000000000100" + "+0000000000000090"
+ *   + "+0000000000000000" + "-0000000000000010" + "+0000000000000000" + "+0000000000000090"
+ *   + "01" + "n         " + "+0000000000000000" + "00000022"
+ */
+export class PackedTotals {
+  readonly #records: PackedRecords;
+  readonly #months: string[] = [];
+  #monthsLength = 0;
+
+  constructor(capacity: number) {
+    this.#records = new PackedRecords(TOTALS_BYTES, capacity);
+  }
+
+  add(k: KeptTotals) {
+    const r = this.#records;
+    const at = r.next();
+    r.digits(at, 16, k.measureId);
+    const m = k.money;
+    const money = [
+      m.baseline,
+      m.target,
+      m.forecast,
+      m.actual,
+      m.forecastVariance,
+      m.actualVariance,
+      m.expected,
+    ];
+    for (let i = 0; i < money.length; i++) r.signed(at + 16 + i * SIGNED_BYTES, money[i]!);
+    r.index(at + 135, IMPLEMENTATION_STATUSES.indexOf(k.implementation));
+    r.index(at + 136, POTENTIAL_STATUSES.indexOf(k.potential));
+    r.text(at + 137, 10, k.statusUntil);
+    r.signed(at + 147, k.months === undefined ? null : this.#monthsLength);
+    r.digits(at + 164, 8, k.months?.length ?? 0);
+    if (k.months !== undefined) {
+      this.#months.push(k.months);
+      this.#monthsLength += k.months.length;
+    }
+  }
+
+  bytes() {
+    return this.#records.bytes();
+  }
+
+  /** The months texts, one after another (ASCII: digits, signs, commas, brackets and null). */
+  monthsBytes() {
+    return Buffer.from(this.#months.join(''), 'latin1');
+  }
+}
+const TOTALS_BYTES = 172;
+const totalsField = packedSql('?1', TOTALS_BYTES);
+const saveTotalsSql = (months: boolean) => {
+  const money = (i: number) => totalsField.signed(16 + i * SIGNED_BYTES);
+  return `INSERT INTO measure_totals (measure_id, baseline, target, forecast, actual, forecast_variance, actual_variance, expected,
+      implementation, potential, status_until${months ? ', months' : ''})
+    SELECT ${totalsField.integer(0, 16)}, ${[0, 1, 2, 3, 4, 5, 6].map(money).join(', ')},
+      ${totalsField.oneOf(135, IMPLEMENTATION_STATUSES)}, ${totalsField.oneOf(136, POTENTIAL_STATUSES)},
+      ${totalsField.text(137, 10)}${
+        months
+          ? `, CAST(substr(?2, ${totalsField.signed(147)} + 1, ${totalsField.integer(164, 8)}) AS TEXT)`
+          : ''
+      }
+    FROM ${totalsField.from} WHERE true
+    ON CONFLICT (measure_id) DO UPDATE SET baseline = excluded.baseline, target = excluded.target, forecast = excluded.forecast,
+      actual = excluded.actual, forecast_variance = excluded.forecast_variance, actual_variance = excluded.actual_variance,
+      expected = excluded.expected, implementation = excluded.implementation, potential = excluded.potential,
+      status_until = excluded.status_until${months ? ', months = coalesce(excluded.months, months)' : ''}`;
+};
+
 export async function saveTotals(x: Exec, kept: readonly KeptTotals[]) {
   if (!kept.length) return;
-  // As arrays: SQLite reads an element by index faster than a field by path, 12 a row.
-  const rows = kept.map((k) => [
-    k.measureId,
-    k.money.baseline,
-    k.money.target,
-    k.money.forecast,
-    k.money.actual,
-    k.money.forecastVariance,
-    k.money.actualVariance,
-    k.money.expected,
-    k.implementation,
-    k.potential,
-    k.statusUntil,
-    k.months ?? null,
-  ]);
+  const packed = new PackedTotals(kept.length);
+  for (const k of kept) packed.add(k);
   const save = (months: boolean) =>
     x.execute({
-      sql: `INSERT INTO measure_totals (measure_id, baseline, target, forecast, actual, forecast_variance, actual_variance, expected,
-            implementation, potential, status_until${months ? ', months' : ''})
-          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9,
-            value->>10${months ? ', value->>11' : ''}
-          FROM json_each(?) WHERE true
-          ON CONFLICT (measure_id) DO UPDATE SET baseline = excluded.baseline, target = excluded.target, forecast = excluded.forecast,
-            actual = excluded.actual, forecast_variance = excluded.forecast_variance, actual_variance = excluded.actual_variance,
-            expected = excluded.expected, implementation = excluded.implementation, potential = excluded.potential,
-            status_until = excluded.status_until${months ? ', months = coalesce(excluded.months, months)' : ''}`,
-      args: [JSON.stringify(rows)],
+      sql: saveTotalsSql(months),
+      args: months ? [packed.bytes(), packed.monthsBytes()] : [packed.bytes()],
     });
   await save(true).catch((e: unknown) => {
     // Migration 006 keeps the totals before 010 gives them their months.
