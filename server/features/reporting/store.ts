@@ -79,6 +79,8 @@ let slots = new Float64Array(0);
 let held = new Uint8Array(0);
 /** Per month: whether any cell of the month is in the record (a cell may hold no value). */
 let seen = new Uint8Array(0);
+/** The months' numbers of the measure at hand, as MonthsCodec lays them out. Reused. */
+const monthNumbers: (number | null)[] = [];
 
 /**
  * A measure's window totals and its months (MonthsCodec's text) straight from its cells by key, in
@@ -115,7 +117,9 @@ export function windowKept(
     held[at] = 1;
   });
   const closed = closedThrough ? monthKey(closedThrough) : -1;
-  let months = '';
+  // One flat text per measure (JSON.stringify of numbers): text built piece by piece stays a tree
+  // of small strings until it is saved, and the whole push's trees outlived the young generation.
+  monthNumbers.length = 0;
   const B = KIND_INDEX.baseline;
   const T = KIND_INDEX.target;
   const F = KIND_INDEX.forecast;
@@ -135,12 +139,12 @@ export function windowKept(
     // expectedValue, by month key: the actual of a closed month, else the forecast, else the target.
     const expected = first + i <= closed && actual !== null ? actual : (forecast ?? target ?? 0);
     totals.expected += expected;
-    months += `${months ? ',' : ''}${first + i},${target},${forecast},${actual},${expected}`;
+    monthNumbers.push(first + i, target, forecast, actual, expected);
     seen[i] = 0;
     slots.fill(0, at, at + 4);
     held.fill(0, at, at + 4);
   }
-  return { totals, months: `[${months}]` };
+  return { totals, months: JSON.stringify(monthNumbers) };
 }
 
 /**
