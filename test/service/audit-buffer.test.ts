@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AuditBuffer, readEvent, type StoredEvent } from '../../server/features/audit/trail.js';
+import { JsonBytes } from '../../server/json-bytes.js';
+
+/** A push's answer as the route writes it, read back as text. */
+const answerOf = (o: { writeResults(out: JsonBytes): void }) => {
+  const out = new JsonBytes(8);
+  o.writeResults(out);
+  return out.bytes().toString('utf8');
+};
 
 describe('audit buffer', () => {
   it('a cell change, stored compactly, reads back exactly as the general form', () => {
@@ -45,6 +53,14 @@ describe('audit buffer', () => {
       source: null,
     });
     expect(read(fast)[0]!.events[0]!.source).toEqual({ cell: 'F12' });
+    // What the trail stores: the same text, written as bytes.
+    for (const b of [fast, general]) {
+      const out = new JsonBytes(1);
+      const written = [...b.segmentsInto(out)];
+      expect(written.map((s) => out.bytes().subarray(s.start, s.end).toString('utf8'))).toEqual(
+        [...b.segments()].map((s) => s.events),
+      );
+    }
     expect([...fast.segments()][0]!.events.length).toBeLessThan(
       [...general.segments()][0]!.events.length * 0.7,
     );
@@ -128,13 +144,13 @@ describe('push answer', () => {
     record.set(7, 12, { value: null, version: 0 });
     record.set(8, 11, { value: -7, version: 9 });
     o.finish(record);
-    expect(o.resultsJson()).toBe(JSON.stringify(o.results()));
+    expect(answerOf(o)).toBe(JSON.stringify(o.results()));
     expect(o.results()[0]).toEqual({ index: 0, outcome: 'applied', value: 1050.25, version: 2 });
   });
 });
 
 describe('push answer of many changes', () => {
-  it('is joined in pieces and still equals JSON.stringify of the results', async () => {
+  it('is written as bytes and still equals JSON.stringify of the results', async () => {
     const { CellRecord, Outcomes } = await import('../../server/features/sync/engine.js');
     for (const n of [0, 1, 2000, 2001, 4000, 5003]) {
       const o = new Outcomes(n);
@@ -143,7 +159,11 @@ describe('push answer of many changes', () => {
         if (i % 7 === 3)
           o.set(
             i,
-            { outcome: 'rejected', reason: 'OUT_OF_WINDOW', message: `Change ${i} is outside.` },
+            {
+              outcome: 'rejected',
+              reason: 'OUT_OF_WINDOW',
+              message: `Change ${i} is outside — “é” 😀 \\ "q"`,
+            },
             -1,
             -1,
             2,
@@ -152,7 +172,7 @@ describe('push answer of many changes', () => {
         record.set(1, i, { value: i * 25, version: 1 });
       }
       o.finish(record);
-      expect(o.resultsJson()).toBe(JSON.stringify(o.results()));
+      expect(answerOf(o)).toBe(JSON.stringify(o.results()));
     }
   });
 });

@@ -6,6 +6,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { InArgs } from '@libsql/client';
 import type { Exec } from '../../db/db.js';
+import { JsonBytes } from '../../json-bytes.js';
 import { minorDigits, minorText, toMinor } from '../../../shared/money.js';
 import { allNodes, everyOrgSettings } from '../hierarchy/store.js';
 import { keyId, mac } from './keys.js';
@@ -85,7 +86,7 @@ export function readEvent([seq, action, subject, before, after, source]: StoredE
 }
 
 const GENESIS = 'gatecell:genesis';
-/** How many bytes of segment text one INSERT carries (a segment larger than this goes alone). */
+/** How many bytes of segment text one INSERT carries, about (it ends with the segment that passes them). */
 const SEGMENT_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
 
 interface Segment {
@@ -243,7 +244,10 @@ export class AuditBuffer {
     return text;
   }
 
-  /** The segments in order, each written when asked for (one node's events at a time). */
+  /**
+   * The segments in order, each written when asked for (one node's events at a time): the
+   * straightforward text, which `segmentsInto` is held to.
+   */
   *segments(): Generator<Segment> {
     let ord = 0;
     for (const [nodeId, offsets] of this.#byNode)
@@ -253,6 +257,64 @@ export class AuditBuffer {
         lastSeq: this.firstSeq + offsets[offsets.length - 1]!,
         events: `[${offsets.map((o) => this.#event(o)).join(',')}]`,
       };
+  }
+
+  /**
+   * The segments in order, each one's events written into `out` as UTF-8 when it is asked for,
+   * from `start` to `end` there: exactly the bytes of segments()' text, without a string per event.
+   */
+  *segmentsInto(
+    out: JsonBytes,
+  ): Generator<Omit<Segment, 'events'> & { start: number; end: number }> {
+    let ord = 0;
+    for (const [nodeId, offsets] of this.#byNode) {
+      const start = out.length;
+      for (let k = 0; k < offsets.length; k++) {
+        out.raw(k === 0 ? '[' : ',');
+        this.#writeEvent(offsets[k]!, out);
+      }
+      out.raw(']');
+      yield {
+        ord: ord++,
+        nodeId,
+        lastSeq: this.firstSeq + offsets[offsets.length - 1]!,
+        start,
+        end: out.length,
+      };
+    }
+  }
+
+  /** #event's text, written into `out`. */
+  #writeEvent(offset: number, out: JsonBytes) {
+    const row = this.#events[offset]!;
+    if (typeof row === 'string') {
+      out.raw(row);
+      return;
+    }
+    const n = row * 5;
+    const before = this.#numbers[n]!;
+    const digits = this.#numbers[n + 4]!;
+    const { kind, period, note, cell } = this.#changes[row]!;
+    out
+      .raw('[')
+      .integer(this.firstSeq + offset)
+      .raw(',"cell.changed",');
+    out.raw(this.#subjectText(kind, period)).raw(',[');
+    if (Number.isNaN(before)) out.raw('null');
+    else out.minor(before, digits);
+    out
+      .raw(',')
+      .integer(this.#numbers[n + 1]!)
+      .raw('],[');
+    out
+      .minor(this.#numbers[n + 2]!, digits)
+      .raw(',')
+      .integer(this.#numbers[n + 3]!);
+    if (note) out.raw(',').string(note);
+    out.raw('],');
+    if (cell === undefined) out.raw('null');
+    else out.string(cell);
+    out.raw(']');
   }
 }
 
@@ -277,30 +339,25 @@ export async function appendAudit(
   // the hash and once for SQLite. The bytes stored are the bytes hashed. Segments are written
   // and hashed a statement's worth at a time; the batch row comes last (same transaction), once
   // the hash is known.
-  let bytes = Buffer.allocUnsafe(16 * 1024); // grown as needed: most writes append a few events
-  let used = 0;
+  const out = new JsonBytes(16 * 1024); // grows as needed: most writes append a few events
   let rows: [number, number | null, number, number, number][] = [];
-  const flush = async () => {
-    await insertSegments(tx, batchId, bytes.subarray(0, used), rows);
-    used = 0;
-    rows = [];
-  };
-  for (const segment of events.segments()) {
-    const most = segment.events.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (used > 0 && used + most > SEGMENT_BYTES_PER_STATEMENT) await flush();
-    if (used + most > bytes.length) {
-      const bigger = Buffer.allocUnsafe(
-        Math.max(used + most, Math.min(2 * bytes.length, SEGMENT_BYTES_PER_STATEMENT)),
-      );
-      bytes.copy(bigger, 0, 0, used);
-      bytes = bigger;
+  for (const segment of events.segmentsInto(out)) {
+    const bytes = out.bytes();
+    hash.add(segment, bytes.subarray(segment.start, segment.end));
+    rows.push([
+      segment.ord,
+      segment.nodeId,
+      segment.lastSeq,
+      segment.start + 1,
+      segment.end - segment.start,
+    ]);
+    if (segment.end >= SEGMENT_BYTES_PER_STATEMENT) {
+      await insertSegments(tx, batchId, bytes, rows);
+      out.clear();
+      rows = [];
     }
-    const length = bytes.write(segment.events, used);
-    hash.add(segment, bytes.subarray(used, used + length));
-    rows.push([segment.ord, segment.nodeId, segment.lastSeq, used + 1, length]);
-    used += length;
   }
-  if (rows.length) await flush();
+  if (rows.length) await insertSegments(tx, batchId, out.bytes(), rows);
   await insertBatch(tx, [...header, head.hash, hash.digest()] as InArgs);
 }
 

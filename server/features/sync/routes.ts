@@ -23,6 +23,7 @@ import {
 import type { AppEnv, Deps } from '../../http/env.js';
 import { forbidden } from '../../http/errors.js';
 import { jsonOfParts } from '../../http/parts.js';
+import { JsonBytes } from '../../json-bytes.js';
 import { validate, validateBatch } from '../../http/validate.js';
 import { currentRevision } from '../../db/revision.js';
 import { write } from '../../http/write.js';
@@ -111,13 +112,16 @@ export const syncRoutes = (deps: Deps) =>
         const body = c.req.valid('json');
         const changes = body.changes as PushChangeBody[];
         const actor = c.get('actor');
-        // The answer is serialized once: stored for retries and sent as the same text.
+        // The answer is serialized once, as UTF-8: stored for retries and sent as the same bytes.
         const answer = await write(deps, c, async (w) => {
           const seen = await answerOf(w.tx, actor.userId, body.idempotencyKey);
-          if (seen) return inflateRawSync(Buffer.from(seen)).toString('utf8');
+          if (seen) return inflateRawSync(Buffer.from(seen));
           const outcomes = await applyChanges(w, actor, changes, body.source);
           const revision = w.changed ? await w.revision() : await currentRevision(w.tx);
-          const response = `{"revision":${revision},"results":${outcomes.resultsJson()}}`;
+          const out = new JsonBytes(64 + outcomes.length * 64);
+          out.raw('{"revision":').integer(revision).raw(',"results":');
+          outcomes.writeResults(out);
+          const response = out.raw('}').bytes();
           // Kept for retries, deflated (a 100,000-change answer shrinks about tenfold) on the thread
           // pool while the audit events are written, and stored in the same transaction.
           const deflated = deflate(response, { level: 1 });
