@@ -33,6 +33,13 @@ export class JsonBytes {
     this.#bytes = bigger;
   }
 
+  /** One ASCII character, by its code ('[' is 91). */
+  char(code: number): this {
+    this.#room(1);
+    this.#bytes[this.#used++] = code;
+    return this;
+  }
+
   /** Text that is JSON already (any characters), as UTF-8. */
   raw(text: string): this {
     const n = text.length;

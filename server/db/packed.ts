@@ -25,7 +25,8 @@ export class PackedRecords {
     readonly width: number,
     capacity: number,
   ) {
-    this.#bytes = Buffer.allocUnsafe(capacity * width);
+    // Zero digits throughout: a number then writes only its significant digits.
+    this.#bytes = Buffer.allocUnsafe(capacity * width).fill(DIGIT_0);
   }
 
   /** Starts the next record: the offset its fields are written at. */
@@ -37,9 +38,10 @@ export class PackedRecords {
     return this.#count;
   }
 
-  /** A safe non-negative integer as `width` digits, zeros first. */
+  /** A safe non-negative integer as `width` digits, zeros first (the zeros are there already). */
   digits(at: number, width: number, n: number) {
     const b = this.#bytes;
+    const given = n;
     let i = at + width - 1;
     // Small integers (most) in 32-bit arithmetic; larger ones by floating-point division.
     for (; n > 0x7fffffff; i--) {
@@ -52,7 +54,7 @@ export class PackedRecords {
       b[i] = DIGIT_0 + (n - q * 10);
       n = q;
     }
-    for (; i >= at; i--) b[i] = DIGIT_0;
+    if (i < at - 1) throw new Error(`${given} has more than ${width} digits`);
   }
 
   /** A safe integer or null in SIGNED_BYTES: a sign and 16 digits, or "n" and 16 zeros. */

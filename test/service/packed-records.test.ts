@@ -52,9 +52,10 @@ describe('packed records', () => {
     db.close();
   });
 
-  it('refuses a text longer than its field and an index of more than one digit', () => {
+  it('refuses a text or a number longer than its field, and an index of more than one digit', () => {
     const packed = new PackedRecords(4, 1);
     expect(() => packed.text(packed.next(), 4, 'abcde')).toThrow(/longer than its 4-byte field/);
+    expect(() => packed.digits(0, 2, 123)).toThrow(/123 has more than 2 digits/);
     expect(() => packedSql('?1', 4).oneOf(0, 'abcdefghijk'.split(''))).toThrow(/one digit/);
   });
 });

@@ -86,6 +86,9 @@ export function readEvent([seq, action, subject, before, after, source]: StoredE
 }
 
 const GENESIS = 'gatecell:genesis';
+const OPEN = 91; // [
+const COMMA = 44;
+const CLOSE = 93; // ]
 /** How many bytes of segment text one INSERT carries, about (it ends with the segment that passes them). */
 const SEGMENT_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
 
@@ -156,6 +159,7 @@ export class AuditBuffer {
   #numbers = new Float64Array(5 * 64);
   /** A push names a few dozen distinct subjects a hundred thousand times: each is encoded once. */
   readonly #subjects = new Map<string, Map<string, string>>();
+  readonly #prefixes = new Map<string, Map<string, string>>();
 
   constructor(readonly firstSeq: number) {}
 
@@ -270,10 +274,10 @@ export class AuditBuffer {
     for (const [nodeId, offsets] of this.#byNode) {
       const start = out.length;
       for (let k = 0; k < offsets.length; k++) {
-        out.raw(k === 0 ? '[' : ',');
+        out.char(k === 0 ? OPEN : COMMA);
         this.#writeEvent(offsets[k]!, out);
       }
-      out.raw(']');
+      out.char(CLOSE);
       yield {
         ord: ord++,
         nodeId,
@@ -296,25 +300,34 @@ export class AuditBuffer {
     const digits = this.#numbers[n + 4]!;
     const { kind, period, note, cell } = this.#changes[row]!;
     out
-      .raw('[')
+      .char(OPEN)
       .integer(this.firstSeq + offset)
-      .raw(',"cell.changed",');
-    out.raw(this.#subjectText(kind, period)).raw(',[');
+      .raw(this.#cellPrefix(kind, period));
     if (Number.isNaN(before)) out.raw('null');
     else out.minor(before, digits);
     out
-      .raw(',')
+      .char(COMMA)
       .integer(this.#numbers[n + 1]!)
       .raw('],[');
     out
       .minor(this.#numbers[n + 2]!, digits)
-      .raw(',')
+      .char(COMMA)
       .integer(this.#numbers[n + 3]!);
-    if (note) out.raw(',').string(note);
+    if (note) out.char(COMMA).string(note);
     out.raw('],');
     if (cell === undefined) out.raw('null');
     else out.string(cell);
-    out.raw(']');
+    out.char(CLOSE);
+  }
+
+  /** What follows a cell change's seq up to its value before: its action and subject. */
+  #cellPrefix(kind: string, period: string): string {
+    let byPeriod = this.#prefixes.get(kind);
+    if (!byPeriod) this.#prefixes.set(kind, (byPeriod = new Map()));
+    let text = byPeriod.get(period);
+    if (text === undefined)
+      byPeriod.set(period, (text = `,"cell.changed",${this.#subjectText(kind, period)},[`));
+    return text;
   }
 }
 

@@ -141,8 +141,7 @@ export function windowKept(
     totals.expected += expected;
     monthNumbers.push(first + i, target, forecast, actual, expected);
     seen[i] = 0;
-    slots.fill(0, at, at + 4);
-    held.fill(0, at, at + 4);
+    held[at] = held[at + 1] = held[at + 2] = held[at + 3] = 0;
   }
   return { totals, months: JSON.stringify(monthNumbers) };
 }

@@ -123,7 +123,7 @@ export class Outcomes {
    * change (a 96,000-change answer built from strings allocated about 50 MB).
    */
   writeResults(out: JsonBytes): void {
-    out.raw('[');
+    out.char(91); // [
     for (let i = 0; i < this.length; i++) {
       const slot = this.#record.get(this.#measures[i]!, this.#keys[i]!) ?? EMPTY_SLOT;
       const outcome = this.#outcome[i]!;
@@ -137,11 +137,11 @@ export class Outcomes {
         if (requestId) out.raw(',"changeRequestId":').string(requestId);
         const reason = this.#reasons.get(i);
         if (reason)
-          out.raw(`,"reason":{"code":"${reason.code}","message":`).string(reason.message).raw('}');
+          out.raw(`,"reason":{"code":"${reason.code}","message":`).string(reason.message).char(125);
       }
-      out.raw('}');
+      out.char(125); // }
     }
-    out.raw(']');
+    out.char(93); // ]
   }
 }
 
