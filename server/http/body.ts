@@ -1,6 +1,7 @@
 // Request bodies: how much of one is read, and how deeply a JSON body may nest (api-v1.md,
 // "Integrity of the record": 1 MiB for every JSON endpoint, 64 MiB for the push and CSV imports;
 // nesting past 32 levels is 400). Applied to every route at once, so no route can forget it.
+import { isAscii } from 'node:buffer';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from './errors.js';
@@ -67,6 +68,14 @@ export function nestsDeeperThan(json: Uint8Array, max: number): boolean {
 }
 
 const utf8 = new TextDecoder();
+/**
+ * A body's text: its UTF-8, made as Latin-1 when every byte is ASCII (the same text, in about a
+ * third of the time for a push of 8 MB).
+ */
+const textOf = (bytes: Uint8Array) =>
+  isAscii(bytes)
+    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+    : utf8.decode(bytes);
 
 const isJson = (contentType: string | undefined) =>
   !contentType || /^application\/([\w.+-]*\+)?json\b/i.test(contentType);
@@ -88,7 +97,7 @@ export const bodyRules: MiddlewareHandler = async (c, next) => {
         );
       // Kept as Hono's text of the body: the route's validator parses this same copy.
       // (Hono's type says a string; it keeps, and awaits, the promise of one.)
-      (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(utf8.decode(bytes));
+      (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(textOf(bytes));
     }
     await next();
   });

@@ -110,4 +110,38 @@ describe('push body limit', async () => {
       ).results[0].outcome,
     ).toBe('applied');
   });
+  it('a body is read as UTF-8 whether or not it is all ASCII, with or without a byte order mark', async () => {
+    const sent = async (note: string, bom: boolean, period: string) => {
+      const cells = (await w.call(owner, 'GET', '/cells?scope=M-L')).body.cells as {
+        kind: string;
+        period: string;
+        version: number;
+      }[];
+      const baseVersion =
+        cells.find((c) => c.kind === 'forecast' && c.period === period)?.version ?? 0;
+      const json = JSON.stringify({
+        idempotencyKey: key(),
+        changes: [
+          { measure: 'M-L', kind: 'forecast', period, value: note.length, note, baseVersion },
+        ],
+      });
+      const res = await w.app.request('/api/v1/sync/push', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+        body: Buffer.concat([Buffer.from(bom ? [0xef, 0xbb, 0xbf] : []), Buffer.from(json)]),
+      });
+      expect(res.status).toBe(200);
+      expect((await res.json()).results[0].outcome).toBe('applied');
+      const events = (await w.call(owner, 'GET', '/audit?scope=M-L')).body.events as {
+        seq: number;
+        action: string;
+        after: { note?: string };
+      }[];
+      const changed = events.filter((e) => e.action === 'cell.changed');
+      return changed.reduce((a, b) => (a.seq > b.seq ? a : b)).after.note;
+    };
+    expect(await sent('plain ascii', false, '2027-04')).toBe('plain ascii');
+    expect(await sent('Zürich — “late” 😀', false, '2027-05')).toBe('Zürich — “late” 😀');
+    expect(await sent('with a mark', true, '2027-06')).toBe('with a mark');
+  });
 });
