@@ -60,7 +60,6 @@ class ReadWorker {
       eval: true,
       workerData: { url, authToken, libsql: import.meta.resolve('@libsql/client') },
     });
-    this.worker.unref();
     this.worker.on(
       'message',
       (m: {
@@ -73,7 +72,7 @@ class ReadWorker {
       }) => {
         const p = this.waiting.get(m.id);
         if (!p) return;
-        if (m.error || !m.bytes || m.done) this.waiting.delete(m.id);
+        if (m.error || !m.bytes || m.done) this.#settled(m.id);
         if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
         else if (m.bytes) p.next(m.bytes, m.done === true);
         else
@@ -93,17 +92,32 @@ class ReadWorker {
     // A worker that dies fails what it was reading (never silently), and is replaced by the pool.
     this.worker.on('error', (e) => this.#failAll(e));
     this.worker.on('exit', () => this.#failAll(new Error('The read worker stopped.')));
+    // Held only while a read waits on it (after the listeners: adding a 'message' listener refs
+    // the worker again, and a process that had read through it then never ended by itself).
+    this.worker.unref();
+  }
+
+  /** A read is waited on: the worker keeps the process alive until it answers. */
+  #waitOn(id: number, pending: Pending) {
+    if (!this.waiting.size) this.worker.ref();
+    this.waiting.set(id, pending);
+  }
+
+  #settled(id: number) {
+    this.waiting.delete(id);
+    if (!this.waiting.size) this.worker.unref();
   }
 
   #failAll(e: Error) {
     for (const p of this.waiting.values()) p.reject(e);
     this.waiting.clear();
+    this.worker.unref();
   }
 
   execute(sql: string, args: unknown): Promise<ResultSet> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { next: (r) => resolve(r as ResultSet), reject });
+      this.#waitOn(id, { next: (r) => resolve(r as ResultSet), reject });
       this.worker.postMessage({ id, sql, args });
     });
   }
@@ -116,7 +130,7 @@ class ReadWorker {
     let finished = false;
     let failed: Error | undefined;
     let wake: (() => void) | undefined;
-    this.waiting.set(id, {
+    this.#waitOn(id, {
       next: (bytes, done) => {
         come.push(bytes as Uint8Array);
         finished = done;
