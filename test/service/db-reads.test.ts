@@ -1,8 +1,10 @@
 // Reads run on their own connections in worker threads (server/db/reader.ts): a long read never
 // holds up the writes of this process, and a read sees every write committed before it.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from '@libsql/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Db } from '../../server/db/db.js';
 import { migrate } from '../../server/db/migrate.js';
@@ -47,5 +49,48 @@ describe('reads off the service thread', async () => {
       message: expect.stringMatching(/no such table/),
       code: 'SQLITE_ERROR',
     });
+  });
+  it("a write's log is copied into the database file off the write, shortly after it commits", async () => {
+    await db.write(async (tx) => {
+      await tx.execute('CREATE TABLE logged (x INTEGER)');
+      await tx.execute(
+        'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) INSERT INTO logged (x) SELECT x FROM c',
+      );
+    });
+    // The database file alone, without its log, as a copy: it holds the write once checkpointed.
+    const inFile = async () => {
+      const copy = join(dir, `copy-${Date.now()}.db`);
+      copyFileSync(join(dir, 'reads.db'), copy);
+      const alone = createClient({ url: `file:${copy}`, intMode: 'number' });
+      try {
+        return (await alone.execute('SELECT COUNT(*) AS n FROM logged')).rows[0]!.n;
+      } catch {
+        return 'not yet'; // the file does not hold the table yet
+      } finally {
+        alone.close();
+      }
+    };
+    for (let i = 0; i < 100 && (await inFile()) !== 5000; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await inFile()).toBe(5000);
+  });
+
+  it('a process that wrote and read through the workers ends by itself', () => {
+    const script = `
+      const { Db } = await import(${JSON.stringify(new URL('../../server/db/db.ts', import.meta.url).href)});
+      const db = new Db({ url: ${JSON.stringify(`file:${join(dir, 'ends.db')}`)} });
+      await db.write((tx) => tx.execute('CREATE TABLE e (x INTEGER)'));
+      await db.read.execute('SELECT COUNT(*) FROM e');
+      console.log('done');`;
+    // A script file, not -e: workers inherit the flags a module given by -e needs.
+    const file = join(dir, 'ends.mjs');
+    writeFileSync(file, script);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', file], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('done');
+    expect(run.status).toBe(0);
   });
 });
