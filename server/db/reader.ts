@@ -16,7 +16,13 @@ const { parentPort, workerData } = require('node:worker_threads');
 const bytesOf = (value) => value instanceof ArrayBuffer ? new Uint8Array(value) : new TextEncoder().encode(String(value ?? ''));
 import(workerData.libsql).then(({ createClient }) => {
   const client = createClient({ url: workerData.url, authToken: workerData.authToken, intMode: 'number' });
-  parentPort.on('message', async ({ id, sql, args, texts }) => {
+  parentPort.on('message', async ({ id, sql, args, texts, close }) => {
+    if (close) {
+      // After everything sent before (messages are handled in order): the thread then ends.
+      client.close();
+      parentPort.close();
+      return;
+    }
     try {
       if (texts) {
         const tx = await client.transaction('read');
@@ -183,8 +189,12 @@ export class ReadPool implements Exec {
     return w;
   }
 
+  /**
+   * Each worker ends once it has answered what it was sent; never terminated in the middle of a
+   * statement (the engine aborts the whole process when its thread is torn down inside a call).
+   */
   close() {
-    for (const w of this.#workers) void w.worker.terminate();
+    for (const w of this.#workers) w.worker.postMessage({ close: true });
   }
 }
 

@@ -93,4 +93,10 @@ describe('reads off the service thread', async () => {
     expect(run.stdout.trim()).toBe('done');
     expect(run.status).toBe(0);
   });
+  it('closing lets the reads already sent finish; the workers end after them', async () => {
+    const other = new Db({ url: `file:${join(dir, 'reads.db')}` });
+    const read = other.read.execute(LONG_READ);
+    other.close();
+    expect((await read).rows[0]!.n).toBe(4000000);
+  });
 });
