@@ -107,7 +107,7 @@ export class JsonBytes {
     return this;
   }
 
-  /** An amount in minor units of a currency with `digits` decimals: exactly minorText(minor, digits). */
+  /** An amount in minor units, `digits` decimals to the unit: exactly minorText(minor, digits). */
   minor(minor: number, digits: number): this {
     if (digits === 0 || !(Math.abs(minor) < 1e15))
       return this.raw(String(fromMinor(minor, digits)));

@@ -2,9 +2,9 @@
 // once (a push's cells, their kept totals). SQLite cuts each record apart by byte offset (substr
 // counts bytes in a blob), one row per record, their offsets counted by a recursive CTE: no JSON
 // for SQLite to parse, and no string per row for the garbage collector. Fields from a JSON array
-// per row, then from fixed-width text inside one, were the largest costs of a 100,000-cell push. Each feature's store
-// lays out its own records (PackedCells, PackedTotals) with the writer and the SQL below, and
-// keeps the worked example of its layout.
+// per row, then from fixed-width text inside one, were the largest costs of a 100,000-cell push.
+// Each feature's store lays out its own records (PackedCells, PackedTotals) with the writer and
+// the SQL below, and keeps the worked example of its layout.
 
 const DIGIT_0 = 48;
 const PLUS = 43;

@@ -89,7 +89,7 @@ const GENESIS = 'gatecell:genesis';
 const OPEN = 91; // [
 const COMMA = 44;
 const CLOSE = 93; // ]
-/** How many bytes of segment text one INSERT carries, about (it ends with the segment that passes them). */
+/** About how many bytes of segment text one INSERT carries: it ends with the segment past them. */
 const SEGMENT_BYTES_PER_STATEMENT = 4 * 1024 * 1024;
 
 interface Segment {
