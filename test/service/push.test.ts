@@ -266,6 +266,21 @@ describe('push: the four outcomes', async () => {
     expect(other.results[0]).toMatchObject({ outcome: 'applied', value: 1030, version: 3 });
   });
 
+  it('a large answer, kept compressed, comes back whole on a resend', async () => {
+    await measure(w, 'M-BIG');
+    // Changes to measures no one can see: each answer carries its reason, and the measure's code.
+    const batch = Array.from({ length: 3000 }, (_, i) => ({
+      measure: i % 2 ? 'M-BIG' : `M-NONE-${(i * 7919) % 100_003}-${i}`,
+      kind: 'target',
+      period: `2027-0${(i % 9) + 1}`,
+      value: i * 13 + 0.25,
+    }));
+    const k = key();
+    const first = await push(w, owner, batch, k);
+    expect(JSON.stringify(first).length).toBeGreaterThan(256 * 1024);
+    expect(await push(w, owner, batch, k)).toEqual(first);
+  });
+
   it('answers are kept 30 days for retries; a late resend cannot apply twice', async () => {
     const { forgetIdempotencyKeys } = await import('../../server/features/sync/routes.js');
     await measure(w, 'M-IDEM');
