@@ -190,8 +190,9 @@ export class ReadPool implements Exec {
   }
 
   /**
-   * Each worker ends once it has answered what it was sent; never terminated in the middle of a
-   * statement (the engine aborts the whole process when its thread is torn down inside a call).
+   * Each worker ends once it has answered what it was sent: a read already sent is answered, and
+   * no thread is torn down inside an engine call (one bench run aborted in libSQL, a panic on a
+   * pending exception, right after closing a pool whose checkpoint was running).
    */
   close() {
     for (const w of this.#workers) w.worker.postMessage({ close: true });
