@@ -4,8 +4,8 @@
 // SQLite; together they were most of what a push allocated. The bytes are exactly the UTF-8 of the
 // text the straightforward code builds (minorText, JSON.stringify), which the tests hold them to.
 import { fromMinor } from '../shared/money.js';
+import { DIGIT_0, putDigits } from './digits.js';
 
-const DIGIT_0 = 48;
 const MINUS = 45;
 const DOT = 46;
 const QUOTE = 34;
@@ -98,11 +98,7 @@ export class JsonBytes {
     }
     let digits = 1;
     for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    for (let i = this.#used + digits - 1; i >= this.#used; i--) {
-      const q = Math.floor(n / 10);
-      b[i] = DIGIT_0 + (n - q * 10);
-      n = q;
-    }
+    putDigits(b, this.#used + digits - 1, n);
     this.#used += digits;
     return this;
   }
@@ -126,11 +122,9 @@ export class JsonBytes {
     this.#room(1 + places);
     const b = this.#bytes;
     b[this.#used] = DOT;
-    for (let i = this.#used + places; i > this.#used; i--) {
-      const q = Math.floor(fraction / 10);
-      b[i] = DIGIT_0 + (fraction - q * 10);
-      fraction = q;
-    }
+    // The fraction's digits, zeros first to its places (5 at 3 places is .005).
+    for (let i = putDigits(b, this.#used + places, fraction) - 1; i > this.#used; i--)
+      b[i] = DIGIT_0;
     this.#used += 1 + places;
     return this;
   }

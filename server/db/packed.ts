@@ -6,11 +6,15 @@
 // Each feature's store lays out its own records (PackedCells, PackedTotals) with the writer and
 // the SQL below, and keeps the worked example of its layout.
 
-const DIGIT_0 = 48;
+import { DIGIT_0, putDigits } from '../digits.js';
+
 const PLUS = 43;
 const MINUS = 45;
 const NULL_MARK = 110; // 'n'
 const SPACE = 32;
+
+/** 10 ** width: the first number too wide for `width` digits (16 hold every safe integer). */
+const WIDTH_LIMITS = Array.from({ length: 17 }, (_, width) => 10 ** width);
 
 /** Bytes of a signed field: a sign ('+', '-', or 'n' for null) and 16 digits. */
 export const SIGNED_BYTES = 17;
@@ -40,21 +44,8 @@ export class PackedRecords {
 
   /** A safe non-negative integer as `width` digits, zeros first (the zeros are there already). */
   digits(at: number, width: number, n: number) {
-    const b = this.#bytes;
-    const given = n;
-    let i = at + width - 1;
-    // Small integers (most) in 32-bit arithmetic; larger ones by floating-point division.
-    for (; n > 0x7fffffff; i--) {
-      const q = Math.floor(n / 10);
-      b[i] = DIGIT_0 + (n - q * 10);
-      n = q;
-    }
-    for (; n > 0; i--) {
-      const q = (n / 10) | 0;
-      b[i] = DIGIT_0 + (n - q * 10);
-      n = q;
-    }
-    if (i < at - 1) throw new Error(`${given} has more than ${width} digits`);
+    if (n >= WIDTH_LIMITS[width]!) throw new Error(`${n} has more than ${width} digits`);
+    putDigits(this.#bytes, at + width - 1, n);
   }
 
   /** A safe integer or null in SIGNED_BYTES: a sign and 16 digits, or "n" and 16 zeros. */
