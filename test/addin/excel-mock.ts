@@ -220,6 +220,15 @@ export function reportMock(
     clear: () => log.push('sheet cleared'),
   });
   type MockRange = ReturnType<typeof range>;
+  /** A sheet's charts or tables: those of the report already there (when there is one), loaded. */
+  const onExistingSheet = (what: string, names: string[]) => ({
+    items: options.existing
+      ? names.map((n) => ({ name: n, delete: () => log.push(`delete ${what} ${n}`) }))
+      : [],
+    load() {
+      return this;
+    },
+  });
   const sheetOf = (name: string, isProtected: boolean) => ({
     name,
     protection: {
@@ -235,15 +244,7 @@ export function reportMock(
       },
     },
     charts: {
-      items: options.existing
-        ? ['PipelineChart', 'BridgeChart'].map((n) => ({
-            name: n,
-            delete: () => log.push(`delete chart ${n}`),
-          }))
-        : [],
-      load() {
-        return this;
-      },
+      ...onExistingSheet('chart', ['PipelineChart', 'BridgeChart']),
       add(type: string, source: MockRange, by: string) {
         const chart = {
           set name(n: string) {
@@ -267,15 +268,7 @@ export function reportMock(
       },
     },
     tables: {
-      items: options.existing
-        ? ['Summary', 'Variances'].map((n) => ({
-            name: n,
-            delete: () => log.push(`delete table ${n}`),
-          }))
-        : [],
-      load() {
-        return this;
-      },
+      ...onExistingSheet('table', ['Summary', 'Variances']),
       add(source: MockRange, headers: boolean) {
         return {
           set name(n: string) {
